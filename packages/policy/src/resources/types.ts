@@ -1,0 +1,240 @@
+// Typed shapes of the policy resources Palisade understands: `projectcalico.org/v3` (Tier, the
+// network policy kinds and their staged variants, network sets, host endpoints) and Kubernetes
+// `networking.k8s.io/v1` NetworkPolicy. These are the shapes *after* validation and defaulting
+// (see calico-semantics §2.8): `types` is never empty, `tier` is always set, Tier order/defaultAction
+// are filled in. Raw user input is `unknown` until the validator turns it into one of these.
+
+export const CALICO_API_VERSION = 'projectcalico.org/v3';
+export const K8S_NETWORKING_API_VERSION = 'networking.k8s.io/v1';
+
+export type CalicoKind =
+  | 'Tier'
+  | 'NetworkPolicy'
+  | 'GlobalNetworkPolicy'
+  | 'StagedNetworkPolicy'
+  | 'StagedGlobalNetworkPolicy'
+  | 'StagedKubernetesNetworkPolicy'
+  | 'NetworkSet'
+  | 'GlobalNetworkSet'
+  | 'HostEndpoint';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface ObjectMeta {
+  name: string;
+  /** Present exactly on namespaced kinds. */
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export type Action = 'Allow' | 'Deny' | 'Log' | 'Pass';
+export type PolicyType = 'Ingress' | 'Egress';
+export type StagedAction = 'Set' | 'Delete' | 'Learn' | 'Ignore';
+
+/** Named protocols are case-sensitive; numeric protocols are 1..255. */
+export type Protocol = 'TCP' | 'UDP' | 'ICMP' | 'ICMPv6' | 'SCTP' | 'UDPLite' | number;
+
+/** A port entry as written: a number (1..65535), `"a:b"` inclusive range, or a named port. */
+export type Port = number | string;
+
+export interface IcmpFields {
+  type?: number;
+  code?: number;
+}
+
+export interface ServiceAccountMatch {
+  names?: string[];
+  selector?: string;
+}
+
+export interface ServiceMatch {
+  name: string;
+  namespace?: string;
+}
+
+export interface EntityRule {
+  nets?: string[];
+  notNets?: string[];
+  selector?: string;
+  notSelector?: string;
+  namespaceSelector?: string;
+  serviceAccounts?: ServiceAccountMatch;
+  ports?: Port[];
+  notPorts?: Port[];
+  services?: ServiceMatch;
+}
+
+export interface HttpPathMatch {
+  exact?: string;
+  prefix?: string;
+}
+
+export interface HttpMatch {
+  methods?: string[];
+  paths?: HttpPathMatch[];
+}
+
+export interface Rule {
+  action: Action;
+  ipVersion?: 4 | 6;
+  protocol?: Protocol;
+  notProtocol?: Protocol;
+  icmp?: IcmpFields;
+  notICMP?: IcmpFields;
+  source?: EntityRule;
+  destination?: EntityRule;
+  http?: HttpMatch;
+  metadata?: { annotations?: Record<string, string> };
+}
+
+export interface PolicySpecCommon {
+  /** Always set after defaulting (`default` when empty). */
+  tier: string;
+  /** Undefined means +infinity (sorted last). */
+  order?: number;
+  selector?: string;
+  serviceAccountSelector?: string;
+  /** Never empty after defaulting. */
+  types: PolicyType[];
+  ingress?: Rule[];
+  egress?: Rule[];
+  performanceHints?: 'AssumeNeededOnEveryNode'[];
+}
+
+export type NetworkPolicySpec = PolicySpecCommon;
+
+export interface GlobalNetworkPolicySpec extends PolicySpecCommon {
+  namespaceSelector?: string;
+  doNotTrack?: boolean;
+  preDNAT?: boolean;
+  applyOnForward?: boolean;
+}
+
+export interface TierSpec {
+  /** Always set after defaulting (1 000 000 when absent). */
+  order: number;
+  /** Always set after defaulting (`Deny` when absent). */
+  defaultAction: 'Deny' | 'Pass';
+}
+
+export interface NetworkSetSpec {
+  nets?: string[];
+}
+
+export interface HostEndpointPort {
+  name: string;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+}
+
+export interface HostEndpointSpec {
+  node: string;
+  interfaceName?: string;
+  expectedIPs?: string[];
+  profiles?: string[];
+  ports?: HostEndpointPort[];
+}
+
+// ---- Kubernetes networking.k8s.io/v1 NetworkPolicy ---------------------------------------------
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface K8sIpBlock {
+  cidr: string;
+  except?: string[];
+}
+
+export interface K8sNetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: K8sIpBlock;
+}
+
+export interface K8sNetworkPolicyPort {
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port?: number | string;
+  endPort?: number;
+}
+
+export interface K8sIngressRule {
+  from?: K8sNetworkPolicyPeer[];
+  ports?: K8sNetworkPolicyPort[];
+}
+
+export interface K8sEgressRule {
+  to?: K8sNetworkPolicyPeer[];
+  ports?: K8sNetworkPolicyPort[];
+}
+
+export interface K8sNetworkPolicySpec {
+  podSelector: LabelSelector;
+  policyTypes?: PolicyType[];
+  ingress?: K8sIngressRule[];
+  egress?: K8sEgressRule[];
+}
+
+// ---- Resources ------------------------------------------------------------------------------------
+
+interface CalicoResourceBase<K extends CalicoKind, S> {
+  apiVersion: typeof CALICO_API_VERSION;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: S;
+}
+
+export type Tier = CalicoResourceBase<'Tier', TierSpec>;
+export type NetworkPolicy = CalicoResourceBase<'NetworkPolicy', NetworkPolicySpec>;
+export type GlobalNetworkPolicy = CalicoResourceBase<'GlobalNetworkPolicy', GlobalNetworkPolicySpec>;
+export type StagedNetworkPolicy = CalicoResourceBase<
+  'StagedNetworkPolicy',
+  NetworkPolicySpec & { stagedAction: StagedAction }
+>;
+export type StagedGlobalNetworkPolicy = CalicoResourceBase<
+  'StagedGlobalNetworkPolicy',
+  GlobalNetworkPolicySpec & { stagedAction: StagedAction }
+>;
+export type StagedKubernetesNetworkPolicy = CalicoResourceBase<
+  'StagedKubernetesNetworkPolicy',
+  K8sNetworkPolicySpec & { stagedAction: StagedAction }
+>;
+export type NetworkSet = CalicoResourceBase<'NetworkSet', NetworkSetSpec>;
+export type GlobalNetworkSet = CalicoResourceBase<'GlobalNetworkSet', NetworkSetSpec>;
+export type HostEndpoint = CalicoResourceBase<'HostEndpoint', HostEndpointSpec>;
+
+export interface KubernetesNetworkPolicy {
+  apiVersion: typeof K8S_NETWORKING_API_VERSION;
+  kind: 'NetworkPolicy';
+  metadata: ObjectMeta;
+  spec: K8sNetworkPolicySpec;
+}
+
+export type CalicoResource =
+  | Tier
+  | NetworkPolicy
+  | GlobalNetworkPolicy
+  | StagedNetworkPolicy
+  | StagedGlobalNetworkPolicy
+  | StagedKubernetesNetworkPolicy
+  | NetworkSet
+  | GlobalNetworkSet
+  | HostEndpoint;
+
+/** Every resource kind Palisade stores, validates and evaluates. */
+export type PolicyResource = CalicoResource | KubernetesNetworkPolicy;
+
+/** The identity of a resource: apiVersion's group, kind, namespace (if any) and name. */
+export type ResourceKindKey = CalicoKind | 'KubernetesNetworkPolicy';
+
+export function resourceKindKey(r: Pick<PolicyResource, 'apiVersion' | 'kind'>): ResourceKindKey {
+  return r.apiVersion === K8S_NETWORKING_API_VERSION ? 'KubernetesNetworkPolicy' : (r.kind as CalicoKind);
+}

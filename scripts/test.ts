@@ -1,0 +1,28 @@
+// Runs every test of every workspace in one Vitest run and ends with the summary line CI reads:
+// `N passed, N failed, N skipped`. Exit code is Vitest's.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+mkdirSync('test-artifacts', { recursive: true });
+const report = 'test-artifacts/vitest.json';
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+let summary = 'no test report was written';
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
+  summary = `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests + json.numTodoTests} skipped`;
+} catch (err) {
+  summary = `0 passed, 1 failed (${String(err)})`;
+}
+console.log(`\n${summary}`);
+process.exit(run.status ?? 1);

@@ -1,0 +1,26 @@
+// The type checker and the linter are part of the test suite, so CI fails on a type error or on
+// any lint warning (including an unguarded GraphQL resolver) the same way it fails on a test.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function run(cmd: string, args: string[]): { status: number | null; output: string } {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+describe('static checks', () => {
+  it('type-checks every workspace (tsc -b)', () => {
+    const r = run('npx', ['tsc', '-b']);
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('lints with zero warnings (eslint)', () => {
+    const r = run('npx', ['eslint', '--max-warnings', '0', '.']);
+    expect(r.output.trim()).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
