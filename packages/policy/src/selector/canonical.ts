@@ -41,13 +41,13 @@ export function canonicalSelector(node: SelectorNode): string {
       return `${node.label} ${OPERATOR_TEXT[node.kind]} {${sortedUnique(node.values).map(quote).join(', ')}}`;
     case 'not': {
       const inner = canonicalSelector(node.operand);
-      return node.operand.kind === 'not' ? `!(${inner})` : `!${inner}`;
+      return inner.startsWith('!') ? `!(${inner})` : `!${inner}`;
     }
     case 'and':
     case 'or': {
-      if (node.operands.length === 0) return node.kind === 'and' ? 'all()' : '!all()';
       const flat = junction(node.kind, node.operands);
       if (flat.kind !== node.kind) return canonicalSelector(flat);
+      if (flat.operands.length === 0) return node.kind === 'and' ? 'all()' : '!all()';
       const sep = node.kind === 'and' ? ' && ' : ' || ';
       return `(${flat.operands.map(canonicalSelector).join(sep)})`;
     }
