@@ -1,0 +1,73 @@
+// The API's root module: platform (db, redis, auth, access, audit, health) plus the domain modules
+// and the GraphQL endpoint (code-first, Mercurius on Fastify).
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ENV, EnvModule } from './config/env.module.js';
+import type { Env } from './config/env.js';
+import { Authenticator } from './platform/auth/authenticator.js';
+import { DbModule } from './platform/db/db.module.js';
+import { formatGraphQLErrors } from './platform/graphql/error-formatter.js';
+import { limitsRule } from './platform/graphql/complexity.js';
+import type { GqlContext } from './platform/graphql/context.js';
+import { LOGGER } from './platform/http/logger.js';
+import { PlatformModule } from './platform/platform.module.js';
+import { RedisModule } from './platform/queue/redis.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { MembersModule } from './modules/members/members.module.js';
+import { OrgsModule } from './modules/orgs/orgs.module.js';
+import { TokensModule } from './modules/tokens/tokens.module.js';
+import { ViewerModule } from './modules/viewer/viewer.module.js';
+
+@Module({})
+export class LoggerModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggerModule, global: true, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+  }
+}
+
+export function graphqlModule(): DynamicModule {
+  return GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+    driver: MercuriusDriver,
+    inject: [Authenticator, ENV, LOGGER],
+    useFactory: (auth: Authenticator, env: Env, log: Logger): MercuriusDriverConfig => ({
+      autoSchemaFile: true,
+      sortSchema: true,
+      path: '/graphql',
+      graphiql: env.NODE_ENV === 'development',
+      fieldResolverEnhancers: ['guards'],
+      validationRules: [limitsRule(env.GRAPHQL_MAX_DEPTH, env.GRAPHQL_MAX_COMPLEXITY)],
+      errorFormatter: (execution) => formatGraphQLErrors(execution, log),
+      context: async (req: FastifyRequest, reply: FastifyReply): Promise<GqlContext> => {
+        const { principal, error } = await auth.authenticate(req, { requireCsrf: true });
+        return { req, reply, principal, authError: error, orgScopes: new Map(), fieldScopes: new WeakMap() };
+      },
+    }),
+  });
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(env: Env, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EnvModule.forRoot(env),
+        LoggerModule.forRoot(logger),
+        DbModule,
+        RedisModule,
+        PlatformModule,
+        graphqlModule(),
+        AuthModule,
+        OrgsModule,
+        MembersModule,
+        TokensModule,
+        AuditModule,
+        ViewerModule,
+      ],
+    };
+  }
+}

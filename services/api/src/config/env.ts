@@ -1,0 +1,53 @@
+// The only reader of process.env for the API, the worker and the admin command. Parsed once at
+// boot; a bad environment fails the process with every bad variable listed.
+import { z } from 'zod';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 12h or 30d')
+  .transform((v) => parseDuration(v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_ORIGIN: z.url().default('http://localhost:3000'),
+  DATABASE_URL: z.url().default('postgres://palisade_app@127.0.0.1:5432/palisade'),
+  DATABASE_ADMIN_URL: z.url().default('postgres://postgres@127.0.0.1:5432/palisade'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('palisade'),
+  OIDC_ISSUER: z.url().default('http://localhost:3100'),
+  OIDC_CLIENT_ID: z.string().min(1).default('palisade-console'),
+  OIDC_CLIENT_SECRET: z.string().min(1).default('dev-secret'),
+  OIDC_ALLOW_INSECURE_HTTP: z.stringbool().default(false),
+  SESSION_TTL: duration.default(parseDuration('12h')),
+  COOKIE_SECURE: z.stringbool().optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema> & { cookieSecure: boolean };
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+export function parseDuration(v: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(v);
+  if (!m) throw new EnvError(`"${v}" is not a duration such as 30s, 15m, 12h or 30d`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return { ...env, cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:') };
+}

@@ -1,0 +1,78 @@
+// Sign-in bookkeeping: matching an identity to a user, and server-side sessions. A session id is
+// 256 random bits given to the browser in an HttpOnly cookie; only its SHA-256 is stored. A user
+// pre-provisioned by email (admin create-org) is linked on first sign-in with a verified email.
+import { Inject, Injectable } from '@nestjs/common';
+import { ENV } from '../../config/env.module.js';
+import type { Env } from '../../config/env.js';
+import { Database } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { randomSecret, sha256 } from '../../platform/auth/secrets.js';
+import type { VerifiedIdentity } from './oidc-client.js';
+import { UsersRepository } from './users.repository.js';
+
+export interface NewSession {
+  sessionId: string;
+  csrfSecret: string;
+  userId: string;
+  maxAgeSeconds: number;
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  async signIn(identity: VerifiedIdentity): Promise<NewSession> {
+    if (!identity.email) throw new AppError('UNAUTHENTICATED', 'the identity provider did not share an email address');
+    if (identity.emailVerified === false) throw new AppError('UNAUTHENTICATED', 'your email address is not verified');
+    return this.db.global(async (tx) => {
+      const now = new Date();
+      let user = await this.users.findBySubject(tx, identity.issuer, identity.subject);
+      if (user) {
+        user = await this.users.update(tx, user.id, { email: identity.email, name: identity.name, lastLoginAt: now });
+      } else {
+        const byEmail = await this.users.findByEmail(tx, identity.email);
+        if (byEmail && byEmail.oidcSubject !== null) {
+          throw new AppError('CONFLICT', `${identity.email} is already linked to another sign-in identity`);
+        }
+        user = byEmail
+          ? await this.users.update(tx, byEmail.id, {
+              oidcIssuer: identity.issuer,
+              oidcSubject: identity.subject,
+              name: identity.name || byEmail.name,
+              lastLoginAt: now,
+            })
+          : await this.users.create(tx, {
+              oidcIssuer: identity.issuer,
+              oidcSubject: identity.subject,
+              email: identity.email,
+              name: identity.name,
+              lastLoginAt: now,
+            });
+      }
+      const sessionId = randomSecret(32);
+      const csrfSecret = randomSecret(24);
+      await tx.session.create({
+        data: {
+          idHash: new Uint8Array(sha256(sessionId)),
+          userId: user.id,
+          csrfSecret,
+          expiresAt: new Date(now.getTime() + this.env.SESSION_TTL),
+        },
+      });
+      return { sessionId, csrfSecret, userId: user.id, maxAgeSeconds: Math.floor(this.env.SESSION_TTL / 1000) };
+    });
+  }
+
+  async signOut(sessionId: string): Promise<void> {
+    await this.db.global((tx) => tx.session.deleteMany({ where: { idHash: new Uint8Array(sha256(sessionId)) } }));
+  }
+
+  async purgeExpired(): Promise<number> {
+    const r = await this.db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
+    return r.count;
+  }
+}

@@ -1,0 +1,86 @@
+// GraphQL for members and invitations: Organization.members / .invitations and the mutations.
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
+import { Authenticated, CurrentPrincipal, RequirePermission, Scope } from '../../platform/access/decorators.js';
+import type { OrgScope, Principal } from '../../platform/access/principal.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
+import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { toRole } from '../../platform/graphql/role.enum.js';
+import { validateInput } from '../../platform/graphql/validate.js';
+import { OrganizationModel } from '../orgs/models/organization.model.js';
+import { toOrganizationModel } from '../orgs/orgs.resolver.js';
+import {
+  AcceptInvitationInput,
+  InviteMemberInput,
+  RemoveMemberInput,
+  RevokeInvitationInput,
+  UpdateMemberRoleInput,
+  acceptInvitationSchema,
+  inviteMemberSchema,
+  removeMemberSchema,
+  revokeInvitationSchema,
+  updateMemberRoleSchema,
+} from './dto/member.input.js';
+import { InvitationConnection, InvitationModel, MemberConnection, MemberModel } from './models/member.model.js';
+import { MembersService, type InvitationView, type MemberView } from './members.service.js';
+
+export const toMemberModel = (m: MemberView): MemberModel => m as unknown as MemberModel;
+export const toInvitationModel = (i: InvitationView): InvitationModel => i as unknown as InvitationModel;
+
+@Resolver(() => OrganizationModel)
+export class MembersResolver {
+  constructor(@Inject(MembersService) private readonly members: MembersService) {}
+
+  @ResolveField('members', () => MemberConnection)
+  @RequirePermission('members:read')
+  membersField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<MemberModel>> {
+    return offsetPage(page, (skip, take) => this.members.listMembers(scope, skip, take), toMemberModel);
+  }
+
+  @ResolveField('invitations', () => InvitationConnection)
+  @RequirePermission('members:invite')
+  invitationsField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<InvitationModel>> {
+    return offsetPage(page, (skip, take) => this.members.listInvitations(scope, skip, take), toInvitationModel);
+  }
+
+  @Mutation(() => InvitationModel, { description: 'Invite someone by email with a role no higher than your own.' })
+  @RequirePermission('members:invite')
+  async inviteMember(@Args('input', { type: () => InviteMemberInput }) input: InviteMemberInput, @Scope() scope: OrgScope) {
+    const v = validateInput(inviteMemberSchema, input);
+    return toInvitationModel(await this.members.invite(scope, { email: v.email, role: toRole(v.role) }));
+  }
+
+  @Mutation(() => InvitationModel)
+  @RequirePermission('members:invite')
+  async revokeInvitation(@Args('input', { type: () => RevokeInvitationInput }) input: RevokeInvitationInput, @Scope() scope: OrgScope) {
+    const v = validateInput(revokeInvitationSchema, input);
+    return toInvitationModel(await this.members.revokeInvitation(scope, v.invitationId));
+  }
+
+  @Mutation(() => OrganizationModel, { description: 'Accept an invitation addressed to your email; you join its organisation.' })
+  @Authenticated()
+  async acceptInvitation(
+    @Args('input', { type: () => AcceptInvitationInput }) input: AcceptInvitationInput,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<OrganizationModel> {
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'only a signed-in user can accept an invitation');
+    const v = validateInput(acceptInvitationSchema, input);
+    const org = await this.members.accept(principal, v.invitationId);
+    return toOrganizationModel({ id: org.orgId, ...org });
+  }
+
+  @Mutation(() => MemberModel)
+  @RequirePermission('members:manage')
+  async updateMemberRole(@Args('input', { type: () => UpdateMemberRoleInput }) input: UpdateMemberRoleInput, @Scope() scope: OrgScope) {
+    const v = validateInput(updateMemberRoleSchema, input);
+    return toMemberModel(await this.members.updateRole(scope, v.userId, toRole(v.role)));
+  }
+
+  @Mutation(() => MemberModel, { description: 'Remove a member; returns the member as they were.' })
+  @RequirePermission('members:manage')
+  async removeMember(@Args('input', { type: () => RemoveMemberInput }) input: RemoveMemberInput, @Scope() scope: OrgScope) {
+    const v = validateInput(removeMemberSchema, input);
+    return toMemberModel(await this.members.remove(scope, v.userId));
+  }
+}

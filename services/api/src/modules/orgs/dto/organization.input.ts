@@ -1,0 +1,30 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { z } from 'zod';
+
+export const SLUG_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export const slugSchema = z
+  .string()
+  .regex(SLUG_PATTERN, 'must be 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen');
+
+@InputType()
+export class CreateOrganizationInput {
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'Unique, lower-case, used in URLs.' }) slug!: string;
+}
+
+export const createOrganizationSchema = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  slug: slugSchema,
+});
+
+@InputType()
+export class UpdateOrganizationInput {
+  @Field(() => String) orgSlug!: string;
+  @Field(() => String) name!: string;
+}
+
+export const updateOrganizationSchema = z.object({
+  orgSlug: z.string(),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+});

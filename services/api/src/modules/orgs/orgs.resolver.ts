@@ -1,0 +1,52 @@
+// GraphQL for organisations: translate arguments, call OrgsService, shape results. No rules here.
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Authenticated, CurrentPrincipal, RequirePermission, Scope } from '../../platform/access/decorators.js';
+import type { OrgScope, Principal } from '../../platform/access/principal.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { validateInput } from '../../platform/graphql/validate.js';
+import { RoleEnum } from '../../platform/graphql/role.enum.js';
+import {
+  CreateOrganizationInput,
+  UpdateOrganizationInput,
+  createOrganizationSchema,
+  updateOrganizationSchema,
+} from './dto/organization.input.js';
+import { OrganizationModel } from './models/organization.model.js';
+import { OrgsService, type OrgView } from './orgs.service.js';
+
+export function toOrganizationModel(v: OrgView): OrganizationModel {
+  return { id: v.id, orgId: v.orgId, slug: v.slug, name: v.name, createdAt: v.createdAt, viewerRole: v.role as RoleEnum };
+}
+
+@Resolver(() => OrganizationModel)
+export class OrgsResolver {
+  constructor(@Inject(OrgsService) private readonly orgs: OrgsService) {}
+
+  @Query(() => OrganizationModel, { name: 'organization', description: 'An organisation the caller belongs to.' })
+  @RequirePermission('org:read')
+  async organization(@Args('slug', { type: () => String }) _slug: string, @Scope() scope: OrgScope): Promise<OrganizationModel> {
+    return toOrganizationModel(await this.orgs.get(scope));
+  }
+
+  @Mutation(() => OrganizationModel, { description: 'Create an organisation; the caller becomes its owner.' })
+  @Authenticated()
+  async createOrganization(
+    @Args('input', { type: () => CreateOrganizationInput }) input: CreateOrganizationInput,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<OrganizationModel> {
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'API tokens cannot create organisations');
+    const valid = validateInput(createOrganizationSchema, input);
+    return toOrganizationModel(await this.orgs.create(principal, valid));
+  }
+
+  @Mutation(() => OrganizationModel, { description: "Rename an organisation (its slug never changes)." })
+  @RequirePermission('org:update')
+  async updateOrganization(
+    @Args('input', { type: () => UpdateOrganizationInput }) input: UpdateOrganizationInput,
+    @Scope() scope: OrgScope,
+  ): Promise<OrganizationModel> {
+    const valid = validateInput(updateOrganizationSchema, input);
+    return toOrganizationModel(await this.orgs.rename(scope, valid.name));
+  }
+}

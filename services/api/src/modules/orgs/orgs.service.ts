@@ -1,0 +1,94 @@
+// Organisations: sign-up (a signed-in user creates one and becomes its owner), renaming, and the
+// list of a user's organisations. Knows nothing of GraphQL.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '../../platform/db/database.js';
+import { AuditWriter } from '../../platform/audit/audit-writer.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { isUniqueViolation } from '../../platform/errors/pg-errors.js';
+import { actorOf, type OrgScope, type UserPrincipal } from '../../platform/access/principal.js';
+import { isRole, type Role } from '../../platform/access/roles.js';
+import { OrgsRepository } from './orgs.repository.js';
+
+export interface OrgView {
+  id: string;
+  orgId: string;
+  slug: string;
+  name: string;
+  createdAt: Date;
+  role: Role;
+}
+
+@Injectable()
+export class OrgsService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(OrgsRepository) private readonly repo: OrgsRepository,
+    @Inject(AuditWriter) private readonly audit: AuditWriter,
+  ) {}
+
+  async create(user: UserPrincipal, input: { name: string; slug: string }): Promise<OrgView> {
+    const id = randomUUID();
+    try {
+      return await this.db.inOrg({ orgId: id, userId: user.userId, email: user.email }, async (tx) => {
+        const org = await this.repo.create(tx, { id, slug: input.slug, name: input.name }, user.userId);
+        await this.audit.append(tx, id, actorOf(user), {
+          action: 'organization.create',
+          targetType: 'organization',
+          targetId: id,
+          after: { slug: org.slug, name: org.name, owner: user.email },
+        });
+        return { id, orgId: id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: 'owner' as const };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AppError('CONFLICT', `the slug "${input.slug}" is taken`, [
+          { path: ['input', 'slug'], message: 'is taken' },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  async get(scope: OrgScope): Promise<OrgView> {
+    const org = await this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.findById(tx, scope.orgId));
+    if (!org) throw AppError.notFound('organization');
+    return { id: org.id, orgId: org.id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: scope.role };
+  }
+
+  async rename(scope: OrgScope, name: string): Promise<OrgView> {
+    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const before = await this.repo.findById(tx, scope.orgId);
+      if (!before) throw AppError.notFound('organization');
+      const org = await this.repo.rename(tx, scope.orgId, name);
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'organization.update',
+        targetType: 'organization',
+        targetId: scope.orgId,
+        before: { name: before.name },
+        after: { name: org.name },
+      });
+      return { id: org.id, orgId: org.id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: scope.role };
+    });
+  }
+
+  async listForUser(user: UserPrincipal, skip: number, take: number): Promise<{ rows: OrgView[]; total: number }> {
+    return this.db.asUser({ userId: user.userId, email: user.email }, async (tx) => {
+      const [rows, total] = await Promise.all([
+        this.repo.listForUser(tx, user.userId, skip, take),
+        this.repo.countForUser(tx, user.userId),
+      ]);
+      return {
+        total,
+        rows: rows.map((m) => ({
+          id: m.organization.id,
+          orgId: m.organization.id,
+          slug: m.organization.slug,
+          name: m.organization.name,
+          createdAt: m.organization.createdAt,
+          role: isRole(m.role) ? m.role : 'viewer',
+        })),
+      };
+    });
+  }
+}

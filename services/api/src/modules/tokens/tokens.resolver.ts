@@ -1,0 +1,41 @@
+// GraphQL for API tokens: Organization.apiTokens, createApiToken, revokeApiToken.
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission, Scope } from '../../platform/access/decorators.js';
+import type { OrgScope } from '../../platform/access/principal.js';
+import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
+import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { toRole } from '../../platform/graphql/role.enum.js';
+import { validateInput } from '../../platform/graphql/validate.js';
+import { OrganizationModel } from '../orgs/models/organization.model.js';
+import { CreateApiTokenInput, RevokeApiTokenInput, createApiTokenSchema, revokeApiTokenSchema } from './dto/api-token.input.js';
+import { ApiTokenConnection, ApiTokenModel, CreateApiTokenPayload } from './models/api-token.model.js';
+import { TokensService, type TokenView } from './tokens.service.js';
+
+const toModel = (t: TokenView): ApiTokenModel => t as unknown as ApiTokenModel;
+
+@Resolver(() => OrganizationModel)
+export class TokensResolver {
+  constructor(@Inject(TokensService) private readonly tokens: TokensService) {}
+
+  @ResolveField('apiTokens', () => ApiTokenConnection)
+  @RequirePermission('tokens:read')
+  apiTokens(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<ApiTokenModel>> {
+    return offsetPage(page, (skip, take) => this.tokens.list(scope, skip, take), toModel);
+  }
+
+  @Mutation(() => CreateApiTokenPayload, { description: 'Create an API token; the secret is returned only here.' })
+  @RequirePermission('tokens:manage')
+  async createApiToken(@Args('input', { type: () => CreateApiTokenInput }) input: CreateApiTokenInput, @Scope() scope: OrgScope) {
+    const v = validateInput(createApiTokenSchema, input);
+    const { token, secret } = await this.tokens.create(scope, { name: v.name, role: toRole(v.role), expiresInDays: v.expiresInDays });
+    return { token: toModel(token), secret };
+  }
+
+  @Mutation(() => ApiTokenModel, { description: 'Revoke an API token; it stops working immediately.' })
+  @RequirePermission('tokens:manage')
+  async revokeApiToken(@Args('input', { type: () => RevokeApiTokenInput }) input: RevokeApiTokenInput, @Scope() scope: OrgScope) {
+    const v = validateInput(revokeApiTokenSchema, input);
+    return toModel(await this.tokens.revoke(scope, v.tokenId));
+  }
+}

@@ -1,0 +1,41 @@
+// Who is calling: a signed-in user (server-side session) or an API token. Tokens are bound to one
+// organisation and a role; users get their role per organisation from memberships.
+import type { Role } from './roles.js';
+
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  email: string;
+  name: string;
+  sessionIdHash: Buffer;
+}
+
+export interface TokenPrincipal {
+  kind: 'token';
+  tokenId: string;
+  tokenName: string;
+  orgId: string;
+  role: Role;
+}
+
+export type Principal = UserPrincipal | TokenPrincipal;
+
+/** An authorised view of one organisation for one request: every tenant query runs inside one. */
+export interface OrgScope {
+  readonly orgId: string;
+  readonly slug: string;
+  readonly role: Role;
+  readonly principal: Principal;
+}
+
+export interface Actor {
+  type: 'user' | 'token' | 'system';
+  id: string | null;
+  label: string;
+}
+
+export function actorOf(principal: Principal | null): Actor {
+  if (!principal) return { type: 'system', id: null, label: 'system' };
+  if (principal.kind === 'user') return { type: 'user', id: principal.userId, label: principal.email };
+  return { type: 'token', id: principal.tokenId, label: `token:${principal.tokenName}` };
+}

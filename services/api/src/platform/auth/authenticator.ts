@@ -1,0 +1,87 @@
+// Turns a request's credentials into a Principal. Two kinds:
+//  - `Authorization: Bearer pal_…` API tokens: looked up by hash through the one SECURITY DEFINER
+//    function; unknown, revoked or expired tokens are UNAUTHENTICATED immediately (no cache).
+//  - the `pal_session` HttpOnly cookie: a server-side session. Because cookies ride along on
+//    cross-site requests, a session only counts when the request also carries the CSRF header
+//    equal to the session's CSRF secret (double submit; the console reads it from `pal_csrf`).
+// A request that presents a bad credential is refused as a whole, never downgraded to anonymous.
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '../db/database.js';
+import { AppError } from '../errors/app-error.js';
+import { isRole } from '../access/roles.js';
+import type { Principal } from '../access/principal.js';
+import { CSRF_HEADER, SESSION_COOKIE, parseCookies } from './cookies.js';
+import { safeEqual, sha256 } from './secrets.js';
+
+export const API_TOKEN_PREFIX = 'pal_';
+
+export interface AuthResult {
+  principal: Principal | null;
+  error: AppError | null;
+}
+
+interface HeaderBag {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function header(req: HeaderBag, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+@Injectable()
+export class Authenticator {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  async authenticate(req: HeaderBag, opts: { requireCsrf: boolean }): Promise<AuthResult> {
+    const authz = header(req, 'authorization');
+    if (authz !== undefined) return this.fromBearer(authz);
+    const sessionId = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
+    if (sessionId) return this.fromSession(sessionId, opts.requireCsrf ? (header(req, CSRF_HEADER) ?? '') : null);
+    return { principal: null, error: null };
+  }
+
+  private async fromBearer(value: string): Promise<AuthResult> {
+    const m = /^Bearer\s+(\S+)$/i.exec(value.trim());
+    if (!m?.[1]) return fail('the Authorization header must be "Bearer <token>"');
+    const token = m[1];
+    if (!token.startsWith(API_TOKEN_PREFIX)) return fail('unknown API token');
+    const rows = await this.db.prisma.$queryRaw<
+      { id: string; org_id: string; name: string; role: string; expires_at: Date | null; revoked_at: Date | null }[]
+    >`SELECT * FROM authenticate_api_token(${new Uint8Array(sha256(token))})`;
+    const row = rows[0];
+    if (!row) return fail('unknown API token');
+    if (row.revoked_at) return fail('this API token has been revoked');
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) return fail('this API token has expired');
+    if (!isRole(row.role)) return fail('unknown API token');
+    return {
+      principal: { kind: 'token', tokenId: row.id, tokenName: row.name, orgId: row.org_id, role: row.role },
+      error: null,
+    };
+  }
+
+  private async fromSession(sessionId: string, csrfHeader: string | null): Promise<AuthResult> {
+    const idHash = sha256(sessionId);
+    const session = await this.db.prisma.session.findUnique({ where: { idHash: new Uint8Array(idHash) }, include: { user: true } });
+    if (!session || session.expiresAt.getTime() <= Date.now()) {
+      return fail('your session has expired or is not valid; sign in again');
+    }
+    if (csrfHeader !== null && !safeEqual(csrfHeader, session.csrfSecret)) {
+      return { principal: null, error: new AppError('FORBIDDEN', `missing or wrong ${CSRF_HEADER} header`) };
+    }
+    return {
+      principal: {
+        kind: 'user',
+        userId: session.userId,
+        email: session.user.email,
+        name: session.user.name,
+        sessionIdHash: idHash,
+      },
+      error: null,
+    };
+  }
+}
+
+function fail(message: string): AuthResult {
+  return { principal: null, error: new AppError('UNAUTHENTICATED', message) };
+}

@@ -1,0 +1,43 @@
+// Domain errors with a code from a closed set. Services throw these; the GraphQL error formatter
+// (platform/graphql/error-formatter.ts) maps them to `extensions.code`. Anything that is not an
+// AppError reaches clients only as INTERNAL with an error id that is also logged.
+export const ERROR_CODES = [
+  'NOT_FOUND',
+  'CONFLICT',
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+  'PRECONDITION_FAILED',
+  'BAD_REQUEST',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldIssue {
+  /** Path of the bad field from the operation's arguments, e.g. ["input", "slug"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('NOT_FOUND', `${what} not found`);
+  }
+
+  static validation(issues: FieldIssue[]): AppError {
+    const first = issues[0];
+    const message = first ? `${first.path.join('.')}: ${first.message}` : 'invalid input';
+    return new AppError('VALIDATION_FAILED', message, issues);
+  }
+}

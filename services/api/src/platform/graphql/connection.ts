@@ -1,0 +1,100 @@
+// Relay-style connections. Every list in the schema is one: `first`/`after` in, edges with opaque
+// cursors, pageInfo and totalCount out. Cursors are opaque base64url JSON of the list's sort key.
+import { type Type } from '@nestjs/common';
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { AppError } from '../errors/app-error.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => Boolean) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  first?: number | null;
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export function Connection<T>(node: Type<T>, name: string): Type<ConnectionShape<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => String) cursor!: string;
+    @Field(() => node) node!: T;
+  }
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [EdgeType]) edges!: Edge<T>[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int) totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+export function pageSize(args: PageArgs, argPath: string[] = ['first']): number {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw AppError.validation([{ path: argPath, message: `must be between 1 and ${MAX_PAGE_SIZE}` }]);
+  }
+  return first;
+}
+
+export function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | null | undefined, check: (v: unknown) => v is T): T | null {
+  if (cursor === null || cursor === undefined) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (check(v)) return v;
+  } catch {
+    // fall through
+  }
+  throw AppError.validation([{ path: ['after'], message: 'is not a cursor returned by this list' }]);
+}
+
+/** Builds a connection from `limit + 1` fetched rows (the extra row only tells hasNextPage). */
+export function toConnection<R, T>(
+  rows: R[],
+  limit: number,
+  totalCount: number,
+  hasPrevious: boolean,
+  cursorOf: (row: R) => unknown,
+  map: (row: R) => T,
+): ConnectionShape<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((r) => ({ cursor: encodeCursor(cursorOf(r)), node: map(r) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+export function isOffsetCursor(v: unknown): v is { o: number } {
+  return typeof v === 'object' && v !== null && Number.isInteger((v as { o?: unknown }).o) && (v as { o: number }).o >= 0;
+}

@@ -1,0 +1,72 @@
+// The one mapping from thrown errors to GraphQL error responses:
+//  - AppError            -> its code; validation errors also carry the bad fields' paths
+//  - GraphQL parse/validation/coercion errors, malformed bodies -> BAD_REQUEST (HTTP 400)
+//  - oversized bodies    -> BAD_REQUEST with HTTP 413
+//  - anything else       -> INTERNAL with an error id that is also logged; never a stack trace
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error.js';
+
+interface WithStatus {
+  statusCode?: unknown;
+  errors?: unknown;
+  code?: unknown;
+}
+
+function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && (ERROR_CODES as readonly string[]).includes(v);
+}
+
+function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
+  const out: GraphQLError[] = [];
+  for (const e of errors) {
+    const inner = (e.originalError as WithStatus | undefined)?.errors;
+    if (Array.isArray(inner)) {
+      for (const i of inner) out.push(i instanceof GraphQLError ? i : new GraphQLError(String((i as Error).message)));
+    } else {
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+export function formatGraphQLErrors(
+  execution: ExecutionResult & { errors: readonly GraphQLError[] },
+  log: Logger,
+): { statusCode: number; response: FormattedExecutionResult } {
+  let httpStatus: number | null = null;
+  let badRequest = false;
+  const formatted = flatten(execution.errors).map((err): GraphQLFormattedError => {
+    const base = { message: err.message, ...(err.locations ? { locations: err.locations } : {}), ...(err.path ? { path: err.path } : {}) };
+    const orig = err.originalError as (Error & WithStatus) | undefined;
+    if (orig instanceof AppError) {
+      const ext: Record<string, unknown> = { code: orig.code };
+      if (orig.issues.length > 0) {
+        ext['field'] = orig.issues[0]?.path;
+        ext['issues'] = orig.issues;
+      }
+      return { ...base, message: orig.message, extensions: ext };
+    }
+    const status = typeof orig?.statusCode === 'number' ? orig.statusCode : null;
+    if (status !== null && status >= 400 && status < 500) {
+      httpStatus = status;
+      badRequest = true;
+      const message = status === 413 ? 'request body is too large' : err.message;
+      return { message, extensions: { code: 'BAD_REQUEST' } };
+    }
+    if (!orig || orig instanceof GraphQLError) {
+      // Parse, validation and variable-coercion errors come from graphql-js without a cause.
+      badRequest = true;
+      const code = isErrorCode(err.extensions?.['code']) ? err.extensions['code'] : 'BAD_REQUEST';
+      return { ...base, extensions: { code } };
+    }
+    const errorId = randomUUID();
+    log.error({ errorId, err: orig, path: err.path }, 'internal error in GraphQL resolver');
+    return { ...base, message: `internal error (error id ${errorId})`, extensions: { code: 'INTERNAL', errorId } };
+  });
+  const data = execution.data ?? null;
+
+  const statusCode = httpStatus ?? (data === null && badRequest ? 400 : 200);
+  return { statusCode, response: { data, errors: formatted } };
+}

@@ -1,0 +1,20 @@
+// Cross-cutting providers shared by every domain module.
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access/access.guard.js';
+import { OrgAccessService } from './access/org-access.service.js';
+import { AuditWriter } from './audit/audit-writer.js';
+import { Authenticator } from './auth/authenticator.js';
+import { HealthController } from './health/health.controller.js';
+import { ApiMetrics } from './health/metrics.js';
+import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
+
+@Global()
+@Module({
+  controllers: [HealthController],
+  providers: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter, { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
+  ],
+  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter],
+})
+export class PlatformModule {}

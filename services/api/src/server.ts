@@ -1,0 +1,26 @@
+// Builds the API's Fastify/Nest application (used by main.ts, the tests and the benchmarks).
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { Env } from './config/env.js';
+import { ApiMetrics } from './platform/health/metrics.js';
+
+export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  const metrics = app.get(ApiMetrics);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ route, status: `${Math.floor(reply.statusCode / 100)}xx` });
+    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
