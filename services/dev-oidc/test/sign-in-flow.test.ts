@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevOidcProvider } from '../src/provider.js';
+import { TestCookieJar } from '../src/test-cookie-jar.js';
 import { loginThroughForm } from '../src/test-login.js';
 import { DEMO_PASSWORD } from '../src/users.js';
 import {
@@ -31,6 +32,50 @@ describe('authorization code flow with PKCE through the login form', () => {
       'client_secret_post',
     ]);
     expect(metadata.end_session_endpoint).toBe(`${provider.issuer}/session/end`);
+  });
+
+  it('walks the standard chain: /auth → /interaction/:uid → POST login → /auth/:uid → redirect_uri', async () => {
+    const jar = new TestCookieJar();
+    const send = async (url: URL, body?: URLSearchParams) => {
+      const headers = new Headers();
+      const cookie = jar.header(url);
+      if (cookie !== undefined) headers.set('cookie', cookie);
+      const init: RequestInit = { method: body ? 'POST' : 'GET', headers, redirect: 'manual' };
+      if (body) init.body = body;
+      const response = await fetch(url, init);
+      jar.store(url, response.headers.getSetCookie());
+      const location = response.headers.get('location');
+      return {
+        status: response.status,
+        location: location === null ? undefined : new URL(location, url),
+        response,
+      };
+    };
+    const request = await newAuthorizationRequest(await discover(provider));
+
+    const authorize = await send(new URL(request.url));
+    expect(authorize.status).toBe(303);
+    const uid = /^\/interaction\/([\w-]+)$/.exec(authorize.location!.pathname)?.[1];
+    expect(uid).toBeDefined();
+
+    const form = await send(authorize.location!);
+    expect(form.status).toBe(200);
+    expect(form.response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await form.response.text()).toContain(`action="/interaction/${uid}/login"`);
+
+    const login = await send(
+      new URL(`/interaction/${uid}/login`, provider.issuer),
+      new URLSearchParams({ email: 'alice@example.com', password: DEMO_PASSWORD }),
+    );
+    expect(login.status).toBe(303);
+    expect(login.location!.href).toBe(`${provider.issuer}/auth/${uid}`);
+
+    const resumed = await send(login.location!);
+    expect(resumed.status).toBe(303);
+    expect(`${resumed.location!.origin}${resumed.location!.pathname}`).toBe(REDIRECT_URI);
+    expect(resumed.location!.searchParams.get('state')).toBe(request.state);
+    expect(resumed.location!.searchParams.get('iss')).toBe(provider.issuer);
+    expect(resumed.location!.searchParams.get('code')).toBeTruthy();
   });
 
   it('signs alice in and issues an ID token and userinfo with her email and name', async () => {
