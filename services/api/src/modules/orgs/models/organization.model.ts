@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 
-@ObjectType({ description: 'A tenant: its members, clusters, policies and audit log.' })
+@ObjectType('Organization', { description: 'A tenant: its members, clusters, policies and audit log.' })
 export class OrganizationModel {
   @Field(() => ID) id!: string;
   @Field(() => String) slug!: string;

@@ -1,0 +1,16 @@
+// Every queue and job Palisade runs, with its payload type. Payloads carry ids only; processors
+// re-read the database and are idempotent.
+export const QUEUES = {
+  maintenance: 'maintenance',
+} as const;
+
+export interface JobPayloads {
+  'maintenance.purge-expired-sessions': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+/** Repeatable jobs the worker schedules at start (idempotent: same scheduler id every time). */
+export const SCHEDULES: { queue: string; job: JobName; everyMs: number }[] = [
+  { queue: QUEUES.maintenance, job: 'maintenance.purge-expired-sessions', everyMs: 15 * 60_000 },
+];

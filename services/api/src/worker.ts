@@ -1,0 +1,76 @@
+// Job worker entrypoint (separate from the HTTP server so they scale separately): consumes the
+// BullMQ queues named in platform/queue/catalogue.ts.
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { EnvError, loadEnv, type Env } from './config/env.js';
+import { Database } from './platform/db/database.js';
+import { createLogger } from './platform/http/logger.js';
+import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+  queue(name: string): Queue;
+}
+
+export async function startWorker(env: Env): Promise<RunningWorker> {
+  const log = createLogger(env.LOG_LEVEL, 'palisade-worker');
+  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const db = new Database(env.DATABASE_URL, 4);
+  const prefix = `${env.REDIS_PREFIX}:bull`;
+
+  const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
+    'maintenance.purge-expired-sessions': async () => {
+      const r = await db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
+      return { purged: r.count };
+    },
+  };
+
+  const queues = new Map<string, Queue>();
+  for (const name of Object.values(QUEUES)) queues.set(name, new Queue(name, { connection, prefix }));
+  for (const s of SCHEDULES) {
+    await queues.get(s.queue)?.upsertJobScheduler(s.job, { every: s.everyMs }, { name: s.job, data: {} });
+  }
+  const workers = Object.values(QUEUES).map(
+    (name) =>
+      new Worker(
+        name,
+        async (job) => {
+          const run = processors[job.name as JobName] as ((j: Job) => Promise<unknown>) | undefined;
+          if (!run) throw new Error(`no processor for job ${job.name}`);
+          const result = await run(job);
+          log.info({ queue: name, job: job.name, id: job.id, result }, 'job done');
+          return result;
+        },
+        { connection, prefix, concurrency: 4 },
+      ),
+  );
+  for (const w of workers) w.on('failed', (job, err) => log.error({ job: job?.name, id: job?.id, err }, 'job failed'));
+  log.info({ queues: [...queues.keys()] }, 'worker started');
+  return {
+    queue: (name) => {
+      const q = queues.get(name);
+      if (!q) throw new Error(`unknown queue ${name}`);
+      return q;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await db.close();
+      connection.disconnect();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    console.error(err instanceof EnvError ? err.message : err);
+    process.exit(1);
+  }
+  const worker = await startWorker(env);
+  const stop = () => void worker.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
