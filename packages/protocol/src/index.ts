@@ -1,0 +1,12 @@
+// @palisade/protocol — the messages of the tunnel between the in-cluster agent and the cluster
+// gateway, their codec and validation, close reasons, version negotiation, limits and request
+// correlation. Isomorphic and dependency-free: no node:* imports, no I/O, no sockets.
+export * from './close-reasons.js';
+export * from './codec.js';
+export * from './formats.js';
+export * from './limits.js';
+export * from './messages.js';
+export * from './pending-requests.js';
+export { utf8ByteLength, truncateUtf8 } from './utf8.js';
+export { ValidationError, formatPath, type Validator } from './validate.js';
+export * from './version.js';

@@ -1,0 +1,50 @@
+// Every bound and timeout of the tunnel, in one place. The decoder enforces the frame limits, so a
+// peer can never make the other side allocate or store more than these; the timings are what the
+// gateway and the agent schedule by. Changing a frame limit downwards is a protocol change: an agent
+// that chunks by the old, larger value would be disconnected.
+
+export interface ProtocolLimits {
+  /** UTF-8 bytes of one frame, checked before anything is parsed. */
+  readonly maxFrameBytes: number;
+  /** Sum of all items (upserts and deletes of every kind) in one inventory frame. */
+  readonly maxInventoryItemsPerFrame: number;
+  readonly maxFlowsPerBatch: number;
+  /** Resources in one desired-state push, and results or drift reports in one apply result. */
+  readonly maxResourcesPerGeneration: number;
+  readonly maxLabelsPerObject: number;
+  readonly maxIpsPerEndpoint: number;
+  readonly maxPortsPerObject: number;
+  readonly maxEndpointsPerService: number;
+  readonly maxPolicyHitsPerFlow: number;
+  /** Free text: error and status messages. */
+  readonly maxTextLength: number;
+  /** Nesting of opaque JSON (desired resources, request params and results). */
+  readonly maxJsonDepth: number;
+}
+
+export const DEFAULT_LIMITS: ProtocolLimits = Object.freeze({
+  maxFrameBytes: 1024 * 1024,
+  maxInventoryItemsPerFrame: 5_000,
+  maxFlowsPerBatch: 1_000,
+  maxResourcesPerGeneration: 5_000,
+  maxLabelsPerObject: 128,
+  maxIpsPerEndpoint: 16,
+  maxPortsPerObject: 256,
+  maxEndpointsPerService: 5_000,
+  maxPolicyHitsPerFlow: 64,
+  maxTextLength: 4_096,
+  maxJsonDepth: 64,
+});
+
+/** Each side sends an application heartbeat this often, besides WebSocket pings. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+/** A peer silent for this long is dead: three missed heartbeats. */
+export const DEAD_PEER_TIMEOUT_MS = 30_000;
+/** The gateway closes a connection that has not sent a valid hello within this time. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+export const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** Outstanding requests per connection and direction; more are refused, not queued. */
+export const MAX_PENDING_REQUESTS = 1_024;
+/** RFC 6455 §5.5: a control frame carries at most 125 bytes, two of them the close code. */
+export const CLOSE_REASON_MAX_BYTES = 123;

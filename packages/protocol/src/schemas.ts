@@ -1,0 +1,381 @@
+// The wire schema of every message, built from the validator kit and checked against the types in
+// messages.ts (a schema that drifts from its type fails to compile). Field-level rules live here;
+// rules that span fields (chunk index below count, a bucket that ends after it starts, the item
+// budget of an inventory frame) are refinements beside the shape they constrain.
+
+import type { ProtocolLimits } from './limits.js';
+import {
+  ERROR_CODES,
+  DRIFT_KINDS,
+  FLOW_ENDPOINT_KINDS,
+  FLOW_PROTOCOLS,
+  INVENTORY_RESYNC_REASONS,
+  L4_PROTOCOLS,
+  POLICY_ACTIONS,
+  POLICY_KINDS,
+  PROVIDER_KINDS,
+  type MessageOf,
+  type MessageType,
+} from './messages.js';
+import { CLOSE_REASON_NAMES } from './close-reasons.js';
+import { MAX_VERSION_NUMBER } from './version.js';
+import { MAX_REQUEST_TIMEOUT_MS } from './limits.js';
+import {
+  API_VERSION,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  FLOW_ENDPOINT_NAME,
+  IDENTIFIER,
+  IP_ADDRESS,
+  KIND,
+  LABEL_KEY,
+  LABEL_VALUE,
+  METHOD_NAME,
+  PORT_NAME,
+  SECRET,
+  VERSION_STRING,
+} from './formats.js';
+import {
+  array,
+  boolean,
+  either,
+  formatted,
+  integer,
+  invalid,
+  json,
+  jsonObject,
+  literal,
+  nullable,
+  object,
+  oneOf,
+  overLimit,
+  refine,
+  stringMap,
+  text,
+  variants,
+  type Infer,
+  type Validator,
+} from './validate.js';
+
+const MAX_MS = 8_640_000_000_000_000;
+const DAY_MS = 86_400_000;
+
+const namespaceName = formatted(DNS_LABEL);
+const objectName = formatted(DNS_SUBDOMAIN);
+const identifier = formatted(IDENTIFIER);
+const secret = formatted(SECRET);
+const versionString = formatted(VERSION_STRING);
+const ip = formatted(IP_ADDRESS);
+const labels = stringMap(LABEL_KEY, LABEL_VALUE);
+const port = integer(1, 65_535);
+const portName = nullable(formatted(PORT_NAME));
+const count = integer(0);
+const sequence = integer(1);
+const timestamp = integer(0, MAX_MS);
+const durationMs = (max: number) => integer(1, max);
+
+const byInventory = (l: ProtocolLimits) => l.maxInventoryItemsPerFrame;
+const byResources = (l: ProtocolLimits) => l.maxResourcesPerGeneration;
+
+// ── Session ──────────────────────────────────────────────────────────────────────────────────────
+
+const versionRange = refine(
+  object({ min: integer(1, MAX_VERSION_NUMBER), max: integer(1, MAX_VERSION_NUMBER) }),
+  (range) => {
+    if (range.min > range.max) invalid('must not be greater than max', 'min');
+  },
+);
+
+const hello = object({
+  type: literal('hello'),
+  protocol: versionRange,
+  agentVersion: versionString,
+  instanceId: identifier,
+  auth: variants('kind', {
+    credential: object({ kind: literal('credential'), credential: secret }),
+    enrollment: object({ kind: literal('enrollment'), token: secret }),
+  }),
+  cluster: object({
+    provider: oneOf(PROVIDER_KINDS),
+    kubernetesVersion: versionString,
+    calicoVersion: nullable(versionString),
+  }),
+});
+
+const welcome = object({
+  type: literal('welcome'),
+  protocolVersion: integer(1, MAX_VERSION_NUMBER),
+  clusterId: identifier,
+  sessionId: identifier,
+  heartbeatIntervalMs: durationMs(DAY_MS),
+  deadPeerTimeoutMs: durationMs(DAY_MS),
+  limits: object({
+    maxFrameBytes: integer(1),
+    maxInventoryItemsPerFrame: integer(1),
+    maxFlowsPerBatch: integer(1),
+  }),
+  credential: nullable(secret),
+});
+
+const credentialRotate = object({
+  type: literal('credential.rotate'),
+  rotationId: identifier,
+  credential: secret,
+});
+
+const credentialRotated = object({
+  type: literal('credential.rotated'),
+  rotationId: identifier,
+  persisted: boolean,
+  message: nullable(text),
+});
+
+const heartbeat = object({ type: literal('heartbeat'), sentAtMs: timestamp });
+
+// ── Inventory ────────────────────────────────────────────────────────────────────────────────────
+
+const objectRef = object({ namespace: namespaceName, name: objectName });
+
+const namespaceInfo = object({ name: namespaceName, labels });
+
+const workloadEndpoint = object({
+  namespace: namespaceName,
+  name: objectName,
+  labels,
+  ips: array(ip, (l) => l.maxIpsPerEndpoint),
+  ports: array(object({ name: portName, port, protocol: oneOf(L4_PROTOCOLS) }), (l) => l.maxPortsPerObject),
+  serviceAccount: objectName,
+  node: nullable(objectName),
+});
+
+const serviceAccountInfo = object({ namespace: namespaceName, name: objectName, labels });
+
+const serviceInfo = object({
+  namespace: namespaceName,
+  name: namespaceName,
+  labels,
+  selector: nullable(labels),
+  ports: array(
+    object({
+      name: portName,
+      port,
+      targetPort: either(port, formatted(PORT_NAME), 'a port number or a port name'),
+      protocol: oneOf(L4_PROTOCOLS),
+    }),
+    (l) => l.maxPortsPerObject,
+  ),
+  clusterIps: array(ip, (l) => l.maxIpsPerEndpoint),
+  endpoints: array(
+    object({ ip, pod: nullable(objectName), ready: boolean }),
+    (l) => l.maxEndpointsPerService,
+  ),
+});
+
+const inventoryItems = object({
+  namespaces: array(namespaceInfo, byInventory),
+  endpoints: array(workloadEndpoint, byInventory),
+  serviceAccounts: array(serviceAccountInfo, byInventory),
+  services: array(serviceInfo, byInventory),
+});
+
+const inventoryDeletes = object({
+  namespaces: array(namespaceName, byInventory),
+  endpoints: array(objectRef, byInventory),
+  serviceAccounts: array(objectRef, byInventory),
+  services: array(objectRef, byInventory),
+});
+
+interface ItemLists {
+  namespaces: readonly unknown[];
+  endpoints: readonly unknown[];
+  serviceAccounts: readonly unknown[];
+  services: readonly unknown[];
+}
+
+function itemCount(lists: ItemLists): number {
+  return (
+    lists.namespaces.length + lists.endpoints.length + lists.serviceAccounts.length + lists.services.length
+  );
+}
+
+function checkItemBudget(items: number, limits: ProtocolLimits): void {
+  if (items > limits.maxInventoryItemsPerFrame) {
+    overLimit(
+      `${String(items)} inventory items exceed the limit of ${String(limits.maxInventoryItemsPerFrame)}`,
+    );
+  }
+}
+
+const inventorySnapshot = refine(
+  object({
+    type: literal('inventory.snapshot'),
+    revision: sequence,
+    chunk: refine(object({ index: count, count: sequence }), (chunk) => {
+      if (chunk.index >= chunk.count) invalid('must be less than chunk.count', 'index');
+    }),
+    items: inventoryItems,
+  }),
+  (message, limits) => checkItemBudget(itemCount(message.items), limits),
+);
+
+const inventoryDelta = refine(
+  object({
+    type: literal('inventory.delta'),
+    revision: sequence,
+    sequence,
+    upserts: inventoryItems,
+    deletes: inventoryDeletes,
+  }),
+  (message, limits) => checkItemBudget(itemCount(message.upserts) + itemCount(message.deletes), limits),
+);
+
+const inventoryResync = object({
+  type: literal('inventory.resync'),
+  reason: oneOf(INVENTORY_RESYNC_REASONS),
+});
+
+// ── Desired state ────────────────────────────────────────────────────────────────────────────────
+
+const desiredState = object({
+  type: literal('desired.state'),
+  generation: sequence,
+  resources: array(jsonObject, byResources),
+});
+
+const resourceRef = object({
+  apiVersion: formatted(API_VERSION),
+  kind: formatted(KIND),
+  namespace: nullable(namespaceName),
+  name: objectName,
+});
+
+const applyResult = object({
+  type: literal('apply.result'),
+  generation: sequence,
+  results: array(
+    variants('status', {
+      ok: object({ resource: resourceRef, status: literal('ok') }),
+      failed: object({ resource: resourceRef, status: literal('failed'), message: text }),
+    }),
+    byResources,
+  ),
+  drift: array(
+    object({ resource: resourceRef, drift: oneOf(DRIFT_KINDS), message: nullable(text) }),
+    byResources,
+  ),
+});
+
+// ── Flows ────────────────────────────────────────────────────────────────────────────────────────
+
+const flowEndpoint = object({
+  kind: oneOf(FLOW_ENDPOINT_KINDS),
+  namespace: nullable(namespaceName),
+  name: formatted(FLOW_ENDPOINT_NAME),
+  labels,
+});
+
+const policyHit = object({
+  kind: oneOf(POLICY_KINDS),
+  tier: objectName,
+  namespace: nullable(namespaceName),
+  name: objectName,
+  ruleIndex: integer(-1, 65_535),
+  action: oneOf(POLICY_ACTIONS),
+});
+
+const policyTrace = array(policyHit, (l) => l.maxPolicyHitsPerFlow);
+
+const flow = refine(
+  object({
+    startMs: timestamp,
+    endMs: timestamp,
+    source: flowEndpoint,
+    destination: flowEndpoint,
+    destinationService: nullable(
+      object({ namespace: namespaceName, name: namespaceName, portName, port: integer(0, 65_535) }),
+    ),
+    protocol: oneOf(FLOW_PROTOCOLS),
+    port: integer(0, 65_535),
+    reporter: oneOf(['source', 'destination']),
+    action: oneOf(['allow', 'deny']),
+    policies: object({ enforced: policyTrace, pending: policyTrace }),
+    counters: object({
+      packetsIn: count,
+      packetsOut: count,
+      bytesIn: count,
+      bytesOut: count,
+      connectionsStarted: count,
+      connectionsCompleted: count,
+      connectionsLive: count,
+    }),
+  }),
+  (f) => {
+    if (f.endMs <= f.startMs) invalid('must be after startMs', 'endMs');
+  },
+);
+
+const flowBatch = object({
+  type: literal('flow.batch'),
+  sequence,
+  droppedTotal: count,
+  flows: array(flow, (l) => l.maxFlowsPerBatch),
+});
+
+const flowAck = object({ type: literal('flow.ack'), sequence });
+
+// ── Requests, errors, close ──────────────────────────────────────────────────────────────────────
+
+const request = object({
+  type: literal('request'),
+  id: identifier,
+  method: formatted(METHOD_NAME),
+  params: json,
+  timeoutMs: durationMs(MAX_REQUEST_TIMEOUT_MS),
+});
+
+const response = variants('ok', {
+  true: object({ type: literal('response'), id: identifier, ok: literal(true), result: json }),
+  false: object({
+    type: literal('response'),
+    id: identifier,
+    ok: literal(false),
+    error: object({ code: oneOf(ERROR_CODES), message: text }),
+  }),
+});
+
+const error = object({ type: literal('error'), code: oneOf(ERROR_CODES), message: text });
+
+const close = object({
+  type: literal('close'),
+  reason: oneOf(CLOSE_REASON_NAMES),
+  message: text,
+  retryAfterMs: nullable(durationMs(DAY_MS)),
+});
+
+const SCHEMAS = {
+  hello,
+  welcome,
+  'credential.rotate': credentialRotate,
+  'credential.rotated': credentialRotated,
+  heartbeat,
+  'inventory.snapshot': inventorySnapshot,
+  'inventory.delta': inventoryDelta,
+  'inventory.resync': inventoryResync,
+  'desired.state': desiredState,
+  'apply.result': applyResult,
+  'flow.batch': flowBatch,
+  'flow.ack': flowAck,
+  request,
+  response,
+  error,
+  close,
+};
+
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type DriftedSchemas = {
+  [T in MessageType]: SameShape<Infer<(typeof SCHEMAS)[T]>, MessageOf<T>> extends true ? never : T;
+}[MessageType];
+// Fails to compile, naming the message type, when a schema and its type in messages.ts disagree.
+const _schemasMatchTypes: [DriftedSchemas] extends [never] ? true : DriftedSchemas = true;
+
+export const MESSAGE_SCHEMAS: { readonly [T in MessageType]: Validator<MessageOf<T>> } = SCHEMAS;

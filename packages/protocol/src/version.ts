@@ -1,0 +1,51 @@
+// Protocol version negotiation. The agent's hello states the range it speaks; the gateway picks the
+// highest version both ranges contain. Versions are whole numbers that only grow; a change that an
+// older peer would misread (a new required field, a narrowed limit) needs a new version.
+
+import { CLOSE_REASONS, type CloseReason } from './close-reasons.js';
+
+/** The version this build speaks by preference. */
+export const PROTOCOL_VERSION = 1;
+/** The oldest version this build still speaks. */
+export const MIN_SUPPORTED = 1;
+export const MAX_VERSION_NUMBER = 65_535;
+
+export interface VersionRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export const SUPPORTED_VERSIONS: VersionRange = Object.freeze({ min: MIN_SUPPORTED, max: PROTOCOL_VERSION });
+
+export type NegotiationResult =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly reason: CloseReason<'unsupported_version'>; readonly detail: string };
+
+export function isVersionRange(range: VersionRange): boolean {
+  return isVersion(range.min) && isVersion(range.max) && range.min <= range.max;
+}
+
+export function negotiateVersion(
+  agent: VersionRange,
+  server: VersionRange = SUPPORTED_VERSIONS,
+): NegotiationResult {
+  if (!isVersionRange(agent)) return unsupported(`agent range ${show(agent)} is not a valid range`);
+  if (!isVersionRange(server)) return unsupported(`server range ${show(server)} is not a valid range`);
+  const version = Math.min(agent.max, server.max);
+  if (version < Math.max(agent.min, server.min)) {
+    return unsupported(`agent speaks ${show(agent)}, server speaks ${show(server)}`);
+  }
+  return { ok: true, version };
+}
+
+function isVersion(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_VERSION_NUMBER;
+}
+
+function unsupported(detail: string): NegotiationResult {
+  return { ok: false, reason: CLOSE_REASONS.UNSUPPORTED_VERSION, detail };
+}
+
+function show(range: VersionRange): string {
+  return `[${String(range.min)}, ${String(range.max)}]`;
+}

@@ -1,0 +1,183 @@
+// One realistic, valid instance of every message type, for round trips and as the base that the
+// malformed-frame tests and the mutation fuzzer break.
+
+import type { Flow, MessageOf, MessageType, WorkloadEndpoint } from '../src/index.js';
+
+export const sampleEndpoint: WorkloadEndpoint = {
+  namespace: 'shop',
+  name: 'frontend-7d4f9c-x2k4q',
+  labels: { app: 'frontend', 'app.kubernetes.io/part-of': 'shop', tier: '' },
+  ips: ['10.244.1.17', 'fd00:10:244:1::11'],
+  ports: [
+    { name: 'http', port: 8080, protocol: 'TCP' },
+    { name: null, port: 9090, protocol: 'TCP' },
+  ],
+  serviceAccount: 'frontend',
+  node: 'worker-1',
+};
+
+export const sampleFlow: Flow = {
+  startMs: 1_763_712_000_000,
+  endMs: 1_763_712_015_000,
+  source: { kind: 'workload', namespace: 'shop', name: 'frontend-7d4f9c-*', labels: { app: 'frontend' } },
+  destination: { kind: 'workload', namespace: 'shop', name: 'backend-5b8c7-*', labels: { app: 'backend' } },
+  destinationService: { namespace: 'shop', name: 'backend', portName: 'http', port: 80 },
+  protocol: 'TCP',
+  port: 8080,
+  reporter: 'destination',
+  action: 'allow',
+  policies: {
+    enforced: [
+      {
+        kind: 'NetworkPolicy',
+        tier: 'default',
+        namespace: 'shop',
+        name: 'default.allow-frontend',
+        ruleIndex: 0,
+        action: 'allow',
+      },
+    ],
+    pending: [
+      {
+        kind: 'StagedNetworkPolicy',
+        tier: 'security',
+        namespace: 'shop',
+        name: 'security.lockdown',
+        ruleIndex: -1,
+        action: 'deny',
+      },
+    ],
+  },
+  counters: {
+    packetsIn: 120,
+    packetsOut: 98,
+    bytesIn: 64_000,
+    bytesOut: 12_000,
+    connectionsStarted: 4,
+    connectionsCompleted: 3,
+    connectionsLive: 1,
+  },
+};
+
+export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
+  hello: {
+    type: 'hello',
+    protocol: { min: 1, max: 1 },
+    agentVersion: '0.1.0',
+    instanceId: 'b1f0c6f2-6d7e-4a51-9d0b-3c1e2f4a5b6c',
+    auth: { kind: 'enrollment', token: 'pal_enr_4hJ8kQ2mX9vR7tL3' },
+    cluster: { provider: 'simulated', kubernetesVersion: 'v1.31.2+k3s1', calicoVersion: 'v3.29.1' },
+  },
+  welcome: {
+    type: 'welcome',
+    protocolVersion: 1,
+    clusterId: 'clu_01JD3Q4X8Y',
+    sessionId: 'gw-0:s-42',
+    heartbeatIntervalMs: 10_000,
+    deadPeerTimeoutMs: 30_000,
+    limits: { maxFrameBytes: 1_048_576, maxInventoryItemsPerFrame: 5_000, maxFlowsPerBatch: 1_000 },
+    credential: 'pal_cc_Zx81mQpL0aVbN3rT6yWe',
+  },
+  'credential.rotate': {
+    type: 'credential.rotate',
+    rotationId: 'rot-7',
+    credential: 'pal_cc_Nw2Lq9Xm4Vb7Rt1Ys8Ke',
+  },
+  'credential.rotated': { type: 'credential.rotated', rotationId: 'rot-7', persisted: true, message: null },
+  heartbeat: { type: 'heartbeat', sentAtMs: 1_763_712_003_141 },
+  'inventory.snapshot': {
+    type: 'inventory.snapshot',
+    revision: 3,
+    chunk: { index: 0, count: 1 },
+    items: {
+      namespaces: [{ name: 'shop', labels: { team: 'web' } }],
+      endpoints: [sampleEndpoint],
+      serviceAccounts: [{ namespace: 'shop', name: 'frontend', labels: {} }],
+      services: [
+        {
+          namespace: 'shop',
+          name: 'frontend',
+          labels: { app: 'frontend' },
+          selector: { app: 'frontend' },
+          ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+          clusterIps: ['10.96.0.12'],
+          endpoints: [{ ip: '10.244.1.17', pod: 'frontend-7d4f9c-x2k4q', ready: true }],
+        },
+        {
+          namespace: 'shop',
+          name: 'external-db',
+          labels: {},
+          selector: null,
+          ports: [{ name: null, port: 5432, targetPort: 5432, protocol: 'TCP' }],
+          clusterIps: [],
+          endpoints: [{ ip: '192.168.10.4', pod: null, ready: true }],
+        },
+      ],
+    },
+  },
+  'inventory.delta': {
+    type: 'inventory.delta',
+    revision: 3,
+    sequence: 1,
+    upserts: { namespaces: [], endpoints: [sampleEndpoint], serviceAccounts: [], services: [] },
+    deletes: {
+      namespaces: ['old-team'],
+      endpoints: [{ namespace: 'shop', name: 'frontend-7d4f9c-aaaaa' }],
+      serviceAccounts: [],
+      services: [],
+    },
+  },
+  'inventory.resync': { type: 'inventory.resync', reason: 'sequence_gap' },
+  'desired.state': {
+    type: 'desired.state',
+    generation: 12,
+    resources: [
+      {
+        apiVersion: 'projectcalico.org/v3',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'default.allow-frontend', namespace: 'shop' },
+        spec: { tier: 'default', order: 100, selector: "app == 'backend'", types: ['Ingress'] },
+      },
+    ],
+  },
+  'apply.result': {
+    type: 'apply.result',
+    generation: 12,
+    results: [
+      {
+        resource: { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', namespace: 'shop', name: 'a' },
+        status: 'ok',
+      },
+      {
+        resource: { apiVersion: 'projectcalico.org/v3', kind: 'Tier', namespace: null, name: 'security' },
+        status: 'failed',
+        message: 'admission webhook denied the request',
+      },
+    ],
+    drift: [
+      {
+        resource: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'shop', name: 'b' },
+        drift: 'modified',
+        message: 'spec.ingress changed outside Palisade',
+      },
+    ],
+  },
+  'flow.batch': { type: 'flow.batch', sequence: 17, droppedTotal: 0, flows: [sampleFlow] },
+  'flow.ack': { type: 'flow.ack', sequence: 17 },
+  request: { type: 'request', id: 'g1', method: 'agent.health', params: { verbose: true }, timeoutMs: 5_000 },
+  response: { type: 'response', id: 'g1', ok: true, result: { status: 'ok', uptimeSeconds: 120 } },
+  error: { type: 'error', code: 'unavailable', message: 'flow store is unavailable; keep the batch' },
+  close: { type: 'close', reason: 'superseded', message: 'a newer connection took over', retryAfterMs: null },
+};
+
+export const FAILED_RESPONSE: MessageOf<'response'> = {
+  type: 'response',
+  id: 'a9',
+  ok: false,
+  error: { code: 'method_not_found', message: 'no method cluster.reboot' },
+};
+
+/** A deep copy that tests may mutate freely. */
+export function sample<T extends MessageType>(type: T): MessageOf<T> {
+  return JSON.parse(JSON.stringify(SAMPLES[type])) as MessageOf<T>;
+}
