@@ -6,6 +6,7 @@
 // On success the provider answers 303 to /auth/:uid, which resumes the authorization request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Interaction, Provider } from 'oidc-provider';
+import { grantPromptedConsent } from './first-party-grant.js';
 import { FormBodyError, readFormBody } from './form-body.js';
 import { escapeHtml, renderPage } from './html.js';
 import { INVALID_CREDENTIALS_MESSAGE, renderLoginPage } from './login-page.js';
@@ -31,35 +32,16 @@ function sendProblem(res: ServerResponse, status: number, message: string): void
   sendPage(
     res,
     status,
-    renderPage('Sign-in error', `<h1>Sign-in error</h1><p class="error">${escapeHtml(message)}</p>`),
+    renderPage(
+      'Sign-in error',
+      `<h1>Sign-in error</h1><p class="error" role="alert">${escapeHtml(message)}</p>`,
+    ),
   );
 }
 
 function clientNameOf(interaction: Interaction): string {
   const clientId = interaction.params['client_id'];
   return typeof clientId === 'string' ? clientId : 'the application';
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-async function grantConsent(provider: Provider, interaction: Interaction): Promise<string> {
-  const accountId = interaction.session?.accountId;
-  const clientId = interaction.params['client_id'];
-  if (accountId === undefined || typeof clientId !== 'string') throw new Error('consent without a session');
-  const found =
-    interaction.grantId === undefined ? undefined : await provider.Grant.find(interaction.grantId);
-  const grant = found ?? new provider.Grant({ accountId, clientId });
-  const { details } = interaction.prompt;
-  grant.addOIDCScope(stringList(details['missingOIDCScope']));
-  grant.addOIDCClaims(stringList(details['missingOIDCClaims']));
-  const resourceScopes = details['missingResourceScopes'];
-  if (typeof resourceScopes === 'object' && resourceScopes !== null) {
-    for (const [resource, scopes] of Object.entries(resourceScopes))
-      grant.addResourceScope(resource, stringList(scopes));
-  }
-  return grant.save();
 }
 
 export function createInteractionHandler(provider: Provider, users: readonly DemoUser[]): InteractionHandler {
@@ -80,7 +62,7 @@ export function createInteractionHandler(provider: Provider, users: readonly Dem
     if (interaction.prompt.name === 'login') {
       sendPage(res, 200, renderLoginPage({ uid: interaction.uid, clientName: clientNameOf(interaction) }));
     } else if (interaction.prompt.name === 'consent') {
-      const grantId = await grantConsent(provider, interaction);
+      const grantId = await grantPromptedConsent(provider, interaction);
       await provider.interactionFinished(
         req,
         res,

@@ -119,6 +119,23 @@ describe('authorization code flow with PKCE through the login form', () => {
     expect(tokens.claims()).toMatchObject({ sub: 'user-bob', email: 'bob@example.com', name: 'Bob Admin' });
   });
 
+  it('grants an explicitly requested consent prompt without a second screen', async () => {
+    const config = await discover(provider);
+    const request = await newAuthorizationRequest(config);
+    const url = new URL(request.url);
+    url.searchParams.set('prompt', 'login consent');
+
+    const callbackUrl = await loginThroughForm(url.href, 'carol@example.com', DEMO_PASSWORD);
+
+    const tokens = await client.authorizationCodeGrant(config, new URL(callbackUrl), {
+      pkceCodeVerifier: request.codeVerifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ sub: 'user-carol', email: 'carol@example.com' });
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+  });
+
   it('matches the email case-insensitively', async () => {
     const config = await discover(provider);
     const request = await newAuthorizationRequest(config);
