@@ -2,3 +2,4 @@
 // engine and YAML import/export. Isomorphic: no node:* imports, no DOM, no I/O (the CLI aside).
 export * from './resources/types.js';
 export * from './selector/index.js';
+export * from './resources/index.js';

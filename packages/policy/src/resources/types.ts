@@ -236,5 +236,5 @@ export type PolicyResource = CalicoResource | KubernetesNetworkPolicy;
 export type ResourceKindKey = CalicoKind | 'KubernetesNetworkPolicy';
 
 export function resourceKindKey(r: Pick<PolicyResource, 'apiVersion' | 'kind'>): ResourceKindKey {
-  return r.apiVersion === K8S_NETWORKING_API_VERSION ? 'KubernetesNetworkPolicy' : (r.kind as CalicoKind);
+  return r.apiVersion === K8S_NETWORKING_API_VERSION ? 'KubernetesNetworkPolicy' : r.kind;
 }

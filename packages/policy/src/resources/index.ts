@@ -1,0 +1,29 @@
+// Public surface of resource validation, defaulting and identity. The shapes live in types.ts,
+// which src/index.ts exports directly.
+
+export {
+  formatPath,
+  type Path,
+  type PathSegment,
+  type ValidationError,
+  type ValidationIssue,
+} from './issues.js';
+export {
+  validateResource,
+  validateResourceIssues,
+  type ValidateOptions,
+  type ValidationResult,
+} from './validate.js';
+export { BUILTIN_TIERS, builtinTier, DEFAULT_TIER, DEFAULT_TIER_ORDER } from './builtin-tiers.js';
+export {
+  isStagedKind,
+  isStagedPolicy,
+  stagedToEnforced,
+  type EnforcedPolicy,
+  type StagedPolicy,
+} from './staged.js';
+export { resourceKey } from './resource-key.js';
+export { defaultPolicyTypes, MAX_RULES, STAGED_ACTIONS } from './calico-policy.js';
+export { NAMESPACE_LABEL, TIER_LABEL } from './metadata.js';
+export { isMasked, isStrictSubnet, parseCidr, parseIp, type ParsedCidr } from './ip.js';
+export { parsePort, parseProtocol, protocolHasPorts, protocolNumber, NAMED_PROTOCOLS } from './ports.js';
