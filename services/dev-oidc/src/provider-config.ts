@@ -3,10 +3,9 @@
 // clients authenticating with client_secret_basic or client_secret_post, RP-initiated logout.
 // Every default that oidc-provider marks "you should change this" is set here explicitly, so the
 // provider starts without warnings and its behaviour does not drift with library defaults.
-import type { ClientMetadata, Configuration, JWKS } from 'oidc-provider';
+import type { AdapterFactory, ClientMetadata, Configuration, JWKS } from 'oidc-provider';
 import { accountFinder } from './accounts.js';
 import { loadFirstPartyGrant } from './first-party-grant.js';
-import { createMemoryAdapterFactory } from './memory-adapter.js';
 import { renderErrorPage, renderLogoutPage, renderLogoutSuccessPage } from './provider-pages.js';
 import type { DemoUser } from './users.js';
 
@@ -22,6 +21,7 @@ export interface ProviderConfigInput {
   readonly users: readonly DemoUser[];
   readonly jwks: JWKS;
   readonly cookieKeys: readonly string[];
+  readonly adapter: AdapterFactory;
 }
 
 const MINUTE = 60;
@@ -34,7 +34,7 @@ export const PROVIDER_COOKIE_NAMES = {
   resume: 'dev_oidc_interaction_resume',
 } as const;
 
-function clientMetadata(client: DevOidcClient): ClientMetadata {
+export function clientMetadata(client: DevOidcClient): ClientMetadata {
   return {
     client_id: client.clientId,
     client_secret: client.clientSecret,
@@ -49,7 +49,7 @@ function clientMetadata(client: DevOidcClient): ClientMetadata {
 export function buildProviderConfiguration(input: ProviderConfigInput): Configuration {
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure: false } as const;
   return {
-    adapter: createMemoryAdapterFactory(),
+    adapter: input.adapter,
     clients: input.clients.map(clientMetadata),
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     responseTypes: ['code'],

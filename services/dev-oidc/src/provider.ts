@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { createInteractionHandler } from './interaction-routes.js';
-import { buildProviderConfiguration, type DevOidcClient } from './provider-config.js';
+import { createMemoryAdapterFactory } from './memory-adapter.js';
+import { buildProviderConfiguration, clientMetadata, type DevOidcClient } from './provider-config.js';
 import { generateSigningKeys } from './signing-keys.js';
 import { DEMO_USERS, type DemoUser } from './users.js';
 
@@ -30,6 +31,11 @@ export interface DevOidcProviderOptions {
 export interface DevOidcProvider {
   readonly issuer: string;
   readonly port: number;
+  /**
+   * Registers one more client on the running provider, for a relying party whose redirect URI is
+   * only known after the provider has started (an API listening on an ephemeral port).
+   */
+  registerClient(client: DevOidcClient): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,11 +74,13 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
   }
 
   const users = options.users ?? DEMO_USERS;
+  const adapter = createMemoryAdapterFactory();
   const configuration = buildProviderConfiguration({
     clients: options.clients,
     users,
     jwks,
     cookieKeys: [randomBytes(32).toString('base64url')],
+    adapter,
   });
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (_ctx, error) => log(`server error: ${describe(error)}`));
@@ -89,9 +97,19 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
       });
   });
 
+  async function registerClient(client: DevOidcClient): Promise<void> {
+    if ((await provider.Client.find(client.clientId)) !== undefined) {
+      throw new Error(`dev-oidc client already registered: ${client.clientId}`);
+    }
+    const metadata = clientMetadata(client);
+    await provider.Client.validate(metadata);
+    await adapter('Client').upsert(client.clientId, metadata);
+  }
+
   return {
     issuer,
     port,
+    registerClient,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
