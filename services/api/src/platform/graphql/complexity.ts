@@ -1,6 +1,7 @@
 // Depth and complexity limits, as GraphQL validation rules, so an expensive query is refused
 // before any resolver runs. Cost model: every field costs 1; a field taking `first: n` multiplies
-// the cost of its selection by n (default page size when absent).
+// the cost of its selection by n. A connection's page is charged once: on the field that takes
+// `first`, or (when `first` is absent) on its `edges`, at the default page size.
 import {
   GraphQLError,
   type ASTVisitor,
@@ -26,6 +27,7 @@ function measure(
   fragments: Map<string, FragmentDefinitionNode>,
   depth: number,
   seen: Set<string>,
+  paged = false,
 ): { cost: number; depth: number } {
   let cost = 0;
   let maxDepth = depth;
@@ -34,22 +36,23 @@ function measure(
       if (sel.name.value.startsWith('__')) continue;
       let fieldCost = 1;
       if (sel.selectionSet) {
-        const inner = measure(sel.selectionSet, fragments, depth + 1, seen);
-        const isList = sel.arguments?.some((a) => a.name.value === 'first') || sel.name.value === 'edges';
-        const mult = isList ? (firstArg(sel) ?? DEFAULT_PAGE_SIZE) : 1;
+        const hasFirst = sel.arguments?.some((a) => a.name.value === 'first') ?? false;
+        const inner = measure(sel.selectionSet, fragments, depth + 1, seen, hasFirst);
+        const unpagedEdges = sel.name.value === 'edges' && !paged;
+        const mult = hasFirst ? (firstArg(sel) ?? DEFAULT_PAGE_SIZE) : unpagedEdges ? DEFAULT_PAGE_SIZE : 1;
         fieldCost += inner.cost * Math.max(1, mult);
         maxDepth = Math.max(maxDepth, inner.depth);
       }
       cost += fieldCost;
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const inner = measure(sel.selectionSet, fragments, depth, seen);
+      const inner = measure(sel.selectionSet, fragments, depth, seen, paged);
       cost += inner.cost;
       maxDepth = Math.max(maxDepth, inner.depth);
     } else {
       const frag = fragments.get(sel.name.value);
       if (!frag || seen.has(frag.name.value)) continue;
       seen.add(frag.name.value);
-      const inner = measure(frag.selectionSet, fragments, depth, seen);
+      const inner = measure(frag.selectionSet, fragments, depth, seen, paged);
       seen.delete(frag.name.value);
       cost += inner.cost;
       maxDepth = Math.max(maxDepth, inner.depth);

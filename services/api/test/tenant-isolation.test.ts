@@ -1,0 +1,522 @@
+// Tenant isolation, walked over the whole schema. Every Query and Mutation field, and every field of
+// Organization that takes arguments or returns a connection, has an entry in ATTACKS below; a field
+// without one fails the suite, so a new field cannot ship without its isolation check. Each entry
+// is tried by callers who do not belong to the victim organisation (the owner of another org, an
+// owner-role token of another org, a signed-in user who belongs to nothing, and nobody at all), and
+// the victim's rows are compared before and after. A second part talks to Postgres directly as the
+// API's role to show that row-level security alone keeps organisations apart.
+import { readFileSync } from 'node:fs';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Caller, type GqlResult, TestContext } from './context.js';
+import { count, expectData, signedInMember, signedInUser, userIdOf } from './factories/members.js';
+
+type AttackerKind = 'other-org-owner' | 'other-org-token' | 'member-of-nothing' | 'anonymous';
+
+interface Attacker {
+  kind: AttackerKind;
+  caller: Caller | null;
+  /** An organisation slug the attacker may legitimately name (their own, or one they are not in). */
+  ownSlug: string;
+  email: string | null;
+}
+
+interface Attempt {
+  query: string;
+  variables: Record<string, unknown>;
+  /** Acceptable error codes; 'allowed' means the field legitimately answers this caller. */
+  expect: string[] | 'allowed';
+}
+
+interface Victim {
+  slug: string;
+  name: string;
+  orgId: string;
+  ownerUserId: string;
+  editorUserId: string;
+  editorEmail: string;
+  tokenId: string;
+  invitationId: string;
+}
+
+// The ids the victim's data is made of: none may appear in an answer to an outsider.
+const secretsOf = (v: Victim): string[] => [
+  v.slug,
+  v.name,
+  v.orgId,
+  v.ownerUserId,
+  v.editorUserId,
+  v.editorEmail,
+  v.tokenId,
+  v.invitationId,
+];
+
+const NOT_MEMBER = ['NOT_FOUND'];
+const deniedFor = (a: Attacker, codes: string[]): string[] =>
+  a.kind === 'anonymous' ? ['UNAUTHENTICATED'] : codes;
+
+const orgField =
+  (selection: string) =>
+  (v: Victim, a: Attacker): Attempt[] => [
+    {
+      query: `query($s: String!) { organization(slug: $s) { ${selection} } }`,
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ];
+
+/**
+ * Field → attempts against the victim. Mutations that take an orgSlug are also tried with the
+ * attacker's own organisation and the victim's ids (the "confused deputy" variant).
+ */
+const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
+  'Query.organization': orgField('id slug name viewerRole createdAt'),
+  'Query.viewer': (v, a) => [
+    {
+      query: `{ viewer { kind user { id email name } token { id name role }
+          organizations(first: 100) { totalCount edges { node { id slug name viewerRole } } }
+          invitations { id email role status organization { slug name } } } }`,
+      variables: {},
+      expect: a.kind === 'anonymous' ? ['UNAUTHENTICATED'] : 'allowed',
+    },
+  ],
+  'Mutation.createOrganization': (v, a) => [
+    {
+      query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id slug } }',
+      variables: { i: { slug: v.slug, name: 'Hijacked' } },
+      // A user may create organisations, but not take an existing slug; tokens may not at all.
+      expect:
+        a.kind === 'anonymous'
+          ? ['UNAUTHENTICATED']
+          : a.kind === 'other-org-token'
+            ? ['FORBIDDEN']
+            : ['CONFLICT'],
+    },
+  ],
+  'Mutation.acceptInvitation': (v, a) => [
+    {
+      query: 'mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id slug } }',
+      variables: { i: { invitationId: v.invitationId } },
+      expect:
+        a.kind === 'anonymous'
+          ? ['UNAUTHENTICATED']
+          : a.kind === 'other-org-token'
+            ? ['FORBIDDEN']
+            : ['NOT_FOUND'],
+    },
+  ],
+  'Mutation.inviteMember': (v, a) => [
+    {
+      query: 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, email: a.email ?? 'outsider@example.com', role: 'OWNER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.revokeInvitation': (v, a) => [
+    {
+      query: 'mutation($i: RevokeInvitationInput!) { revokeInvitation(input: $i) { id status } }',
+      variables: { i: { orgSlug: v.slug, invitationId: v.invitationId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: RevokeInvitationInput!) { revokeInvitation(input: $i) { id status } }',
+      variables: { i: { orgSlug: a.ownSlug, invitationId: v.invitationId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updateMemberRole': (v, a) => [
+    {
+      query: 'mutation($i: UpdateMemberRoleInput!) { updateMemberRole(input: $i) { role } }',
+      variables: { i: { orgSlug: v.slug, userId: v.editorUserId, role: 'OWNER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: UpdateMemberRoleInput!) { updateMemberRole(input: $i) { role } }',
+      variables: { i: { orgSlug: a.ownSlug, userId: v.ownerUserId, role: 'VIEWER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.removeMember': (v, a) => [
+    {
+      query: 'mutation($i: RemoveMemberInput!) { removeMember(input: $i) { role } }',
+      variables: { i: { orgSlug: v.slug, userId: v.ownerUserId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: RemoveMemberInput!) { removeMember(input: $i) { role } }',
+      variables: { i: { orgSlug: a.ownSlug, userId: v.editorUserId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.createApiToken': (v, a) => [
+    {
+      query: 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
+      variables: { i: { orgSlug: v.slug, name: 'backdoor', role: 'OWNER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.revokeApiToken': (v, a) => [
+    {
+      query: 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id revokedAt } }',
+      variables: { i: { orgSlug: v.slug, tokenId: v.tokenId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id revokedAt } }',
+      variables: { i: { orgSlug: a.ownSlug, tokenId: v.tokenId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updateOrganization': (v, a) => [
+    {
+      query: 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { name } }',
+      variables: { i: { orgSlug: v.slug, name: 'Pwned' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Organization.members': orgField(
+    'members(first: 100) { totalCount edges { node { user { id email } role } } }',
+  ),
+  'Organization.invitations': orgField(
+    'invitations(first: 100) { totalCount edges { node { id email role } } }',
+  ),
+  'Organization.apiTokens': orgField(
+    'apiTokens(first: 100) { totalCount edges { node { id name prefix } } }',
+  ),
+  'Organization.auditEvents': orgField(
+    'auditEvents(first: 50, filter: { action: "member." }) { totalCount edges { node { seq action targetId } } }',
+  ),
+  'Organization.auditChain': orgField('auditChain { valid checkedEvents headHash }'),
+};
+
+/** The fields the table must cover, named Type.field with the Organization type under that name. */
+function coveredFields(schema: GraphQLSchema): string[] {
+  const out: string[] = [];
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  for (const f of Object.keys(query?.getFields() ?? {})) out.push(`Query.${f}`);
+  for (const f of Object.keys(mutation?.getFields() ?? {})) out.push(`Mutation.${f}`);
+  const orgFieldDef = query?.getFields()['organization'];
+  if (!orgFieldDef)
+    throw new Error('Query.organization is gone: the table needs a new way to reach Organization');
+  const orgType = getNamedType(orgFieldDef.type);
+  if (!('getFields' in orgType)) throw new Error('Query.organization no longer returns an object type');
+  for (const [name, field] of Object.entries(orgType.getFields())) {
+    const returnsConnection = getNamedType(field.type).name.endsWith('Connection');
+    if (field.args.length > 0 || returnsConnection) out.push(`Organization.${name}`);
+  }
+  return out.sort();
+}
+
+async function snapshot(ctx: TestContext, orgId: string) {
+  const q = (text: string) => ctx.sql(text, [orgId]);
+  return {
+    organization: await q('SELECT * FROM organizations WHERE id = $1'),
+    memberships: await q('SELECT * FROM memberships WHERE org_id = $1 ORDER BY user_id'),
+    invitations: await q('SELECT * FROM invitations WHERE org_id = $1 ORDER BY id'),
+    apiTokens: await q('SELECT * FROM api_tokens WHERE org_id = $1 ORDER BY id'),
+    auditEvents: await count(ctx, 'audit_events', 'org_id = $1', [orgId]),
+    auditHead: await q('SELECT * FROM audit_heads WHERE org_id = $1'),
+    // Nothing may be created anywhere by a refused attempt either.
+    totals:
+      await ctx.sql(`SELECT (SELECT count(*) FROM organizations) AS orgs, (SELECT count(*) FROM memberships) AS members,
+      (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM api_tokens) AS tokens,
+      (SELECT count(*) FROM audit_events) AS events`),
+  };
+}
+
+let ctx: TestContext;
+let victim: Victim;
+let attackers: Attacker[];
+let attackerOrgId: string;
+let before: Awaited<ReturnType<typeof snapshot>>;
+let fileSchema: GraphQLSchema;
+let liveSchema: GraphQLSchema;
+
+beforeAll(async () => {
+  ctx = await TestContext.start();
+
+  // The victim: owner alice, an editor, a pending invitation (to dave) and an owner token.
+  const v = await ctx.newOrg('victim-org', 'alice@example.com');
+  const alice = await signedInMember(ctx, v.slug, 'owner', 'alice@example.com');
+  const editorEmail = await ctx.newMember(v.slug, 'editor', 'victim-editor@example.com');
+  const token = await ctx.tokenCaller(v.slug, 'owner');
+  const invited = expectData(
+    await ctx.gql<{ inviteMember: { id: string } }>(
+      alice,
+      'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }',
+      { i: { orgSlug: v.slug, email: 'dave@example.com', role: 'VIEWER' } },
+    ),
+  );
+  const tokenRows = await ctx.sql<{ id: string }>('SELECT id FROM api_tokens WHERE org_id = $1', [v.orgId]);
+  victim = {
+    slug: v.slug,
+    name: `Org ${v.slug}`,
+    orgId: v.orgId,
+    ownerUserId: alice.userId,
+    editorUserId: await userIdOf(ctx, editorEmail),
+    editorEmail,
+    tokenId: tokenRows[0]!.id,
+    invitationId: invited.inviteMember.id,
+  };
+  expect(token.secret).toMatch(/^pal_/);
+
+  // The attackers: bob owns another organisation (which also has a pending invitation), that
+  // organisation's owner token, mallory who belongs to nothing, and an anonymous caller.
+  const other = await ctx.newOrg('attacker-org', 'bob@example.com');
+  attackerOrgId = other.orgId;
+  const bob = await signedInMember(ctx, other.slug, 'owner', 'bob@example.com');
+  expectData(
+    await ctx.gql(bob, 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }', {
+      i: { orgSlug: other.slug, email: 'erin@example.com', role: 'VIEWER' },
+    }),
+  );
+  const otherToken = await ctx.tokenCaller(other.slug, 'owner');
+  const mallory = await signedInUser(ctx, 'mallory@example.com');
+  attackers = [
+    { kind: 'other-org-owner', caller: bob, ownSlug: other.slug, email: bob.email },
+    { kind: 'other-org-token', caller: otherToken, ownSlug: other.slug, email: null },
+    { kind: 'member-of-nothing', caller: mallory, ownSlug: other.slug, email: mallory.email },
+    { kind: 'anonymous', caller: null, ownSlug: other.slug, email: null },
+  ];
+
+  fileSchema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+  const introspection = await ctx.gql<IntrospectionQuery>(null, getIntrospectionQuery());
+  liveSchema = buildClientSchema(expectData(introspection));
+
+  before = await snapshot(ctx, victim.orgId);
+});
+afterAll(async () => ctx?.close());
+
+describe('the isolation table covers the schema', () => {
+  it('has an entry for every Query and Mutation field and every Organization field with arguments or a connection', () => {
+    const required = [...new Set([...coveredFields(fileSchema), ...coveredFields(liveSchema)])].sort();
+    const missing = required.filter((f) => !(f in ATTACKS));
+    expect(missing, 'add these fields to ATTACKS in tenant-isolation.test.ts').toEqual([]);
+    // Sanity: the walk found the API the issue names.
+    expect(required).toEqual(
+      expect.arrayContaining([
+        'Query.organization',
+        'Query.viewer',
+        'Mutation.createApiToken',
+        'Organization.members',
+      ]),
+    );
+  });
+
+  it('has no stale entries, and the committed schema lists the live operations', () => {
+    const present = new Set([...coveredFields(fileSchema), ...coveredFields(liveSchema)]);
+    expect(Object.keys(ATTACKS).filter((k) => !present.has(k) && k !== 'Organization.auditChain')).toEqual(
+      [],
+    );
+    expect(coveredFields(fileSchema)).toEqual(coveredFields(liveSchema));
+  });
+});
+
+describe.each([['other-org-owner'], ['other-org-token'], ['member-of-nothing'], ['anonymous']] as const)(
+  'as %s',
+  (kind) => {
+    it.each(Object.keys(ATTACKS).sort())('%s reveals and changes nothing of the victim', async (field) => {
+      const attacker = attackers.find((a) => a.kind === kind)!;
+      for (const attempt of ATTACKS[field]!(victim, attacker)) {
+        const r: GqlResult = await ctx.gql(attacker.caller, attempt.query, attempt.variables);
+        const shown = JSON.stringify(r);
+        if (attempt.expect === 'allowed') {
+          expect(r.errors, shown).toBeUndefined();
+        } else {
+          expect(r.errors?.length, shown).toBeGreaterThan(0);
+          for (const e of r.errors ?? []) expect(attempt.expect, shown).toContain(e.extensions?.code);
+          for (const value of Object.values(r.data ?? {})) expect(value, shown).toBeNull();
+        }
+        for (const s of secretsOf(victim)) {
+          // createOrganization echoes nothing but the refusal of the taken slug, which names it.
+          if (field === 'Mutation.createOrganization' && s === victim.slug) continue;
+          expect(shown, `${field} leaked ${s}`).not.toContain(s);
+        }
+      }
+    });
+  },
+);
+
+describe('an outsider cannot tell a foreign organisation from a missing one', () => {
+  it('answers organization(slug) identically for the victim and for a slug that does not exist', async () => {
+    const bob = attackers.find((a) => a.kind === 'other-org-owner')!;
+    const q = 'query($s: String!) { organization(slug: $s) { id } }';
+    const foreign = await ctx.gql(bob.caller, q, { s: victim.slug });
+    const missing = await ctx.gql(bob.caller, q, { s: 'no-such-org' });
+    expect(foreign).toEqual(missing);
+  });
+});
+
+describe('after every attempt', () => {
+  it("the victim's organisation, members, invitations, tokens and audit log are unchanged", async () => {
+    const after = await snapshot(ctx, victim.orgId);
+    expect(after).toEqual(before);
+    // And the victim still works: its owner token can read its own organisation.
+    const valid = await ctx.sql<{ n: string }>(
+      'SELECT count(*)::text AS n FROM memberships WHERE org_id = $1',
+      [victim.orgId],
+    );
+    expect(valid[0]?.n).toBe('2');
+  });
+});
+
+describe('row-level security, talking to Postgres as the API role', () => {
+  const TENANT_TABLES = ['memberships', 'api_tokens', 'invitations', 'audit_events', 'audit_heads'];
+
+  async function asApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const c = new pg.Client({ connectionString: ctx.env.DATABASE_URL });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** Runs `sql` in a transaction scoped to `orgId` and rolls back; returns rows or the error. */
+  async function inOrg(orgId: string | null, sql: string, params: unknown[] = []) {
+    return asApp(async (c) => {
+      await c.query('BEGIN');
+      try {
+        if (orgId) await c.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+        const r = await c.query(sql, params);
+        return {
+          rows: r.rows as Record<string, unknown>[],
+          rowCount: r.rowCount,
+          error: null as null | { code?: string },
+        };
+      } catch (err) {
+        return { rows: [], rowCount: 0, error: err as { code?: string } };
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    });
+  }
+
+  it('the API connects as palisade_app', async () => {
+    const r = await inOrg(null, 'SELECT current_user AS who');
+    expect(r.rows[0]?.['who']).toBe('palisade_app');
+  });
+
+  it.each(TENANT_TABLES)(
+    'SELECT * FROM %s without WHERE returns only the scoped organisation',
+    async (table) => {
+      // Both organisations really have rows in this table, so an unfiltered read would show both.
+      expect(await count(ctx, table, 'org_id = $1', [victim.orgId])).toBeGreaterThan(0);
+      expect(await count(ctx, table, 'org_id = $1', [attackerOrgId])).toBeGreaterThan(0);
+      for (const [mine, theirs] of [
+        [victim.orgId, attackerOrgId],
+        [attackerOrgId, victim.orgId],
+      ] as const) {
+        const r = await inOrg(mine, `SELECT * FROM ${table}`);
+        expect(r.error).toBeNull();
+        expect(r.rows.length).toBe(await count(ctx, table, 'org_id = $1', [mine]));
+        expect(r.rows.every((row) => row['org_id'] === mine)).toBe(true);
+        expect(JSON.stringify(r.rows)).not.toContain(theirs);
+      }
+    },
+  );
+
+  it('SELECT * FROM organizations without WHERE returns only the scoped organisation', async () => {
+    const r = await inOrg(victim.orgId, 'SELECT * FROM organizations');
+    expect(r.rows.map((o) => o['id'])).toEqual([victim.orgId]);
+  });
+
+  it.each([...TENANT_TABLES, 'organizations'])(
+    'with no organisation set, %s reads as empty',
+    async (table) => {
+      const r = await inOrg(null, `SELECT * FROM ${table}`);
+      expect(r.error).toBeNull();
+      expect(r.rows).toEqual([]);
+    },
+  );
+
+  it("inserting a row for another organisation is rejected while scoped to one's own", async () => {
+    const userId = victim.editorUserId;
+    const attempts: [string, unknown[]][] = [
+      ["INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')", [victim.orgId, userId]],
+      [
+        "INSERT INTO invitations (org_id, email, role, expires_at) VALUES ($1, 'x@example.com', 'owner', now() + interval '1 day')",
+        [victim.orgId],
+      ],
+      [
+        "INSERT INTO api_tokens (org_id, name, role, token_prefix, token_hash) VALUES ($1, 'x', 'owner', 'pal_x', '\\x00')",
+        [victim.orgId],
+      ],
+      [
+        `INSERT INTO audit_events (org_id, seq, occurred_at, actor_type, actor_label, action, target_type, target_id, prev_hash, hash)
+         VALUES ($1, 999, now(), 'system', 'x', 'forged', 'x', 'x', '\\x00', '\\x00')`,
+        [victim.orgId],
+      ],
+      ["INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, '\\x00')", [victim.orgId]],
+      ["INSERT INTO organizations (slug, name) VALUES ('sneaky', 'Sneaky')", []],
+    ];
+    for (const [sql, params] of attempts) {
+      const r = await inOrg(attackerOrgId, sql, params);
+      expect(r.error?.code, sql).toBe('42501'); // insufficient_privilege: new row violates row-level security
+    }
+  });
+
+  it("another organisation's rows cannot be updated or deleted, nor rows moved into it", async () => {
+    const u = await inOrg(attackerOrgId, "UPDATE memberships SET role = 'viewer' WHERE org_id = $1", [
+      victim.orgId,
+    ]);
+    expect(u.error).toBeNull();
+    expect(u.rowCount).toBe(0);
+    const d = await inOrg(attackerOrgId, 'DELETE FROM memberships');
+    expect(d.error).toBeNull();
+    expect(d.rowCount).toBe(await count(ctx, 'memberships', 'org_id = $1', [attackerOrgId]));
+    const t = await inOrg(attackerOrgId, 'UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [
+      victim.tokenId,
+    ]);
+    expect(t.rowCount).toBe(0);
+    const moved = await inOrg(attackerOrgId, 'UPDATE invitations SET org_id = $1', [victim.orgId]);
+    expect(moved.error?.code).toBe('42501');
+    const renamed = await inOrg(attackerOrgId, "UPDATE organizations SET name = 'x' WHERE id = $1", [
+      victim.orgId,
+    ]);
+    expect(renamed.rowCount).toBe(0);
+  });
+
+  it('audit events cannot be updated or deleted even within their own organisation', async () => {
+    const upd = await inOrg(victim.orgId, "UPDATE audit_events SET action = 'x'");
+    expect(upd.error?.code).toBe('42501');
+    const del = await inOrg(victim.orgId, 'DELETE FROM audit_events');
+    expect(del.error?.code).toBe('42501');
+  });
+
+  it('the app role owns no table and cannot bypass row-level security', async () => {
+    const owners = await ctx.sql<{ tableowner: string }>(
+      "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
+    );
+    expect(owners.length).toBeGreaterThan(0);
+    expect(owners.map((o) => o.tableowner)).not.toContain('palisade_app');
+    const role = await ctx.sql<{ rolbypassrls: boolean; rolsuper: boolean }>(
+      "SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'palisade_app'",
+    );
+    expect(role).toEqual([{ rolbypassrls: false, rolsuper: false }]);
+  });
+
+  it('every table with an org_id column has row-level security enabled and forced', async () => {
+    const tables = await ctx.sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+      `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+          AND (c.relname = 'organizations' OR EXISTS (
+                SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped))
+        ORDER BY c.relname`,
+    );
+    expect(tables.map((t) => t.relname)).toEqual(expect.arrayContaining([...TENANT_TABLES, 'organizations']));
+    for (const t of tables)
+      expect(t, t.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+  });
+});
