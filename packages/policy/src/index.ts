@@ -3,3 +3,4 @@
 export * from './resources/types.js';
 export * from './selector/index.js';
 export * from './resources/index.js';
+export * from './yaml/index.js';

@@ -302,7 +302,8 @@ export function readRule(r: Reader, value: unknown, path: Path, ctx: RuleContext
     http,
     metadata,
   });
-  checkPortsNeedProtocol(r, protocol, [source, destination]);
+  const protocolInvalid = protocol === undefined && raw.protocol !== undefined && raw.protocol !== null;
+  if (!protocolInvalid) checkPortsNeedProtocol(r, protocol, [source, destination]);
   checkIcmp(r, raw, path, rule);
   checkNetVersions(r, path, ipVersion, [source, destination]);
   if (raw.http !== undefined && raw.http !== null) checkHttp(r, path, rule, ctx);
