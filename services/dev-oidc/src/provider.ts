@@ -14,7 +14,6 @@ import { generateSigningKeys } from './signing-keys.js';
 import { DEMO_USERS, type DemoUser } from './users.js';
 
 export type { DevOidcClient } from './provider-config.js';
-export { DEMO_PASSWORD, DEMO_USERS, type DemoUser } from './users.js';
 
 export interface DevOidcProviderOptions {
   /** 0 (the default) picks a free ephemeral port. */
@@ -51,7 +50,7 @@ function writeStderr(line: string): void {
   process.stderr.write(`[dev-oidc] ${line}\n`);
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
@@ -83,7 +82,7 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
     adapter,
   });
   const provider = new Provider(issuer, configuration);
-  provider.on('server_error', (_ctx, error) => log(`server error: ${describe(error)}`));
+  provider.on('server_error', (_ctx, error) => log(`server error: ${errorText(error)}`));
 
   const handleInteraction = createInteractionHandler(provider, users);
   const handleProtocol = provider.callback();
@@ -91,7 +90,7 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
     handleInteraction(req, res)
       .then((handled) => (handled ? undefined : handleProtocol(req, res)))
       .catch((error: unknown) => {
-        log(`interaction error: ${describe(error)}`);
+        log(`request failed: ${errorText(error)}`);
         if (res.headersSent) res.destroy();
         else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('internal error');
       });
