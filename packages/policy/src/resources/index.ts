@@ -27,3 +27,6 @@ export { defaultPolicyTypes, MAX_RULES, STAGED_ACTIONS } from './calico-policy.j
 export { NAMESPACE_LABEL, TIER_LABEL } from './metadata.js';
 export { isMasked, isStrictSubnet, parseCidr, parseIp, type ParsedCidr } from './ip.js';
 export { parsePort, parseProtocol, protocolHasPorts, protocolNumber, NAMED_PROTOCOLS } from './ports.js';
+export { MAX_NETS, MAX_PORTS } from './entity-rule.js';
+export { MAX_HTTP_MATCHES } from './http-match.js';
+export { MAX_POLICY_SELECTOR_LENGTH } from './selector-fields.js';
