@@ -123,6 +123,28 @@ describe('requests the provider refuses', () => {
     expect(landing).toMatchObject({ kind: 'page', status: 400 });
   });
 
+  it('refuses an oversized or non-form login post, and a GET on the login action', async () => {
+    const browser = new TestBrowser();
+    const form = await openLoginForm(browser);
+    const cookie = browser.cookies.header(new URL(form.action)) ?? '';
+
+    const oversized = await fetch(form.action, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'alice@example.com', password: 'x'.repeat(10_000) }),
+      redirect: 'manual',
+    });
+    const json = await fetch(form.action, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@example.com', password: DEMO_PASSWORD }),
+      redirect: 'manual',
+    });
+    const get = await fetch(form.action, { headers: { cookie }, redirect: 'manual' });
+
+    expect([oversized.status, json.status, get.status]).toEqual([413, 415, 405]);
+  });
+
   it('rejects an unknown client on an error page, without redirecting', async () => {
     const request = await newAuthorizationRequest(config);
     const url = new URL(request.url);
