@@ -2,6 +2,7 @@
 // email, and small assertions on GraphQL results. They only use the real paths (AdminService for
 // memberships, the real OIDC sign-in for sessions, SQL as the system role for reading ids).
 import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '@palisade/dev-oidc/users';
 import type { Role } from '../../src/platform/access/roles.js';
 import type { Caller, GqlResult, TestContext } from '../context.js';
 
@@ -10,7 +11,10 @@ export interface SignedInMember extends Caller {
   userId: string;
 }
 
-/** Makes the demo user `email` a member of `slug` with `role`, then signs them in for real. */
+/**
+ * Makes the demo user `email` a member of `slug` with `role`, then signs them in for real. The
+ * password is passed explicitly, from the users module, rather than relying on signIn's default.
+ */
 export async function signedInMember(
   ctx: TestContext,
   slug: string,
@@ -18,13 +22,13 @@ export async function signedInMember(
   email: string,
 ): Promise<SignedInMember> {
   await ctx.newMember(slug, role, email);
-  const caller = await ctx.signIn(email);
+  const caller = await ctx.signIn(email, DEMO_PASSWORD);
   return { ...caller, email, userId: await userIdOf(ctx, email) };
 }
 
 /** Signs in a demo user without giving them any membership. */
 export async function signedInUser(ctx: TestContext, email: string): Promise<SignedInMember> {
-  const caller = await ctx.signIn(email);
+  const caller = await ctx.signIn(email, DEMO_PASSWORD);
   return { ...caller, email, userId: await userIdOf(ctx, email) };
 }
 
