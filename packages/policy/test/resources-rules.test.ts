@@ -2,6 +2,7 @@
 // rejected example, asserting the path and the message of the error.
 
 import { describe, expect, it } from 'vitest';
+import { validateResource } from '../src/resources/index.js';
 import { egressRule, errorsOf, gnp, ingressRule, np, type Raw } from './resources-builders.js';
 
 type Row = [name: string, doc: Raw, path: string, message: RegExp];
@@ -196,13 +197,25 @@ describe('ports need a protocol', () => {
     ],
   ])('rejects %s', (_name, doc, path, message) => expectRejected(doc, path, message));
 
+  it('does not pile port or icmp errors onto an invalid protocol', () => {
+    const doc = ingressRule({
+      action: 'Allow',
+      protocol: 'icmp',
+      icmp: { type: 8 },
+      destination: { ports: [80] },
+    });
+    expect(errorsOf(doc).map((e) => e.path)).toEqual([`${R}.protocol`]);
+  });
+
   it('stores a single-port range and numeric strings as numbers', () => {
     const doc = ingressRule({
       action: 'Allow',
-      protocol: 'TCP',
+      protocol: '6',
       destination: { ports: ['80:80', '443', '1:2'] },
     });
-    expect(errorsOf(doc)).toEqual([]);
+    expect(validateResource(doc).resource?.spec).toMatchObject({
+      ingress: [{ protocol: 6, destination: { ports: [80, 443, '1:2'] } }],
+    });
   });
 });
 

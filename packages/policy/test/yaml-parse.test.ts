@@ -1,6 +1,7 @@
 // Reading multi-document YAML like `kubectl apply -f`: empty documents, Lists, broken YAML and
 // validation errors located on the offending node.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseResourcesYaml } from '../src/yaml/index.js';
 
@@ -243,5 +244,57 @@ describe('parseResourcesYaml', () => {
     expect(
       parseResourcesYaml(text, { defaultNamespace: 'team-a' }).documents[0]!.resource?.metadata.namespace,
     ).toBe('team-a');
+  });
+});
+
+describe('parseResourcesYaml robustness', () => {
+  const FRAGMENTS = [
+    '---\n',
+    'kind: List\n',
+    'items:\n',
+    '- ',
+    '  ',
+    'apiVersion: projectcalico.org/v3\n',
+    'kind: Tier\n',
+    'metadata: {name: a}\n',
+    '&a ',
+    '*a',
+    '<<: *a\n',
+    '{',
+    '}',
+    '[',
+    ']',
+    ': ',
+    '"',
+    "'",
+    '#',
+    '\t',
+    '?',
+    '|\n',
+    '!!binary ',
+    '__proto__: 1\n',
+    '~\n',
+  ];
+
+  it('never throws and positions every error inside the text', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 80 }),
+          fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 20 }).map((a) => a.join('')),
+        ),
+        (text) => {
+          const { documents, errors } = parseResourcesYaml(text);
+          const lineCount = text.split('\n').length;
+          for (const e of errors) {
+            expect(e.line).toBeGreaterThanOrEqual(1);
+            expect(e.line).toBeLessThanOrEqual(lineCount);
+            expect(e.column).toBeGreaterThanOrEqual(1);
+          }
+          expect(documents.map((d) => d.index)).toEqual(documents.map((_, i) => i));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

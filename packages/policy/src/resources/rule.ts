@@ -88,8 +88,10 @@ export function readRule(r: Reader, value: unknown, path: Path, ctx: RuleContext
     metadata,
   });
   const protocolInvalid = protocol === undefined && raw.protocol !== undefined && raw.protocol !== null;
-  if (!protocolInvalid) checkPortsNeedProtocol(r, protocol, [source, destination]);
-  checkIcmp(r, raw, path, rule);
+  if (!protocolInvalid) {
+    checkPortsNeedProtocol(r, protocol, [source, destination]);
+    checkIcmp(r, raw, path, rule);
+  }
   checkNetVersions(r, path, ipVersion, [source, destination]);
   if (raw.http !== undefined && raw.http !== null) checkHttp(r, path, rule, ctx);
   return r.sink.count === start && action !== undefined ? rule : undefined;
