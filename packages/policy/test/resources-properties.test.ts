@@ -43,9 +43,10 @@ function mutate(doc: unknown, { path, value }: Mutation): unknown {
   const keys = Array.isArray(doc) ? doc.map((_, i) => i) : Object.keys(doc);
   if (keys.length === 0) return value;
   const key = keys[Math.abs(Number(head) || String(head).length) % keys.length]!;
-  const copy: Record<string | number, unknown> = Array.isArray(doc)
-    ? [...(doc as unknown[])]
-    : { ...(doc as Raw) };
+  const copy = (Array.isArray(doc) ? [...(doc as unknown[])] : { ...(doc as Raw) }) as Record<
+    string | number,
+    unknown
+  >;
   copy[key] = mutate(copy[key], { path: rest, value });
   return copy;
 }
