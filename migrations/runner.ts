@@ -68,7 +68,10 @@ export async function migrate(
     const applied = new Map(rows.map((r) => [r.version, r]));
     for (const [version, row] of applied) {
       const file = files.find((f) => f.version === version);
-      if (!file) throw new MigrationError(`applied migration ${row.name} is missing from ${opts.dir ?? MIGRATIONS_DIR}`);
+      if (!file)
+        throw new MigrationError(
+          `applied migration ${row.name} is missing from ${opts.dir ?? MIGRATIONS_DIR}`,
+        );
       if (file.checksum !== row.checksum) {
         throw new MigrationError(
           `migration ${file.name} was changed after it was applied (checksum ${row.checksum.slice(0, 12)}… ` +

@@ -2,6 +2,7 @@
 // `N passed, N failed, N skipped`. Exit code is Vitest's.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { generatePrismaClient } from './prisma-generate.js';
 
 interface VitestJson {
   numPassedTests: number;
@@ -10,14 +11,22 @@ interface VitestJson {
   numTodoTests: number;
 }
 
+generatePrismaClient();
 mkdirSync('test-artifacts', { recursive: true });
 const report = 'test-artifacts/vitest.json';
 const run = spawnSync(
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
-let summary = 'no test report was written';
+let summary: string;
 try {
   const json = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
   summary = `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests + json.numTodoTests} skipped`;

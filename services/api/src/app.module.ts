@@ -25,7 +25,12 @@ import { ViewerModule } from './modules/viewer/viewer.module.js';
 @Module({})
 export class LoggerModule {
   static forRoot(logger: Logger): DynamicModule {
-    return { module: LoggerModule, global: true, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+    return {
+      module: LoggerModule,
+      global: true,
+      providers: [{ provide: LOGGER, useValue: logger }],
+      exports: [LOGGER],
+    };
   }
 }
 

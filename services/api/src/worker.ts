@@ -44,7 +44,8 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
         { connection, prefix, concurrency: 4 },
       ),
   );
-  for (const w of workers) w.on('failed', (job, err) => log.error({ job: job?.name, id: job?.id, err }, 'job failed'));
+  for (const w of workers)
+    w.on('failed', (job, err) => log.error({ job: job?.name, id: job?.id, err }, 'job failed'));
   log.info({ queues: [...queues.keys()] }, 'worker started');
   return {
     queue: (name) => {

@@ -19,7 +19,11 @@ import { ADMIN_BASE } from './global-setup.js';
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
   data: T | null;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: (string | number)[]; errorId?: string } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; field?: (string | number)[]; errorId?: string };
+  }[];
 }
 
 export interface Caller {
@@ -37,7 +41,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function createTestDatabase(): Promise<{ name: string; appUrl: string; adminUrl: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  name: string;
+  appUrl: string;
+  adminUrl: string;
+  drop(): Promise<void>;
+}> {
   const name = `palisade_t_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
   await admin.connect();
@@ -114,12 +123,19 @@ export class TestContext {
   }
 
   /** A new organisation with an owner (created as an operator would, through AdminService). */
-  async newOrg(slug = `org-${randomBytes(3).toString('hex')}`, ownerEmail = `owner-${slug}@example.com`): Promise<{ slug: string; orgId: string; ownerEmail: string }> {
+  async newOrg(
+    slug = `org-${randomBytes(3).toString('hex')}`,
+    ownerEmail = `owner-${slug}@example.com`,
+  ): Promise<{ slug: string; orgId: string; ownerEmail: string }> {
     const { orgId } = await this.admin.createOrg(slug, `Org ${slug}`, ownerEmail);
     return { slug, orgId, ownerEmail };
   }
 
-  async newMember(slug: string, role: Role, email = `${role}-${randomBytes(3).toString('hex')}@example.com`): Promise<string> {
+  async newMember(
+    slug: string,
+    role: Role,
+    email = `${role}-${randomBytes(3).toString('hex')}@example.com`,
+  ): Promise<string> {
     await this.admin.addMember(slug, email, role);
     return email;
   }
@@ -133,14 +149,20 @@ export class TestContext {
    * A signed-in browser session for `email`, obtained through the real sign-in flow: the API's
    * /auth/login, the dev provider's login form, the API's /auth/callback.
    */
-  async signIn(email: string, password = DEMO_PASSWORD): Promise<Caller & { cookies: Record<string, string> }> {
+  async signIn(
+    email: string,
+    password = DEMO_PASSWORD,
+  ): Promise<Caller & { cookies: Record<string, string> }> {
     const login = await fetch(`${this.origin}/auth/login`, { redirect: 'manual' });
     if (login.status !== 303) throw new Error(`/auth/login answered ${login.status}`);
     const loginCookie = cookiesOf(login)['pal_login'];
     const authorizationUrl = login.headers.get('location');
     if (!authorizationUrl || !loginCookie) throw new Error('no authorization redirect or pal_login cookie');
     const callbackUrl = await loginThroughForm(authorizationUrl, email, password, new TestBrowser());
-    const cb = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `pal_login=${loginCookie}` } });
+    const cb = await fetch(callbackUrl, {
+      redirect: 'manual',
+      headers: { cookie: `pal_login=${loginCookie}` },
+    });
     if (cb.status !== 303) throw new Error(`/auth/callback answered ${cb.status}: ${await cb.text()}`);
     const cookies = cookiesOf(cb);
     const session = cookies['pal_session'];
@@ -153,7 +175,11 @@ export class TestContext {
     };
   }
 
-  async gql<T = Record<string, unknown>>(caller: Caller | null, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+  async gql<T = Record<string, unknown>>(
+    caller: Caller | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GqlResult<T>> {
     const res = await fetch(`${this.origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(caller?.headers ?? {}) },

@@ -26,16 +26,24 @@ export class AdminService {
     });
   }
 
-  async createOrg(slug: string, name: string, ownerEmail: string): Promise<{ orgId: string; created: boolean }> {
-    if (!SLUG_PATTERN.test(slug)) throw new AdminUsageError(`--slug "${slug}" must be lower-case letters, digits and hyphens`);
+  async createOrg(
+    slug: string,
+    name: string,
+    ownerEmail: string,
+  ): Promise<{ orgId: string; created: boolean }> {
+    if (!SLUG_PATTERN.test(slug))
+      throw new AdminUsageError(`--slug "${slug}" must be lower-case letters, digits and hyphens`);
     if (!name.trim()) throw new AdminUsageError('--name must not be empty');
-    if (!/^[^@\s]+@[^@\s]+$/.test(ownerEmail)) throw new AdminUsageError(`--owner "${ownerEmail}" is not an email address`);
+    if (!/^[^@\s]+@[^@\s]+$/.test(ownerEmail))
+      throw new AdminUsageError(`--owner "${ownerEmail}" is not an email address`);
     const userId = await this.ensureUser(ownerEmail, ownerEmail.split('@')[0] ?? ownerEmail);
     const existing = await this.db.global((tx) => tx.organization.findFirst({ where: { slug } }));
     if (existing) return { orgId: existing.id, created: false };
     const id = randomUUID();
     await this.db.inOrg({ orgId: id }, async (tx) => {
-      await tx.organization.create({ data: { id, slug, name, memberships: { create: { userId, role: 'owner' } } } });
+      await tx.organization.create({
+        data: { id, slug, name, memberships: { create: { userId, role: 'owner' } } },
+      });
       await this.audit.append(tx, id, SYSTEM, {
         action: 'organization.create',
         targetType: 'organization',
@@ -53,18 +61,31 @@ export class AdminService {
     await this.db.inOrg({ orgId: org.id }, async (tx) => {
       if (await tx.membership.findFirst({ where: { orgId: org.id, userId } })) return;
       await tx.membership.create({ data: { orgId: org.id, userId, role } });
-      await this.audit.append(tx, org.id, SYSTEM, { action: 'member.add', targetType: 'member', targetId: userId, after: { email, role } });
+      await this.audit.append(tx, org.id, SYSTEM, {
+        action: 'member.add',
+        targetType: 'member',
+        targetId: userId,
+        after: { email, role },
+      });
     });
   }
 
   async createToken(slug: string, role: string, name: string, expiresInMs: number): Promise<string> {
-    if (!isRole(role)) throw new AdminUsageError(`--role "${role}" must be one of owner, admin, editor, viewer, auditor`);
+    if (!isRole(role))
+      throw new AdminUsageError(`--role "${role}" must be one of owner, admin, editor, viewer, auditor`);
     const org = await this.db.global((tx) => tx.organization.findFirst({ where: { slug } }));
     if (!org) throw new AdminUsageError(`no organisation with slug "${slug}"`);
     const { secret, prefix, hash } = newTokenSecret();
     await this.db.inOrg({ orgId: org.id }, async (tx) => {
       const row = await tx.apiToken.create({
-        data: { orgId: org.id, name, role, tokenPrefix: prefix, tokenHash: new Uint8Array(hash), expiresAt: new Date(Date.now() + expiresInMs) },
+        data: {
+          orgId: org.id,
+          name,
+          role,
+          tokenPrefix: prefix,
+          tokenHash: new Uint8Array(hash),
+          expiresAt: new Date(Date.now() + expiresInMs),
+        },
       });
       await this.audit.append(tx, org.id, SYSTEM, {
         action: 'api_token.create',

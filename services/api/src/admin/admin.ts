@@ -28,7 +28,11 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
   const env = loadEnv();
   if (command === 'migrate') {
     const r = await migrate(env.DATABASE_ADMIN_URL, { log: out });
-    out(r.applied.length ? `applied ${r.applied.length} migration(s)` : `database is up to date (${r.alreadyApplied} applied)`);
+    out(
+      r.applied.length
+        ? `applied ${r.applied.length} migration(s)`
+        : `database is up to date (${r.alreadyApplied} applied)`,
+    );
     return;
   }
   const { values } = parseArgs({
@@ -51,8 +55,16 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         await seedDemo(admin, out);
         return;
       case 'create-org': {
-        const r = await admin.createOrg(required(values, 'slug'), required(values, 'name'), required(values, 'owner'));
-        out(r.created ? `created organisation ${values.slug} (${r.orgId})` : `organisation ${values.slug} already exists (${r.orgId})`);
+        const r = await admin.createOrg(
+          required(values, 'slug'),
+          required(values, 'name'),
+          required(values, 'owner'),
+        );
+        out(
+          r.created
+            ? `created organisation ${values.slug} (${r.orgId})`
+            : `organisation ${values.slug} already exists (${r.orgId})`,
+        );
         return;
       }
       case 'create-token': {
@@ -60,9 +72,16 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         try {
           ttl = parseDuration(values['expires-in'] ?? '30d');
         } catch {
-          throw new AdminUsageError(`--expires-in "${values['expires-in']}" must be a duration such as 12h or 30d`);
+          throw new AdminUsageError(
+            `--expires-in "${values['expires-in']}" must be a duration such as 12h or 30d`,
+          );
         }
-        const secret = await admin.createToken(required(values, 'org'), required(values, 'role'), values.name ?? 'admin-cli', ttl);
+        const secret = await admin.createToken(
+          required(values, 'org'),
+          required(values, 'role'),
+          values.name ?? 'admin-cli',
+          ttl,
+        );
         out(`created a ${values.role} token for ${values.org}; it is shown only once:`);
         out(secret);
         return;
@@ -77,7 +96,11 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runAdmin(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof AdminUsageError || err instanceof EnvError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof AdminUsageError ||
+      err instanceof EnvError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`error: ${(err as Error).message}`);
       process.exit(2);
     }

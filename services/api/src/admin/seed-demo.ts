@@ -14,5 +14,7 @@ export const DEMO_MEMBERS: { email: string; role: Role }[] = [
 export async function seedDemo(admin: AdminService, out: (line: string) => void): Promise<void> {
   const r = await admin.createOrg(DEMO_ORG.slug, DEMO_ORG.name, DEMO_ORG.owner);
   for (const m of DEMO_MEMBERS) await admin.addMember(DEMO_ORG.slug, m.email, m.role);
-  out(`${r.created ? 'seeded' : 'kept'} demo organisation ${DEMO_ORG.slug} (owner ${DEMO_ORG.owner}, ${DEMO_MEMBERS.length} more members)`);
+  out(
+    `${r.created ? 'seeded' : 'kept'} demo organisation ${DEMO_ORG.slug} (owner ${DEMO_ORG.owner}, ${DEMO_MEMBERS.length} more members)`,
+  );
 }

@@ -23,7 +23,11 @@ const schema = z.object({
   OIDC_ALLOW_INSECURE_HTTP: z.stringbool().default(false),
   SESSION_TTL: duration.default(parseDuration('12h')),
   COOKIE_SECURE: z.stringbool().optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,7 +42,9 @@ export class EnvError extends Error {
 export function parseDuration(v: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(v);
   if (!m) throw new EnvError(`"${v}" is not a duration such as 30s, 15m, 12h or 30d`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
   return Number(m[1]) * unit;
 }
 

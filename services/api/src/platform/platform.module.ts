@@ -12,7 +12,12 @@ import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
 @Global()
 @Module({
   controllers: [HealthController],
-  providers: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter, { provide: APP_GUARD, useClass: AccessGuard },
+  providers: [
+    ApiMetrics,
+    Authenticator,
+    OrgAccessService,
+    AuditWriter,
+    { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
   ],
   exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter],

@@ -12,7 +12,11 @@ import { createLogger } from '../platform/http/logger.js';
 
 export async function buildSchemaSdl(): Promise<string> {
   const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const app = await NestFactory.create(AppModule.forRoot(env, createLogger('silent', 'schema')), new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create(
+    AppModule.forRoot(env, createLogger('silent', 'schema')),
+    new FastifyAdapter(),
+    { logger: false },
+  );
   await app.init();
   const sdl = printSchema(app.get(GraphQLSchemaHost).schema);
   await app.close();

@@ -12,7 +12,10 @@ afterAll(async () => ctx.close());
 describe('sign-in to automation, end to end', () => {
   it('signs in, creates an organisation, invites and accepts a member, creates and uses a token', async () => {
     const alice = await ctx.signIn('alice@example.com');
-    const me = await ctx.gql<{ viewer: { kind: string; user: { email: string } } }>(alice, '{ viewer { kind user { email } } }');
+    const me = await ctx.gql<{ viewer: { kind: string; user: { email: string } } }>(
+      alice,
+      '{ viewer { kind user { email } } }',
+    );
     expect(me.data?.viewer).toEqual({ kind: 'USER', user: { email: 'alice@example.com' } });
 
     const created = await ctx.gql<{ createOrganization: { slug: string; viewerRole: string } }>(
@@ -31,11 +34,12 @@ describe('sign-in to automation, end to end', () => {
     expect(invite.data?.inviteMember.status).toBe('PENDING');
 
     const bob = await ctx.signIn('bob@example.com');
-    const pending = await ctx.gql<{ viewer: { invitations: { id: string; organization: { slug: string } }[] } }>(
-      bob,
-      '{ viewer { invitations { id organization { slug } } } }',
-    );
-    expect(pending.data?.viewer.invitations).toEqual([{ id: invite.data?.inviteMember.id, organization: { slug: 'globex' } }]);
+    const pending = await ctx.gql<{
+      viewer: { invitations: { id: string; organization: { slug: string } }[] };
+    }>(bob, '{ viewer { invitations { id organization { slug } } } }');
+    expect(pending.data?.viewer.invitations).toEqual([
+      { id: invite.data?.inviteMember.id, organization: { slug: 'globex' } },
+    ]);
     const accepted = await ctx.gql<{ acceptInvitation: { slug: string; viewerRole: string } }>(
       bob,
       'mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { slug viewerRole } }',
@@ -43,12 +47,20 @@ describe('sign-in to automation, end to end', () => {
     );
     expect(accepted.data?.acceptInvitation).toEqual({ slug: 'globex', viewerRole: 'EDITOR' });
 
-    const again = await ctx.gql(bob, 'mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { slug } }', {
-      i: { invitationId: invite.data?.inviteMember.id },
-    });
+    const again = await ctx.gql(
+      bob,
+      'mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { slug } }',
+      {
+        i: { invitationId: invite.data?.inviteMember.id },
+      },
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('PRECONDITION_FAILED');
 
-    const members = await ctx.gql<{ organization: { members: { totalCount: number; edges: { node: { user: { email: string }; role: string } }[] } } }>(
+    const members = await ctx.gql<{
+      organization: {
+        members: { totalCount: number; edges: { node: { user: { email: string }; role: string } }[] };
+      };
+    }>(
       alice,
       '{ organization(slug: "globex") { members { totalCount edges { node { user { email } role } } } } }',
     );
@@ -57,7 +69,9 @@ describe('sign-in to automation, end to end', () => {
       ['bob@example.com', 'EDITOR'],
     ]);
 
-    const token = await ctx.gql<{ createApiToken: { secret: string; token: { id: string; prefix: string; role: string } } }>(
+    const token = await ctx.gql<{
+      createApiToken: { secret: string; token: { id: string; prefix: string; role: string } };
+    }>(
       alice,
       'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret token { id prefix role } } }',
       { i: { orgSlug: 'globex', name: 'ci', role: 'VIEWER', expiresInDays: 7 } },
@@ -66,22 +80,32 @@ describe('sign-in to automation, end to end', () => {
     expect(secret).toMatch(/^pal_[A-Za-z0-9_-]{43}$/);
     expect(secret.startsWith(token.data?.createApiToken.token.prefix ?? 'x')).toBe(true);
 
-    const viaToken = await ctx.gql<{ viewer: { kind: string; token: { name: string } }; organization: { slug: string; viewerRole: string } }>(
+    const viaToken = await ctx.gql<{
+      viewer: { kind: string; token: { name: string } };
+      organization: { slug: string; viewerRole: string };
+    }>(
       { label: 'token', headers: { authorization: `Bearer ${secret}` } },
       '{ viewer { kind token { name } } organization(slug: "globex") { slug viewerRole } }',
     );
     expect(viaToken.errors).toBeUndefined();
-    expect(viaToken.data).toEqual({ viewer: { kind: 'TOKEN', token: { name: 'ci' } }, organization: { slug: 'globex', viewerRole: 'VIEWER' } });
+    expect(viaToken.data).toEqual({
+      viewer: { kind: 'TOKEN', token: { name: 'ci' } },
+      organization: { slug: 'globex', viewerRole: 'VIEWER' },
+    });
 
-    const listed = await ctx.gql<{ organization: { apiTokens: { edges: { node: { name: string; lastUsedAt: string | null } }[] } } }>(
-      alice,
-      '{ organization(slug: "globex") { apiTokens { edges { node { name lastUsedAt } } } } }',
-    );
+    const listed = await ctx.gql<{
+      organization: { apiTokens: { edges: { node: { name: string; lastUsedAt: string | null } }[] } };
+    }>(alice, '{ organization(slug: "globex") { apiTokens { edges { node { name lastUsedAt } } } } }');
     expect(listed.data?.organization.apiTokens.edges[0]?.node.name).toBe('ci');
     expect(listed.data?.organization.apiTokens.edges[0]?.node.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(secret);
 
-    const audit = await ctx.gql<{ organization: { auditChain: { valid: boolean; checkedEvents: number }; auditEvents: { edges: { node: { action: string } }[] } } }>(
+    const audit = await ctx.gql<{
+      organization: {
+        auditChain: { valid: boolean; checkedEvents: number };
+        auditEvents: { edges: { node: { action: string } }[] };
+      };
+    }>(
       alice,
       '{ organization(slug: "globex") { auditChain { valid checkedEvents } auditEvents(first: 10) { edges { node { action } } } } }',
     );
@@ -108,10 +132,13 @@ describe('sign-in to automation, end to end', () => {
   it('refuses a callback whose state does not belong to this browser', async () => {
     const login = await fetch(`${ctx.origin}/auth/login`, { redirect: 'manual' });
     const location = new URL(login.headers.get('location') ?? '');
-    const res = await fetch(`${ctx.origin}/auth/callback?code=abc&state=${location.searchParams.get('state')}`, {
-      redirect: 'manual',
-      headers: { cookie: 'pal_login=someone-elses-state' },
-    });
+    const res = await fetch(
+      `${ctx.origin}/auth/callback?code=abc&state=${location.searchParams.get('state')}`,
+      {
+        redirect: 'manual',
+        headers: { cookie: 'pal_login=someone-elses-state' },
+      },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('does not match this browser');
   });

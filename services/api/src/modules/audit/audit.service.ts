@@ -24,7 +24,10 @@ export class AuditService {
 
   page(scope: OrgScope, q: AuditQuery, beforeSeq: bigint | null, take: number) {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      const [rows, total] = await Promise.all([this.repo.page(tx, scope.orgId, q, beforeSeq, take), this.repo.count(tx, scope.orgId, q)]);
+      const [rows, total] = await Promise.all([
+        this.repo.page(tx, scope.orgId, q, beforeSeq, take),
+        this.repo.count(tx, scope.orgId, q),
+      ]);
       return { rows, total };
     });
   }
@@ -38,8 +41,15 @@ export class AuditService {
         const rows = await this.repo.chunk(tx, scope.orgId, expectedSeq - 1n, VERIFY_CHUNK);
         for (const e of rows) {
           const hash = auditHash(prev, { ...e, before: e.before, after: e.after });
-          const ok = e.seq === expectedSeq && Buffer.from(e.prevHash).equals(prev) && Buffer.from(e.hash).equals(hash);
-          if (!ok) return { valid: false, checkedEvents: checked, firstInvalidSeq: expectedSeq.toString(), headHash: null };
+          const ok =
+            e.seq === expectedSeq && Buffer.from(e.prevHash).equals(prev) && Buffer.from(e.hash).equals(hash);
+          if (!ok)
+            return {
+              valid: false,
+              checkedEvents: checked,
+              firstInvalidSeq: expectedSeq.toString(),
+              headHash: null,
+            };
           prev = Buffer.from(e.hash);
           expectedSeq += 1n;
           checked += 1;
@@ -47,7 +57,9 @@ export class AuditService {
         if (rows.length < VERIFY_CHUNK) break;
       }
       const head = await this.repo.head(tx, scope.orgId);
-      const headOk = head ? head.seq === expectedSeq - 1n && Buffer.from(head.hash).equals(prev) : checked === 0;
+      const headOk = head
+        ? head.seq === expectedSeq - 1n && Buffer.from(head.hash).equals(prev)
+        : checked === 0;
       return {
         valid: headOk,
         checkedEvents: checked,

@@ -57,13 +57,34 @@ export class AuthController {
       start = await this.oidc.start();
     } catch (err) {
       this.log.error({ err }, 'OIDC discovery failed');
-      await reply.code(503).type('text/plain').send('Sign-in is unavailable: the identity provider cannot be reached.');
+      await reply
+        .code(503)
+        .type('text/plain')
+        .send('Sign-in is unavailable: the identity provider cannot be reached.');
       return;
     }
-    const pending: PendingLogin = { state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier, returnTo: safeReturnTo(returnTo) };
-    await this.redis.redis.set(this.redis.key('oidc', 'login', start.state), JSON.stringify(pending), 'EX', LOGIN_TTL_SECONDS);
+    const pending: PendingLogin = {
+      state: start.state,
+      nonce: start.nonce,
+      codeVerifier: start.codeVerifier,
+      returnTo: safeReturnTo(returnTo),
+    };
+    await this.redis.redis.set(
+      this.redis.key('oidc', 'login', start.state),
+      JSON.stringify(pending),
+      'EX',
+      LOGIN_TTL_SECONDS,
+    );
     await reply
-      .header('set-cookie', serializeCookie(LOGIN_COOKIE, start.state, { httpOnly: true, secure: this.env.cookieSecure, maxAgeSeconds: LOGIN_TTL_SECONDS, path: '/auth' }))
+      .header(
+        'set-cookie',
+        serializeCookie(LOGIN_COOKIE, start.state, {
+          httpOnly: true,
+          secure: this.env.cookieSecure,
+          maxAgeSeconds: LOGIN_TTL_SECONDS,
+          path: '/auth',
+        }),
+      )
       .redirect(start.url, 303);
   }
 
@@ -73,18 +94,28 @@ export class AuthController {
     const state = url.searchParams.get('state') ?? '';
     const cookieState = parseCookies(req.headers.cookie).get(LOGIN_COOKIE) ?? '';
     const fail = (status: number, message: string) =>
-      reply.code(status).header('set-cookie', clearCookie(LOGIN_COOKIE, this.env.cookieSecure)).type('text/plain').send(message);
+      reply
+        .code(status)
+        .header('set-cookie', clearCookie(LOGIN_COOKIE, this.env.cookieSecure))
+        .type('text/plain')
+        .send(message);
     if (url.searchParams.get('error')) {
       await fail(401, `Sign-in was refused by the identity provider: ${url.searchParams.get('error')}`);
       return;
     }
     if (!state || !cookieState || !safeEqual(state, cookieState)) {
-      await fail(400, 'Sign-in failed: the sign-in state does not match this browser. Start again from /auth/login.');
+      await fail(
+        400,
+        'Sign-in failed: the sign-in state does not match this browser. Start again from /auth/login.',
+      );
       return;
     }
     const raw = await this.redis.redis.getdel(this.redis.key('oidc', 'login', state));
     if (!raw) {
-      await fail(400, 'Sign-in failed: this sign-in link has expired or was already used. Start again from /auth/login.');
+      await fail(
+        400,
+        'Sign-in failed: this sign-in link has expired or was already used. Start again from /auth/login.',
+      );
       return;
     }
     const pending = JSON.parse(raw) as PendingLogin;
@@ -105,8 +136,16 @@ export class AuthController {
     await reply
       .header('set-cookie', [
         clearCookie(LOGIN_COOKIE, secure),
-        serializeCookie(SESSION_COOKIE, session.sessionId, { httpOnly: true, secure, maxAgeSeconds: session.maxAgeSeconds }),
-        serializeCookie(CSRF_COOKIE, session.csrfSecret, { httpOnly: false, secure, maxAgeSeconds: session.maxAgeSeconds }),
+        serializeCookie(SESSION_COOKIE, session.sessionId, {
+          httpOnly: true,
+          secure,
+          maxAgeSeconds: session.maxAgeSeconds,
+        }),
+        serializeCookie(CSRF_COOKIE, session.csrfSecret, {
+          httpOnly: false,
+          secure,
+          maxAgeSeconds: session.maxAgeSeconds,
+        }),
       ])
       .redirect(pending.returnTo, 303);
   }

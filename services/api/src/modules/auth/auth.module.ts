@@ -4,5 +4,9 @@ import { OidcClient } from './oidc-client.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersRepository } from './users.repository.js';
 
-@Module({ controllers: [AuthController], providers: [OidcClient, SessionsService, UsersRepository], exports: [SessionsService, UsersRepository] })
+@Module({
+  controllers: [AuthController],
+  providers: [OidcClient, SessionsService, UsersRepository],
+  exports: [SessionsService, UsersRepository],
+})
 export class AuthModule {}

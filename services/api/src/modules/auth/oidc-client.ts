@@ -49,7 +49,10 @@ export class OidcClient {
     return { url: url.toString(), state, nonce, codeVerifier };
   }
 
-  async finish(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<VerifiedIdentity> {
+  async finish(
+    callbackUrl: URL,
+    expected: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<VerifiedIdentity> {
     const config = await this.configuration();
     const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
       pkceCodeVerifier: expected.codeVerifier,
@@ -76,7 +79,9 @@ export class OidcClient {
     try {
       const config = await this.configuration();
       if (!config.serverMetadata().end_session_endpoint) return null;
-      const params: Record<string, string> = { post_logout_redirect_uri: new URL('/', this.env.PUBLIC_ORIGIN).toString() };
+      const params: Record<string, string> = {
+        post_logout_redirect_uri: new URL('/', this.env.PUBLIC_ORIGIN).toString(),
+      };
       if (idTokenHint) params['id_token_hint'] = idTokenHint;
       return oidc.buildEndSessionUrl(config, params).toString();
     } catch {
@@ -86,9 +91,17 @@ export class OidcClient {
 
   private configuration(): Promise<oidc.Configuration> {
     if (!this.config) {
-      const options: oidc.DiscoveryRequestOptions = this.env.OIDC_ALLOW_INSECURE_HTTP ? { execute: [oidc.allowInsecureRequests] } : {};
+      const options: oidc.DiscoveryRequestOptions = this.env.OIDC_ALLOW_INSECURE_HTTP
+        ? { execute: [oidc.allowInsecureRequests] }
+        : {};
       this.config = oidc
-        .discovery(new URL(this.env.OIDC_ISSUER), this.env.OIDC_CLIENT_ID, this.env.OIDC_CLIENT_SECRET, undefined, options)
+        .discovery(
+          new URL(this.env.OIDC_ISSUER),
+          this.env.OIDC_CLIENT_ID,
+          this.env.OIDC_CLIENT_SECRET,
+          undefined,
+          options,
+        )
         .catch((err: unknown) => {
           this.config = null;
           throw err;

@@ -26,13 +26,19 @@ export class SessionsService {
   ) {}
 
   async signIn(identity: VerifiedIdentity): Promise<NewSession> {
-    if (!identity.email) throw new AppError('UNAUTHENTICATED', 'the identity provider did not share an email address');
-    if (identity.emailVerified === false) throw new AppError('UNAUTHENTICATED', 'your email address is not verified');
+    if (!identity.email)
+      throw new AppError('UNAUTHENTICATED', 'the identity provider did not share an email address');
+    if (identity.emailVerified === false)
+      throw new AppError('UNAUTHENTICATED', 'your email address is not verified');
     return this.db.global(async (tx) => {
       const now = new Date();
       let user = await this.users.findBySubject(tx, identity.issuer, identity.subject);
       if (user) {
-        user = await this.users.update(tx, user.id, { email: identity.email, name: identity.name, lastLoginAt: now });
+        user = await this.users.update(tx, user.id, {
+          email: identity.email,
+          name: identity.name,
+          lastLoginAt: now,
+        });
       } else {
         const byEmail = await this.users.findByEmail(tx, identity.email);
         if (byEmail && byEmail.oidcSubject !== null) {
@@ -63,16 +69,25 @@ export class SessionsService {
           expiresAt: new Date(now.getTime() + this.env.SESSION_TTL),
         },
       });
-      return { sessionId, csrfSecret, userId: user.id, maxAgeSeconds: Math.floor(this.env.SESSION_TTL / 1000) };
+      return {
+        sessionId,
+        csrfSecret,
+        userId: user.id,
+        maxAgeSeconds: Math.floor(this.env.SESSION_TTL / 1000),
+      };
     });
   }
 
   async signOut(sessionId: string): Promise<void> {
-    await this.db.global((tx) => tx.session.deleteMany({ where: { idHash: new Uint8Array(sha256(sessionId)) } }));
+    await this.db.global((tx) =>
+      tx.session.deleteMany({ where: { idHash: new Uint8Array(sha256(sessionId)) } }),
+    );
   }
 
   async purgeExpired(): Promise<number> {
-    const r = await this.db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
+    const r = await this.db.global((tx) =>
+      tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }),
+    );
     return r.count;
   }
 }

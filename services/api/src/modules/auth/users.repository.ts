@@ -12,11 +12,24 @@ export class UsersRepository {
     return tx.user.findFirst({ where: { email } });
   }
 
-  create(tx: Tx, data: { oidcIssuer: string | null; oidcSubject: string | null; email: string; name: string; lastLoginAt?: Date }) {
+  create(
+    tx: Tx,
+    data: {
+      oidcIssuer: string | null;
+      oidcSubject: string | null;
+      email: string;
+      name: string;
+      lastLoginAt?: Date;
+    },
+  ) {
     return tx.user.create({ data });
   }
 
-  update(tx: Tx, id: string, data: { oidcIssuer?: string; oidcSubject?: string; email?: string; name?: string; lastLoginAt?: Date }) {
+  update(
+    tx: Tx,
+    id: string,
+    data: { oidcIssuer?: string; oidcSubject?: string; email?: string; name?: string; lastLoginAt?: Date },
+  ) {
     return tx.user.update({ where: { id }, data });
   }
 }

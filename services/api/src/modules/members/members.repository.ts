@@ -31,7 +31,11 @@ export class MembersRepository {
   }
 
   setRole(tx: Tx, orgId: string, userId: string, role: string) {
-    return tx.membership.update({ where: { orgId_userId: { orgId, userId } }, data: { role }, include: { user: true } });
+    return tx.membership.update({
+      where: { orgId_userId: { orgId, userId } },
+      data: { role },
+      include: { user: true },
+    });
   }
 
   removeMember(tx: Tx, orgId: string, userId: string) {
@@ -60,12 +64,25 @@ export class MembersRepository {
     return tx.invitation.findFirst({ where: { orgId, id }, include: { organization: true, inviter: true } });
   }
 
-  createInvitation(tx: Tx, orgId: string, data: { email: string; role: string; invitedBy: string | null; expiresAt: Date }) {
+  createInvitation(
+    tx: Tx,
+    orgId: string,
+    data: { email: string; role: string; invitedBy: string | null; expiresAt: Date },
+  ) {
     return tx.invitation.create({ data: { orgId, ...data }, include: { organization: true, inviter: true } });
   }
 
-  markInvitation(tx: Tx, orgId: string, id: string, data: { acceptedAt?: Date; acceptedBy?: string; revokedAt?: Date }) {
-    return tx.invitation.update({ where: { id, orgId }, data, include: { organization: true, inviter: true } });
+  markInvitation(
+    tx: Tx,
+    orgId: string,
+    id: string,
+    data: { acceptedAt?: Date; acceptedBy?: string; revokedAt?: Date },
+  ) {
+    return tx.invitation.update({
+      where: { id, orgId },
+      data,
+      include: { organization: true, inviter: true },
+    });
   }
 
   /** The signed-in user's own pending invitations (visible through RLS by email). */

@@ -1,7 +1,12 @@
 // GraphQL for members and invitations: Organization.members / .invitations and the mutations.
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentPrincipal, RequirePermission, Scope } from '../../platform/access/decorators.js';
+import {
+  Authenticated,
+  CurrentPrincipal,
+  RequirePermission,
+  Scope,
+} from '../../platform/access/decorators.js';
 import type { OrgScope, Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
@@ -22,7 +27,12 @@ import {
   revokeInvitationSchema,
   updateMemberRoleSchema,
 } from './dto/member.input.js';
-import { InvitationConnection, InvitationModel, MemberConnection, MemberModel } from './models/member.model.js';
+import {
+  InvitationConnection,
+  InvitationModel,
+  MemberConnection,
+  MemberModel,
+} from './models/member.model.js';
 import { MembersService, type InvitationView, type MemberView } from './members.service.js';
 
 export const toMemberModel = (m: MemberView): MemberModel => m as unknown as MemberModel;
@@ -40,31 +50,49 @@ export class MembersResolver {
 
   @ResolveField('invitations', () => InvitationConnection)
   @RequirePermission('members:invite')
-  invitationsField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<InvitationModel>> {
-    return offsetPage(page, (skip, take) => this.members.listInvitations(scope, skip, take), toInvitationModel);
+  invitationsField(
+    @Args() page: PageArgs,
+    @Scope() scope: OrgScope,
+  ): Promise<ConnectionShape<InvitationModel>> {
+    return offsetPage(
+      page,
+      (skip, take) => this.members.listInvitations(scope, skip, take),
+      toInvitationModel,
+    );
   }
 
-  @Mutation(() => InvitationModel, { description: 'Invite someone by email with a role no higher than your own.' })
+  @Mutation(() => InvitationModel, {
+    description: 'Invite someone by email with a role no higher than your own.',
+  })
   @RequirePermission('members:invite')
-  async inviteMember(@Args('input', { type: () => InviteMemberInput }) input: InviteMemberInput, @Scope() scope: OrgScope) {
+  async inviteMember(
+    @Args('input', { type: () => InviteMemberInput }) input: InviteMemberInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(inviteMemberSchema, input);
     return toInvitationModel(await this.members.invite(scope, { email: v.email, role: toRole(v.role) }));
   }
 
   @Mutation(() => InvitationModel)
   @RequirePermission('members:invite')
-  async revokeInvitation(@Args('input', { type: () => RevokeInvitationInput }) input: RevokeInvitationInput, @Scope() scope: OrgScope) {
+  async revokeInvitation(
+    @Args('input', { type: () => RevokeInvitationInput }) input: RevokeInvitationInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(revokeInvitationSchema, input);
     return toInvitationModel(await this.members.revokeInvitation(scope, v.invitationId));
   }
 
-  @Mutation(() => OrganizationModel, { description: 'Accept an invitation addressed to your email; you join its organisation.' })
+  @Mutation(() => OrganizationModel, {
+    description: 'Accept an invitation addressed to your email; you join its organisation.',
+  })
   @Authenticated()
   async acceptInvitation(
     @Args('input', { type: () => AcceptInvitationInput }) input: AcceptInvitationInput,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OrganizationModel> {
-    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'only a signed-in user can accept an invitation');
+    if (principal.kind !== 'user')
+      throw new AppError('FORBIDDEN', 'only a signed-in user can accept an invitation');
     const v = validateInput(acceptInvitationSchema, input);
     const org = await this.members.accept(principal, v.invitationId);
     return toOrganizationModel({ id: org.orgId, ...org });
@@ -72,14 +100,20 @@ export class MembersResolver {
 
   @Mutation(() => MemberModel)
   @RequirePermission('members:manage')
-  async updateMemberRole(@Args('input', { type: () => UpdateMemberRoleInput }) input: UpdateMemberRoleInput, @Scope() scope: OrgScope) {
+  async updateMemberRole(
+    @Args('input', { type: () => UpdateMemberRoleInput }) input: UpdateMemberRoleInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(updateMemberRoleSchema, input);
     return toMemberModel(await this.members.updateRole(scope, v.userId, toRole(v.role)));
   }
 
   @Mutation(() => MemberModel, { description: 'Remove a member; returns the member as they were.' })
   @RequirePermission('members:manage')
-  async removeMember(@Args('input', { type: () => RemoveMemberInput }) input: RemoveMemberInput, @Scope() scope: OrgScope) {
+  async removeMember(
+    @Args('input', { type: () => RemoveMemberInput }) input: RemoveMemberInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(removeMemberSchema, input);
     return toMemberModel(await this.members.remove(scope, v.userId));
   }

@@ -35,11 +35,21 @@ export interface InvitationView {
 }
 
 export function memberView(m: MemberRow): MemberView {
-  return { user: { id: m.user.id, email: m.user.email, name: m.user.name }, role: m.role as Role, joinedAt: m.createdAt };
+  return {
+    user: { id: m.user.id, email: m.user.email, name: m.user.name },
+    role: m.role as Role,
+    joinedAt: m.createdAt,
+  };
 }
 
 export function invitationView(i: InvitationRow): InvitationView {
-  const status = i.acceptedAt ? 'ACCEPTED' : i.revokedAt ? 'REVOKED' : i.expiresAt.getTime() <= Date.now() ? 'EXPIRED' : 'PENDING';
+  const status = i.acceptedAt
+    ? 'ACCEPTED'
+    : i.revokedAt
+      ? 'REVOKED'
+      : i.expiresAt.getTime() <= Date.now()
+        ? 'EXPIRED'
+        : 'PENDING';
   return {
     id: i.id,
     email: i.email,
@@ -62,7 +72,10 @@ export class MembersService {
 
   listMembers(scope: OrgScope, skip: number, take: number) {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      const [rows, total] = await Promise.all([this.repo.listMembers(tx, scope.orgId, skip, take), this.repo.countMembers(tx, scope.orgId)]);
+      const [rows, total] = await Promise.all([
+        this.repo.listMembers(tx, scope.orgId, skip, take),
+        this.repo.countMembers(tx, scope.orgId),
+      ]);
       return { rows: rows.map(memberView), total };
     });
   }
@@ -86,9 +99,13 @@ export class MembersService {
     const invitedBy = scope.principal.kind === 'user' ? scope.principal.userId : null;
     try {
       return await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-        const existing = await tx.membership.findFirst({ where: { orgId: scope.orgId, user: { email: input.email } } });
+        const existing = await tx.membership.findFirst({
+          where: { orgId: scope.orgId, user: { email: input.email } },
+        });
         if (existing) {
-          throw new AppError('CONFLICT', `${input.email} is already a member`, [{ path: ['input', 'email'], message: 'is already a member' }]);
+          throw new AppError('CONFLICT', `${input.email} is already a member`, [
+            { path: ['input', 'email'], message: 'is already a member' },
+          ]);
         }
         const inv = await this.repo.createInvitation(tx, scope.orgId, {
           email: input.email,
@@ -118,7 +135,8 @@ export class MembersService {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const inv = await this.repo.findInvitation(tx, scope.orgId, invitationId);
       if (!inv) throw AppError.notFound('invitation');
-      if (inv.acceptedAt || inv.revokedAt) throw new AppError('PRECONDITION_FAILED', 'this invitation is no longer pending');
+      if (inv.acceptedAt || inv.revokedAt)
+        throw new AppError('PRECONDITION_FAILED', 'this invitation is no longer pending');
       const after = await this.repo.markInvitation(tx, scope.orgId, inv.id, { revokedAt: new Date() });
       await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
         action: 'member.invitation.revoke',
@@ -136,7 +154,10 @@ export class MembersService {
     );
   }
 
-  async accept(user: UserPrincipal, invitationId: string): Promise<{ orgId: string; slug: string; name: string; createdAt: Date; role: Role }> {
+  async accept(
+    user: UserPrincipal,
+    invitationId: string,
+  ): Promise<{ orgId: string; slug: string; name: string; createdAt: Date; role: Role }> {
     const found = await this.db.asUser({ userId: user.userId, email: user.email }, (tx) =>
       this.repo.findInvitationForEmail(tx, user.email, invitationId),
     );
@@ -146,19 +167,29 @@ export class MembersService {
       if (!inv || inv.email !== user.email) throw AppError.notFound('invitation');
       if (inv.acceptedAt) throw new AppError('PRECONDITION_FAILED', 'this invitation was already accepted');
       if (inv.revokedAt) throw new AppError('PRECONDITION_FAILED', 'this invitation was revoked');
-      if (inv.expiresAt.getTime() <= Date.now()) throw new AppError('PRECONDITION_FAILED', 'this invitation has expired');
+      if (inv.expiresAt.getTime() <= Date.now())
+        throw new AppError('PRECONDITION_FAILED', 'this invitation has expired');
       if (await this.repo.findMember(tx, inv.orgId, user.userId)) {
         throw new AppError('CONFLICT', 'you are already a member of this organisation');
       }
       await this.repo.addMember(tx, inv.orgId, user.userId, inv.role);
-      await this.repo.markInvitation(tx, inv.orgId, inv.id, { acceptedAt: new Date(), acceptedBy: user.userId });
+      await this.repo.markInvitation(tx, inv.orgId, inv.id, {
+        acceptedAt: new Date(),
+        acceptedBy: user.userId,
+      });
       await this.audit.append(tx, inv.orgId, actorOf(user), {
         action: 'member.join',
         targetType: 'member',
         targetId: user.userId,
         after: { email: user.email, role: inv.role, invitationId: inv.id },
       });
-      return { orgId: inv.orgId, slug: inv.organization.slug, name: inv.organization.name, createdAt: inv.organization.createdAt, role: inv.role as Role };
+      return {
+        orgId: inv.orgId,
+        slug: inv.organization.slug,
+        name: inv.organization.name,
+        createdAt: inv.organization.createdAt,
+        role: inv.role as Role,
+      };
     });
   }
 
@@ -167,9 +198,11 @@ export class MembersService {
       const member = await this.requireMember(tx, scope, userId);
       const old = member.role as Role;
       if (!roleWithin(old, scope.role) || !roleWithin(role, scope.role)) {
-        throw new AppError('FORBIDDEN', `your role (${scope.role}) cannot change a member from ${old} to ${role}`, [
-          { path: ['input', 'role'], message: 'is above your own role' },
-        ]);
+        throw new AppError(
+          'FORBIDDEN',
+          `your role (${scope.role}) cannot change a member from ${old} to ${role}`,
+          [{ path: ['input', 'role'], message: 'is above your own role' }],
+        );
       }
       if (old === role) return memberView(member);
       if (old === 'owner') await this.assertNotLastOwner(tx, scope.orgId, userId, 'demoted');
@@ -214,7 +247,10 @@ export class MembersService {
   private async assertNotLastOwner(tx: Tx, orgId: string, userId: string, verb: string): Promise<void> {
     const owners = await this.repo.lockOwners(tx, orgId);
     if (owners.length <= 1 && owners.includes(userId)) {
-      throw new AppError('PRECONDITION_FAILED', `the last owner cannot be ${verb}; make another member owner first`);
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `the last owner cannot be ${verb}; make another member owner first`,
+      );
     }
   }
 }

@@ -1,7 +1,12 @@
 // GraphQL for organisations: translate arguments, call OrgsService, shape results. No rules here.
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentPrincipal, RequirePermission, Scope } from '../../platform/access/decorators.js';
+import {
+  Authenticated,
+  CurrentPrincipal,
+  RequirePermission,
+  Scope,
+} from '../../platform/access/decorators.js';
 import type { OrgScope, Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { validateInput } from '../../platform/graphql/validate.js';
@@ -16,16 +21,29 @@ import { OrganizationModel } from './models/organization.model.js';
 import { OrgsService, type OrgView } from './orgs.service.js';
 
 export function toOrganizationModel(v: OrgView): OrganizationModel {
-  return { id: v.id, orgId: v.orgId, slug: v.slug, name: v.name, createdAt: v.createdAt, viewerRole: v.role as RoleEnum };
+  return {
+    id: v.id,
+    orgId: v.orgId,
+    slug: v.slug,
+    name: v.name,
+    createdAt: v.createdAt,
+    viewerRole: v.role as RoleEnum,
+  };
 }
 
 @Resolver(() => OrganizationModel)
 export class OrgsResolver {
   constructor(@Inject(OrgsService) private readonly orgs: OrgsService) {}
 
-  @Query(() => OrganizationModel, { name: 'organization', description: 'An organisation the caller belongs to.' })
+  @Query(() => OrganizationModel, {
+    name: 'organization',
+    description: 'An organisation the caller belongs to.',
+  })
   @RequirePermission('org:read')
-  async organization(@Args('slug', { type: () => String }) _slug: string, @Scope() scope: OrgScope): Promise<OrganizationModel> {
+  async organization(
+    @Args('slug', { type: () => String }) _slug: string,
+    @Scope() scope: OrgScope,
+  ): Promise<OrganizationModel> {
     return toOrganizationModel(await this.orgs.get(scope));
   }
 
@@ -40,7 +58,7 @@ export class OrgsResolver {
     return toOrganizationModel(await this.orgs.create(principal, valid));
   }
 
-  @Mutation(() => OrganizationModel, { description: "Rename an organisation (its slug never changes)." })
+  @Mutation(() => OrganizationModel, { description: 'Rename an organisation (its slug never changes).' })
   @RequirePermission('org:update')
   async updateOrganization(
     @Args('input', { type: () => UpdateOrganizationInput }) input: UpdateOrganizationInput,

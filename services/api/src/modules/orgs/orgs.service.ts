@@ -38,7 +38,14 @@ export class OrgsService {
           targetId: id,
           after: { slug: org.slug, name: org.name, owner: user.email },
         });
-        return { id, orgId: id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: 'owner' as const };
+        return {
+          id,
+          orgId: id,
+          slug: org.slug,
+          name: org.name,
+          createdAt: org.createdAt,
+          role: 'owner' as const,
+        };
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -53,7 +60,14 @@ export class OrgsService {
   async get(scope: OrgScope): Promise<OrgView> {
     const org = await this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.findById(tx, scope.orgId));
     if (!org) throw AppError.notFound('organization');
-    return { id: org.id, orgId: org.id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: scope.role };
+    return {
+      id: org.id,
+      orgId: org.id,
+      slug: org.slug,
+      name: org.name,
+      createdAt: org.createdAt,
+      role: scope.role,
+    };
   }
 
   async rename(scope: OrgScope, name: string): Promise<OrgView> {
@@ -68,11 +82,22 @@ export class OrgsService {
         before: { name: before.name },
         after: { name: org.name },
       });
-      return { id: org.id, orgId: org.id, slug: org.slug, name: org.name, createdAt: org.createdAt, role: scope.role };
+      return {
+        id: org.id,
+        orgId: org.id,
+        slug: org.slug,
+        name: org.name,
+        createdAt: org.createdAt,
+        role: scope.role,
+      };
     });
   }
 
-  async listForUser(user: UserPrincipal, skip: number, take: number): Promise<{ rows: OrgView[]; total: number }> {
+  async listForUser(
+    user: UserPrincipal,
+    skip: number,
+    take: number,
+  ): Promise<{ rows: OrgView[]; total: number }> {
     return this.db.asUser({ userId: user.userId, email: user.email }, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.listForUser(tx, user.userId, skip, take),

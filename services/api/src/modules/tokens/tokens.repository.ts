@@ -25,12 +25,26 @@ export class TokensRepository {
   create(
     tx: Tx,
     orgId: string,
-    data: { name: string; role: string; tokenPrefix: string; tokenHash: Buffer; createdByUserId: string | null; expiresAt: Date | null },
+    data: {
+      name: string;
+      role: string;
+      tokenPrefix: string;
+      tokenHash: Buffer;
+      createdByUserId: string | null;
+      expiresAt: Date | null;
+    },
   ) {
-    return tx.apiToken.create({ data: { orgId, ...data, tokenHash: new Uint8Array(data.tokenHash) }, include: { createdBy: true } });
+    return tx.apiToken.create({
+      data: { orgId, ...data, tokenHash: new Uint8Array(data.tokenHash) },
+      include: { createdBy: true },
+    });
   }
 
   revoke(tx: Tx, orgId: string, id: string) {
-    return tx.apiToken.update({ where: { id, orgId }, data: { revokedAt: new Date() }, include: { createdBy: true } });
+    return tx.apiToken.update({
+      where: { id, orgId },
+      data: { revokedAt: new Date() },
+      include: { createdBy: true },
+    });
   }
 }

@@ -8,7 +8,12 @@ import { offsetPage } from '../../platform/graphql/offset-page.js';
 import { toRole } from '../../platform/graphql/role.enum.js';
 import { validateInput } from '../../platform/graphql/validate.js';
 import { OrganizationModel } from '../orgs/models/organization.model.js';
-import { CreateApiTokenInput, RevokeApiTokenInput, createApiTokenSchema, revokeApiTokenSchema } from './dto/api-token.input.js';
+import {
+  CreateApiTokenInput,
+  RevokeApiTokenInput,
+  createApiTokenSchema,
+  revokeApiTokenSchema,
+} from './dto/api-token.input.js';
 import { ApiTokenConnection, ApiTokenModel, CreateApiTokenPayload } from './models/api-token.model.js';
 import { TokensService, type TokenView } from './tokens.service.js';
 
@@ -24,17 +29,29 @@ export class TokensResolver {
     return offsetPage(page, (skip, take) => this.tokens.list(scope, skip, take), toModel);
   }
 
-  @Mutation(() => CreateApiTokenPayload, { description: 'Create an API token; the secret is returned only here.' })
+  @Mutation(() => CreateApiTokenPayload, {
+    description: 'Create an API token; the secret is returned only here.',
+  })
   @RequirePermission('tokens:manage')
-  async createApiToken(@Args('input', { type: () => CreateApiTokenInput }) input: CreateApiTokenInput, @Scope() scope: OrgScope) {
+  async createApiToken(
+    @Args('input', { type: () => CreateApiTokenInput }) input: CreateApiTokenInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(createApiTokenSchema, input);
-    const { token, secret } = await this.tokens.create(scope, { name: v.name, role: toRole(v.role), expiresInDays: v.expiresInDays });
+    const { token, secret } = await this.tokens.create(scope, {
+      name: v.name,
+      role: toRole(v.role),
+      expiresInDays: v.expiresInDays,
+    });
     return { token: toModel(token), secret };
   }
 
   @Mutation(() => ApiTokenModel, { description: 'Revoke an API token; it stops working immediately.' })
   @RequirePermission('tokens:manage')
-  async revokeApiToken(@Args('input', { type: () => RevokeApiTokenInput }) input: RevokeApiTokenInput, @Scope() scope: OrgScope) {
+  async revokeApiToken(
+    @Args('input', { type: () => RevokeApiTokenInput }) input: RevokeApiTokenInput,
+    @Scope() scope: OrgScope,
+  ) {
     const v = validateInput(revokeApiTokenSchema, input);
     return toModel(await this.tokens.revoke(scope, v.tokenId));
   }

@@ -53,16 +53,24 @@ export class TokensService {
 
   list(scope: OrgScope, skip: number, take: number) {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      const [rows, total] = await Promise.all([this.repo.list(tx, scope.orgId, skip, take), this.repo.count(tx, scope.orgId)]);
+      const [rows, total] = await Promise.all([
+        this.repo.list(tx, scope.orgId, skip, take),
+        this.repo.count(tx, scope.orgId),
+      ]);
       return { rows: rows.map(tokenView), total };
     });
   }
 
-  async create(scope: OrgScope, input: { name: string; role: Role; expiresInDays: number }): Promise<{ token: TokenView; secret: string }> {
+  async create(
+    scope: OrgScope,
+    input: { name: string; role: Role; expiresInDays: number },
+  ): Promise<{ token: TokenView; secret: string }> {
     if (!roleWithin(input.role, scope.role)) {
-      throw new AppError('FORBIDDEN', `a token cannot have a role (${input.role}) above yours (${scope.role})`, [
-        { path: ['input', 'role'], message: 'is above your own role' },
-      ]);
+      throw new AppError(
+        'FORBIDDEN',
+        `a token cannot have a role (${input.role}) above yours (${scope.role})`,
+        [{ path: ['input', 'role'], message: 'is above your own role' }],
+      );
     }
     const { secret, prefix, hash } = newTokenSecret();
     const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);

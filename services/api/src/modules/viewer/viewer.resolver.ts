@@ -26,13 +26,21 @@ export class ViewerResolver {
   viewer(@CurrentPrincipal() p: Principal): ViewerModel {
     return p.kind === 'user'
       ? { kind: ViewerKind.USER, user: { id: p.userId, email: p.email, name: p.name }, token: null }
-      : { kind: ViewerKind.TOKEN, user: null, token: { id: p.tokenId, name: p.tokenName, role: p.role as RoleEnum } };
+      : {
+          kind: ViewerKind.TOKEN,
+          user: null,
+          token: { id: p.tokenId, name: p.tokenName, role: p.role as RoleEnum },
+        };
   }
 
   @ResolveField('organizations', () => OrganizationConnection)
   @Authenticated()
-  async organizations(@Args() page: PageArgs, @CurrentPrincipal() p: Principal): Promise<ConnectionShape<OrganizationModel>> {
-    if (p.kind === 'user') return offsetPage(page, (skip, take) => this.orgs.listForUser(p, skip, take), toOrganizationModel);
+  async organizations(
+    @Args() page: PageArgs,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ConnectionShape<OrganizationModel>> {
+    if (p.kind === 'user')
+      return offsetPage(page, (skip, take) => this.orgs.listForUser(p, skip, take), toOrganizationModel);
     return offsetPage(
       page,
       async (skip) => {
@@ -43,7 +51,9 @@ export class ViewerResolver {
     );
   }
 
-  @ResolveField('invitations', () => [InvitationModel], { description: 'Pending invitations addressed to your email.' })
+  @ResolveField('invitations', () => [InvitationModel], {
+    description: 'Pending invitations addressed to your email.',
+  })
   @Authenticated()
   async invitations(@CurrentPrincipal() p: Principal): Promise<InvitationModel[]> {
     if (p.kind !== 'user') return [];

@@ -47,7 +47,8 @@ export class AccessGuard implements CanActivate {
 
 function orgRefFrom(args: Record<string, unknown>, root: unknown): OrgRef | null {
   const input = args['input'];
-  const fromInput = input && typeof input === 'object' ? (input as Record<string, unknown>)['orgSlug'] : undefined;
+  const fromInput =
+    input && typeof input === 'object' ? (input as Record<string, unknown>)['orgSlug'] : undefined;
   for (const v of [args['orgSlug'], args['slug'], fromInput]) if (typeof v === 'string') return { slug: v };
   if (root && typeof root === 'object') {
     const orgId = (root as Record<string, unknown>)['orgId'];

@@ -13,9 +13,11 @@ import { AppError } from '../errors/app-error.js';
 
 export const ACCESS_KEY = 'palisade:access';
 
-export type AccessRule = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; permission: Permission };
+export type AccessRule =
+  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; permission: Permission };
 
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
 export const Authenticated = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies AccessRule);
 export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>

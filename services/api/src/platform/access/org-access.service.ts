@@ -32,7 +32,10 @@ export class OrgAccessService {
     }
     const row = await this.db.asUser({ userId: principal.userId, email: principal.email }, (tx) =>
       tx.membership.findFirst({
-        where: { userId: principal.userId, organization: 'slug' in ref ? { slug: ref.slug } : { id: ref.orgId } },
+        where: {
+          userId: principal.userId,
+          organization: 'slug' in ref ? { slug: ref.slug } : { id: ref.orgId },
+        },
         select: { role: true, organization: { select: { id: true, slug: true } } },
       }),
     );

@@ -37,7 +37,8 @@ export class Authenticator {
     const authz = header(req, 'authorization');
     if (authz !== undefined) return this.fromBearer(authz);
     const sessionId = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
-    if (sessionId) return this.fromSession(sessionId, opts.requireCsrf ? (header(req, CSRF_HEADER) ?? '') : null);
+    if (sessionId)
+      return this.fromSession(sessionId, opts.requireCsrf ? (header(req, CSRF_HEADER) ?? '') : null);
     return { principal: null, error: null };
   }
 
@@ -47,7 +48,14 @@ export class Authenticator {
     const token = m[1];
     if (!token.startsWith(API_TOKEN_PREFIX)) return fail('unknown API token');
     const rows = await this.db.prisma.$queryRaw<
-      { id: string; org_id: string; name: string; role: string; expires_at: Date | null; revoked_at: Date | null }[]
+      {
+        id: string;
+        org_id: string;
+        name: string;
+        role: string;
+        expires_at: Date | null;
+        revoked_at: Date | null;
+      }[]
     >`SELECT * FROM authenticate_api_token(${new Uint8Array(sha256(token))})`;
     const row = rows[0];
     if (!row) return fail('unknown API token');
@@ -62,7 +70,10 @@ export class Authenticator {
 
   private async fromSession(sessionId: string, csrfHeader: string | null): Promise<AuthResult> {
     const idHash = sha256(sessionId);
-    const session = await this.db.prisma.session.findUnique({ where: { idHash: new Uint8Array(idHash) }, include: { user: true } });
+    const session = await this.db.prisma.session.findUnique({
+      where: { idHash: new Uint8Array(idHash) },
+      include: { user: true },
+    });
     if (!session || session.expiresAt.getTime() <= Date.now()) {
       return fail('your session has expired or is not valid; sign in again');
     }

@@ -31,7 +31,11 @@ export interface CookieOptions {
 }
 
 export function serializeCookie(name: string, value: string, o: CookieOptions): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path ?? '/'}`, `SameSite=${o.sameSite ?? 'Lax'}`];
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${o.path ?? '/'}`,
+    `SameSite=${o.sameSite ?? 'Lax'}`,
+  ];
   if (o.maxAgeSeconds !== undefined) parts.push(`Max-Age=${o.maxAgeSeconds}`);
   if (o.httpOnly) parts.push('HttpOnly');
   if (o.secure) parts.push('Secure');

@@ -6,7 +6,13 @@ import { Database } from './database.js';
 
 @Global()
 @Module({
-  providers: [{ provide: Database, inject: [ENV], useFactory: (env: Env) => new Database(env.DATABASE_URL, env.DATABASE_POOL_SIZE) }],
+  providers: [
+    {
+      provide: Database,
+      inject: [ENV],
+      useFactory: (env: Env) => new Database(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
+    },
+  ],
   exports: [Database],
 })
 export class DbModule implements OnApplicationShutdown {

@@ -17,7 +17,10 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+  })
   first?: number | null;
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
   after?: string | null;
@@ -96,5 +99,10 @@ export function toConnection<R, T>(
 }
 
 export function isOffsetCursor(v: unknown): v is { o: number } {
-  return typeof v === 'object' && v !== null && Number.isInteger((v as { o?: unknown }).o) && (v as { o: number }).o >= 0;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isInteger((v as { o?: unknown }).o) &&
+    (v as { o: number }).o >= 0
+  );
 }

@@ -4,7 +4,12 @@
 //  - oversized bodies    -> BAD_REQUEST with HTTP 413
 //  - anything else       -> INTERNAL with an error id that is also logged; never a stack trace
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error.js';
 
@@ -23,7 +28,8 @@ function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
   for (const e of errors) {
     const inner = (e.originalError as WithStatus | undefined)?.errors;
     if (Array.isArray(inner)) {
-      for (const i of inner) out.push(i instanceof GraphQLError ? i : new GraphQLError(String((i as Error).message)));
+      for (const i of inner)
+        out.push(i instanceof GraphQLError ? i : new GraphQLError(String((i as Error).message)));
     } else {
       out.push(e);
     }
@@ -38,7 +44,11 @@ export function formatGraphQLErrors(
   let httpStatus: number | null = null;
   let badRequest = false;
   const formatted = flatten(execution.errors).map((err): GraphQLFormattedError => {
-    const base = { message: err.message, ...(err.locations ? { locations: err.locations } : {}), ...(err.path ? { path: err.path } : {}) };
+    const base = {
+      message: err.message,
+      ...(err.locations ? { locations: err.locations } : {}),
+      ...(err.path ? { path: err.path } : {}),
+    };
     const orig = err.originalError as (Error & WithStatus) | undefined;
     if (orig instanceof AppError) {
       const ext: Record<string, unknown> = { code: orig.code };
@@ -63,7 +73,11 @@ export function formatGraphQLErrors(
     }
     const errorId = randomUUID();
     log.error({ errorId, err: orig, path: err.path }, 'internal error in GraphQL resolver');
-    return { ...base, message: `internal error (error id ${errorId})`, extensions: { code: 'INTERNAL', errorId } };
+    return {
+      ...base,
+      message: `internal error (error id ${errorId})`,
+      extensions: { code: 'INTERNAL', errorId },
+    };
   });
   const data = execution.data ?? null;
 

@@ -1,5 +1,12 @@
 // Offset pagination behind opaque cursors, for small, slowly changing lists (members, tokens).
-import { type ConnectionShape, type PageArgs, decodeCursor, isOffsetCursor, pageSize, toConnection } from './connection.js';
+import {
+  type ConnectionShape,
+  type PageArgs,
+  decodeCursor,
+  isOffsetCursor,
+  pageSize,
+  toConnection,
+} from './connection.js';
 
 export async function offsetPage<R, T>(
   args: PageArgs,

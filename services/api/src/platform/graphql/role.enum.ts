@@ -12,9 +12,11 @@ export enum RoleEnum {
 
 registerEnumType(RoleEnum, {
   name: 'Role',
-  description: 'owner and admin manage everything; editor changes clusters and policy; viewer reads; auditor reads and exports audit and compliance evidence.',
+  description:
+    'owner and admin manage everything; editor changes clusters and policy; viewer reads; auditor reads and exports audit and compliance evidence.',
 });
 
+/** The enum's values are the stored role names. */
 export function toRole(r: RoleEnum): Role {
-  return r as unknown as Role;
+  return r;
 }

@@ -7,6 +7,9 @@ export function validateInput<S extends z.ZodType>(schema: S, value: unknown, ar
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw AppError.validation(
-    r.error.issues.map((i) => ({ path: [argName, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message })),
+    r.error.issues.map((i) => ({
+      path: [argName, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      message: i.message,
+    })),
   );
 }

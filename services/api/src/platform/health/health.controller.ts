@@ -8,7 +8,10 @@ import { ApiMetrics } from './metrics.js';
 
 async function check(fn: () => Promise<void>): Promise<string> {
   try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2s')), 2000))]);
+    await Promise.race([
+      fn(),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2s')), 2000)),
+    ]);
     return 'ok';
   } catch (err) {
     return `failing: ${(err as Error).message}`;
@@ -30,9 +33,14 @@ export class HealthController {
 
   @Get('readyz')
   async readyz(@Res() reply: FastifyReply): Promise<void> {
-    const [database, redis] = await Promise.all([check(() => this.db.ping()), check(() => this.redis.ping())]);
+    const [database, redis] = await Promise.all([
+      check(() => this.db.ping()),
+      check(() => this.redis.ping()),
+    ]);
     const ready = database === 'ok' && redis === 'ok';
-    await reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { database, redis } });
+    await reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', checks: { database, redis } });
   }
 
   @Get('metrics')

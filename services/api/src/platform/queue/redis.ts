@@ -29,7 +29,13 @@ export class RedisClient {
 
 @Global()
 @Module({
-  providers: [{ provide: RedisClient, inject: [ENV], useFactory: (env: Env) => new RedisClient(env.REDIS_URL, env.REDIS_PREFIX) }],
+  providers: [
+    {
+      provide: RedisClient,
+      inject: [ENV],
+      useFactory: (env: Env) => new RedisClient(env.REDIS_URL, env.REDIS_PREFIX),
+    },
+  ],
   exports: [RedisClient],
 })
 export class RedisModule implements OnApplicationShutdown {

@@ -18,7 +18,8 @@ export class AuditActorModel {
 
 @ObjectType('AuditEvent')
 export class AuditEventModel {
-  @Field(() => String, { description: 'Position in the organisation\'s chain (1, 2, …), as a string.' }) seq!: string;
+  @Field(() => String, { description: "Position in the organisation's chain (1, 2, …), as a string." })
+  seq!: string;
   @Field(() => Date) occurredAt!: Date;
   @Field(() => AuditActorModel) actor!: AuditActorModel;
   @Field(() => String) action!: string;
@@ -32,8 +33,12 @@ export class AuditEventModel {
 
 @InputType()
 export class AuditEventFilter {
-  @Field(() => String, { nullable: true, description: 'Actor id, email or token:<name>.' }) actor?: string | null;
-  @Field(() => String, { nullable: true, description: 'Exact action, or a prefix ending in "." (e.g. "member.").' })
+  @Field(() => String, { nullable: true, description: 'Actor id, email or token:<name>.' }) actor?:
+    string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact action, or a prefix ending in "." (e.g. "member.").',
+  })
   action?: string | null;
   @Field(() => String, { nullable: true }) targetType?: string | null;
   @Field(() => String, { nullable: true }) targetId?: string | null;
@@ -45,7 +50,10 @@ export class AuditEventFilter {
 export class AuditChainVerificationModel {
   @Field(() => Boolean) valid!: boolean;
   @Field(() => Int) checkedEvents!: number;
-  @Field(() => String, { nullable: true, description: 'Seq of the first event whose hash or link does not verify.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Seq of the first event whose hash or link does not verify.',
+  })
   firstInvalidSeq!: string | null;
   @Field(() => String, { nullable: true }) headHash!: string | null;
 }

@@ -28,7 +28,10 @@ export class RevokeInvitationInput {
   @Field(() => ID) invitationId!: string;
 }
 
-export const revokeInvitationSchema = z.object({ orgSlug: z.string(), invitationId: z.uuid('is not an invitation id') });
+export const revokeInvitationSchema = z.object({
+  orgSlug: z.string(),
+  invitationId: z.uuid('is not an invitation id'),
+});
 
 @InputType()
 export class UpdateMemberRoleInput {
@@ -37,7 +40,11 @@ export class UpdateMemberRoleInput {
   @Field(() => RoleEnum) role!: RoleEnum;
 }
 
-export const updateMemberRoleSchema = z.object({ orgSlug: z.string(), userId: z.uuid('is not a user id'), role: z.enum(RoleEnum) });
+export const updateMemberRoleSchema = z.object({
+  orgSlug: z.string(),
+  userId: z.uuid('is not a user id'),
+  role: z.enum(RoleEnum),
+});
 
 @InputType()
 export class RemoveMemberInput {

@@ -24,7 +24,9 @@ export enum InvitationStatus {
 }
 registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
 
-@ObjectType('InvitationOrganization', { description: 'What an invited user may see of the inviting organisation.' })
+@ObjectType('InvitationOrganization', {
+  description: 'What an invited user may see of the inviting organisation.',
+})
 export class InvitationOrganizationModel {
   @Field(() => String) slug!: string;
   @Field(() => String) name!: string;
@@ -37,7 +39,8 @@ export class InvitationModel {
   @Field(() => RoleEnum) role!: RoleEnum;
   @Field(() => InvitationStatus) status!: InvitationStatus;
   @Field(() => InvitationOrganizationModel) organization!: InvitationOrganizationModel;
-  @Field(() => String, { nullable: true, description: 'Email of the member who invited.' }) invitedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'Email of the member who invited.' }) invitedBy!:
+    string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date) expiresAt!: Date;
 }

@@ -5,7 +5,10 @@ export const SLUG_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export const slugSchema = z
   .string()
-  .regex(SLUG_PATTERN, 'must be 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen');
+  .regex(
+    SLUG_PATTERN,
+    'must be 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
+  );
 
 @InputType()
 export class CreateOrganizationInput {

@@ -10,7 +10,10 @@ export class CreateApiTokenInput {
   @Field(() => String) orgSlug!: string;
   @Field(() => String) name!: string;
   @Field(() => RoleEnum, { description: 'No higher than your own role.' }) role!: RoleEnum;
-  @Field(() => Int, { nullable: true, description: `Days until it expires, 1 to ${MAX_TOKEN_DAYS} (default ${DEFAULT_TOKEN_DAYS}).` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Days until it expires, 1 to ${MAX_TOKEN_DAYS} (default ${DEFAULT_TOKEN_DAYS}).`,
+  })
   expiresInDays?: number | null;
 }
 
