@@ -1,10 +1,12 @@
 /// <reference types="node" />
 // Runs every shared scenario (/work/shared/spec/scenarios) and every scenario of our own
-// (test/scenarios): one test per flow expectation.
+// (test/scenarios): one test per flow expectation, plus a cross-check against the reference
+// evaluator for every flow of the file.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ReferenceEvaluator } from '../src/engine/reference.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import { runScenario } from '../src/scenario/run-scenario.js';
 
@@ -28,6 +30,11 @@ for (const dir of DIRECTORIES) {
             expect(result.expectations.failures.filter((f) => f.flow === flow.id)).toEqual([]);
           });
         }
+        it('agrees with the reference evaluator', () => {
+          const reference = new ReferenceEvaluator(scenario.world);
+          const expected = scenario.flows.map((f) => ({ id: f.id, ...reference.evaluate(f.connection) }));
+          expect(result.flows).toEqual(expected);
+        });
       });
     }
   });

@@ -46,7 +46,7 @@ export class PolicyEngine {
   constructor(readonly world: World) {
     this.policies = compilePolicies(world, new SelectorTable(world.entities.length));
     this.addresses = new AddressIndex(world);
-    this.hasStaged = this.policies.some((p) => p.definition.staged);
+    this.hasStaged = world.hasStaged;
     this.plans = world.entities.map(() => []);
   }
 

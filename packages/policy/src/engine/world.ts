@@ -76,6 +76,8 @@ export interface World {
   readonly policies: readonly PolicyDefinition[];
   /** `namespace/name` → backend endpoints. */
   readonly services: ReadonlyMap<string, readonly ServiceEndpoint[]>;
+  /** Any staged resource, even a staged Delete: flows then carry a pending verdict. */
+  readonly hasStaged: boolean;
 }
 
 function ipsOf(texts: readonly string[], path: string): IpAddress[] {
@@ -151,6 +153,8 @@ export function buildWorld(input: WorldInput): World {
     });
   });
 
+  for (const r of resources) if (r.kind === 'NetworkSet') ensureNamespace(r.metadata.namespace ?? 'default');
+  for (const ns of nsLabels.keys()) nsProfile(ns);
   resources.forEach((r, i) => {
     const path = `resources[${i}]`;
     if (r.apiVersion !== 'projectcalico.org/v3') return;
@@ -180,7 +184,7 @@ export function buildWorld(input: WorldInput): World {
   }
 
   function addNetworkSet(r: NetworkSet | GlobalNetworkSet, path: string): void {
-    const namespace = r.kind === 'NetworkSet' ? r.metadata.namespace : undefined;
+    const namespace = r.kind === 'NetworkSet' ? (r.metadata.namespace ?? 'default') : undefined;
     const nets = (r.spec.nets ?? []).map((t, j) => {
       const c = parseCidr(t);
       if (!c) throw new WorldError(`${path}.spec.nets[${j}]`, `invalid CIDR "${t}"`);
@@ -228,5 +232,6 @@ export function buildWorld(input: WorldInput): World {
     tiers,
     policies,
     services,
+    hasStaged: resources.some((r) => r.kind.startsWith('Staged')),
   };
 }
