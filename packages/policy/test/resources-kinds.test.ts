@@ -499,6 +499,12 @@ describe('staged policies', () => {
     accepts(calico('StagedGlobalNetworkPolicy', { stagedAction }, { name: 'p' }));
   });
 
+  it('reports an unknown field of a Delete once', () => {
+    expect(
+      errorsOf(calico('StagedGlobalNetworkPolicy', { stagedAction: 'Delete', bogus: 1 }, { name: 'p' })),
+    ).toEqual([{ path: 'spec.bogus', message: 'unknown field "bogus"' }]);
+  });
+
   it('accepts a Delete that only names the policy and its tier', () => {
     const { resource } = validateResource(
       calico(

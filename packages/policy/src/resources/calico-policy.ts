@@ -71,10 +71,11 @@ export function checkStagedDeleteIsEmpty(
   r: Reader,
   raw: RawObject,
   path: Path,
+  known: readonly string[],
   keep: readonly string[],
 ): void {
   for (const [key, value] of Object.entries(raw)) {
-    if (keep.includes(key) || isZero(value)) continue;
+    if (!known.includes(key) || keep.includes(key) || isZero(value)) continue;
     r.fail([...path, key], `a staged policy with stagedAction Delete may not set ${key}`);
   }
 }
@@ -105,7 +106,7 @@ export function readCalicoPolicySpec(
   const tierProblem = checkName(tier, NAME_RULES.tier, 'tier');
   if (tierProblem) r.fail([...path, 'tier'], tierProblem);
   if (stagedAction === 'Delete') {
-    checkStagedDeleteIsEmpty(r, raw, path, ['tier', 'stagedAction']);
+    checkStagedDeleteIsEmpty(r, raw, path, allowed, ['tier', 'stagedAction']);
     return { tier, types: [], stagedAction };
   }
 

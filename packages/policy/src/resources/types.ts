@@ -95,7 +95,7 @@ export interface PolicySpecCommon {
   order?: number;
   selector?: string;
   serviceAccountSelector?: string;
-  /** Never empty after defaulting. */
+  /** Never empty after defaulting, except on a staged `Delete`, which carries no spec (§2.5). */
   types: PolicyType[];
   ingress?: Rule[];
   egress?: Rule[];

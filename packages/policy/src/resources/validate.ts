@@ -99,7 +99,7 @@ function readStagedK8sSpec(r: Reader, spec: unknown): object | undefined {
   if (raw === undefined) return undefined;
   const stagedAction = readStagedAction(r, raw.stagedAction, ['spec', 'stagedAction']);
   if (stagedAction === 'Delete') {
-    checkStagedDeleteIsEmpty(r, raw, ['spec'], ['stagedAction']);
+    checkStagedDeleteIsEmpty(r, raw, ['spec'], K8S_SPEC_FIELDS, ['stagedAction']);
     return { podSelector: {}, stagedAction };
   }
   return { ...readK8sPolicySpec(r, raw, ['spec']), stagedAction };
