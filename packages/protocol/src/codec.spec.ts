@@ -283,7 +283,7 @@ describe('invalid messages name the field', () => {
       'inventory.snapshot',
       (m) => (m.items.services[0].ports[0].targetPort = 'HTTP!'),
       'invalid_message',
-      'targetPort: must be a port number or a port name',
+      'items.services[0].ports[0].targetPort: must be a port name',
     ],
     [
       'array expected',

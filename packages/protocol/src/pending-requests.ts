@@ -13,7 +13,9 @@ export interface Timers {
 
 export const GLOBAL_TIMERS: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle),
+  // Needed where the package is compiled with Node's typings (gateway, agent): there the handle is a Timeout.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
 };
 
 /** How a request failed: the peer's error code, or `timeout`, `unavailable` or `rate_limited` locally. */

@@ -38,7 +38,7 @@ import {
 import {
   array,
   boolean,
-  either,
+  byType,
   formatted,
   integer,
   invalid,
@@ -159,7 +159,7 @@ const serviceInfo = object({
     object({
       name: portName,
       port,
-      targetPort: either(port, formatted(PORT_NAME), 'a port number or a port name'),
+      targetPort: byType({ number: port, string: formatted(PORT_NAME) }, 'a port number or a port name'),
       protocol: oneOf(L4_PROTOCOLS),
     }),
     (l) => l.maxPortsPerObject,

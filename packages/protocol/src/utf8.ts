@@ -2,9 +2,13 @@
 // and must be checked before a large string is copied or parsed. Lone surrogates count as the three
 // bytes of U+FFFD, which is what a WebSocket text frame would carry for them.
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 export function utf8ByteLength(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
+  const first = text.search(NON_ASCII);
+  if (first === -1) return text.length;
+  let bytes = first;
+  for (let i = first; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (unit < 0x80) bytes += 1;
     else if (unit < 0x800) bytes += 2;

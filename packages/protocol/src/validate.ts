@@ -128,24 +128,15 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
   return (value, limits) => (value === null ? null : inner(value, limits));
 }
 
-/** Tries `first`, then `second`; for small scalar unions such as a port number or port name. */
-export function either<A, B>(
-  first: Validator<A>,
-  second: Validator<B>,
+/** A union of validators told apart by the JSON type of the value, e.g. a port number or a port name. */
+export function byType<N, S>(
+  cases: { number: Validator<N>; string: Validator<S> },
   description: string,
-): Validator<A | B> {
+): Validator<N | S> {
   return (value, limits) => {
-    try {
-      return first(value, limits);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-    }
-    try {
-      return second(value, limits);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return invalid(`must be ${description}`);
-    }
+    if (typeof value === 'number') return cases.number(value, limits);
+    if (typeof value === 'string') return cases.string(value, limits);
+    return invalid(`must be ${description}`);
   };
 }
 
@@ -172,18 +163,25 @@ export type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
 
 export function object<const S extends Shape>(shape: S): Validator<ObjectOf<S>> {
   const keys = Object.keys(shape);
+  const checks = Object.values(shape);
+  // Presence is tested as `!== undefined`, which JSON cannot produce; that is only sound while no
+  // field name is also inherited from Object.prototype (plain objects inherit nothing else).
+  const inherited = keys.find((key) => key in Object.prototype);
+  if (inherited !== undefined) throw new Error(`field name ${inherited} shadows Object.prototype`);
   return (value, limits) => {
     if (!isPlainObject(value)) return invalid(`expected an object, got ${typeOf(value)}`);
-    let count = 0;
-    for (const _ in value) count++;
-    for (const key of keys) {
-      if (!Object.hasOwn(value, key)) return invalid('is required', key);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const field = value[key];
+      if (field === undefined) return invalid('is required', key);
       try {
-        (shape[key] as Validator<unknown>)(value[key], limits);
+        (checks[i] as Validator<unknown>)(field, limits);
       } catch (error) {
         throw within(error, key);
       }
     }
+    let count = 0;
+    for (const _ in value) count++;
     if (count !== keys.length) {
       const extra = Object.keys(value).find((key) => !Object.hasOwn(shape, key));
       return invalid('is not a known field', extra ?? '?');
