@@ -4,14 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, TestContext } from './context.js';
-import {
-  count,
-  expectData,
-  expectError,
-  orgIdOf,
-  signedInMember,
-  type SignedInMember,
-} from './factories/members.js';
+import { count, expectData, expectError, signedInMember, type SignedInMember } from './factories/members.js';
 
 const CREATE = `mutation($i: CreateApiTokenInput!) {
   createApiToken(input: $i) { secret token { id name role prefix createdBy expiresAt lastUsedAt revokedAt } } }`;
