@@ -1,10 +1,12 @@
 // UTF-8 and base64url encoders for selector UIDs. Hand-written because the package targets plain
 // ES2023 (no TextEncoder/btoa typings) and must behave identically in browsers and Node.
 
+/** Encodes like TextEncoder: a lone surrogate becomes U+FFFD. */
 export function utf8Encode(text: string): Uint8Array {
   const bytes: number[] = [];
   for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
+    const raw = ch.codePointAt(0)!;
+    const cp = raw >= 0xd800 && raw <= 0xdfff ? 0xfffd : raw;
     if (cp < 0x80) bytes.push(cp);
     else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
     else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
