@@ -12,3 +12,4 @@ export { evaluateSelector } from './evaluate.js';
 export { containsGlobal, prefixSelectorLabels, replaceAll } from './rewrite.js';
 export { labelsFromRecord } from './labels.js';
 export { MAX_LABEL_LENGTH } from './tokenizer.js';
+export { labelRestrictions, type LabelRestriction, type LabelRestrictions } from './restrictions.js';
