@@ -181,9 +181,11 @@ export interface InventoryDeletes {
 }
 
 /**
- * Agent → gateway: the whole inventory, as revision `revision` (larger than any revision the agent
- * sent before). A snapshot larger than one frame is split into chunks sent in order; it replaces
- * what the gateway holds only once chunk `count - 1` has arrived.
+ * Agent → gateway: the whole inventory, as `revision` (each new snapshot takes a new one, e.g. a
+ * counter of the agent process). A snapshot larger than a frame is split into chunks sent in order
+ * (see `chunkSnapshot`); it replaces what the gateway holds only once chunk `count - 1` has arrived.
+ * The agent sends one on connect and whenever the gateway asks for a resync; deltas follow its last
+ * chunk. `InventorySequencer` applies these rules on the receiving side.
  */
 export interface InventorySnapshotMessage {
   type: 'inventory.snapshot';
