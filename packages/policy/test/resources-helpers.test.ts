@@ -3,17 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_TIERS,
-  isMasked,
   isStagedKind,
   isStagedPolicy,
-  isStrictSubnet,
-  parseCidr,
-  parseIp,
   resourceKey,
   stagedToEnforced,
   validateResource,
   type StagedPolicy,
 } from '../src/resources/index.js';
+import { isMasked, isStrictSubnet, parseCidr, parseIp } from '../src/resources/ip.js';
 import { calico, gnp, knp, np } from './resources-builders.js';
 
 const valid = (doc: unknown) => {

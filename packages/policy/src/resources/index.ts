@@ -3,7 +3,6 @@
 
 export {
   formatPath,
-  type Path,
   type PathSegment,
   type ValidationError,
   type ValidationIssue,
@@ -25,8 +24,6 @@ export {
 export { resourceKey } from './resource-key.js';
 export { defaultPolicyTypes, MAX_RULES, STAGED_ACTIONS } from './calico-policy.js';
 export { NAMESPACE_LABEL, TIER_LABEL } from './metadata.js';
-export { isMasked, isStrictSubnet, parseCidr, parseIp, type ParsedCidr } from './ip.js';
-export { parsePort, parseProtocol, protocolHasPorts, protocolNumber, NAMED_PROTOCOLS } from './ports.js';
 export { MAX_NETS, MAX_PORTS } from './entity-rule.js';
 export { MAX_HTTP_MATCHES } from './http-match.js';
 export { MAX_POLICY_SELECTOR_LENGTH } from './selector-fields.js';

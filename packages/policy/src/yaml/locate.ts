@@ -2,7 +2,7 @@
 // of the offending field. A path that leads to a missing field resolves to its nearest ancestor.
 
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import type { Path } from '../resources/index.js';
+import type { Path } from '../resources/issues.js';
 
 export interface SourcePosition {
   line: number;
