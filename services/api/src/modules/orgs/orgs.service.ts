@@ -58,7 +58,7 @@ export class OrgsService {
   }
 
   async get(scope: OrgScope): Promise<OrgView> {
-    const org = await this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.findById(tx, scope.orgId));
+    const [org] = await this.db.read({ orgId: scope.orgId }, (db) => [this.repo.findById(db, scope.orgId)]);
     if (!org) throw AppError.notFound('organization');
     return {
       id: org.id,
@@ -98,22 +98,20 @@ export class OrgsService {
     skip: number,
     take: number,
   ): Promise<{ rows: OrgView[]; total: number }> {
-    return this.db.asUser({ userId: user.userId, email: user.email }, async (tx) => {
-      const [rows, total] = await Promise.all([
-        this.repo.listForUser(tx, user.userId, skip, take),
-        this.repo.countForUser(tx, user.userId),
-      ]);
-      return {
-        total,
-        rows: rows.map((m) => ({
-          id: m.organization.id,
-          orgId: m.organization.id,
-          slug: m.organization.slug,
-          name: m.organization.name,
-          createdAt: m.organization.createdAt,
-          role: isRole(m.role) ? m.role : 'viewer',
-        })),
-      };
-    });
+    const [rows, total] = await this.db.read({ userId: user.userId, email: user.email }, (db) => [
+      this.repo.listForUser(db, user.userId, skip, take),
+      this.repo.countForUser(db, user.userId),
+    ]);
+    return {
+      total,
+      rows: rows.map((m) => ({
+        id: m.organization.id,
+        orgId: m.organization.id,
+        slug: m.organization.slug,
+        name: m.organization.name,
+        createdAt: m.organization.createdAt,
+        role: isRole(m.role) ? m.role : 'viewer',
+      })),
+    };
   }
 }

@@ -34,13 +34,17 @@ export class AccessGuard implements CanActivate {
 
     const ref = orgRefFrom(gql.getArgs<Record<string, unknown>>(), gql.getRoot<unknown>());
     if (!ref) throw new AppError('INTERNAL', 'no organisation reference for a permission-guarded field');
-    const key = `${'slug' in ref ? `s:${ref.slug}` : `i:${ref.orgId}`}:${rule.permission}`;
+    const key = 'slug' in ref ? `s:${ref.slug}` : `i:${ref.orgId}`;
     let pending = ctx.orgScopes.get(key);
     if (!pending) {
-      pending = this.access.resolve(principal, ref, rule.permission);
+      pending = this.access.resolve(principal, ref);
       ctx.orgScopes.set(key, pending);
     }
-    ctx.fieldScopes.set(gql.getInfo(), await pending);
+    const resolved = await pending;
+    // The same organisation is often reached by slug (root field) and by id (its fields): share.
+    ctx.orgScopes.set(`s:${resolved.slug}`, pending);
+    ctx.orgScopes.set(`i:${resolved.orgId}`, pending);
+    ctx.fieldScopes.set(gql.getInfo(), this.access.authorize(resolved, rule.permission));
     return true;
   }
 }
