@@ -1,12 +1,7 @@
 // Public surface of resource validation, defaulting and identity. The shapes live in types.ts,
 // which src/index.ts exports directly.
 
-export {
-  formatPath,
-  type PathSegment,
-  type ValidationError,
-  type ValidationIssue,
-} from './issues.js';
+export { formatPath, type PathSegment, type ValidationError, type ValidationIssue } from './issues.js';
 export {
   validateResource,
   validateResourceIssues,
