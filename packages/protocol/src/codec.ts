@@ -10,7 +10,6 @@ import {
   AGENT_MESSAGE_TYPES,
   GATEWAY_MESSAGE_TYPES,
   type MessageFrom,
-  type MessageType,
   type Peer,
   type TunnelMessage,
 } from './messages.js';
@@ -97,7 +96,7 @@ export function validateMessage(
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const reason = error.kind === 'limit' ? CLOSE_REASONS.LIMIT_EXCEEDED : CLOSE_REASONS.INVALID_MESSAGE;
-    return failure(reason, `${type as MessageType} ${error.detail}`);
+    return failure(reason, `${type} ${error.detail}`);
   }
 }
 

@@ -48,7 +48,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${String(segment)}]`;
-    else if (IDENTIFIER_KEY.test(segment) && segment.length <= MAX_KEY_IN_PATH)
+    else if (segment.length <= MAX_KEY_IN_PATH && IDENTIFIER_KEY.test(segment))
       out += out ? `.${segment}` : segment;
     else {
       const shown = segment.length > MAX_KEY_IN_PATH ? `${segment.slice(0, MAX_KEY_IN_PATH)}…` : segment;
