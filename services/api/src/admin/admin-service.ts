@@ -36,9 +36,9 @@ export class AdminService {
     if (!name.trim()) throw new AdminUsageError('--name must not be empty');
     if (!/^[^@\s]+@[^@\s]+$/.test(ownerEmail))
       throw new AdminUsageError(`--owner "${ownerEmail}" is not an email address`);
-    const userId = await this.ensureUser(ownerEmail, ownerEmail.split('@')[0] ?? ownerEmail);
     const existing = await this.db.global((tx) => tx.organization.findFirst({ where: { slug } }));
     if (existing) return { orgId: existing.id, created: false };
+    const userId = await this.ensureUser(ownerEmail, ownerEmail.split('@')[0] ?? ownerEmail);
     const id = randomUUID();
     await this.db.inOrg({ orgId: id }, async (tx) => {
       await tx.organization.create({
