@@ -30,6 +30,19 @@ async function unchanged<T>(fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
+interface GqlBody {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+function parseJson(text: string): GqlBody | null {
+  try {
+    return JSON.parse(text) as GqlBody;
+  } catch {
+    return null;
+  }
+}
+
 async function post(body: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${ctx.origin}/graphql`, {
     method: 'POST',
@@ -37,13 +50,7 @@ async function post(body: string, headers: Record<string, string> = {}) {
     body,
   });
   const text = await res.text();
-  let json: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } | null = null;
-  try {
-    json = JSON.parse(text) as typeof json;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, text, json };
+  return { status: res.status, text, json: parseJson(text) };
 }
 
 const VIEWER = '{ viewer { kind } }';

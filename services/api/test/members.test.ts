@@ -46,9 +46,17 @@ const invitations = (slug: string) =>
 
 beforeAll(async () => {
   ctx = await TestContext.start();
-  [alice, bob, carol, dave, erin, mallory] = await Promise.all(
+  const users = await Promise.all(
     ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory'].map((n) => signedInUser(ctx, `${n}@example.com`)),
   );
+  [alice, bob, carol, dave, erin, mallory] = users as [
+    SignedInMember,
+    SignedInMember,
+    SignedInMember,
+    SignedInMember,
+    SignedInMember,
+    SignedInMember,
+  ];
 });
 afterAll(async () => ctx?.close());
 

@@ -7,6 +7,7 @@ import type { Role } from '../../src/platform/access/roles.js';
 import type { Caller, GqlResult, TestContext } from '../context.js';
 
 export interface SignedInMember extends Caller {
+  cookies: Record<string, string>;
   email: string;
   userId: string;
 }
@@ -69,7 +70,7 @@ export async function count(
 }
 
 /** Asserts the result failed with `code` (and, if given, that the bad field is `field`); returns it. */
-export function expectError(r: GqlResult, code: string, field?: (string | number)[]): GqlResult {
+export function expectError<T>(r: GqlResult<T>, code: string, field?: (string | number)[]): GqlResult<T> {
   expect(r.errors, `expected ${code}, got ${JSON.stringify(r)}`).toBeDefined();
   expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe(code);
   if (field) expect(r.errors?.[0]?.extensions?.field).toEqual(field);
