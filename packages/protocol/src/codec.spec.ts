@@ -286,6 +286,13 @@ describe('invalid messages name the field', () => {
       'items.services[0].ports[0].targetPort: must be a port name',
     ],
     [
+      'target port of neither kind',
+      'inventory.snapshot',
+      (m) => (m.items.services[0].ports[0].targetPort = true),
+      'invalid_message',
+      'items.services[0].ports[0].targetPort: must be a port number or a port name',
+    ],
+    [
       'array expected',
       'inventory.delta',
       (m) => (m.deletes.namespaces = 'old-team'),
@@ -384,11 +391,25 @@ describe('invalid messages name the field', () => {
     expect(result.detail).toContain(detail);
   });
 
+  it('answers a future agent with unsupported_version even when its hello has grown', () => {
+    const message = { ...sample('hello'), protocol: { min: 2, max: 3 }, capabilities: ['zstd'] };
+    expect(rejection(decodeValue(message))).toEqual({
+      reason: 'unsupported_version',
+      detail: 'agent speaks [2, 3], server speaks [1, 1]',
+    });
+  });
+
   it('never quotes a rejected credential', () => {
     const message = sample('hello') as unknown as Loose;
     message.auth = { kind: 'credential', credential: 'pal_cc_secret value with spaces' };
     const { detail } = rejection(decodeValue(message));
     expect(detail).toBe('hello auth.credential: must be a token of 16 to 512 printable ASCII characters');
+  });
+
+  it('refuses -0 for an integer, so each message has one encoding', () => {
+    expect(rejection(decodeMessage('{"type":"heartbeat","sentAtMs":-0}')).detail).toBe(
+      'heartbeat sentAtMs: must be an integer from 0 to 8640000000000000',
+    );
   });
 
   it('refuses a non-finite number smuggled in as 1e400', () => {

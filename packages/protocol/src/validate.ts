@@ -98,7 +98,7 @@ export const text: Validator<string> = (value, limits) => {
 export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER): Validator<number> {
   return (value) => {
     if (typeof value !== 'number') return invalid(`expected a number, got ${typeOf(value)}`);
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
+    if (!Number.isSafeInteger(value) || value < min || value > max || Object.is(value, -0)) {
       return invalid(`must be an integer from ${String(min)} to ${String(max)}`);
     }
     return value;

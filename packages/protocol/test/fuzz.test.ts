@@ -30,10 +30,16 @@ function decodeSafely(data: string | Uint8Array, from?: Peer): DecodeResult {
   return result;
 }
 
-/** A decoded message must itself be a fixed point of the codec. */
+/**
+ * A decoded message re-encodes to a frame that decodes to the same frame again. Compared as frames,
+ * because opaque JSON may hold a -0 (`-1e-400` parses to it), which JSON writes as 0.
+ */
 function expectStable(result: DecodeResult): void {
   if (!result.ok) return;
-  expect(decodeMessage(encodeMessage(result.message))).toEqual(result);
+  const frame = encodeMessage(result.message);
+  const again = decodeMessage(frame);
+  expect(again.ok).toBe(true);
+  if (again.ok) expect(encodeMessage(again.message)).toBe(frame);
 }
 
 describe('decodeMessage never throws', () => {
