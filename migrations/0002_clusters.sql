@@ -75,3 +75,15 @@ GRANT SELECT ON cluster_inventory TO palisade_app;
 GRANT SELECT, UPDATE ON clusters TO palisade_gateway;
 GRANT SELECT, INSERT, UPDATE, DELETE ON cluster_inventory TO palisade_gateway;
 GRANT SELECT ON organizations TO palisade_gateway;
+
+-- The install manifest is fetched with only the enrollment token in the URL, before any tenant is
+-- known: this definer function is the narrow door, returning just what the manifest needs.
+CREATE FUNCTION cluster_enrollment_lookup(p_hash bytea)
+RETURNS TABLE (cluster_id uuid, cluster_name text, org_slug text, expires_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT c.id, c.name, o.slug, c.enrollment_expires_at
+    FROM clusters c JOIN organizations o ON o.id = c.org_id
+   WHERE c.enrollment_token_hash = p_hash
+$$;
+REVOKE ALL ON FUNCTION cluster_enrollment_lookup(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cluster_enrollment_lookup(bytea) TO palisade_app;

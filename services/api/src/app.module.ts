@@ -21,6 +21,7 @@ import { MembersModule } from './modules/members/members.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { ViewerModule } from './modules/viewer/viewer.module.js';
+import { ClustersModule } from './modules/clusters/clusters.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -50,6 +51,33 @@ export function graphqlModule(): DynamicModule {
         const { principal, error } = await auth.authenticate(req, { requireCsrf: true });
         return { req, reply, principal, authError: error, orgScopes: new Map(), fieldScopes: new WeakMap() };
       },
+      // Subscriptions (graphql-ws over WebSocket): a browser authenticates with its session cookie,
+      // accepted only from the console's own origin (a WebSocket carries no CSRF header);
+      // automation sends `{"authorization": "Bearer pal_…"}` as the connection_init payload.
+      subscription: {
+        context: async (_socket: unknown, req: FastifyRequest): Promise<Partial<GqlContext>> => {
+          const base = { req, orgScopes: new Map(), fieldScopes: new WeakMap() };
+          const fromBrowserOrigin = req.headers.origin === new URL(env.PUBLIC_ORIGIN).origin;
+          if (!req.headers.cookie || !fromBrowserOrigin) return { ...base, principal: null, authError: null };
+          const { principal, error } = await auth.authenticate(
+            { headers: { cookie: req.headers.cookie } },
+            { requireCsrf: false },
+          );
+          return { ...base, principal, authError: error };
+        },
+        onConnect: async ({ payload }: { payload: unknown }) => {
+          const authorization =
+            payload && typeof payload === 'object'
+              ? (payload as Record<string, unknown>)['authorization']
+              : undefined;
+          if (typeof authorization !== 'string') return true;
+          const { principal, error } = await auth.authenticate(
+            { headers: { authorization } },
+            { requireCsrf: false },
+          );
+          return { principal, authError: error };
+        },
+      },
     }),
   });
 }
@@ -72,6 +100,7 @@ export class AppModule {
         TokensModule,
         AuditModule,
         ViewerModule,
+        ClustersModule,
       ],
     };
   }

@@ -30,6 +30,10 @@ const schema = z.object({
     .default(1024 * 1024),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  GATEWAY_PUBLIC_URL: z.url().default('ws://localhost:3001/v1/tunnel'),
+  AGENT_IMAGE: z.string().min(1).default('palisade/agent:0.1.0'),
+  CLUSTER_REQUEST_TIMEOUT: duration.default(parseDuration('10s')),
+  API_INSTANCE_ID: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

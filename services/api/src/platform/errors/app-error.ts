@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'RATE_LIMITED',
   'PRECONDITION_FAILED',
+  'UNAVAILABLE',
   'BAD_REQUEST',
   'INTERNAL',
 ] as const;

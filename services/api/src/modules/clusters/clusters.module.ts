@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ClusterEvents } from './cluster-events.js';
+import { ClusterRouter } from './cluster-router.js';
+import { ClustersRepository } from './clusters.repository.js';
+import { ClustersResolver, OrgClustersResolver } from './clusters.resolver.js';
+import { ClustersService } from './clusters.service.js';
+import { InstallController } from './install.controller.js';
+
+@Module({
+  controllers: [InstallController],
+  providers: [
+    ClustersRepository,
+    ClustersService,
+    ClusterRouter,
+    ClusterEvents,
+    ClustersResolver,
+    OrgClustersResolver,
+  ],
+  exports: [ClustersService, ClusterRouter],
+})
+export class ClustersModule {}

@@ -1,0 +1,225 @@
+// GraphQL for clusters: Organization.clusters / .cluster, the inventory fields of Cluster, live
+// agent health, registration, labels, deletion and the status subscription.
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { compileSelector, labelsFromRecord, parseSelector, SelectorSyntaxError } from '@palisade/policy';
+import { RequirePermission, Scope } from '../../platform/access/decorators.js';
+import type { OrgScope } from '../../platform/access/principal.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
+import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { validateInput } from '../../platform/graphql/validate.js';
+import { OrganizationModel } from '../orgs/models/organization.model.js';
+import { ClusterEvents } from './cluster-events.js';
+import type { ClusterStatusEvent } from './cluster-keys.js';
+import { ClustersService, type ClusterView } from './clusters.service.js';
+import {
+  DeleteClusterInput,
+  EndpointFilterArgs,
+  RegisterClusterInput,
+  UpdateClusterLabelsInput,
+  deleteClusterSchema,
+  registerClusterSchema,
+  updateClusterLabelsSchema,
+} from './dto/cluster.input.js';
+import {
+  AgentHealthModel,
+  ClusterConnection,
+  ClusterModel,
+  ClusterNamespaceConnection,
+  ClusterNamespaceModel,
+  ClusterStatus,
+  ClusterStatusEventModel,
+  RegisterClusterPayload,
+  WorkloadEndpointConnection,
+  WorkloadEndpointModel,
+} from './models/cluster.model.js';
+
+const toLabels = (r: Record<string, string>) => Object.entries(r).map(([key, value]) => ({ key, value }));
+
+export function toClusterModel(c: ClusterView): ClusterModel {
+  return { ...c, labels: toLabels(c.labels), status: c.status as ClusterStatus };
+}
+
+interface EndpointData {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  ips: string[];
+  ports: { name: string | null; port: number; protocol: string }[];
+  serviceAccount: string;
+  node: string | null;
+}
+
+@Resolver(() => OrganizationModel)
+export class OrgClustersResolver {
+  constructor(@Inject(ClustersService) private readonly clusters: ClustersService) {}
+
+  @ResolveField('clusters', () => ClusterConnection)
+  @RequirePermission('clusters:read')
+  clustersField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<ClusterModel>> {
+    return offsetPage(page, (skip, take) => this.clusters.list(scope, skip, take), toClusterModel);
+  }
+
+  @ResolveField('cluster', () => ClusterModel)
+  @RequirePermission('clusters:read')
+  async cluster(
+    @Args('name', { type: () => String }) name: string,
+    @Scope() scope: OrgScope,
+  ): Promise<ClusterModel> {
+    return toClusterModel(await this.clusters.get(scope, name));
+  }
+}
+
+@Resolver(() => ClusterModel)
+export class ClustersResolver {
+  constructor(
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+    @Inject(ClusterEvents) private readonly events: ClusterEvents,
+  ) {}
+
+  @ResolveField('namespaces', () => ClusterNamespaceConnection, {
+    description: 'Namespaces the agent reported, by name.',
+  })
+  @RequirePermission('clusters:read')
+  async namespaces(
+    @Parent() cluster: ClusterModel,
+    @Args() page: PageArgs,
+    @Args('search', { type: () => String, nullable: true }) search: string | null,
+    @Scope() scope: OrgScope,
+  ): Promise<ConnectionShape<ClusterNamespaceModel>> {
+    const [rows, counts] = await Promise.all([
+      this.clusters.inventory(scope, cluster.id, 'namespace'),
+      this.clusters.endpointCounts(scope, cluster.id),
+    ]);
+    const all = rows
+      .filter((r) => !search || r.name.includes(search))
+      .map((r) => ({
+        name: r.name,
+        labels: toLabels(r.labels as Record<string, string>),
+        endpointCount: counts.get(r.name) ?? 0,
+      }));
+    return offsetPage(
+      page,
+      (skip, take) => Promise.resolve({ rows: all.slice(skip, skip + take), total: all.length }),
+      (r) => r,
+    );
+  }
+
+  @ResolveField('endpoints', () => WorkloadEndpointConnection, {
+    description: 'Workload endpoints (pods), filterable by namespace and label selector.',
+  })
+  @RequirePermission('clusters:read')
+  async endpoints(
+    @Parent() cluster: ClusterModel,
+    @Args() page: PageArgs,
+    @Args() filter: EndpointFilterArgs,
+    @Scope() scope: OrgScope,
+  ): Promise<ConnectionShape<WorkloadEndpointModel>> {
+    let matches: ((labels: ReturnType<typeof labelsFromRecord>) => boolean) | null = null;
+    if (filter.selector) {
+      try {
+        matches = compileSelector(parseSelector(filter.selector));
+      } catch (err) {
+        if (err instanceof SelectorSyntaxError)
+          throw AppError.validation([{ path: ['selector'], message: err.message }]);
+        throw err;
+      }
+    }
+    const rows = await this.clusters.inventory(scope, cluster.id, 'endpoint', filter.namespace ?? null);
+    const all = rows
+      .map((r) => r.data as unknown as EndpointData)
+      .filter(
+        (e) =>
+          (!filter.search || e.name.includes(filter.search)) &&
+          (!matches || matches(labelsFromRecord(e.labels))),
+      )
+      .map((e) => ({ ...e, labels: toLabels(e.labels) }));
+    return offsetPage(
+      page,
+      (skip, take) => Promise.resolve({ rows: all.slice(skip, skip + take), total: all.length }),
+      (r) => r,
+    );
+  }
+
+  @ResolveField('agentHealth', () => AgentHealthModel, {
+    description: 'Asks the agent, live, through its tunnel. UNAVAILABLE when offline.',
+  })
+  @RequirePermission('clusters:read')
+  async agentHealth(@Parent() cluster: ClusterModel, @Scope() scope: OrgScope): Promise<AgentHealthModel> {
+    return {
+      report: await this.clusters.agentHealth(scope, cluster.id, cluster.name),
+      receivedAt: new Date(),
+    };
+  }
+
+  @Mutation(() => RegisterClusterPayload, {
+    description:
+      'Register a cluster (or re-register one to get a new enrollment token) and get its install command.',
+  })
+  @RequirePermission('clusters:write')
+  async registerCluster(
+    @Args('input', { type: () => RegisterClusterInput }) input: RegisterClusterInput,
+    @Scope() scope: OrgScope,
+  ): Promise<RegisterClusterPayload> {
+    const v = validateInput(registerClusterSchema, input);
+    const r = await this.clusters.register(scope, { name: v.name, labels: v.labels });
+    return {
+      cluster: toClusterModel(r.cluster),
+      enrollmentToken: r.token,
+      enrollmentExpiresAt: r.enrollmentExpiresAt,
+      installCommand: r.installCommand,
+    };
+  }
+
+  @Mutation(() => ClusterModel)
+  @RequirePermission('clusters:write')
+  async updateClusterLabels(
+    @Args('input', { type: () => UpdateClusterLabelsInput }) input: UpdateClusterLabelsInput,
+    @Scope() scope: OrgScope,
+  ): Promise<ClusterModel> {
+    const v = validateInput(updateClusterLabelsSchema, input);
+    return toClusterModel(await this.clusters.setLabels(scope, v.name, v.labels));
+  }
+
+  @Mutation(() => ClusterModel, {
+    description: "Delete a cluster: revokes its agent's credential and closes its tunnel.",
+  })
+  @RequirePermission('clusters:write')
+  async deleteCluster(
+    @Args('input', { type: () => DeleteClusterInput }) input: DeleteClusterInput,
+    @Scope() scope: OrgScope,
+  ): Promise<ClusterModel> {
+    const v = validateInput(deleteClusterSchema, input);
+    return toClusterModel(await this.clusters.delete(scope, v.name));
+  }
+
+  @Subscription(() => ClusterStatusEventModel, {
+    description: 'Connection status changes of the organisation’s clusters.',
+    resolve: (e: ClusterStatusEvent & { name: string }): ClusterStatusEventModel => ({
+      clusterId: e.clusterId,
+      name: e.name,
+      status: e.status as ClusterStatus,
+      lastSeenAt: e.lastSeenAt ? new Date(e.lastSeenAt) : null,
+    }),
+  })
+  @RequirePermission('clusters:read')
+  clusterStatusChanged(
+    @Args('orgSlug', { type: () => String }) _orgSlug: string,
+    @Scope() scope: OrgScope,
+  ): AsyncIterableIterator<unknown> {
+    const source = this.events.stream(scope.orgId);
+    const clusters = this.clusters;
+    const named: AsyncIterableIterator<unknown> = {
+      async next() {
+        const r = await source.next();
+        if (r.done) return r;
+        const name = await clusters.statusEventName(scope, r.value.clusterId);
+        return { done: false, value: { ...r.value, name: name ?? r.value.clusterId } };
+      },
+      return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => named,
+    };
+    return named;
+  }
+}

@@ -1,0 +1,199 @@
+// Clusters: registration (a one-time enrollment token, 24 h), labels, deletion (revokes the
+// credential and closes the tunnel), status from the gateway lease, inventory and live requests.
+// Knows nothing of GraphQL.
+import { Inject, Injectable } from '@nestjs/common';
+import { ENV } from '../../config/env.module.js';
+import type { Env } from '../../config/env.js';
+import { Database } from '../../platform/db/database.js';
+import { AuditWriter } from '../../platform/audit/audit-writer.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { actorOf, type OrgScope } from '../../platform/access/principal.js';
+import { randomSecret, sha256 } from '../../platform/auth/secrets.js';
+import type { Cluster } from '../../generated/prisma/client.js';
+import { ClusterRouter } from './cluster-router.js';
+import type { ClusterLease } from './cluster-keys.js';
+import { ClustersRepository } from './clusters.repository.js';
+
+export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
+export const ENROLLMENT_TTL_MS = 24 * 3600 * 1000;
+
+export type ClusterStatusName = 'CONNECTED' | 'DISCONNECTED' | 'NEVER_CONNECTED';
+
+export interface ClusterView {
+  id: string;
+  orgId: string;
+  name: string;
+  labels: Record<string, string>;
+  status: ClusterStatusName;
+  lastSeenAt: Date | null;
+  connectedSince: Date | null;
+  agentVersion: string | null;
+  kubernetesVersion: string | null;
+  calicoVersion: string | null;
+  provider: string | null;
+  createdAt: Date;
+  inventoryUpdatedAt: Date | null;
+}
+
+export function clusterView(c: Cluster, lease: ClusterLease | undefined | null): ClusterView {
+  const status: ClusterStatusName = lease
+    ? 'CONNECTED'
+    : c.firstConnectedAt
+      ? 'DISCONNECTED'
+      : 'NEVER_CONNECTED';
+  return {
+    id: c.id,
+    orgId: c.orgId,
+    name: c.name,
+    labels: (c.labels ?? {}) as Record<string, string>,
+    status,
+    lastSeenAt: lease ? new Date(lease.lastSeenAt) : c.lastSeenAt,
+    connectedSince: lease ? new Date(lease.connectedAt) : null,
+    agentVersion: lease?.agentVersion ?? c.agentVersion,
+    kubernetesVersion: lease?.kubernetesVersion ?? c.kubernetesVersion,
+    calicoVersion: lease?.calicoVersion ?? c.calicoVersion,
+    provider: lease?.provider ?? c.provider,
+    createdAt: c.createdAt,
+    inventoryUpdatedAt: c.inventoryUpdatedAt,
+  };
+}
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(ClustersRepository) private readonly repo: ClustersRepository,
+    @Inject(AuditWriter) private readonly audit: AuditWriter,
+    @Inject(ClusterRouter) private readonly router: ClusterRouter,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  installCommand(token: string): string {
+    return `kubectl apply -f ${new URL(`/v1/install/${token}.yaml`, this.env.PUBLIC_ORIGIN).toString()}`;
+  }
+
+  async list(scope: OrgScope, skip: number, take: number): Promise<{ rows: ClusterView[]; total: number }> {
+    const [rows, total] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.list(db, scope.orgId, skip, take),
+      this.repo.count(db, scope.orgId),
+    ]);
+    const leases = await this.router.leases(rows.map((r) => r.id));
+    return { rows: rows.map((r) => clusterView(r, leases.get(r.id))), total };
+  }
+
+  async get(scope: OrgScope, name: string): Promise<ClusterView> {
+    const c = await this.find(scope, name);
+    return clusterView(c, await this.router.lease(c.id));
+  }
+
+  async register(
+    scope: OrgScope,
+    input: { name: string; labels?: Record<string, string> | null | undefined },
+  ) {
+    const token = `${ENROLLMENT_TOKEN_PREFIX}${randomSecret(32)}`;
+    const enrollmentTokenHash = new Uint8Array(sha256(token));
+    const enrollmentExpiresAt = new Date(Date.now() + ENROLLMENT_TTL_MS);
+    const cluster = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const existing = await this.repo.findByName(tx, scope.orgId, input.name);
+      const labels = input.labels ?? undefined;
+      const row = existing
+        ? await this.repo.setEnrollment(tx, scope.orgId, existing.id, {
+            ...(labels ? { labels } : {}),
+            enrollmentTokenHash,
+            enrollmentExpiresAt,
+          })
+        : await this.repo.create(tx, scope.orgId, {
+            name: input.name,
+            labels: labels ?? {},
+            enrollmentTokenHash,
+            enrollmentExpiresAt,
+          });
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: existing ? 'cluster.reregister' : 'cluster.register',
+        targetType: 'cluster',
+        targetId: row.id,
+        ...(existing ? { before: { name: existing.name, labels: existing.labels } } : {}),
+        after: { name: row.name, labels: row.labels, enrollmentExpiresAt },
+      });
+      return row;
+    });
+    return {
+      cluster: clusterView(cluster, await this.router.lease(cluster.id)),
+      token,
+      enrollmentExpiresAt,
+      installCommand: this.installCommand(token),
+    };
+  }
+
+  async setLabels(scope: OrgScope, name: string, labels: Record<string, string>): Promise<ClusterView> {
+    const row = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const before = await this.repo.findByName(tx, scope.orgId, name);
+      if (!before) throw AppError.notFound(`cluster ${name}`);
+      const after = await this.repo.setLabels(tx, scope.orgId, before.id, labels);
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'cluster.labels.update',
+        targetType: 'cluster',
+        targetId: before.id,
+        before: { labels: before.labels },
+        after: { labels: after.labels },
+      });
+      return after;
+    });
+    return clusterView(row, await this.router.lease(row.id));
+  }
+
+  async delete(scope: OrgScope, name: string): Promise<ClusterView> {
+    const row = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const c = await this.repo.findByName(tx, scope.orgId, name);
+      if (!c) throw AppError.notFound(`cluster ${name}`);
+      await this.repo.delete(tx, scope.orgId, c.id);
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'cluster.delete',
+        targetType: 'cluster',
+        targetId: c.id,
+        before: { name: c.name, labels: c.labels },
+      });
+      return c;
+    });
+    await this.router.revoke(row.id);
+    return clusterView(row, null);
+  }
+
+  async inventory(
+    scope: OrgScope,
+    clusterId: string,
+    kind: 'namespace' | 'endpoint',
+    namespace?: string | null,
+  ) {
+    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.inventory(db, scope.orgId, clusterId, kind, namespace),
+    ]);
+    return rows;
+  }
+
+  async endpointCounts(scope: OrgScope, clusterId: string): Promise<Map<string, number>> {
+    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.endpointCounts(db, scope.orgId, clusterId),
+    ]);
+    return new Map(rows.map((r) => [r.namespace, r._count._all]));
+  }
+
+  async agentHealth(scope: OrgScope, clusterId: string, name: string): Promise<unknown> {
+    return this.router.request(clusterId, name, 'agent.health', {});
+  }
+
+  async statusEventName(scope: OrgScope, clusterId: string): Promise<string | null> {
+    const [row] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.findById(db, scope.orgId, clusterId),
+    ]);
+    return row?.name ?? null;
+  }
+
+  private async find(scope: OrgScope, name: string): Promise<Cluster> {
+    const [row] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.findByName(db, scope.orgId, name),
+    ]);
+    if (!row) throw AppError.notFound(`cluster ${name}`);
+    return row;
+  }
+}

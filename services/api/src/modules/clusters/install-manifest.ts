@@ -1,0 +1,140 @@
+// The Kubernetes manifest `kubectl apply -f <api>/v1/install/<token>.yaml` installs: the agent's
+// namespace, ServiceAccount, RBAC for exactly what it reads (namespaces, pods, service accounts,
+// services) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
+// its own credential Secret), a Secret with the enrollment token and gateway URL, and the agent
+// Deployment (one replica; the gateway's fencing makes a second replica harmless).
+import { stringify } from 'yaml';
+
+export const AGENT_NAMESPACE = 'palisade-system';
+
+export interface ManifestInput {
+  clusterName: string;
+  orgSlug: string;
+  enrollmentToken: string;
+  gatewayUrl: string;
+  image: string;
+}
+
+export function installManifest(m: ManifestInput): string {
+  const labels = { 'app.kubernetes.io/name': 'palisade-agent', 'app.kubernetes.io/part-of': 'palisade' };
+  const docs = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE, labels } },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'palisade-agent', namespace: AGENT_NAMESPACE, labels },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'palisade-agent', labels },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['namespaces', 'pods', 'serviceaccounts', 'services', 'endpoints'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: ['networking.k8s.io'],
+          resources: ['networkpolicies'],
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        },
+        {
+          apiGroups: ['projectcalico.org'],
+          resources: [
+            'tiers',
+            'networkpolicies',
+            'globalnetworkpolicies',
+            'stagednetworkpolicies',
+            'stagedglobalnetworkpolicies',
+            'stagedkubernetesnetworkpolicies',
+            'networksets',
+            'globalnetworksets',
+            'tier.networkpolicies',
+            'tier.globalnetworkpolicies',
+            'tier.stagednetworkpolicies',
+            'tier.stagedglobalnetworkpolicies',
+          ],
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'palisade-agent', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'palisade-agent' },
+      subjects: [{ kind: 'ServiceAccount', name: 'palisade-agent', namespace: AGENT_NAMESPACE }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'palisade-agent-credential', namespace: AGENT_NAMESPACE, labels },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: ['palisade-agent-credential'],
+          verbs: ['get', 'update', 'patch'],
+        },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'palisade-agent-credential', namespace: AGENT_NAMESPACE, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'palisade-agent-credential' },
+      subjects: [{ kind: 'ServiceAccount', name: 'palisade-agent', namespace: AGENT_NAMESPACE }],
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'palisade-agent-enrollment', namespace: AGENT_NAMESPACE, labels },
+      type: 'Opaque',
+      stringData: { PALISADE_ENROLLMENT_TOKEN: m.enrollmentToken, PALISADE_GATEWAY_URL: m.gatewayUrl },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'palisade-agent',
+        namespace: AGENT_NAMESPACE,
+        labels: { ...labels, 'palisade.io/cluster': m.clusterName },
+      },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'palisade-agent' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: 'palisade-agent',
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'agent',
+                image: m.image,
+                args: ['--kubernetes', '--in-cluster'],
+                envFrom: [{ secretRef: { name: 'palisade-agent-enrollment' } }],
+                env: [
+                  { name: 'PALISADE_CREDENTIAL_SECRET', value: 'palisade-agent-credential' },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ],
+                resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+  const header = `# Palisade agent for cluster "${m.clusterName}" of organisation "${m.orgSlug}".\n# The enrollment token below works once and expires 24 hours after it was issued.\n`;
+  return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
