@@ -1,0 +1,161 @@
+// The cluster gateway (ARCHITECTURE §2.5–2.6, decision 0006): accepts agents' tunnels at
+// /v1/tunnel, authenticates them, holds the fenced per-cluster lease in Redis, writes status and
+// inventory to Postgres, and serves the API's requests arriving on its control channel. It is
+// stateless apart from live sockets, so any number can run side by side. `close()` is the graceful
+// stop (tunnels get `server_shutting_down`, leases are released); `kill()` imitates a crash.
+import type { AddressInfo } from 'node:net';
+import { CLOSE_REASONS } from '@palisade/protocol';
+import { resolveConfig, type GatewayConfig } from './config/gateway-config.js';
+import { InventoryStore } from './inventory/inventory-store.js';
+import { SHUTDOWN_DRAIN_MS } from './limits.js';
+import { createLogger } from './log.js';
+import { ControlChannel } from './routing/control-channel.js';
+import { redisKeys } from './routing/keys.js';
+import { LeaseStore } from './routing/lease.js';
+import { RequestForwarder } from './routing/request-forwarder.js';
+import { createHttpServer } from './server/http-server.js';
+import { GatewayMetrics } from './server/metrics.js';
+import { checkReadiness } from './server/readiness.js';
+import { ClusterEvents } from './status/cluster-events.js';
+import { StatusWriter } from './status/status-writer.js';
+import { connectDatabase } from './store/database.js';
+import { connectRedis, dropRedis, quitRedis } from './store/redis.js';
+import { SessionRegistry } from './tunnel/session-registry.js';
+import { startSweeper } from './tunnel/sweeper.js';
+import type { TunnelContext } from './tunnel/tunnel-context.js';
+import { TunnelSession } from './tunnel/tunnel-session.js';
+
+export type { GatewayConfig } from './config/gateway-config.js';
+export type { GatewayTuning } from './limits.js';
+export { DEFAULT_TUNING } from './limits.js';
+
+export interface RunningGateway {
+  readonly port: number;
+  readonly gatewayId: string;
+  /** Authenticated tunnels open on this gateway. */
+  readonly tunnels: number;
+  /** Rotates the credential of a cluster connected here; true once the agent persisted it and it is stored. */
+  rotateCredential(clusterId: string): Promise<boolean>;
+  /** Graceful: stop accepting, close every tunnel with `server_shutting_down`, release leases, disconnect. */
+  close(): Promise<void>;
+  /** Abrupt: destroy every socket without close frames and leave leases and status as a crash would. */
+  kill(): Promise<void>;
+}
+
+export async function startGateway(input: GatewayConfig): Promise<RunningGateway> {
+  const config = resolveConfig(input);
+  const { tuning, gatewayId } = config;
+  const log = createLogger(config.logLevel, gatewayId);
+  const keys = redisKeys(config.redisPrefix);
+  const db = connectDatabase(config.databaseUrl, tuning.databasePoolSize);
+  const redis = connectRedis(config.redisUrl, gatewayId);
+  const metrics = new GatewayMetrics();
+  const registry = new SessionRegistry<TunnelSession>();
+  const status = new StatusWriter(db, gatewayId);
+  const find = (clusterId: string): TunnelSession | undefined => registry.get(clusterId);
+  const control = new ControlChannel({
+    subscriber: redis.subscriber,
+    publisher: redis.commands,
+    keys,
+    gatewayId,
+    find,
+    forwarder: new RequestForwarder(redis.commands, keys, find, metrics),
+    log,
+  });
+  const cleanups = new Set<Promise<unknown>>();
+  let accepting = true;
+  let killed = false;
+  const ctx: TunnelContext = {
+    gatewayId,
+    tuning,
+    db,
+    leases: new LeaseStore(redis.commands, keys, tuning.leaseTtlMs),
+    status,
+    events: new ClusterEvents(redis.commands, keys, gatewayId),
+    inventory: new InventoryStore(db, tuning.inventoryWriteBatch),
+    registry,
+    metrics,
+    log,
+    notifyTakeover: (owner, clusterId, epoch) => control.notifyTakeover(owner, clusterId, epoch),
+    track: (work) => {
+      cleanups.add(work);
+      void work.finally(() => cleanups.delete(work));
+    },
+    killed: () => killed,
+  };
+  const http = createHttpServer({
+    maxPayloadBytes: tuning.maxPayloadBytes,
+    metrics,
+    readiness: () => checkReadiness(db, redis.commands),
+    accepting: () => accepting,
+    onTunnel: (socket) => registry.add(new TunnelSession(socket, ctx, Date.now())),
+  });
+
+  try {
+    await control.start();
+    await new Promise<void>((resolve, reject) => {
+      http.server.once('error', reject);
+      http.server.listen(config.port, config.host, () => {
+        http.server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    dropRedis(redis);
+    await db.end();
+    throw error;
+  }
+  const stopSweeper = startSweeper(registry, status, tuning.sweepIntervalMs, log);
+  const port = (http.server.address() as AddressInfo).port;
+  log.info({ port, host: config.host }, 'cluster gateway listening');
+
+  let stopped: Promise<void> | undefined;
+  const closeServer = (): Promise<void> =>
+    new Promise((resolve) => {
+      http.server.close(() => resolve());
+      http.server.closeAllConnections();
+    });
+
+  return {
+    port,
+    gatewayId,
+    get tunnels() {
+      return registry.authenticated;
+    },
+    rotateCredential: (clusterId) => registry.get(clusterId)?.rotateCredential() ?? Promise.resolve(false),
+    close() {
+      stopped ??= (async () => {
+        accepting = false;
+        for (const session of registry.all()) {
+          session.close(CLOSE_REASONS.SERVER_SHUTTING_DOWN, 'the gateway is restarting; reconnect', 0);
+        }
+        await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
+        for (const session of registry.all()) session.destroy();
+        await Promise.allSettled([...cleanups]);
+        stopSweeper();
+        await closeServer();
+        await quitRedis(redis);
+        await db.end();
+        log.info('cluster gateway stopped');
+      })();
+      return stopped;
+    },
+    kill() {
+      stopped ??= (async () => {
+        killed = true;
+        accepting = false;
+        stopSweeper();
+        for (const socket of http.sockets) socket.destroy();
+        dropRedis(redis);
+        await closeServer();
+        await db.end().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}

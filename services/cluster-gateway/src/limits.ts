@@ -1,0 +1,68 @@
+// Every timeout, interval and bound of the gateway, in one place. The protocol's own limits
+// (frame size, items per frame, request timeouts) come from @palisade/protocol and are re-exported
+// here so that nothing else in the gateway reaches for a number of its own. `startGateway` accepts
+// a partial override of `GatewayTuning` so tests can shrink the clocks; production uses these.
+
+import {
+  DEAD_PEER_TIMEOUT_MS,
+  DEFAULT_LIMITS,
+  HANDSHAKE_TIMEOUT_MS,
+  HEARTBEAT_INTERVAL_MS,
+  type ProtocolLimits,
+} from '@palisade/protocol';
+
+export interface GatewayTuning {
+  /** A connection that has not sent a valid hello by then is closed with `handshake_timeout`. */
+  readonly handshakeTimeoutMs: number;
+  /** ws ping, application heartbeat and lease renewal, per tunnel. */
+  readonly heartbeatIntervalMs: number;
+  /** No frame and no pong for this long: `heartbeat_timeout` (decision 0006: 30 s). */
+  readonly deadPeerTimeoutMs: number;
+  /** One timer for every tunnel: how often deadlines, pings and renewals are checked. */
+  readonly sweepIntervalMs: number;
+  /** TTL of `P:cluster:{id}:lease`; renewed every heartbeat interval, so it must exceed that. */
+  readonly leaseTtlMs: number;
+  /** `clusters.last_seen_at` is written this often per tunnel (batched), besides connect and disconnect. */
+  readonly statusWriteIntervalMs: number;
+  /** A credential older than this is rotated in-band. */
+  readonly credentialMaxAgeMs: number;
+  /** An agent that has not confirmed a rotation by then keeps its old credential; retried later. */
+  readonly rotationAckTimeoutMs: number;
+  /** After sending a close frame, the socket is destroyed if the peer has not closed by then. */
+  readonly closeGraceMs: number;
+  /** Token bucket per connection: sustained messages per second and burst. */
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+  /** Inventory items held in memory for one half-received snapshot. */
+  readonly maxStagedInventoryItems: number;
+  /** Rows per INSERT statement when writing inventory. */
+  readonly inventoryWriteBatch: number;
+  /** ws refuses frames above this outright (close 1009); frames up to it get the protocol's reason. */
+  readonly maxPayloadBytes: number;
+  readonly protocolLimits: ProtocolLimits;
+  readonly databasePoolSize: number;
+}
+
+export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
+  handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+  heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+  deadPeerTimeoutMs: DEAD_PEER_TIMEOUT_MS,
+  sweepIntervalMs: 1_000,
+  leaseTtlMs: 30_000,
+  statusWriteIntervalMs: 60_000,
+  credentialMaxAgeMs: 30 * 24 * 3_600_000,
+  rotationAckTimeoutMs: 30_000,
+  closeGraceMs: 2_000,
+  messagesPerSecond: 100,
+  messageBurst: 500,
+  maxStagedInventoryItems: 250_000,
+  inventoryWriteBatch: 2_000,
+  maxPayloadBytes: 2 * DEFAULT_LIMITS.maxFrameBytes,
+  protocolLimits: DEFAULT_LIMITS,
+  databasePoolSize: 10,
+});
+
+/** How long a graceful `close()` waits for tunnels to finish closing before destroying them. */
+export const SHUTDOWN_DRAIN_MS = 5_000;
+/** Control-channel messages larger than this are dropped unread. */
+export const MAX_CONTROL_MESSAGE_BYTES = 2 * DEFAULT_LIMITS.maxFrameBytes;

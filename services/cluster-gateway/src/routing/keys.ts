@@ -1,0 +1,86 @@
+// The Redis names and payloads that the API and the gateways share (decision 0006). Both sides
+// import them from here (`@palisade/cluster-gateway/keys`) so a key or a field cannot drift.
+// Types and string builders only: no Redis client, no runtime dependencies.
+
+import type { ErrorCode, JsonValue, ProviderKind } from '@palisade/protocol';
+
+export interface RedisKeys {
+  readonly prefix: string;
+  /** INCR on every accepted connection; the value is that connection's fence. No TTL. */
+  clusterEpoch(clusterId: string): string;
+  /** JSON `ClusterLease`, TTL 30 s, renewed by the owning gateway with a CAS on the epoch. */
+  clusterLease(clusterId: string): string;
+  /** Pub/sub: `ControlMessage`s for one gateway. */
+  gatewayControl(gatewayId: string): string;
+  /** Pub/sub: `ClusterEvent`s, published on every connect and disconnect. */
+  readonly clusterEvents: string;
+  /** Pub/sub: `{kind:'revoke', clusterId}`, heard by every gateway. */
+  readonly clusterRevocations: string;
+  /** Pub/sub: `RequestReply`s for one API instance; the `replyTo` of its requests. */
+  apiReplies(instanceId: string): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    prefix,
+    clusterEpoch: (clusterId) => `${prefix}:cluster:${clusterId}:epoch`,
+    clusterLease: (clusterId) => `${prefix}:cluster:${clusterId}:lease`,
+    gatewayControl: (gatewayId) => `${prefix}:gateway:${gatewayId}:control`,
+    clusterEvents: `${prefix}:cluster-events`,
+    clusterRevocations: `${prefix}:cluster-revocations`,
+    apiReplies: (instanceId) => `${prefix}:api:${instanceId}:replies`,
+  };
+}
+
+/** The value of `clusterLease`: who holds the tunnel now. Times are ISO 8601. */
+export interface ClusterLease {
+  gatewayId: string;
+  sessionId: string;
+  epoch: number;
+  connectedAt: string;
+  lastSeenAt: string;
+  agentVersion: string;
+  kubernetesVersion: string;
+  calicoVersion: string | null;
+  provider: ProviderKind;
+}
+
+export interface TakeoverMessage {
+  kind: 'takeover';
+  clusterId: string;
+  /** The winning connection's epoch: close any older one. */
+  epoch: number;
+}
+
+export interface RevokeMessage {
+  kind: 'revoke';
+  clusterId: string;
+}
+
+export interface ForwardRequestMessage {
+  kind: 'request';
+  requestId: string;
+  clusterId: string;
+  method: string;
+  params: JsonValue;
+  /** A channel of the form `apiReplies(instanceId)`; replies go nowhere else. */
+  replyTo: string;
+  timeoutMs: number;
+}
+
+export type ControlMessage = TakeoverMessage | RevokeMessage | ForwardRequestMessage;
+
+export type RequestReply =
+  | { requestId: string; ok: true; result: JsonValue }
+  | { requestId: string; ok: false; error: { code: ErrorCode; message: string } };
+
+export type ClusterConnectionStatus = 'connected' | 'disconnected';
+
+export interface ClusterEvent {
+  orgId: string;
+  clusterId: string;
+  status: ClusterConnectionStatus;
+  /** ISO 8601. */
+  lastSeenAt: string;
+  gatewayId: string;
+}

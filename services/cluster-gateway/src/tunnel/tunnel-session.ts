@@ -1,0 +1,471 @@
+// One agent connection, from upgrade to close. It owns the session's state machine
+// (hello → authenticating → open → closing → closed), decodes every frame with the protocol codec,
+// enforces the message budget, and turns each failure into a close reason for this connection
+// only: no handler may throw, and every promise it starts ends in a catch. Time-driven work
+// (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
+// done by `tick`, called by the gateway's single sweep timer.
+import { randomUUID } from 'node:crypto';
+import {
+  CLOSE_REASONS,
+  PendingRequests,
+  closeFrame,
+  decodeMessage,
+  encodeMessage,
+  negotiateVersion,
+  utf8ByteLength,
+  type AgentMessage,
+  type CloseReason,
+  type CredentialRotatedMessage,
+  type GatewayMessage,
+  type HelloMessage,
+  type InventoryResyncReason,
+  type JsonValue,
+} from '@palisade/protocol';
+import type { RawData, WebSocket } from 'ws';
+import { InventoryStream } from '../inventory/inventory-stream.js';
+import type { ClusterLease } from '../routing/keys.js';
+import { authenticate, type AuthenticatedCluster } from './authenticate.js';
+import { CredentialRotation } from './credential-rotation.js';
+import { MessageBudget } from './message-budget.js';
+import type { TunnelContext } from './tunnel-context.js';
+
+type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
+
+/** Frames that arrive while the hello is being checked are held, up to this many. */
+const MAX_EARLY_FRAMES = 32;
+
+interface Owner {
+  readonly cluster: AuthenticatedCluster;
+  readonly epoch: number;
+  /** The (cluster, epoch) pair every fenced write carries. */
+  readonly fence: { readonly clusterId: string; readonly epoch: number };
+  /** Counted in `tunnels_open`: set when the welcome went out. */
+  opened: boolean;
+  lease: ClusterLease;
+  readonly rotation: CredentialRotation;
+  pending: PendingRequests | undefined;
+  inventory: InventoryStream | undefined;
+  nextBeatAt: number;
+  nextStatusAt: number;
+  /** False once a renewal found a newer epoch: cleanup must not touch the newer owner's state. */
+  current: boolean;
+}
+
+export class TunnelSession {
+  readonly #socket: WebSocket;
+  readonly #ctx: TunnelContext;
+  readonly #openedAt: number;
+  readonly #budget: MessageBudget;
+  #state: State = 'hello';
+  #lastHeardAt: number;
+  #early: { data: RawData; isBinary: boolean }[] | undefined;
+  #owner: Owner | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #closeReason: CloseReason | undefined;
+
+  constructor(socket: WebSocket, ctx: TunnelContext, now: number) {
+    this.#socket = socket;
+    this.#ctx = ctx;
+    this.#openedAt = now;
+    this.#lastHeardAt = now;
+    this.#budget = new MessageBudget(ctx.tuning.messagesPerSecond, ctx.tuning.messageBurst, now);
+    socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    socket.on('pong', () => {
+      this.#lastHeardAt = Date.now();
+    });
+    socket.on('close', () => this.#onClosed());
+    socket.on('error', (error) => {
+      ctx.log.debug({ err: error, clusterId: this.clusterId }, 'tunnel socket error');
+    });
+  }
+
+  get clusterId(): string | undefined {
+    return this.#owner?.cluster.clusterId;
+  }
+
+  get epoch(): number {
+    return this.#owner?.epoch ?? 0;
+  }
+
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Sends `close` with the full detail, then the close frame; the socket is destroyed if the peer stalls. */
+  close(reason: CloseReason, detail: string, retryAfterMs: number | null = null): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#state = 'closing';
+    this.#closeReason = reason;
+    const { code, reason: text } = closeFrame(reason, detail);
+    // A socket paused during authentication must read again, or the peer's close frame never arrives.
+    this.#socket.resume();
+    try {
+      this.#send({ type: 'close', reason: reason.name, message: detail || reason.message, retryAfterMs });
+      this.#socket.close(code, text);
+    } catch {
+      this.#socket.terminate();
+    }
+    this.#graceTimer = setTimeout(() => this.#socket.terminate(), this.#ctx.tuning.closeGraceMs);
+  }
+
+  /** Drops the socket without a close frame (gateway `kill()`). */
+  destroy(): void {
+    this.#socket.terminate();
+  }
+
+  /** A newer connection of this cluster won elsewhere: close if this one is older. */
+  supersede(epoch: number): void {
+    const owner = this.#owner;
+    if (owner === undefined || owner.epoch >= epoch) return;
+    owner.current = false;
+    this.close(CLOSE_REASONS.SUPERSEDED, 'a newer connection of this cluster took over');
+  }
+
+  revoke(): void {
+    this.close(CLOSE_REASONS.CREDENTIAL_REVOKED, 'the cluster credential was revoked');
+  }
+
+  /** Forwards a request to the agent and resolves with its result (rejects with a RequestError). */
+  request(method: string, params: JsonValue, timeoutMs: number): Promise<JsonValue> {
+    const owner = this.#owner;
+    if (owner === undefined || this.#state !== 'open') {
+      return Promise.reject(new Error('the tunnel is not open'));
+    }
+    owner.pending ??= new PendingRequests({ send: (request) => this.#send(request), idPrefix: 'g' });
+    return owner.pending.request(method, params, timeoutMs);
+  }
+
+  /** Starts an in-band credential rotation; resolves true once the new hash is stored. */
+  rotateCredential(): Promise<boolean> {
+    const owner = this.#owner;
+    if (owner === undefined || this.#state !== 'open') return Promise.resolve(false);
+    const started = owner.rotation.start(Date.now());
+    if (started === undefined) return Promise.resolve(false);
+    this.#send(started.frame);
+    return started.done;
+  }
+
+  /** Deadlines and periodic work; `statusDue` collects tunnels whose last-seen should be written. */
+  tick(now: number, statusDue: { clusterId: string; epoch: number }[]): void {
+    const { tuning } = this.#ctx;
+    if (this.#state === 'hello' || this.#state === 'authenticating') {
+      if (now - this.#openedAt >= tuning.handshakeTimeoutMs) {
+        this.close(CLOSE_REASONS.HANDSHAKE_TIMEOUT, 'no valid hello arrived in time');
+      }
+      return;
+    }
+    const owner = this.#owner;
+    if (this.#state !== 'open' || owner === undefined) return;
+    if (now - this.#lastHeardAt >= tuning.deadPeerTimeoutMs) {
+      this.close(CLOSE_REASONS.HEARTBEAT_TIMEOUT, 'no frame and no pong within the dead-peer timeout');
+      return;
+    }
+    if (now >= owner.nextBeatAt) {
+      owner.nextBeatAt = now + tuning.heartbeatIntervalMs;
+      this.#beat(owner, now);
+    }
+    if (now >= owner.nextStatusAt) {
+      owner.nextStatusAt = now + tuning.statusWriteIntervalMs;
+      statusDue.push({ clusterId: owner.cluster.clusterId, epoch: owner.epoch });
+    }
+    owner.rotation.expire(now);
+    if (owner.rotation.isDue(now)) void this.rotateCredential();
+  }
+
+  #beat(owner: Owner, now: number): void {
+    try {
+      this.#socket.ping();
+      this.#send({ type: 'heartbeat', sentAtMs: now });
+    } catch {
+      return;
+    }
+    owner.lease = { ...owner.lease, lastSeenAt: new Date(this.#lastHeardAt).toISOString() };
+    this.#ctx.leases.renew(owner.cluster.clusterId, owner.lease).then(
+      (renewed) => {
+        if (!renewed && owner.current) {
+          owner.current = false;
+          this.close(CLOSE_REASONS.SUPERSEDED, 'a newer connection of this cluster holds the lease');
+        }
+      },
+      (error: unknown) =>
+        this.#ctx.log.warn({ err: error, clusterId: owner.cluster.clusterId }, 'lease renewal failed'),
+    );
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    const now = Date.now();
+    this.#lastHeardAt = now;
+    this.#ctx.metrics.framesIn.inc();
+    if (!this.#budget.take(now)) {
+      this.close(CLOSE_REASONS.RATE_LIMITED, 'too many messages', 1_000);
+      return;
+    }
+    if (this.#state === 'authenticating') {
+      this.#early ??= [];
+      if (this.#early.length >= MAX_EARLY_FRAMES) {
+        this.close(CLOSE_REASONS.UNEXPECTED_MESSAGE, 'too many frames before the welcome');
+      } else {
+        this.#early.push({ data, isBinary });
+      }
+      return;
+    }
+    this.#handleFrame(data, isBinary);
+  }
+
+  #handleFrame(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.close(CLOSE_REASONS.MALFORMED_FRAME, 'binary frames are not part of the protocol');
+      return;
+    }
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    const decoded = decodeMessage(bytes, this.#ctx.tuning.protocolLimits, 'agent');
+    if (!decoded.ok) {
+      this.close(decoded.reason, decoded.detail);
+      return;
+    }
+    try {
+      this.#dispatch(decoded.message);
+    } catch (error) {
+      this.#ctx.log.error({ err: error, clusterId: this.clusterId }, 'tunnel handler failed');
+      this.close(CLOSE_REASONS.INTERNAL_ERROR, 'the gateway failed to handle a message');
+    }
+  }
+
+  #dispatch(message: AgentMessage): void {
+    if (this.#state === 'hello') {
+      if (message.type !== 'hello') {
+        this.close(CLOSE_REASONS.UNEXPECTED_MESSAGE, `expected hello, got ${message.type}`);
+        return;
+      }
+      this.#state = 'authenticating';
+      this.#socket.pause();
+      void this.#accept(message);
+      return;
+    }
+    const owner = this.#owner;
+    if (owner === undefined) return;
+    switch (message.type) {
+      case 'hello':
+        this.close(CLOSE_REASONS.UNEXPECTED_MESSAGE, 'hello was already received');
+        return;
+      case 'heartbeat':
+        return;
+      case 'inventory.snapshot':
+      case 'inventory.delta':
+        this.#inventory(owner).receive(message);
+        return;
+      case 'credential.rotated':
+        this.#rotated(owner, message);
+        return;
+      case 'response':
+        owner.pending?.settle(message);
+        return;
+      case 'request':
+        this.#send({
+          type: 'response',
+          id: message.id,
+          ok: false,
+          error: { code: 'method_not_found', message: `the gateway serves no method ${message.method}` },
+        });
+        return;
+      case 'apply.result':
+      case 'flow.batch':
+        // TODO(#5): desired state and flows are handled by later issues; say so rather than drop silently.
+        this.#send({
+          type: 'error',
+          code: 'unavailable',
+          message: `${message.type} is not handled by this gateway yet`,
+        });
+        return;
+      case 'error':
+        this.#ctx.log.info(
+          { clusterId: owner.cluster.clusterId, code: message.code },
+          'agent reported an error',
+        );
+        return;
+      case 'close':
+        this.#ctx.log.info(
+          { clusterId: owner.cluster.clusterId, reason: message.reason },
+          'agent is closing',
+        );
+        this.#state = 'closing';
+        this.#socket.close(1000, 'bye');
+        this.#graceTimer = setTimeout(() => this.#socket.terminate(), this.#ctx.tuning.closeGraceMs);
+        return;
+    }
+  }
+
+  async #accept(hello: HelloMessage): Promise<void> {
+    const ctx = this.#ctx;
+    try {
+      const negotiated = negotiateVersion(hello.protocol);
+      if (!negotiated.ok) return this.close(negotiated.reason, negotiated.detail);
+      const auth = await authenticate(ctx.db, hello.auth);
+      if (this.#state !== 'authenticating') return;
+      if (!auth.ok) return this.close(auth.reason, auth.detail);
+      const { cluster } = auth;
+      const now = new Date();
+      const sessionId = randomUUID();
+      const draft = {
+        gatewayId: ctx.gatewayId,
+        sessionId,
+        connectedAt: now.toISOString(),
+        lastSeenAt: now.toISOString(),
+        agentVersion: hello.agentVersion,
+        kubernetesVersion: hello.cluster.kubernetesVersion,
+        calicoVersion: hello.cluster.calicoVersion,
+        provider: hello.cluster.provider,
+      };
+      const acquired = await ctx.leases.acquire(cluster.clusterId, draft, cluster.leaseEpoch);
+      const owner: Owner = {
+        cluster,
+        epoch: acquired.epoch,
+        fence: { clusterId: cluster.clusterId, epoch: acquired.epoch },
+        opened: false,
+        lease: { ...draft, epoch: acquired.epoch },
+        rotation: new CredentialRotation(
+          ctx.db,
+          cluster.clusterId,
+          { hash: cluster.credentialHash, issuedAt: cluster.credentialIssuedAt },
+          { maxAgeMs: ctx.tuning.credentialMaxAgeMs, ackTimeoutMs: ctx.tuning.rotationAckTimeoutMs },
+        ),
+        pending: undefined,
+        inventory: undefined,
+        nextBeatAt: now.getTime() + ctx.tuning.heartbeatIntervalMs,
+        nextStatusAt: now.getTime() + ctx.tuning.statusWriteIntervalMs,
+        current: true,
+      };
+      this.#owner = owner;
+      if (this.#state !== 'authenticating') {
+        // Closed while the lease was being taken: #onClosed saw no owner, so release it here.
+        if (this.#state === 'closed') ctx.track(this.#release(owner));
+        return;
+      }
+      if (!ctx.registry.claim(this, cluster.clusterId)) {
+        owner.current = false;
+        return this.close(CLOSE_REASONS.SUPERSEDED, 'a newer connection of this cluster is already here');
+      }
+      const previous = acquired.previous;
+      if (previous !== undefined && previous.gatewayId !== ctx.gatewayId) {
+        ctx.notifyTakeover(previous.gatewayId, cluster.clusterId, acquired.epoch).catch((error: unknown) => {
+          ctx.log.warn({ err: error, clusterId: cluster.clusterId }, 'takeover notice failed');
+        });
+      }
+      this.#send({
+        type: 'welcome',
+        protocolVersion: negotiated.version,
+        clusterId: cluster.clusterId,
+        sessionId,
+        heartbeatIntervalMs: ctx.tuning.heartbeatIntervalMs,
+        deadPeerTimeoutMs: ctx.tuning.deadPeerTimeoutMs,
+        limits: {
+          maxFrameBytes: ctx.tuning.protocolLimits.maxFrameBytes,
+          maxInventoryItemsPerFrame: ctx.tuning.protocolLimits.maxInventoryItemsPerFrame,
+          maxFlowsPerBatch: ctx.tuning.protocolLimits.maxFlowsPerBatch,
+        },
+        credential: auth.issuedCredential,
+      });
+      this.#state = 'open';
+      owner.opened = true;
+      ctx.metrics.connects.inc({ stage: 'authenticated' });
+      ctx.metrics.tunnelsOpen.inc();
+      this.#replayEarlyFrames();
+      this.#socket.resume();
+      const lastSeen = await ctx.status.connected(owner.fence, hello.agentVersion, hello.cluster);
+      if (lastSeen !== undefined && owner.current) {
+        await ctx.events.publish(cluster.orgId, cluster.clusterId, 'connected', lastSeen);
+      }
+    } catch (error) {
+      ctx.log.error({ err: error }, 'accepting a tunnel failed');
+      if (this.#state === 'authenticating') {
+        this.close(
+          CLOSE_REASONS.INTERNAL_ERROR,
+          'the gateway could not accept the connection; retry later',
+          5_000,
+        );
+      }
+    }
+  }
+
+  #replayEarlyFrames(): void {
+    const early = this.#early;
+    this.#early = undefined;
+    for (const frame of early ?? []) {
+      if (this.#state !== 'open') return;
+      this.#handleFrame(frame.data, frame.isBinary);
+    }
+  }
+
+  #inventory(owner: Owner): InventoryStream {
+    owner.inventory ??= new InventoryStream(
+      this.#ctx.inventory,
+      owner.fence,
+      {
+        resync: (reason: InventoryResyncReason) => this.#send({ type: 'inventory.resync', reason }),
+        reportError: (message) => this.#send({ type: 'error', code: 'internal', message }),
+        overflow: (detail) => this.close(CLOSE_REASONS.LIMIT_EXCEEDED, detail),
+        logFailure: (error, what) =>
+          this.#ctx.log.error({ err: error, clusterId: owner.cluster.clusterId }, `${what} failed`),
+      },
+      this.#ctx.tuning.maxStagedInventoryItems,
+    );
+    return owner.inventory;
+  }
+
+  #rotated(owner: Owner, message: CredentialRotatedMessage): void {
+    owner.rotation.answered(message, Date.now()).then(
+      (matched) => {
+        if (!matched)
+          this.#ctx.log.info({ clusterId: owner.cluster.clusterId }, 'unexpected credential.rotated');
+      },
+      (error: unknown) =>
+        this.#ctx.log.error(
+          { err: error, clusterId: owner.cluster.clusterId },
+          'storing a rotated credential failed',
+        ),
+    );
+  }
+
+  /** Throws when the frame exceeds the agent's limit or the socket is gone; callers decide what that means. */
+  #send(message: GatewayMessage): void {
+    const text = encodeMessage(message);
+    if (utf8ByteLength(text) > this.#ctx.tuning.protocolLimits.maxFrameBytes) {
+      throw new RangeError(`${message.type} exceeds the frame limit`);
+    }
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#socket.send(text);
+    this.#ctx.metrics.framesOut.inc();
+  }
+
+  #onClosed(): void {
+    this.#state = 'closed';
+    clearTimeout(this.#graceTimer);
+    const ctx = this.#ctx;
+    ctx.registry.remove(this);
+    ctx.metrics.closes.inc({ reason: this.#closeReason?.name ?? 'peer_closed' });
+    const owner = this.#owner;
+    if (owner === undefined) return;
+    if (owner.opened) ctx.metrics.tunnelsOpen.dec();
+    owner.pending?.close(this.#closeReason?.name ?? 'the tunnel closed');
+    owner.rotation.close();
+    if (ctx.killed()) return;
+    ctx.track(this.#release(owner));
+  }
+
+  async #release(owner: Owner): Promise<void> {
+    const ctx = this.#ctx;
+    const { clusterId, orgId } = owner.cluster;
+    try {
+      await owner.inventory?.settled;
+      if (!owner.current) return;
+      const released = await ctx.leases.release(clusterId, owner.epoch);
+      if (!released) return;
+      const lastSeen = new Date(this.#lastHeardAt);
+      await ctx.status.disconnected(owner.fence, lastSeen);
+      await ctx.events.publish(orgId, clusterId, 'disconnected', lastSeen);
+    } catch (error) {
+      ctx.log.warn({ err: error, clusterId }, 'releasing a tunnel failed');
+    }
+  }
+}
