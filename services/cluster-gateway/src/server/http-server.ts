@@ -31,6 +31,8 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     maxPayload: options.maxPayloadBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // The codec checks UTF-8 itself and answers `malformed_frame`; ws would close with a bare 1007.
+    skipUTF8Validation: true,
   });
   const sockets = new Set<Duplex>();
   const server = createServer((req, res) => {
