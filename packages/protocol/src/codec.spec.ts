@@ -293,6 +293,15 @@ describe('invalid messages name the field', () => {
       'items.services[0].ports[0].targetPort: must be a port number or a port name',
     ],
     [
+      'dead-peer timeout within one heartbeat',
+      'welcome',
+      (m) => {
+        m.deadPeerTimeoutMs = m.heartbeatIntervalMs;
+      },
+      'invalid_message',
+      'welcome deadPeerTimeoutMs: must be longer than heartbeatIntervalMs',
+    ],
+    [
       'array expected',
       'inventory.delta',
       (m) => (m.deletes.namespaces = 'old-team'),

@@ -3,10 +3,10 @@
 // rules that span fields (chunk index below count, a bucket that ends after it starts, the item
 // budget of an inventory frame) are refinements beside the shape they constrain.
 
-import type { ProtocolLimits } from './limits.js';
+import { MAX_REQUEST_TIMEOUT_MS, type ProtocolLimits } from './limits.js';
 import {
-  ERROR_CODES,
   DRIFT_KINDS,
+  ERROR_CODES,
   FLOW_ENDPOINT_KINDS,
   FLOW_PROTOCOLS,
   INVENTORY_RESYNC_REASONS,
@@ -19,7 +19,6 @@ import {
 } from './messages.js';
 import { CLOSE_REASON_NAMES } from './close-reasons.js';
 import { MAX_VERSION_NUMBER } from './version.js';
-import { MAX_REQUEST_TIMEOUT_MS } from './limits.js';
 import {
   API_VERSION,
   DNS_LABEL,
@@ -57,7 +56,8 @@ import {
   type Validator,
 } from './validate.js';
 
-const MAX_MS = 8_640_000_000_000_000;
+/** The largest time a JavaScript Date can hold. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
 const DAY_MS = 86_400_000;
 
 const namespaceName = formatted(DNS_LABEL);
@@ -71,7 +71,7 @@ const port = integer(1, 65_535);
 const portName = nullable(formatted(PORT_NAME));
 const count = integer(0);
 const sequence = integer(1);
-const timestamp = integer(0, MAX_MS);
+const timestamp = integer(0, MAX_DATE_MS);
 const durationMs = (max: number) => integer(1, max);
 
 const byInventory = (l: ProtocolLimits) => l.maxInventoryItemsPerFrame;
@@ -102,20 +102,27 @@ const hello = object({
   }),
 });
 
-const welcome = object({
-  type: literal('welcome'),
-  protocolVersion: integer(1, MAX_VERSION_NUMBER),
-  clusterId: identifier,
-  sessionId: identifier,
-  heartbeatIntervalMs: durationMs(DAY_MS),
-  deadPeerTimeoutMs: durationMs(DAY_MS),
-  limits: object({
-    maxFrameBytes: integer(1),
-    maxInventoryItemsPerFrame: integer(1),
-    maxFlowsPerBatch: integer(1),
+const welcome = refine(
+  object({
+    type: literal('welcome'),
+    protocolVersion: integer(1, MAX_VERSION_NUMBER),
+    clusterId: identifier,
+    sessionId: identifier,
+    heartbeatIntervalMs: durationMs(DAY_MS),
+    deadPeerTimeoutMs: durationMs(DAY_MS),
+    limits: object({
+      maxFrameBytes: integer(1),
+      maxInventoryItemsPerFrame: integer(1),
+      maxFlowsPerBatch: integer(1),
+    }),
+    credential: nullable(secret),
   }),
-  credential: nullable(secret),
-});
+  (message) => {
+    if (message.deadPeerTimeoutMs <= message.heartbeatIntervalMs) {
+      invalid('must be longer than heartbeatIntervalMs', 'deadPeerTimeoutMs');
+    }
+  },
+);
 
 const credentialRotate = object({
   type: literal('credential.rotate'),

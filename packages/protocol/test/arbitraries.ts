@@ -161,20 +161,22 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
       calicoVersion: orNull(versionString),
     }),
   }),
-  welcome: fc.record({
-    type: fc.constant('welcome' as const),
-    protocolVersion: fc.integer({ min: 1, max: 65_535 }),
-    clusterId: identifier,
-    sessionId: identifier,
-    heartbeatIntervalMs: fc.integer({ min: 1, max: 86_400_000 }),
-    deadPeerTimeoutMs: fc.integer({ min: 1, max: 86_400_000 }),
-    limits: fc.record({
-      maxFrameBytes: positive,
-      maxInventoryItemsPerFrame: positive,
-      maxFlowsPerBatch: positive,
-    }),
-    credential: orNull(secret),
-  }),
+  welcome: fc
+    .record({
+      type: fc.constant('welcome' as const),
+      protocolVersion: fc.integer({ min: 1, max: 65_535 }),
+      clusterId: identifier,
+      sessionId: identifier,
+      heartbeatIntervalMs: fc.integer({ min: 1, max: 60_000 }),
+      deadPeerTimeoutMs: fc.integer({ min: 1, max: 600_000 }),
+      limits: fc.record({
+        maxFrameBytes: positive,
+        maxInventoryItemsPerFrame: positive,
+        maxFlowsPerBatch: positive,
+      }),
+      credential: orNull(secret),
+    })
+    .map((m) => ({ ...m, deadPeerTimeoutMs: m.heartbeatIntervalMs + m.deadPeerTimeoutMs })),
   'credential.rotate': fc.record({
     type: fc.constant('credential.rotate' as const),
     rotationId: identifier,
