@@ -9,6 +9,7 @@ export class AddressIndex {
   private readonly exact = new Map<string, Entity[]>();
   private readonly netSets: readonly Entity[];
   private readonly memo = new Map<string, ResolvedAddress | null>();
+  private readonly owned = new Map<IpAddress, ResolvedAddress>();
 
   constructor(world: World) {
     for (const e of world.endpoints) {
@@ -21,6 +22,13 @@ export class AddressIndex {
       }
     }
     this.netSets = world.entities.filter((e) => e.nets.length > 0);
+  }
+
+  /** Memoised by object identity: for the address objects held by endpoints. */
+  resolveOwned(ip: IpAddress): ResolvedAddress {
+    let r = this.owned.get(ip);
+    if (!r) this.owned.set(ip, (r = this.resolveIp(ip)));
+    return r;
   }
 
   resolveIp(ip: IpAddress): ResolvedAddress {

@@ -20,3 +20,17 @@ export interface Packet {
   readonly src: ResolvedAddress;
   readonly dst: ResolvedAddress;
 }
+
+const NOWHERE: ResolvedAddress = { ip: { family: 4, w0: 0, w1: 0, w2: 0, w3: 0 }, entities: [] };
+
+/** A reusable packet: the engine refills one instance per connection instead of allocating. */
+export class MutablePacket implements Packet {
+  family: 4 | 6 = 4;
+  protocol = 0;
+  srcPort = -1;
+  dstPort = -1;
+  icmpType = -1;
+  icmpCode = -1;
+  src: ResolvedAddress = NOWHERE;
+  dst: ResolvedAddress = NOWHERE;
+}

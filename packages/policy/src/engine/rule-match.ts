@@ -61,12 +61,12 @@ function serviceMatch(side: CompiledSide, pkt: Packet, isDestination: boolean): 
 function sideMatches(side: CompiledSide, pkt: Packet, isDestination: boolean): boolean {
   const addr = isDestination ? pkt.dst : pkt.src;
   const port = isDestination ? pkt.dstPort : pkt.srcPort;
+  if (side.ports !== null && !portMatch(side.ports, side, addr, pkt.protocol, port)) return false;
+  if (side.notPorts !== null && portMatch(side.notPorts, side, addr, pkt.protocol, port)) return false;
   if (side.nets !== null && !side.nets.contains(addr.ip)) return false;
   if (side.notNets !== null && side.notNets.contains(addr.ip)) return false;
   if (side.selector !== null && !side.selector.matchesAny(addr.entities)) return false;
   if (side.notSelector !== null && side.notSelector.matchesAny(addr.entities)) return false;
-  if (side.ports !== null && !portMatch(side.ports, side, addr, pkt.protocol, port)) return false;
-  if (side.notPorts !== null && portMatch(side.notPorts, side, addr, pkt.protocol, port)) return false;
   if (side.service !== null && !serviceMatch(side, pkt, isDestination)) return false;
   return true;
 }
@@ -82,7 +82,6 @@ export function ruleMatches(rule: CompiledRule, pkt: Packet): boolean {
   if (rule.notProtocol !== 0 && rule.notProtocol === pkt.protocol) return false;
   if (rule.icmpType >= 0 && !icmpMatch(rule.icmpType, rule.icmpCode, pkt)) return false;
   if (rule.notIcmpType >= 0 && icmpMatch(rule.notIcmpType, rule.notIcmpCode, pkt)) return false;
-  if (rule.source !== null && !sideMatches(rule.source, pkt, false)) return false;
   if (rule.destination !== null && !sideMatches(rule.destination, pkt, true)) return false;
-  return true;
+  return rule.source === null || sideMatches(rule.source, pkt, false);
 }
