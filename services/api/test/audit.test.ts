@@ -156,6 +156,24 @@ describe('every mutation writes exactly one audit event', () => {
       input: () => ({ orgSlug: slug, userId: dave.userId }),
       action: 'member.remove',
     },
+    registerCluster: {
+      caller: () => alice,
+      query: 'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+      input: () => ({ orgSlug: slug, name: 'audited-cluster' }),
+      action: 'cluster.register',
+    },
+    updateClusterLabels: {
+      caller: () => alice,
+      query: 'mutation($i: UpdateClusterLabelsInput!) { updateClusterLabels(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'audited-cluster', labels: [{ key: 'env', value: 'prod' }] }),
+      action: 'cluster.labels.update',
+    },
+    deleteCluster: {
+      caller: () => alice,
+      query: 'mutation($i: DeleteClusterInput!) { deleteCluster(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'audited-cluster' }),
+      action: 'cluster.delete',
+    },
     createOrganization: {
       caller: () => alice,
       query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',

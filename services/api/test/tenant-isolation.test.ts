@@ -14,8 +14,10 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
+import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Caller, type GqlResult, TestContext } from './context.js';
 import { count, expectData, signedInMember, signedInUser, userIdOf } from './factories/members.js';
 
@@ -45,6 +47,7 @@ interface Victim {
   editorEmail: string;
   tokenId: string;
   invitationId: string;
+  clusterId: string;
 }
 
 // The ids the victim's data is made of: none may appear in an answer to an outsider.
@@ -57,6 +60,7 @@ const secretsOf = (v: Victim): string[] => [
   v.editorEmail,
   v.tokenId,
   v.invitationId,
+  v.clusterId,
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
@@ -195,15 +199,49 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
     'auditEvents(first: 50, filter: { action: "member." }) { totalCount edges { node { seq action targetId } } }',
   ),
   'Organization.auditChain': orgField('auditChain { valid checkedEvents headHash }'),
+  'Organization.cluster': orgField('cluster(name: "prod") { id name labels { key value } }'),
+  'Organization.clusters': orgField('clusters(first: 100) { totalCount edges { node { id name } } }'),
+  // Re-registering an existing name would hand out a fresh enrollment token for the victim's cluster.
+  'Mutation.registerCluster': (v, a) => [
+    {
+      query:
+        'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { enrollmentToken cluster { id } } }',
+      variables: { i: { orgSlug: v.slug, name: 'prod' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updateClusterLabels': (v, a) => [
+    {
+      query: 'mutation($i: UpdateClusterLabelsInput!) { updateClusterLabels(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'prod', labels: [{ key: 'owned', value: 'yes' }] } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.deleteCluster': (v, a) => [
+    {
+      query: 'mutation($i: DeleteClusterInput!) { deleteCluster(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'prod' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  // Tried over WebSocket (graphql-ws), the transport subscriptions use; see subscribe() below.
+  'Subscription.clusterStatusChanged': (v, a) => [
+    {
+      query: 'subscription($s: String!) { clusterStatusChanged(orgSlug: $s) { clusterId name status } }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
 };
 
-/** The fields the table must cover, named Type.field with the Organization type under that name. */
+/** The fields the table must cover: Query, Mutation and Subscription fields, and Organization's. */
 function coveredFields(schema: GraphQLSchema): string[] {
   const out: string[] = [];
   const query = schema.getQueryType();
   const mutation = schema.getMutationType();
   for (const f of Object.keys(query?.getFields() ?? {})) out.push(`Query.${f}`);
   for (const f of Object.keys(mutation?.getFields() ?? {})) out.push(`Mutation.${f}`);
+  for (const f of Object.keys(schema.getSubscriptionType()?.getFields() ?? {})) out.push(`Subscription.${f}`);
   const orgFieldDef = query?.getFields()['organization'];
   if (!orgFieldDef)
     throw new Error('Query.organization is gone: the table needs a new way to reach Organization');
@@ -223,6 +261,7 @@ async function snapshot(ctx: TestContext, orgId: string) {
     memberships: await q('SELECT * FROM memberships WHERE org_id = $1 ORDER BY user_id'),
     invitations: await q('SELECT * FROM invitations WHERE org_id = $1 ORDER BY id'),
     apiTokens: await q('SELECT * FROM api_tokens WHERE org_id = $1 ORDER BY id'),
+    clusters: await q('SELECT * FROM clusters WHERE org_id = $1 ORDER BY id'),
     auditEvents: await count(ctx, 'audit_events', 'org_id = $1', [orgId]),
     auditHead: await q('SELECT * FROM audit_heads WHERE org_id = $1'),
     // Nothing may be created anywhere by a refused attempt either.
@@ -231,6 +270,71 @@ async function snapshot(ctx: TestContext, orgId: string) {
       (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM api_tokens) AS tokens,
       (SELECT count(*) FROM audit_events) AS events`),
   };
+}
+
+/**
+ * One subscription attempt over graphql-ws, authenticated as the API expects: a token in the
+ * connection_init payload, a browser session by its cookie from the console's origin. Resolves with
+ * the first message (an error, or an event) in the shape of an HTTP GraphQL result.
+ */
+async function subscribe(a: Attacker, query: string, variables: Record<string, unknown>): Promise<GqlResult> {
+  const headers: Record<string, string> = {};
+  const cookie = a.caller?.headers['cookie'];
+  if (cookie) Object.assign(headers, { cookie, origin: new URL(ctx.env.PUBLIC_ORIGIN).origin });
+  const authorization = a.caller?.headers['authorization'];
+  class AuthedWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
+  const client = createClient({
+    url: `${ctx.origin.replace('http', 'ws')}/graphql`,
+    webSocketImpl: AuthedWebSocket,
+    connectionParams: authorization ? { authorization } : {},
+    retryAttempts: 0,
+    lazy: true,
+  });
+  try {
+    return await new Promise<GqlResult>((resolve) => {
+      const timer = setTimeout(
+        () =>
+          resolve({
+            status: 0,
+            data: null,
+            errors: [{ message: 'no answer', extensions: { code: 'NO_ANSWER' } }],
+          }),
+        5000,
+      );
+      client.subscribe(
+        { query, variables },
+        {
+          next: (value) => {
+            clearTimeout(timer);
+            resolve({
+              status: 101,
+              data: (value.data ?? null) as Record<string, unknown> | null,
+              ...(value.errors ? { errors: value.errors as GqlResult['errors'] } : {}),
+            });
+          },
+          error: (err) => {
+            clearTimeout(timer);
+            const errors = Array.isArray(err)
+              ? (err as NonNullable<GqlResult['errors']>)
+              : [
+                  {
+                    message: String((err as { reason?: string }).reason ?? err),
+                    extensions: { code: 'CLOSED' },
+                  },
+                ];
+            resolve({ status: 101, data: null, errors });
+          },
+          complete: () => undefined,
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
 }
 
 let ctx: TestContext;
@@ -256,6 +360,13 @@ beforeAll(async () => {
       { i: { orgSlug: v.slug, email: 'dave@example.com', role: 'VIEWER' } },
     ),
   );
+  const cluster = expectData(
+    await ctx.gql<{ registerCluster: { cluster: { id: string } } }>(
+      alice,
+      'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+      { i: { orgSlug: v.slug, name: 'prod', labels: [{ key: 'env', value: 'prod' }] } },
+    ),
+  );
   const tokenRows = await ctx.sql<{ id: string }>('SELECT id FROM api_tokens WHERE org_id = $1', [v.orgId]);
   victim = {
     slug: v.slug,
@@ -266,6 +377,7 @@ beforeAll(async () => {
     editorEmail,
     tokenId: tokenRows[0]!.id,
     invitationId: invited.inviteMember.id,
+    clusterId: cluster.registerCluster.cluster.id,
   };
   expect(token.secret).toMatch(/^pal_/);
 
@@ -278,6 +390,15 @@ beforeAll(async () => {
     await ctx.gql(bob, 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }', {
       i: { orgSlug: other.slug, email: 'erin@example.com', role: 'VIEWER' },
     }),
+  );
+  expectData(
+    await ctx.gql(
+      bob,
+      'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+      {
+        i: { orgSlug: other.slug, name: 'prod' },
+      },
+    ),
   );
   const otherToken = await ctx.tokenCaller(other.slug, 'owner');
   const mallory = await signedInUser(ctx, 'mallory@example.com');
@@ -327,7 +448,9 @@ describe.each([['other-org-owner'], ['other-org-token'], ['member-of-nothing'], 
     it.each(Object.keys(ATTACKS).sort())('%s reveals and changes nothing of the victim', async (field) => {
       const attacker = attackers.find((a) => a.kind === kind)!;
       for (const attempt of ATTACKS[field]!(victim, attacker)) {
-        const r: GqlResult = await ctx.gql(attacker.caller, attempt.query, attempt.variables);
+        const r: GqlResult = field.startsWith('Subscription.')
+          ? await subscribe(attacker, attempt.query, attempt.variables)
+          : await ctx.gql(attacker.caller, attempt.query, attempt.variables);
         const shown = JSON.stringify(r);
         if (attempt.expect === 'allowed') {
           expect(r.errors, shown).toBeUndefined();
@@ -370,7 +493,14 @@ describe('after every attempt', () => {
 });
 
 describe('row-level security, talking to Postgres as the API role', () => {
-  const TENANT_TABLES = ['memberships', 'api_tokens', 'invitations', 'audit_events', 'audit_heads'];
+  const TENANT_TABLES = [
+    'memberships',
+    'api_tokens',
+    'invitations',
+    'audit_events',
+    'audit_heads',
+    'clusters',
+  ];
 
   async function asApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     const c = new pg.Client({ connectionString: ctx.env.DATABASE_URL });

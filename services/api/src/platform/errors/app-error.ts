@@ -32,6 +32,16 @@ export class AppError extends Error {
     super(message);
   }
 
+  /**
+   * graphql-js copies this onto the GraphQLError it wraps the error in, so the code survives paths
+   * that skip the error formatter (Mercurius sends subscription set-up errors over the WebSocket
+   * without formatting them).
+   */
+  get extensions(): Record<string, unknown> {
+    const first = this.issues[0];
+    return first ? { code: this.code, field: first.path, issues: this.issues } : { code: this.code };
+  }
+
   static notFound(what: string): AppError {
     return new AppError('NOT_FOUND', `${what} not found`);
   }
