@@ -1,0 +1,71 @@
+// Wires one established session to the agent's controllers: inventory streaming, request handling,
+// and (for now) acknowledgement-free handling of what later issues will use. Built afresh for every
+// session, so nothing from a dead connection leaks into the next one.
+
+import type { GatewayMessage } from '@palisade/protocol';
+import type { Logger } from '../log.js';
+import type { Provider } from '../providers/provider.js';
+import type { EstablishedSession, SessionRouter } from '../tunnel/tunnel-session.js';
+import { registerAgentMethods } from './agent-methods.js';
+import { InventorySync, type RevisionCounter } from './inventory-sync.js';
+import { MethodRegistry, RequestDispatcher } from './requests.js';
+
+export interface SessionRouterDeps {
+  readonly provider: Provider;
+  readonly instanceId: string;
+  readonly startedAt: number;
+  readonly revisions: RevisionCounter;
+  readonly log: Logger;
+}
+
+export function createSessionRouter(session: EstablishedSession, deps: SessionRouterDeps): SessionRouter {
+  const log = deps.log.child({ sessionId: session.welcome.sessionId });
+  const sync = new InventorySync({
+    provider: deps.provider,
+    send: session.send,
+    limits: session.limits,
+    log,
+    revisions: deps.revisions,
+  });
+  const registry = registerAgentMethods(new MethodRegistry(), {
+    provider: deps.provider,
+    instanceId: deps.instanceId,
+    startedAt: deps.startedAt,
+    resync: () => sync.resync('requested-by-method'),
+  });
+  const requests = new RequestDispatcher({ registry, send: session.send, limits: session.limits, log });
+  sync.start();
+
+  return {
+    handle(message: GatewayMessage): void {
+      switch (message.type) {
+        case 'inventory.resync':
+          log.info({ reason: message.reason }, 'the gateway asked for an inventory resync');
+          sync.resync(message.reason);
+          return;
+        case 'request':
+          requests.handle(message);
+          return;
+        case 'response':
+          // The agent sends no requests of its own yet; a response can only be late or stray.
+          log.debug({ id: message.id }, 'ignoring a response to no pending request');
+          return;
+        case 'desired.state':
+          // TODO(#5) apply through the provider and answer with apply.result.
+          log.info(
+            { generation: message.generation, resources: message.resources.length },
+            'desired state received; applying arrives with policy rollout',
+          );
+          return;
+        case 'flow.ack':
+          return;
+        default:
+          log.debug({ type: message.type }, 'ignoring a message the session router does not handle');
+      }
+    },
+    detach(): void {
+      sync.stop();
+      requests.close();
+    },
+  };
+}
