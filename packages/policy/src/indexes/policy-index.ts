@@ -1,0 +1,205 @@
+// Indexes over an evaluated world: which policies apply to an endpoint per direction, which
+// endpoints a policy selects, and per endpoint whether ingress/egress are protected and whether it
+// is reachable from the internet or from other namespaces.
+//
+// Method. "Protected" follows Calico's compliance reports: some enforced policy applies in that
+// direction (rule content does not matter). Reachability, unlike Calico's over-approximation
+// (any Allow rule with a public CIDR counts), uses the full semantics: tiers, order, Pass, Deny,
+// end-of-tier, profiles and both sides of a connection. It evaluates representative connections
+// (representatives.ts): one public address per region that no relevant CIDR, network set, service
+// backend or endpoint address splits, times one protocol/port/ICMP combination per piece of the
+// ranges the applicable rules mention. Because every rule criterion is constant on such a piece,
+// "some representative is allowed" ⇔ "some real connection is allowed". For other namespaces, the
+// peer endpoints are grouped by everything the verdict can depend on (their plan, the labels of
+// the entities owning their address, their named ports, service membership and membership in the
+// CIDRs involved), and one peer per group is evaluated. Results are memoised per endpoint.
+
+import type { Connection } from '../engine/connection.js';
+import type { PolicyEngine, Direction } from '../engine/engine.js';
+import type { PolicyKindShort } from '../engine/policy-definition.js';
+import type { Entity } from '../engine/world.js';
+import type { Rule } from '../resources/types.js';
+import { formatAddress, fromBigInt, isPublic } from './address-space.js';
+import { portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
+import { peerSignature } from './peer-signature.js';
+
+export interface PolicyRef {
+  kind: PolicyKindShort;
+  namespace?: string;
+  name: string;
+  tier: string;
+  staged: boolean;
+}
+
+export interface EndpointExposure {
+  endpoint: string;
+  ingressProtected: boolean;
+  egressProtected: boolean;
+  ingressFromInternet: boolean;
+  egressToInternet: boolean;
+  ingressFromOtherNamespaces: boolean;
+  egressToOtherNamespaces: boolean;
+}
+
+const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
+
+export class PolicyIndex {
+  private readonly exposures = new Map<string, EndpointExposure>();
+
+  constructor(private readonly engine: PolicyEngine) {}
+
+  private endpoint(key: string): Entity {
+    return this.engine.endpoint(key, 'endpoint');
+  }
+
+  /** Policies applying to the endpoint in evaluation order; staged ones only when asked. */
+  appliedPolicies(
+    endpointKey: string,
+    direction: Direction,
+    options: { staged?: boolean } = {},
+  ): PolicyRef[] {
+    const e = this.endpoint(endpointKey);
+    const stages = e.kind === 'hep' ? STAGES : (['normal'] as const);
+    return stages.flatMap((stage) =>
+      this.engine.tierPlans(e, direction, options.staged ?? false, stage).flatMap((t) =>
+        t.policies.map((p) => {
+          const d = p.definition;
+          return {
+            kind: d.kind,
+            ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
+            name: d.name,
+            tier: d.tier,
+            staged: d.staged,
+          };
+        }),
+      ),
+    );
+  }
+
+  /** Endpoints (keys) a policy applies to, per direction of its `types`. */
+  selectedEndpoints(ref: { kind: PolicyKindShort; namespace?: string; name: string }): {
+    ingress: string[];
+    egress: string[];
+  } {
+    const p = this.engine.policies.find(
+      (c) =>
+        c.definition.kind === ref.kind &&
+        c.definition.name === ref.name &&
+        c.definition.namespace === ref.namespace,
+    );
+    if (!p) return { ingress: [], egress: [] };
+    const selected = this.engine.world.endpoints.filter(
+      (e) => p.target.matches(e) && (e.kind === 'hep' || p.definition.stage === 'normal'),
+    );
+    return {
+      ingress: p.ingress ? selected.map((e) => e.key) : [],
+      egress: p.egress ? selected.map((e) => e.key) : [],
+    };
+  }
+
+  private rules(e: Entity, direction: Direction): Rule[] {
+    return this.engine.world.policies.length === 0
+      ? []
+      : this.appliedPolicies(e.key, direction).flatMap((ref) => {
+          const p = this.engine.policies.find(
+            (c) =>
+              c.definition.kind === ref.kind &&
+              c.definition.name === ref.name &&
+              c.definition.namespace === ref.namespace,
+          )!;
+          return [...(direction === 'ingress' ? p.definition.ingress : p.definition.egress)];
+        });
+  }
+
+  private allowed(conn: Connection, src: Entity | undefined, dst: Entity | undefined): boolean {
+    const { pkt } = this.engine.packet(conn);
+    if (src && !this.engine.allows(src, 'egress', pkt)) return false;
+    return !dst || this.engine.allows(dst, 'ingress', pkt);
+  }
+
+  private withProbe(conn: Pick<Connection, 'source' | 'destination'>, probe: PortProbe): Connection {
+    return { ...conn, ...probe };
+  }
+
+  private internet(e: Entity, direction: Direction): boolean {
+    const rules = this.rules(e, direction);
+    const probes = portProbes(rules, this.engine.world);
+    for (const family of new Set(e.ips.map((ip) => ip.family))) {
+      const addresses = publicAddressProbes(rules, this.engine.world, family).filter((a) =>
+        isPublic(a, family),
+      );
+      for (const a of addresses) {
+        const outside = { ip: formatAddress(fromBigInt(a, family)) };
+        const own = { endpoint: e.key };
+        const ends =
+          direction === 'ingress'
+            ? { source: outside, destination: own }
+            : { source: own, destination: outside };
+        for (const probe of probes) {
+          const conn = this.withProbe(ends, probe);
+          if (
+            this.allowed(
+              conn,
+              direction === 'egress' ? e : undefined,
+              direction === 'ingress' ? e : undefined,
+            )
+          )
+            return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private otherNamespaces(e: Entity, direction: Direction): boolean {
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const ownRules = this.rules(e, direction);
+    const seen = new Set<string>();
+    for (const peer of this.engine.world.endpoints) {
+      if (peer.kind !== 'wep' || peer.namespace === e.namespace) continue;
+      const peerRules = this.rules(peer, peerDirection);
+      const rules = [...ownRules, ...peerRules];
+      for (const family of [4, 6] as const) {
+        const peerIp = peer.ips.find((ip) => ip.family === family);
+        const ownIp = e.ips.find((ip) => ip.family === family);
+        if (!peerIp || !ownIp) continue;
+        const key = peerSignature(this.engine, peer, peerDirection, family, rules);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const peerEnd = { endpoint: peer.key, ip: formatAddress(peerIp) };
+        const ownEnd = { endpoint: e.key, ip: formatAddress(ownIp) };
+        const ends =
+          direction === 'ingress'
+            ? { source: peerEnd, destination: ownEnd }
+            : { source: ownEnd, destination: peerEnd };
+        const [src, dst] = direction === 'ingress' ? [peer, e] : [e, peer];
+        for (const probe of portProbes(rules, this.engine.world)) {
+          if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  exposure(endpointKey: string): EndpointExposure {
+    const cached = this.exposures.get(endpointKey);
+    if (cached) return cached;
+    const e = this.endpoint(endpointKey);
+    const result: EndpointExposure = {
+      endpoint: e.key,
+      ingressProtected: this.appliedPolicies(e.key, 'ingress').length > 0,
+      egressProtected: this.appliedPolicies(e.key, 'egress').length > 0,
+      ingressFromInternet: this.internet(e, 'ingress'),
+      egressToInternet: this.internet(e, 'egress'),
+      ingressFromOtherNamespaces: this.otherNamespaces(e, 'ingress'),
+      egressToOtherNamespaces: this.otherNamespaces(e, 'egress'),
+    };
+    this.exposures.set(endpointKey, result);
+    return result;
+  }
+
+  /** Every endpoint's exposure, in world order. */
+  report(): EndpointExposure[] {
+    return this.engine.world.endpoints.map((e) => this.exposure(e.key));
+  }
+}

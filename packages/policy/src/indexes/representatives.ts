@@ -1,0 +1,116 @@
+// Representative packets for "can anything of this kind get through?" questions. Every criterion
+// of a rule is an interval test (CIDRs, port ranges), an exact match (protocol, ICMP type/code,
+// named ports, service backends, endpoint addresses) or a selector over the entities owning an
+// address (decided by the same intervals and exact addresses). Cutting each dimension at every
+// boundary the rules and the world mention and taking one value per piece therefore covers every
+// distinct verdict, without enumerating addresses or ports.
+
+import type { Rule } from '../resources/types.js';
+import { parseCidr } from '../engine/ip.js';
+import { parsePortEntry } from '../engine/ports.js';
+import { protocolNumber } from '../engine/protocols.js';
+import type { World } from '../engine/world.js';
+import { cidrRange, notPublicBoundaries, regionStarts, toBigInt } from './address-space.js';
+
+export interface PortProbe {
+  protocol: number;
+  port?: number;
+  sourcePort?: number;
+  icmpType?: number;
+  icmpCode?: number;
+}
+
+const PORT_PROTOCOLS = new Set([6, 17, 132, 136]);
+const ICMP_PROTOCOLS = new Set([1, 58]);
+
+function firstUnused(used: ReadonlySet<number>, from: number, to: number): number | undefined {
+  for (let n = from; n <= to; n++) if (!used.has(n)) return n;
+  return undefined;
+}
+
+function portStarts(
+  rules: readonly Rule[],
+  side: 'source' | 'destination',
+  extra: Iterable<number>,
+): number[] {
+  const bounds = new Set<bigint>([1n, ...[...extra].flatMap((p) => [BigInt(p), BigInt(p + 1)])]);
+  for (const r of rules) {
+    for (const p of [...(r[side]?.ports ?? []), ...(r[side]?.notPorts ?? [])]) {
+      const e = parsePortEntry(p);
+      if (e && 'range' in e) bounds.add(BigInt(e.range[0])).add(BigInt(e.range[1] + 1));
+    }
+  }
+  return regionStarts(bounds, 65535n)
+    .filter((b) => b >= 1n)
+    .map(Number);
+}
+
+/** Protocol / port / ICMP combinations that together meet every distinction `rules` make. */
+export function portProbes(rules: readonly Rule[], world: World): PortProbe[] {
+  const protocols = new Set<number>([6, 17]);
+  const icmpTypes = new Set<number>();
+  const icmpCodes = new Set<number>();
+  for (const r of rules) {
+    for (const p of [r.protocol, r.notProtocol]) {
+      const n = p === undefined ? undefined : protocolNumber(p);
+      if (n !== undefined) protocols.add(n);
+    }
+    for (const f of [r.icmp, r.notICMP]) {
+      if (f?.type !== undefined) icmpTypes.add(f.type);
+      if (f?.code !== undefined) icmpCodes.add(f.code);
+    }
+  }
+  const other = firstUnused(protocols, 2, 255);
+  if (other !== undefined) protocols.add(other);
+  const namedPorts = world.entities.flatMap((e) => e.namedPorts.map((p) => p.port));
+  const dstPorts = portStarts(rules, 'destination', namedPorts);
+  const srcPorts = portStarts(rules, 'source', namedPorts);
+  const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
+  const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
+  const probes: PortProbe[] = [];
+  for (const protocol of protocols) {
+    if (PORT_PROTOCOLS.has(protocol)) {
+      for (const port of dstPorts)
+        for (const sourcePort of srcPorts) probes.push({ protocol, port, sourcePort });
+    } else if (ICMP_PROTOCOLS.has(protocol)) {
+      for (const icmpType of types)
+        for (const icmpCode of codes) probes.push({ protocol, icmpType, icmpCode });
+    } else probes.push({ protocol });
+  }
+  return probes;
+}
+
+/**
+ * One public address per region of the family that no CIDR of `rules`, network set, service
+ * backend or endpoint address splits — minus addresses owned by an endpoint (those are not "the
+ * internet").
+ */
+export function publicAddressProbes(rules: readonly Rule[], world: World, family: 4 | 6): bigint[] {
+  const bounds: bigint[] = notPublicBoundaries(family);
+  const addCidr = (text: string): void => {
+    const c = parseCidr(text);
+    if (c?.family !== family) return;
+    const [lo, hi] = cidrRange(c);
+    bounds.push(lo, hi + 1n);
+  };
+  for (const r of rules) {
+    for (const side of [r.source, r.destination])
+      for (const t of [...(side?.nets ?? []), ...(side?.notNets ?? [])]) addCidr(t);
+  }
+  for (const e of world.entities)
+    for (const c of e.nets)
+      if (c.family === family) bounds.push(...cidrRange(c).map((v, i) => v + BigInt(i)));
+  const owned = new Set<bigint>();
+  const exact = [
+    ...world.entities.flatMap((e) => e.ips),
+    ...[...world.services.values()].flat().map((b) => b.ip),
+  ];
+  for (const ip of exact) {
+    if (ip.family !== family) continue;
+    const v = toBigInt(ip);
+    bounds.push(v, v + 1n);
+  }
+  for (const e of world.endpoints) for (const ip of e.ips) if (ip.family === family) owned.add(toBigInt(ip));
+  const max = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+  return regionStarts(bounds, max).filter((v) => !owned.has(v));
+}
