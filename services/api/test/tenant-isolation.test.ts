@@ -310,11 +310,9 @@ async function subscribe(a: Attacker, query: string, variables: Record<string, u
         {
           next: (value) => {
             clearTimeout(timer);
-            resolve({
-              status: 101,
-              data: (value.data ?? null) as Record<string, unknown> | null,
-              ...(value.errors ? { errors: value.errors as GqlResult['errors'] } : {}),
-            });
+            const r: GqlResult = { status: 101, data: value.data ?? null };
+            if (value.errors) r.errors = value.errors as NonNullable<GqlResult['errors']>;
+            resolve(r);
           },
           error: (err) => {
             clearTimeout(timer);
