@@ -17,8 +17,9 @@ interface VectorFile {
 }
 
 function isVectorFile(v: unknown): v is VectorFile {
-  if (typeof v !== 'object' || v === null) return false;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
+  if (!['matchVectors', 'invalidSelectors', 'canonicalForms'].some((k) => k in o)) return false;
   const arrays = ['matchVectors', 'invalidSelectors', 'canonicalForms'].map((k) => o[k] ?? []);
   if (!arrays.every(Array.isArray)) return false;
   const [match, invalid, canonical] = arrays as unknown[][];
