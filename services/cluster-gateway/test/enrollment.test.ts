@@ -133,7 +133,7 @@ describe('status after a connect', () => {
     });
     expect(await h.redis.pttl(h.keys.clusterLease(clusterId))).toBeGreaterThan(0);
     const connected = await waitFor(() => events.find((e) => e.clusterId === clusterId), 'a connected event');
-    expect(connected).toMatchObject({ orgId, clusterId, status: 'connected', gatewayId: gateway.gatewayId });
+    expect(connected).toMatchObject({ orgId, clusterId, status: 'CONNECTED', gatewayId: gateway.gatewayId });
     const row = await h.cluster(clusterId);
     expect(row).toMatchObject({
       connected: true,
@@ -148,7 +148,7 @@ describe('status after a connect', () => {
 
     await client.closeAndWait();
     await waitFor(
-      () => events.find((e) => e.clusterId === clusterId && e.status === 'disconnected'),
+      () => events.find((e) => e.clusterId === clusterId && e.status === 'DISCONNECTED'),
       'disconnected',
     );
     expect(await h.redis.exists(h.keys.clusterLease(clusterId))).toBe(0);

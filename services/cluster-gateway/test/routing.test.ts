@@ -142,7 +142,7 @@ describe('revocation', () => {
     await h.publish(h.keys.gatewayControl('gw-a'), { kind: 'revoke', clusterId });
     expect((await client.closed).reason).toBe('credential_revoked');
     await waitFor(
-      () => events.find((e) => e.clusterId === clusterId && e.status === 'disconnected'),
+      () => events.find((e) => e.clusterId === clusterId && e.status === 'DISCONNECTED'),
       'disconnected',
     );
     expect(await lease(clusterId)).toBeUndefined();

@@ -44,6 +44,9 @@ export function resolveConfig(config: GatewayConfig): ResolvedConfig {
   if (tuning.leaseTtlMs <= tuning.heartbeatIntervalMs) {
     throw new RangeError('leaseTtlMs must exceed heartbeatIntervalMs, or leases lapse between renewals');
   }
+  if (tuning.deadPeerTimeoutMs <= tuning.heartbeatIntervalMs) {
+    throw new RangeError('deadPeerTimeoutMs must exceed heartbeatIntervalMs');
+  }
   if (tuning.maxPayloadBytes < tuning.protocolLimits.maxFrameBytes) {
     throw new RangeError('maxPayloadBytes must be at least the protocol frame limit');
   }

@@ -32,13 +32,13 @@ export function redisKeys(prefix: string): RedisKeys {
   };
 }
 
-/** The value of `clusterLease`: who holds the tunnel now. Times are ISO 8601. */
+/** The value of `clusterLease`: who holds the tunnel now. Times are Unix epoch milliseconds, as in the protocol. */
 export interface ClusterLease {
   gatewayId: string;
   sessionId: string;
   epoch: number;
-  connectedAt: string;
-  lastSeenAt: string;
+  connectedAt: number;
+  lastSeenAt: number;
   agentVersion: string;
   kubernetesVersion: string;
   calicoVersion: string | null;
@@ -74,13 +74,14 @@ export type RequestReply =
   | { requestId: string; ok: true; result: JsonValue }
   | { requestId: string; ok: false; error: { code: ErrorCode; message: string } };
 
-export type ClusterConnectionStatus = 'connected' | 'disconnected';
+/** Upper case, as the API's GraphQL enum spells them. */
+export type ClusterConnectionStatus = 'CONNECTED' | 'DISCONNECTED';
 
 export interface ClusterEvent {
   orgId: string;
   clusterId: string;
   status: ClusterConnectionStatus;
-  /** ISO 8601. */
-  lastSeenAt: string;
+  /** Unix epoch milliseconds. */
+  lastSeenAt: number;
   gatewayId: string;
 }

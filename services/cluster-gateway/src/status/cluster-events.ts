@@ -25,7 +25,7 @@ export class ClusterEvents {
       orgId,
       clusterId,
       status,
-      lastSeenAt: lastSeenAt.toISOString(),
+      lastSeenAt: lastSeenAt.getTime(),
       gatewayId: this.#gatewayId,
     };
     await this.#redis.publish(this.#channel, JSON.stringify(event));

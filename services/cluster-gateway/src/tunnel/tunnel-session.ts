@@ -179,7 +179,7 @@ export class TunnelSession {
     } catch {
       return;
     }
-    owner.lease = { ...owner.lease, lastSeenAt: new Date(this.#lastHeardAt).toISOString() };
+    owner.lease = { ...owner.lease, lastSeenAt: this.#lastHeardAt };
     this.#ctx.leases.renew(owner.cluster.clusterId, owner.lease).then(
       (renewed) => {
         if (!renewed && owner.current) {
@@ -310,8 +310,8 @@ export class TunnelSession {
       const draft = {
         gatewayId: ctx.gatewayId,
         sessionId,
-        connectedAt: now.toISOString(),
-        lastSeenAt: now.toISOString(),
+        connectedAt: now.getTime(),
+        lastSeenAt: now.getTime(),
         agentVersion: hello.agentVersion,
         kubernetesVersion: hello.cluster.kubernetesVersion,
         calicoVersion: hello.cluster.calicoVersion,
@@ -374,7 +374,7 @@ export class TunnelSession {
       this.#socket.resume();
       const lastSeen = await ctx.status.connected(owner.fence, hello.agentVersion, hello.cluster);
       if (lastSeen !== undefined && owner.current) {
-        await ctx.events.publish(cluster.orgId, cluster.clusterId, 'connected', lastSeen);
+        await ctx.events.publish(cluster.orgId, cluster.clusterId, 'CONNECTED', lastSeen);
       }
     } catch (error) {
       ctx.log.error({ err: error }, 'accepting a tunnel failed');
@@ -463,7 +463,7 @@ export class TunnelSession {
       if (!released) return;
       const lastSeen = new Date(this.#lastHeardAt);
       await ctx.status.disconnected(owner.fence, lastSeen);
-      await ctx.events.publish(orgId, clusterId, 'disconnected', lastSeen);
+      await ctx.events.publish(orgId, clusterId, 'DISCONNECTED', lastSeen);
     } catch (error) {
       ctx.log.warn({ err: error, clusterId }, 'releasing a tunnel failed');
     }
