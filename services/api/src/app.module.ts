@@ -22,6 +22,7 @@ import { OrgsModule } from './modules/orgs/orgs.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
+import { PoliciesModule } from './modules/policies/policies.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -101,6 +102,7 @@ export class AppModule {
         AuditModule,
         ViewerModule,
         ClustersModule,
+        PoliciesModule,
       ],
     };
   }

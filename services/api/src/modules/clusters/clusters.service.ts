@@ -13,6 +13,7 @@ import type { Cluster } from '../../generated/prisma/client.js';
 import { ClusterRouter } from './cluster-router.js';
 import type { ClusterLease } from './cluster-keys.js';
 import { ClustersRepository } from './clusters.repository.js';
+import { DesiredStateService } from '../policies/rollout/desired-state.service.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
 export const ENROLLMENT_TTL_MS = 24 * 3600 * 1000;
@@ -66,6 +67,7 @@ export class ClustersService {
     @Inject(AuditWriter) private readonly audit: AuditWriter,
     @Inject(ClusterRouter) private readonly router: ClusterRouter,
     @Inject(ENV) private readonly env: Env,
+    @Inject(DesiredStateService) private readonly desired: DesiredStateService,
   ) {}
 
   installCommand(token: string): string {
@@ -93,7 +95,7 @@ export class ClustersService {
     const token = `${ENROLLMENT_TOKEN_PREFIX}${randomSecret(32)}`;
     const enrollmentTokenHash = new Uint8Array(sha256(token));
     const enrollmentExpiresAt = new Date(Date.now() + ENROLLMENT_TTL_MS);
-    const cluster = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { cluster, rollout } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const existing = await this.repo.findByName(tx, scope.orgId, input.name);
       const labels = input.labels ?? undefined;
       const row = existing
@@ -108,6 +110,8 @@ export class ClustersService {
             enrollmentTokenHash,
             enrollmentExpiresAt,
           });
+      // Before the audit append: the policy lock is always taken before the audit head.
+      const rollout = await this.desired.recompute(tx, scope.orgId, [row.id]);
       await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
         action: existing ? 'cluster.reregister' : 'cluster.register',
         targetType: 'cluster',
@@ -115,8 +119,9 @@ export class ClustersService {
         ...(existing ? { before: { name: existing.name, labels: existing.labels } } : {}),
         after: { name: row.name, labels: row.labels, enrollmentExpiresAt },
       });
-      return row;
+      return { cluster: row, rollout };
     });
+    await this.desired.publish(rollout);
     return {
       cluster: clusterView(cluster, await this.router.lease(cluster.id)),
       token,
@@ -126,10 +131,11 @@ export class ClustersService {
   }
 
   async setLabels(scope: OrgScope, name: string, labels: Record<string, string>): Promise<ClusterView> {
-    const row = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { row, rollout } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const before = await this.repo.findByName(tx, scope.orgId, name);
       if (!before) throw AppError.notFound(`cluster ${name}`);
       const after = await this.repo.setLabels(tx, scope.orgId, before.id, labels);
+      const rollout = await this.desired.recompute(tx, scope.orgId, [before.id]);
       await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
         action: 'cluster.labels.update',
         targetType: 'cluster',
@@ -137,8 +143,9 @@ export class ClustersService {
         before: { labels: before.labels },
         after: { labels: after.labels },
       });
-      return after;
+      return { row: after, rollout };
     });
+    await this.desired.publish(rollout);
     return clusterView(row, await this.router.lease(row.id));
   }
 

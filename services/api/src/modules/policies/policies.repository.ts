@@ -1,0 +1,227 @@
+// Prisma access for stored policy resources, their revisions, the organisation's policy settings
+// and the sync status gateways report. Org id first and in every where clause, updates and deletes
+// included.
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Actor } from '../../platform/access/principal.js';
+import type { Tx } from '../../platform/db/database.js';
+import type { ResourceRef } from './policy-document.js';
+
+export interface ResourceFilter {
+  kind?: string | null | undefined;
+  tier?: string | null | undefined;
+  namespace?: string | null | undefined;
+  name?: string | null | undefined;
+}
+
+export interface ResourceWrite {
+  kind: string;
+  namespace: string;
+  name: string;
+  tier: string | null;
+  clusterSelector: string;
+  revision: number;
+  object: unknown;
+}
+
+export type RevisionChange = 'created' | 'configured' | 'deleted' | 'rolled_back' | 'promoted' | 'reordered';
+
+const refWhere = (orgId: string, ref: ResourceRef) => ({
+  orgId,
+  kind: ref.kind,
+  namespace: ref.namespace,
+  name: ref.name,
+});
+
+function whereOf(orgId: string, f: ResourceFilter): Prisma.PolicyResourceWhereInput {
+  return {
+    orgId,
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.tier ? { tier: f.tier } : {}),
+    ...(f.namespace !== null && f.namespace !== undefined ? { namespace: f.namespace } : {}),
+    ...(f.name ? { name: f.name } : {}),
+  };
+}
+
+const ORDER: Prisma.PolicyResourceOrderByWithRelationInput[] = [
+  { kind: 'asc' },
+  { namespace: 'asc' },
+  { name: 'asc' },
+];
+
+@Injectable()
+export class PoliciesRepository {
+  list(tx: Tx, orgId: string, filter: ResourceFilter, skip?: number, take?: number) {
+    return tx.policyResource.findMany({
+      where: whereOf(orgId, filter),
+      orderBy: ORDER,
+      ...(skip !== undefined ? { skip } : {}),
+      ...(take !== undefined ? { take } : {}),
+    });
+  }
+
+  count(tx: Tx, orgId: string, filter: ResourceFilter) {
+    return tx.policyResource.count({ where: whereOf(orgId, filter) });
+  }
+
+  find(tx: Tx, orgId: string, ref: ResourceRef) {
+    return tx.policyResource.findFirst({ where: refWhere(orgId, ref) });
+  }
+
+  findMany(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+    if (refs.length === 0) return Promise.resolve([]);
+    return tx.policyResource.findMany({ where: { orgId, OR: refs.map((r) => refWhere(orgId, r)) } });
+  }
+
+  tiers(tx: Tx, orgId: string) {
+    return tx.policyResource.findMany({ where: { orgId, kind: 'Tier' }, orderBy: { name: 'asc' } });
+  }
+
+  inTier(tx: Tx, orgId: string, tier: string) {
+    return tx.policyResource.findMany({ where: { orgId, tier }, orderBy: ORDER });
+  }
+
+  countInTier(tx: Tx, orgId: string, tier: string) {
+    return tx.policyResource.count({ where: { orgId, tier } });
+  }
+
+  tierPolicyCounts(tx: Tx, orgId: string) {
+    return tx.policyResource.groupBy({
+      by: ['tier'],
+      where: { orgId, tier: { not: null } },
+      _count: { _all: true },
+    });
+  }
+
+  insert(tx: Tx, orgId: string, data: ResourceWrite & { id?: string }) {
+    return tx.policyResource.create({
+      data: { orgId, ...data, object: data.object as Prisma.InputJsonValue },
+    });
+  }
+
+  update(tx: Tx, orgId: string, id: string, data: ResourceWrite) {
+    return tx.policyResource.update({
+      where: { id, orgId },
+      data: { ...data, object: data.object as Prisma.InputJsonValue, updatedAt: new Date() },
+    });
+  }
+
+  setDriftMode(tx: Tx, orgId: string, id: string, driftMode: string | null) {
+    return tx.policyResource.update({ where: { id, orgId }, data: { driftMode } });
+  }
+
+  delete(tx: Tx, orgId: string, id: string) {
+    return tx.policyResource.deleteMany({ where: { id, orgId } });
+  }
+
+  settings(tx: Tx, orgId: string) {
+    return tx.orgPolicySettings.findFirst({ where: { orgId } });
+  }
+
+  setDefaultDriftMode(tx: Tx, orgId: string, mode: string) {
+    return tx.orgPolicySettings.update({
+      where: { orgId },
+      data: { defaultDriftMode: mode, updatedAt: new Date() },
+    });
+  }
+
+  // ── revisions ──────────────────────────────────────────────────────────────────────────────────
+
+  addRevision(
+    tx: Tx,
+    orgId: string,
+    data: {
+      resourceId: string;
+      ref: ResourceRef;
+      revision: number;
+      object: unknown;
+      change: RevisionChange;
+      actor: Actor;
+    },
+  ) {
+    return tx.policyRevision.create({
+      data: {
+        orgId,
+        resourceId: data.resourceId,
+        kind: data.ref.kind,
+        namespace: data.ref.namespace,
+        name: data.ref.name,
+        revision: data.revision,
+        object: data.object === null ? Prisma.DbNull : (data.object as Prisma.InputJsonValue),
+        change: data.change,
+        actorType: data.actor.type,
+        actorId: data.actor.id,
+        actorLabel: data.actor.label,
+      },
+    });
+  }
+
+  /** The newest revision of whatever resource last had this identity (it may be deleted now). */
+  latestRevision(tx: Tx, orgId: string, ref: ResourceRef) {
+    return tx.policyRevision.findFirst({
+      where: refWhere(orgId, ref),
+      orderBy: [{ id: 'desc' }],
+    });
+  }
+
+  revision(tx: Tx, orgId: string, resourceId: string, revision: number) {
+    return tx.policyRevision.findFirst({ where: { orgId, resourceId, revision } });
+  }
+
+  revisions(tx: Tx, orgId: string, resourceId: string, skip: number, take: number) {
+    return tx.policyRevision.findMany({
+      where: { orgId, resourceId },
+      orderBy: { revision: 'desc' },
+      skip,
+      take,
+    });
+  }
+
+  countRevisions(tx: Tx, orgId: string, resourceId: string) {
+    return tx.policyRevision.count({ where: { orgId, resourceId } });
+  }
+
+  // ── status (written by gateways) ───────────────────────────────────────────────────────────────
+
+  clusters(tx: Tx, orgId: string) {
+    return tx.cluster.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
+  }
+
+  clusterByName(tx: Tx, orgId: string, name: string) {
+    return tx.cluster.findFirst({ where: { orgId, name } });
+  }
+
+  clusterById(tx: Tx, orgId: string, id: string) {
+    return tx.cluster.findFirst({ where: { orgId, id } });
+  }
+
+  desiredGenerations(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
+    return tx.clusterDesiredState.findMany({
+      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
+      select: { clusterId: true, generation: true, computedAt: true },
+    });
+  }
+
+  desiredResources(tx: Tx, orgId: string, clusterId: string) {
+    return tx.clusterDesiredState.findFirst({ where: { orgId, clusterId }, select: { resources: true } });
+  }
+
+  syncStatuses(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
+    return tx.clusterSyncStatus.findMany({
+      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
+    });
+  }
+
+  resourceStatuses(tx: Tx, orgId: string, clusterId: string) {
+    return tx.clusterResourceStatus.findMany({
+      where: { orgId, clusterId },
+      orderBy: [{ resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
+    });
+  }
+
+  statusesOfResource(tx: Tx, orgId: string, ref: ResourceRef) {
+    return tx.clusterResourceStatus.findMany({
+      where: { orgId, resourceKind: ref.kind, namespace: ref.namespace, name: ref.name },
+    });
+  }
+}

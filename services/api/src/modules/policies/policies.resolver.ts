@@ -1,0 +1,427 @@
+// GraphQL for policy management: Organization.policyResources / .policyResource / .tiers /
+// .policyRevisionDiff / .defaultDriftMode, PolicyResource.revisions / .clusterStatus,
+// exportResources, the write mutations, Cluster.policySync and the policySyncChanged subscription.
+// Translation only: inputs are validated here, every rule lives in the services.
+import { Inject } from '@nestjs/common';
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { toCanonicalYaml } from '@palisade/policy';
+import { RequirePermission, Scope } from '../../platform/access/decorators.js';
+import type { OrgScope } from '../../platform/access/principal.js';
+import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
+import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { validateInput } from '../../platform/graphql/validate.js';
+import { ActorType } from '../audit/models/audit-event.model.js';
+import { toClusterModel } from '../clusters/clusters.resolver.js';
+import { ClusterModel } from '../clusters/models/cluster.model.js';
+import { OrganizationModel } from '../orgs/models/organization.model.js';
+import {
+  ApplyResourcesInput,
+  CreatePolicyResourceInput,
+  DeletePolicyResourceInput,
+  PolicyResourceFilter,
+  PolicyResourceRefInput,
+  PromoteStagedPolicyInput,
+  ReorderTierPoliciesInput,
+  RollbackPolicyResourceInput,
+  SetDriftModeInput,
+  UpdatePolicyResourceInput,
+  applySchema,
+  createSchema,
+  deleteSchema,
+  driftModeSchema,
+  filterSchema,
+  promoteSchema,
+  refSchema,
+  reorderSchema,
+  rollbackSchema,
+  updateSchema,
+} from './dto/policy.input.js';
+import {
+  ApplyActionEnum,
+  ApplyResourcesPayload,
+  ClusterPolicySyncModel,
+  DriftModeEnum,
+  PolicyChangeEnum,
+  PolicyClusterStatusModel,
+  PolicyResourceConnection,
+  PolicyResourceKind,
+  PolicyResourceModel,
+  PolicyRevisionConnection,
+  PolicyRevisionDiffModel,
+  PolicyRevisionModel,
+  PolicySyncEventModel,
+  PolicySyncStatusEnum,
+  PromoteStagedPolicyPayload,
+  SetDriftModePayload,
+  TierModel,
+} from './models/policy.model.js';
+import {
+  PoliciesService,
+  type DocumentSource,
+  type PolicyView,
+  type RevisionView,
+} from './policies.service.js';
+import type { PolicyFieldIssue } from './policies.errors.js';
+import { PolicySyncEvents } from './policy-sync-events.js';
+import { PolicySyncService, type ClusterSyncView } from './policy-sync.service.js';
+import type { PolicySyncEvent } from './rollout/rollout-keys.js';
+
+export function toPolicyModel(v: PolicyView): PolicyResourceModel {
+  return {
+    id: v.id,
+    orgId: v.orgId,
+    kind: v.kind as PolicyResourceKind,
+    namespace: v.namespace === '' ? null : v.namespace,
+    name: v.name,
+    tier: v.tier,
+    clusterSelector: v.clusterSelector,
+    driftMode: v.driftMode as DriftModeEnum | null,
+    effectiveDriftMode: v.effectiveDriftMode as DriftModeEnum,
+    revision: v.revision,
+    builtIn: v.builtin,
+    object: v.document,
+    yaml: toCanonicalYaml([v.document]),
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+  };
+}
+
+function toRevisionModel(r: RevisionView): PolicyRevisionModel {
+  return {
+    revision: r.revision,
+    change: r.change as PolicyChangeEnum,
+    object: r.document,
+    yaml: r.document ? toCanonicalYaml([r.document]) : null,
+    actor: { type: r.actor.type as ActorType, id: r.actor.id, label: r.actor.label },
+    createdAt: r.createdAt,
+  };
+}
+
+function toSyncModel(s: ClusterSyncView): ClusterPolicySyncModel {
+  return {
+    generation: s.generation,
+    appliedGeneration: s.appliedGeneration,
+    status: s.status as PolicySyncStatusEnum,
+    error: s.error,
+    reportedAt: s.reportedAt,
+    resources: s.resources.map((r) => ({
+      kind: r.ref.kind as PolicyResourceKind,
+      namespace: r.ref.namespace === '' ? null : r.ref.namespace,
+      name: r.ref.name,
+      status: r.status as PolicySyncStatusEnum,
+      message: r.message,
+      diff: r.diff,
+      generation: r.generation,
+      reportedAt: r.reportedAt,
+    })),
+  };
+}
+
+const issueModel = (i: PolicyFieldIssue) => ({
+  field: i.field,
+  message: i.message,
+  line: i.line ?? null,
+  column: i.column ?? null,
+});
+
+function documentSource(v: { yaml?: string | null | undefined; object?: unknown }): DocumentSource {
+  return typeof v.yaml === 'string' ? { yaml: v.yaml } : { object: v.object };
+}
+
+@Resolver(() => OrganizationModel)
+export class OrgPoliciesResolver {
+  constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
+
+  @ResolveField('policyResources', () => PolicyResourceConnection, {
+    description: 'Stored resources by kind, namespace and name; filterable, including by targeted cluster.',
+  })
+  @RequirePermission('policies:read')
+  policyResources(
+    @Args() page: PageArgs,
+    @Args('filter', { type: () => PolicyResourceFilter, nullable: true }) filter: PolicyResourceFilter | null,
+    @Scope() scope: OrgScope,
+  ): Promise<ConnectionShape<PolicyResourceModel>> {
+    const f = validateInput(filterSchema, filter, 'filter');
+    return offsetPage(page, (skip, take) => this.policies.list(scope, f, skip, take), toPolicyModel);
+  }
+
+  @ResolveField('policyResource', () => PolicyResourceModel)
+  @RequirePermission('policies:read')
+  async policyResource(
+    @Args('kind', { type: () => PolicyResourceKind }) kind: PolicyResourceKind,
+    @Args('namespace', { type: () => String, nullable: true }) namespace: string | null,
+    @Args('name', { type: () => String }) name: string,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel> {
+    const ref = validateInput(refSchema, { kind, namespace, name }, 'ref');
+    return toPolicyModel(await this.policies.get(scope, ref));
+  }
+
+  @ResolveField('tiers', () => [TierModel], { description: 'Tiers in evaluation order (order, then name).' })
+  @RequirePermission('policies:read')
+  async tiers(@Scope() scope: OrgScope): Promise<TierModel[]> {
+    return (await this.policies.tiers(scope)).map((t) => ({
+      ...t,
+      builtIn: t.builtin,
+      resource: toPolicyModel(t.resource),
+    }));
+  }
+
+  @ResolveField('defaultDriftMode', () => DriftModeEnum, {
+    description: 'Drift mode of resources that do not set their own.',
+  })
+  @RequirePermission('policies:read')
+  async defaultDriftMode(@Scope() scope: OrgScope): Promise<DriftModeEnum> {
+    return (await this.policies.orgDefault(scope)) as DriftModeEnum;
+  }
+
+  @ResolveField('policyRevisionDiff', () => PolicyRevisionDiffModel, {
+    description: 'What changed between two revisions of a resource (also after it was deleted).',
+  })
+  @RequirePermission('policies:read')
+  async policyRevisionDiff(
+    @Args('resource', { type: () => PolicyResourceRefInput }) resource: PolicyResourceRefInput,
+    @Args('from', { type: () => Int }) from: number,
+    @Args('to', { type: () => Int }) to: number,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyRevisionDiffModel> {
+    const ref = validateInput(refSchema, resource, 'resource');
+    const d = await this.policies.diff(scope, ref, from, to);
+    return {
+      from: toRevisionModel(d.from),
+      to: toRevisionModel(d.to),
+      unified: d.unified,
+      changes: d.changes.map((c) => ({
+        path: c.path,
+        op: c.op,
+        before: c.before ?? null,
+        after: c.after ?? null,
+      })),
+    };
+  }
+}
+
+@Resolver(() => PolicyResourceModel)
+export class PoliciesResolver {
+  constructor(
+    @Inject(PoliciesService) private readonly policies: PoliciesService,
+    @Inject(PolicySyncService) private readonly sync: PolicySyncService,
+  ) {}
+
+  @ResolveField('revisions', () => PolicyRevisionConnection, { description: 'Newest first.' })
+  @RequirePermission('policies:read')
+  revisions(
+    @Parent() resource: PolicyResourceModel,
+    @Args() page: PageArgs,
+    @Scope() scope: OrgScope,
+  ): Promise<ConnectionShape<PolicyRevisionModel>> {
+    return offsetPage(
+      page,
+      (skip, take) => this.policies.revisions(scope, resource.id, skip, take),
+      toRevisionModel,
+    );
+  }
+
+  @ResolveField('clusterStatus', () => [PolicyClusterStatusModel], {
+    description: 'Status in every cluster the resource targets.',
+  })
+  @RequirePermission('policies:read')
+  async clusterStatus(
+    @Parent() resource: PolicyResourceModel,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyClusterStatusModel[]> {
+    const view = await this.policies.get(scope, {
+      kind: resource.kind,
+      namespace: resource.namespace ?? '',
+      name: resource.name,
+    });
+    return (await this.sync.resourceClusters(scope, view)).map((s) => ({
+      cluster: toClusterModel(s.cluster),
+      status: s.status as PolicySyncStatusEnum,
+      message: s.message,
+      diff: s.diff,
+    }));
+  }
+
+  @Query(() => String, {
+    description:
+      'Stored resources as canonical multi-document YAML (applyResources takes it back unchanged).',
+  })
+  @RequirePermission('policies:read')
+  async exportResources(
+    @Args('orgSlug', { type: () => String }) _orgSlug: string,
+    @Args('filter', { type: () => PolicyResourceFilter, nullable: true }) filter: PolicyResourceFilter | null,
+    @Scope() scope: OrgScope,
+  ): Promise<string> {
+    return this.policies.export(scope, validateInput(filterSchema, filter, 'filter'));
+  }
+
+  @Mutation(() => PolicyResourceModel)
+  @RequirePermission('policies:write')
+  async createPolicyResource(
+    @Args('input', { type: () => CreatePolicyResourceInput }) input: CreatePolicyResourceInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel> {
+    const v = validateInput(createSchema, input);
+    return toPolicyModel(await this.policies.create(scope, documentSource(v), v.clusterSelector));
+  }
+
+  @Mutation(() => PolicyResourceModel, {
+    description:
+      'Replace a resource (identified by its kind, namespace and name). Without a cluster selector in the input or the annotation, the current one is kept.',
+  })
+  @RequirePermission('policies:write')
+  async updatePolicyResource(
+    @Args('input', { type: () => UpdatePolicyResourceInput }) input: UpdatePolicyResourceInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel> {
+    const v = validateInput(updateSchema, input);
+    return toPolicyModel(await this.policies.update(scope, documentSource(v), v.clusterSelector));
+  }
+
+  @Mutation(() => PolicyResourceModel, { description: 'Returns the resource as it was.' })
+  @RequirePermission('policies:write')
+  async deletePolicyResource(
+    @Args('input', { type: () => DeletePolicyResourceInput }) input: DeletePolicyResourceInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel> {
+    const { orgSlug: _s, ...ref } = validateInput(deleteSchema, input);
+    return toPolicyModel(await this.policies.delete(scope, ref));
+  }
+
+  @Mutation(() => ApplyResourcesPayload, {
+    description:
+      'Create or update every resource of a multi-document YAML, like kubectl apply: all or nothing.',
+  })
+  @RequirePermission('policies:write')
+  async applyResources(
+    @Args('input', { type: () => ApplyResourcesInput }) input: ApplyResourcesInput,
+    @Scope() scope: OrgScope,
+  ): Promise<ApplyResourcesPayload> {
+    const v = validateInput(applySchema, input);
+    const out = await this.policies.apply(scope, v.yaml, v.dryRun);
+    return {
+      dryRun: out.dryRun,
+      applied: out.applied,
+      results: out.items.map((i) => ({
+        index: i.index,
+        line: i.line,
+        kind: (i.ref?.kind as PolicyResourceKind | undefined) ?? null,
+        namespace: i.ref && i.ref.namespace !== '' ? i.ref.namespace : null,
+        name: i.ref?.name ?? null,
+        action: i.action as ApplyActionEnum,
+        errors: i.errors.map(issueModel),
+        resource: i.resource ? toPolicyModel(i.resource) : null,
+      })),
+    };
+  }
+
+  @Mutation(() => [PolicyResourceModel], {
+    description: "Set the evaluation order of a tier's policies; returns them in that order.",
+  })
+  @RequirePermission('policies:write')
+  async reorderTierPolicies(
+    @Args('input', { type: () => ReorderTierPoliciesInput }) input: ReorderTierPoliciesInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel[]> {
+    const v = validateInput(reorderSchema, input);
+    return (await this.policies.reorder(scope, v.tier, v.order)).map(toPolicyModel);
+  }
+
+  @Mutation(() => PromoteStagedPolicyPayload, {
+    description:
+      'Enforce a staged policy: it becomes (or, for stagedAction Delete, removes) its enforced kind.',
+  })
+  @RequirePermission('policies:write')
+  async promoteStagedPolicy(
+    @Args('input', { type: () => PromoteStagedPolicyInput }) input: PromoteStagedPolicyInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PromoteStagedPolicyPayload> {
+    const { orgSlug: _s, ...ref } = validateInput(promoteSchema, input);
+    const r = await this.policies.promote(scope, ref);
+    return {
+      enforced: r.enforced ? toPolicyModel(r.enforced) : null,
+      enforcedKind: r.enforcedRef.kind as PolicyResourceKind,
+    };
+  }
+
+  @Mutation(() => PolicyResourceModel, {
+    description: 'Make the object of an earlier revision current again, as a new revision.',
+  })
+  @RequirePermission('policies:write')
+  async rollbackPolicyResource(
+    @Args('input', { type: () => RollbackPolicyResourceInput }) input: RollbackPolicyResourceInput,
+    @Scope() scope: OrgScope,
+  ): Promise<PolicyResourceModel> {
+    const { orgSlug: _s, revision, ...ref } = validateInput(rollbackSchema, input);
+    return toPolicyModel(await this.policies.rollback(scope, ref, revision));
+  }
+
+  @Mutation(() => SetDriftModePayload, {
+    description: "Drift mode of one resource, or (without resource) the organisation's default.",
+  })
+  @RequirePermission('policies:write')
+  async setDriftMode(
+    @Args('input', { type: () => SetDriftModeInput }) input: SetDriftModeInput,
+    @Scope() scope: OrgScope,
+  ): Promise<SetDriftModePayload> {
+    const v = validateInput(driftModeSchema, input);
+    const r = await this.policies.setDriftMode(scope, v.resource, v.mode);
+    return {
+      defaultDriftMode: r.defaultDriftMode as DriftModeEnum,
+      resource: r.resource ? toPolicyModel(r.resource) : null,
+    };
+  }
+}
+
+@Resolver(() => ClusterModel)
+export class ClusterPolicySyncResolver {
+  constructor(
+    @Inject(PolicySyncService) private readonly sync: PolicySyncService,
+    @Inject(PolicySyncEvents) private readonly events: PolicySyncEvents,
+  ) {}
+
+  @ResolveField('policySync', () => ClusterPolicySyncModel, {
+    description: 'Desired vs applied policy generation and per-resource results.',
+  })
+  @RequirePermission('policies:read')
+  async policySync(
+    @Parent() cluster: ClusterModel,
+    @Scope() scope: OrgScope,
+  ): Promise<ClusterPolicySyncModel> {
+    return toSyncModel(await this.sync.clusterSync(scope, cluster.id));
+  }
+
+  @Subscription(() => PolicySyncEventModel, {
+    description:
+      "Policy sync changes of the organisation's clusters (each event carries the current status).",
+    resolve: (e: PolicySyncEventModel) => e,
+  })
+  @RequirePermission('policies:read')
+  policySyncChanged(
+    @Args('orgSlug', { type: () => String }) _orgSlug: string,
+    @Scope() scope: OrgScope,
+  ): AsyncIterableIterator<unknown> {
+    const source = this.events.stream(scope.orgId);
+    const sync = this.sync;
+    const resolved: AsyncIterableIterator<unknown> = {
+      async next() {
+        for (;;) {
+          const r: IteratorResult<PolicySyncEvent> = await source.next();
+          if (r.done) return r;
+          const name = await sync.clusterName(scope, r.value.clusterId);
+          if (name === null) continue; // deleted meanwhile
+          const value: PolicySyncEventModel = {
+            clusterId: r.value.clusterId,
+            clusterName: name,
+            policySync: toSyncModel(await sync.clusterSync(scope, r.value.clusterId)),
+          };
+          return { done: false, value };
+        }
+      },
+      return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => resolved,
+    };
+    return resolved;
+  }
+}
