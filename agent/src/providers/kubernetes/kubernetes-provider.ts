@@ -1,0 +1,156 @@
+// The kubernetes provider: a real cluster's namespaces, pods, service accounts and services, listed
+// and then watched, fed into the same inventory store as the simulated provider, so everything above
+// the provider interface cannot tell them apart. Watch events arrive object by object; the store
+// coalesces them into deltas and drops the ones that change nothing (a re-list after 410 Gone, label
+// churn that ends where it began).
+
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type V1Namespace,
+  type V1Pod,
+  type V1Service,
+  type V1ServiceAccount,
+} from '@kubernetes/client-node';
+import type { ClusterFacts, InventoryItems } from '@palisade/protocol';
+import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
+import { InventoryStore } from '../../inventory/inventory-store.js';
+import { silentLogger, type Logger } from '../../log.js';
+import type { Provider } from '../provider.js';
+import { readClusterFacts } from './cluster-facts.js';
+import type { KubeFailure } from './kube-errors.js';
+import { mapNamespace, mapPod, mapService, mapServiceAccount } from './map-objects.js';
+import { ResourceWatch } from './resource-watch.js';
+
+export interface KubernetesProviderOptions {
+  readonly config: KubeConfig;
+  readonly logger?: Logger;
+  /** Faster retries for tests. */
+  readonly retry?: { initialMs?: number; maxMs?: number };
+  readonly coalesceMs?: number;
+}
+
+export class KubernetesProvider implements Provider {
+  readonly kind = 'kubernetes';
+  readonly #config: KubeConfig;
+  readonly #log: Logger;
+  readonly #store: InventoryStore;
+  readonly #watches: Pick<ResourceWatch<V1Pod>, 'start' | 'stop' | 'lastFailure'>[] = [];
+  #facts: ClusterFacts = { provider: 'kubernetes', kubernetesVersion: 'unknown', calicoVersion: null };
+  #started: Promise<void> | undefined;
+
+  constructor(options: KubernetesProviderOptions) {
+    this.#config = options.config;
+    this.#log = (options.logger ?? silentLogger()).child({ provider: 'kubernetes' });
+    this.#store = new InventoryStore(
+      options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs },
+    );
+    const core = options.config.makeApiClient(CoreV1Api);
+    const store = this.#store;
+    const common = {
+      config: options.config,
+      log: this.#log,
+      ...(options.retry ? { retry: options.retry } : {}),
+    };
+    this.#add(
+      new ResourceWatch<V1Namespace>({
+        ...common,
+        kind: 'namespaces',
+        path: '/api/v1/namespaces',
+        list: () => core.listNamespace(),
+        onUpsert: (ns) => store.upsertNamespace(mapNamespace(ns)),
+        onDelete: (ns) => store.deleteNamespace(ns.metadata?.name ?? ''),
+      }),
+    );
+    this.#add(
+      new ResourceWatch<V1Pod>({
+        ...common,
+        kind: 'pods',
+        path: '/api/v1/pods',
+        list: () => core.listPodForAllNamespaces(),
+        onUpsert: (pod) => {
+          const tracked = mapPod(pod);
+          if (tracked === null) store.deleteEndpoint(refOf(pod));
+          else store.upsertEndpoint(tracked.endpoint, tracked.ready);
+        },
+        onDelete: (pod) => store.deleteEndpoint(refOf(pod)),
+      }),
+    );
+    this.#add(
+      new ResourceWatch<V1ServiceAccount>({
+        ...common,
+        kind: 'serviceaccounts',
+        path: '/api/v1/serviceaccounts',
+        list: () => core.listServiceAccountForAllNamespaces(),
+        onUpsert: (account) => store.upsertServiceAccount(mapServiceAccount(account)),
+        onDelete: (account) => store.deleteServiceAccount(refOf(account)),
+      }),
+    );
+    this.#add(
+      new ResourceWatch<V1Service>({
+        ...common,
+        kind: 'services',
+        path: '/api/v1/services',
+        list: () => core.listServiceForAllNamespaces(),
+        onUpsert: (service) => store.upsertService(mapService(service)),
+        onDelete: (service) => store.deleteService(refOf(service)),
+      }),
+    );
+  }
+
+  /** Reads the cluster's facts and the first complete list of every kind; rejects on 401/403. */
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      this.#facts = await readClusterFacts(this.#config);
+      try {
+        await Promise.all(this.#watches.map((w) => w.start()));
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+      this.#store.flush();
+      this.#log.info(
+        { counts: this.#store.counts(), facts: this.#facts },
+        'cluster inventory listed; watching',
+      );
+    })();
+    return this.#started;
+  }
+
+  snapshot(): InventoryItems {
+    return this.#store.snapshot();
+  }
+
+  counts(): InventoryCounts {
+    return this.#store.counts();
+  }
+
+  onChange(listener: (delta: InventoryDelta) => void): () => void {
+    return this.#store.onChange(listener);
+  }
+
+  facts(): ClusterFacts {
+    return this.#facts;
+  }
+
+  /** Current list/watch failures, for health reporting. */
+  problems(): KubeFailure[] {
+    return this.#watches.map((w) => w.lastFailure()).filter((f): f is KubeFailure => f !== null);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#watches.map((w) => w.stop()));
+    this.#store.close();
+  }
+
+  #add(watch: Pick<ResourceWatch<V1Pod>, 'start' | 'stop' | 'lastFailure'>): void {
+    this.#watches.push(watch);
+  }
+}
+
+function refOf(object: { metadata?: { namespace?: string; name?: string } }): {
+  namespace: string;
+  name: string;
+} {
+  return { namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' };
+}
