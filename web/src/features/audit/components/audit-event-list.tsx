@@ -1,0 +1,79 @@
+// Audit events as an expandable list: a summary line per event (who, did what, to what, when) and,
+// on expansion, the before/after diff and the event's hashes.
+import { useId, useState } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { DiffView } from '../../../components/ui/diff-view';
+import type { AuditEventsQuery } from '../../../generated/graphql';
+import { absoluteTime, relativeTime } from '../../../lib/format';
+
+export type AuditEventNode = AuditEventsQuery['organization']['auditEvents']['edges'][number]['node'];
+
+export function prettyJson(v: unknown): string {
+  return v === null || v === undefined ? '' : JSON.stringify(v, null, 2);
+}
+
+function AuditEventItem({ event }: { event: AuditEventNode }) {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  return (
+    <li className="audit-item" data-action={event.action}>
+      <div className="row">
+        <Button
+          variant="ghost"
+          size="small"
+          aria-expanded={open}
+          aria-controls={panelId}
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? '▾' : '▸'}
+          <span className="visually-hidden">
+            {open ? 'Hide' : 'Show'} details of event {event.seq}
+          </span>
+        </Button>
+        <span className="muted mono">#{event.seq}</span>
+        <strong>{event.actor.label}</strong>
+        <Badge tone="info" mono>
+          {event.action}
+        </Badge>
+        <span className="mono">
+          {event.targetType}:{event.targetId}
+        </span>
+        <span className="muted" title={absoluteTime(event.occurredAt)} style={{ marginLeft: 'auto' }}>
+          {relativeTime(event.occurredAt)}
+        </span>
+      </div>
+      {open && (
+        <div id={panelId} className="audit-item__detail">
+          <DiffView
+            before={prettyJson(event.before)}
+            after={prettyJson(event.after)}
+            label={`Changes made by event ${event.seq}`}
+          />
+          <dl className="props" style={{ marginTop: 8 }}>
+            <dt>Time</dt>
+            <dd>{absoluteTime(event.occurredAt)}</dd>
+            <dt>Actor</dt>
+            <dd>
+              {event.actor.type.toLowerCase()} {event.actor.id ?? ''}
+            </dd>
+            <dt>Hash</dt>
+            <dd className="mono">{event.hash}</dd>
+            <dt>Previous</dt>
+            <dd className="mono">{event.prevHash || '—'}</dd>
+          </dl>
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function AuditEventList({ events }: { events: readonly AuditEventNode[] }) {
+  return (
+    <ul className="audit-list" aria-label="Audit events">
+      {events.map((e) => (
+        <AuditEventItem key={e.seq} event={e} />
+      ))}
+    </ul>
+  );
+}

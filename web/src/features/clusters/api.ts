@@ -1,0 +1,94 @@
+// Clusters: list, detail, inventory, register/re-register, labels, delete. Mutations refresh the
+// list and the detail; live status comes from hooks/use-live-cluster-status.ts.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  ClusterDocument,
+  ClusterEndpointsDocument,
+  ClusterNamespacesDocument,
+  ClustersDocument,
+  DeleteClusterDocument,
+  RegisterClusterDocument,
+  UpdateClusterLabelsDocument,
+  type ClusterSummaryFragment,
+  type LabelInput,
+} from '../../generated/graphql';
+import { gqlRequest } from '../../lib/graphql-client';
+import { keys } from '../../lib/query-keys';
+
+export type ClusterSummary = ClusterSummaryFragment;
+
+export function useClusters(slug: string) {
+  return useQuery({
+    queryKey: keys.clusters(slug),
+    queryFn: ({ signal }) =>
+      gqlRequest(ClustersDocument, { slug, first: 100 }, signal).then((d) => d.organization.clusters),
+  });
+}
+
+export function useCluster(slug: string, name: string, opts: { pollMs?: number } = {}) {
+  return useQuery({
+    queryKey: keys.cluster(slug, name),
+    queryFn: ({ signal }) =>
+      gqlRequest(ClusterDocument, { slug, name }, signal).then((d) => d.organization.cluster),
+    refetchInterval: opts.pollMs ?? false,
+  });
+}
+
+export function useClusterNamespaces(slug: string, name: string, search: string) {
+  return useQuery({
+    queryKey: [...keys.cluster(slug, name), 'namespaces', search],
+    queryFn: ({ signal }) =>
+      gqlRequest(ClusterNamespacesDocument, { slug, name, ...(search ? { search } : {}) }, signal).then(
+        (d) => d.organization.cluster.namespaces,
+      ),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export interface EndpointFilter {
+  namespace?: string;
+  search?: string;
+  selector?: string;
+}
+
+export function useClusterEndpoints(slug: string, name: string, filter: EndpointFilter) {
+  return useQuery({
+    queryKey: [...keys.cluster(slug, name), 'endpoints', filter],
+    queryFn: ({ signal }) =>
+      gqlRequest(ClusterEndpointsDocument, { slug, name, ...filter }, signal).then(
+        (d) => d.organization.cluster.endpoints,
+      ),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRegisterCluster(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; labels: LabelInput[] }) =>
+      gqlRequest(RegisterClusterDocument, { input: { orgSlug: slug, ...input } }).then(
+        (d) => d.registerCluster,
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.clusters(slug) }),
+  });
+}
+
+export function useUpdateClusterLabels(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; labels: LabelInput[] }) =>
+      gqlRequest(UpdateClusterLabelsDocument, { input: { orgSlug: slug, ...input } }).then(
+        (d) => d.updateClusterLabels,
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.clusters(slug) }),
+  });
+}
+
+export function useDeleteCluster(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) =>
+      gqlRequest(DeleteClusterDocument, { input: { orgSlug: slug, name } }).then((d) => d.deleteCluster),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.clusters(slug) }),
+  });
+}

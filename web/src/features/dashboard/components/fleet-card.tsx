@@ -1,0 +1,65 @@
+// Fleet health at a glance: connected, disconnected, never connected, and the ones that need
+// attention listed by name.
+import { Link } from '@tanstack/react-router';
+import { ErrorState } from '../../../components/ui/error-state';
+import { SkeletonRows } from '../../../components/ui/skeleton';
+import { relativeTime } from '../../../lib/format';
+import { ClusterStatusPill } from '../../clusters/components/cluster-status-pill';
+import { useDashboard } from '../api';
+
+export function FleetCard({ slug }: { slug: string }) {
+  const q = useDashboard(slug);
+  if (q.isPending) return <SkeletonRows rows={2} />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
+  const clusters = q.data.clusters.edges.map((e) => e.node);
+  const count = (s: string) => clusters.filter((c) => c.status === s).length;
+  const attention = clusters.filter((c) => c.status === 'DISCONNECTED');
+  return (
+    <section aria-label="Fleet" className="stack">
+      <div className="stat-grid">
+        <div className="card">
+          <div className="stat" data-stat="connected">
+            {count('CONNECTED')}
+          </div>
+          <div className="stat-label">clusters connected</div>
+        </div>
+        <div className="card">
+          <div className="stat" data-stat="disconnected">
+            {count('DISCONNECTED')}
+          </div>
+          <div className="stat-label">disconnected</div>
+        </div>
+        <div className="card">
+          <div className="stat">{count('NEVER_CONNECTED')}</div>
+          <div className="stat-label">waiting for their agent</div>
+        </div>
+      </div>
+      {clusters.length === 0 ? (
+        <div className="card">
+          <h2>Connect your first cluster</h2>
+          <p className="muted">
+            <Link to="/o/$slug/clusters" params={{ slug }}>
+              Go to Clusters
+            </Link>{' '}
+            to register one and install its agent with a single command.
+          </p>
+        </div>
+      ) : attention.length > 0 ? (
+        <div className="card">
+          <h2>Needs attention</h2>
+          <ul>
+            {attention.map((c) => (
+              <li key={c.id} className="row">
+                <Link to="/o/$slug/clusters/$name" params={{ slug, name: c.name }}>
+                  {c.name}
+                </Link>
+                <ClusterStatusPill status={c.status} />
+                <span className="muted">last seen {relativeTime(c.lastSeenAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

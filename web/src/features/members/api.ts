@@ -1,0 +1,63 @@
+// Members and invitations of the organisation: invite, change role, remove, revoke an invitation.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  InviteMemberDocument,
+  MembersDocument,
+  RemoveMemberDocument,
+  RevokeInvitationDocument,
+  UpdateMemberRoleDocument,
+  type MembersQuery,
+  type Role,
+} from '../../generated/graphql';
+import { gqlRequest } from '../../lib/graphql-client';
+import { keys } from '../../lib/query-keys';
+
+export type MemberNode = MembersQuery['organization']['members']['edges'][number]['node'];
+export type InvitationNode = NonNullable<
+  MembersQuery['organization']['invitations']
+>['edges'][number]['node'];
+
+/** Invitations are only visible to members who may invite; others get the member list alone. */
+export function useMembers(slug: string, withInvitations: boolean) {
+  return useQuery({
+    queryKey: [...keys.members(slug), withInvitations],
+    queryFn: ({ signal }) =>
+      gqlRequest(MembersDocument, { slug, withInvitations }, signal).then((d) => d.organization),
+  });
+}
+
+function useMembersMutation<TArgs, TResult>(slug: string, fn: (args: TArgs) => Promise<TResult>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.members(slug) }),
+  });
+}
+
+export function useInviteMember(slug: string) {
+  return useMembersMutation(slug, (input: { email: string; role: Role }) =>
+    gqlRequest(InviteMemberDocument, { input: { orgSlug: slug, ...input } }).then((d) => d.inviteMember),
+  );
+}
+
+export function useUpdateMemberRole(slug: string) {
+  return useMembersMutation(slug, (input: { userId: string; role: Role }) =>
+    gqlRequest(UpdateMemberRoleDocument, { input: { orgSlug: slug, ...input } }).then(
+      (d) => d.updateMemberRole,
+    ),
+  );
+}
+
+export function useRemoveMember(slug: string) {
+  return useMembersMutation(slug, (userId: string) =>
+    gqlRequest(RemoveMemberDocument, { input: { orgSlug: slug, userId } }).then((d) => d.removeMember),
+  );
+}
+
+export function useRevokeInvitation(slug: string) {
+  return useMembersMutation(slug, (invitationId: string) =>
+    gqlRequest(RevokeInvitationDocument, { input: { orgSlug: slug, invitationId } }).then(
+      (d) => d.revokeInvitation,
+    ),
+  );
+}

@@ -1,0 +1,121 @@
+// Members with their roles. Managers get a role picker and a remove button per row (with a
+// confirmation); everyone else sees the roles as text.
+import { useState } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { errorMessage } from '../../../components/ui/error-state';
+import { Select } from '../../../components/ui/select';
+import { Table } from '../../../components/ui/table';
+import { useToast } from '../../../components/ui/toast';
+import type { Role } from '../../../generated/graphql';
+import { relativeTime } from '../../../lib/format';
+import { grantableRoles, roleLabel } from '../../../lib/permissions';
+import { useRemoveMember, useUpdateMemberRole, type MemberNode } from '../api';
+
+export function MembersTable({
+  slug,
+  members,
+  viewerRole,
+  viewerId,
+  canManage,
+}: {
+  slug: string;
+  members: readonly MemberNode[];
+  viewerRole: Role;
+  viewerId: string | undefined;
+  canManage: boolean;
+}) {
+  const update = useUpdateMemberRole(slug);
+  const remove = useRemoveMember(slug);
+  const toast = useToast();
+  const [removing, setRemoving] = useState<MemberNode | null>(null);
+  const roles = grantableRoles(viewerRole);
+  const onError = (err: unknown) =>
+    toast.show({ title: 'Not saved', body: errorMessage(err), tone: 'danger' });
+
+  return (
+    <>
+      <Table
+        caption="Members"
+        columns={canManage ? ['Member', 'Role', 'Joined', ''] : ['Member', 'Role', 'Joined']}
+      >
+        {members.map((m) => {
+          const self = m.user.id === viewerId;
+          const editable = canManage && !self && (m.role !== 'OWNER' || viewerRole === 'OWNER');
+          return (
+            <tr key={m.user.id} data-member={m.user.email}>
+              <td>
+                <div>{m.user.name || m.user.email}</div>
+                <div className="muted">{m.user.email}</div>
+              </td>
+              <td>
+                {editable ? (
+                  <Select
+                    aria-label={`Role of ${m.user.email}`}
+                    value={m.role}
+                    options={[...new Set([m.role, ...roles])].map((r) => ({ value: r, label: roleLabel(r) }))}
+                    onChange={(e) =>
+                      update.mutate(
+                        { userId: m.user.id, role: e.target.value as Role },
+                        {
+                          onSuccess: () =>
+                            toast.show({
+                              title: `${m.user.email} is now ${roleLabel(e.target.value as Role)}`,
+                              tone: 'ok',
+                            }),
+                          onError,
+                        },
+                      )
+                    }
+                  />
+                ) : (
+                  <Badge>{roleLabel(m.role)}</Badge>
+                )}
+                {self && <span className="muted"> (you)</span>}
+              </td>
+              <td>{relativeTime(m.joinedAt)}</td>
+              {canManage && (
+                <td>
+                  {editable && (
+                    <Button variant="danger" size="small" onClick={() => setRemoving(m)}>
+                      Remove<span className="visually-hidden"> {m.user.email}</span>
+                    </Button>
+                  )}
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </Table>
+      <Dialog
+        open={removing !== null}
+        title={`Remove ${removing?.user.email ?? ''}?`}
+        onClose={() => setRemoving(null)}
+        actions={
+          <>
+            <Button onClick={() => setRemoving(null)}>Cancel</Button>
+            <Button
+              variant="danger-solid"
+              busy={remove.isPending}
+              onClick={() =>
+                removing &&
+                remove.mutate(removing.user.id, {
+                  onSuccess: () => {
+                    toast.show({ title: `${removing.user.email} removed`, tone: 'ok' });
+                    setRemoving(null);
+                  },
+                  onError,
+                })
+              }
+            >
+              Remove member
+            </Button>
+          </>
+        }
+      >
+        <p>They lose access to this organisation at once.</p>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+// Dates and durations as people read them; absolute time stays available in a title attribute.
+const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000_000],
+  ['month', 2_592_000_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+export function relativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return 'never';
+  const diff = new Date(iso).getTime() - now;
+  for (const [unit, ms] of UNITS) {
+    if (Math.abs(diff) >= ms || unit === 'second') return rtf.format(Math.round(diff / ms), unit);
+  }
+  return 'now';
+}
+
+export function absoluteTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '';
+}

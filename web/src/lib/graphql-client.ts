@@ -1,0 +1,92 @@
+// The console's only way to talk to the API over HTTP: POST /graphql with the session cookie and the
+// CSRF header. Errors keep the API's closed set of codes (extensions.code) so pages can tell
+// "sign in again" from "not allowed" from "invalid input" without parsing messages.
+import type { TypedDocumentString } from '../generated/graphql';
+import { CSRF_HEADER, readCsrfToken } from './csrf';
+
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'VALIDATION_FAILED'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED'
+  | 'PRECONDITION_FAILED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | 'NETWORK';
+
+interface WireError {
+  message: string;
+  extensions?: { code?: string; field?: (string | number)[]; errorId?: string };
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+    /** Path of the bad input field, for VALIDATION_FAILED. */
+    readonly field?: readonly (string | number)[],
+    /** Shown to the user so support can find the log line. */
+    readonly errorId?: string,
+  ) {
+    super(message);
+  }
+}
+
+const KNOWN_CODES = new Set<string>([
+  'NOT_FOUND',
+  'CONFLICT',
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+  'PRECONDITION_FAILED',
+  'UNAVAILABLE',
+]);
+
+export function toApiError(e: WireError): ApiError {
+  const raw = e.extensions?.code ?? 'INTERNAL';
+  const code = (KNOWN_CODES.has(raw) ? raw : 'INTERNAL') as ErrorCode;
+  return new ApiError(e.message, code, e.extensions?.field, e.extensions?.errorId);
+}
+
+export function isApiError(e: unknown, code?: ErrorCode): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+export async function gqlRequest<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  signal?: AbortSignal,
+): Promise<TResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const csrf = readCsrfToken();
+  if (csrf) headers[CSRF_HEADER] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(GRAPHQL_PATH, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError('The API cannot be reached. Check your connection and try again.', 'NETWORK');
+  }
+  let body: { data?: TResult | null; errors?: WireError[] };
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw new ApiError(`The API answered ${res.status} without a GraphQL body.`, 'INTERNAL');
+  }
+  const first = body.errors?.[0];
+  if (first) throw toApiError(first);
+  if (body.data == null) throw new ApiError('The API answered without data.', 'INTERNAL');
+  return body.data;
+}

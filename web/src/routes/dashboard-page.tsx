@@ -1,0 +1,23 @@
+// Dashboard: fleet health (live) and recent changes.
+import { PageHeader } from '../components/layout/page-header';
+import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluster-status';
+import { FleetCard } from '../features/dashboard/components/fleet-card';
+import { RecentChangesCard } from '../features/dashboard/components/recent-changes-card';
+import { useOrgHeader } from '../features/orgs/api';
+import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
+
+export function DashboardPage() {
+  const slug = useOrgSlug();
+  const org = useOrgHeader(slug);
+  const perms = usePermissions();
+  useLiveClusterStatus(slug);
+  return (
+    <>
+      <PageHeader title={org.data?.name ?? 'Dashboard'} />
+      <div className="stack">
+        <FleetCard slug={slug} />
+        {perms.can('audit:read') && <RecentChangesCard slug={slug} />}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+// The route tree (code-based TanStack Router). The shell (this file, the auth gate and the org
+// layout) is in the main chunk; every page is its own lazily loaded chunk. Org-scoped pages live
+// under /o/$slug so links and reloads keep the organisation.
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+} from '@tanstack/react-router';
+import { AuthGate } from './auth-gate';
+import { HomeRedirect } from './home-redirect';
+import { NotFoundPage } from './not-found-page';
+import { OrgLayout } from './org-layout';
+import { parseAuditSearch } from '../features/audit/search';
+import { parseEditorSearch } from '../features/policies/search';
+
+const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+
+const appRoute = createRoute({ getParentRoute: () => rootRoute, id: '_app', component: AuthGate });
+
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomeRedirect });
+
+const newOrgRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/new-org',
+  component: lazyRouteComponent(() => import('./new-org-page'), 'NewOrgPage'),
+});
+
+const orgRoute = createRoute({ getParentRoute: () => appRoute, path: '/o/$slug', component: OrgLayout });
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./dashboard-page'), 'DashboardPage'),
+});
+
+const clustersRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/clusters',
+  component: lazyRouteComponent(() => import('./clusters-page'), 'ClustersPage'),
+});
+
+const clusterRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/clusters/$name',
+  component: lazyRouteComponent(() => import('./cluster-detail-page'), 'ClusterDetailPage'),
+});
+
+const policiesRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/policies',
+  component: lazyRouteComponent(() => import('./policies-page'), 'PoliciesPage'),
+});
+
+const policyEditorRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/policies/editor',
+  validateSearch: parseEditorSearch,
+  component: lazyRouteComponent(() => import('./policy-editor-page'), 'PolicyEditorPage'),
+});
+
+const membersRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/members',
+  component: lazyRouteComponent(() => import('./members-page'), 'MembersPage'),
+});
+
+const tokensRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/tokens',
+  component: lazyRouteComponent(() => import('./tokens-page'), 'TokensPage'),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/audit',
+  validateSearch: parseAuditSearch,
+  component: lazyRouteComponent(() => import('./audit-page'), 'AuditPage'),
+});
+
+/** A fixture page for bench/web: the policy board with N generated policies, no API involved. */
+const benchBoardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bench/board',
+  component: lazyRouteComponent(() => import('./bench-board-page'), 'BenchBoardPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  appRoute.addChildren([
+    homeRoute,
+    newOrgRoute,
+    orgRoute.addChildren([
+      dashboardRoute,
+      clustersRoute,
+      clusterRoute,
+      policiesRoute,
+      policyEditorRoute,
+      membersRoute,
+      tokensRoute,
+      auditRoute,
+    ]),
+  ]),
+  benchBoardRoute,
+]);
+
+export function createAppRouter() {
+  return createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
