@@ -168,6 +168,16 @@ function flow(v: unknown, path: string, seen: Set<string>): ScenarioFlow {
   };
 }
 
+function uniqueEndpoints(endpoints: WorkloadInput[]): WorkloadInput[] {
+  const seen = new Set<string>();
+  endpoints.forEach((e, i) => {
+    const key = `${e.namespace}/${e.name}`;
+    if (seen.has(key)) throw new ScenarioError(`endpoints[${i}].name`, `duplicate endpoint "${key}"`);
+    seen.add(key);
+  });
+  return endpoints;
+}
+
 export function parseScenario(doc: unknown): Scenario {
   if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a YAML mapping');
   const o = object(doc, '', [
@@ -190,7 +200,7 @@ export function parseScenario(doc: unknown): Scenario {
         const l = labels(no.labels, `${p}.labels`);
         return { name: string(no.name, `${p}.name`), ...(l ? { labels: l } : {}) };
       }),
-      endpoints: list(o.endpoints, 'endpoints').map((e, i) => workload(e, `endpoints[${i}]`)),
+      endpoints: uniqueEndpoints(list(o.endpoints, 'endpoints').map((e, i) => workload(e, `endpoints[${i}]`))),
       serviceAccounts: list(o.serviceAccounts, 'serviceAccounts').map((s, i) => {
         const p = `serviceAccounts[${i}]`;
         const so = object(s, p, ['namespace', 'name', 'labels']);
