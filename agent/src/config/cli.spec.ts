@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { CliError, DEFAULT_GATEWAY_URL, parseCommand } from './cli.js';
+import { readEnv, type AgentEnv } from './env.js';
+
+const NO_ENV: AgentEnv = { LOG_LEVEL: 'info' };
+const TOKEN = 'pen_0123456789abcdef0123';
+
+function refusal(argv: string[], env: AgentEnv = NO_ENV): string {
+  try {
+    parseCommand(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    return (error as CliError).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('agent command line', () => {
+  it('simulated mode with defaults', () => {
+    expect(parseCommand(['--simulate', 'shop.yaml', '--token', TOKEN], NO_ENV)).toEqual({
+      mode: 'simulate',
+      file: 'shop.yaml',
+      token: TOKEN,
+      gatewayUrl: DEFAULT_GATEWAY_URL,
+      stateDir: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('kubernetes mode in a cluster takes the token, gateway, Secret and namespace from the environment', () => {
+    const env = readEnv({
+      PALISADE_GATEWAY_URL: 'wss://gateway.example.com/v1/tunnel',
+      PALISADE_ENROLLMENT_TOKEN: TOKEN,
+      PALISADE_CREDENTIAL_SECRET: 'palisade-agent-credential',
+      POD_NAMESPACE: 'palisade-system',
+    });
+    expect(parseCommand(['--kubernetes', '--in-cluster'], env)).toEqual({
+      mode: 'kubernetes',
+      inCluster: true,
+      kubeconfig: null,
+      token: TOKEN,
+      gatewayUrl: 'wss://gateway.example.com/v1/tunnel',
+      credentialSecret: 'palisade-agent-credential',
+      namespace: 'palisade-system',
+      stateDir: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('flags win over the environment', () => {
+    const env = readEnv({ PALISADE_GATEWAY_URL: 'ws://a:1/v1/tunnel', KUBECONFIG: '/env/config' });
+    expect(
+      parseCommand(['--kubernetes', '--kubeconfig', '/flag/config', '--gateway', 'ws://b:2/v1/tunnel'], env),
+    ).toMatchObject({
+      kubeconfig: '/flag/config',
+      gatewayUrl: 'ws://b:2/v1/tunnel',
+    });
+  });
+
+  it('names the flag at fault', () => {
+    expect(refusal([])).toBe('--simulate: give --simulate <cluster.yaml> or --kubernetes');
+    expect(refusal(['--simulate'])).toBe('--simulate: needs a value');
+    expect(refusal(['--simulate', 'a.yaml', '--kubernetes'])).toBe(
+      '--simulate: cannot be combined with --kubernetes; choose one provider',
+    );
+    expect(refusal(['--simulate', 'a.yaml', '--in-cluster'])).toBe(
+      '--in-cluster: only applies with --kubernetes',
+    );
+    expect(refusal(['--kubernetes', '--in-cluster', '--kubeconfig', 'x'])).toBe(
+      '--kubeconfig: cannot be combined with --in-cluster',
+    );
+    expect(refusal(['--simulate', 'a.yaml', '--gateway', 'http://localhost:3001'])).toMatch(
+      /^--gateway: must be a ws:\/\/ or wss:\/\/ URL/,
+    );
+    expect(refusal(['--simulate', 'a.yaml', '--token', 'short'])).toMatch(/^--token: must be a token of 16/);
+    expect(refusal(['--simulate', 'a.yaml', '--frobnicate'])).toBe('--frobnicate: is not a known option');
+    expect(refusal(['--kubernetes=yes'])).toBe('--kubernetes: takes no value');
+    expect(refusal(['--simulate', 'a.yaml', '--log-level', 'loud'])).toMatch(/^--log-level: must be one of/);
+    expect(refusal(['stray'])).toMatch(/^arguments: unexpected argument/);
+  });
+
+  it('lists every bad environment variable at once', () => {
+    expect(() =>
+      readEnv({ PALISADE_GATEWAY_URL: 'http://x', POD_NAMESPACE: 'Not_A_Namespace', LOG_LEVEL: 'chatty' }),
+    ).toThrow(
+      /PALISADE_GATEWAY_URL: must be a ws:\/\/ or wss:\/\/ URL\n {2}POD_NAMESPACE: must be a namespace name\n {2}LOG_LEVEL/,
+    );
+  });
+});
