@@ -34,7 +34,7 @@ export class AddressIndex {
   resolveIp(ip: IpAddress): ResolvedAddress {
     const owners = [...(this.exact.get(ipKey(ip)) ?? [])];
     for (const set of this.netSets) if (set.nets.some((c) => cidrContains(c, ip))) owners.push(set);
-    return { ip, entities: owners };
+    return { ip, entities: owners, ids: Int32Array.from(owners, (e) => e.id) };
   }
 
   /** The resolved address, or null when `text` is not an IP address. */

@@ -16,6 +16,9 @@ export class EndpointState {
   v4: ResolvedAddress | null | undefined = undefined;
   v6: ResolvedAddress | null | undefined = undefined;
   profileHit: Hit | undefined = undefined;
+  readonly isHost: boolean;
 
-  constructor(readonly entity: Entity) {}
+  constructor(readonly entity: Entity) {
+    this.isHost = entity.kind === 'hep';
+  }
 }

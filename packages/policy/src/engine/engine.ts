@@ -168,7 +168,7 @@ export class PolicyEngine {
 
   private decide(s: EndpointState, direction: Direction, pkt: Packet, pending: boolean): boolean {
     this.trace = this.traceRoot;
-    if (s.entity.kind === 'hep') {
+    if (s.isHost) {
       if (this.walkTiers(this.rulePlan(s, direction, pending, DO_NOT_TRACK), pkt, true) === DENY) return DENY;
       if (
         direction === 'ingress' &&
@@ -207,7 +207,7 @@ export class PolicyEngine {
 
   /** True when staged policies cannot change this endpoint's verdict in this direction. */
   private pendingSame(s: EndpointState, direction: Direction): boolean {
-    const stages = s.entity.kind === 'hep' ? STAGES.length : 1;
+    const stages = s.isHost ? STAGES.length : 1;
     for (let stage = 0; stage < stages; stage++) {
       if (this.rulePlan(s, direction, true, stage) !== this.rulePlan(s, direction, false, stage))
         return false;

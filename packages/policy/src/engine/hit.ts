@@ -1,8 +1,12 @@
 // Policy-hit strings (calico-semantics §4.2) are fixed per (policy, rule, action) except for their
 // leading trace index, so each is built once and its indexed spellings are memoised.
 
+import type { TraceNode } from './trace-trie.js';
+
 export class Hit {
   private readonly indexed: string[] = [];
+  /** The trace-trie node of a trace that starts with this hit (see trace-trie.ts). */
+  firstNode: TraceNode | undefined = undefined;
 
   constructor(readonly text: string) {}
 

@@ -7,6 +7,8 @@ import type { Entity } from './world.js';
 export interface ResolvedAddress {
   readonly ip: IpAddress;
   readonly entities: readonly Entity[];
+  /** The ids of `entities`, read on the hot path without touching the entity objects. */
+  readonly ids: Int32Array;
 }
 
 export interface Packet {
@@ -21,7 +23,11 @@ export interface Packet {
   readonly dst: ResolvedAddress;
 }
 
-const NOWHERE: ResolvedAddress = { ip: { family: 4, w0: 0, w1: 0, w2: 0, w3: 0 }, entities: [] };
+const NOWHERE: ResolvedAddress = {
+  ip: { family: 4, w0: 0, w1: 0, w2: 0, w3: 0 },
+  entities: [],
+  ids: new Int32Array(0),
+};
 
 /** A reusable packet: the engine refills one instance per connection instead of allocating. */
 export class MutablePacket implements Packet {

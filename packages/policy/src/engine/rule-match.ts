@@ -65,8 +65,8 @@ function sideMatches(side: CompiledSide, pkt: Packet, isDestination: boolean): b
   if (side.notPorts !== null && portMatch(side.notPorts, side, addr, pkt.protocol, port)) return false;
   if (side.nets !== null && !side.nets.contains(addr.ip)) return false;
   if (side.notNets !== null && side.notNets.contains(addr.ip)) return false;
-  if (side.selector !== null && !side.selector.matchesAny(addr.entities)) return false;
-  if (side.notSelector !== null && side.notSelector.matchesAny(addr.entities)) return false;
+  if (side.selector !== null && !side.selector.matchesAny(addr)) return false;
+  if (side.notSelector !== null && side.notSelector.matchesAny(addr)) return false;
   if (side.service !== null && !serviceMatch(side, pkt, isDestination)) return false;
   return true;
 }

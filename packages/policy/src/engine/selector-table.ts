@@ -8,6 +8,7 @@ import {
   type LabelMatcher,
   type SelectorNode,
 } from '../selector/index.js';
+import type { ResolvedAddress } from './packet.js';
 import type { Entity } from './world.js';
 
 export class SelectorSlot {
@@ -28,13 +29,26 @@ export class SelectorSlot {
     const word = this.memo[id >>> 4]!;
     const shift = (id & 15) << 1;
     if ((word >>> shift) & 2) return ((word >>> shift) & 1) === 1;
+    return this.learn(entity, word, shift);
+  }
+
+  private learn(entity: Entity, word: number, shift: number): boolean {
     const result = this.matcher(entity.labels);
-    this.memo[id >>> 4] = word | ((result ? 3 : 2) << shift);
+    this.memo[entity.id >>> 4] = word | ((result ? 3 : 2) << shift);
     return result;
   }
 
-  matchesAny(entities: readonly Entity[]): boolean {
-    for (let i = 0; i < entities.length; i++) if (this.matches(entities[i]!)) return true;
+  /** Whether any entity owning the address matches; reads entity objects only on a memo miss. */
+  matchesAny(addr: ResolvedAddress): boolean {
+    const ids = addr.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const word = this.memo[id >>> 4]!;
+      const shift = (id & 15) << 1;
+      const known = (word >>> shift) & 3;
+      if (known === 3) return true;
+      if (known === 0 && this.learn(addr.entities[i]!, word, shift)) return true;
+    }
     return false;
   }
 }

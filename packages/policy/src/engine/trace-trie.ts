@@ -1,6 +1,8 @@
 // Interned traces: a trie over hit sequences whose nodes hold the finished trace array and the
-// verdict objects, so a verdict that was seen before costs a few Map lookups and allocates
-// nothing. Verdicts handed out are therefore shared and must be treated as immutable.
+// verdict objects, so a verdict that was seen before costs a few lookups and allocates nothing.
+// The first level hangs off the hits themselves; a node only depends on its hit sequence, so
+// sharing one between engines (the no-match hit is a module constant) is harmless.
+// Verdicts handed out are therefore shared and must be treated as immutable.
 
 import type { DirectionVerdict } from './connection.js';
 import type { Hit } from './hit.js';
@@ -13,6 +15,7 @@ export class TraceNode {
   constructor(readonly trace: readonly string[]) {}
 
   child(hit: Hit): TraceNode {
+    if (this.trace.length === 0) return (hit.firstNode ??= new TraceNode([hit.at(0)]));
     this.children ??= new Map();
     let node = this.children.get(hit);
     if (!node) this.children.set(hit, (node = new TraceNode([...this.trace, hit.at(this.trace.length)])));
