@@ -1,9 +1,10 @@
 // `npm start`: the whole stack on this machine with a demo organisation.
 //   1. creates the `palisade` database if needed, applies migrations, seeds the demo when empty;
-//   2. starts the dev OIDC provider, the API and the job worker as child processes;
-//   3. waits until each answers, then prints where everything is and how to sign in.
+//   2. builds the web console when web/dist is missing or stale (the API serves it at /);
+//   3. starts the dev OIDC provider, the API and the job worker as child processes;
+//   4. waits until each answers, then prints where everything is and how to sign in.
 // Ctrl-C stops everything.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { migrate } from '@palisade/migrations';
 import { generatePrismaClient } from './prisma-generate.js';
@@ -111,6 +112,13 @@ async function main(): Promise<void> {
   Object.assign(process.env, env);
   await runAdmin(['seed-demo'], step);
 
+  const build = spawnSync(
+    process.execPath,
+    ['--import', './scripts/register.mjs', 'web/scripts/build-console.ts'],
+    { stdio: 'inherit' },
+  );
+  if (build.status !== 0) throw new Error('the web console did not build');
+
   step('starting the dev OIDC provider, the API and the worker');
   run('oidc', 'services/dev-oidc/src/main.ts');
   await waitFor(`${ISSUER}/.well-known/openid-configuration`, 'the OIDC provider');
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(`
 Palisade is running.
+  Console             ${ORIGIN}/
   API and GraphQL     ${ORIGIN}/graphql   (GraphiQL at ${ORIGIN}/graphiql)
   Sign in             ${ORIGIN}/auth/login   as alice@example.com, password "palisade"
                       (also bob, carol, dave, erin, mallory @example.com; same password)

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Env } from './config/env.js';
 import { ApiMetrics } from './platform/health/metrics.js';
+import { registerStaticConsole } from './platform/http/static-console.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: false });
@@ -20,6 +21,8 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
     metrics.httpRequests.inc({ route, status: `${Math.floor(reply.statusCode / 100)}xx` });
     metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
+  // The built web console, when there is one (npm start builds it first).
+  registerStaticConsole(fastify, env.CONSOLE_DIR);
   app.enableShutdownHooks();
   await app.init();
   return app;

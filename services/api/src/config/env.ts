@@ -34,6 +34,8 @@ const schema = z.object({
   AGENT_IMAGE: z.string().min(1).default('palisade/agent:0.1.0'),
   CLUSTER_REQUEST_TIMEOUT: duration.default(parseDuration('10s')),
   API_INSTANCE_ID: z.string().min(1).optional(),
+  /** Directory of the built web console (default: web/dist of this checkout). */
+  CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,48 @@
+// Builds the console into web/dist when it is missing or older than its sources (web/src,
+// index.html, the Vite config, the policy package it bundles). Used by `npm start`, the browser
+// tests and bench/web, so none of them serves a stale console and none rebuilds needlessly.
+// CLI: node --import ./scripts/register.mjs web/scripts/build-console.ts [--force]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const DIST_DIR = join(WEB_DIR, 'dist');
+const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json', '../packages/policy/src'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(path, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+export function consoleIsStale(): boolean {
+  const built = newestMtime(join(DIST_DIR, 'index.html'));
+  if (built === 0) return true;
+  return SOURCES.some((s) => newestMtime(join(WEB_DIR, s)) > built);
+}
+
+/** Returns true when it built. Throws when the build fails. */
+export function buildConsoleIfStale(opts: { force?: boolean; log?: (line: string) => void } = {}): boolean {
+  if (!opts.force && !consoleIsStale()) return false;
+  opts.log?.('building the web console (web/dist)');
+  const vite = join(WEB_DIR, '../node_modules/vite/bin/vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error(`the console build failed (exit ${r.status ?? r.signal})`);
+  return true;
+}
+
+const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invoked) {
+  const built = buildConsoleIfStale({ force: process.argv.includes('--force'), log: (l) => console.log(l) });
+  if (!built) console.log('the web console is up to date');
+}
