@@ -43,10 +43,10 @@ describe('the agent command', () => {
       run(['--kubernetes'], { PALISADE_GATEWAY_URL: 'http://not-a-tunnel' }),
     ]);
     expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2]);
-    expect(cases[0]!.stderr).toContain('palisade-agent: --bogus: is not a known option');
-    expect(cases[1]!.stderr).toContain('--simulate:');
-    expect(cases[1]!.stderr).toContain('missing.yaml does not exist');
-    expect(cases[2]!.stderr).toContain('--token: required the first time: no cluster credential in file');
-    expect(cases[3]!.stderr).toContain('PALISADE_GATEWAY_URL: must be a ws:// or wss:// URL');
+    expect(cases[0].stderr).toContain('palisade-agent: --bogus: is not a known option');
+    expect(cases[1].stderr).toContain('--simulate:');
+    expect(cases[1].stderr).toContain('missing.yaml does not exist');
+    expect(cases[2].stderr).toContain('--token: required the first time: no cluster credential in file');
+    expect(cases[3].stderr).toContain('PALISADE_GATEWAY_URL: must be a ws:// or wss:// URL');
   });
 });

@@ -1,0 +1,242 @@
+// The agent against the real cluster gateway over loopback, with real Postgres and Redis: enrolment,
+// inventory reaching the database, surviving a gateway crash and restart, the one-time enrollment
+// token, rotation, and revocation. Organisations and clusters are inserted with SQL as the superuser,
+// as the API would register them.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
+import { migrate } from '@palisade/migrations';
+import { startAgent, type RunningAgent } from '../src/agent.js';
+import { FileCredentialStore } from '../src/credentials/file-store.js';
+import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
+import { waitFor } from './support/wait-for.js';
+
+const ADMIN_BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
+const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
+const AGENT_TIMINGS = { backoff: { initialMs: 100, maxMs: 1_000 }, immediateJitterMs: 100 };
+
+const dbName = `palisade_agent_e2e_${randomBytes(4).toString('hex')}`;
+const prefix = `agent-e2e-${randomBytes(4).toString('hex')}`;
+let sql: pg.Pool;
+let redis: Redis;
+let dir: string;
+const gateways = new Set<RunningGateway>();
+const agents: RunningAgent[] = [];
+
+beforeAll(async () => {
+  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  await migrate(`${ADMIN_BASE}/${dbName}`);
+  sql = new pg.Pool({ connectionString: `${ADMIN_BASE}/${dbName}`, max: 3 });
+  redis = new Redis(REDIS_URL);
+  dir = await mkdtemp(join(tmpdir(), 'palisade-agent-e2e-'));
+});
+
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.close()));
+  await Promise.allSettled([...gateways].map((g) => g.close()));
+  gateways.clear();
+});
+
+afterAll(async () => {
+  const leftovers = await redis.keys(`${prefix}:*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
+  redis.disconnect();
+  await sql.end();
+  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function gateway(port = 0): Promise<RunningGateway> {
+  const running = await startGateway({
+    port,
+    databaseUrl: `postgres://palisade_gateway@${new URL(ADMIN_BASE).host}/${dbName}`,
+    redisUrl: REDIS_URL,
+    redisPrefix: prefix,
+    logLevel: 'silent',
+    tuning: { heartbeatIntervalMs: 300, leaseTtlMs: 3_000, statusWriteIntervalMs: 500, sweepIntervalMs: 50 },
+  });
+  gateways.add(running);
+  return running;
+}
+
+const url = (g: RunningGateway): string => `ws://127.0.0.1:${String(g.port)}/v1/tunnel`;
+
+/** An organisation and a registered cluster with a fresh enrollment token, as `registerCluster` leaves them. */
+async function registeredCluster(): Promise<{ clusterId: string; token: string }> {
+  const slug = `org-${randomBytes(4).toString('hex')}`;
+  const org = await sql.query<{ id: string }>(
+    'INSERT INTO organizations (slug, name) VALUES ($1, $1) RETURNING id',
+    [slug],
+  );
+  const token = `pen_${randomBytes(32).toString('base64url')}`;
+  const { rows } = await sql.query<{ id: string }>(
+    `INSERT INTO clusters (org_id, name, enrollment_token_hash, enrollment_expires_at)
+     VALUES ($1, $2, $3, now() + interval '24 hours') RETURNING id`,
+    [org.rows[0]!.id, `shop-${randomBytes(3).toString('hex')}`, createHash('sha256').update(token).digest()],
+  );
+  return { clusterId: rows[0]!.id, token };
+}
+
+async function agent(
+  gatewayUrl: string,
+  token: string | null,
+  name: string,
+  file = SHOP,
+): Promise<RunningAgent<SimulatedProvider>> {
+  const running = await startAgent({
+    provider: await SimulatedProvider.load({ file, debounceMs: 20, pollIntervalMs: 100 }),
+    gatewayUrl,
+    credentials: new FileCredentialStore(join(dir, name)),
+    enrollmentToken: token,
+    timings: AGENT_TIMINGS,
+  });
+  agents.push(running);
+  return running;
+}
+
+async function inventoryCount(clusterId: string, kind: string): Promise<number> {
+  const { rows } = await sql.query<{ n: string }>(
+    'SELECT count(*) AS n FROM cluster_inventory WHERE cluster_id = $1 AND kind = $2',
+    [clusterId, kind],
+  );
+  return Number(rows[0]!.n);
+}
+
+describe('agent and cluster gateway, end to end', () => {
+  it('enrolls with a token, stores the credential, and its inventory lands in cluster_inventory', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const running = await agent(url(g), token, 'enroll');
+    await waitFor(() => running.status() === 'connected', 'connected');
+    expect(running.clusterId()).toBe(clusterId);
+
+    const stored = JSON.parse(await readFile(join(dir, 'enroll', 'credential.json'), 'utf8')) as {
+      credential: string;
+      clusterId: string;
+    };
+    expect(stored.clusterId).toBe(clusterId);
+    const row = (
+      await sql.query('SELECT enrollment_token_hash, credential_hash FROM clusters WHERE id = $1', [
+        clusterId,
+      ])
+    ).rows[0] as {
+      enrollment_token_hash: Buffer | null;
+      credential_hash: Buffer;
+    };
+    expect(row.enrollment_token_hash).toBeNull();
+    expect(row.credential_hash.equals(createHash('sha256').update(stored.credential).digest())).toBe(true);
+
+    await waitFor(
+      async () => (await inventoryCount(clusterId, 'endpoint')) === 16,
+      '16 endpoints in cluster_inventory',
+    );
+    expect(await inventoryCount(clusterId, 'namespace')).toBe(4);
+    expect(await inventoryCount(clusterId, 'service')).toBe(7);
+    expect(await inventoryCount(clusterId, 'service_account')).toBe(9);
+    const { rows } = await sql.query<{ labels: Record<string, string> }>(
+      `SELECT labels FROM cluster_inventory WHERE cluster_id = $1 AND kind = 'namespace' AND name = 'db'`,
+      [clusterId],
+    );
+    expect(rows[0]!.labels).toMatchObject({ pci: 'true', team: 'data' });
+  });
+
+  it('sends edits of the description as deltas that reach the database', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const file = join(dir, 'deltas.yaml');
+    await writeFile(file, await readFile(SHOP, 'utf8'));
+    const running = await agent(url(g), token, 'deltas', file);
+    await waitFor(async () => (await inventoryCount(clusterId, 'endpoint')) === 16, 'the snapshot stored');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('replicas: 3', 'replicas: 6'));
+    await waitFor(
+      async () => (await inventoryCount(clusterId, 'endpoint')) === 19,
+      'the scaled workload stored',
+    );
+    expect(running.status()).toBe('connected');
+  });
+
+  it('reconnects by itself with its credential after the gateway crashes and comes back', async () => {
+    const first = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const running = await agent(url(first), token, 'restart');
+    await waitFor(() => running.status() === 'connected', 'connected');
+    const port = first.port;
+    await first.kill();
+    gateways.delete(first);
+    await waitFor(() => running.status() !== 'connected', 'the agent noticing the crash');
+    const second = await gateway(port);
+    await waitFor(() => running.status() === 'connected', 'reconnected to the restarted gateway');
+    await waitFor(async () => {
+      const { rows } = await sql.query<{ connected: boolean; gateway_id: string }>(
+        'SELECT connected, gateway_id FROM clusters WHERE id = $1',
+        [clusterId],
+      );
+      return rows[0]!.connected && rows[0]!.gateway_id === second.gatewayId;
+    }, 'the status written by the new gateway');
+
+    // A graceful restart (server_shutting_down) too.
+    await second.close();
+    gateways.delete(second);
+    await gateway(port);
+    await waitFor(() => running.status() === 'connected', 'reconnected after a graceful restart');
+    expect(running.stopReason()).toBeNull();
+  });
+
+  it('the enrollment token works once: a second agent with it is refused and stops', async () => {
+    const g = await gateway();
+    const { token } = await registeredCluster();
+    const first = await agent(url(g), token, 'once-a');
+    await waitFor(() => first.status() === 'connected', 'the first agent connected');
+    const second = await agent(url(g), token, 'once-b');
+    await waitFor(() => second.status() === 'stopped', 'the second agent to stop');
+    expect(['token_expired', 'unauthenticated']).toContain(second.stopReason()!.reason);
+    expect(first.status()).toBe('connected');
+  });
+
+  it('rotates the credential in-band and reconnects with the new one', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const running = await agent(url(g), token, 'rotate');
+    await waitFor(() => running.status() === 'connected', 'connected');
+    const before = JSON.parse(await readFile(join(dir, 'rotate', 'credential.json'), 'utf8')) as {
+      credential: string;
+    };
+    expect(await g.rotateCredential(clusterId)).toBe(true);
+    const after = JSON.parse(await readFile(join(dir, 'rotate', 'credential.json'), 'utf8')) as {
+      credential: string;
+    };
+    expect(after.credential).not.toBe(before.credential);
+    const { rows } = await sql.query<{ credential_hash: Buffer }>(
+      'SELECT credential_hash FROM clusters WHERE id = $1',
+      [clusterId],
+    );
+    expect(rows[0]!.credential_hash.equals(createHash('sha256').update(after.credential).digest())).toBe(
+      true,
+    );
+  });
+
+  it('a revoked credential stops the agent with a clear status', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const running = await agent(url(g), token, 'revoke');
+    await waitFor(() => running.status() === 'connected', 'connected');
+    // What deleting the cluster does in the API: the credential is gone, and every gateway hears a revoke.
+    await sql.query('UPDATE clusters SET credential_hash = NULL WHERE id = $1', [clusterId]);
+    await redis.publish(`${prefix}:cluster-revocations`, JSON.stringify({ kind: 'revoke', clusterId }));
+    await waitFor(() => running.status() === 'stopped', 'the agent to stop');
+    expect(running.stopReason()!.reason).toBe('credential_revoked');
+  });
+});
