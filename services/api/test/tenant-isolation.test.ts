@@ -232,6 +232,103 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  // Policies: every organisation has the built-in `default` tier, so these name a real resource.
+  'Organization.policyResources': orgField(
+    'policyResources(first: 100, filter: { kind: Tier }) { totalCount edges { node { id name yaml } } }',
+  ),
+  'Organization.policyResource': orgField(
+    'policyResource(kind: Tier, name: "default") { id revision revisions(first: 10) { totalCount } clusterStatus { status } }',
+  ),
+  'Organization.policyRevisionDiff': orgField(
+    'policyRevisionDiff(resource: { kind: Tier, name: "default" }, from: 1, to: 1) { unified }',
+  ),
+  'Query.exportResources': (v, a) => [
+    {
+      query: 'query($s: String!) { exportResources(orgSlug: $s) }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.createPolicyResource': (v, a) => [
+    {
+      query: 'mutation($i: CreatePolicyResourceInput!) { createPolicyResource(input: $i) { id } }',
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          yaml: 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: planted\n',
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updatePolicyResource': (v, a) => [
+    {
+      query: 'mutation($i: UpdatePolicyResourceInput!) { updatePolicyResource(input: $i) { id } }',
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          object: { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'default' } },
+          clusterSelector: 'env == "nowhere"',
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.deletePolicyResource': (v, a) => [
+    {
+      query: 'mutation($i: DeletePolicyResourceInput!) { deletePolicyResource(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, kind: 'Tier', name: 'default' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.applyResources': (v, a) => [
+    {
+      query: 'mutation($i: ApplyResourcesInput!) { applyResources(input: $i) { applied } }',
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          yaml: 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: planted\n',
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.reorderTierPolicies': (v, a) => [
+    {
+      query: 'mutation($i: ReorderTierPoliciesInput!) { reorderTierPolicies(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, tier: 'default', order: [] } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.promoteStagedPolicy': (v, a) => [
+    {
+      query: 'mutation($i: PromoteStagedPolicyInput!) { promoteStagedPolicy(input: $i) { enforcedKind } }',
+      variables: { i: { orgSlug: v.slug, kind: 'StagedNetworkPolicy', namespace: 'prod', name: 'x' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.rollbackPolicyResource': (v, a) => [
+    {
+      query: 'mutation($i: RollbackPolicyResourceInput!) { rollbackPolicyResource(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, kind: 'Tier', name: 'default', revision: 1 } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.setDriftMode': (v, a) => [
+    {
+      query: 'mutation($i: SetDriftModeInput!) { setDriftMode(input: $i) { defaultDriftMode } }',
+      variables: { i: { orgSlug: v.slug, mode: 'REVERT' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Subscription.policySyncChanged': (v, a) => [
+    {
+      query:
+        'subscription($s: String!) { policySyncChanged(orgSlug: $s) { clusterId policySync { status } } }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
 };
 
 /** The fields the table must cover: Query, Mutation and Subscription fields, and Organization's. */
@@ -262,6 +359,9 @@ async function snapshot(ctx: TestContext, orgId: string) {
     invitations: await q('SELECT * FROM invitations WHERE org_id = $1 ORDER BY id'),
     apiTokens: await q('SELECT * FROM api_tokens WHERE org_id = $1 ORDER BY id'),
     clusters: await q('SELECT * FROM clusters WHERE org_id = $1 ORDER BY id'),
+    policyResources: await q('SELECT * FROM policy_resources WHERE org_id = $1 ORDER BY id'),
+    policyRevisions: await count(ctx, 'policy_revisions', 'org_id = $1', [orgId]),
+    policySettings: await q('SELECT * FROM org_policy_settings WHERE org_id = $1'),
     auditEvents: await count(ctx, 'audit_events', 'org_id = $1', [orgId]),
     auditHead: await q('SELECT * FROM audit_heads WHERE org_id = $1'),
     // Nothing may be created anywhere by a refused attempt either.
@@ -498,6 +598,9 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'audit_events',
     'audit_heads',
     'clusters',
+    'policy_resources',
+    'policy_revisions',
+    'org_policy_settings',
   ];
 
   async function asApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
