@@ -205,12 +205,13 @@ export class PolicyEngine {
     return { pkt, src: this.resolver.src?.entity, dst: this.resolver.dst?.entity };
   }
 
-  /** True when staged policies cannot change this endpoint's verdict in this direction. */
-  private pendingSame(s: EndpointState, direction: Direction): boolean {
+  /** True when staged policies cannot change this endpoint's verdict for this packet. */
+  private pendingSame(s: EndpointState, direction: Direction, pkt: Packet): boolean {
     const stages = s.isHost ? STAGES.length : 1;
     for (let stage = 0; stage < stages; stage++) {
-      if (this.rulePlan(s, direction, true, stage) !== this.rulePlan(s, direction, false, stage))
-        return false;
+      const pending = this.rulePlan(s, direction, true, stage);
+      const enforced = this.rulePlan(s, direction, false, stage);
+      if (pending !== enforced && !pending.walksLike(enforced, pkt.protocol, pkt.dstPort)) return false;
     }
     return true;
   }
@@ -222,7 +223,7 @@ export class PolicyEngine {
     pkt: Packet,
   ): DirectionVerdict | null {
     if (!s) return null;
-    return this.pendingSame(s, direction) ? enforced : this.direction(s, direction, pkt, true);
+    return this.pendingSame(s, direction, pkt) ? enforced : this.direction(s, direction, pkt, true);
   }
 
   evaluate(conn: Connection): ConnectionVerdict {

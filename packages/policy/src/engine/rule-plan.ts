@@ -35,6 +35,7 @@ export class RulePlan {
   private readonly protocols: readonly number[];
   private readonly bounds: Int32Array;
   private readonly cache: (Candidates | undefined)[] = [];
+  private readonly sameAs: (boolean | undefined)[] = [];
 
   constructor(
     readonly tiers: readonly TierPlan[],
@@ -70,13 +71,52 @@ export class RulePlan {
     this.bounds = Int32Array.from([...bounds].sort((a, b) => a - b));
   }
 
-  /** The rules worth testing for a packet with this protocol and destination port (-1: none). */
-  candidates(protocol: number, port: number): Candidates {
+  private key(protocol: number, port: number): number {
     let protoClass = this.protocols.indexOf(protocol);
     if (protoClass < 0) protoClass = this.protocols.length;
     const segment = port < 0 ? NO_PORT_SEGMENT : this.segmentOf(port);
-    const key = protoClass * (this.bounds.length + 2) + segment + 1;
-    return (this.cache[key] ??= this.build(protoClass < this.protocols.length ? protocol : -2, segment));
+    return protoClass * (this.bounds.length + 2) + segment + 1;
+  }
+
+  /** The rules worth testing for a packet with this protocol and destination port (-1: none). */
+  candidates(protocol: number, port: number): Candidates {
+    const key = this.key(protocol, port);
+    let c = this.cache[key];
+    if (!c) {
+      const known = this.protocols.includes(protocol);
+      this.cache[key] = c = this.build(
+        known ? protocol : -2,
+        port < 0 ? NO_PORT_SEGMENT : this.segmentOf(port),
+      );
+    }
+    return c;
+  }
+
+  /**
+   * Whether walking this plan and `other` for such a packet tests the same rules in the same tiers
+   * with the same end-of-tier outcomes — then their verdicts are equal. Used to skip a pending
+   * evaluation when the staged policies cannot take part for this protocol and port.
+   */
+  walksLike(other: RulePlan, protocol: number, port: number): boolean {
+    const key = this.key(protocol, port);
+    let same = this.sameAs[key];
+    if (same === undefined) this.sameAs[key] = same = this.compareWalk(other, protocol, port);
+    return same;
+  }
+
+  private compareWalk(other: RulePlan, protocol: number, port: number): boolean {
+    if (this.tiers.length !== other.tiers.length) return false;
+    for (let t = 0; t < this.tiers.length; t++) {
+      if (this.endOfTier[t] !== other.endOfTier[t] || this.passAtEnd[t] !== other.passAtEnd[t]) return false;
+    }
+    const mine = this.candidates(protocol, port);
+    const theirs = other.candidates(protocol, port);
+    if (mine.rules.length !== theirs.rules.length) return false;
+    for (let t = 0; t < mine.tierEnds.length; t++) if (mine.tierEnds[t] !== theirs.tierEnds[t]) return false;
+    for (let c = 0; c < mine.rules.length; c++) {
+      if (this.rules[mine.rules[c]!] !== other.rules[theirs.rules[c]!]) return false;
+    }
+    return true;
   }
 
   private segmentOf(port: number): number {
