@@ -200,7 +200,9 @@ export function parseScenario(doc: unknown): Scenario {
         const l = labels(no.labels, `${p}.labels`);
         return { name: string(no.name, `${p}.name`), ...(l ? { labels: l } : {}) };
       }),
-      endpoints: uniqueEndpoints(list(o.endpoints, 'endpoints').map((e, i) => workload(e, `endpoints[${i}]`))),
+      endpoints: uniqueEndpoints(
+        list(o.endpoints, 'endpoints').map((e, i) => workload(e, `endpoints[${i}]`)),
+      ),
       serviceAccounts: list(o.serviceAccounts, 'serviceAccounts').map((s, i) => {
         const p = `serviceAccounts[${i}]`;
         const so = object(s, p, ['namespace', 'name', 'labels']);
