@@ -174,6 +174,68 @@ describe('every mutation writes exactly one audit event', () => {
       input: () => ({ orgSlug: slug, name: 'audited-cluster' }),
       action: 'cluster.delete',
     },
+    // Policies: one event per changed resource; each step below changes exactly one.
+    createPolicyResource: {
+      caller: () => alice,
+      query: 'mutation($i: CreatePolicyResourceInput!) { createPolicyResource(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  stagedAction: Set\n  selector: all()\n  types: [Ingress]\n',
+      }),
+      action: 'policy.create',
+    },
+    applyResources: {
+      caller: () => alice,
+      query: 'mutation($i: ApplyResourcesInput!) { applyResources(input: $i) { applied } }',
+      input: () => ({
+        orgSlug: slug,
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: audited-tier\nspec:\n  order: 50\n',
+      }),
+      action: 'policy.create',
+    },
+    promoteStagedPolicy: {
+      caller: () => alice,
+      query: 'mutation($i: PromoteStagedPolicyInput!) { promoteStagedPolicy(input: $i) { enforcedKind } }',
+      input: () => ({ orgSlug: slug, kind: 'StagedNetworkPolicy', namespace: 'shop', name: 'web' }),
+      action: 'policy.promote',
+    },
+    updatePolicyResource: {
+      caller: () => alice,
+      query: 'mutation($i: UpdatePolicyResourceInput!) { updatePolicyResource(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  order: 300\n  selector: all()\n  types: [Ingress]\n',
+      }),
+      action: 'policy.update',
+    },
+    reorderTierPolicies: {
+      caller: () => alice,
+      query: 'mutation($i: ReorderTierPoliciesInput!) { reorderTierPolicies(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        tier: 'default',
+        order: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'web' }],
+      }),
+      action: 'policy.reorder',
+    },
+    rollbackPolicyResource: {
+      caller: () => alice,
+      query: 'mutation($i: RollbackPolicyResourceInput!) { rollbackPolicyResource(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, kind: 'NetworkPolicy', namespace: 'shop', name: 'web', revision: 1 }),
+      action: 'policy.rollback',
+    },
+    setDriftMode: {
+      caller: () => alice,
+      query: 'mutation($i: SetDriftModeInput!) { setDriftMode(input: $i) { defaultDriftMode } }',
+      input: () => ({ orgSlug: slug, mode: 'REVERT' }),
+      action: 'policy.default_drift_mode',
+    },
+    deletePolicyResource: {
+      caller: () => alice,
+      query: 'mutation($i: DeletePolicyResourceInput!) { deletePolicyResource(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, kind: 'Tier', name: 'audited-tier' }),
+      action: 'policy.delete',
+    },
     createOrganization: {
       caller: () => alice,
       query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',

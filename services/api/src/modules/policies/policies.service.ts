@@ -120,7 +120,8 @@ interface Change {
   ref: ResourceRef;
   doc: PolicyResource | null;
   change: RevisionChange;
-  action: string;
+  /** The audit action; null when the caller writes one event for several changes itself. */
+  action: string | null;
 }
 
 const ENFORCED_KIND: Readonly<Record<string, PolicyKind>> = {
@@ -506,8 +507,10 @@ export class PoliciesService {
       const staged = await this.repo.find(tx, scope.orgId, ref);
       if (!staged) throw PolicyErrors.notFound(ref);
       const current = await this.repo.find(tx, scope.orgId, enforcedRef);
+      const currentDoc = current ? fromStored(current.object) : null;
       const promoted = stagedToEnforced(fromStored(staged.object) as StagedPolicy);
       let enforced: PolicyRow | null = null;
+      let enforcedDoc: PolicyResource | null = null;
       if (promoted === undefined) {
         if (current) {
           await this.write(tx, scope, {
@@ -515,31 +518,41 @@ export class PoliciesService {
             ref: enforcedRef,
             doc: null,
             change: 'deleted',
-            action: 'policy.promote',
+            action: null,
           });
         }
       } else {
         const valid = validateResource(promoted);
         if (!valid.resource) throw PolicyErrors.invalid(valid.errors.map((e) => toFieldIssue(e, ['input'])));
-        const doc = storedDocument(valid.resource, staged.clusterSelector);
-        await this.checkTier(tx, scope.orgId, doc, ['input']);
+        enforcedDoc = storedDocument(valid.resource, staged.clusterSelector);
+        await this.checkTier(tx, scope.orgId, enforcedDoc, ['input']);
         enforced =
-          current && sameDocument(doc, fromStored(current.object))
+          current && currentDoc && sameDocument(enforcedDoc, currentDoc)
             ? current
             : await this.write(tx, scope, {
                 existing: current,
                 ref: enforcedRef,
-                doc,
+                doc: enforcedDoc,
                 change: 'promoted',
-                action: 'policy.promote',
+                action: null,
               });
       }
-      await this.write(tx, scope, {
-        existing: staged,
-        ref,
-        doc: null,
-        change: 'deleted',
-        action: 'policy.delete',
+      await this.write(tx, scope, { existing: staged, ref, doc: null, change: 'deleted', action: null });
+      // One user action, one audit event: the enforced policy's change, naming the staged source.
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'policy.promote',
+        targetType: 'policy_resource',
+        targetId: enforced?.id ?? current?.id ?? staged.id,
+        before: {
+          resource: refKey(enforcedRef),
+          object: currentDoc,
+          staged: { resource: refKey(ref), revision: staged.revision, object: fromStored(staged.object) },
+        },
+        after: {
+          resource: refKey(enforcedRef),
+          object: enforcedDoc,
+          diff: fieldChanges(currentDoc, enforcedDoc),
+        },
       });
       const settings = await this.repo.settings(tx, scope.orgId);
       const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
@@ -676,7 +689,7 @@ export class PoliciesService {
     return toView(row, await this.orgDefault(scope));
   }
 
-  /** Writes one change: the row, an immutable revision and an audit event with the diff. */
+  /** Writes one change: the row, an immutable revision and (unless `action` is null) an audit event with the diff. */
   private async write(tx: Tx, scope: OrgScope, c: Change): Promise<PolicyRow | null> {
     const orgId = scope.orgId;
     const actor = actorOf(scope.principal);
@@ -717,6 +730,7 @@ export class PoliciesService {
       change: c.change,
       actor,
     });
+    if (c.action === null) return row;
     await this.audit.append(tx, orgId, actor, {
       action: c.action,
       targetType: 'policy_resource',
