@@ -1,0 +1,42 @@
+// The one-call way to run a simulated cluster's agent in-process, for `npm start`, tests and
+// benchmarks that run several: load the description, keep the credential under a state directory,
+// connect. The same parts `main` assembles for `--simulate`.
+
+import { join } from 'node:path';
+import { startAgent, type AgentOptions, type RunningAgent } from './agent.js';
+import { FileCredentialStore } from './credentials/file-store.js';
+import type { Logger } from './log.js';
+import { SimulatedProvider } from './providers/simulated/simulated-provider.js';
+
+export { SimulatedProvider } from './providers/simulated/simulated-provider.js';
+export { ClusterSpecError } from './providers/simulated/spec-error.js';
+
+export interface SimulatedAgentOptions {
+  /** Path of the cluster description (see agent/examples/README.md). */
+  readonly file: string;
+  readonly gatewayUrl: string;
+  readonly enrollmentToken?: string | null;
+  /** Default: `.palisade/agents/<cluster name>` under the working directory. */
+  readonly stateDir?: string;
+  readonly logger?: Logger;
+  readonly timings?: AgentOptions['timings'];
+}
+
+export async function startSimulatedAgent(
+  options: SimulatedAgentOptions,
+): Promise<RunningAgent<SimulatedProvider>> {
+  const provider = await SimulatedProvider.load({
+    file: options.file,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return startAgent({
+    provider,
+    gatewayUrl: options.gatewayUrl,
+    credentials: new FileCredentialStore(
+      options.stateDir ?? join('.palisade', 'agents', provider.clusterName()),
+    ),
+    enrollmentToken: options.enrollmentToken ?? null,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.timings ? { timings: options.timings } : {}),
+  });
+}
