@@ -19,6 +19,8 @@ const SETTLE_SECONDS = Number(process.env['BENCH_SETTLE_SECONDS'] ?? 12);
 const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
 const CONNECT_TIMEOUT_MS = 180_000;
 const GATEWAY_ENTRY = 'services/cluster-gateway/src/main.ts';
+/** Extra Node flags for the gateway process, e.g. `--cpu-prof` to see where connect time goes. */
+const GATEWAY_NODE_ARGS = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 interface Sample {
   rss: number;
@@ -46,11 +48,11 @@ function sleep(ms: number): Promise<void> {
 async function waitUntil(
   done: () => boolean | Promise<boolean>,
   timeoutMs: number,
-  what: string,
+  what: () => string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms: ${what()}`);
     await sleep(50);
   }
 }
@@ -58,7 +60,7 @@ async function waitUntil(
 function startGateway(env: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    ['--enable-source-maps', '--import', './scripts/register.mjs', GATEWAY_ENTRY],
+    ['--enable-source-maps', ...GATEWAY_NODE_ARGS, '--import', './scripts/register.mjs', GATEWAY_ENTRY],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -127,7 +129,11 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     };
     gateway = startGateway({ ...gatewayEnv, GATEWAY_ID: 'bench-1' });
-    await waitUntil(() => ready(base), 30_000, 'the gateway to be ready');
+    await waitUntil(
+      () => ready(base),
+      30_000,
+      () => 'the gateway to be ready',
+    );
     await sleep(2_000);
     const empty = await sample(base);
 
@@ -155,17 +161,28 @@ async function main(): Promise<void> {
       });
       clients.push(child);
     }
-    await waitUntil(() => readyClients.size === processes, 60_000, 'the client processes to start');
+    await waitUntil(
+      () => readyClients.size === processes,
+      60_000,
+      () => 'the client processes to start',
+    );
+    const beforeConnect = await sample(base);
     const started = Date.now();
     for (const child of clients) child.send('go');
     await waitUntil(
       () => total() === N,
       CONNECT_TIMEOUT_MS,
-      `all ${String(N)} tunnels to be welcomed (${String(total())})`,
+      () => `all ${String(N)} tunnels (${String(total())})`,
     );
     const connectSeconds = (Date.now() - started) / 1000;
+    const afterConnect = await sample(base);
+    const connectCpu =
+      beforeConnect && afterConnect
+        ? (afterConnect.cpuSeconds - beforeConnect.cpuSeconds) / connectSeconds
+        : NaN;
     console.log(
-      `connect: ${String(N)} tunnels in ${connectSeconds.toFixed(1)} s = ${(N / connectSeconds).toFixed(0)} tunnels/s`,
+      `connect: ${String(N)} tunnels in ${connectSeconds.toFixed(1)} s = ${(N / connectSeconds).toFixed(0)} tunnels/s ` +
+        `(gateway CPU ${(connectCpu * 100).toFixed(0)}% of one core meanwhile)`,
     );
 
     await sleep(SETTLE_SECONDS * 1000);
@@ -189,11 +206,23 @@ async function main(): Promise<void> {
 
     const killedAt = Date.now();
     gateway.kill('SIGKILL');
-    await waitUntil(() => total() === 0, 30_000, 'the clients to notice the crash');
+    await waitUntil(
+      () => total() === 0,
+      30_000,
+      () => 'the clients to notice the crash',
+    );
     gateway = startGateway({ ...gatewayEnv, GATEWAY_ID: 'bench-2' });
-    await waitUntil(() => ready(base), 30_000, 'the restarted gateway to be ready');
+    await waitUntil(
+      () => ready(base),
+      30_000,
+      () => 'the restarted gateway to be ready',
+    );
     const readyAfter = (Date.now() - killedAt) / 1000;
-    await waitUntil(() => total() === N, CONNECT_TIMEOUT_MS, `all tunnels to come back (${String(total())})`);
+    await waitUntil(
+      () => total() === N,
+      CONNECT_TIMEOUT_MS,
+      () => `all tunnels to come back (${String(total())})`,
+    );
     const backAfter = (Date.now() - killedAt) / 1000;
     const after = await sample(base);
     console.log(
