@@ -12,6 +12,16 @@ export type AcceptInvitationInput = {
 
 export type ActorType = 'SYSTEM' | 'TOKEN' | 'USER';
 
+export type ApplyAction = 'CONFIGURED' | 'CREATED' | 'ERROR' | 'UNCHANGED';
+
+export type ApplyResourcesInput = {
+  /** Validate and plan only; store nothing. */
+  dryRun?: boolean | null | undefined;
+  orgSlug: string;
+  /** Multi-document YAML, as for kubectl apply -f. */
+  yaml: string;
+};
+
 export type AuditEventFilter = {
   /** Exact action, or a prefix ending in "." (e.g. "member."). */
   action?: string | null | undefined;
@@ -43,10 +53,31 @@ export type CreateOrganizationInput = {
   slug: string;
 };
 
+export type CreatePolicyResourceInput = {
+  /** Selector over cluster labels; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
+  clusterSelector?: string | null | undefined;
+  /** The resource as JSON. Give this or yaml. */
+  object?: unknown;
+  orgSlug: string;
+  /** One YAML document. Give this or object. */
+  yaml?: string | null | undefined;
+};
+
 export type DeleteClusterInput = {
   name: string;
   orgSlug: string;
 };
+
+export type DeletePolicyResourceInput = {
+  kind: PolicyResourceKind;
+  name: string;
+  /** Omit (or null) for cluster-scoped kinds. */
+  namespace?: string | null | undefined;
+  orgSlug: string;
+};
+
+/** What an agent does when a managed object is changed behind its back: report it, or also revert it. */
+export type DriftMode = 'REPORT' | 'REVERT';
 
 export type InvitationStatus = 'ACCEPTED' | 'EXPIRED' | 'PENDING' | 'REVOKED';
 
@@ -59,6 +90,49 @@ export type InviteMemberInput = {
 export type LabelInput = {
   key: string;
   value: string;
+};
+
+export type PolicyChange = 'CONFIGURED' | 'CREATED' | 'DELETED' | 'PROMOTED' | 'REORDERED' | 'ROLLED_BACK';
+
+export type PolicyResourceFilter = {
+  /** Name of a cluster: only resources whose cluster selector targets it. */
+  cluster?: string | null | undefined;
+  kind?: PolicyResourceKind | null | undefined;
+  /** Exact name. */
+  name?: string | null | undefined;
+  /** '' selects cluster-scoped resources. */
+  namespace?: string | null | undefined;
+  tier?: string | null | undefined;
+};
+
+/** projectcalico.org/v3 kinds by their Calico names; KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy. */
+export type PolicyResourceKind =
+  | 'GlobalNetworkPolicy'
+  | 'GlobalNetworkSet'
+  | 'KubernetesNetworkPolicy'
+  | 'NetworkPolicy'
+  | 'NetworkSet'
+  | 'StagedGlobalNetworkPolicy'
+  | 'StagedKubernetesNetworkPolicy'
+  | 'StagedNetworkPolicy'
+  | 'Tier';
+
+export type PolicyResourceRefInput = {
+  kind: PolicyResourceKind;
+  name: string;
+  /** Omit (or null) for cluster-scoped kinds. */
+  namespace?: string | null | undefined;
+};
+
+/** DISCONNECTED: no gateway holds the cluster now. PENDING: the agent has not applied the newest generation. FAILED: it could not (see the error). DRIFTED: a managed object differs from what Palisade applied. */
+export type PolicySyncStatus = 'DISCONNECTED' | 'DRIFTED' | 'FAILED' | 'IN_SYNC' | 'PENDING';
+
+export type PromoteStagedPolicyInput = {
+  kind: PolicyResourceKind;
+  name: string;
+  /** Omit (or null) for cluster-scoped kinds. */
+  namespace?: string | null | undefined;
+  orgSlug: string;
 };
 
 export type RegisterClusterInput = {
@@ -74,6 +148,13 @@ export type RemoveMemberInput = {
   userId: string | number;
 };
 
+export type ReorderTierPoliciesInput = {
+  /** Every policy of the tier, first-evaluated first; spec.order becomes 100, 200, … */
+  order: Array<PolicyResourceRefInput>;
+  orgSlug: string;
+  tier: string;
+};
+
 export type RevokeApiTokenInput = {
   orgSlug: string;
   tokenId: string | number;
@@ -87,6 +168,16 @@ export type RevokeInvitationInput = {
 /** owner and admin manage everything; editor changes clusters and policy; viewer reads; auditor reads and exports audit and compliance evidence. */
 export type Role = 'ADMIN' | 'AUDITOR' | 'EDITOR' | 'OWNER' | 'VIEWER';
 
+export type RollbackPolicyResourceInput = {
+  kind: PolicyResourceKind;
+  name: string;
+  /** Omit (or null) for cluster-scoped kinds. */
+  namespace?: string | null | undefined;
+  orgSlug: string;
+  /** The revision whose object becomes current again. */
+  revision: number;
+};
+
 export type UpdateClusterLabelsInput = {
   /** The complete new set of labels. */
   labels: Array<LabelInput>;
@@ -98,6 +189,16 @@ export type UpdateMemberRoleInput = {
   orgSlug: string;
   role: Role;
   userId: string | number;
+};
+
+export type UpdatePolicyResourceInput = {
+  /** Selector over cluster labels; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
+  clusterSelector?: string | null | undefined;
+  /** The resource as JSON. Give this or yaml. */
+  object?: unknown;
+  orgSlug: string;
+  /** One YAML document. Give this or object. */
+  yaml?: string | null | undefined;
 };
 
 export type ViewerKind = 'TOKEN' | 'USER';
@@ -217,6 +318,35 @@ export type ClusterQuery = {
       createdAt: string;
       inventoryUpdatedAt: string | null;
       labels: Array<{ key: string; value: string }>;
+    };
+  };
+};
+
+export type ClusterPolicySyncQueryVariables = Exact<{
+  slug: string;
+  name: string;
+}>;
+
+export type ClusterPolicySyncQuery = {
+  organization: {
+    id: string;
+    cluster: {
+      id: string;
+      policySync: {
+        status: PolicySyncStatus;
+        error: string | null;
+        generation: number | null;
+        appliedGeneration: number | null;
+        reportedAt: string | null;
+        resources: Array<{
+          kind: PolicyResourceKind;
+          namespace: string | null;
+          name: string;
+          status: PolicySyncStatus;
+          message: string | null;
+          reportedAt: string | null;
+        }>;
+      };
     };
   };
 };
@@ -348,7 +478,15 @@ export type DashboardQuery = {
     name: string;
     clusters: {
       totalCount: number;
-      edges: Array<{ node: { id: string; name: string; status: ClusterStatus; lastSeenAt: string | null } }>;
+      edges: Array<{
+        node: {
+          id: string;
+          name: string;
+          status: ClusterStatus;
+          lastSeenAt: string | null;
+          policySync: { status: PolicySyncStatus; error: string | null };
+        };
+      }>;
     };
   };
 };
@@ -423,6 +561,197 @@ export type CreateOrganizationMutationVariables = Exact<{
 
 export type CreateOrganizationMutation = {
   createOrganization: { id: string; slug: string; name: string; viewerRole: Role };
+};
+
+export type PolicyCardFieldsFragment = {
+  id: string;
+  kind: PolicyResourceKind;
+  namespace: string | null;
+  name: string;
+  tier: string | null;
+  clusterSelector: string;
+  revision: number;
+  builtIn: boolean;
+  object: unknown;
+  updatedAt: string;
+  clusterStatus: Array<{ status: PolicySyncStatus; message: string | null; cluster: { name: string } }>;
+};
+
+export type PolicyBoardQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+export type PolicyBoardQuery = {
+  organization: {
+    id: string;
+    tiers: Array<{
+      name: string;
+      order: number;
+      defaultAction: string;
+      builtIn: boolean;
+      policyCount: number;
+    }>;
+    policyResources: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          id: string;
+          kind: PolicyResourceKind;
+          namespace: string | null;
+          name: string;
+          tier: string | null;
+          clusterSelector: string;
+          revision: number;
+          builtIn: boolean;
+          object: unknown;
+          updatedAt: string;
+          clusterStatus: Array<{
+            status: PolicySyncStatus;
+            message: string | null;
+            cluster: { name: string };
+          }>;
+        };
+      }>;
+    };
+  };
+};
+
+export type PolicyResourceQueryVariables = Exact<{
+  slug: string;
+  kind: PolicyResourceKind;
+  namespace?: string | null | undefined;
+  name: string;
+}>;
+
+export type PolicyResourceQuery = {
+  organization: {
+    id: string;
+    policyResource: {
+      yaml: string;
+      effectiveDriftMode: DriftMode;
+      id: string;
+      kind: PolicyResourceKind;
+      namespace: string | null;
+      name: string;
+      tier: string | null;
+      clusterSelector: string;
+      revision: number;
+      builtIn: boolean;
+      object: unknown;
+      updatedAt: string;
+      revisions: {
+        totalCount: number;
+        edges: Array<{
+          node: {
+            revision: number;
+            change: PolicyChange;
+            yaml: string | null;
+            createdAt: string;
+            actor: { label: string };
+          };
+        }>;
+      };
+      clusterStatus: Array<{ status: PolicySyncStatus; message: string | null; cluster: { name: string } }>;
+    };
+  };
+};
+
+export type ExportResourcesQueryVariables = Exact<{
+  slug: string;
+  filter?: PolicyResourceFilter | null | undefined;
+}>;
+
+export type ExportResourcesQuery = { exportResources: string };
+
+export type CreatePolicyResourceMutationVariables = Exact<{
+  input: CreatePolicyResourceInput;
+}>;
+
+export type CreatePolicyResourceMutation = {
+  createPolicyResource: {
+    id: string;
+    kind: PolicyResourceKind;
+    namespace: string | null;
+    name: string;
+    revision: number;
+  };
+};
+
+export type UpdatePolicyResourceMutationVariables = Exact<{
+  input: UpdatePolicyResourceInput;
+}>;
+
+export type UpdatePolicyResourceMutation = {
+  updatePolicyResource: {
+    id: string;
+    kind: PolicyResourceKind;
+    namespace: string | null;
+    name: string;
+    revision: number;
+  };
+};
+
+export type DeletePolicyResourceMutationVariables = Exact<{
+  input: DeletePolicyResourceInput;
+}>;
+
+export type DeletePolicyResourceMutation = { deletePolicyResource: { id: string } };
+
+export type ReorderTierPoliciesMutationVariables = Exact<{
+  input: ReorderTierPoliciesInput;
+}>;
+
+export type ReorderTierPoliciesMutation = { reorderTierPolicies: Array<{ id: string; name: string }> };
+
+export type RollbackPolicyResourceMutationVariables = Exact<{
+  input: RollbackPolicyResourceInput;
+}>;
+
+export type RollbackPolicyResourceMutation = { rollbackPolicyResource: { id: string; revision: number } };
+
+export type PromoteStagedPolicyMutationVariables = Exact<{
+  input: PromoteStagedPolicyInput;
+}>;
+
+export type PromoteStagedPolicyMutation = {
+  promoteStagedPolicy: {
+    enforcedKind: PolicyResourceKind;
+    enforced: { id: string; kind: PolicyResourceKind; namespace: string | null; name: string } | null;
+  };
+};
+
+export type ApplyResourcesMutationVariables = Exact<{
+  input: ApplyResourcesInput;
+}>;
+
+export type ApplyResourcesMutation = {
+  applyResources: {
+    applied: boolean;
+    dryRun: boolean;
+    results: Array<{
+      index: number;
+      line: number;
+      kind: PolicyResourceKind | null;
+      namespace: string | null;
+      name: string | null;
+      action: ApplyAction;
+      errors: Array<{ field: string; message: string; line: number | null; column: number | null }>;
+    }>;
+  };
+};
+
+export type PolicySyncChangedSubscriptionVariables = Exact<{
+  slug: string;
+}>;
+
+export type PolicySyncChangedSubscription = {
+  policySyncChanged: {
+    clusterId: string;
+    clusterName: string;
+    policySync: { status: PolicySyncStatus; generation: number | null; appliedGeneration: number | null };
+  };
 };
 
 export type ApiTokensQueryVariables = Exact<{
@@ -525,6 +854,30 @@ export const ClusterSummaryFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'ClusterSummary' },
 ) as unknown as TypedDocumentString<ClusterSummaryFragment, unknown>;
+export const PolicyCardFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment PolicyCardFields on PolicyResource {
+  id
+  kind
+  namespace
+  name
+  tier
+  clusterSelector
+  revision
+  builtIn
+  object
+  updatedAt
+  clusterStatus {
+    status
+    message
+    cluster {
+      name
+    }
+  }
+}
+    `,
+  { fragmentName: 'PolicyCardFields' },
+) as unknown as TypedDocumentString<PolicyCardFieldsFragment, unknown>;
 export const AuditEventsDocument = new TypedDocumentString(`
     query AuditEvents($slug: String!, $filter: AuditEventFilter, $first: Int, $after: String) {
   organization(slug: $slug) {
@@ -631,6 +984,31 @@ export const ClusterDocument = new TypedDocumentString(`
     value
   }
 }`) as unknown as TypedDocumentString<ClusterQuery, ClusterQueryVariables>;
+export const ClusterPolicySyncDocument = new TypedDocumentString(`
+    query ClusterPolicySync($slug: String!, $name: String!) {
+  organization(slug: $slug) {
+    id
+    cluster(name: $name) {
+      id
+      policySync {
+        status
+        error
+        generation
+        appliedGeneration
+        reportedAt
+        resources {
+          kind
+          namespace
+          name
+          status
+          message
+          reportedAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClusterPolicySyncQuery, ClusterPolicySyncQueryVariables>;
 export const ClusterNamespacesDocument = new TypedDocumentString(`
     query ClusterNamespaces($slug: String!, $name: String!, $search: String, $after: String) {
   organization(slug: $slug) {
@@ -784,6 +1162,10 @@ export const DashboardDocument = new TypedDocumentString(`
           name
           status
           lastSeenAt
+          policySync {
+            status
+            error
+          }
         }
       }
     }
@@ -883,6 +1265,198 @@ export const CreateOrganizationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
+export const PolicyBoardDocument = new TypedDocumentString(`
+    query PolicyBoard($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    id
+    tiers {
+      name
+      order
+      defaultAction
+      builtIn
+      policyCount
+    }
+    policyResources(first: 100, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...PolicyCardFields
+        }
+      }
+    }
+  }
+}
+    fragment PolicyCardFields on PolicyResource {
+  id
+  kind
+  namespace
+  name
+  tier
+  clusterSelector
+  revision
+  builtIn
+  object
+  updatedAt
+  clusterStatus {
+    status
+    message
+    cluster {
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<PolicyBoardQuery, PolicyBoardQueryVariables>;
+export const PolicyResourceDocument = new TypedDocumentString(`
+    query PolicyResource($slug: String!, $kind: PolicyResourceKind!, $namespace: String, $name: String!) {
+  organization(slug: $slug) {
+    id
+    policyResource(kind: $kind, namespace: $namespace, name: $name) {
+      ...PolicyCardFields
+      yaml
+      effectiveDriftMode
+      revisions(first: 50) {
+        totalCount
+        edges {
+          node {
+            revision
+            change
+            yaml
+            createdAt
+            actor {
+              label
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    fragment PolicyCardFields on PolicyResource {
+  id
+  kind
+  namespace
+  name
+  tier
+  clusterSelector
+  revision
+  builtIn
+  object
+  updatedAt
+  clusterStatus {
+    status
+    message
+    cluster {
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<PolicyResourceQuery, PolicyResourceQueryVariables>;
+export const ExportResourcesDocument = new TypedDocumentString(`
+    query ExportResources($slug: String!, $filter: PolicyResourceFilter) {
+  exportResources(orgSlug: $slug, filter: $filter)
+}
+    `) as unknown as TypedDocumentString<ExportResourcesQuery, ExportResourcesQueryVariables>;
+export const CreatePolicyResourceDocument = new TypedDocumentString(`
+    mutation CreatePolicyResource($input: CreatePolicyResourceInput!) {
+  createPolicyResource(input: $input) {
+    id
+    kind
+    namespace
+    name
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<CreatePolicyResourceMutation, CreatePolicyResourceMutationVariables>;
+export const UpdatePolicyResourceDocument = new TypedDocumentString(`
+    mutation UpdatePolicyResource($input: UpdatePolicyResourceInput!) {
+  updatePolicyResource(input: $input) {
+    id
+    kind
+    namespace
+    name
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<UpdatePolicyResourceMutation, UpdatePolicyResourceMutationVariables>;
+export const DeletePolicyResourceDocument = new TypedDocumentString(`
+    mutation DeletePolicyResource($input: DeletePolicyResourceInput!) {
+  deletePolicyResource(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeletePolicyResourceMutation, DeletePolicyResourceMutationVariables>;
+export const ReorderTierPoliciesDocument = new TypedDocumentString(`
+    mutation ReorderTierPolicies($input: ReorderTierPoliciesInput!) {
+  reorderTierPolicies(input: $input) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ReorderTierPoliciesMutation, ReorderTierPoliciesMutationVariables>;
+export const RollbackPolicyResourceDocument = new TypedDocumentString(`
+    mutation RollbackPolicyResource($input: RollbackPolicyResourceInput!) {
+  rollbackPolicyResource(input: $input) {
+    id
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<
+  RollbackPolicyResourceMutation,
+  RollbackPolicyResourceMutationVariables
+>;
+export const PromoteStagedPolicyDocument = new TypedDocumentString(`
+    mutation PromoteStagedPolicy($input: PromoteStagedPolicyInput!) {
+  promoteStagedPolicy(input: $input) {
+    enforcedKind
+    enforced {
+      id
+      kind
+      namespace
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PromoteStagedPolicyMutation, PromoteStagedPolicyMutationVariables>;
+export const ApplyResourcesDocument = new TypedDocumentString(`
+    mutation ApplyResources($input: ApplyResourcesInput!) {
+  applyResources(input: $input) {
+    applied
+    dryRun
+    results {
+      index
+      line
+      kind
+      namespace
+      name
+      action
+      errors {
+        field
+        message
+        line
+        column
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplyResourcesMutation, ApplyResourcesMutationVariables>;
+export const PolicySyncChangedDocument = new TypedDocumentString(`
+    subscription PolicySyncChanged($slug: String!) {
+  policySyncChanged(orgSlug: $slug) {
+    clusterId
+    clusterName
+    policySync {
+      status
+      generation
+      appliedGeneration
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<
+  PolicySyncChangedSubscription,
+  PolicySyncChangedSubscriptionVariables
+>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {

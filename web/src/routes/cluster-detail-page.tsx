@@ -16,8 +16,10 @@ import { DeleteClusterDialog } from '../features/clusters/components/delete-clus
 import { EditLabelsDialog } from '../features/clusters/components/edit-labels-dialog';
 import { InventoryEndpoints } from '../features/clusters/components/inventory-endpoints';
 import { InventoryNamespaces } from '../features/clusters/components/inventory-namespaces';
+import { ClusterPolicySync } from '../features/clusters/components/cluster-policy-sync';
 import { LabelList } from '../features/clusters/components/label-list';
 import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluster-status';
+import { useLivePolicySync } from '../features/policies/api';
 import { usePermissions } from '../features/orgs/hooks/use-permissions';
 import { absoluteTime, relativeTime } from '../lib/format';
 import { isApiError } from '../lib/graphql-client';
@@ -28,6 +30,7 @@ export function ClusterDetailPage() {
   const { slug, name } = useParams({ from: '/_app/o/$slug/clusters/$name' });
   const q = useCluster(slug, name);
   useLiveClusterStatus(slug);
+  useLivePolicySync(slug);
   if (q.isPending) return <SkeletonRows rows={6} />;
   if (q.isError)
     return isApiError(q.error, 'NOT_FOUND') ? (
@@ -105,19 +108,18 @@ function ClusterDetail({ slug, cluster }: { slug: string; cluster: ClusterSummar
         </dl>
       </div>
       <Tabs
-        label="Inventory"
+        label="Cluster details"
         tabs={[
           { id: 'endpoints', label: 'Endpoints' },
           { id: 'namespaces', label: 'Namespaces' },
+          { id: 'policies', label: 'Policy sync' },
         ]}
         selected={tab}
         onSelect={setTab}
       >
-        {tab === 'endpoints' ? (
-          <InventoryEndpoints slug={slug} name={cluster.name} />
-        ) : (
-          <InventoryNamespaces slug={slug} name={cluster.name} />
-        )}
+        {tab === 'endpoints' && <InventoryEndpoints slug={slug} name={cluster.name} />}
+        {tab === 'namespaces' && <InventoryNamespaces slug={slug} name={cluster.name} />}
+        {tab === 'policies' && <ClusterPolicySync slug={slug} name={cluster.name} />}
       </Tabs>
       {dialog === 'labels' && (
         <EditLabelsDialog

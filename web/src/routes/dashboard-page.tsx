@@ -1,6 +1,7 @@
 // Dashboard: fleet health (live) and recent changes.
 import { PageHeader } from '../components/layout/page-header';
 import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluster-status';
+import { useLivePolicySync } from '../features/policies/api';
 import { FleetCard } from '../features/dashboard/components/fleet-card';
 import { RecentChangesCard } from '../features/dashboard/components/recent-changes-card';
 import { useOrgHeader } from '../features/orgs/api';
@@ -11,6 +12,7 @@ export function DashboardPage() {
   const org = useOrgHeader(slug);
   const perms = usePermissions();
   useLiveClusterStatus(slug);
+  useLivePolicySync(slug);
   return (
     <>
       <PageHeader title={org.data?.name ?? 'Dashboard'} />

@@ -5,6 +5,7 @@ import {
   ClusterDocument,
   ClusterEndpointsDocument,
   ClusterNamespacesDocument,
+  ClusterPolicySyncDocument,
   ClustersDocument,
   DeleteClusterDocument,
   RegisterClusterDocument,
@@ -31,6 +32,16 @@ export function useCluster(slug: string, name: string, opts: { pollMs?: number }
     queryFn: ({ signal }) =>
       gqlRequest(ClusterDocument, { slug, name }, signal).then((d) => d.organization.cluster),
     refetchInterval: opts.pollMs ?? false,
+  });
+}
+
+export function useClusterPolicySync(slug: string, name: string) {
+  return useQuery({
+    queryKey: [...keys.cluster(slug, name), 'policy-sync'],
+    queryFn: ({ signal }) =>
+      gqlRequest(ClusterPolicySyncDocument, { slug, name }, signal).then(
+        (d) => d.organization.cluster.policySync,
+      ),
   });
 }
 

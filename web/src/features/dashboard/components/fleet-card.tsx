@@ -5,6 +5,7 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { SkeletonRows } from '../../../components/ui/skeleton';
 import { relativeTime } from '../../../lib/format';
 import { ClusterStatusPill } from '../../clusters/components/cluster-status-pill';
+import { SyncPill } from '../../policies/components/sync-pill';
 import { useDashboard } from '../api';
 
 export function FleetCard({ slug }: { slug: string }) {
@@ -14,6 +15,11 @@ export function FleetCard({ slug }: { slug: string }) {
   const clusters = q.data.clusters.edges.map((e) => e.node);
   const count = (s: string) => clusters.filter((c) => c.status === s).length;
   const attention = clusters.filter((c) => c.status === 'DISCONNECTED');
+  const sync = (s: string) =>
+    clusters.filter((c) => c.status === 'CONNECTED' && c.policySync.status === s).length;
+  const failing = clusters.filter(
+    (c) => c.policySync.status === 'FAILED' || c.policySync.status === 'DRIFTED',
+  );
   return (
     <section aria-label="Fleet" className="stack">
       <div className="stat-grid">
@@ -33,7 +39,31 @@ export function FleetCard({ slug }: { slug: string }) {
           <div className="stat">{count('NEVER_CONNECTED')}</div>
           <div className="stat-label">waiting for their agent</div>
         </div>
+        <div className="card">
+          <div className="stat" data-stat="in-sync">
+            {sync('IN_SYNC')}
+          </div>
+          <div className="stat-label">
+            policy in sync · {sync('PENDING')} pending · {failing.length} failed or drifted
+          </div>
+        </div>
       </div>
+      {failing.length > 0 && (
+        <div className="card">
+          <h2>Policy sync problems</h2>
+          <ul>
+            {failing.map((c) => (
+              <li key={c.id} className="row">
+                <Link to="/o/$slug/clusters/$name" params={{ slug, name: c.name }}>
+                  {c.name}
+                </Link>
+                <SyncPill status={c.policySync.status} />
+                {c.policySync.error && <span className="muted">{c.policySync.error}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {clusters.length === 0 ? (
         <div className="card">
           <h2>Connect your first cluster</h2>
