@@ -26,6 +26,7 @@ import type { TunnelContext } from './tunnel/tunnel-context.js';
 import { TunnelSession } from './tunnel/tunnel-session.js';
 
 export type { GatewayConfig } from './config/gateway-config.js';
+export * from './routing/keys.js';
 export type { GatewayTuning } from './limits.js';
 export { DEFAULT_TUNING } from './limits.js';
 
