@@ -43,6 +43,8 @@ export class PolicyEngine {
   private readonly traceRoot = new TraceNode([]);
   private trace: TraceNode = this.traceRoot;
   private readonly scratch = new MutablePacket();
+  /** Named-port name → every port number an entity of the world gives it. */
+  private readonly namedPortNumbers = new Map<string, number[]>();
 
   constructor(readonly world: World) {
     this.policies = compilePolicies(world, new SelectorTable(world.entities.length));
@@ -54,6 +56,13 @@ export class PolicyEngine {
       this.addresses,
     );
     this.policyIndex = new Map(this.policies.map((p, i) => [p, i]));
+    for (const e of world.entities) {
+      for (const np of e.namedPorts) {
+        const numbers = this.namedPortNumbers.get(np.name) ?? [];
+        if (!numbers.includes(np.port)) numbers.push(np.port);
+        this.namedPortNumbers.set(np.name, numbers);
+      }
+    }
   }
 
   endpoint(key: string, path: string): Entity {
@@ -91,7 +100,11 @@ export class PolicyEngine {
       const ids = tiers.map((t) => t.policies.map((p) => this.policyIndex.get(p)).join(',')).join('|');
       const key = `${direction}:${ids}`;
       plan = this.sharedPlans.get(key);
-      if (!plan) this.sharedPlans.set(key, (plan = new RulePlan(tiers, direction === 'ingress')));
+      if (!plan)
+        this.sharedPlans.set(
+          key,
+          (plan = new RulePlan(tiers, direction === 'ingress', this.namedPortNumbers)),
+        );
     }
     s.plans[slot] = plan;
     return plan;

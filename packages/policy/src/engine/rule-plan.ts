@@ -1,8 +1,9 @@
 // One endpoint's applicable policies for one direction and stage, flattened into a single rule
 // array with tier boundaries, plus lazily built candidate lists per (protocol, destination-port
-// segment): rules that cannot match a packet's protocol or numeric destination ports, and Log
-// rules (never decisive), are left out, so a verdict only tests rules that might decide it.
-// Plans are shared by every endpoint with the same policy list.
+// segment): rules that cannot match a packet's protocol or destination ports (numeric ranges, or
+// the port numbers the world's named ports of those names have), and Log rules (never decisive),
+// are left out, so a verdict only tests rules that might decide it. Plans are shared by every
+// endpoint with the same policy list.
 
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { CompiledRule } from './compiled-rule.js';
@@ -40,6 +41,7 @@ export class RulePlan {
   constructor(
     readonly tiers: readonly TierPlan[],
     ingress: boolean,
+    private readonly namedPortNumbers: ReadonlyMap<string, readonly number[]>,
   ) {
     const rules: CompiledRule[] = [];
     const hits: (Hit | undefined)[] = [];
@@ -64,9 +66,11 @@ export class RulePlan {
     const bounds = new Set<number>();
     for (const r of rules) {
       const ports = r.destination?.ports;
-      if (!ports || ports.names.length > 0) continue;
+      if (!ports) continue;
       for (let i = 0; i < ports.ranges.length; i += 2)
         bounds.add(ports.ranges[i]!).add(ports.ranges[i + 1]! + 1);
+      for (const name of ports.names)
+        for (const n of namedPortNumbers.get(name) ?? []) bounds.add(n).add(n + 1);
     }
     this.bounds = Int32Array.from([...bounds].sort((a, b) => a - b));
   }
@@ -135,13 +139,13 @@ export class RulePlan {
     if (rule.action === 'Log') return false;
     if (rule.protocol !== 0 && rule.protocol !== protocol) return false;
     const ports = rule.destination?.ports;
-    if (!ports || ports.names.length > 0) return true;
+    if (!ports) return true;
     if (segment === NO_PORT_SEGMENT) return false;
     const start = segment === 0 ? 0 : this.bounds[segment - 1]!;
     for (let i = 0; i < ports.ranges.length; i += 2) {
       if (start >= ports.ranges[i]! && start <= ports.ranges[i + 1]!) return true;
     }
-    return false;
+    return ports.names.some((name) => this.namedPortNumbers.get(name)?.includes(start));
   }
 
   private build(protocol: number, segment: number): Candidates {
