@@ -39,7 +39,10 @@ export interface RunningAgent<P extends Provider = Provider> {
   /** Known once enrolled (from the stored credential or the gateway's welcome). */
   clusterId(): string | null;
   status(): TunnelStatus;
-  /** Why the agent stopped: a close reason name such as `credential_revoked`, or `closed` after `close()`; null while it runs. */
+  /**
+   * Why the agent stopped: a close reason name such as `credential_revoked`, or `closed` after
+   * `close()`; null while it runs.
+   */
   stopReason(): StopReason | null;
   onStatus(listener: (status: TunnelStatus) => void): () => void;
   readonly instanceId: string;

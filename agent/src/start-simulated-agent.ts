@@ -19,6 +19,8 @@ export interface SimulatedAgentOptions {
   /** Default: `.palisade/agents/<cluster name>` under the working directory. */
   readonly stateDir?: string;
   readonly logger?: Logger;
+  /** Follow edits of the file (default true); off for benchmarks running thousands of agents. */
+  readonly watch?: boolean;
   readonly timings?: AgentOptions['timings'];
 }
 

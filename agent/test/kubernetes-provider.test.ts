@@ -257,8 +257,8 @@ describe('kubernetes provider against a recorded API server', () => {
     await started();
     api.script('WATCH /api/v1/pods', status(403, 'Forbidden', 'pods is forbidden'));
     api.endWatches('/api/v1/pods');
-    await waitFor(() => provider!.problems().some((p) => p.status === 403), 'the 403 to be reported');
-    expect(provider!.problems()[0]!.message).toContain('forbids the agent to list and watch pods');
+    await waitFor(() => provider!.failures().some((p) => p.status === 403), 'the 403 to be reported');
+    expect(provider!.problems()[0]).toContain('forbids the agent to list and watch pods');
     await waitFor(() => api.openWatches('/api/v1/pods') === 1, 'the watch to be re-established');
     expect(api.watchRequests('/api/v1/pods').map((r) => r.query['resourceVersion'])).toEqual([
       '101',

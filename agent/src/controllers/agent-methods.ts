@@ -26,6 +26,7 @@ export function registerAgentMethods(registry: MethodRegistry, context: AgentMet
         kubernetesVersion: facts.kubernetesVersion,
         calicoVersion: facts.calicoVersion,
         inventory: { ...context.provider.counts() },
+        problems: context.provider.problems(),
       } satisfies JsonValue;
     })
     .register('agent.methods', () => registry.methods())

@@ -22,6 +22,8 @@ export interface Provider {
   onChange(listener: (delta: InventoryDelta) => void): () => void;
   /** What the hello tells the gateway about the cluster. */
   facts(): ClusterFacts;
+  /** What currently keeps the inventory from being current (a refused watch, an invalid edit); empty when healthy. */
+  problems(): string[];
   /** Stops watching; idempotent. */
   stop(): Promise<void>;
 }

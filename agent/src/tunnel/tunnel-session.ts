@@ -58,7 +58,10 @@ export interface TunnelSessionOptions {
 export interface SessionEnd {
   /** The WebSocket close code; 1006 when the connection was lost or never made. */
   readonly code: number;
-  /** The reason from the gateway's `close` message or close code, or the agent's own; undefined for transport failures. */
+  /**
+   * The reason from the gateway's `close` message or close code, or the agent's own; undefined for
+   * transport failures.
+   */
   readonly reason: CloseReason | undefined;
   readonly detail: string;
   readonly retryAfterMs: number | null;

@@ -133,8 +133,12 @@ export class KubernetesProvider implements Provider {
     return this.#facts;
   }
 
-  /** Current list/watch failures, for health reporting. */
-  problems(): KubeFailure[] {
+  problems(): string[] {
+    return this.failures().map((f) => f.message);
+  }
+
+  /** Current list/watch failures, with their HTTP status. */
+  failures(): KubeFailure[] {
     return this.#watches.map((w) => w.lastFailure()).filter((f): f is KubeFailure => f !== null);
   }
 

@@ -1,9 +1,9 @@
 // List-then-watch of one kind across the cluster, on the client library's ListWatch (which re-lists
 // on 410 Gone and resumes watches from the last resourceVersion). What it adds: `start()` resolves
 // only once a first complete list has arrived, and refuses at once when the API says 401/403;
-// after a watch or list failure it starts again with backoff (a ListWatch stops on errors), and it
-// keeps the last failure for the health method. Objects go to `onUpsert`/`onDelete`.
-
+// after a watch or list failure it starts again with backoff (a ListWatch stops on errors); and it
+// keeps the last failure, until a list or watch succeeds again, for the health method. Objects go
+// to `onUpsert`/`onDelete`.
 import {
   ListWatch,
   Watch,
@@ -28,6 +28,28 @@ export interface ResourceWatchOptions<T extends KubernetesObject> {
   readonly log: Logger;
   readonly retry?: { initialMs?: number; maxMs?: number };
   readonly initialSyncTimeoutMs?: number;
+}
+
+/** A Watch that reports when a watch request was accepted (200), which clears a previous failure. */
+class EstablishedWatch extends Watch {
+  readonly #onEstablished: () => void;
+
+  constructor(config: KubeConfig, onEstablished: () => void) {
+    super(config);
+    this.#onEstablished = onEstablished;
+  }
+
+  override async watch(
+    ...[path, query, callback, done]: Parameters<Watch['watch']>
+  ): Promise<AbortController> {
+    let failed = false;
+    const controller = await super.watch(path, query, callback, (error: unknown) => {
+      if (error) failed = true;
+      done(error);
+    });
+    if (!failed) this.#onEstablished();
+    return controller;
+  }
 }
 
 export class KubeAccessError extends Error {
@@ -58,7 +80,11 @@ export class ResourceWatch<T extends KubernetesObject> {
       for (const waiter of this.#waiters.splice(0)) waiter.resolve();
       return result;
     };
-    this.#informer = new ListWatch<T>(options.path, new Watch(options.config), list, false);
+    const watch = new EstablishedWatch(options.config, () => {
+      this.#lastFailure = null;
+      this.#backoff.reset();
+    });
+    this.#informer = new ListWatch<T>(options.path, watch, list, false);
     this.#informer.on('add', (o) => options.onUpsert(o));
     this.#informer.on('update', (o) => options.onUpsert(o));
     this.#informer.on('delete', (o) => options.onDelete(o));
@@ -73,15 +99,13 @@ export class ResourceWatch<T extends KubernetesObject> {
   /** Resolves after the first complete list; rejects on 401/403 or when the first list takes too long. */
   async start(): Promise<void> {
     const synced = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    const timeout = setTimeout(
-      () =>
-        this.#reject(
-          new Error(
-            `no complete list of ${this.#options.kind} within ${String(this.#options.initialSyncTimeoutMs ?? KUBE_INITIAL_SYNC_TIMEOUT_MS)} ms${this.#lastFailure ? `: ${this.#lastFailure.message}` : ''}`,
-          ),
-        ),
-      this.#options.initialSyncTimeoutMs ?? KUBE_INITIAL_SYNC_TIMEOUT_MS,
-    );
+    const limitMs = this.#options.initialSyncTimeoutMs ?? KUBE_INITIAL_SYNC_TIMEOUT_MS;
+    const timeout = setTimeout(() => {
+      const last = this.#lastFailure ? `: ${this.#lastFailure.message}` : '';
+      this.#reject(
+        new Error(`no complete list of ${this.#options.kind} within ${String(limitMs)} ms${last}`),
+      );
+    }, limitMs);
     timeout.unref();
     void this.#informer.start();
     try {

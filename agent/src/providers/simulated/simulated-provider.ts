@@ -85,6 +85,10 @@ export class SimulatedProvider implements Provider {
     return this.#lastError;
   }
 
+  problems(): string[] {
+    return this.#lastError === null ? [] : [this.#lastError.message];
+  }
+
   start(): Promise<void> {
     if (this.#options.watch !== false && this.#watcher === undefined) {
       this.#watcher = watchFile(this.#file, () => void this.reload(), {
