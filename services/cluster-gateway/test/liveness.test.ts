@@ -23,7 +23,7 @@ async function lease(clusterId: string): Promise<ClusterLease | undefined> {
 
 describe('dead peers', () => {
   it('closes a peer that neither sends nor answers pings, and keeps one that answers pings', async () => {
-    const gateway = await h.gateway({ tuning: { deadPeerTimeoutMs: 1_000, heartbeatIntervalMs: 200 } });
+    const gateway = await h.gateway({ tuning: { deadPeerTimeoutMs: 2_000, heartbeatIntervalMs: 200 } });
     const silent = await h.enrolledCluster();
     const quiet = await h.enrolledCluster();
     const dead = await connectAgent(
@@ -39,7 +39,7 @@ describe('dead peers', () => {
       'the dead peer’s lease released',
     );
     // Well past the dead-peer timeout, the ponging peer is still there.
-    for (let i = 0; i < 8; i++) await alive.client.next('heartbeat');
+    for (let i = 0; i < 15; i++) await alive.client.next('heartbeat');
     expect(alive.client.isClosed).toBe(false);
     await alive.client.closeAndWait();
   });

@@ -9,6 +9,7 @@ import {
   CLOSE_REASONS,
   PendingRequests,
   closeFrame,
+  closeReasonByName,
   decodeMessage,
   encodeMessage,
   negotiateVersion,
@@ -289,6 +290,7 @@ export class TunnelSession {
           { clusterId: owner.cluster.clusterId, reason: message.reason },
           'agent is closing',
         );
+        this.#closeReason = closeReasonByName(message.reason);
         this.#state = 'closing';
         this.#socket.close(1000, 'bye');
         this.#graceTimer = setTimeout(() => this.#socket.terminate(), this.#ctx.tuning.closeGraceMs);
