@@ -101,7 +101,7 @@ console.log(
   `fast engine: build ${buildMs.toFixed(0)} ms; first pass (fills caches) ${fmt(verdicts / (coldMs / 1000))} verdicts/s`,
 );
 console.log(
-  `fast engine: ${fmt(verdicts)} direction-verdicts per pass (egress + ingress, and their pending twins — a pending twin is reused, not recomputed, when no staged policy applies to that endpoint), best of ${ROUNDS} warm passes ${best.toFixed(0)} ms → ${fmt(fastRate)} verdicts/s`,
+  `fast engine: ${fmt(verdicts)} direction-verdicts per pass (egress + ingress, and their pending twins — a pending twin is reused, not recomputed, when no staged policy can take part for that endpoint and packet), best of ${ROUNDS} warm passes ${best.toFixed(0)} ms → ${fmt(fastRate)} verdicts/s`,
 );
 const looping = Array.from({ length: connections.length }, (_, i) => connections[i % 2_000]!);
 let bestLoop = Infinity;
