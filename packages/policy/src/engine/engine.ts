@@ -39,6 +39,7 @@ export class PolicyEngine {
   private readonly resolver: ConnectionResolver;
   private readonly sharedPlans = new Map<string, RulePlan>();
   private readonly policyIndex: ReadonlyMap<CompiledPolicy, number>;
+  private readonly byNamespace = new Map<string, readonly CompiledPolicy[]>();
   private readonly profileHits = new Map<string, Hit>();
   private readonly traceRoot = new TraceNode([]);
   private trace: TraceNode = this.traceRoot;
@@ -110,6 +111,19 @@ export class PolicyEngine {
     return plan;
   }
 
+  /** Global policies plus those of the endpoint's namespace (the only ones that can select it), in order. */
+  private policiesFor(endpoint: Entity): readonly CompiledPolicy[] {
+    const ns = endpoint.namespace ?? '';
+    let list = this.byNamespace.get(ns);
+    if (!list) {
+      list = this.policies.filter(
+        (p) => p.definition.namespace === undefined || p.definition.namespace === ns,
+      );
+      this.byNamespace.set(ns, list);
+    }
+    return list;
+  }
+
   private buildTiers(
     endpoint: Entity,
     direction: Direction,
@@ -126,7 +140,7 @@ export class PolicyEngine {
       tiers.push({ tier: last.tier, policies: current, endOfTier: hit });
       current = [];
     };
-    for (const p of this.policies) {
+    for (const p of this.policiesFor(endpoint)) {
       if (p.definition.stage !== stage || (p.definition.staged && !pending)) continue;
       if ((direction === 'ingress' ? p.ingress : p.egress) === null || !p.target.matches(endpoint)) continue;
       if (current.length > 0 && current[0]!.tierIndex !== p.tierIndex) flush();
