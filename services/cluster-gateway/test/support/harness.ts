@@ -46,6 +46,8 @@ export class GatewayHarness {
     await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${inject('gatewayTemplateDb')}`);
     await admin.end();
     const sql = new pg.Pool({ connectionString: `${ADMIN_BASE}/${dbName}`, max: 3 });
+    // DROP DATABASE … WITH (FORCE) at the end may terminate a connection the pool is still closing.
+    sql.on('error', () => undefined);
     const prefix = `gwtest-${randomBytes(5).toString('hex')}`;
     return new GatewayHarness(dbName, sql, new Redis(REDIS_URL), prefix);
   }
