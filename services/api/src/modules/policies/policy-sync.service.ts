@@ -120,7 +120,10 @@ export class PolicySyncService {
     }
     let status: SyncStatus;
     if (!connected) status = 'DISCONNECTED';
-    else if (desired === null || applied === null || applied < desired) status = 'PENDING';
+    // No row: the organisation changed no policy since the cluster was registered before
+    // migration 0003, so nothing is desired and there is nothing to wait for.
+    else if (desired === null) status = 'IN_SYNC';
+    else if (applied === null || applied < desired) status = 'PENDING';
     else if (sync?.status === 'FAILED' || listed.some((r) => r.status === 'FAILED')) status = 'FAILED';
     else if (sync?.status === 'DRIFTED' || listed.some((r) => r.status === 'DRIFTED')) status = 'DRIFTED';
     else if (listed.some((r) => r.status === 'PENDING')) status = 'PENDING';
