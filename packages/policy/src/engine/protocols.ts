@@ -12,10 +12,6 @@ const NAMED: Readonly<Record<string, number>> = {
   UDPLite: 136,
 };
 
-export const PROTO_TCP = 6;
-export const PROTO_UDP = 17;
-export const PROTO_SCTP = 132;
-
 /** The protocol number, or undefined for an unknown name or an out-of-range number. */
 export function protocolNumber(p: Protocol | (string & {})): number | undefined {
   if (typeof p === 'number') return Number.isInteger(p) && p >= 1 && p <= 255 ? p : undefined;

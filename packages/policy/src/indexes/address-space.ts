@@ -16,13 +16,6 @@ export function fromBigInt(value: bigint, family: 4 | 6): IpAddress {
     : { family, w0: word(96n), w1: word(64n), w2: word(32n), w3: word(0n) };
 }
 
-export function formatAddress(ip: IpAddress): string {
-  if (ip.family === 4) return [24, 16, 8, 0].map((s) => (ip.w3 >>> s) & 255).join('.');
-  return [ip.w0, ip.w1, ip.w2, ip.w3]
-    .flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)])
-    .join(':');
-}
-
 /** [first, last] of a CIDR as bigint. */
 export function cidrRange(c: Cidr): [bigint, bigint] {
   const start = toBigInt(c);

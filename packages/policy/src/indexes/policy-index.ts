@@ -19,7 +19,8 @@ import type { PolicyEngine, Direction } from '../engine/engine.js';
 import type { PolicyKindShort } from '../engine/policy-definition.js';
 import type { Entity } from '../engine/world.js';
 import type { Rule } from '../resources/types.js';
-import { formatAddress, fromBigInt, isPublic } from './address-space.js';
+import { formatIp } from '../engine/ip.js';
+import { fromBigInt, isPublic } from './address-space.js';
 import { portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
 
@@ -129,7 +130,7 @@ export class PolicyIndex {
         isPublic(a, family),
       );
       for (const a of addresses) {
-        const outside = { ip: formatAddress(fromBigInt(a, family)) };
+        const outside = { ip: formatIp(fromBigInt(a, family)) };
         const own = { endpoint: e.key };
         const ends =
           direction === 'ingress'
@@ -166,8 +167,8 @@ export class PolicyIndex {
         const key = peerSignature(this.engine, peer, peerDirection, family, rules);
         if (seen.has(key)) continue;
         seen.add(key);
-        const peerEnd = { endpoint: peer.key, ip: formatAddress(peerIp) };
-        const ownEnd = { endpoint: e.key, ip: formatAddress(ownIp) };
+        const peerEnd = { endpoint: peer.key, ip: formatIp(peerIp) };
+        const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
         const ends =
           direction === 'ingress'
             ? { source: peerEnd, destination: ownEnd }
