@@ -3,12 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_REASONS } from '@palisade/protocol';
+import { FakeGateway } from './support/fake-gateway.js';
+import { waitFor } from './support/wait-for.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+
+type Child = ReturnType<typeof spawn>;
 
 function run(
   args: string[],
   env: Record<string, string> = {},
+  onSpawn?: (child: Child) => void,
 ): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -23,6 +29,7 @@ function run(
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => resolve({ code, stderr }));
+    onSpawn?.(child);
   });
 }
 
@@ -48,5 +55,55 @@ describe('the agent command', () => {
     expect(cases[1].stderr).toContain('missing.yaml does not exist');
     expect(cases[2].stderr).toContain('--token: required the first time: no cluster credential in file');
     expect(cases[3].stderr).toContain('PALISADE_GATEWAY_URL: must be a ws:// or wss:// URL');
+  });
+
+  it('connects, exits 0 on SIGTERM after telling the gateway, and 1 when the gateway revokes it', async () => {
+    const gateway = await FakeGateway.start();
+    try {
+      const args = [
+        '--simulate',
+        'agent/examples/shop.yaml',
+        '--token',
+        'pen_0123456789abcdef',
+        '--gateway',
+        gateway.url,
+      ];
+      const stateDir = join(dir, 'cli-state');
+      let child: Child | undefined;
+      const first = run([...args, '--state-dir', stateDir, '--log-level', 'silent'], {}, (c) => {
+        child = c;
+      });
+      await waitFor(
+        () => gateway.all('inventory.snapshot').length > 0,
+        'the snapshot from the command',
+        20_000,
+      );
+      expect(gateway.last()!.hello.auth.kind).toBe('enrollment');
+      child!.kill('SIGTERM');
+      expect((await first).code).toBe(0);
+      expect(gateway.last()!.received.at(-1)).toMatchObject({ type: 'close', reason: 'agent_shutting_down' });
+
+      const second = run([
+        '--simulate',
+        'agent/examples/shop.yaml',
+        '--gateway',
+        gateway.url,
+        '--state-dir',
+        stateDir,
+      ]);
+      await waitFor(
+        () => gateway.connections.length === 2 && gateway.last()!.received.length > 0,
+        'the second run',
+        20_000,
+      );
+      expect(gateway.last()!.hello.auth).toEqual({
+        kind: 'credential',
+        credential: 'pcc_issued_credential_1',
+      });
+      gateway.last()!.close(CLOSE_REASONS.CREDENTIAL_REVOKED, 'the cluster was deleted');
+      expect((await second).code).toBe(1);
+    } finally {
+      await gateway.stop();
+    }
   });
 });
