@@ -89,7 +89,18 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     metrics,
     readiness: () => checkReadiness(db, redis.commands),
     accepting: () => accepting,
-    onTunnel: (socket) => registry.add(new TunnelSession(socket, ctx, Date.now())),
+    onTunnel: (socket) => {
+      const session = new TunnelSession(socket, ctx, Date.now());
+      const pending = registry.size - registry.authenticated;
+      registry.add(session);
+      if (pending >= tuning.maxPendingHandshakes) {
+        session.close(
+          CLOSE_REASONS.RATE_LIMITED,
+          'too many connections are being set up; retry shortly',
+          1_000,
+        );
+      }
+    },
   });
 
   try {

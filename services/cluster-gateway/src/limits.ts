@@ -33,6 +33,11 @@ export interface GatewayTuning {
   /** Token bucket per connection: sustained messages per second and burst. */
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
+  /**
+   * Connections still before their welcome. Beyond this a new one is closed at once with
+   * `rate_limited`, so a connection flood cannot queue unbounded work on Postgres.
+   */
+  readonly maxPendingHandshakes: number;
   /** Inventory items held in memory for one half-received snapshot. */
   readonly maxStagedInventoryItems: number;
   /** Rows per INSERT statement when writing inventory. */
@@ -55,6 +60,7 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   closeGraceMs: 2_000,
   messagesPerSecond: 100,
   messageBurst: 500,
+  maxPendingHandshakes: 2_000,
   maxStagedInventoryItems: 250_000,
   inventoryWriteBatch: 2_000,
   maxPayloadBytes: 2 * DEFAULT_LIMITS.maxFrameBytes,
