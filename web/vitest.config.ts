@@ -10,5 +10,6 @@ export default defineConfig({
     include: ['src/**/*.spec.{ts,tsx}', 'scripts/**/*.spec.ts'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    testTimeout: 20_000,
   },
 });

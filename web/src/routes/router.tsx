@@ -7,6 +7,7 @@ import {
   createRouter,
   lazyRouteComponent,
   Outlet,
+  type RouterHistory,
 } from '@tanstack/react-router';
 import { AuthGate } from './auth-gate';
 import { HomeRedirect } from './home-redirect';
@@ -104,8 +105,14 @@ const routeTree = rootRoute.addChildren([
   benchBoardRoute,
 ]);
 
-export function createAppRouter() {
-  return createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
+/** The console's router; tests pass a memory history. */
+export function createAppRouter(history?: RouterHistory) {
+  return createRouter({
+    routeTree,
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+    ...(history ? { history } : {}),
+  });
 }
 
 declare module '@tanstack/react-router' {

@@ -24,12 +24,10 @@ function AuditEventItem({ event }: { event: AuditEventNode }) {
           size="small"
           aria-expanded={open}
           aria-controls={panelId}
+          aria-label={`Details of event ${event.seq}`}
           onClick={() => setOpen((o) => !o)}
         >
           {open ? '▾' : '▸'}
-          <span className="visually-hidden">
-            {open ? 'Hide' : 'Show'} details of event {event.seq}
-          </span>
         </Button>
         <span className="muted mono">#{event.seq}</span>
         <strong>{event.actor.label}</strong>

@@ -43,6 +43,7 @@ export function InvitationsTable({
               <Button
                 size="small"
                 variant="danger"
+                aria-label={`Revoke invitation of ${i.email}`}
                 busy={revoke.isPending && revoke.variables === i.id}
                 onClick={() =>
                   revoke.mutate(i.id, {
@@ -51,7 +52,7 @@ export function InvitationsTable({
                   })
                 }
               >
-                Revoke<span className="visually-hidden"> invitation of {i.email}</span>
+                Revoke
               </Button>
             )}
           </td>

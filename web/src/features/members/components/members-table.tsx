@@ -78,8 +78,13 @@ export function MembersTable({
               {canManage && (
                 <td>
                   {editable && (
-                    <Button variant="danger" size="small" onClick={() => setRemoving(m)}>
-                      Remove<span className="visually-hidden"> {m.user.email}</span>
+                    <Button
+                      variant="danger"
+                      size="small"
+                      aria-label={`Remove ${m.user.email}`}
+                      onClick={() => setRemoving(m)}
+                    >
+                      Remove
                     </Button>
                   )}
                 </td>

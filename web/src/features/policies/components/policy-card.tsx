@@ -84,18 +84,20 @@ function PolicyCardView({
           <Button
             size="small"
             variant="ghost"
+            aria-label={`Move ${policy.name} up`}
             disabled={index === 0}
             onClick={() => onMove(index, index - 1)}
           >
-            ▲<span className="visually-hidden">Move {policy.name} up</span>
+            ▲
           </Button>
           <Button
             size="small"
             variant="ghost"
+            aria-label={`Move ${policy.name} down`}
             disabled={index === count - 1}
             onClick={() => onMove(index, index + 1)}
           >
-            ▼<span className="visually-hidden">Move {policy.name} down</span>
+            ▼
           </Button>
         </div>
       )}

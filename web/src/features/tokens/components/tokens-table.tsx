@@ -51,8 +51,13 @@ export function TokensTable({
               <td title={absoluteTime(t.expiresAt)}>{t.expiresAt ? relativeTime(t.expiresAt) : '—'}</td>
               <td>
                 {canManage && state.label === 'active' && (
-                  <Button size="small" variant="danger" onClick={() => setTarget(t)}>
-                    Revoke<span className="visually-hidden"> {t.name}</span>
+                  <Button
+                    size="small"
+                    variant="danger"
+                    aria-label={`Revoke ${t.name}`}
+                    onClick={() => setTarget(t)}
+                  >
+                    Revoke
                   </Button>
                 )}
               </td>
