@@ -1,12 +1,14 @@
 // The policy indexes: applicability both ways, protection, and reachability computed with the full
 // semantics (a higher-tier deny or a pod-owned address is not "the internet").
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../src/engine/engine.js';
 import { buildWorld } from '../src/engine/world.js';
 import type { WorldInput } from '../src/engine/world-input.js';
 import type { PolicyResource, Rule } from '../src/resources/types.js';
 import { PolicyIndex } from '../src/indexes/policy-index.js';
+import { worldArb } from './support/random-world.js';
 
 function np(
   name: string,
@@ -217,4 +219,64 @@ describe('reachability from other namespaces', () => {
         .map((r) => r.endpoint),
     ).toEqual(['a/web', 'a/db', 'b/client', 'b/public-pod']);
   });
+});
+
+describe('reachability never misses an allowed connection', () => {
+  it('agrees with random probes on random worlds (internet and other namespaces)', () => {
+    const publicV4 = fc
+      .tuple(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.nat(255), fc.nat(255))
+      .filter(
+        ([a, b]) =>
+          a !== 10 &&
+          a !== 127 &&
+          !(a === 172 && b >= 16 && b < 32) &&
+          !(a === 192 && b === 168) &&
+          !(a === 169 && b === 254),
+      )
+      .map((parts) => parts.join('.'));
+    const probe = fc.record({
+      ip: fc.oneof(publicV4, fc.constantFrom('203.0.113.9', '8.8.8.8', '192.0.2.1')),
+      protocol: fc.constantFrom('TCP', 'UDP', 'ICMP', 'SCTP', 47),
+      port: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(80, 443, 8080, 53)),
+      sourcePort: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(53, 80)),
+    });
+    fc.assert(
+      fc.property(worldArb, fc.array(probe, { minLength: 1, maxLength: 25 }), (input, probes) => {
+        const engine = new PolicyEngine(buildWorld(input));
+        const idx = new PolicyIndex(engine);
+        for (const e of engine.world.endpoints.filter((x) => x.kind === 'wep')) {
+          const exposure = idx.exposure(e.key);
+          for (const p of probes) {
+            const { ip, ...rest } = p;
+            const inbound = engine.evaluate({ source: { ip }, destination: { endpoint: e.key }, ...rest });
+            if (inbound.ingress?.action === 'allow')
+              expect(exposure.ingressFromInternet, `${ip} → ${e.key}`).toBe(true);
+            const outbound = engine.evaluate({ source: { endpoint: e.key }, destination: { ip }, ...rest });
+            if (outbound.egress?.action === 'allow')
+              expect(exposure.egressToInternet, `${e.key} → ${ip}`).toBe(true);
+          }
+          for (const peer of engine.world.endpoints.filter(
+            (x) => x.kind === 'wep' && x.namespace !== e.namespace,
+          )) {
+            const { ip: _ip, ...rest } = probes[0]!;
+            const v = engine.evaluate({
+              source: { endpoint: peer.key },
+              destination: { endpoint: e.key },
+              ...rest,
+            });
+            if (v.action === 'allow')
+              expect(exposure.ingressFromOtherNamespaces, `${peer.key} → ${e.key}`).toBe(true);
+            const w = engine.evaluate({
+              source: { endpoint: e.key },
+              destination: { endpoint: peer.key },
+              ...rest,
+            });
+            if (w.action === 'allow')
+              expect(exposure.egressToOtherNamespaces, `${e.key} → ${peer.key}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
