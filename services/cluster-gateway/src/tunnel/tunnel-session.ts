@@ -4,7 +4,6 @@
 // only: no handler may throw, and every promise it starts ends in a catch. Time-driven work
 // (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
 // done by `tick`, called by the gateway's single sweep timer.
-import { randomUUID } from 'node:crypto';
 import {
   CLOSE_REASONS,
   PendingRequests,
@@ -24,33 +23,15 @@ import {
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { InventoryStream } from '../inventory/inventory-stream.js';
-import type { ClusterLease } from '../routing/keys.js';
-import { authenticate, type AuthenticatedCluster } from './authenticate.js';
-import { CredentialRotation } from './credential-rotation.js';
+import { authenticate } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
+import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
 import type { TunnelContext } from './tunnel-context.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
 
 /** Frames that arrive while the hello is being checked are held, up to this many. */
 const MAX_EARLY_FRAMES = 32;
-
-interface Owner {
-  readonly cluster: AuthenticatedCluster;
-  readonly epoch: number;
-  /** The (cluster, epoch) pair every fenced write carries. */
-  readonly fence: { readonly clusterId: string; readonly epoch: number };
-  /** Counted in `tunnels_open`: set when the welcome went out. */
-  opened: boolean;
-  lease: ClusterLease;
-  readonly rotation: CredentialRotation;
-  pending: PendingRequests | undefined;
-  inventory: InventoryStream | undefined;
-  nextBeatAt: number;
-  nextStatusAt: number;
-  /** False once a renewal found a newer epoch: cleanup must not touch the newer owner's state. */
-  current: boolean;
-}
 
 export class TunnelSession {
   readonly #socket: WebSocket;
@@ -60,7 +41,7 @@ export class TunnelSession {
   #state: State = 'hello';
   #lastHeardAt: number;
   #early: { data: RawData; isBinary: boolean }[] | undefined;
-  #owner: Owner | undefined;
+  #owner: Ownership | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #closeReason: CloseReason | undefined;
 
@@ -173,7 +154,7 @@ export class TunnelSession {
     if (owner.rotation.isDue(now)) void this.rotateCredential();
   }
 
-  #beat(owner: Owner, now: number): void {
+  #beat(owner: Ownership, now: number): void {
     try {
       this.#socket.ping();
       this.#send({ type: 'heartbeat', sentAtMs: now });
@@ -307,37 +288,7 @@ export class TunnelSession {
       if (this.#state !== 'authenticating') return;
       if (!auth.ok) return this.close(auth.reason, auth.detail);
       const { cluster } = auth;
-      const now = new Date();
-      const sessionId = randomUUID();
-      const draft = {
-        gatewayId: ctx.gatewayId,
-        sessionId,
-        connectedAt: now.getTime(),
-        lastSeenAt: now.getTime(),
-        agentVersion: hello.agentVersion,
-        kubernetesVersion: hello.cluster.kubernetesVersion,
-        calicoVersion: hello.cluster.calicoVersion,
-        provider: hello.cluster.provider,
-      };
-      const acquired = await ctx.leases.acquire(cluster.clusterId, draft, cluster.leaseEpoch);
-      const owner: Owner = {
-        cluster,
-        epoch: acquired.epoch,
-        fence: { clusterId: cluster.clusterId, epoch: acquired.epoch },
-        opened: false,
-        lease: { ...draft, epoch: acquired.epoch },
-        rotation: new CredentialRotation(
-          ctx.db,
-          cluster.clusterId,
-          { hash: cluster.credentialHash, issuedAt: cluster.credentialIssuedAt },
-          { maxAgeMs: ctx.tuning.credentialMaxAgeMs, ackTimeoutMs: ctx.tuning.rotationAckTimeoutMs },
-        ),
-        pending: undefined,
-        inventory: undefined,
-        nextBeatAt: now.getTime() + ctx.tuning.heartbeatIntervalMs,
-        nextStatusAt: now.getTime() + ctx.tuning.statusWriteIntervalMs,
-        current: true,
-      };
+      const { ownership: owner, previous } = await takeOwnership(ctx, cluster, hello, Date.now());
       this.#owner = owner;
       if (this.#state !== 'authenticating') {
         // Closed while the lease was being taken: #onClosed saw no owner, so release it here.
@@ -348,26 +299,12 @@ export class TunnelSession {
         owner.current = false;
         return this.close(CLOSE_REASONS.SUPERSEDED, 'a newer connection of this cluster is already here');
       }
-      const previous = acquired.previous;
       if (previous !== undefined && previous.gatewayId !== ctx.gatewayId) {
-        ctx.notifyTakeover(previous.gatewayId, cluster.clusterId, acquired.epoch).catch((error: unknown) => {
+        ctx.notifyTakeover(previous.gatewayId, cluster.clusterId, owner.epoch).catch((error: unknown) => {
           ctx.log.warn({ err: error, clusterId: cluster.clusterId }, 'takeover notice failed');
         });
       }
-      this.#send({
-        type: 'welcome',
-        protocolVersion: negotiated.version,
-        clusterId: cluster.clusterId,
-        sessionId,
-        heartbeatIntervalMs: ctx.tuning.heartbeatIntervalMs,
-        deadPeerTimeoutMs: ctx.tuning.deadPeerTimeoutMs,
-        limits: {
-          maxFrameBytes: ctx.tuning.protocolLimits.maxFrameBytes,
-          maxInventoryItemsPerFrame: ctx.tuning.protocolLimits.maxInventoryItemsPerFrame,
-          maxFlowsPerBatch: ctx.tuning.protocolLimits.maxFlowsPerBatch,
-        },
-        credential: auth.issuedCredential,
-      });
+      this.#send(welcomeMessage(ctx, negotiated.version, owner, auth.issuedCredential));
       this.#state = 'open';
       owner.opened = true;
       ctx.metrics.connects.inc({ stage: 'authenticated' });
@@ -399,7 +336,7 @@ export class TunnelSession {
     }
   }
 
-  #inventory(owner: Owner): InventoryStream {
+  #inventory(owner: Ownership): InventoryStream {
     owner.inventory ??= new InventoryStream(
       this.#ctx.inventory,
       owner.fence,
@@ -415,7 +352,7 @@ export class TunnelSession {
     return owner.inventory;
   }
 
-  #rotated(owner: Owner, message: CredentialRotatedMessage): void {
+  #rotated(owner: Ownership, message: CredentialRotatedMessage): void {
     owner.rotation.answered(message, Date.now()).then(
       (matched) => {
         if (!matched)
@@ -455,7 +392,7 @@ export class TunnelSession {
     ctx.track(this.#release(owner));
   }
 
-  async #release(owner: Owner): Promise<void> {
+  async #release(owner: Ownership): Promise<void> {
     const ctx = this.#ctx;
     const { clusterId, orgId } = owner.cluster;
     try {
