@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../src/engine/engine.js';
 import { buildWorld } from '../src/engine/world.js';
 import type { WorldInput } from '../src/engine/world-input.js';
-import type { PolicyResource, Rule } from '../src/resources/types.js';
+import type { PolicyResource, Protocol, Rule } from '../src/resources/types.js';
 import { PolicyIndex } from '../src/indexes/policy-index.js';
 import { worldArb } from './support/random-world.js';
 
@@ -236,7 +236,7 @@ describe('reachability never misses an allowed connection', () => {
       .map((parts) => parts.join('.'));
     const probe = fc.record({
       ip: fc.oneof(publicV4, fc.constantFrom('203.0.113.9', '8.8.8.8', '192.0.2.1')),
-      protocol: fc.constantFrom('TCP', 'UDP', 'ICMP', 'SCTP', 47),
+      protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'ICMP', 'SCTP', 47),
       port: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(80, 443, 8080, 53)),
       sourcePort: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(53, 80)),
     });
