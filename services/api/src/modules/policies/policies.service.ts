@@ -275,15 +275,15 @@ export class PoliciesService {
       this.repo.revision(db, scope.orgId, latest.resourceId, from),
       this.repo.revision(db, scope.orgId, latest.resourceId, to),
     ]);
-    if (!a) throw revisionNotFound(ref, from, 'from');
-    if (!b) throw revisionNotFound(ref, to, 'to');
-    const fromView = revisionView(a);
-    const toView_ = revisionView(b);
+    if (!a) throw revisionNotFound(ref, from, ['from']);
+    if (!b) throw revisionNotFound(ref, to, ['to']);
+    const older = revisionView(a);
+    const newer = revisionView(b);
     return {
-      from: fromView,
-      to: toView_,
-      changes: fieldChanges(fromView.document, toView_.document),
-      unified: unifiedDiff(fromView.document, toView_.document, {
+      from: older,
+      to: newer,
+      changes: fieldChanges(older.document, newer.document),
+      unified: unifiedDiff(older.document, newer.document, {
         from: `${refKey(ref)}@${from}`,
         to: `${refKey(ref)}@${to}`,
       }),
@@ -460,7 +460,7 @@ export class PoliciesService {
       const latest = await this.repo.latestRevision(tx, scope.orgId, ref);
       if (!latest) throw PolicyErrors.notFound(ref);
       const target = await this.repo.revision(tx, scope.orgId, latest.resourceId, revision);
-      if (!target) throw revisionNotFound(ref, revision, 'revision');
+      if (!target) throw revisionNotFound(ref, revision, ['input', 'revision']);
       if (target.object === null) {
         throw PolicyErrors.invalid([
           {
@@ -840,9 +840,9 @@ function revisionView(r: PolicyRevision): RevisionView {
   };
 }
 
-function revisionNotFound(ref: ResourceRef, revision: number, arg: string): AppError {
+function revisionNotFound(ref: ResourceRef, revision: number, path: (string | number)[]): AppError {
   return new AppError('NOT_FOUND', `revision ${revision} of ${refKey(ref)} not found`, [
-    { path: ['input', arg], message: 'no such revision' },
+    { path, message: 'no such revision' },
   ]);
 }
 
