@@ -7,7 +7,14 @@ import palisade from './eslint-rules/index.js';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'test-artifacts/**', '**/generated/**', 'scripts/*.mjs', 'eslint-rules/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'test-artifacts/**',
+      '**/generated/**',
+      'scripts/*.mjs',
+      'eslint-rules/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -15,14 +22,25 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.ts', 'packages/*/vitest.config.ts', 'services/*/vitest.config.ts'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.js',
+            '*.ts',
+            'packages/*/vitest.config.ts',
+            'services/*/vitest.config.ts',
+            'services/*/prisma.config.ts',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
     plugins: { palisade },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'palisade/guarded-resolvers': 'error',
     },
   },
