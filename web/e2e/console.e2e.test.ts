@@ -1,0 +1,319 @@
+// The console in headless Chromium against the real stack: sign in through the OIDC login form,
+// create an organisation, connect a simulated cluster and watch it turn green, browse its
+// inventory, write a policy (a validation error first, then the fix), reorder and roll back on the
+// board, invite a member, create and revoke a token, and find every change with its diff in the
+// audit log. A screenshot of each page goes to test-artifacts/screenshots/.
+import type { ChildProcess } from 'node:child_process';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, CHROMIUM, launchChromium, screenshot } from './support/browser.js';
+import { startStack, type Stack } from './support/stack.js';
+
+const POLICY = (name: string, order: number, action: string) => `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: frontend
+spec:
+  tier: default
+  order: ${order}
+  selector: app == "storefront"
+  types:
+    - Ingress
+  ingress:
+    - action: ${action}
+      protocol: TCP
+      destination:
+        ports:
+          - 8080
+`;
+
+const SYNC_LABELS = /^(In sync|Pending|Failed|Drifted|Disconnected)$/;
+
+async function setEditorText(page: Page, text: string): Promise<void> {
+  const editor = page.locator('.cm-content');
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+async function nav(page: Page, section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }).click();
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+}
+
+if (!chromiumAvailable()) {
+  describe('console in Chromium', () => {
+    it.skip(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`, () => undefined);
+  });
+} else {
+  describe('console in Chromium against the real stack', () => {
+    let stack: Stack;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let agent: ChildProcess | undefined;
+    const slug = 'e2e-org';
+
+    beforeAll(async () => {
+      stack = await startStack();
+      browser = await launchChromium();
+      context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.close();
+    });
+
+    it('signs in through the identity provider’s login form', async () => {
+      await page.goto(`${stack.origin}/`);
+      const signIn = page.getByRole('link', { name: 'Sign in with your identity provider' });
+      await signIn.waitFor();
+      await screenshot(page, '01-sign-in');
+      await signIn.click();
+      await page.locator('input[name=email]').fill('alice@example.com');
+      await page.locator('input[name=password]').fill('palisade');
+      await screenshot(page, '02-identity-provider-login');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Welcome to Palisade' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/new-org');
+      const cookies = await context.cookies(stack.origin);
+      expect(cookies.find((c) => c.name === 'pal_session')?.httpOnly).toBe(true);
+      expect(cookies.find((c) => c.name === 'pal_csrf')?.httpOnly).toBe(false);
+    });
+
+    it('creates an organisation and lands on its dashboard', async () => {
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await page.getByText('Enter a name.').waitFor();
+      await page.getByLabel('Organisation name').fill('E2E Org');
+      expect(await page.getByLabel('URL name').inputValue()).toBe(slug);
+      await screenshot(page, '03-create-organisation');
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await page.getByRole('heading', { name: 'E2E Org' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/o/${slug}`);
+      await page.getByText('Connect your first cluster').waitFor();
+      await screenshot(page, '04-dashboard-empty');
+    });
+
+    it('registers a cluster, shows the install command and turns green when the agent connects', async () => {
+      await nav(page, 'Clusters');
+      await page.getByRole('heading', { name: 'No clusters yet' }).waitFor();
+      await screenshot(page, '05-clusters-empty');
+      await page.getByRole('button', { name: 'Connect cluster' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'Connect a cluster' });
+      await dialog.getByLabel('Cluster name').fill('shop');
+      await dialog.getByLabel('Labels').fill('env=prod, region=eu');
+      await dialog.getByRole('button', { name: 'Register cluster' }).click();
+      const command = (await dialog.getByLabel('Install command').textContent()) ?? '';
+      const token = /\/v1\/install\/(pen_[A-Za-z0-9_-]+)\.yaml/.exec(command)?.[1];
+      expect(token, command).toBeDefined();
+      await dialog.getByText('Waiting for the agent to connect…').waitFor();
+      await screenshot(page, '06-connect-wizard-waiting');
+      agent = stack.startAgent('shop', token ?? '');
+      await dialog
+        .getByText('shop is connected.')
+        .waitFor({ timeout: 60_000 })
+        .catch((err: unknown) => {
+          throw new Error(`the cluster did not connect: ${String(err)}\n${stack.logs()}`);
+        });
+      expect(await dialog.locator('[data-status]').textContent()).toBe('Connected');
+      await screenshot(page, '07-connect-wizard-connected');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      const row = page.locator('tr[data-cluster="shop"]');
+      await row.getByText('Connected').waitFor();
+      expect(await row.textContent()).toContain('env=prod');
+      await screenshot(page, '08-clusters');
+    });
+
+    it('shows the cluster’s inventory, searchable with a label selector', async () => {
+      await page.getByRole('link', { name: 'shop' }).click();
+      await page.getByRole('heading', { name: 'shop', level: 1 }).waitFor();
+      await page.getByRole('table', { name: /endpoints/ }).waitFor({ timeout: 30_000 });
+      await page.getByLabel('Label selector').fill('app == ');
+      await page.getByText(/invalid selector at position/).waitFor();
+      await page.getByLabel('Label selector').fill('app == "storefront"');
+      await page.getByRole('table', { name: /^3 endpoints/ }).waitFor();
+      const names = await page.locator('table tbody tr td:first-child').allTextContents();
+      expect(names.length).toBe(3);
+      expect(names.every((n) => n.startsWith('storefront'))).toBe(true);
+      await screenshot(page, '09-cluster-detail-endpoints');
+      await page.getByRole('tab', { name: 'Namespaces' }).click();
+      await page
+        .getByRole('table', { name: /namespaces/ })
+        .getByRole('cell', { name: 'frontend', exact: true })
+        .waitFor();
+      await screenshot(page, '10-cluster-detail-namespaces');
+    });
+
+    it('writes a policy: a validation error at its line first, then the fix, reviewed as a diff', async () => {
+      await nav(page, 'Policies');
+      await page.getByRole('region', { name: 'Policy board' }).waitFor();
+      await page.getByRole('button', { name: 'New policy' }).click();
+      await setEditorText(page, POLICY('allow-storefront', 100, 'Allwo'));
+      const problem = page.getByTestId('validation').getByRole('listitem').first();
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(/^Line 13, column \d+: spec\.ingress\[0\]\.action: /);
+      expect(await page.locator('.cm-error-line').count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Review and save' }).isDisabled()).toBe(true);
+      await screenshot(page, '11-policy-editor-validation-error');
+      await setEditorText(page, POLICY('allow-storefront', 100, 'Allow'));
+      await page.getByTestId('validation').getByText('Valid').waitFor();
+      await page.getByRole('button', { name: 'Review and save' }).click();
+      const review = page.getByRole('dialog', { name: 'Review new policy' });
+      await review.locator('.ui-diff__line--add').first().waitFor();
+      await screenshot(page, '12-policy-review-diff');
+      await review.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'frontend/allow-storefront' }).waitFor();
+      await page.getByRole('list', { name: 'Revisions' }).getByText('Revision 1').waitFor();
+
+      await page.getByRole('link', { name: '← Policy board' }).click();
+      await page.getByRole('button', { name: 'New policy' }).click();
+      await setEditorText(page, POLICY('deny-legacy', 200, 'Deny'));
+      await page.getByTestId('validation').getByText('Valid').waitFor();
+      await page.getByRole('button', { name: 'Review and save' }).click();
+      await page
+        .getByRole('dialog', { name: 'Review new policy' })
+        .getByRole('button', { name: 'Save' })
+        .click();
+      await page.getByRole('heading', { name: 'frontend/deny-legacy' }).waitFor();
+    });
+
+    it('shows the policies on the board with their sync in the cluster, and reorders them', async () => {
+      await page.getByRole('link', { name: '← Policy board' }).click();
+      const tier = page.locator('[data-tier="default"]');
+      const order = () =>
+        tier.locator('[data-policy]').evaluateAll((els) => els.map((e) => e.getAttribute('data-policy')));
+      await tier.locator('[data-policy="deny-legacy"]').waitFor();
+      expect(await order()).toEqual(['allow-storefront', 'deny-legacy']);
+      const pill = tier.locator('[data-policy="allow-storefront"] [data-status]');
+      await pill.waitFor();
+      expect(await pill.textContent()).toMatch(SYNC_LABELS);
+      expect(await pill.getAttribute('title')).toMatch(/^shop: /);
+      await screenshot(page, '13-policy-board');
+      await tier.getByRole('button', { name: 'frontend/deny-legacy' }).focus();
+      await page.keyboard.press('Alt+ArrowUp');
+      await page.getByText('Order of tier default saved').waitFor();
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('[data-tier="default"] [data-policy]')]
+            .map((e) => e.getAttribute('data-policy'))
+            .join(',') === 'deny-legacy,allow-storefront',
+      );
+      await screenshot(page, '14-policy-board-reordered');
+    });
+
+    it('rolls a policy back to an earlier revision', async () => {
+      await page
+        .locator('[data-tier="default"]')
+        .getByRole('button', { name: 'frontend/allow-storefront' })
+        .click();
+      const revisions = page.getByRole('list', { name: 'Revisions' });
+      await revisions.getByText('Revision 2').waitFor();
+      expect(await page.locator('.cm-content').textContent()).toContain('order: 200');
+      await revisions.getByRole('button', { name: 'Revision 2' }).click();
+      await revisions.locator('.ui-diff__line--add').first().waitFor();
+      await screenshot(page, '15-policy-revisions');
+      await revisions.getByRole('button', { name: 'Roll back to 1' }).click();
+      await page.getByText('Rolled back to revision 1 (now 3)').waitFor();
+      await revisions.getByText('Revision 3').waitFor();
+      await page.waitForFunction(() =>
+        document.querySelector('.cm-content')?.textContent?.includes('order: 100'),
+      );
+      await screenshot(page, '16-policy-rolled-back');
+    });
+
+    it('invites a member', async () => {
+      await nav(page, 'Members');
+      await page.getByLabel('Email').fill('bob@example.com');
+      await page.getByLabel('Role').selectOption('EDITOR');
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByText('Invitation sent to bob@example.com').waitFor();
+      const row = page.locator('tr[data-invitation="bob@example.com"]');
+      await row.getByText('pending').waitFor();
+      await screenshot(page, '17-members');
+    });
+
+    it('creates an API token (secret shown once) and revokes it', async () => {
+      await nav(page, 'API tokens');
+      await page.getByRole('heading', { name: 'No API tokens' }).waitFor();
+      await page.getByRole('button', { name: 'Create token' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+      await dialog.getByLabel('Name').fill('ci-deploy');
+      await dialog.getByRole('button', { name: 'Create token' }).click();
+      const secret = page.getByRole('dialog', { name: 'Token created' }).getByLabel('Token secret');
+      expect(await secret.textContent()).toMatch(/^pal_/);
+      await screenshot(page, '18-token-secret');
+      await page.getByRole('button', { name: 'Done' }).click();
+      const row = page.locator('tr[data-token="ci-deploy"]');
+      await row.getByText('active').waitFor();
+      await row.getByRole('button', { name: 'Revoke ci-deploy' }).click();
+      await page
+        .getByRole('dialog', { name: 'Revoke ci-deploy?' })
+        .getByRole('button', { name: 'Revoke token' })
+        .click();
+      await row.getByText('revoked').waitFor();
+      await screenshot(page, '19-tokens');
+    });
+
+    it('finds every change in the audit log with its diff, on a verified chain', async () => {
+      await nav(page, 'Audit log');
+      await page.getByText(/^Chain verified · \d+ events$/).waitFor();
+      const actions = async () =>
+        page.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+      await page.locator('[data-action]').first().waitFor();
+      const all = await actions();
+      for (const a of [
+        'organization.create',
+        'policy.create',
+        'policy.reorder',
+        'policy.rollback',
+        'member.invite',
+        'api_token.create',
+        'api_token.revoke',
+      ])
+        expect(all, a).toContain(a);
+      expect(all.some((a) => a?.startsWith('cluster.'))).toBe(true);
+      await screenshot(page, '20-audit-log');
+
+      await page.getByLabel('Action').fill('api_token.');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-action]')].every((e) =>
+          e.getAttribute('data-action')?.startsWith('api_token.'),
+        ),
+      );
+      expect(new URL(page.url()).searchParams.get('action')).toBe('api_token.');
+      const revoke = page.locator('[data-action="api_token.revoke"]');
+      await revoke.getByRole('button', { name: /^Details of event/ }).click();
+      await revoke.locator('.ui-diff__line--add').filter({ hasText: 'revokedAt' }).waitFor();
+      await screenshot(page, '21-audit-token-revoke-diff');
+
+      await page.getByLabel('Action').fill('policy.rollback');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      const rollback = page.locator('[data-action="policy.rollback"]');
+      await rollback.getByRole('button', { name: /^Details of event/ }).click();
+      await rollback.locator('.ui-diff__line--add').first().waitFor();
+      expect(await rollback.locator('.ui-diff').textContent()).toContain('100');
+      await screenshot(page, '22-audit-policy-rollback-diff');
+    });
+
+    it('renders the dashboard in the dark theme, then signs out', async () => {
+      await nav(page, 'Dashboard');
+      await page.locator('[data-stat="connected"]').getByText('1').waitFor();
+      await page.getByLabel('Theme').selectOption('dark');
+      expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+      await screenshot(page, '23-dashboard-dark');
+      await page.getByLabel('Theme').selectOption('system');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/o/'));
+      await page.goto(`${stack.origin}/o/${slug}`);
+      await page.getByRole('link', { name: 'Sign in with your identity provider' }).waitFor();
+      const cookies = await context.cookies(stack.origin);
+      expect(cookies.find((c) => c.name === 'pal_session')).toBeUndefined();
+      agent?.kill('SIGTERM');
+    });
+  });
+}

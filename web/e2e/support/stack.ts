@@ -1,0 +1,194 @@
+// The real stack for browser tests, started per test file: a database cloned from the run's
+// migrated template, the dev OIDC provider, the API (serving the built console) and its worker as
+// child processes exactly as `npm start` runs them, the cluster gateway, and simulated agents on
+// demand. Everything listens on loopback ports of its own; close() stops it all and drops the DB.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startDevOidcProvider } from '@palisade/dev-oidc';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDb: string;
+  }
+}
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const ADMIN_BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function waitForOk(
+  url: string,
+  what: string,
+  child: ChildProcess,
+  output: string[],
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${output.join('')}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not ready at ${url}:\n${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface Stack {
+  origin: string;
+  gatewayUrl: string;
+  /** Starts a simulated agent for `example` (agent/examples/<example>.yaml) with an enrollment token. */
+  startAgent(example: string, enrollmentToken: string): ChildProcess;
+  /** Recent output of every process, for failure messages. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const dbName = `palisade_e2e_${randomBytes(5).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${dbName} TEMPLATE ${inject('templateDb')}`);
+  const base = new URL(ADMIN_BASE);
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const origin = `http://127.0.0.1:${apiPort}`;
+  const gatewayUrl = `ws://127.0.0.1:${gatewayPort}/v1/tunnel`;
+  const redisPrefix = `palisade-e2e-${randomBytes(4).toString('hex')}`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'palisade-e2e-agents-'));
+  const oidc = await startDevOidcProvider({
+    port: 0,
+    log: () => undefined,
+    clients: [
+      {
+        clientId: 'palisade-e2e',
+        clientSecret: 'e2e-secret',
+        redirectUris: [`${origin}/auth/callback`],
+        postLogoutRedirectUris: [`${origin}/`],
+      },
+    ],
+  });
+
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+  const run = (name: string, args: string[], env: Record<string, string>): ChildProcess => {
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--import', './scripts/register.mjs', ...args],
+      {
+        cwd: REPO,
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    for (const s of [child.stdout, child.stderr])
+      s?.on('data', (d: Buffer) => {
+        output.push(`[${name}] ${d.toString()}`);
+        if (output.length > 400) output.splice(0, output.length - 400);
+      });
+    children.push(child);
+    return child;
+  };
+
+  const apiEnv = {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(apiPort),
+    PUBLIC_ORIGIN: origin,
+    DATABASE_URL: `postgres://palisade_app@${base.host}/${dbName}`,
+    DATABASE_ADMIN_URL: `${ADMIN_BASE}/${dbName}`,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_PREFIX: redisPrefix,
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_CLIENT_ID: 'palisade-e2e',
+    OIDC_CLIENT_SECRET: 'e2e-secret',
+    OIDC_ALLOW_INSECURE_HTTP: 'true',
+    GATEWAY_PUBLIC_URL: gatewayUrl,
+    LOG_LEVEL: 'warn',
+  };
+  const stack: Stack = {
+    origin,
+    gatewayUrl,
+    startAgent: (example, token) =>
+      run(
+        `agent-${example}`,
+        [
+          'agent/src/main.ts',
+          '--simulate',
+          `agent/examples/${example}.yaml`,
+          '--token',
+          token,
+          '--gateway',
+          gatewayUrl,
+          '--state-dir',
+          join(stateDir, example),
+          '--log-level',
+          'warn',
+        ],
+        {},
+      ),
+    logs: () => output.join(''),
+    async close() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+              c.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      await oidc.close();
+      rmSync(stateDir, { recursive: true, force: true });
+      await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    },
+  };
+  try {
+    const api = run('api', ['services/api/src/main.ts'], apiEnv);
+    run('worker', ['services/api/src/worker.ts'], apiEnv);
+    const gateway = run('gateway', ['services/cluster-gateway/src/main.ts'], {
+      HOST: '127.0.0.1',
+      PORT: String(gatewayPort),
+      DATABASE_URL: `postgres://palisade_gateway@${base.host}/${dbName}`,
+      DATABASE_POOL_SIZE: '2',
+      REDIS_PREFIX: redisPrefix,
+      LOG_LEVEL: 'warn',
+    });
+    await waitForOk(`${origin}/readyz`, 'the API', api, output);
+    await waitForOk(`http://127.0.0.1:${gatewayPort}/readyz`, 'the gateway', gateway, output);
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  return stack;
+}
