@@ -13,6 +13,7 @@ export default tseslint.config(
       'test-artifacts/**',
       '**/generated/**',
       'scripts/*.mjs',
+      'packages/*/bin/*.mjs',
       'eslint-rules/**',
     ],
   },
