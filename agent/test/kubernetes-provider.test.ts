@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
 import type { InventoryDelta } from '../src/inventory/inventory-delta.js';
 import { loadKubeConfig } from '../src/providers/kubernetes/kube-config.js';
 import { KubernetesProvider } from '../src/providers/kubernetes/kubernetes-provider.js';
@@ -42,8 +43,9 @@ describe('kubernetes provider against a recorded API server', () => {
     await api.stop();
   });
 
-  async function started(): Promise<{ deltas: InventoryDelta[] }> {
+  async function started(logger?: Logger): Promise<{ deltas: InventoryDelta[] }> {
     provider = new KubernetesProvider({
+      ...(logger ? { logger } : {}),
       config: api.kubeConfig(),
       retry: { initialMs: 20, maxMs: 100 },
       coalesceMs: 10,
@@ -254,12 +256,20 @@ describe('kubernetes provider against a recorded API server', () => {
   });
 
   it('reports a watch refused later (403) and keeps retrying from where it was', async () => {
-    await started();
+    const lines: { level: number; msg: string; status?: number }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    await started(logger);
     api.script('WATCH /api/v1/pods', status(403, 'Forbidden', 'pods is forbidden'));
     api.endWatches('/api/v1/pods');
-    await waitFor(() => provider!.failures().some((p) => p.status === 403), 'the 403 to be reported');
-    expect(provider!.problems()[0]).toContain('forbids the agent to list and watch pods');
+    await waitFor(() => api.watchRequests('/api/v1/pods').length === 3, 'the refused watch and its retry');
     await waitFor(() => api.openWatches('/api/v1/pods') === 1, 'the watch to be re-established');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        status: 403,
+        msg: expect.stringContaining('forbids the agent to list and watch pods'),
+      }),
+    ]);
     expect(api.watchRequests('/api/v1/pods').map((r) => r.query['resourceVersion'])).toEqual([
       '101',
       '101',

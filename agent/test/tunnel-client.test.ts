@@ -276,7 +276,10 @@ describe('tunnel client against a scripted gateway', () => {
     const { port, url } = gateway;
     await gateway.stop();
     const running = await agent({ url });
-    await waitFor(() => running.status() === 'backoff', 'backing off');
+    const seen: string[] = [];
+    running.onStatus((status) => seen.push(status));
+    await waitFor(() => seen.filter((s) => s === 'backoff').length >= 3, 'several rounds of backoff');
+    expect(new Set(seen)).toEqual(new Set(['connecting', 'backoff']));
     gateway = await FakeGateway.start({ port });
     await waitFor(() => running.status() === 'connected', 'connected once the gateway is up');
   });
