@@ -1,0 +1,147 @@
+// bench/web: the console's weight and the policy board's speed.
+//   1. builds the console (vite build) and sums the gzip size of the shell: the JavaScript that
+//      index.html loads before any page's own chunk (entry + modulepreloads);
+//   2. serves web/dist with the API's own static handler and opens the board fixture page
+//      (/bench/board?n=1000, generated policies, no API) in headless Debian Chromium, several times,
+//      reporting the time from building the board model to the painted board, and from navigation
+//      start to the painted board.
+// Goals: shell < 250 KB gzip, board < 1 s. Usage: npm run bench -- web
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import Fastify from 'fastify';
+import { chromium } from 'playwright-core';
+import { registerStaticConsole } from '../../services/api/src/platform/http/static-console.js';
+import { machineLine } from '../lib/machine.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = join(REPO, 'web', 'dist');
+const CHROMIUM = process.env['PALISADE_CHROMIUM'] ?? '/usr/bin/chromium';
+const POLICIES = 1000;
+const RUNS = 7;
+const SHELL_GOAL_KB = 250;
+const BOARD_GOAL_MS = 1000;
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
+
+function build(): void {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', './scripts/register.mjs', 'web/scripts/build-console.ts', '--force'],
+    { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (r.status !== 0) throw new Error('the console build failed');
+}
+
+function shellSize(): { files: string[]; bytes: number; css: number } {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const files = [
+    ...html.matchAll(/<script type="module"[^>]*src="\/([^"]+)"/g),
+    ...html.matchAll(/<link rel="modulepreload"[^>]*href="\/([^"]+)"/g),
+  ].map((m) => m[1] ?? '');
+  const css = [...html.matchAll(/<link rel="stylesheet"[^>]*href="\/([^"]+)"/g)].reduce(
+    (n, m) => n + gz(m[1] ?? ''),
+    0,
+  );
+  return { files, bytes: files.reduce((n, f) => n + gz(f), 0), css };
+}
+
+function largestChunks(shell: readonly string[]): string {
+  return readdirSync(join(DIST, 'assets'))
+    .filter((f) => f.endsWith('.js') && !shell.includes(`assets/${f}`))
+    .map((f) => ({ f, n: gz(`assets/${f}`) }))
+    .sort((a, b) => b.n - a.n)
+    .slice(0, 4)
+    .map(({ f, n }) => `${f.replace(/-[\w-]{8}\.js$/, '')} ${kb(n)}`)
+    .join(', ');
+}
+
+interface BoardGlobals {
+  __boardRenderStart?: number;
+  __boardPainted?: number;
+  document: { querySelectorAll(selector: string): { length: number } };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+async function boardTimes(): Promise<{ render: number[]; load: number[] }> {
+  const app = Fastify();
+  if (!registerStaticConsole(app, DIST)) throw new Error('web/dist has no index.html');
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const render: number[] = [];
+  const load: number[] = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    for (let i = 0; i <= RUNS; i++) {
+      const page = await context.newPage();
+      await page.goto(`${origin}/bench/board?n=${POLICIES}`);
+      // The page's globals, typed here by hand: this file is type-checked without the DOM library.
+      await page.waitForFunction(
+        () => (globalThis as unknown as BoardGlobals).__boardPainted !== undefined,
+        undefined,
+        {
+          timeout: 30_000,
+        },
+      );
+      const t = await page.evaluate(() => {
+        const g = globalThis as unknown as BoardGlobals;
+        return {
+          start: g.__boardRenderStart ?? Number.NaN,
+          painted: g.__boardPainted ?? Number.NaN,
+          cards: g.document.querySelectorAll('[data-policy]').length,
+        };
+      });
+      if (t.cards !== POLICIES) throw new Error(`the board shows ${t.cards} policies, not ${POLICIES}`);
+      // The first load fills the HTTP cache and compiles the code: a warm-up, not counted.
+      if (i > 0) {
+        render.push(t.painted - t.start);
+        load.push(t.painted);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+  return { render, load };
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  build();
+  const shell = shellSize();
+  console.log(
+    `console shell JS (gzip): ${kb(shell.bytes)} in ${shell.files.length} files; goal < ${SHELL_GOAL_KB} KB: ${
+      shell.bytes < SHELL_GOAL_KB * 1024 ? 'met' : 'NOT met'
+    }`,
+  );
+  console.log(`  shell CSS (gzip): ${kb(shell.css)}; largest lazy chunks: ${largestChunks(shell.files)}`);
+  if (!existsSync(CHROMIUM)) {
+    console.log(`policy board: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+    return;
+  }
+  const { render, load } = await boardTimes();
+  const r = median(render);
+  console.log(
+    `policy board, ${POLICIES} policies in 4 tiers, median of ${RUNS} loads: ${r.toFixed(0)} ms from building the board to painted (min ${Math.min(...render).toFixed(0)}, max ${Math.max(...render).toFixed(0)}); goal < ${BOARD_GOAL_MS} ms: ${r < BOARD_GOAL_MS ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  navigation start to painted board: median ${median(load).toFixed(0)} ms (served locally, cached)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
