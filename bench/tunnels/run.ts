@@ -23,6 +23,8 @@ const GATEWAY_ENTRY = 'services/cluster-gateway/src/main.ts';
 const GATEWAY_NODE_ARGS = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 interface Sample {
+  /** Tunnels closed by the gateway, by reason name. */
+  closes: Record<string, number>;
   rss: number;
   heap: number;
   cpuSeconds: number;
@@ -73,7 +75,12 @@ async function sample(base: string): Promise<Sample | undefined> {
     const text = await (await fetch(`${base}/metrics`)).text();
     const metric = (name: string): number =>
       Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const closes: Record<string, number> = {};
+    for (const match of text.matchAll(/^palisade_gateway_closes_total\{reason="([a-z_]+)"\} (\d+)$/gm)) {
+      closes[match[1] ?? '?'] = Number(match[2]);
+    }
     return {
+      closes,
       rss: metric('palisade_gateway_process_resident_memory_bytes'),
       heap: metric('palisade_gateway_nodejs_heap_size_used_bytes'),
       cpuSeconds: metric('palisade_gateway_process_cpu_seconds_total'),
@@ -228,6 +235,8 @@ async function main(): Promise<void> {
     console.log(
       `restart: SIGKILL, new gateway ready after ${readyAfter.toFixed(1)} s, all ${String(after?.tunnels ?? total())} tunnels back after ${backAfter.toFixed(1)} s   goal < 30 s`,
     );
+    const refused = Object.entries(after?.closes ?? {}).map(([reason, n]) => `${reason} ${String(n)}`);
+    console.log(`restarted gateway closed meanwhile: ${refused.length > 0 ? refused.join(', ') : 'none'}`);
   } finally {
     await Promise.all(
       clients.map(

@@ -60,7 +60,8 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   closeGraceMs: 2_000,
   messagesPerSecond: 100,
   messageBurst: 500,
-  maxPendingHandshakes: 2_000,
+  // A whole fleet of 10,000 reconnecting after a restart is admitted; a flood beyond that is not.
+  maxPendingHandshakes: 10_000,
   maxStagedInventoryItems: 250_000,
   inventoryWriteBatch: 2_000,
   maxPayloadBytes: 2 * DEFAULT_LIMITS.maxFrameBytes,
