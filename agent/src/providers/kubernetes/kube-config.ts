@@ -17,11 +17,13 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   } else {
     config.loadFromDefault();
   }
-  if (config.getCurrentCluster() === null) {
+  // loadFromCluster does not fail outside a cluster: it yields https://undefined:undefined.
+  const server = config.getCurrentCluster()?.server ?? '';
+  if (!URL.canParse(server) || ['', 'undefined'].includes(new URL(server).hostname)) {
     throw new Error(
       source.inCluster
-        ? 'not running in a cluster: no ServiceAccount environment found'
-        : 'the kubeconfig has no current cluster',
+        ? 'not running in a cluster: KUBERNETES_SERVICE_HOST and the ServiceAccount token are not there'
+        : 'the kubeconfig has no current cluster with a server URL',
     );
   }
   return config;
