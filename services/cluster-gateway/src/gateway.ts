@@ -143,6 +143,8 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
         }
         await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
         for (const session of registry.all()) session.destroy();
+        // Destroyed sockets report their close on a later tick; their cleanup must be tracked first.
+        await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
         await Promise.allSettled([...cleanups]);
         stopSweeper();
         await closeServer();

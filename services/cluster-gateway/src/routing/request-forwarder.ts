@@ -1,7 +1,8 @@
 // Carries a `request` from the control channel to the agent and its answer back to the asking API
 // instance (decision 0006). Replies go only to `P:api:<instance>:replies` channels of this
 // deployment, so a forged `replyTo` cannot make the gateway publish anywhere else. Every request
-// gets exactly one reply, including when the cluster is not here or the agent does not answer.
+// with a valid `replyTo` gets exactly one reply, also when the cluster is not here or the agent does
+// not answer.
 import { RequestError, type ErrorCode } from '@palisade/protocol';
 import type { Redis } from 'ioredis';
 import type { GatewayMetrics } from '../server/metrics.js';
@@ -23,7 +24,7 @@ export class RequestForwarder {
     this.#redis = redis;
     const probe = keys.apiReplies('\u0000');
     const [head = '', tail = ''] = probe.split('\u0000');
-    this.#replyPattern = new RegExp(`^${escape(head)}[A-Za-z0-9._-]{1,100}${escape(tail)}$`);
+    this.#replyPattern = new RegExp(`^${escape(head)}[\\s\\S]{1,200}${escape(tail)}$`);
     this.#find = find;
     this.#metrics = metrics;
   }
