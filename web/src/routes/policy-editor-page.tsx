@@ -10,6 +10,7 @@ import { Dialog } from '../components/ui/dialog';
 import { EmptyState } from '../components/ui/empty-state';
 import { ErrorState, errorMessage } from '../components/ui/error-state';
 import { SkeletonRows } from '../components/ui/skeleton';
+import { Tabs } from '../components/ui/tabs';
 import { useToast } from '../components/ui/toast';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
 import {
@@ -20,6 +21,7 @@ import {
   useSavePolicy,
   type ResourceRef,
 } from '../features/policies/api';
+import { PolicyForm } from '../features/policies/components/policy-form';
 import { PolicyYamlEditor } from '../features/policies/components/policy-yaml-editor';
 import { ReviewChangesDialog } from '../features/policies/components/review-changes-dialog';
 import { RevisionHistory } from '../features/policies/components/revision-history';
@@ -90,6 +92,7 @@ function Editor({
   const [draft, setDraft] = useState(stored?.yaml ?? NEW_POLICY_YAML);
   const [reviewing, setReviewing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [view, setView] = useState('yaml');
   const [saveError, setSaveError] = useState<string | null>(null);
   useEffect(() => setSaveError(null), [draft]);
 
@@ -143,7 +146,23 @@ function Editor({
             canImport={canWrite}
             onImport={setDraft}
           />
-          <PolicyYamlEditor value={draft} onChange={setDraft} readOnly={!canWrite}>
+          <Tabs
+            label="Editor view"
+            tabs={[
+              { id: 'yaml', label: 'YAML' },
+              { id: 'form', label: 'Form' },
+            ]}
+            selected={view}
+            onSelect={setView}
+          >
+            {view === 'form' && <PolicyForm text={draft} onChange={setDraft} readOnly={!canWrite} />}
+          </Tabs>
+          <PolicyYamlEditor
+            value={draft}
+            onChange={setDraft}
+            readOnly={!canWrite}
+            editorHidden={view === 'form'}
+          >
             {(v) => {
               const parsedRef =
                 v.resources.length === 1 && v.resources[0] ? resourceRefOf(v.resources[0]) : null;

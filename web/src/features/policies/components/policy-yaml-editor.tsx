@@ -8,11 +8,19 @@ export interface PolicyYamlEditorProps {
   value: string;
   onChange: (value: string) => void;
   readOnly?: boolean;
+  /** Shows only the validation (e.g. while the form view edits the text). */
+  editorHidden?: boolean;
   /** Receives every validation result, e.g. to enable the save button. */
   children?: (v: YamlValidation) => React.ReactNode;
 }
 
-export function PolicyYamlEditor({ value, onChange, readOnly = false, children }: PolicyYamlEditorProps) {
+export function PolicyYamlEditor({
+  value,
+  onChange,
+  readOnly = false,
+  editorHidden = false,
+  children,
+}: PolicyYamlEditorProps) {
   const validation = useYamlValidation(value);
   const diagnostics = validation.errors.map((e) => ({
     line: e.line ?? 1,
@@ -21,13 +29,15 @@ export function PolicyYamlEditor({ value, onChange, readOnly = false, children }
   }));
   return (
     <div className="stack">
-      <CodeEditor
-        label="Policy YAML"
-        value={value}
-        onChange={onChange}
-        diagnostics={diagnostics}
-        readOnly={readOnly}
-      />
+      {!editorHidden && (
+        <CodeEditor
+          label="Policy YAML"
+          value={value}
+          onChange={onChange}
+          diagnostics={diagnostics}
+          readOnly={readOnly}
+        />
+      )}
       <ValidationList errors={validation.errors} count={validation.resources.length} />
       {children?.(validation)}
     </div>
