@@ -4,7 +4,7 @@
 // Writes are batched (MicroBatcher): a gateway restart brings every agent back at once, and one
 // commit per agent would make Postgres the bottleneck of reconnecting.
 import type { ClusterFacts } from '@palisade/protocol';
-import type { Database } from '../store/database.js';
+import { retryOnDeadlock, type Database } from '../store/database.js';
 import { MicroBatcher } from '../store/micro-batcher.js';
 
 const CONNECTED = `
@@ -63,7 +63,10 @@ export class StatusWriter {
   /** One statement for every tunnel whose last-seen is due. */
   async seen(tunnels: readonly FencedTunnel[]): Promise<void> {
     if (tunnels.length === 0) return;
-    await this.#db.query(SEEN, [tunnels.map((t) => t.clusterId), tunnels.map((t) => t.epoch)]);
+    const rows = [...tunnels].sort(byClusterId);
+    await retryOnDeadlock(() =>
+      this.#db.query(SEEN, [rows.map((t) => t.clusterId), rows.map((t) => t.epoch)]),
+    );
   }
 
   disconnected(tunnel: FencedTunnel, lastSeenAt: Date): Promise<void> {
@@ -77,16 +80,18 @@ export class StatusWriter {
       const seen = newest.get(item.clusterId);
       if (seen === undefined || seen.epoch < item.epoch) newest.set(item.clusterId, item);
     }
-    const rows = [...newest.values()];
-    const { rows: written } = await this.#db.query<{ id: string; last_seen_at: Date }>(CONNECTED, [
-      gatewayId,
-      rows.map((r) => r.clusterId),
-      rows.map((r) => r.epoch),
-      rows.map((r) => r.agentVersion),
-      rows.map((r) => r.facts.kubernetesVersion),
-      rows.map((r) => r.facts.calicoVersion),
-      rows.map((r) => r.facts.provider),
-    ]);
+    const rows = [...newest.values()].sort(byClusterId);
+    const { rows: written } = await retryOnDeadlock(() =>
+      this.#db.query<{ id: string; last_seen_at: Date }>(CONNECTED, [
+        gatewayId,
+        rows.map((r) => r.clusterId),
+        rows.map((r) => r.epoch),
+        rows.map((r) => r.agentVersion),
+        rows.map((r) => r.facts.kubernetesVersion),
+        rows.map((r) => r.facts.calicoVersion),
+        rows.map((r) => r.facts.provider),
+      ]),
+    );
     const at = new Map(written.map((w) => [w.id, w.last_seen_at]));
     return items.map((item) => (newest.get(item.clusterId) === item ? at.get(item.clusterId) : undefined));
   }
@@ -97,12 +102,18 @@ export class StatusWriter {
       const seen = newest.get(item.clusterId);
       if (seen === undefined || seen.epoch < item.epoch) newest.set(item.clusterId, item);
     }
-    const rows = [...newest.values()];
-    await this.#db.query(DISCONNECTED, [
-      rows.map((r) => r.clusterId),
-      rows.map((r) => r.epoch),
-      rows.map((r) => r.lastSeenAt),
-    ]);
+    const rows = [...newest.values()].sort(byClusterId);
+    await retryOnDeadlock(() =>
+      this.#db.query(DISCONNECTED, [
+        rows.map((r) => r.clusterId),
+        rows.map((r) => r.epoch),
+        rows.map((r) => r.lastSeenAt),
+      ]),
+    );
     return items.map(() => undefined);
   }
+}
+
+function byClusterId(a: FencedTunnel, b: FencedTunnel): number {
+  return a.clusterId < b.clusterId ? -1 : a.clusterId > b.clusterId ? 1 : 0;
 }

@@ -30,3 +30,21 @@ export async function inTransaction<T>(
     client.release();
   }
 }
+
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * Runs a multi-row statement again when Postgres aborted it to break a deadlock. Batched status
+ * writes of different kinds (and of different gateways) may lock the same clusters in different
+ * orders; inputs are sorted by id to make that rare, and this makes it harmless.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== DEADLOCK_DETECTED || attempt >= attempts) throw error;
+    }
+  }
+}
