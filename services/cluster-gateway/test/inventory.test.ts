@@ -178,6 +178,17 @@ describe('inventory', () => {
     await client.closeAndWait();
   });
 
+  it('closes with limit_exceeded when a snapshot outgrows what may be staged', async () => {
+    const small = await h.gateway({ tuning: { maxStagedInventoryItems: 4 } });
+    const { clusterId, credential } = await h.enrolledCluster();
+    const { client } = await connectAgent(h.url(small), { kind: 'credential', credential });
+    for (const chunk of chunkSnapshot(1, inventory(), { ...DEFAULT_LIMITS, maxInventoryItemsPerFrame: 3 })) {
+      if (!client.isClosed) client.send(chunk);
+    }
+    expect((await client.closed).reason).toBe('limit_exceeded');
+    expect(await rows(clusterId)).toEqual([]);
+  });
+
   it('does not write inventory for a superseded connection', async () => {
     const { clusterId, credential } = await h.enrolledCluster();
     const old = await connectAgent(h.url(gateway), { kind: 'credential', credential });

@@ -66,6 +66,25 @@ describe('takeover', () => {
   });
 });
 
+describe('lease renewal', () => {
+  it('renews the lease and last-seen while the tunnel lives', async () => {
+    const { clusterId, credential } = await h.enrolledCluster();
+    const { client } = await connectAgent(h.url(a), { kind: 'credential', credential });
+    const first = await waitFor(() => lease(clusterId), 'the lease');
+    const firstSeen = (await h.cluster(clusterId))?.['last_seen_at'] as Date;
+    await waitFor(
+      async () => ((await lease(clusterId))?.lastSeenAt ?? 0) > first.lastSeenAt,
+      'a renewed lease',
+    );
+    await waitFor(
+      async () => ((await h.cluster(clusterId))?.['last_seen_at'] as Date) > firstSeen,
+      'a later last_seen_at',
+    );
+    expect((await lease(clusterId))?.epoch).toBe(first.epoch);
+    await client.closeAndWait();
+  });
+});
+
 describe('requests through the control channel', () => {
   it('reaches the agent on the owning gateway and the reply arrives on replyTo', async () => {
     const { clusterId, credential } = await h.enrolledCluster();
@@ -114,6 +133,29 @@ describe('requests through the control channel', () => {
       error: { code: 'timeout' },
     });
     await client.closeAndWait();
+  });
+
+  it('answers unavailable when the tunnel closes before the agent answers', async () => {
+    const { clusterId, credential } = await h.enrolledCluster();
+    const { client } = await connectAgent(h.url(a), { kind: 'credential', credential });
+    const replyTo = h.keys.apiReplies('api-test-3');
+    const replies = await h.subscribe<RequestReply>(replyTo);
+    await h.publish(h.keys.gatewayControl('gw-a'), {
+      kind: 'request',
+      requestId: 'r-5',
+      clusterId,
+      method: 'slow',
+      params: null,
+      replyTo,
+      timeoutMs: 30_000,
+    });
+    await client.next('request');
+    client.destroy();
+    expect(await waitFor(() => replies[0], 'the reply')).toMatchObject({
+      requestId: 'r-5',
+      ok: false,
+      error: { code: 'unavailable' },
+    });
   });
 
   it('answers unavailable when the cluster is not on that gateway, and ignores foreign replyTo channels', async () => {
