@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CLOSE_REASONS } from '@palisade/protocol';
 import { resolveConfig, type GatewayConfig } from './config/gateway-config.js';
 import { InventoryStore } from './inventory/inventory-store.js';
-import { SHUTDOWN_DRAIN_MS } from './limits.js';
+import { RATE_LIMITED_RETRY_AFTER_MS, SHUTDOWN_DRAIN_MS } from './limits.js';
 import { createLogger } from './log.js';
 import { ControlChannel } from './routing/control-channel.js';
 import { redisKeys } from './routing/keys.js';
@@ -97,7 +97,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
         session.close(
           CLOSE_REASONS.RATE_LIMITED,
           'too many connections are being set up; retry shortly',
-          1_000,
+          RATE_LIMITED_RETRY_AFTER_MS,
         );
       }
     },

@@ -69,6 +69,20 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   databasePoolSize: 10,
 });
 
+/** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */
+export const MAX_EARLY_FRAMES = 32;
+/** Secrets longer than this are refused before hashing; ours are 48 characters. */
+export const MAX_SECRET_LENGTH = 256;
+/** The `retryAfterMs` advised with `rate_limited`. */
+export const RATE_LIMITED_RETRY_AFTER_MS = 1_000;
+/** The `retryAfterMs` advised when accepting failed inside the gateway (database or Redis trouble). */
+export const INTERNAL_ERROR_RETRY_AFTER_MS = 5_000;
+/** Each `/readyz` dependency check gives up after this long. */
+export const READINESS_CHECK_TIMEOUT_MS = 2_000;
+/** Rows per batched status statement. */
+export const STATUS_WRITE_BATCH = 1_000;
+/** An idle Postgres connection of the pool is closed after this long. */
+export const DATABASE_IDLE_TIMEOUT_MS = 30_000;
 /** How long a graceful `close()` waits for tunnels to finish closing before destroying them. */
 export const SHUTDOWN_DRAIN_MS = 5_000;
 /** Control-channel messages larger than this are dropped unread. */

@@ -2,9 +2,8 @@
 // Redis (leases, routing) answer. Each check is bounded, so a hung dependency reports not-ready
 // instead of hanging the probe.
 import type { Redis } from 'ioredis';
+import { READINESS_CHECK_TIMEOUT_MS } from '../limits.js';
 import type { Database } from '../store/database.js';
-
-const CHECK_TIMEOUT_MS = 2_000;
 
 export interface Readiness {
   readonly ready: boolean;
@@ -22,7 +21,7 @@ export async function checkReadiness(db: Database, redis: Redis): Promise<Readin
 function bounded(check: Promise<boolean>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(false), READINESS_CHECK_TIMEOUT_MS);
   });
   return Promise.race([check.catch(() => false), timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,6 +6,7 @@
 import type { ClusterFacts } from '@palisade/protocol';
 import { retryOnDeadlock, type Database } from '../store/database.js';
 import { MicroBatcher } from '../store/micro-batcher.js';
+import { STATUS_WRITE_BATCH } from '../limits.js';
 
 const CONNECTED = `
 UPDATE clusters c
@@ -28,8 +29,6 @@ UPDATE clusters c SET connected = false, last_seen_at = s.last_seen_at
   FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) AS s(id, epoch, last_seen_at)
  WHERE c.id = s.id AND c.lease_epoch <= s.epoch`;
 
-const MAX_BATCH = 1_000;
-
 export interface FencedTunnel {
   readonly clusterId: string;
   readonly epoch: number;
@@ -51,8 +50,8 @@ export class StatusWriter {
 
   constructor(db: Database, gatewayId: string) {
     this.#db = db;
-    this.#connected = new MicroBatcher((items) => this.#writeConnected(gatewayId, items), MAX_BATCH);
-    this.#disconnected = new MicroBatcher((items) => this.#writeDisconnected(items), MAX_BATCH);
+    this.#connected = new MicroBatcher((items) => this.#writeConnected(gatewayId, items), STATUS_WRITE_BATCH);
+    this.#disconnected = new MicroBatcher((items) => this.#writeDisconnected(items), STATUS_WRITE_BATCH);
   }
 
   /** The time recorded as last seen, or undefined when a newer connection already owns the row. */

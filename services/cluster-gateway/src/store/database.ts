@@ -2,11 +2,12 @@
 // security but is granted only the cluster tables (migration 0002), so every statement here is
 // scoped by cluster id explicitly.
 import pg from 'pg';
+import { DATABASE_IDLE_TIMEOUT_MS } from '../limits.js';
 
 export type Database = pg.Pool;
 
 export function connectDatabase(url: string, size: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: DATABASE_IDLE_TIMEOUT_MS });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

@@ -3,11 +3,10 @@
 // SHA-256 is ever stored or compared; the credential itself exists once, in the welcome or
 // credential.rotate frame that carries it to the agent.
 import { createHash, randomBytes } from 'node:crypto';
+import { MAX_SECRET_LENGTH } from '../limits.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
 export const CREDENTIAL_PREFIX = 'pcc_';
-/** Longer values are refused before hashing: no secret of ours is anywhere near this long. */
-const MAX_SECRET_LENGTH = 256;
 
 export function newCredential(): string {
   return `${CREDENTIAL_PREFIX}${randomBytes(32).toString('base64url')}`;

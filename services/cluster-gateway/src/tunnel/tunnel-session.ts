@@ -23,15 +23,13 @@ import {
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { InventoryStream } from '../inventory/inventory-stream.js';
+import { INTERNAL_ERROR_RETRY_AFTER_MS, MAX_EARLY_FRAMES, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
 import { authenticate } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
 import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
 import type { TunnelContext } from './tunnel-context.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
-
-/** Frames that arrive while the hello is being checked are held, up to this many. */
-const MAX_EARLY_FRAMES = 32;
 
 export class TunnelSession {
   readonly #socket: WebSocket;
@@ -180,7 +178,7 @@ export class TunnelSession {
     this.#lastHeardAt = now;
     this.#ctx.metrics.framesIn.inc();
     if (!this.#budget.take(now)) {
-      this.close(CLOSE_REASONS.RATE_LIMITED, 'too many messages', 1_000);
+      this.close(CLOSE_REASONS.RATE_LIMITED, 'too many messages', RATE_LIMITED_RETRY_AFTER_MS);
       return;
     }
     if (this.#state === 'authenticating') {
@@ -321,7 +319,7 @@ export class TunnelSession {
         this.close(
           CLOSE_REASONS.INTERNAL_ERROR,
           'the gateway could not accept the connection; retry later',
-          5_000,
+          INTERNAL_ERROR_RETRY_AFTER_MS,
         );
       }
     }
