@@ -4,8 +4,9 @@
 // board, invite a member, create and revoke a token, and find every change with its diff in the
 // audit log. A screenshot of each page goes to test-artifacts/screenshots/.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshot } from './support/browser.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -26,6 +27,33 @@ spec:
       destination:
         ports:
           - 8080
+`;
+
+const STAGED = `apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata:
+  name: stage-egress
+  namespace: frontend
+spec:
+  stagedAction: Set
+  tier: default
+  order: 250
+  selector: app == "storefront"
+  types:
+    - Egress
+  egress:
+    - action: Allow
+`;
+
+const NETWORK_SET = `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkSet
+metadata:
+  name: partners
+  labels:
+    role: partner
+spec:
+  nets:
+    - 203.0.113.0/24
 `;
 
 const SYNC_LABELS = /^(In sync|Pending|Failed|Drifted|Disconnected)$/;
@@ -62,6 +90,10 @@ if (!chromiumAvailable()) {
       context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       page = await context.newPage();
       page.setDefaultTimeout(20_000);
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state === 'fail')
+        await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
     });
     afterAll(async () => {
       await browser?.close();
@@ -148,6 +180,17 @@ if (!chromiumAvailable()) {
       await screenshot(page, '10-cluster-detail-namespaces');
     });
 
+    it('edits the cluster’s labels', async () => {
+      await page.getByRole('button', { name: 'Edit labels' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Labels of shop' });
+      await dialog.getByLabel('Labels').fill('env=prod, region=us, bad key=1');
+      await dialog.getByText('"bad key" is not a valid label key.').waitFor();
+      await dialog.getByLabel('Labels').fill('env=prod, region=us');
+      await dialog.getByRole('button', { name: 'Save labels' }).click();
+      await page.getByText('Labels of shop saved').waitFor();
+      await page.locator('dl.props').getByText('region=us').waitFor();
+    });
+
     it('writes a policy: a validation error at its line first, then the fix, reviewed as a diff', async () => {
       await nav(page, 'Policies');
       await page.getByRole('region', { name: 'Policy board' }).waitFor();
@@ -225,6 +268,68 @@ if (!chromiumAvailable()) {
       await screenshot(page, '16-policy-rolled-back');
     });
 
+    it('writes a staged policy, adjusting it in the form view, and promotes it', async () => {
+      await page.getByRole('link', { name: '← Policy board' }).click();
+      await page.getByRole('button', { name: 'New policy' }).click();
+      await setEditorText(page, STAGED);
+      await page.getByTestId('validation').getByText('Valid').waitFor();
+      await page.getByRole('tab', { name: 'Form' }).click();
+      const form = page.getByRole('form', { name: 'Policy fields' });
+      expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe('stage-egress');
+      await form.getByLabel('Order').fill('300');
+      await form.getByLabel('Cluster selector').fill('env == "prod"');
+      await screenshot(page, '17-policy-form-view');
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.waitForFunction(() =>
+        document.querySelector('.cm-content')?.textContent?.includes('order: 300'),
+      );
+      expect(await page.locator('.cm-content').textContent()).toContain(
+        'palisade.io/cluster-selector: env == "prod"',
+      );
+      await page.getByTestId('validation').getByText('Valid').waitFor();
+      await page.getByRole('button', { name: 'Review and save' }).click();
+      await page
+        .getByRole('dialog', { name: 'Review new policy' })
+        .getByRole('button', { name: 'Save' })
+        .click();
+      await page.getByRole('heading', { name: 'frontend/stage-egress' }).waitFor();
+
+      await page.getByRole('link', { name: '← Policy board' }).click();
+      const card = page.locator('[data-tier="default"] [data-policy="stage-egress"]');
+      await card.getByText('staged').waitFor();
+      expect(await card.textContent()).toContain('env == "prod"');
+      await screenshot(page, '18-policy-board-staged');
+      await card.getByRole('button', { name: 'frontend/stage-egress' }).click();
+      await page.getByRole('button', { name: 'Promote to enforced' }).click();
+      await page.getByText('stage-egress promoted to NetworkPolicy').waitFor();
+      await page.waitForURL((url) => url.searchParams.get('kind') === 'NetworkPolicy');
+      await page.getByRole('heading', { name: 'frontend/stage-egress' }).waitFor();
+    });
+
+    it('exports the policies as YAML and imports a file after a dry run', async () => {
+      await page.getByRole('link', { name: '← Policy board' }).click();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export YAML' }).click(),
+      ]);
+      const path = await download.path();
+      const exported = readFileSync(path, 'utf8');
+      expect(exported).toContain('name: allow-storefront');
+      expect(exported).toContain('name: stage-egress');
+      await page.getByRole('button', { name: 'Import YAML…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import YAML' });
+      await dialog.getByLabel('YAML file').setInputFiles({
+        name: 'partners.yaml',
+        mimeType: 'application/yaml',
+        buffer: Buffer.from(NETWORK_SET),
+      });
+      await dialog.getByRole('table', { name: 'partners.yaml: 1 resources' }).getByText('created').waitFor();
+      await screenshot(page, '19-import-dry-run');
+      await dialog.getByRole('button', { name: 'Apply all' }).click();
+      await page.getByText('Imported 1 resources from partners.yaml').waitFor();
+      await page.getByRole('table', { name: 'Network sets' }).getByText('GlobalNetworkSet').waitFor();
+    });
+
     it('invites a member', async () => {
       await nav(page, 'Members');
       await page.getByLabel('Email').fill('bob@example.com');
@@ -233,7 +338,7 @@ if (!chromiumAvailable()) {
       await page.getByText('Invitation sent to bob@example.com').waitFor();
       const row = page.locator('tr[data-invitation="bob@example.com"]');
       await row.getByText('pending').waitFor();
-      await screenshot(page, '17-members');
+      await screenshot(page, '20-members');
     });
 
     it('creates an API token (secret shown once) and revokes it', async () => {
@@ -245,7 +350,7 @@ if (!chromiumAvailable()) {
       await dialog.getByRole('button', { name: 'Create token' }).click();
       const secret = page.getByRole('dialog', { name: 'Token created' }).getByLabel('Token secret');
       expect(await secret.textContent()).toMatch(/^pal_/);
-      await screenshot(page, '18-token-secret');
+      await screenshot(page, '21-token-secret');
       await page.getByRole('button', { name: 'Done' }).click();
       const row = page.locator('tr[data-token="ci-deploy"]');
       await row.getByText('active').waitFor();
@@ -255,7 +360,7 @@ if (!chromiumAvailable()) {
         .getByRole('button', { name: 'Revoke token' })
         .click();
       await row.getByText('revoked').waitFor();
-      await screenshot(page, '19-tokens');
+      await screenshot(page, '22-tokens');
     });
 
     it('finds every change in the audit log with its diff, on a verified chain', async () => {
@@ -270,13 +375,15 @@ if (!chromiumAvailable()) {
         'policy.create',
         'policy.reorder',
         'policy.rollback',
+        'policy.promote',
+        'cluster.labels.update',
         'member.invite',
         'api_token.create',
         'api_token.revoke',
       ])
         expect(all, a).toContain(a);
       expect(all.some((a) => a?.startsWith('cluster.'))).toBe(true);
-      await screenshot(page, '20-audit-log');
+      await screenshot(page, '23-audit-log');
 
       await page.getByLabel('Action').fill('api_token.');
       await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -289,7 +396,7 @@ if (!chromiumAvailable()) {
       const revoke = page.locator('[data-action="api_token.revoke"]');
       await revoke.getByRole('button', { name: /^Details of event/ }).click();
       await revoke.locator('.ui-diff__line--add').filter({ hasText: 'revokedAt' }).waitFor();
-      await screenshot(page, '21-audit-token-revoke-diff');
+      await screenshot(page, '24-audit-token-revoke-diff');
 
       await page.getByLabel('Action').fill('policy.rollback');
       await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -297,15 +404,49 @@ if (!chromiumAvailable()) {
       await rollback.getByRole('button', { name: /^Details of event/ }).click();
       await rollback.locator('.ui-diff__line--add').first().waitFor();
       expect(await rollback.locator('.ui-diff').textContent()).toContain('100');
-      await screenshot(page, '22-audit-policy-rollback-diff');
+      await screenshot(page, '25-audit-policy-rollback-diff');
+    });
+
+    it('switches between organisations, keeping the slug in the URL', async () => {
+      await page.getByLabel('Organisation').selectOption('__new__');
+      await page.getByRole('heading', { name: 'Create another organisation' }).waitFor();
+      await page.getByLabel('Organisation name').fill('Second Org');
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await page.getByRole('heading', { name: 'Second Org' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/o/second-org');
+      await page.getByLabel('Organisation').selectOption(slug);
+      await page.getByRole('heading', { name: 'E2E Org' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/o/${slug}`);
+    });
+
+    it('deletes the cluster after its name is typed', async () => {
+      await nav(page, 'Clusters');
+      await page.getByRole('link', { name: 'shop' }).click();
+      await page.getByRole('button', { name: 'Delete' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete shop?' });
+      const confirm = dialog.getByRole('button', { name: 'Delete cluster' });
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog.getByLabel('Type shop to confirm').fill('shop');
+      await screenshot(page, '26-delete-cluster');
+      await confirm.click();
+      await Promise.race([
+        page.getByText('shop deleted').waitFor(),
+        dialog
+          .getByRole('alert')
+          .waitFor()
+          .then(async () => {
+            throw new Error(`delete refused: ${await dialog.getByRole('alert').textContent()}`);
+          }),
+      ]);
+      await page.getByRole('heading', { name: 'No clusters yet' }).waitFor();
     });
 
     it('renders the dashboard in the dark theme, then signs out', async () => {
       await nav(page, 'Dashboard');
-      await page.locator('[data-stat="connected"]').getByText('1').waitFor();
+      await page.locator('[data-stat="connected"]').getByText('0').waitFor();
       await page.getByLabel('Theme').selectOption('dark');
       expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
-      await screenshot(page, '23-dashboard-dark');
+      await screenshot(page, '27-dashboard-dark');
       await page.getByLabel('Theme').selectOption('system');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/o/'));

@@ -100,6 +100,11 @@ export function useDeleteCluster(slug: string) {
   return useMutation({
     mutationFn: (name: string) =>
       gqlRequest(DeleteClusterDocument, { input: { orgSlug: slug, name } }).then((d) => d.deleteCluster),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.clusters(slug) }),
+    // Only the list: refetching the deleted cluster's own queries would answer NOT_FOUND under the
+    // page that is about to leave it.
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.clusters(slug), exact: true });
+      void qc.invalidateQueries({ queryKey: keys.dashboard(slug) });
+    },
   });
 }
