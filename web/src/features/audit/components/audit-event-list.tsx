@@ -9,8 +9,19 @@ import { absoluteTime, relativeTime } from '../../../lib/format';
 
 export type AuditEventNode = AuditEventsQuery['organization']['auditEvents']['edges'][number]['node'];
 
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  );
+}
+
+/** Indented JSON with keys sorted, so before and after line up and the diff shows real changes. */
 export function prettyJson(v: unknown): string {
-  return v === null || v === undefined ? '' : JSON.stringify(v, null, 2);
+  return v === null || v === undefined ? '' : JSON.stringify(sortKeys(v), null, 2);
 }
 
 function AuditEventItem({ event }: { event: AuditEventNode }) {
