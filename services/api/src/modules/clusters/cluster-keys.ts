@@ -1,32 +1,20 @@
-// Redis names shared with the cluster gateways (docs/decisions/0006). Both sides must agree on
-// every one of these; the gateway builds the same names from the same prefix.
-export interface ClusterLease {
-  gatewayId: string;
-  sessionId: string;
-  epoch: number;
-  connectedAt: number;
-  lastSeenAt: number;
-  agentVersion: string | null;
-  kubernetesVersion: string | null;
-  calicoVersion: string | null;
-  provider: string | null;
-}
+// Redis names shared with the cluster gateways (docs/decisions/0006), from the one definition in
+// @palisade/protocol/routing, plus the API's tolerant reader of a lease value.
+import { redisKeys, type ClusterEvent, type ClusterLease } from '@palisade/protocol/routing';
 
-export interface ClusterStatusEvent {
-  orgId: string;
-  clusterId: string;
-  status: 'CONNECTED' | 'DISCONNECTED';
-  lastSeenAt: number | null;
-  gatewayId: string | null;
-}
+export type { ClusterLease };
+export type ClusterStatusEvent = ClusterEvent;
 
-export const clusterKeys = (prefix: string) => ({
-  lease: (clusterId: string) => `${prefix}:cluster:${clusterId}:lease`,
-  gatewayControl: (gatewayId: string) => `${prefix}:gateway:${gatewayId}:control`,
-  clusterEvents: () => `${prefix}:cluster-events`,
-  revocations: () => `${prefix}:cluster-revocations`,
-  apiReplies: (instanceId: string) => `${prefix}:api:${instanceId}:replies`,
-});
+export const clusterKeys = (prefix: string) => {
+  const k = redisKeys(prefix);
+  return {
+    lease: k.clusterLease,
+    gatewayControl: k.gatewayControl,
+    clusterEvents: () => k.clusterEvents,
+    revocations: () => k.clusterRevocations,
+    apiReplies: k.apiReplies,
+  };
+};
 
 export function parseLease(raw: string | null): ClusterLease | null {
   if (!raw) return null;
