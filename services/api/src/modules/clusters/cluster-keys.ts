@@ -8,11 +8,11 @@ export type ClusterStatusEvent = ClusterEvent;
 export const clusterKeys = (prefix: string) => {
   const k = redisKeys(prefix);
   return {
-    lease: k.clusterLease,
-    gatewayControl: k.gatewayControl,
+    lease: (clusterId: string) => k.clusterLease(clusterId),
+    gatewayControl: (gatewayId: string) => k.gatewayControl(gatewayId),
     clusterEvents: () => k.clusterEvents,
     revocations: () => k.clusterRevocations,
-    apiReplies: k.apiReplies,
+    apiReplies: (instanceId: string) => k.apiReplies(instanceId),
   };
 };
 
