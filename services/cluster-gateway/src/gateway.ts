@@ -1,6 +1,7 @@
 // The cluster gateway (ARCHITECTURE §2.5–2.6, decision 0006): accepts agents' tunnels at
 // /v1/tunnel, authenticates them, holds the fenced per-cluster lease in Redis, writes status and
-// inventory to Postgres, and serves the API's requests arriving on its control channel. It is
+// inventory to Postgres, serves the API's requests arriving on its control channel, and pushes each
+// cluster's desired policy and stores what its agent reports (decision 0009). It is
 // stateless apart from live sockets, so any number can run side by side. `close()` is the graceful
 // stop (tunnels get `server_shutting_down`, leases are released); `kill()` imitates a crash.
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,10 @@ import { createLogger } from './log.js';
 import { ControlChannel } from './routing/control-channel.js';
 import { redisKeys } from './routing/keys.js';
 import { LeaseStore } from './routing/lease.js';
+import { DesiredStateStore } from './rollout/desired-state-store.js';
+import { PolicySyncEvents } from './rollout/policy-sync-events.js';
+import { RolloutCoordinator, type RolloutTunnel } from './rollout/rollout-coordinator.js';
+import { SyncStatusStore } from './rollout/sync-status-store.js';
 import { RequestForwarder } from './routing/request-forwarder.js';
 import { createHttpServer } from './server/http-server.js';
 import { GatewayMetrics } from './server/metrics.js';
@@ -35,6 +40,8 @@ export interface RunningGateway {
   readonly gatewayId: string;
   /** Authenticated tunnels open on this gateway. */
   readonly tunnels: number;
+  /** Desired states pushed and apply results stored since start. */
+  readonly rollout: { readonly pushes: number; readonly reports: number };
   /** Rotates the credential of a cluster connected here; true once the agent persisted it and it is stored. */
   rotateCredential(clusterId: string): Promise<boolean>;
   /** Graceful: stop accepting, close every tunnel with `server_shutting_down`, release leases, disconnect. */
@@ -54,6 +61,21 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
   const registry = new SessionRegistry<TunnelSession>();
   const status = new StatusWriter(db, gatewayId);
   const find = (clusterId: string): TunnelSession | undefined => registry.get(clusterId);
+  const rollout = new RolloutCoordinator({
+    desired: new DesiredStateStore(db),
+    status: new SyncStatusStore(db),
+    events: new PolicySyncEvents(redis.commands, keys),
+    desiredAckTimeoutMs: tuning.desiredAckTimeoutMs,
+    connectReportGraceMs: tuning.connectReportGraceMs,
+    find: (clusterId) => registry.get(clusterId)?.rolloutTunnel(),
+    tunnels: function* (): Iterable<RolloutTunnel> {
+      for (const session of registry.all()) {
+        const tunnel = session.rolloutTunnel();
+        if (tunnel !== undefined) yield tunnel;
+      }
+    },
+    log,
+  });
   const control = new ControlChannel({
     subscriber: redis.subscriber,
     publisher: redis.commands,
@@ -61,6 +83,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     gatewayId,
     find,
     forwarder: new RequestForwarder(redis.commands, keys, find, metrics),
+    onDesired: (clusterId, generation) => rollout.notice(clusterId, generation),
     log,
   });
   const cleanups = new Set<Promise<unknown>>();
@@ -74,6 +97,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     status,
     events: new ClusterEvents(redis.commands, keys, gatewayId),
     inventory: new InventoryStore(db, tuning.inventoryWriteBatch),
+    rollout,
     registry,
     metrics,
     log,
@@ -118,6 +142,10 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     throw error;
   }
   const stopSweeper = startSweeper(registry, status, tuning.sweepIntervalMs, log);
+  const rolloutSweep = setInterval(() => {
+    rollout.sweep().catch((error: unknown) => log.warn({ err: error }, 'rollout sweep failed'));
+  }, tuning.rolloutSweepIntervalMs);
+  rolloutSweep.unref();
   const port = (http.server.address() as AddressInfo).port;
   log.info({ port, host: config.host }, 'cluster gateway listening');
 
@@ -134,6 +162,9 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     get tunnels() {
       return registry.authenticated;
     },
+    get rollout() {
+      return { ...rollout.counts };
+    },
     rotateCredential: (clusterId) => registry.get(clusterId)?.rotateCredential() ?? Promise.resolve(false),
     close() {
       stopped ??= (async () => {
@@ -147,6 +178,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
         await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
         await Promise.allSettled([...cleanups]);
         stopSweeper();
+        clearInterval(rolloutSweep);
         await closeServer();
         await quitRedis(redis);
         await db.end();
@@ -159,6 +191,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
         killed = true;
         accepting = false;
         stopSweeper();
+        clearInterval(rolloutSweep);
         for (const socket of http.sockets) socket.destroy();
         dropRedis(redis);
         await closeServer();

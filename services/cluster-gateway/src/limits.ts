@@ -46,6 +46,19 @@ export interface GatewayTuning {
   readonly maxPayloadBytes: number;
   readonly protocolLimits: ProtocolLimits;
   readonly databasePoolSize: number;
+  /**
+   * Every local tunnel's desired generation is compared with what its agent applied this often
+   * (one query for all of them), which repairs a lost `desired` notice (decision 0009).
+   */
+  readonly rolloutSweepIntervalMs: number;
+  /** A pushed desired state the agent has not answered by then may be pushed again. */
+  readonly desiredAckTimeoutMs: number;
+  /**
+   * When the stored status says a connecting agent is up to date, the gateway waits this long for
+   * the agent's own report (sent right after the welcome) before pushing anyway: an agent that
+   * reports nothing has nothing applied (lost state, a new install of a re-registered cluster).
+   */
+  readonly connectReportGraceMs: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
@@ -67,6 +80,9 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   maxPayloadBytes: 2 * DEFAULT_LIMITS.maxFrameBytes,
   protocolLimits: DEFAULT_LIMITS,
   databasePoolSize: 10,
+  rolloutSweepIntervalMs: 30_000,
+  desiredAckTimeoutMs: 60_000,
+  connectReportGraceMs: 2_000,
 });
 
 /** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */
@@ -87,3 +103,5 @@ export const DATABASE_IDLE_TIMEOUT_MS = 30_000;
 export const SHUTDOWN_DRAIN_MS = 5_000;
 /** Control-channel messages larger than this are dropped unread. */
 export const MAX_CONTROL_MESSAGE_BYTES = 2 * DEFAULT_LIMITS.maxFrameBytes;
+/** Clusters per desired-state read (connects and notices are batched into one query). */
+export const DESIRED_READ_BATCH = 500;

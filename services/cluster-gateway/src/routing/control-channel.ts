@@ -1,5 +1,6 @@
-// The gateway's ears on Redis pub/sub (decision 0006): its own control channel
-// (`P:gateway:{id}:control`: takeover, revoke, request) and the fleet-wide revocations channel.
+// The gateway's ears on Redis pub/sub (decisions 0006 and 0009): its own control channel
+// (`P:gateway:{id}:control`: takeover, revoke, request, desired) and the fleet-wide revocations
+// channel.
 // Handlers act on local tunnels only; a message about a cluster that is not here is ignored,
 // except a request, which is answered `unavailable` by the forwarder.
 import type { Redis } from 'ioredis';
@@ -17,6 +18,7 @@ export class ControlChannel {
   readonly #channels: readonly string[];
   readonly #find: (clusterId: string) => TunnelSession | undefined;
   readonly #forwarder: RequestForwarder;
+  readonly #onDesired: (clusterId: string, generation: number) => void;
   readonly #log: Logger;
 
   constructor(options: {
@@ -26,6 +28,7 @@ export class ControlChannel {
     gatewayId: string;
     find: (clusterId: string) => TunnelSession | undefined;
     forwarder: RequestForwarder;
+    onDesired: (clusterId: string, generation: number) => void;
     log: Logger;
   }) {
     this.#subscriber = options.subscriber;
@@ -34,6 +37,7 @@ export class ControlChannel {
     this.#channels = [options.keys.gatewayControl(options.gatewayId), options.keys.clusterRevocations];
     this.#find = options.find;
     this.#forwarder = options.forwarder;
+    this.#onDesired = options.onDesired;
     this.#log = options.log;
   }
 
@@ -70,6 +74,9 @@ export class ControlChannel {
         this.#forwarder.forward(message).catch((error: unknown) => {
           this.#log.warn({ err: error, requestId: message.requestId }, 'forwarding a request failed');
         });
+        return;
+      case 'desired':
+        this.#onDesired(message.clusterId, message.generation);
         return;
     }
   }

@@ -23,6 +23,7 @@ const schema = z.discriminatedUnion('kind', [
     replyTo: z.string().min(1).max(300),
     timeoutMs: z.number().int().min(1).max(MAX_REQUEST_TIMEOUT_MS),
   }),
+  z.object({ kind: z.literal('desired'), clusterId: id, generation: z.number().int().min(1) }),
 ]);
 
 export function parseControlMessage(text: string): ControlMessage | undefined {

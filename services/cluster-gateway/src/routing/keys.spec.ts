@@ -10,5 +10,6 @@ describe('redisKeys', () => {
     expect(keys.clusterEvents).toBe('palisade:cluster-events');
     expect(keys.clusterRevocations).toBe('palisade:cluster-revocations');
     expect(keys.apiReplies('api-1')).toBe('palisade:api:api-1:replies');
+    expect(keys.policySyncEvents).toBe('palisade:policy-sync-events');
   });
 });

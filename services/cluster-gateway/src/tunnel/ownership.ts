@@ -1,12 +1,13 @@
 // What an authenticated connection holds: its epoch (the fence every status, lease and inventory
 // write carries), its lease as last written, its credential rotation, its request correlation and
 // inventory stream (both created on first use, so an idle tunnel does not pay for them), and the
-// per-tunnel clocks the sweep reads. Taking ownership is one Redis script: a new epoch and the
+// per-tunnel clocks the sweep reads, and what it knows of the agent's applied policy. Taking ownership is one Redis script: a new epoch and the
 // lease, returning the lease it replaced so that gateway can be told to let go.
 import { randomUUID } from 'node:crypto';
 import type { HelloMessage, PendingRequests, WelcomeMessage } from '@palisade/protocol';
 import type { InventoryStream } from '../inventory/inventory-stream.js';
 import type { ClusterLease } from '../routing/keys.js';
+import { TunnelRollout } from '../rollout/tunnel-rollout.js';
 import type { AuthenticatedCluster } from './authenticate.js';
 import { CredentialRotation } from './credential-rotation.js';
 import type { TunnelContext } from './tunnel-context.js';
@@ -20,6 +21,7 @@ export interface Ownership {
   readonly rotation: CredentialRotation;
   pending: PendingRequests | undefined;
   inventory: InventoryStream | undefined;
+  readonly rollout: TunnelRollout;
   nextBeatAt: number;
   nextStatusAt: number;
   /** Counted in `tunnels_open`: set when the welcome went out. */
@@ -61,6 +63,7 @@ export async function takeOwnership(
     ),
     pending: undefined,
     inventory: undefined,
+    rollout: new TunnelRollout(),
     nextBeatAt: now + tuning.heartbeatIntervalMs,
     nextStatusAt: now + tuning.statusWriteIntervalMs,
     opened: false,

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { InventoryStore } from '../inventory/inventory-store.js';
 import type { GatewayTuning } from '../limits.js';
+import type { RolloutCoordinator } from '../rollout/rollout-coordinator.js';
 import type { LeaseStore } from '../routing/lease.js';
 import type { GatewayMetrics } from '../server/metrics.js';
 import type { ClusterEvents } from '../status/cluster-events.js';
@@ -20,6 +21,7 @@ export interface TunnelContext {
   readonly status: StatusWriter;
   readonly events: ClusterEvents;
   readonly inventory: InventoryStore;
+  readonly rollout: RolloutCoordinator;
   readonly registry: SessionRegistry<TunnelSession>;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;

@@ -1,7 +1,8 @@
 // One agent connection, from upgrade to close. It owns the session's state machine
 // (hello → authenticating → open → closing → closed), decodes every frame with the protocol codec,
 // enforces the message budget, and turns each failure into a close reason for this connection
-// only: no handler may throw, and every promise it starts ends in a catch. Time-driven work
+// only: no handler may throw, and every promise it starts ends in a catch. Desired state and apply
+// results are handed to the rollout coordinator through `rolloutTunnel()`. Time-driven work
 // (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
 // done by `tick`, called by the gateway's single sweep timer.
 import {
@@ -19,11 +20,13 @@ import {
   type GatewayMessage,
   type HelloMessage,
   type InventoryResyncReason,
+  type JsonObject,
   type JsonValue,
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { InventoryStream } from '../inventory/inventory-stream.js';
 import { INTERNAL_ERROR_RETRY_AFTER_MS, MAX_EARLY_FRAMES, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
+import type { RolloutTunnel } from '../rollout/rollout-coordinator.js';
 import { authenticate } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
 import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
@@ -42,6 +45,7 @@ export class TunnelSession {
   #owner: Ownership | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #closeReason: CloseReason | undefined;
+  #rolloutTunnel: RolloutTunnel | undefined;
 
   constructor(socket: WebSocket, ctx: TunnelContext, now: number) {
     this.#socket = socket;
@@ -113,6 +117,21 @@ export class TunnelSession {
     }
     owner.pending ??= new PendingRequests({ send: (request) => this.#send(request), idPrefix: 'g' });
     return owner.pending.request(method, params, timeoutMs);
+  }
+
+  /** This tunnel as the rollout coordinator sees it; undefined before the welcome. */
+  rolloutTunnel(): RolloutTunnel | undefined {
+    const owner = this.#owner;
+    if (owner === undefined || !owner.opened) return undefined;
+    this.#rolloutTunnel ??= {
+      clusterId: owner.cluster.clusterId,
+      orgId: owner.cluster.orgId,
+      fence: owner.fence,
+      rollout: owner.rollout,
+      isLive: () => this.#state === 'open' && owner.current,
+      sendDesired: (generation, resources) => this.#sendDesired(generation, resources),
+    };
+    return this.#rolloutTunnel;
   }
 
   /** Starts an in-band credential rotation; resolves true once the new hash is stored. */
@@ -249,9 +268,13 @@ export class TunnelSession {
           error: { code: 'method_not_found', message: `the gateway serves no method ${message.method}` },
         });
         return;
-      case 'apply.result':
+      case 'apply.result': {
+        const tunnel = this.rolloutTunnel();
+        if (tunnel !== undefined) this.#ctx.rollout.reported(tunnel, message);
+        return;
+      }
       case 'flow.batch':
-        // TODO(#5): desired state and flows are handled by later issues; say so rather than drop silently.
+        // Flows are handled by a later issue; say so rather than drop silently.
         this.#send({
           type: 'error',
           code: 'unavailable',
@@ -309,6 +332,8 @@ export class TunnelSession {
       ctx.metrics.tunnelsOpen.inc();
       this.#replayEarlyFrames();
       this.#socket.resume();
+      const tunnel = this.rolloutTunnel();
+      if (tunnel !== undefined && this.#state === 'open') ctx.rollout.connected(tunnel);
       const lastSeen = await ctx.status.connected(owner.fence, hello.agentVersion, hello.cluster);
       if (lastSeen !== undefined && owner.current) {
         await ctx.events.publish(cluster.orgId, cluster.clusterId, 'CONNECTED', lastSeen);
@@ -362,6 +387,20 @@ export class TunnelSession {
           'storing a rotated credential failed',
         ),
     );
+  }
+
+  #sendDesired(generation: number, resources: JsonObject[]): boolean {
+    if (this.#state !== 'open') return false;
+    try {
+      this.#send({ type: 'desired.state', generation, resources });
+      return true;
+    } catch (error) {
+      this.#ctx.log.error(
+        { err: error, clusterId: this.clusterId, generation, resources: resources.length },
+        'could not push the desired state',
+      );
+      return false;
+    }
   }
 
   /** Throws when the frame exceeds the agent's limit or the socket is gone; callers decide what that means. */
