@@ -5,6 +5,7 @@
 //   4. waits until each answers, then prints where everything is and how to sign in.
 // Ctrl-C stops everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { migrate } from '@palisade/migrations';
 import { generatePrismaClient } from './prisma-generate.js';
@@ -12,6 +13,7 @@ import { generatePrismaClient } from './prisma-generate.js';
 const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const DB = process.env['PALISADE_DB'] ?? 'palisade';
 const API_PORT = 3000;
+const GATEWAY_PORT = 3001;
 const OIDC_PORT = 3100;
 const ORIGIN = `http://localhost:${API_PORT}`;
 const ISSUER = `http://localhost:${OIDC_PORT}`;
@@ -28,6 +30,7 @@ const env: Record<string, string> = {
   OIDC_CLIENT_ID: 'palisade-console',
   OIDC_CLIENT_SECRET: 'dev-secret',
   OIDC_ALLOW_INSECURE_HTTP: 'true',
+  GATEWAY_PUBLIC_URL: `ws://localhost:${GATEWAY_PORT}/v1/tunnel`,
   DEV_OIDC_PORT: String(OIDC_PORT),
   DEV_OIDC_ISSUER: ISSUER,
   DEV_OIDC_CLIENT_ID: 'palisade-console',
@@ -42,12 +45,17 @@ function step(msg: string): void {
   process.stdout.write(`» ${msg}\n`);
 }
 
-function run(name: string, entry: string): ChildProcess {
+function run(
+  name: string,
+  entry: string,
+  args: string[] = [],
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--import', './scripts/register.mjs', entry],
+    ['--enable-source-maps', '--import', './scripts/register.mjs', entry, ...args],
     {
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -126,6 +134,14 @@ async function main(): Promise<void> {
   run('worker', 'services/api/src/worker.ts');
   await waitFor(`${ORIGIN}/readyz`, 'the API');
 
+  step('starting the cluster gateway and the demo clusters');
+  run('gateway', 'services/cluster-gateway/src/main.ts', [], {
+    PORT: String(GATEWAY_PORT),
+    DATABASE_URL: `postgres://palisade_gateway@127.0.0.1:5432/${DB}`,
+  });
+  await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/readyz`, 'the cluster gateway');
+  await startDemoClusters(runAdmin);
+
   process.stdout.write(`
 Palisade is running.
   Console             ${ORIGIN}/
@@ -133,6 +149,10 @@ Palisade is running.
   Sign in             ${ORIGIN}/auth/login   as alice@example.com, password "palisade"
                       (also bob, carol, dave, erin, mallory @example.com; same password)
   Demo organisation   acme (alice owner, bob admin, carol editor, dave viewer, erin auditor)
+  Demo clusters       ${DEMO_CLUSTERS.map((c) => c.name).join(', ')} (simulated; state in .palisade/agents/)
+  Cluster gateway     ws://localhost:${GATEWAY_PORT}/v1/tunnel
+  Connect one more    register it in the console (or registerCluster), then
+                      npm run agent -- --simulate agent/examples/shop.yaml --token <enrollment token>
   OIDC provider       ${ISSUER}
   Health              ${ORIGIN}/healthz  ${ORIGIN}/readyz  ${ORIGIN}/metrics
   API token           npm run admin -- create-token --org acme --role viewer
@@ -140,6 +160,79 @@ Palisade is running.
                             -d '{"query":"{ organization(slug: \\"acme\\") { name members { totalCount } } }"}' ${ORIGIN}/graphql
 Press Ctrl-C to stop.
 `);
+}
+
+// The demo fleet: simulated clusters enrolled into acme through the API (registerCluster), each
+// agent keeping its credential under .palisade/agents/<name> so a restart reuses it.
+const DEMO_CLUSTERS = [
+  { name: 'prod-eu', file: 'agent/examples/shop.yaml', labels: { env: 'prod', region: 'eu' } },
+  { name: 'prod-us', file: 'agent/examples/shop.yaml', labels: { env: 'prod', region: 'us' } },
+  { name: 'staging', file: 'agent/examples/large.yaml', labels: { env: 'staging', region: 'eu' } },
+];
+
+async function graphql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const r = await fetch(`${ORIGIN}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await r.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length || !body.data)
+    throw new Error(body.errors?.map((e) => e.message).join('; ') ?? 'no data');
+  return body.data;
+}
+
+async function startDemoClusters(
+  runAdmin: (argv: string[], out: (l: string) => void) => Promise<void>,
+): Promise<void> {
+  const lines: string[] = [];
+  await runAdmin(
+    ['create-token', '--org', 'acme', '--role', 'admin', '--name', 'npm-start', '--expires-in', '1h'],
+    (l) => lines.push(l),
+  );
+  const token = lines[lines.length - 1] ?? '';
+  for (const c of DEMO_CLUSTERS) {
+    const stateDir = `.palisade/agents/${c.name}`;
+    const existing = await graphql<{ organization: { clusters: { edges: { node: { name: string } }[] } } }>(
+      token,
+      'query { organization(slug: "acme") { clusters(first: 100) { edges { node { name } } } } }',
+      {},
+    );
+    const known = existing.organization.clusters.edges.some((e) => e.node.name === c.name);
+    const args = [
+      '--simulate',
+      c.file,
+      '--gateway',
+      `ws://localhost:${GATEWAY_PORT}/v1/tunnel`,
+      '--state-dir',
+      stateDir,
+    ];
+    if (!known || !existsSync(`${stateDir}/credential.json`)) {
+      rmSync(stateDir, { recursive: true, force: true });
+      const r = await graphql<{ registerCluster: { enrollmentToken: string } }>(
+        token,
+        'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { enrollmentToken } }',
+        {
+          i: {
+            orgSlug: 'acme',
+            name: c.name,
+            labels: Object.entries(c.labels).map(([key, value]) => ({ key, value })),
+          },
+        },
+      );
+      args.push('--token', r.registerCluster.enrollmentToken);
+    }
+    run(`agent:${c.name}`, 'agent/src/main.ts', args);
+  }
+  // The bootstrap token has done its job; revoke it rather than leave it to expire.
+  const me = await graphql<{ viewer: { token: { id: string } } }>(
+    token,
+    'query { viewer { token { id } } }',
+    {},
+  );
+  await graphql(token, 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }', {
+    i: { orgSlug: 'acme', tokenId: me.viewer.token.id },
+  });
 }
 
 main().catch((err: unknown) => {
