@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { chooseAuth } from './credentials/choose-auth.js';
 import type { CredentialStore } from './credentials/credential-store.js';
+import { DesiredStateController } from './controllers/desired-state.js';
 import { RevisionCounter } from './controllers/inventory-sync.js';
 import { createSessionRouter } from './controllers/session-router.js';
 import { silentLogger, type Logger } from './log.js';
@@ -68,6 +69,7 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
   await options.provider.start();
   const startedAt = Date.now();
   const revisions = new RevisionCounter();
+  const desired = new DesiredStateController({ provider: options.provider, log });
   const client = new TunnelClient({
     url: options.gatewayUrl,
     credentials: options.credentials,
@@ -78,7 +80,14 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
     facts: () => options.provider.facts(),
     log,
     establish: (session) =>
-      createSessionRouter(session, { provider: options.provider, instanceId, startedAt, revisions, log }),
+      createSessionRouter(session, {
+        provider: options.provider,
+        instanceId,
+        startedAt,
+        revisions,
+        desired,
+        log,
+      }),
     ...(options.timings === undefined ? {} : { timings: options.timings }),
   });
   client.start();
@@ -90,6 +99,10 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
     onStatus: (listener) => client.onStatus(listener),
     instanceId,
     provider: options.provider,
-    close: () => (closing ??= client.close().then(() => options.provider.stop())),
+    close: () =>
+      (closing ??= client.close().then(() => {
+        desired.close();
+        return options.provider.stop();
+      })),
   };
 }

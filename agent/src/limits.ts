@@ -39,3 +39,13 @@ export const KUBE_RETRY_INITIAL_MS = 1_000;
 export const KUBE_RETRY_MAX_MS = 30_000;
 /** Upper bound on the first complete list of every watched kind before `start()` gives up. */
 export const KUBE_INITIAL_SYNC_TIMEOUT_MS = 120_000;
+
+/** Drift: at most this many differing fields are named in one report, in at most this many characters. */
+export const MAX_DRIFT_PATHS = 10;
+export const MAX_DRIFT_MESSAGE_LENGTH = 1_000;
+/** A failure message sent in `apply.result` is cut to this length. */
+export const MAX_RESULT_MESSAGE_LENGTH = 1_000;
+/** Kubernetes provider: one server-side apply or delete request gives up after this long. */
+export const KUBE_APPLY_TIMEOUT_MS = 30_000;
+/** Kubernetes provider: quiet time after a watch event on a managed object before checking for drift. */
+export const KUBE_DRIFT_DEBOUNCE_MS = 200;

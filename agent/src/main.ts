@@ -1,6 +1,7 @@
 // The agent command (`npm run agent -- …`, and the container's entrypoint). Exit codes: 0 after a
 // signal, 1 when the agent fails or stops on its own (a revoked credential, a refused token,
 // forbidden Kubernetes access), 2 for bad flags, environment or cluster description.
+// `edit` changes a simulated cluster's policy objects from outside (edit-command.ts).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { loadKubeConfig } from './providers/kubernetes/kube-config.js';
 import { KubernetesProvider } from './providers/kubernetes/kubernetes-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SimulatedProvider } from './providers/simulated/simulated-provider.js';
+import { EditError, runEditCommand } from './providers/simulated/edit-command.js';
 import { ClusterSpecError } from './providers/simulated/spec-error.js';
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -23,6 +25,7 @@ const DEFAULT_CREDENTIAL_SECRET = 'palisade-agent-credential';
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'edit') return edit(process.argv.slice(3));
   let command: AgentCommand;
   try {
     command = parseCommand(process.argv.slice(2), readEnv());
@@ -76,13 +79,18 @@ async function prepare(
   if (command.mode === 'simulate') {
     let provider: SimulatedProvider;
     try {
-      provider = await SimulatedProvider.load({ file: command.file, logger: log });
+      provider = await SimulatedProvider.load({
+        file: command.file,
+        logger: log,
+        stateDir: (clusterName) => command.stateDir ?? join('.palisade', 'agents', clusterName),
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         throw new UsageError(`--simulate: ${command.file} does not exist`);
       throw error;
     }
     const stateDir = command.stateDir ?? join('.palisade', 'agents', provider.clusterName());
+    // The policy store lives in the same directory (see SimulatedProvider's stateDir).
     return { provider, credentials: new FileCredentialStore(stateDir) };
   }
   let config;
@@ -120,6 +128,23 @@ async function prepare(
       command.stateDir ?? join('.palisade', 'agents', `kubernetes-${context}`),
     ),
   };
+}
+
+async function edit(args: readonly string[]): Promise<number> {
+  try {
+    await runEditCommand(args, {
+      stdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof EditError) return usageFailure(error.message);
+    throw error;
+  }
 }
 
 function usageFailure(message: string): number {

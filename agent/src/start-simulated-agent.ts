@@ -1,6 +1,6 @@
 // The one-call way to run a simulated cluster's agent in-process, for `npm start`, tests and
-// benchmarks that run several: load the description, keep the credential under a state directory,
-// connect. The same parts `main` assembles for `--simulate`.
+// benchmarks that run several: load the description, keep the credential and the simulated
+// cluster's policy store under a state directory, connect. The same parts `main` assembles for `--simulate`.
 
 import { join } from 'node:path';
 import { startAgent, type AgentOptions, type RunningAgent } from './agent.js';
@@ -21,22 +21,27 @@ export interface SimulatedAgentOptions {
   readonly logger?: Logger;
   /** Follow edits of the file (default true); off for benchmarks running thousands of agents. */
   readonly watch?: boolean;
+  /** Follow outside edits of the policy store, i.e. notice drift (default: as `watch`). */
+  readonly watchPolicies?: boolean;
   readonly timings?: AgentOptions['timings'];
 }
 
 export async function startSimulatedAgent(
   options: SimulatedAgentOptions,
 ): Promise<RunningAgent<SimulatedProvider>> {
+  const stateDirOf = (clusterName: string): string =>
+    options.stateDir ?? join('.palisade', 'agents', clusterName);
   const provider = await SimulatedProvider.load({
     file: options.file,
+    stateDir: stateDirOf,
+    ...(options.watch === undefined ? {} : { watch: options.watch }),
+    ...(options.watchPolicies === undefined ? {} : { watchPolicies: options.watchPolicies }),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return startAgent({
     provider,
     gatewayUrl: options.gatewayUrl,
-    credentials: new FileCredentialStore(
-      options.stateDir ?? join('.palisade', 'agents', provider.clusterName()),
-    ),
+    credentials: new FileCredentialStore(stateDirOf(provider.clusterName())),
     enrollmentToken: options.enrollmentToken ?? null,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.timings ? { timings: options.timings } : {}),

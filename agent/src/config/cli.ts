@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { SECRET } from '@palisade/protocol';
+import { EDIT_USAGE } from '../providers/simulated/edit-command.js';
 import type { LogLevel } from '../log.js';
 import type { AgentEnv } from './env.js';
 
@@ -12,6 +13,7 @@ export const DEFAULT_GATEWAY_URL = 'ws://localhost:3001/v1/tunnel';
 export const USAGE = `Usage:
   npm run agent -- --simulate <cluster.yaml> [--token <enrollment token>] [--gateway <url>] [--state-dir <dir>]
   npm run agent -- --kubernetes [--in-cluster | --kubeconfig <path>] [--token <enrollment token>] [--gateway <url>]
+${EDIT_USAGE}
 
 Options:
   --simulate <file>    run a simulated cluster described by <file> (see agent/examples/README.md)
@@ -21,7 +23,8 @@ Options:
   --token <token>      the one-time enrollment token (default: PALISADE_ENROLLMENT_TOKEN); needed
                        only until the agent has stored its credential
   --gateway <url>      the gateway's tunnel URL (default: PALISADE_GATEWAY_URL, else ${DEFAULT_GATEWAY_URL})
-  --state-dir <dir>    where the credential file lives (default: .palisade/agents/<cluster name>)
+  --state-dir <dir>    where the credential file (and a simulated cluster's policies.json) lives
+                       (default: .palisade/agents/<cluster name>)
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, else info)
   --help               show this help`;
 

@@ -1,5 +1,6 @@
 // The methods the gateway (and through it the API) can call on the agent. Each reads through the
-// provider interface only, so they behave the same on a simulated and a real cluster.
+// provider interface only, so they behave the same on a simulated and a real cluster; a provider
+// may add methods of its own (the simulated one serves `traffic.evaluate`).
 
 import { RequestError, type JsonValue } from '@palisade/protocol';
 import type { Provider } from '../providers/provider.js';
@@ -15,6 +16,9 @@ export interface AgentMethodContext {
 }
 
 export function registerAgentMethods(registry: MethodRegistry, context: AgentMethodContext): MethodRegistry {
+  for (const [method, handler] of Object.entries(context.provider.extraMethods?.() ?? {})) {
+    registry.register(method, handler);
+  }
   return registry
     .register('agent.health', () => {
       const facts = context.provider.facts();

@@ -1,5 +1,6 @@
 // Wires one established session to the agent's controllers: inventory streaming, request handling,
-// and (for now) acknowledgement-free handling of what later issues will use. Built afresh for every
+// desired state (the agent-wide DesiredStateController, attached for the session's lifetime), and
+// acknowledgement-free handling of what later issues will use. Built afresh for every
 // session, so nothing from a dead connection leaks into the next one.
 
 import type { GatewayMessage } from '@palisade/protocol';
@@ -7,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Provider } from '../providers/provider.js';
 import type { EstablishedSession, SessionRouter } from '../tunnel/tunnel-session.js';
 import { registerAgentMethods } from './agent-methods.js';
+import type { DesiredStateController } from './desired-state.js';
 import { InventorySync, type RevisionCounter } from './inventory-sync.js';
 import { MethodRegistry, RequestDispatcher } from './requests.js';
 
@@ -15,6 +17,7 @@ export interface SessionRouterDeps {
   readonly instanceId: string;
   readonly startedAt: number;
   readonly revisions: RevisionCounter;
+  readonly desired: DesiredStateController;
   readonly log: Logger;
 }
 
@@ -35,6 +38,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
   });
   const requests = new RequestDispatcher({ registry, send: session.send, limits: session.limits, log });
   sync.start();
+  const detachDesired = deps.desired.attach(session.send);
 
   return {
     handle(message: GatewayMessage): void {
@@ -51,11 +55,11 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
           log.debug({ id: message.id }, 'ignoring a response to no pending request');
           return;
         case 'desired.state':
-          // TODO(#5) apply through the provider and answer with apply.result.
           log.info(
             { generation: message.generation, resources: message.resources.length },
-            'desired state received; applying arrives with policy rollout',
+            'desired state received',
           );
+          deps.desired.receive(message);
           return;
         case 'flow.ack':
           return;
@@ -64,6 +68,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
       }
     },
     detach(): void {
+      detachDesired();
       sync.stop();
       requests.close();
     },

@@ -3,6 +3,12 @@
 // the provider interface cannot tell them apart. Watch events arrive object by object; the store
 // coalesces them into deltas and drops the ones that change nothing (a re-list after 410 Gone, label
 // churn that ends where it began).
+//
+// Policy (decision 0009): desired objects are server-side applied with the field manager
+// `palisade` (kube-policy-cluster.ts), managed objects no longer desired are deleted, and managed
+// objects are watched (policy-watch.ts) so a change or deletion behind Palisade's back is reported
+// as drift, and reverted where the object's drift mode says so. What was applied is kept in memory:
+// after a restart the agent reports nothing, and the gateway pushes the desired state again.
 
 import {
   CoreV1Api,
@@ -12,14 +18,18 @@ import {
   type V1Service,
   type V1ServiceAccount,
 } from '@kubernetes/client-node';
-import type { ClusterFacts, InventoryItems } from '@palisade/protocol';
+import type { PolicyResource } from '@palisade/policy';
+import type { ClusterFacts, InventoryItems, ResourceRef } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
 import { silentLogger, type Logger } from '../../log.js';
+import { ManagedPolicies, type ApplyOutcome } from '../../policy/managed-policies.js';
 import type { Provider } from '../provider.js';
 import { readClusterFacts } from './cluster-facts.js';
 import type { KubeFailure } from './kube-errors.js';
+import { KubePolicyCluster } from './kube-policy-cluster.js';
 import { mapNamespace, mapPod, mapService, mapServiceAccount } from './map-objects.js';
+import { PolicyWatch } from './policy-watch.js';
 import { ResourceWatch } from './resource-watch.js';
 
 export interface KubernetesProviderOptions {
@@ -38,6 +48,9 @@ export class KubernetesProvider implements Provider {
   readonly #watches: Pick<ResourceWatch<V1Pod>, 'start' | 'stop' | 'lastFailure'>[] = [];
   #facts: ClusterFacts = { provider: 'kubernetes', kubernetesVersion: 'unknown', calicoVersion: null };
   #started: Promise<void> | undefined;
+  readonly #policies: ManagedPolicies;
+  readonly #policyWatch: PolicyWatch;
+  readonly #driftListeners = new Set<(outcome: ApplyOutcome) => void>();
 
   constructor(options: KubernetesProviderOptions) {
     this.#config = options.config;
@@ -45,6 +58,17 @@ export class KubernetesProvider implements Provider {
     this.#store = new InventoryStore(
       options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs },
     );
+    this.#policies = new ManagedPolicies(
+      new KubePolicyCluster(options.config),
+      () => Promise.resolve(),
+      null,
+    );
+    this.#policyWatch = new PolicyWatch({
+      config: options.config,
+      log: this.#log,
+      onChange: () => void this.checkDrift(),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
     const core = options.config.makeApiClient(CoreV1Api);
     const store = this.#store;
     const common = {
@@ -109,6 +133,7 @@ export class KubernetesProvider implements Provider {
         throw error;
       }
       this.#store.flush();
+      this.#policyWatch.start();
       this.#log.info(
         { counts: this.#store.counts(), facts: this.#facts },
         'cluster inventory listed; watching',
@@ -142,7 +167,36 @@ export class KubernetesProvider implements Provider {
     return this.#watches.map((w) => w.lastFailure()).filter((f): f is KubeFailure => f !== null);
   }
 
+  applyDesiredState(
+    generation: number,
+    resources: readonly PolicyResource[],
+    keep: readonly ResourceRef[],
+  ): Promise<ApplyOutcome> {
+    return this.#policies.apply(generation, resources, keep);
+  }
+
+  appliedState(): ApplyOutcome | null {
+    return this.#policies.lastOutcome();
+  }
+
+  onDrift(listener: (outcome: ApplyOutcome) => void): () => void {
+    this.#driftListeners.add(listener);
+    return () => this.#driftListeners.delete(listener);
+  }
+
+  /** Compares the managed objects in the cluster with what was applied; reports (and reverts) drift. */
+  async checkDrift(): Promise<void> {
+    try {
+      await this.#policies.check((outcome) => {
+        for (const listener of this.#driftListeners) listener(outcome);
+      });
+    } catch (error) {
+      this.#log.warn({ err: error instanceof Error ? error.message : String(error) }, 'drift check failed');
+    }
+  }
+
   async stop(): Promise<void> {
+    this.#policyWatch.stop();
     await Promise.all(this.#watches.map((w) => w.stop()));
     this.#store.close();
   }

@@ -2,10 +2,22 @@
 // to the file become deltas (scaling, relabelling, namespaces coming and going) exactly as watch
 // events would in a real cluster. A description that stops being valid is reported and ignored:
 // the cluster keeps its last good state, as bad input must change nothing.
+//
+// Policy: the cluster's policy objects live in its own store (policy-store.ts, under the state
+// directory, so restarts keep them), which traffic evaluation uses (traffic-evaluator.ts). The store
+// can be edited from outside; the provider watches it and reports drift of managed objects, and
+// reverts it where the object's drift mode says so (ManagedPolicies).
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { ClusterFacts, InventoryItems } from '@palisade/protocol';
+import type { PolicyResource } from '@palisade/policy';
+import {
+  RequestError,
+  type ClusterFacts,
+  type InventoryItems,
+  type JsonValue,
+  type ResourceRef,
+} from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
 import {
@@ -14,11 +26,14 @@ import {
   SIMULATED_WATCH_DEBOUNCE_MS,
 } from '../../limits.js';
 import { silentLogger, type Logger } from '../../log.js';
+import { ManagedPolicies, type ApplyOutcome } from '../../policy/managed-policies.js';
 import type { Provider } from '../provider.js';
 import { addressPoolsFor, buildInventory, type AddressPools } from './build-inventory.js';
 import type { ClusterSpec, TrafficSpec } from './cluster-spec.js';
 import { watchFile, type FileWatcher } from './file-watcher.js';
 import { parseClusterSpec } from './parse-cluster-spec.js';
+import { SimulatedPolicyStore } from './policy-store.js';
+import { TrafficEvaluator, type TrafficQuery, type TrafficVerdict } from './traffic-evaluator.js';
 import type { ClusterSpecError } from './spec-error.js';
 
 export interface SimulatedProviderOptions {
@@ -29,6 +44,13 @@ export interface SimulatedProviderOptions {
   readonly watch?: boolean;
   readonly debounceMs?: number;
   readonly pollIntervalMs?: number;
+  /**
+   * Where the policy store and the agent's applied state are kept (`policies.json`, `applied.json`);
+   * a function receives the cluster name. Absent: in memory only.
+   */
+  readonly stateDir?: string | ((clusterName: string) => string);
+  /** Follow outside edits of the policy store (default: as `watch`). */
+  readonly watchPolicies?: boolean;
 }
 
 export class SimulatedProvider implements Provider {
@@ -43,6 +65,11 @@ export class SimulatedProvider implements Provider {
   #watcher: FileWatcher | undefined;
   #reloading: Promise<void> = Promise.resolve();
   #lastError: ClusterSpecError | Error | null = null;
+  #policies: { store: SimulatedPolicyStore; managed: ManagedPolicies } | undefined;
+  #policyWatcher: FileWatcher | undefined;
+  readonly #driftListeners = new Set<(outcome: ApplyOutcome) => void>();
+  readonly #evaluator = new TrafficEvaluator();
+  #inventoryVersion = 0;
 
   private constructor(options: SimulatedProviderOptions, spec: ClusterSpec, text: string) {
     this.#file = options.file;
@@ -59,6 +86,11 @@ export class SimulatedProvider implements Provider {
   static async load(options: SimulatedProviderOptions): Promise<SimulatedProvider> {
     const text = await readDescription(options.file);
     return new SimulatedProvider(options, parseClusterSpec(text, options.file), text);
+  }
+
+  #requirePolicies(): { store: SimulatedPolicyStore; managed: ManagedPolicies } {
+    if (this.#policies === undefined) throw new Error('the simulated provider has not been started');
+    return this.#policies;
   }
 
   /** `cluster.name`, else the file's name without its extension. */
@@ -86,17 +118,85 @@ export class SimulatedProvider implements Provider {
   }
 
   problems(): string[] {
-    return this.#lastError === null ? [] : [this.#lastError.message];
+    const problems = this.#lastError === null ? [] : [this.#lastError.message];
+    const store = this.#policies?.store.problem();
+    if (store !== null && store !== undefined) problems.push(store);
+    return [...problems, ...this.#evaluator.skipped()];
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    const timing = {
+      debounceMs: this.#options.debounceMs ?? SIMULATED_WATCH_DEBOUNCE_MS,
+      pollIntervalMs: this.#options.pollIntervalMs ?? SIMULATED_POLL_INTERVAL_MS,
+    };
     if (this.#options.watch !== false && this.#watcher === undefined) {
-      this.#watcher = watchFile(this.#file, () => void this.reload(), {
-        debounceMs: this.#options.debounceMs ?? SIMULATED_WATCH_DEBOUNCE_MS,
-        pollIntervalMs: this.#options.pollIntervalMs ?? SIMULATED_POLL_INTERVAL_MS,
-      });
+      this.#watcher = watchFile(this.#file, () => void this.reload(), timing);
     }
-    return Promise.resolve();
+    if (this.#policies === undefined) {
+      const dir = this.#options.stateDir;
+      const store = await SimulatedPolicyStore.open(
+        dir === undefined ? null : typeof dir === 'string' ? dir : dir(this.clusterName()),
+      );
+      const restored = await store.loadApplied();
+      const managed = new ManagedPolicies(store, (state) => store.saveApplied(state), restored);
+      this.#policies = { store, managed };
+      const file = store.file;
+      if (file !== null && (this.#options.watchPolicies ?? this.#options.watch) !== false) {
+        this.#policyWatcher = watchFile(file, () => void this.checkDrift(), timing);
+      }
+      // Edits made while the agent was not running are drift too.
+      if (restored !== null) await this.checkDrift();
+    }
+  }
+
+  applyDesiredState(
+    generation: number,
+    resources: readonly PolicyResource[],
+    keep: readonly ResourceRef[],
+  ): Promise<ApplyOutcome> {
+    return this.#requirePolicies().managed.apply(generation, resources, keep);
+  }
+
+  appliedState(): ApplyOutcome | null {
+    return this.#policies?.managed.lastOutcome() ?? null;
+  }
+
+  onDrift(listener: (outcome: ApplyOutcome) => void): () => void {
+    this.#driftListeners.add(listener);
+    return () => this.#driftListeners.delete(listener);
+  }
+
+  /** Compares the store with what Palisade applied; reports (and reverts) drift. Runs on every outside edit. */
+  async checkDrift(): Promise<void> {
+    const policies = this.#policies;
+    if (policies === undefined) return;
+    try {
+      await policies.managed.check((outcome) => {
+        for (const listener of this.#driftListeners) listener(outcome);
+      });
+    } catch (error) {
+      this.#log.error({ err: error instanceof Error ? error.message : String(error) }, 'drift check failed');
+    }
+  }
+
+  /** The policy objects the simulated cluster has now (managed or not). */
+  policies(): PolicyResource[] {
+    return this.#policies?.store.current() ?? [];
+  }
+
+  /** What the simulated dataplane does with a connection under the policies in force now. */
+  evaluateTraffic(query: TrafficQuery): TrafficVerdict {
+    const store = this.#policies?.store;
+    return this.#evaluator.evaluate(
+      query,
+      () => this.#store.snapshot(),
+      () => store?.current() ?? [],
+      `${String(this.#inventoryVersion)}:${String(store?.version ?? 0)}`,
+    );
+  }
+
+  extraMethods(): Readonly<Record<string, (params: JsonValue) => JsonValue>> {
+    return { 'traffic.evaluate': (params) => this.evaluateTraffic(trafficQuery(params)) };
   }
 
   snapshot(): InventoryItems {
@@ -128,6 +228,8 @@ export class SimulatedProvider implements Provider {
   stop(): Promise<void> {
     this.#watcher?.close();
     this.#watcher = undefined;
+    this.#policyWatcher?.close();
+    this.#policyWatcher = undefined;
     return this.#reloading;
   }
 
@@ -156,6 +258,7 @@ export class SimulatedProvider implements Provider {
     this.#text = text;
     this.#spec = spec;
     this.#lastError = null;
+    this.#inventoryVersion++;
     this.#store.replace(buildInventory(spec, this.clusterName(), this.#pools));
     this.#store.flush();
     this.#log.info({ counts: this.#store.counts() }, 'cluster description reloaded');
@@ -165,6 +268,25 @@ export class SimulatedProvider implements Provider {
     this.#lastError = error;
     this.#log.error({ err: error.message }, 'cluster description not applied; keeping the last valid one');
   }
+}
+
+function trafficQuery(params: JsonValue): TrafficQuery {
+  const p = params as Partial<Record<keyof TrafficQuery, unknown>> | null;
+  const protocol = p?.protocol ?? 'TCP';
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    typeof p.from !== 'string' ||
+    typeof p.to !== 'string' ||
+    !(typeof p.port === 'number' && Number.isInteger(p.port) && p.port >= 0 && p.port <= 65_535) ||
+    !(protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP' || protocol === 'ICMP')
+  ) {
+    throw new RequestError(
+      'bad_request',
+      'params must be {from: "<ns>/<workload>", to: "<ns>/<workload>" or an IP, port: 0-65535, protocol?: TCP|UDP|SCTP|ICMP}',
+    );
+  }
+  return { from: p.from, to: p.to, port: p.port, protocol };
 }
 
 async function readDescription(file: string): Promise<string> {

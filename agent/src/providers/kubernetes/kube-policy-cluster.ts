@@ -1,0 +1,102 @@
+// The kubernetes provider's policy objects (ManagedPolicies' PolicyCluster): listed kind by kind,
+// written with server-side apply — PATCH `application/apply-patch+yaml` (JSON is YAML) with one
+// field manager, `palisade`, and `force=true`, so Palisade owns the fields it sets and a conflicting
+// manager's change to them is taken back on the next apply — and deleted by name. A kind the
+// cluster does not serve (no Calico API server: 404) lists as empty; applying it then fails with
+// the API's message, which the agent reports per resource.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { PolicyResource } from '@palisade/policy';
+import type { ResourceRef } from '@palisade/protocol';
+import type { PolicyCluster } from '../../policy/managed-policies.js';
+import { keyOf } from '../../policy/managed-objects.js';
+import { failureOf, kubeRequest } from './kube-request.js';
+import { POLICY_KINDS, collectionPath, objectPath, policyKind, type PolicyKind } from './policy-kinds.js';
+
+export const FIELD_MANAGER = 'palisade';
+export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
+
+export class KubePolicyCluster implements PolicyCluster {
+  readonly #config: KubeConfig;
+
+  constructor(config: KubeConfig) {
+    this.#config = config;
+  }
+
+  async objects(): Promise<Map<string, PolicyResource>> {
+    const out = new Map<string, PolicyResource>();
+    for (const kind of POLICY_KINDS) {
+      const path = collectionPath(kind, null);
+      const response = await kubeRequest(this.#config, 'GET', path);
+      if (response.status === 404) continue;
+      if (response.status !== 200) throw failureOf(response, `list ${path}`);
+      const items = (response.body as { items?: unknown[] } | null)?.items ?? [];
+      for (const item of items) {
+        const resource = asPolicyResource(kind, item);
+        if (resource !== null) out.set(keyOf(resource), resource);
+      }
+    }
+    return out;
+  }
+
+  async write(resource: PolicyResource): Promise<void> {
+    const kind = kindOf(resource.apiVersion, resource.kind);
+    const ref = {
+      apiVersion: resource.apiVersion,
+      kind: resource.kind,
+      namespace: resource.metadata.namespace ?? null,
+      name: resource.metadata.name,
+    };
+    const path = objectPath(kind, ref);
+    const response = await kubeRequest(this.#config, 'PATCH', path, {
+      query: { fieldManager: FIELD_MANAGER, force: 'true' },
+      body: resource,
+      contentType: APPLY_PATCH_CONTENT_TYPE,
+    });
+    if (response.status !== 200 && response.status !== 201) throw failureOf(response, `apply ${path}`);
+  }
+
+  async remove(ref: ResourceRef): Promise<void> {
+    const path = objectPath(kindOf(ref.apiVersion, ref.kind), ref);
+    const response = await kubeRequest(this.#config, 'DELETE', path);
+    if (response.status !== 200 && response.status !== 202 && response.status !== 404) {
+      throw failureOf(response, `delete ${path}`);
+    }
+  }
+}
+
+function kindOf(apiVersion: string, kind: string): PolicyKind {
+  const found = policyKind(apiVersion, kind);
+  if (found === undefined) throw new Error(`${apiVersion} ${kind} is not a kind Palisade applies`);
+  return found;
+}
+
+/** What Palisade compares of a listed object: its identity, labels, annotations and spec. */
+function asPolicyResource(kind: PolicyKind, item: unknown): PolicyResource | null {
+  const object = item as {
+    metadata?: { name?: unknown; namespace?: unknown; labels?: unknown; annotations?: unknown };
+    spec?: unknown;
+  } | null;
+  const name = object?.metadata?.name;
+  if (typeof name !== 'string') return null;
+  const namespace = object?.metadata?.namespace;
+  return {
+    apiVersion: kind.apiVersion,
+    kind: kind.kind,
+    metadata: {
+      name,
+      ...(typeof namespace === 'string' && kind.namespaced ? { namespace } : {}),
+      ...(isStringMap(object?.metadata?.labels) ? { labels: object.metadata.labels } : {}),
+      ...(isStringMap(object?.metadata?.annotations) ? { annotations: object.metadata.annotations } : {}),
+    },
+    spec: object?.spec ?? {},
+  } as PolicyResource;
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
+}
