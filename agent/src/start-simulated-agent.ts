@@ -10,6 +10,8 @@ import { SimulatedProvider } from './providers/simulated/simulated-provider.js';
 
 export { SimulatedProvider } from './providers/simulated/simulated-provider.js';
 export { ClusterSpecError } from './providers/simulated/spec-error.js';
+export { EditError, runEditCommand } from './providers/simulated/edit-command.js';
+export type { TrafficQuery, TrafficVerdict } from './providers/simulated/traffic-evaluator.js';
 
 export interface SimulatedAgentOptions {
   /** Path of the cluster description (see agent/examples/README.md). */
