@@ -1,6 +1,8 @@
 // A loopback stand-in for the Kubernetes API server: serves list responses, holds watch streams open
 // and writes newline-delimited watch events into them on demand, answers scripted failures (410,
-// 401, 403) and keeps Secrets, while recording every request. The kubernetes provider and the
+// 401, 403), keeps Secrets, and applies PATCH / DELETE of objects under /apis/ to the collection
+// lists (so server-side apply and pruning can be observed in later lists), while recording every
+// request. The kubernetes provider and the
 // Secret store are tested on the requests they make and the responses they handle.
 
 import { once } from 'node:events';
@@ -13,6 +15,7 @@ export interface RecordedRequest {
   readonly path: string;
   readonly query: Record<string, string>;
   readonly authorization: string | undefined;
+  readonly contentType: string | undefined;
   readonly body: unknown;
 }
 
@@ -115,6 +118,7 @@ export class FakeKubeApi {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
     };
     this.requests.push(request);
@@ -138,6 +142,9 @@ export class FakeKubeApi {
     }
     const secret = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(request.path);
     if (secret) return this.#secret(request, secret[1]!, secret[2], res);
+    if ((request.method === 'PATCH' || request.method === 'DELETE') && request.path.startsWith('/apis/')) {
+      return this.#object(request, res);
+    }
     const list = this.lists.get(request.path);
     if (list === undefined) return send(res, status(404, 'NotFound', `${request.path} not found`));
     if (!watching) {
@@ -157,6 +164,27 @@ export class FakeKubeApi {
       ...(this.#watches.get(request.path) ?? []).filter((r) => !r.writableEnded),
       res,
     ]);
+  }
+
+  /** PATCH (apply: replaces the object) and DELETE of `/apis/<g>/<v>[/namespaces/<ns>]/<plural>/<name>`. */
+  #object(request: RecordedRequest, res: ServerResponse): void {
+    const match = /^(\/apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)\/([^/]+)$/.exec(request.path);
+    const collection = match ? `${match[1]!}/${match[3]!}` : '';
+    const list = this.lists.get(collection);
+    if (!match || list === undefined) return send(res, status(404, 'NotFound', `${request.path} not found`));
+    const [, , namespace, , name] = match;
+    const same = (item: unknown): boolean => {
+      const meta = (item as { metadata?: { name?: string; namespace?: string } }).metadata;
+      return meta !== undefined && meta.name === name && meta.namespace === namespace;
+    };
+    const existing = list.items.find(same);
+    if (request.method === 'DELETE') {
+      if (existing === undefined) return send(res, status(404, 'NotFound', `${name!} not found`));
+      list.items = list.items.filter((item) => !same(item));
+      return send(res, { status: 200, body: existing });
+    }
+    list.items = [...list.items.filter((item) => !same(item)), request.body];
+    send(res, { status: existing === undefined ? 201 : 200, body: request.body });
   }
 
   #secret(request: RecordedRequest, namespace: string, name: string | undefined, res: ServerResponse): void {
