@@ -341,6 +341,53 @@ if (!chromiumAvailable()) {
       await screenshot(page, '20-members');
     });
 
+    it('the invited member joins; roles change what they may do; removal ends their access', async () => {
+      const bobContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      const bob = await bobContext.newPage();
+      bob.setDefaultTimeout(20_000);
+      try {
+        await bob.goto(`${stack.origin}/`);
+        await bob.getByRole('link', { name: 'Sign in with your identity provider' }).click();
+        await bob.locator('input[name=email]').fill('bob@example.com');
+        await bob.locator('input[name=password]').fill('palisade');
+        await bob.getByRole('button', { name: 'Sign in' }).click();
+        const invitations = bob.getByRole('region', { name: 'Invitations' });
+        await invitations.getByText('E2E Org as Editor').waitFor();
+        await screenshot(bob, '21-invitation-for-bob');
+        await invitations.getByRole('button', { name: 'Join' }).click();
+        await bob.getByRole('heading', { name: 'E2E Org' }).waitFor();
+        const bobNav = bob.getByRole('navigation', { name: 'Sections' });
+        await bobNav.getByRole('link', { name: 'Policies' }).click();
+        await bob.getByRole('button', { name: 'New policy' }).waitFor();
+        expect(await bobNav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+
+        // Alice's tab still shows the Members page of the invitation: it reloads to see Bob.
+        await page.reload();
+        const row = page.locator('tr[data-member="bob@example.com"]');
+        await page.locator('tr[data-invitation="bob@example.com"]').getByText('accepted').waitFor();
+        await row.getByLabel('Role of bob@example.com').selectOption('VIEWER');
+        await page.getByText('bob@example.com is now Viewer').waitFor();
+
+        await bob.reload();
+        await bob.getByRole('region', { name: 'Policy board' }).waitFor();
+        await bob.getByText('Viewer', { exact: true }).waitFor();
+        expect(await bob.getByRole('button', { name: 'New policy' }).count()).toBe(0);
+        expect(await bob.locator('[data-policy][draggable="true"]').count()).toBe(0);
+        await screenshot(bob, '22-policy-board-as-viewer');
+
+        await row.getByRole('button', { name: 'Remove bob@example.com' }).click();
+        await page
+          .getByRole('dialog', { name: 'Remove bob@example.com?' })
+          .getByRole('button', { name: 'Remove member' })
+          .click();
+        await page.getByText('bob@example.com removed').waitFor();
+        await bob.reload();
+        await bob.getByRole('heading', { name: 'Organisation not found' }).waitFor();
+      } finally {
+        await bobContext.close();
+      }
+    });
+
     it('creates an API token (secret shown once) and revokes it', async () => {
       await nav(page, 'API tokens');
       await page.getByRole('heading', { name: 'No API tokens' }).waitFor();
@@ -350,7 +397,7 @@ if (!chromiumAvailable()) {
       await dialog.getByRole('button', { name: 'Create token' }).click();
       const secret = page.getByRole('dialog', { name: 'Token created' }).getByLabel('Token secret');
       expect(await secret.textContent()).toMatch(/^pal_/);
-      await screenshot(page, '21-token-secret');
+      await screenshot(page, '23-token-secret');
       await page.getByRole('button', { name: 'Done' }).click();
       const row = page.locator('tr[data-token="ci-deploy"]');
       await row.getByText('active').waitFor();
@@ -360,7 +407,7 @@ if (!chromiumAvailable()) {
         .getByRole('button', { name: 'Revoke token' })
         .click();
       await row.getByText('revoked').waitFor();
-      await screenshot(page, '22-tokens');
+      await screenshot(page, '24-tokens');
     });
 
     it('finds every change in the audit log with its diff, on a verified chain', async () => {
@@ -378,12 +425,15 @@ if (!chromiumAvailable()) {
         'policy.promote',
         'cluster.labels.update',
         'member.invite',
+        'member.join',
+        'member.role.update',
+        'member.remove',
         'api_token.create',
         'api_token.revoke',
       ])
         expect(all, a).toContain(a);
       expect(all.some((a) => a?.startsWith('cluster.'))).toBe(true);
-      await screenshot(page, '23-audit-log');
+      await screenshot(page, '25-audit-log');
 
       await page.getByLabel('Action').fill('api_token.');
       await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -396,7 +446,7 @@ if (!chromiumAvailable()) {
       const revoke = page.locator('[data-action="api_token.revoke"]');
       await revoke.getByRole('button', { name: /^Details of event/ }).click();
       await revoke.locator('.ui-diff__line--add').filter({ hasText: 'revokedAt' }).waitFor();
-      await screenshot(page, '24-audit-token-revoke-diff');
+      await screenshot(page, '26-audit-token-revoke-diff');
 
       await page.getByLabel('Action').fill('policy.rollback');
       await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -404,7 +454,7 @@ if (!chromiumAvailable()) {
       await rollback.getByRole('button', { name: /^Details of event/ }).click();
       await rollback.locator('.ui-diff__line--add').first().waitFor();
       expect(await rollback.locator('.ui-diff').textContent()).toContain('100');
-      await screenshot(page, '25-audit-policy-rollback-diff');
+      await screenshot(page, '27-audit-policy-rollback-diff');
     });
 
     it('switches between organisations, keeping the slug in the URL', async () => {
@@ -427,7 +477,7 @@ if (!chromiumAvailable()) {
       const confirm = dialog.getByRole('button', { name: 'Delete cluster' });
       expect(await confirm.isDisabled()).toBe(true);
       await dialog.getByLabel('Type shop to confirm').fill('shop');
-      await screenshot(page, '26-delete-cluster');
+      await screenshot(page, '28-delete-cluster');
       await confirm.click();
       await Promise.race([
         page.getByText('shop deleted').waitFor(),
@@ -446,7 +496,7 @@ if (!chromiumAvailable()) {
       await page.locator('[data-stat="connected"]').getByText('0').waitFor();
       await page.getByLabel('Theme').selectOption('dark');
       expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
-      await screenshot(page, '27-dashboard-dark');
+      await screenshot(page, '29-dashboard-dark');
       await page.getByLabel('Theme').selectOption('system');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/o/'));

@@ -79,7 +79,7 @@ export async function gqlRequest<TResult, TVariables>(
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError('The API cannot be reached. Check your connection and try again.', 'NETWORK');
   }
-  let body: { data?: TResult | null; errors?: WireError[] };
+  let body: { data?: TResult | null; errors?: WireError[]; message?: unknown };
   try {
     body = (await res.json()) as typeof body;
   } catch {
@@ -87,6 +87,10 @@ export async function gqlRequest<TResult, TVariables>(
   }
   const first = body.errors?.[0];
   if (first) throw toApiError(first);
-  if (body.data == null) throw new ApiError('The API answered without data.', 'INTERNAL');
+  if (body.data == null) {
+    // Not a GraphQL answer (e.g. a proxy or the HTTP layer refused the request): say what came back.
+    const detail = typeof body.message === 'string' ? `: ${body.message}` : '';
+    throw new ApiError(`The API answered ${res.status} without data${detail}.`, 'INTERNAL');
+  }
   return body.data;
 }

@@ -1,5 +1,7 @@
 // TanStack Query defaults: retry only what retrying can fix (network trouble, rate limits), never a
-// refusal or invalid input; refetch on focus so a long-open tab catches up.
+// refusal or invalid input. Cached data shows at once and is revalidated on every mount and focus
+// (staleTime 0): other members change the same organisation, and a page must not show their
+// changes late. Only the viewer and the org header, which rarely change, are kept longer.
 import { QueryClient } from '@tanstack/react-query';
 import { isApiError } from './graphql-client';
 
@@ -7,7 +9,7 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        staleTime: 10_000,
+        staleTime: 0,
         retry: (count, error) =>
           count < 2 && (isApiError(error, 'NETWORK') || isApiError(error, 'RATE_LIMITED')),
       },

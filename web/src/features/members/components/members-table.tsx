@@ -33,6 +33,25 @@ export function MembersTable({
   const roles = grantableRoles(viewerRole);
   const onError = (err: unknown) =>
     toast.show({ title: 'Not saved', body: errorMessage(err), tone: 'danger' });
+  // Awaited here rather than through mutate() callbacks, which were lost when the row re-rendered
+  // from the refreshed list before they ran.
+  const changeRole = async (m: MemberNode, role: Role) => {
+    try {
+      await update.mutateAsync({ userId: m.user.id, role });
+      toast.show({ title: `${m.user.email} is now ${roleLabel(role)}`, tone: 'ok' });
+    } catch (err) {
+      onError(err);
+    }
+  };
+  const removeMember = async (m: MemberNode) => {
+    try {
+      await remove.mutateAsync(m.user.id);
+      toast.show({ title: `${m.user.email} removed`, tone: 'ok' });
+      setRemoving(null);
+    } catch (err) {
+      onError(err);
+    }
+  };
 
   return (
     <>
@@ -55,19 +74,7 @@ export function MembersTable({
                     aria-label={`Role of ${m.user.email}`}
                     value={m.role}
                     options={[...new Set([m.role, ...roles])].map((r) => ({ value: r, label: roleLabel(r) }))}
-                    onChange={(e) =>
-                      update.mutate(
-                        { userId: m.user.id, role: e.target.value as Role },
-                        {
-                          onSuccess: () =>
-                            toast.show({
-                              title: `${m.user.email} is now ${roleLabel(e.target.value as Role)}`,
-                              tone: 'ok',
-                            }),
-                          onError,
-                        },
-                      )
-                    }
+                    onChange={(e) => void changeRole(m, e.target.value as Role)}
                   />
                 ) : (
                   <Badge>{roleLabel(m.role)}</Badge>
@@ -103,16 +110,7 @@ export function MembersTable({
             <Button
               variant="danger-solid"
               busy={remove.isPending}
-              onClick={() =>
-                removing &&
-                remove.mutate(removing.user.id, {
-                  onSuccess: () => {
-                    toast.show({ title: `${removing.user.email} removed`, tone: 'ok' });
-                    setRemoving(null);
-                  },
-                  onError,
-                })
-              }
+              onClick={() => removing && void removeMember(removing)}
             >
               Remove member
             </Button>
