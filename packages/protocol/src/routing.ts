@@ -1,7 +1,8 @@
 // The Redis names and payloads that the API and the cluster gateways share (decisions 0006 and
 // 0009): which gateway holds a cluster (the lease), the control channel to it, cluster events,
 // request replies, desired-state notices and policy sync events. Both deployables import them from
-// here (`@palisade/protocol/routing`) so a key or a field cannot drift. Types and string builders only: no Redis client, no runtime dependencies.
+// here (`@palisade/protocol/routing`) so a key or a field cannot drift. Types and string builders
+// only: no Redis client, no runtime dependencies.
 
 import type { ErrorCode, JsonValue, ProviderKind } from './messages.js';
 
