@@ -260,6 +260,8 @@ if (!chromiumAvailable()) {
       await revisions.getByRole('button', { name: 'Revision 2' }).click();
       await revisions.locator('.ui-diff__line--add').first().waitFor();
       await screenshot(page, '15-policy-revisions');
+      await page.getByLabel('On drift').selectOption('REVERT');
+      await page.getByText('Drift mode saved').waitFor();
       await revisions.getByRole('button', { name: 'Roll back to 1' }).click();
       await page.getByText('Rolled back to revision 1 (now 3)').waitFor();
       await revisions.getByText('Revision 3').waitFor();
@@ -424,6 +426,7 @@ if (!chromiumAvailable()) {
         'policy.reorder',
         'policy.rollback',
         'policy.promote',
+        'policy.drift_mode',
         'cluster.labels.update',
         'member.invite',
         'member.join',

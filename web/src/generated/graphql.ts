@@ -178,6 +178,14 @@ export type RollbackPolicyResourceInput = {
   revision: number;
 };
 
+export type SetDriftModeInput = {
+  /** Null on a resource: follow the organisation's default. */
+  mode?: DriftMode | null | undefined;
+  orgSlug: string;
+  /** A resource; omit to set the organisation's default. */
+  resource?: PolicyResourceRefInput | null | undefined;
+};
+
 export type UpdateClusterLabelsInput = {
   /** The complete new set of labels. */
   labels: Array<LabelInput>;
@@ -585,6 +593,7 @@ export type PolicyBoardQueryVariables = Exact<{
 export type PolicyBoardQuery = {
   organization: {
     id: string;
+    defaultDriftMode: DriftMode;
     tiers: Array<{
       name: string;
       order: number;
@@ -630,6 +639,7 @@ export type PolicyResourceQuery = {
     id: string;
     policyResource: {
       yaml: string;
+      driftMode: DriftMode | null;
       effectiveDriftMode: DriftMode;
       id: string;
       kind: PolicyResourceKind;
@@ -751,6 +761,17 @@ export type PolicySyncChangedSubscription = {
     clusterId: string;
     clusterName: string;
     policySync: { status: PolicySyncStatus; generation: number | null; appliedGeneration: number | null };
+  };
+};
+
+export type SetDriftModeMutationVariables = Exact<{
+  input: SetDriftModeInput;
+}>;
+
+export type SetDriftModeMutation = {
+  setDriftMode: {
+    defaultDriftMode: DriftMode;
+    resource: { id: string; driftMode: DriftMode | null; effectiveDriftMode: DriftMode } | null;
   };
 };
 
@@ -1269,6 +1290,7 @@ export const PolicyBoardDocument = new TypedDocumentString(`
     query PolicyBoard($slug: String!, $after: String) {
   organization(slug: $slug) {
     id
+    defaultDriftMode
     tiers {
       name
       order
@@ -1316,6 +1338,7 @@ export const PolicyResourceDocument = new TypedDocumentString(`
     policyResource(kind: $kind, namespace: $namespace, name: $name) {
       ...PolicyCardFields
       yaml
+      driftMode
       effectiveDriftMode
       revisions(first: 50) {
         totalCount
@@ -1457,6 +1480,18 @@ export const PolicySyncChangedDocument = new TypedDocumentString(`
   PolicySyncChangedSubscription,
   PolicySyncChangedSubscriptionVariables
 >;
+export const SetDriftModeDocument = new TypedDocumentString(`
+    mutation SetDriftMode($input: SetDriftModeInput!) {
+  setDriftMode(input: $input) {
+    defaultDriftMode
+    resource {
+      id
+      driftMode
+      effectiveDriftMode
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetDriftModeMutation, SetDriftModeMutationVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {

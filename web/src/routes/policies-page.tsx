@@ -11,6 +11,7 @@ import { Table } from '../components/ui/table';
 import { useToast } from '../components/ui/toast';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
 import { exportResources, useLivePolicySync, usePolicyBoard, useReorderTier } from '../features/policies/api';
+import { DriftModeSelect } from '../features/policies/components/drift-mode-select';
 import { ImportDialog } from '../features/policies/components/import-dialog';
 import { PolicyBoard } from '../features/policies/components/policy-board';
 import { movePolicy, type BoardPolicy } from '../features/policies/model';
@@ -64,6 +65,15 @@ export function PoliciesPage() {
   return (
     <>
       <PageHeader title="Policies">
+        {board.data && (
+          <DriftModeSelect
+            slug={slug}
+            resource={null}
+            value={board.data.defaultDriftMode}
+            effective={board.data.defaultDriftMode}
+            disabled={!canWrite}
+          />
+        )}
         <Button onClick={() => void exportAll()}>Export YAML</Button>
         {canWrite && <Button onClick={() => setImporting(true)}>Import YAML…</Button>}
         {canWrite && (

@@ -21,6 +21,7 @@ import {
   useSavePolicy,
   type ResourceRef,
 } from '../features/policies/api';
+import { DriftModeSelect } from '../features/policies/components/drift-mode-select';
 import { PolicyForm } from '../features/policies/components/policy-form';
 import { PolicyYamlEditor } from '../features/policies/components/policy-yaml-editor';
 import { ReviewChangesDialog } from '../features/policies/components/review-changes-dialog';
@@ -223,6 +224,13 @@ function Editor({
               <section className="card">
                 <h2>Clusters</h2>
                 <p className="muted mono">{stored.clusterSelector || 'all clusters'}</p>
+                <DriftModeSelect
+                  slug={slug}
+                  resource={refInUrl}
+                  value={stored.driftMode}
+                  effective={stored.effectiveDriftMode}
+                  disabled={!canWrite}
+                />
                 {stored.clusterStatus.length === 0 ? (
                   <p className="muted">No cluster matches its cluster selector.</p>
                 ) : (

@@ -14,7 +14,9 @@ import {
   PromoteStagedPolicyDocument,
   ReorderTierPoliciesDocument,
   RollbackPolicyResourceDocument,
+  SetDriftModeDocument,
   UpdatePolicyResourceDocument,
+  type DriftMode,
   type PolicyBoardQuery,
   type PolicyCardFieldsFragment,
   type PolicyResourceKind,
@@ -40,6 +42,7 @@ const MAX_PAGES = 100;
 
 export interface PolicyBoardData {
   tiers: BoardTier[];
+  defaultDriftMode: DriftMode;
   /** Network sets and other non-policy resources, listed beside the board. */
   others: PolicyCardFieldsFragment[];
   total: number;
@@ -68,9 +71,14 @@ export function toBoardPolicy(p: PolicyCardFieldsFragment): BoardPolicy {
   };
 }
 
-export function toBoard(tiers: Tiers, resources: readonly PolicyCardFieldsFragment[]): PolicyBoardData {
+export function toBoard(
+  tiers: Tiers,
+  resources: readonly PolicyCardFieldsFragment[],
+  defaultDriftMode: DriftMode = 'REPORT',
+): PolicyBoardData {
   const policies = resources.filter((r) => POLICY_KINDS.has(r.kind));
   return {
+    defaultDriftMode,
     tiers: buildBoard(
       tiers.map((t) => ({
         name: t.name,
@@ -91,16 +99,18 @@ export function usePolicyBoard(slug: string) {
     queryFn: async ({ signal }) => {
       let after: string | undefined;
       let tiers: Tiers = [];
+      let drift: DriftMode = 'REPORT';
       const resources: PolicyCardFieldsFragment[] = [];
       for (let page = 0; page < MAX_PAGES; page++) {
         const d = await gqlRequest(PolicyBoardDocument, { slug, ...(after ? { after } : {}) }, signal);
         tiers = d.organization.tiers;
+        drift = d.organization.defaultDriftMode;
         resources.push(...d.organization.policyResources.edges.map((e) => e.node));
         const info = d.organization.policyResources.pageInfo;
         if (!info.hasNextPage || !info.endCursor) break;
         after = info.endCursor;
       }
-      return toBoard(tiers, resources);
+      return toBoard(tiers, resources, drift);
     },
   });
 }
@@ -233,4 +243,13 @@ export function useApplyResources(slug: string) {
 
 export function exportResources(slug: string): Promise<string> {
   return gqlRequest(ExportResourcesDocument, { slug }).then((d) => d.exportResources);
+}
+
+/** Drift mode of one resource (null: follow the organisation), or without `ref` the default. */
+export function useSetDriftMode(slug: string) {
+  return usePolicyMutation(slug, ({ ref, mode }: { ref: ResourceRef | null; mode: DriftMode | null }) =>
+    gqlRequest(SetDriftModeDocument, {
+      input: { orgSlug: slug, ...(ref ? { resource: refInput(ref) } : {}), ...(mode ? { mode } : {}) },
+    }).then((d) => d.setDriftMode),
+  );
 }
