@@ -14,7 +14,10 @@ function decoratorName(d) {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: 'every GraphQL resolver method declares @Public(), @Authenticated() or @RequirePermission()' },
+    docs: {
+      description:
+        'every GraphQL resolver method declares @Public(), @Authenticated() or @RequirePermission()',
+    },
     messages: {
       unguarded:
         'Resolver method "{{name}}" has no access decorator: add @RequirePermission(...), @Authenticated() or @Public().',

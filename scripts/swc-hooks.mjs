@@ -10,7 +10,8 @@ export async function resolve(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (err) {
-    const isRelative = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
+    const isRelative =
+      specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
     if (isRelative && specifier.endsWith('.js') && context.parentURL && TS_EXT.test(context.parentURL)) {
       return nextResolve(specifier.slice(0, -3) + '.ts', context);
     }

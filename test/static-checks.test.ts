@@ -18,6 +18,12 @@ describe('static checks', () => {
     expect(r.status).toBe(0);
   });
 
+  it('is formatted (prettier --check)', () => {
+    const r = run('npx', ['prettier', '--check', '.']);
+    expect(r.output).not.toContain('[warn]');
+    expect(r.status).toBe(0);
+  });
+
   it('lints with zero warnings (eslint)', () => {
     const r = run('npx', ['eslint', '--max-warnings', '0', '.']);
     expect(r.output.trim()).toBe('');
