@@ -125,12 +125,17 @@ describe('rollout', () => {
   });
 
   it('does not push what the agent reports having, and stores drift with its diff', async () => {
+    const own = await h.gateway({ tuning: { connectReportGraceMs: 50 } });
     const { orgId, clusterId, credential } = await h.enrolledCluster();
     await setDesired(orgId, clusterId, 3, [policy('a')]);
-    const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
-    // Agents report their applied generation right after the welcome.
-    client.send(okResult(3, ['a']));
+    const { client: first } = await connectAgent(h.url(own), { kind: 'credential', credential });
+    await first.next('desired.state');
+    first.send(okResult(3, ['a']));
     await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await first.closeAndWait();
+    // Reconnecting, the agent reports its applied generation right after the welcome: no push.
+    const { client } = await connectAgent(h.url(own), { kind: 'credential', credential });
+    client.send(okResult(3, ['a']));
     client.send({
       type: 'apply.result',
       generation: 3,

@@ -22,6 +22,8 @@ export interface Ownership {
   pending: PendingRequests | undefined;
   inventory: InventoryStream | undefined;
   readonly rollout: TunnelRollout;
+  /** The status write of the welcome; the release waits for it so the rows end disconnected. */
+  connectedWrite: Promise<void> | undefined;
   nextBeatAt: number;
   nextStatusAt: number;
   /** Counted in `tunnels_open`: set when the welcome went out. */
@@ -64,6 +66,7 @@ export async function takeOwnership(
     pending: undefined,
     inventory: undefined,
     rollout: new TunnelRollout(),
+    connectedWrite: undefined,
     nextBeatAt: now + tuning.heartbeatIntervalMs,
     nextStatusAt: now + tuning.statusWriteIntervalMs,
     opened: false,

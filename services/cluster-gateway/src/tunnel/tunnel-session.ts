@@ -332,12 +332,18 @@ export class TunnelSession {
       ctx.metrics.tunnelsOpen.inc();
       this.#replayEarlyFrames();
       this.#socket.resume();
-      const tunnel = this.rolloutTunnel();
-      if (tunnel !== undefined && this.#state === 'open') ctx.rollout.connected(tunnel);
-      const lastSeen = await ctx.status.connected(owner.fence, hello.agentVersion, hello.cluster);
+      const connected = ctx.status.connected(owner.fence, hello.agentVersion, hello.cluster);
+      // The release must not write "disconnected" before this "connected" has landed.
+      owner.connectedWrite = connected.then(
+        () => undefined,
+        () => undefined,
+      );
+      const lastSeen = await connected;
       if (lastSeen !== undefined && owner.current) {
         await ctx.events.publish(cluster.orgId, cluster.clusterId, 'CONNECTED', lastSeen);
       }
+      const tunnel = this.rolloutTunnel();
+      if (tunnel !== undefined && this.#state === 'open') ctx.rollout.connected(tunnel);
     } catch (error) {
       ctx.log.error({ err: error }, 'accepting a tunnel failed');
       if (this.#state === 'authenticating') {
@@ -434,6 +440,7 @@ export class TunnelSession {
     const { clusterId, orgId } = owner.cluster;
     try {
       await owner.inventory?.settled;
+      await owner.connectedWrite;
       if (!owner.current) return;
       const released = await ctx.leases.release(clusterId, owner.epoch);
       if (!released) return;
