@@ -29,7 +29,10 @@ const run = spawnSync(
 let summary: string;
 try {
   const json = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
-  summary = `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests + json.numTodoTests} skipped`;
+  // Vitest can fail outside any test (an unhandled error, a broken config): count that as a failure
+  // so the summary never reads as green while the exit code is not.
+  const failed = json.numFailedTests + (run.status !== 0 && json.numFailedTests === 0 ? 1 : 0);
+  summary = `${json.numPassedTests} passed, ${failed} failed, ${json.numPendingTests + json.numTodoTests} skipped`;
 } catch (err) {
   summary = `0 passed, 1 failed (${String(err)})`;
 }

@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // One browser file at a time runs in its own group, after every other project's tests.
+    sequence: { groupOrder: 1 },
   },
 });

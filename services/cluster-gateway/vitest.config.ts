@@ -9,7 +9,5 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    fileParallelism: true,
-    maxWorkers: 2,
   },
 });
