@@ -197,21 +197,26 @@ describe('a cluster joins, reports and stays connected', () => {
     const { token } = await register('twins');
     const stateDir = mkdtempSync(join(tmpdir(), 'palisade-twin-'));
     const first = await agent({ port: gwA.port, token, stateDir });
-    await eventually('twins connected', async () =>
-      (await cluster('twins')).status === 'CONNECTED' ? true : undefined,
-    );
+    // The agent reports "connected" only once it has stored the credential it was issued, which the
+    // second connection below reuses (the cluster shows CONNECTED a moment earlier, at the lease).
+    await eventually('twins connected', () => (first.status() === 'connected' ? true : undefined));
     const second = await agent({ port: gwB.port, stateDir });
     await eventually('the second to connect', () => (second.status() === 'connected' ? true : undefined));
     await eventually('the first to be superseded', () => (first.status() !== 'connected' ? true : undefined));
     await first.close();
-    const r = await ctx.gql<{
-      organization: { cluster: { agentHealth: { report: { instanceId?: string } } } };
-    }>(
-      owner,
-      'query($s: String!) { organization(slug: $s) { cluster(name: "twins") { agentHealth { report } } } }',
-      { s: slug },
-    );
-    expect(r.data!.organization.cluster.agentHealth.report.instanceId).toBe(second.instanceId);
+    // Routing follows the lease, which now names the second connection's gateway.
+    const answeredBy = await eventually('a live request answered by the second agent', async () => {
+      const r = await ctx.gql<{
+        organization: { cluster: { agentHealth: { report: { instanceId?: string } } } };
+      }>(
+        owner,
+        'query($s: String!) { organization(slug: $s) { cluster(name: "twins") { agentHealth { report } } } }',
+        { s: slug },
+      );
+      const id = r.data?.organization.cluster.agentHealth.report.instanceId;
+      return id === second.instanceId ? id : undefined;
+    });
+    expect(answeredBy).toBe(second.instanceId);
   });
 
   it('deleting the cluster revokes its credential and closes its tunnel', async () => {
