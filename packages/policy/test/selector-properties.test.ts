@@ -147,6 +147,29 @@ describe('selector properties', () => {
     expect(canonicalSelector(parseSelector('('.repeat(200) + 'has(a)' + ')'.repeat(200)))).toBe('has(a)');
   });
 
+  it('flattens a nested junction that collapses to the parent kind (found by the property below)', () => {
+    const node: SelectorNode = {
+      kind: 'and',
+      operands: [
+        { kind: 'has', label: 'a' },
+        {
+          kind: 'or',
+          operands: [
+            {
+              kind: 'and',
+              operands: [
+                { kind: 'has', label: 'b' },
+                { kind: 'has', label: 'c' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(canonicalSelector(node)).toBe('(has(a) && has(b) && has(c))');
+    expect(canonicalSelector(parseSelector(canonicalSelector(node)))).toBe(canonicalSelector(node));
+  });
+
   it('canonical(parse(canonical(x))) === canonical(x) for random ASTs', () => {
     fc.assert(
       fc.property(astArb, (node) => {

@@ -39,8 +39,11 @@ export function sortedUnique(values: Iterable<string>): readonly string[] {
 export function junction(kind: 'and' | 'or', operands: readonly SelectorNode[]): SelectorNode {
   const flat: SelectorNode[] = [];
   const visit = (op: SelectorNode): void => {
-    if (op.kind === kind) op.operands.forEach(visit);
-    else flat.push(op);
+    // A nested junction is normalised first, so one that collapses to a single operand of this
+    // kind (e.g. `or[and[a, b]]` inside an `and`) is flattened too, as re-parsing would.
+    const normal = op.kind === 'and' || op.kind === 'or' ? junction(op.kind, op.operands) : op;
+    if (normal.kind === kind) flat.push(...normal.operands);
+    else flat.push(normal);
   };
   operands.forEach(visit);
   if (flat.length === 1) return flat[0]!;
