@@ -6,7 +6,7 @@ import { isPortName } from './names.js';
 
 export const NAMED_PROTOCOLS = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'SCTP', 'UDPLite'] as const;
 
-const PROTOCOL_NUMBERS: Readonly<Record<(typeof NAMED_PROTOCOLS)[number], number>> = {
+export const PROTOCOL_NUMBERS: Readonly<Record<(typeof NAMED_PROTOCOLS)[number], number>> = {
   TCP: 6,
   UDP: 17,
   ICMP: 1,
