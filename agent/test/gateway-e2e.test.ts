@@ -11,19 +11,18 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
-import { migrate } from '@palisade/migrations';
+import { createMigratedDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
 import { startAgent, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { waitFor } from './support/wait-for.js';
 
-const ADMIN_BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
 const AGENT_TIMINGS = { backoff: { initialMs: 100, maxMs: 1_000 }, immediateJitterMs: 100 };
 
-const dbName = `palisade_agent_e2e_${randomBytes(4).toString('hex')}`;
 const prefix = `agent-e2e-${randomBytes(4).toString('hex')}`;
+let db: TestDatabase;
 let sql: pg.Pool;
 let redis: Redis;
 let dir: string;
@@ -31,12 +30,8 @@ const gateways = new Set<RunningGateway>();
 const agents: RunningAgent[] = [];
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  await migrate(`${ADMIN_BASE}/${dbName}`);
-  sql = new pg.Pool({ connectionString: `${ADMIN_BASE}/${dbName}`, max: 3 });
+  db = await createMigratedDatabase('palisade_agent_e2e');
+  sql = new pg.Pool({ connectionString: db.adminUrl, max: 3 });
   redis = new Redis(REDIS_URL);
   dir = await mkdtemp(join(tmpdir(), 'palisade-agent-e2e-'));
 });
@@ -52,17 +47,14 @@ afterAll(async () => {
   if (leftovers.length > 0) await redis.del(...leftovers);
   redis.disconnect();
   await sql.end();
-  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
 async function gateway(port = 0): Promise<RunningGateway> {
   const running = await startGateway({
     port,
-    databaseUrl: `postgres://palisade_gateway@${new URL(ADMIN_BASE).host}/${dbName}`,
+    databaseUrl: db.urlAs('palisade_gateway'),
     redisUrl: REDIS_URL,
     redisPrefix: prefix,
     logLevel: 'silent',

@@ -15,7 +15,7 @@ import { createApiServer } from '../src/server.js';
 import { Database } from '../src/platform/db/database.js';
 import { AdminService } from '../src/admin/admin-service.js';
 import type { Role } from '../src/platform/access/roles.js';
-import { ADMIN_BASE } from './global-setup.js';
+import { cloneDatabase } from '@palisade/migrations/test-databases';
 
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
@@ -48,23 +48,8 @@ export async function createTestDatabase(): Promise<{
   adminUrl: string;
   drop(): Promise<void>;
 }> {
-  const name = `palisade_t_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`);
-  await admin.end();
-  const base = new URL(ADMIN_BASE);
-  return {
-    name,
-    appUrl: `postgres://palisade_app@${base.host}/${name}`,
-    adminUrl: `${ADMIN_BASE}/${name}`,
-    async drop() {
-      const c = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const db = await cloneDatabase(inject('templateDb'), 'palisade_t');
+  return { name: db.name, appUrl: db.urlAs('palisade_app'), adminUrl: db.adminUrl, drop: () => db.drop() };
 }
 
 export class TestContext {

@@ -1,11 +1,7 @@
 // Vitest global setup for the API: one migrated template database per run; each test file clones
-// it (CREATE DATABASE … TEMPLATE), which takes milliseconds instead of re-running migrations.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+// it (see createTestDatabase in context.ts).
 import type { TestProject } from 'vitest/node';
-import { migrate } from '@palisade/migrations';
-
-export const ADMIN_BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
+import { createTemplateDatabase } from '@palisade/migrations/test-databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,17 +10,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const name = `palisade_tpl_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await migrate(`${ADMIN_BASE}/${name}`);
-  // A template must have no other connections when cloned.
-  await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
-  project.provide('templateDb', name);
-  return async () => {
-    await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  };
+  const template = await createTemplateDatabase('palisade_tpl');
+  project.provide('templateDb', template.name);
+  return () => template.drop();
 }

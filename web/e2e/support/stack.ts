@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { startDevOidcProvider } from '@palisade/dev-oidc';
+import { cloneDatabase } from '@palisade/migrations/test-databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +20,6 @@ declare module 'vitest' {
 }
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const ADMIN_BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,16 +29,6 @@ export function freePort(): Promise<number> {
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }
 
 async function waitForOk(
@@ -73,9 +62,7 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
-  const dbName = `palisade_e2e_${randomBytes(5).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${dbName} TEMPLATE ${inject('templateDb')}`);
-  const base = new URL(ADMIN_BASE);
+  const db = await cloneDatabase(inject('templateDb'), 'palisade_e2e');
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const origin = `http://127.0.0.1:${apiPort}`;
   const gatewayUrl = `ws://127.0.0.1:${gatewayPort}/v1/tunnel`;
@@ -120,8 +107,8 @@ export async function startStack(): Promise<Stack> {
     HOST: '127.0.0.1',
     PORT: String(apiPort),
     PUBLIC_ORIGIN: origin,
-    DATABASE_URL: `postgres://palisade_app@${base.host}/${dbName}`,
-    DATABASE_ADMIN_URL: `${ADMIN_BASE}/${dbName}`,
+    DATABASE_URL: db.urlAs('palisade_app'),
+    DATABASE_ADMIN_URL: db.adminUrl,
     DATABASE_POOL_SIZE: '4',
     REDIS_PREFIX: redisPrefix,
     OIDC_ISSUER: oidc.issuer,
@@ -170,7 +157,7 @@ export async function startStack(): Promise<Stack> {
       );
       await oidc.close();
       rmSync(stateDir, { recursive: true, force: true });
-      await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await db.drop();
     },
   };
   try {
@@ -179,7 +166,7 @@ export async function startStack(): Promise<Stack> {
     const gateway = run('gateway', ['services/cluster-gateway/src/main.ts'], {
       HOST: '127.0.0.1',
       PORT: String(gatewayPort),
-      DATABASE_URL: `postgres://palisade_gateway@${base.host}/${dbName}`,
+      DATABASE_URL: db.urlAs('palisade_gateway'),
       DATABASE_POOL_SIZE: '2',
       REDIS_PREFIX: redisPrefix,
       LOG_LEVEL: 'warn',

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { startGateway, type GatewayTuning, type RunningGateway } from '../../src/gateway.js';
 import { redisKeys, type RedisKeys } from '../../src/routing/keys.js';
-import { ADMIN_BASE } from './global-setup.js';
+import { cloneDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
 
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
 
@@ -31,7 +31,7 @@ export class GatewayHarness {
   readonly #clients: Redis[] = [];
 
   private constructor(
-    readonly dbName: string,
+    readonly db: TestDatabase,
     readonly sql: pg.Pool,
     readonly redis: Redis,
     readonly prefix: string,
@@ -40,21 +40,16 @@ export class GatewayHarness {
   }
 
   static async start(): Promise<GatewayHarness> {
-    const dbName = `palisade_gwt_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${inject('gatewayTemplateDb')}`);
-    await admin.end();
-    const sql = new pg.Pool({ connectionString: `${ADMIN_BASE}/${dbName}`, max: 3 });
+    const db = await cloneDatabase(inject('gatewayTemplateDb'), 'palisade_gwt');
+    const sql = new pg.Pool({ connectionString: db.adminUrl, max: 3 });
     // DROP DATABASE … WITH (FORCE) at the end may terminate a connection the pool is still closing.
     sql.on('error', () => undefined);
     const prefix = `gwtest-${randomBytes(5).toString('hex')}`;
-    return new GatewayHarness(dbName, sql, new Redis(REDIS_URL), prefix);
+    return new GatewayHarness(db, sql, new Redis(REDIS_URL), prefix);
   }
 
   get gatewayDatabaseUrl(): string {
-    const base = new URL(ADMIN_BASE);
-    return `postgres://palisade_gateway@${base.host}/${this.dbName}`;
+    return this.db.urlAs('palisade_gateway');
   }
 
   async gateway(
@@ -138,10 +133,7 @@ export class GatewayHarness {
     if (leftovers.length > 0) await this.redis.del(...leftovers);
     this.redis.disconnect();
     await this.sql.end();
-    const admin = new pg.Client({ connectionString: `${ADMIN_BASE}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`);
-    await admin.end();
+    await this.db.drop();
   }
 }
 
