@@ -19,6 +19,10 @@ export interface OrgView {
   role: Role;
 }
 
+function orgView(org: { id: string; slug: string; name: string; createdAt: Date }, role: Role): OrgView {
+  return { id: org.id, orgId: org.id, slug: org.slug, name: org.name, createdAt: org.createdAt, role };
+}
+
 @Injectable()
 export class OrgsService {
   constructor(
@@ -38,14 +42,7 @@ export class OrgsService {
           targetId: id,
           after: { slug: org.slug, name: org.name, owner: user.email },
         });
-        return {
-          id,
-          orgId: id,
-          slug: org.slug,
-          name: org.name,
-          createdAt: org.createdAt,
-          role: 'owner' as const,
-        };
+        return orgView(org, 'owner');
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -60,14 +57,7 @@ export class OrgsService {
   async get(scope: OrgScope): Promise<OrgView> {
     const [org] = await this.db.read({ orgId: scope.orgId }, (db) => [this.repo.findById(db, scope.orgId)]);
     if (!org) throw AppError.notFound('organization');
-    return {
-      id: org.id,
-      orgId: org.id,
-      slug: org.slug,
-      name: org.name,
-      createdAt: org.createdAt,
-      role: scope.role,
-    };
+    return orgView(org, scope.role);
   }
 
   async rename(scope: OrgScope, name: string): Promise<OrgView> {
@@ -82,14 +72,7 @@ export class OrgsService {
         before: { name: before.name },
         after: { name: org.name },
       });
-      return {
-        id: org.id,
-        orgId: org.id,
-        slug: org.slug,
-        name: org.name,
-        createdAt: org.createdAt,
-        role: scope.role,
-      };
+      return orgView(org, scope.role);
     });
   }
 
@@ -104,14 +87,7 @@ export class OrgsService {
     ]);
     return {
       total,
-      rows: rows.map((m) => ({
-        id: m.organization.id,
-        orgId: m.organization.id,
-        slug: m.organization.slug,
-        name: m.organization.name,
-        createdAt: m.organization.createdAt,
-        role: isRole(m.role) ? m.role : 'viewer',
-      })),
+      rows: rows.map((m) => orgView(m.organization, isRole(m.role) ? m.role : 'viewer')),
     };
   }
 }
