@@ -1,50 +1,31 @@
-// A copy of the API's permission map (services/api/src/platform/access/roles.ts) so the console
-// shows only the actions a member's role allows. The API stays the authority: this only hides
-// buttons; a refused call still shows the API's FORBIDDEN. A spec keeps the two maps identical.
+// What a member's role allows, from the same permission map the API enforces (@palisade/access),
+// so the console shows only the actions a role may take. The API stays the authority: this only
+// hides buttons; a refused call still shows the API's FORBIDDEN.
+import {
+  can as storedCan,
+  PERMISSIONS,
+  roleWithin,
+  type Permission,
+  type Role as StoredRole,
+} from '@palisade/access';
 import type { Role } from '../generated/graphql';
 
-export const PERMISSIONS = [
-  'org:read',
-  'org:update',
-  'members:read',
-  'members:invite',
-  'members:manage',
-  'tokens:read',
-  'tokens:manage',
-  'audit:read',
-  'audit:export',
-  'clusters:read',
-  'clusters:write',
-  'policies:read',
-  'policies:write',
-  'compliance:read',
-  'compliance:run',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 export const ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'EDITOR', 'VIEWER', 'AUDITOR'];
 
-const READ: Permission[] = ['org:read', 'members:read', 'clusters:read', 'policies:read'];
-
-export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  OWNER: new Set(PERMISSIONS),
-  ADMIN: new Set(PERMISSIONS),
-  EDITOR: new Set<Permission>([...READ, 'clusters:write', 'policies:write', 'compliance:read']),
-  VIEWER: new Set<Permission>([...READ]),
-  AUDITOR: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:read', 'compliance:run']),
-};
+/** GraphQL spells the stored role names in upper case. */
+function stored(role: Role): StoredRole {
+  return role.toLowerCase() as StoredRole;
+}
 
 export function can(role: Role | undefined, permission: Permission): boolean {
-  return role !== undefined && ROLE_PERMISSIONS[role].has(permission);
+  return role !== undefined && storedCan(stored(role), permission);
 }
 
 /** Roles the holder may hand out (invitations, tokens): permission subsets, owner only by owners. */
 export function grantableRoles(holder: Role): Role[] {
-  return ROLES.filter((role) => {
-    if (role === 'OWNER' && holder !== 'OWNER') return false;
-    for (const p of ROLE_PERMISSIONS[role]) if (!ROLE_PERMISSIONS[holder].has(p)) return false;
-    return true;
-  });
+  return ROLES.filter((role) => roleWithin(stored(role), stored(holder)));
 }
 
 export function roleLabel(role: Role): string {

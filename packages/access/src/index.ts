@@ -1,0 +1,49 @@
+// @palisade/access — roles and the permission map: the one place that says who may do what. The
+// API enforces it; the console reads the same map to show only what a role allows. Isomorphic.
+// "A role no higher than X" (API tokens, invitations) means: its permission set is a subset of X's.
+export const ROLES = ['owner', 'admin', 'editor', 'viewer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'org:read',
+  'org:update',
+  'members:read',
+  'members:invite',
+  'members:manage',
+  'tokens:read',
+  'tokens:manage',
+  'audit:read',
+  'audit:export',
+  'clusters:read',
+  'clusters:write',
+  'policies:read',
+  'policies:write',
+  'compliance:read',
+  'compliance:run',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = ['org:read', 'members:read', 'clusters:read', 'policies:read'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS),
+  editor: new Set<Permission>([...READ, 'clusters:write', 'policies:write', 'compliance:read']),
+  viewer: new Set<Permission>([...READ]),
+  auditor: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:read', 'compliance:run']),
+};
+
+export function isRole(v: string): v is Role {
+  return (ROLES as readonly string[]).includes(v);
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** True when every permission of `role` is also held by `holder` (owner-ness is checked separately). */
+export function roleWithin(role: Role, holder: Role): boolean {
+  if (role === 'owner' && holder !== 'owner') return false;
+  for (const p of ROLE_PERMISSIONS[role]) if (!ROLE_PERMISSIONS[holder].has(p)) return false;
+  return true;
+}
