@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { generatePrismaClient } from '../scripts/prisma-generate.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const all = readdirSync(dir, { withFileTypes: true })
@@ -15,6 +16,8 @@ if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${all.join(', ')}`);
   process.exit(2);
 }
+// The api, rollout and tunnel benches load the API's Prisma client, which is generated, not committed.
+generatePrismaClient();
 let failed = 0;
 for (const name of wanted.length ? wanted : all) {
   console.log(`\n=== bench/${name} ===`);

@@ -1,22 +1,31 @@
-// Prisma access for memberships and invitations. Org-scoped methods take the org id first and put
-// it in every where clause; the invited user's own view goes through RLS's email rule.
+// Database access for memberships and invitations. Org-scoped methods take the org id first and put
+// it in every where clause; the invited user's own view goes through RLS's email rule. The member
+// list is SQL for Database.query (the read path every members page takes); the rest is Prisma.
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+
+export interface MemberListRow {
+  user_id: string;
+  email: string;
+  name: string;
+  role: string;
+  created_at: Date;
+}
 
 @Injectable()
 export class MembersRepository {
-  listMembers(tx: Tx, orgId: string, skip: number, take: number) {
-    return tx.membership.findMany({
-      where: { orgId },
-      include: { user: true },
-      orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-      skip,
-      take,
-    });
+  listMembers(orgId: string, skip: number, take: number) {
+    return sql<MemberListRow>`
+      SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at
+        FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.org_id = ${orgId}::uuid
+       ORDER BY m.created_at, m.user_id
+      OFFSET ${skip} LIMIT ${take}`;
   }
 
-  countMembers(tx: Tx, orgId: string) {
-    return tx.membership.count({ where: { orgId } });
+  countMembers(orgId: string) {
+    return sql<{ n: number }>`SELECT count(*)::int AS n FROM memberships WHERE org_id = ${orgId}::uuid`;
   }
 
   findMember(tx: Tx, orgId: string, userId: string) {

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { isUniqueViolation } from '../../platform/errors/pg-errors.js';
 import { actorOf, type OrgScope, type UserPrincipal } from '../../platform/access/principal.js';
 import { roleWithin, type Role } from '../../platform/access/roles.js';
-import { MembersRepository } from './members.repository.js';
+import { MembersRepository, type MemberListRow } from './members.repository.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -42,6 +42,14 @@ export function memberView(m: MemberRow): MemberView {
   };
 }
 
+function memberListView(m: MemberListRow): MemberView {
+  return {
+    user: { id: m.user_id, email: m.email, name: m.name },
+    role: m.role as Role,
+    joinedAt: m.created_at,
+  };
+}
+
 export function invitationView(i: InvitationRow): InvitationView {
   const status = i.acceptedAt
     ? 'ACCEPTED'
@@ -70,14 +78,12 @@ export class MembersService {
     @Inject(AuditWriter) private readonly audit: AuditWriter,
   ) {}
 
-  listMembers(scope: OrgScope, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      const [rows, total] = await Promise.all([
-        this.repo.listMembers(tx, scope.orgId, skip, take),
-        this.repo.countMembers(tx, scope.orgId),
-      ]);
-      return { rows: rows.map(memberView), total };
-    });
+  async listMembers(scope: OrgScope, skip: number, take: number) {
+    const [rows, [count]] = await this.db.query({ orgId: scope.orgId }, [
+      this.repo.listMembers(scope.orgId, skip, take),
+      this.repo.countMembers(scope.orgId),
+    ]);
+    return { rows: rows.map(memberListView), total: count?.n ?? 0 };
   }
 
   listInvitations(scope: OrgScope, skip: number, take: number) {

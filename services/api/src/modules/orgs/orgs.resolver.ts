@@ -40,11 +40,11 @@ export class OrgsResolver {
     description: 'An organisation the caller belongs to.',
   })
   @RequirePermission('org:read')
-  async organization(
+  organization(
     @Args('slug', { type: () => String }) _slug: string,
     @Scope() scope: OrgScope,
-  ): Promise<OrganizationModel> {
-    return toOrganizationModel(await this.orgs.get(scope));
+  ): OrganizationModel {
+    return toOrganizationModel(this.orgs.get(scope));
   }
 
   @Mutation(() => OrganizationModel, { description: 'Create an organisation; the caller becomes its owner.' })

@@ -43,9 +43,15 @@ export class ViewerResolver {
       return offsetPage(page, (skip, take) => this.orgs.listForUser(p, skip, take), toOrganizationModel);
     return offsetPage(
       page,
-      async (skip) => {
-        const org = await this.orgs.get({ orgId: p.orgId, slug: '', role: p.role, principal: p });
-        return { rows: skip === 0 ? [org] : ([] as OrgView[]), total: 1 };
+      (skip) => {
+        const org = this.orgs.get({
+          orgId: p.org.id,
+          slug: p.org.slug,
+          org: p.org,
+          role: p.role,
+          principal: p,
+        });
+        return Promise.resolve({ rows: skip === 0 ? [org] : ([] as OrgView[]), total: 1 });
       },
       toOrganizationModel,
     );

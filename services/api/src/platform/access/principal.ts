@@ -14,8 +14,17 @@ export interface TokenPrincipal {
   kind: 'token';
   tokenId: string;
   tokenName: string;
-  orgId: string;
+  /** The token's organisation, read with the token itself. */
+  org: OrgSummary;
   role: Role;
+}
+
+/** An organisation as read when the request was authorised. */
+export interface OrgSummary {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly createdAt: Date;
 }
 
 export type Principal = UserPrincipal | TokenPrincipal;
@@ -24,6 +33,7 @@ export type Principal = UserPrincipal | TokenPrincipal;
 export interface OrgScope {
   readonly orgId: string;
   readonly slug: string;
+  readonly org: OrgSummary;
   readonly role: Role;
   readonly principal: Principal;
 }

@@ -12,6 +12,27 @@ import { isRole } from '../access/roles.js';
 import type { Principal } from '../access/principal.js';
 import { CSRF_HEADER, SESSION_COOKIE, parseCookies } from './cookies.js';
 import { safeEqual, sha256 } from './secrets.js';
+import { sql } from '../db/sql.js';
+
+interface TokenRow {
+  id: string;
+  org_id: string;
+  name: string;
+  role: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  org_slug: string;
+  org_name: string;
+  org_created_at: Date;
+}
+
+interface SessionRow {
+  user_id: string;
+  expires_at: Date;
+  csrf_secret: string;
+  email: string;
+  name: string;
+}
 
 export const API_TOKEN_PREFIX = 'pal_';
 
@@ -47,45 +68,38 @@ export class Authenticator {
     if (!m?.[1]) return fail('the Authorization header must be "Bearer <token>"');
     const token = m[1];
     if (!token.startsWith(API_TOKEN_PREFIX)) return fail('unknown API token');
-    const rows = await this.db.prisma.$queryRaw<
-      {
-        id: string;
-        org_id: string;
-        name: string;
-        role: string;
-        expires_at: Date | null;
-        revoked_at: Date | null;
-      }[]
-    >`SELECT * FROM authenticate_api_token(${new Uint8Array(sha256(token))})`;
-    const row = rows[0];
+    const [row] = await this.db.queryGlobal(
+      sql<TokenRow>`SELECT * FROM authenticate_api_token(${sha256(token)})`,
+    );
     if (!row) return fail('unknown API token');
     if (row.revoked_at) return fail('this API token has been revoked');
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) return fail('this API token has expired');
     if (!isRole(row.role)) return fail('unknown API token');
+    const org = { id: row.org_id, slug: row.org_slug, name: row.org_name, createdAt: row.org_created_at };
     return {
-      principal: { kind: 'token', tokenId: row.id, tokenName: row.name, orgId: row.org_id, role: row.role },
+      principal: { kind: 'token', tokenId: row.id, tokenName: row.name, org, role: row.role },
       error: null,
     };
   }
 
   private async fromSession(sessionId: string, csrfHeader: string | null): Promise<AuthResult> {
     const idHash = sha256(sessionId);
-    const session = await this.db.prisma.session.findUnique({
-      where: { idHash: new Uint8Array(idHash) },
-      include: { user: true },
-    });
-    if (!session || session.expiresAt.getTime() <= Date.now()) {
+    const [session] = await this.db.queryGlobal(sql<SessionRow>`
+      SELECT s.user_id, s.expires_at, s.csrf_secret, u.email, u.name
+        FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id_hash = ${idHash}`);
+    if (!session || session.expires_at.getTime() <= Date.now()) {
       return fail('your session has expired or is not valid; sign in again');
     }
-    if (csrfHeader !== null && !safeEqual(csrfHeader, session.csrfSecret)) {
+    if (csrfHeader !== null && !safeEqual(csrfHeader, session.csrf_secret)) {
       return { principal: null, error: new AppError('FORBIDDEN', `missing or wrong ${CSRF_HEADER} header`) };
     }
     return {
       principal: {
         kind: 'user',
-        userId: session.userId,
-        email: session.user.email,
-        name: session.user.name,
+        userId: session.user_id,
+        email: session.email,
+        name: session.name,
         sessionIdHash: idHash,
       },
       error: null,
