@@ -195,6 +195,12 @@ describe('invalid input values: VALIDATION_FAILED with the path of the bad field
     ['first: -1 on tokens', TOKENS, () => ({ s: slug, f: -1 }), ['first']],
     ['first: 101 on audit events', AUDIT, () => ({ s: slug, f: 101 }), ['first']],
     ['a malformed after cursor', MEMBERS, () => ({ s: slug, a: 'garbage!' }), ['after']],
+    [
+      'a cursor whose offset is past any list',
+      MEMBERS,
+      () => ({ s: slug, a: Buffer.from(JSON.stringify({ o: 1e20 })).toString('base64url') }),
+      ['after'],
+    ],
     ['an audit cursor that is not base64 JSON', AUDIT, () => ({ s: slug, a: 'bm90IGpzb24' }), ['after']],
     ["another list's cursor on audit events", AUDIT, () => ({ s: slug, a: offsetCursor }), ['after']],
     [
@@ -226,6 +232,31 @@ describe('invalid input values: VALIDATION_FAILED with the path of the bad field
       'mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }',
       () => ({ i: { invitationId: 'x' } }),
       ['input', 'invitationId'],
+    ],
+    // PostgreSQL cannot hold U+0000 in text: refused before any resolver or guard reads it.
+    [
+      'a NUL character in an input field',
+      CREATE_ORG,
+      () => ({ i: { slug: 'fine-slug', name: 'nul\u0000name' } }),
+      ['input', 'name'],
+    ],
+    [
+      'a NUL character in the organisation slug',
+      'query($s: String!) { organization(slug: $s) { id } }',
+      () => ({ s: 'nul\u0000byte' }),
+      ['slug'],
+    ],
+    [
+      'a NUL character written inline in the query',
+      'query { organization(slug: "nul\\u0000byte") { id } }',
+      () => ({}),
+      ['slug'],
+    ],
+    [
+      'a NUL character in a nested filter of a field',
+      'query($s: String!) { organization(slug: $s) { auditEvents(filter: { action: "a\\u0000" }) { totalCount } } }',
+      () => ({ s: slug }),
+      ['filter', 'action'],
     ],
   ];
 
@@ -402,18 +433,41 @@ describe('size, depth and complexity limits', () => {
 });
 
 describe('internal errors', () => {
-  it('a database failure answers INTERNAL with an error id and no stack trace or SQL', async () => {
-    // Postgres cannot store NUL in text, so this slug fails inside the driver: the one natural way
-    // to reach the "anything else" branch of the error formatter without a test hook.
-    const r = await ctx.gql(alice, 'query($s: String!) { organization(slug: $s) { id } }', {
-      s: 'nul\u0000byte',
-    });
+  // A real failure in this file's own database: the users table is briefly renamed away, so reading
+  // a session (in authentication, before any resolver) or the members list (in a resolver) fails
+  // inside PostgreSQL.
+  const withoutUsersTable = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await ctx.sql('ALTER TABLE users RENAME TO users_away');
+    try {
+      return await fn();
+    } finally {
+      await ctx.sql('ALTER TABLE users_away RENAME TO users');
+    }
+  };
+  const MEMBERS = 'query($s: String!) { organization(slug: $s) { members { totalCount } } }';
+
+  it.each([
+    ['in a resolver', 'token'],
+    ['while authenticating the session', 'session'],
+  ])('a database failure %s answers INTERNAL with an error id and no stack trace or SQL', async (_, who) => {
+    const caller = who === 'token' ? await ctx.tokenCaller(slug, 'viewer') : alice;
+    const r = await withoutUsersTable(() => ctx.gql(caller, MEMBERS, { s: slug }));
     const e = r.errors?.[0];
     expect(e?.extensions?.code).toBe('INTERNAL');
     expect(e?.extensions?.errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(e?.message).toBe(`internal error (error id ${e?.extensions?.errorId})`);
     const text = JSON.stringify(r);
-    for (const leak of ['stack', 'at ', 'prisma', 'Prisma', 'SELECT', 'postgres', '0x00', 'node_modules']) {
+    for (const leak of [
+      'stack',
+      'at ',
+      'prisma',
+      'Prisma',
+      'SELECT',
+      'postgres',
+      'relation',
+      'users',
+      'node_modules',
+    ]) {
       expect(text, leak).not.toContain(leak);
     }
   });

@@ -24,6 +24,9 @@ export interface FieldIssue {
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** Set on INTERNAL errors: the id under which the real cause was logged. */
+  errorId: string | null = null;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -39,7 +42,15 @@ export class AppError extends Error {
    */
   get extensions(): Record<string, unknown> {
     const first = this.issues[0];
-    return first ? { code: this.code, field: first.path, issues: this.issues } : { code: this.code };
+    if (first) return { code: this.code, field: first.path, issues: this.issues };
+    return this.errorId ? { code: this.code, errorId: this.errorId } : { code: this.code };
+  }
+
+  /** What a client sees of an unexpected failure: INTERNAL and an id, never the cause. */
+  static internal(errorId: string): AppError {
+    const err = new AppError('INTERNAL', `internal error (error id ${errorId})`);
+    err.errorId = errorId;
+    return err;
   }
 
   static notFound(what: string): AppError {

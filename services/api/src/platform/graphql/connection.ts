@@ -98,11 +98,11 @@ export function toConnection<R, T>(
   };
 }
 
+/** Offsets past this are not positions in any list of ours (and overflow a Postgres OFFSET). */
+const MAX_OFFSET = 2_147_483_647;
+
 export function isOffsetCursor(v: unknown): v is { o: number } {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    Number.isInteger((v as { o?: unknown }).o) &&
-    (v as { o: number }).o >= 0
-  );
+  if (typeof v !== 'object' || v === null) return false;
+  const o = (v as { o?: unknown }).o;
+  return Number.isInteger(o) && (o as number) >= 0 && (o as number) <= MAX_OFFSET;
 }

@@ -3,7 +3,6 @@
 //  - GraphQL parse/validation/coercion errors, malformed bodies -> BAD_REQUEST (HTTP 400)
 //  - oversized bodies    -> BAD_REQUEST with HTTP 413
 //  - anything else       -> INTERNAL with an error id that is also logged; never a stack trace
-import { randomUUID } from 'node:crypto';
 import {
   GraphQLError,
   type ExecutionResult,
@@ -12,6 +11,7 @@ import {
 } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error.js';
+import { logInternalError } from '../errors/internal-error.js';
 
 interface WithStatus {
   statusCode?: unknown;
@@ -50,14 +50,7 @@ export function formatGraphQLErrors(
       ...(err.path ? { path: err.path } : {}),
     };
     const orig = err.originalError as (Error & WithStatus) | undefined;
-    if (orig instanceof AppError) {
-      const ext: Record<string, unknown> = { code: orig.code };
-      if (orig.issues.length > 0) {
-        ext['field'] = orig.issues[0]?.path;
-        ext['issues'] = orig.issues;
-      }
-      return { ...base, message: orig.message, extensions: ext };
-    }
+    if (orig instanceof AppError) return { ...base, message: orig.message, extensions: orig.extensions };
     const status = typeof orig?.statusCode === 'number' ? orig.statusCode : null;
     if (status !== null && status >= 400 && status < 500) {
       httpStatus = status;
@@ -71,13 +64,8 @@ export function formatGraphQLErrors(
       const code = isErrorCode(err.extensions?.['code']) ? err.extensions['code'] : 'BAD_REQUEST';
       return { ...base, extensions: { code } };
     }
-    const errorId = randomUUID();
-    log.error({ errorId, err: orig, path: err.path }, 'internal error in GraphQL resolver');
-    return {
-      ...base,
-      message: `internal error (error id ${errorId})`,
-      extensions: { code: 'INTERNAL', errorId },
-    };
+    const internal = logInternalError(log, orig, 'GraphQL resolver', { path: err.path });
+    return { ...base, message: internal.message, extensions: internal.extensions };
   });
   const data = execution.data ?? null;
 
