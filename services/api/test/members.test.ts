@@ -22,6 +22,8 @@ const REVOKE_INVITATION =
 const UPDATE_ROLE =
   'mutation($i: UpdateMemberRoleInput!) { updateMemberRole(input: $i) { role user { id email } } }';
 const REMOVE = 'mutation($i: RemoveMemberInput!) { removeMember(input: $i) { role user { email } } }';
+const LEAVE =
+  'mutation($i: LeaveOrganizationInput!) { leaveOrganization(input: $i) { role user { email } } }';
 const CREATE_TOKEN = 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }';
 const REVOKE_TOKEN = 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }';
 const RENAME = 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { name } }';
@@ -228,6 +230,41 @@ describe('removing members', () => {
     expect(await roleOf(ctx, slug, carol.email)).toBeNull();
     expectError(await ctx.gql(carol, q, { s: slug }), 'NOT_FOUND');
     expectError(await ctx.gql(alice, REMOVE, { i: { orgSlug: slug, userId: carol.userId } }), 'NOT_FOUND');
+  });
+});
+
+describe('leaving an organisation', () => {
+  let slug: string;
+  beforeAll(async () => {
+    slug = await orgWith('leave', [[dave, 'viewer']]);
+  });
+
+  it('any member leaves by themselves, loses access at once, and the audit log says who', async () => {
+    const q = 'query($s: String!) { organization(slug: $s) { slug } }';
+    expect((await ctx.gql(dave, q, { s: slug })).errors).toBeUndefined();
+    const r = await ctx.gql<{ leaveOrganization: { role: string; user: { email: string } } }>(dave, LEAVE, {
+      i: { orgSlug: slug },
+    });
+    expect(expectData(r).leaveOrganization).toEqual({ role: 'VIEWER', user: { email: dave.email } });
+    expect(await roleOf(ctx, slug, dave.email)).toBeNull();
+    expectError(await ctx.gql(dave, q, { s: slug }), 'NOT_FOUND');
+    expectError(await ctx.gql(dave, LEAVE, { i: { orgSlug: slug } }), 'NOT_FOUND');
+    const [event] = await ctx.sql<{ action: string; actor_id: string; target_id: string }>(
+      `SELECT action, actor_id::text, target_id FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [await orgIdOf(ctx, slug)],
+    );
+    expect(event).toEqual({ action: 'member.remove', actor_id: dave.userId, target_id: dave.userId });
+  });
+
+  it('the last owner cannot leave, and an API token cannot leave at all', async () => {
+    const token = await ctx.tokenCaller(slug, 'owner');
+    const events = await count(ctx, 'audit_events', 'org_id = $1', [await orgIdOf(ctx, slug)]);
+    const r = await ctx.gql(alice, LEAVE, { i: { orgSlug: slug } });
+    expectError(r, 'PRECONDITION_FAILED');
+    expect(r.errors?.[0]?.message).toContain('last owner');
+    expectError(await ctx.gql(token, LEAVE, { i: { orgSlug: slug } }), 'FORBIDDEN');
+    expect(await roleOf(ctx, slug, alice.email)).toBe('owner');
+    expect(await count(ctx, 'audit_events', 'org_id = $1', [await orgIdOf(ctx, slug)])).toBe(events);
   });
 });
 

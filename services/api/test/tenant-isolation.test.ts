@@ -160,6 +160,13 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  'Mutation.leaveOrganization': (v, a) => [
+    {
+      query: 'mutation($i: LeaveOrganizationInput!) { leaveOrganization(input: $i) { role } }',
+      variables: { i: { orgSlug: v.slug } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Mutation.createApiToken': (v, a) => [
     {
       query: 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',

@@ -18,6 +18,7 @@ import { toOrganizationModel } from '../orgs/orgs.resolver.js';
 import {
   AcceptInvitationInput,
   InviteMemberInput,
+  LeaveOrganizationInput,
   RemoveMemberInput,
   RevokeInvitationInput,
   UpdateMemberRoleInput,
@@ -116,5 +117,19 @@ export class MembersResolver {
   ) {
     const v = validateInput(removeMemberSchema, input);
     return toMemberModel(await this.members.remove(scope, v.userId));
+  }
+
+  @Mutation(() => MemberModel, {
+    description:
+      'Leave an organisation you belong to, whatever your role; the last owner cannot. Returns your membership as it was.',
+  })
+  @RequirePermission('org:read')
+  async leaveOrganization(
+    @Args('input', { type: () => LeaveOrganizationInput }) _input: LeaveOrganizationInput,
+    @Scope() scope: OrgScope,
+  ) {
+    if (scope.principal.kind !== 'user')
+      throw new AppError('FORBIDDEN', 'an API token is not a member and cannot leave; revoke it instead');
+    return toMemberModel(await this.members.remove(scope, scope.principal.userId));
   }
 }

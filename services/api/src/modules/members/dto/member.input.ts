@@ -53,3 +53,8 @@ export class RemoveMemberInput {
 }
 
 export const removeMemberSchema = z.object({ orgSlug: z.string(), userId: z.uuid('is not a user id') });
+
+@InputType()
+export class LeaveOrganizationInput {
+  @Field(() => String) orgSlug!: string;
+}
