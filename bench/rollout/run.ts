@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { migrate } from '@palisade/migrations';
+import { createMigratedDatabase } from '@palisade/migrations/test-databases';
 import { AdminService } from '../../services/api/src/admin/admin-service.js';
 import { loadEnv } from '../../services/api/src/config/env.js';
 import { Database } from '../../services/api/src/platform/db/database.js';
@@ -23,7 +23,6 @@ import { createLogger } from '../../services/api/src/platform/http/logger.js';
 import { createApiServer } from '../../services/api/src/server.js';
 import { machineLine } from '../lib/machine.js';
 
-const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env['PALISADE_REDIS'] ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env['BENCH_CLUSTERS'] ?? 1_000);
 const AGENT_PROCESSES = Number(process.env['BENCH_AGENT_PROCESSES'] ?? 2);
@@ -111,15 +110,12 @@ interface DbStats {
 
 async function main(): Promise<void> {
   console.log(machineLine());
-  const dbName = `palisade_bench_rollout_${randomBytes(3).toString('hex')}`;
+  const db = await createMigratedDatabase('palisade_bench_rollout');
+  const dbName = db.name;
   const prefix = `bench-rollout-${randomBytes(3).toString('hex')}`;
   const work = mkdtempSync(join(tmpdir(), 'palisade-bench-rollout-'));
-  const admin = new pg.Client({ connectionString: `${PG}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const adminUrl = `${PG}/${dbName}`;
-  const base = new URL(PG);
-  const roleUrl = (role: string) => `postgres://${role}@${base.host}/${dbName}`;
+  const adminUrl = db.adminUrl;
+  const roleUrl = (role: string) => db.urlAs(role);
   const redis = new Redis(REDIS_URL);
   const children: ChildProcess[] = [];
   let gateway: ChildProcess | undefined;
@@ -127,7 +123,6 @@ async function main(): Promise<void> {
   const adminDb = new Database(adminUrl, 2);
   const sql = new pg.Pool({ connectionString: adminUrl, max: 2 });
   try {
-    await migrate(adminUrl);
     const ops = new AdminService(adminDb);
     await ops.createOrg('bench', 'Bench', 'owner@bench.example');
     const token = await ops.createToken('bench', 'owner', 'bench', 3_600_000);
@@ -335,8 +330,7 @@ async function main(): Promise<void> {
     const leftovers = await redis.keys(`${prefix}:*`);
     if (leftovers.length > 0) await redis.del(...leftovers);
     redis.disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -9,10 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { migrate } from '@palisade/migrations';
+import { createMigratedDatabase } from '@palisade/migrations/test-databases';
 import { machineLine } from '../lib/machine.js';
 
-const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env['PALISADE_REDIS'] ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env['BENCH_TUNNELS'] ?? 10_000);
 const SETTLE_SECONDS = Number(process.env['BENCH_SETTLE_SECONDS'] ?? 12);
@@ -101,18 +100,14 @@ async function ready(base: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   console.log(machineLine());
-  const dbName = `palisade_bench_tunnels_${randomBytes(3).toString('hex')}`;
+  const database = await createMigratedDatabase('palisade_bench_tunnels');
   const prefix = `bench-tunnels-${randomBytes(3).toString('hex')}`;
   const seed = randomBytes(6).toString('hex');
-  const admin = new pg.Client({ connectionString: `${PG}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
   const redis = new Redis(REDIS_URL);
   const clients: ChildProcess[] = [];
   let gateway: ChildProcess | undefined;
   try {
-    await migrate(`${PG}/${dbName}`);
-    const db = new pg.Client({ connectionString: `${PG}/${dbName}` });
+    const db = new pg.Client({ connectionString: database.adminUrl });
     await db.connect();
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO organizations (slug, name) VALUES ('bench', 'Bench') RETURNING id`,
@@ -130,7 +125,7 @@ async function main(): Promise<void> {
     const gatewayEnv = {
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE_URL: `postgres://palisade_gateway@127.0.0.1:5432/${dbName}`,
+      DATABASE_URL: database.urlAs('palisade_gateway'),
       REDIS_URL,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'warn',
@@ -256,8 +251,7 @@ async function main(): Promise<void> {
     }
     await deleteKeys(redis, prefix);
     redis.disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
