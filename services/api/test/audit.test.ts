@@ -47,6 +47,7 @@ const CHAIN =
 let ctx: TestContext;
 let alice: SignedInMember;
 let dave: SignedInMember;
+let erin: SignedInMember;
 let slug: string;
 let orgId: string;
 
@@ -86,6 +87,7 @@ beforeAll(async () => {
   ({ slug, orgId } = await ctx.newOrg('audited', 'alice@example.com'));
   alice = await signedInMember(ctx, slug, 'owner', 'alice@example.com');
   dave = await signedInUser(ctx, 'dave@example.com');
+  erin = await signedInMember(ctx, slug, 'viewer', 'erin@example.com');
 });
 afterAll(async () => ctx?.close());
 
@@ -154,6 +156,12 @@ describe('every mutation writes exactly one audit event', () => {
       caller: () => alice,
       query: 'mutation($i: RemoveMemberInput!) { removeMember(input: $i) { role } }',
       input: () => ({ orgSlug: slug, userId: dave.userId }),
+      action: 'member.remove',
+    },
+    leaveOrganization: {
+      caller: () => erin,
+      query: 'mutation($i: LeaveOrganizationInput!) { leaveOrganization(input: $i) { role } }',
+      input: () => ({ orgSlug: slug }),
       action: 'member.remove',
     },
     registerCluster: {
@@ -269,7 +277,7 @@ describe('every mutation writes exactly one audit event', () => {
     const target = step.org ?? slug;
     const latest = (await page(null, 1, undefined, target)).edges[0]!.node;
     expect(latest.action).toBe(step.action);
-    expect(latest.actor.label).toBe(step.caller() === dave ? dave.email : alice.email);
+    expect(latest.actor.label).toBe(step.caller().label);
     // The head moved with the event, in the same transaction.
     const [head] = await ctx.sql<{ seq: string; hash: Buffer }>(
       'SELECT seq::text, hash FROM audit_heads WHERE org_id = $1',
