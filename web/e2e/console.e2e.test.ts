@@ -391,6 +391,48 @@ if (!chromiumAvailable()) {
       }
     });
 
+    it('a member leaves the organisation by themselves and loses access', async () => {
+      await nav(page, 'Members');
+      await page.getByLabel('Email').fill('carol@example.com');
+      await page.getByLabel('Role').selectOption('VIEWER');
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByText('Invitation sent to carol@example.com').waitFor();
+      const carolContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      const carol = await carolContext.newPage();
+      carol.setDefaultTimeout(20_000);
+      try {
+        await carol.goto(`${stack.origin}/`);
+        await carol.getByRole('link', { name: 'Sign in with your identity provider' }).click();
+        await carol.locator('input[name=email]').fill('carol@example.com');
+        await carol.locator('input[name=password]').fill('palisade');
+        await carol.getByRole('button', { name: 'Sign in' }).click();
+        await carol
+          .getByRole('region', { name: 'Invitations' })
+          .getByRole('button', { name: 'Join' })
+          .click();
+        await carol.getByRole('heading', { name: 'E2E Org' }).waitFor();
+        await carol
+          .getByRole('navigation', { name: 'Sections' })
+          .getByRole('link', { name: 'Members' })
+          .click();
+        await carol.getByRole('button', { name: 'Leave organisation' }).click();
+        await carol
+          .getByRole('dialog', { name: 'Leave E2E Org?' })
+          .getByRole('button', { name: 'Leave' })
+          .click();
+        await carol.getByText('You left E2E Org').waitFor();
+        await carol.getByRole('heading', { name: 'Welcome to Palisade' }).waitFor();
+        await screenshot(carol, '23-after-leaving');
+        await carol.goto(`${stack.origin}/o/${slug}`);
+        await carol.getByRole('heading', { name: 'Organisation not found' }).waitFor();
+        await page.reload();
+        await page.locator('tr[data-member="alice@example.com"]').waitFor();
+        expect(await page.locator('tr[data-member="carol@example.com"]').count()).toBe(0);
+      } finally {
+        await carolContext.close();
+      }
+    });
+
     it('creates an API token (secret shown once) and revokes it', async () => {
       await nav(page, 'API tokens');
       await page.getByRole('heading', { name: 'No API tokens' }).waitFor();

@@ -92,6 +92,10 @@ export type LabelInput = {
   value: string;
 };
 
+export type LeaveOrganizationInput = {
+  orgSlug: string;
+};
+
 export type PolicyChange = 'CONFIGURED' | 'CREATED' | 'DELETED' | 'PROMOTED' | 'REORDERED' | 'ROLLED_BACK';
 
 export type PolicyResourceFilter = {
@@ -556,6 +560,12 @@ export type RevokeInvitationMutationVariables = Exact<{
 }>;
 
 export type RevokeInvitationMutation = { revokeInvitation: { id: string; status: InvitationStatus } };
+
+export type LeaveOrganizationMutationVariables = Exact<{
+  input: LeaveOrganizationInput;
+}>;
+
+export type LeaveOrganizationMutation = { leaveOrganization: { role: Role } };
 
 export type OrgHeaderQueryVariables = Exact<{
   slug: string;
@@ -1266,6 +1276,13 @@ export const RevokeInvitationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeInvitationMutation, RevokeInvitationMutationVariables>;
+export const LeaveOrganizationDocument = new TypedDocumentString(`
+    mutation LeaveOrganization($input: LeaveOrganizationInput!) {
+  leaveOrganization(input: $input) {
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<LeaveOrganizationMutation, LeaveOrganizationMutationVariables>;
 export const OrgHeaderDocument = new TypedDocumentString(`
     query OrgHeader($slug: String!) {
   organization(slug: $slug) {

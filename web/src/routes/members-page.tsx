@@ -1,4 +1,5 @@
-// Members: invite (if allowed), the member list with role changes and removal, invitations.
+// Members: invite (if allowed), the member list with role changes and removal, invitations, and
+// leaving the organisation.
 import { PageHeader } from '../components/layout/page-header';
 import { EmptyState } from '../components/ui/empty-state';
 import { ErrorState } from '../components/ui/error-state';
@@ -6,7 +7,9 @@ import { SkeletonRows } from '../components/ui/skeleton';
 import { useMembers } from '../features/members/api';
 import { InvitationsTable } from '../features/members/components/invitations-table';
 import { InviteForm } from '../features/members/components/invite-form';
+import { LeaveOrganization } from '../features/members/components/leave-organization';
 import { MembersTable } from '../features/members/components/members-table';
+import { useOrgHeader } from '../features/orgs/api';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
 import { useViewer } from '../features/viewer/api';
 
@@ -14,6 +17,7 @@ export function MembersPage() {
   const slug = useOrgSlug();
   const perms = usePermissions();
   const viewer = useViewer();
+  const org = useOrgHeader(slug);
   const q = useMembers(slug, perms.can('members:invite'));
   const role = perms.role;
   return (
@@ -43,6 +47,7 @@ export function MembersPage() {
                 canManage={perms.can('members:invite')}
               />
             ))}
+          <LeaveOrganization slug={slug} orgName={org.data?.name ?? slug} />
         </div>
       )}
     </>

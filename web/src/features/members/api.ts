@@ -1,7 +1,9 @@
-// Members and invitations of the organisation: invite, change role, remove, revoke an invitation.
+// Members and invitations of the organisation: invite, change role, remove, revoke an invitation,
+// leave.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   InviteMemberDocument,
+  LeaveOrganizationDocument,
   MembersDocument,
   RemoveMemberDocument,
   RevokeInvitationDocument,
@@ -11,6 +13,16 @@ import {
 } from '../../generated/graphql';
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
+
+/** Leaving drops every cached answer: they were all about an organisation the user has left. */
+export function useLeaveOrganization(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      gqlRequest(LeaveOrganizationDocument, { input: { orgSlug: slug } }).then((d) => d.leaveOrganization),
+    onSuccess: () => qc.clear(),
+  });
+}
 
 export type MemberNode = MembersQuery['organization']['members']['edges'][number]['node'];
 export type InvitationNode = NonNullable<
