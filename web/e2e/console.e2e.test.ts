@@ -547,10 +547,19 @@ if (!chromiumAvailable()) {
     it('renders the dashboard in the dark theme, then signs out', async () => {
       await nav(page, 'Dashboard');
       await page.locator('[data-stat="connected"]').getByText('0').waitFor();
+      const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await page.getByLabel('Theme').selectOption('light');
+      expect(await background()).toBe('rgb(246, 247, 249)');
       await page.getByLabel('Theme').selectOption('dark');
       expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+      expect(await background()).toBe('rgb(13, 17, 23)');
       await screenshot(page, '30-dashboard-dark');
+      // "System" follows the browser's preference, in both directions.
       await page.getByLabel('Theme').selectOption('system');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await background()).toBe('rgb(13, 17, 23)');
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(await background()).toBe('rgb(246, 247, 249)');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/o/'));
       await page.goto(`${stack.origin}/o/${slug}`);
