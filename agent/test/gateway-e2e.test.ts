@@ -1,7 +1,7 @@
 // The agent against the real cluster gateway over loopback, with real Postgres and Redis: enrolment,
-// inventory reaching the database, surviving a gateway crash and restart, the one-time enrollment
-// token, rotation, and revocation. Organisations and clusters are inserted with SQL as the superuser,
-// as the API would register them.
+// inventory reaching the database, surviving a gateway crash and restart, the enrollment token
+// (usable again until its credential is used, decision 0012), rotation, and revocation.
+// Organisations and clusters are inserted with SQL as the superuser, as the API would register them.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
 import { createMigratedDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
-import { startAgent, type RunningAgent } from '../src/agent.js';
+import { startAgent, type CredentialStore, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { waitFor } from './support/wait-for.js';
@@ -99,6 +99,17 @@ async function agent(
   return running;
 }
 
+async function storedCredentialIsCurrent(name: string, clusterId: string): Promise<boolean> {
+  const stored = JSON.parse(await readFile(join(dir, name, 'credential.json'), 'utf8')) as {
+    credential: string;
+  };
+  const { rows } = await sql.query<{ credential_hash: Buffer | null }>(
+    'SELECT credential_hash FROM clusters WHERE id = $1',
+    [clusterId],
+  );
+  return rows[0]?.credential_hash?.equals(createHash('sha256').update(stored.credential).digest()) ?? false;
+}
+
 async function inventoryCount(clusterId: string, kind: string): Promise<number> {
   const { rows } = await sql.query<{ n: string }>(
     'SELECT count(*) AS n FROM cluster_inventory WHERE cluster_id = $1 AND kind = $2',
@@ -120,15 +131,8 @@ describe('agent and cluster gateway, end to end', () => {
       clusterId: string;
     };
     expect(stored.clusterId).toBe(clusterId);
-    const row = (
-      await sql.query('SELECT enrollment_token_hash, credential_hash FROM clusters WHERE id = $1', [
-        clusterId,
-      ])
-    ).rows[0] as {
-      enrollment_token_hash: Buffer | null;
-      credential_hash: Buffer;
-    };
-    expect(row.enrollment_token_hash).toBeNull();
+    const row = (await sql.query('SELECT credential_hash FROM clusters WHERE id = $1', [clusterId]))
+      .rows[0] as { credential_hash: Buffer };
     expect(row.credential_hash.equals(createHash('sha256').update(stored.credential).digest())).toBe(true);
 
     await waitFor(
@@ -187,15 +191,53 @@ describe('agent and cluster gateway, end to end', () => {
     expect(running.stopReason()).toBeNull();
   });
 
-  it('the enrollment token works once: a second agent with it is refused and stops', async () => {
+  it('enrolls again with the same token after dying before its credential was stored', async () => {
     const g = await gateway();
-    const { token } = await registeredCluster();
-    const first = await agent(url(g), token, 'once-a');
-    await waitFor(() => first.status() === 'connected', 'the first agent connected');
+    const { clusterId, token } = await registeredCluster();
+    const failingStore: CredentialStore = {
+      description: 'a store that cannot write',
+      load: () => Promise.resolve(null),
+      save: () => Promise.reject(new Error('disk full')),
+    };
+    const doomed = await startAgent({
+      provider: await SimulatedProvider.load({ file: SHOP, debounceMs: 20, pollIntervalMs: 100 }),
+      gatewayUrl: url(g),
+      credentials: failingStore,
+      enrollmentToken: token,
+      timings: AGENT_TIMINGS,
+    });
+    agents.push(doomed);
+    await waitFor(() => doomed.status() === 'connected', 'connected with an unstored credential');
+    await doomed.close();
+
+    const restarted = await agent(url(g), token, 'died-before-storing');
+    await waitFor(() => restarted.status() === 'connected', 'the restarted agent connected');
+    expect(restarted.clusterId()).toBe(clusterId);
+    expect(await storedCredentialIsCurrent('died-before-storing', clusterId)).toBe(true);
+  });
+
+  it('the enrollment token is spent once the agent used its credential: a second agent with it is refused and stops', async () => {
+    const first = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const running = await agent(url(first), token, 'once-a');
+    await waitFor(() => running.status() === 'connected', 'the first agent connected');
+    // A gateway restart makes the agent come back with its stored credential, which spends the token.
+    const port = first.port;
+    await first.close();
+    gateways.delete(first);
+    const g = await gateway(port);
+    await waitFor(async () => {
+      const { rows } = await sql.query<{ enrollment_token_hash: Buffer | null; connected: boolean }>(
+        'SELECT enrollment_token_hash, connected FROM clusters WHERE id = $1',
+        [clusterId],
+      );
+      return rows[0]!.enrollment_token_hash === null && rows[0]!.connected;
+    }, 'the credential used and the token spent');
     const second = await agent(url(g), token, 'once-b');
     await waitFor(() => second.status() === 'stopped', 'the second agent to stop');
-    expect(['token_expired', 'unauthenticated']).toContain(second.stopReason()!.reason);
-    expect(first.status()).toBe('connected');
+    expect(second.stopReason()!.reason).toBe('unauthenticated');
+    expect(running.status()).toBe('connected');
+    expect(await storedCredentialIsCurrent('once-a', clusterId)).toBe(true);
   });
 
   it('rotates the credential in-band and reconnects with the new one', async () => {

@@ -1,6 +1,7 @@
 // Where the agent keeps its cluster credential between runs: a file in simulated mode, a Secret in
-// a cluster. A store is a single record; `save` must be durable when it resolves, because the
-// gateway treats the credential as delivered (and the enrollment token as spent) from then on.
+// a cluster. A store is a single record; `save` must be durable when it resolves, because the agent
+// presents that credential from then on, and its first use spends the enrollment token for good
+// (decision 0012): until then a crash only costs a new enrollment with the same token.
 
 export interface StoredCredential {
   readonly credential: string;

@@ -1,7 +1,8 @@
-// Secrets of the tunnel (decision 0006): the one-time enrollment token (`pen_`) the API issues and
-// the long-lived cluster credential (`pcc_`) the gateway issues, each 256 random bits. Only their
-// SHA-256 is ever stored or compared; the credential itself exists once, in the welcome or
-// credential.rotate frame that carries it to the agent.
+// Secrets of the tunnel (decision 0006): the enrollment token (`pen_`) the API issues, usable until
+// the credential obtained with it is first used (decision 0012), and the long-lived cluster
+// credential (`pcc_`) the gateway issues, each 256 random bits. Only their SHA-256 is ever stored or
+// compared; the credential itself exists once, in the welcome or credential.rotate frame that
+// carries it to the agent.
 import { createHash, randomBytes } from 'node:crypto';
 import { MAX_SECRET_LENGTH } from '../limits.js';
 

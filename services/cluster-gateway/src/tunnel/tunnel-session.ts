@@ -305,11 +305,15 @@ export class TunnelSession {
     try {
       const negotiated = negotiateVersion(hello.protocol);
       if (!negotiated.ok) return this.close(negotiated.reason, negotiated.detail);
-      const auth = await authenticate(ctx.db, hello.auth);
-      if (this.#state !== 'authenticating') return;
+      const auth = await authenticate(ctx.db, hello.auth, (authenticated) =>
+        this.#state === 'authenticating'
+          ? takeOwnership(ctx, authenticated, hello, Date.now())
+          : Promise.resolve(null),
+      );
       if (!auth.ok) return this.close(auth.reason, auth.detail);
+      if (auth.owned === null) return;
       const { cluster } = auth;
-      const { ownership: owner, previous } = await takeOwnership(ctx, cluster, hello, Date.now());
+      const { ownership: owner, previous } = auth.owned;
       this.#owner = owner;
       if (this.#state !== 'authenticating') {
         // Closed while the lease was being taken: #onClosed saw no owner, so release it here.

@@ -135,6 +135,6 @@ export function installManifest(m: ManifestInput): string {
       },
     },
   ];
-  const header = `# Palisade agent for cluster "${m.clusterName}" of organisation "${m.orgSlug}".\n# The enrollment token below works once and expires 24 hours after it was issued.\n`;
+  const header = `# Palisade agent for cluster "${m.clusterName}" of organisation "${m.orgSlug}".\n# The enrollment token below works until the agent has connected once with the credential it\n# obtained with it, and expires 24 hours after it was issued.\n`;
   return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
