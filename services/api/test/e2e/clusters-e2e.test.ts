@@ -150,11 +150,16 @@ describe('a cluster joins, reports and stays connected', () => {
     }
   });
 
-  it('an enrollment token works only once', async () => {
+  it('an enrollment token is refused once the credential it produced was used (decision 0012)', async () => {
     const { token } = await register('once');
-    await agent({ port: gwA.port, token });
-    await eventually('once connected', async () =>
-      (await cluster('once')).status === 'CONNECTED' ? true : undefined,
+    const stateDir = mkdtempSync(join(tmpdir(), 'palisade-once-'));
+    const enrolled = await agent({ port: gwA.port, token, stateDir });
+    await eventually('once connected', () => (enrolled.status() === 'connected' ? true : undefined));
+    await enrolled.close();
+    // The restarted agent comes back with its stored credential, which spends the token.
+    const restarted = await agent({ port: gwA.port, stateDir });
+    await eventually('reconnected with the credential', () =>
+      restarted.status() === 'connected' ? true : undefined,
     );
     const copy = await agent({ port: gwA.port, token });
     await eventually('the second use to be refused', () => (copy.status() === 'stopped' ? true : undefined));
