@@ -20,7 +20,7 @@ Options:
   --kubernetes         watch a real cluster
   --in-cluster         use the pod's ServiceAccount (with --kubernetes)
   --kubeconfig <path>  use this kubeconfig (with --kubernetes; default: KUBECONFIG, ~/.kube/config)
-  --token <token>      the one-time enrollment token (default: PALISADE_ENROLLMENT_TOKEN); needed
+  --token <token>      the cluster's enrollment token (default: PALISADE_ENROLLMENT_TOKEN); needed
                        only until the agent has stored its credential
   --gateway <url>      the gateway's tunnel URL (default: PALISADE_GATEWAY_URL, else ${DEFAULT_GATEWAY_URL})
   --state-dir <dir>    where the credential file (and a simulated cluster's policies.json) lives

@@ -1,6 +1,6 @@
 // The connect wizard: name and labels → registerCluster → the install command (copy it, run it in
 // the cluster) → waits live for the agent and turns green when the cluster connects. Also used to
-// re-register an existing cluster (a fresh one-time enrollment token for the same name).
+// re-register an existing cluster (a fresh enrollment token for the same name).
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { CopyableText } from '../../../components/ui/copy-button';
@@ -91,8 +91,8 @@ function RegisterStep({
     <form onSubmit={submit} noValidate>
       {fixedName ? (
         <p>
-          This issues a new one-time enrollment token for <strong>{fixedName}</strong>. Its labels stay as
-          they are; an agent already connected keeps its credential until you delete the cluster.
+          This issues a new enrollment token for <strong>{fixedName}</strong>. Its labels stay as they are; an
+          agent already connected keeps its credential until you delete the cluster.
         </p>
       ) : (
         <>
@@ -136,8 +136,8 @@ function InstallStep({ slug, registered }: { slug: string; registered: Registere
       <ol style={{ paddingLeft: 18 }}>
         <li>
           <p>
-            Run this in the cluster with kubectl. The enrollment token in it works once, until{' '}
-            {absoluteTime(registered.expiresAt)}.
+            Run this in the cluster with kubectl. The enrollment token in it connects one agent and is valid
+            until {absoluteTime(registered.expiresAt)}.
           </p>
           <CopyableText text={registered.installCommand} label="Install command" />
         </li>
