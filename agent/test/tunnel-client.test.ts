@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLOSE_REASONS, type ResponseMessage } from '@palisade/protocol';
+import { CLOSE_REASONS, MIN_SUPPORTED, PROTOCOL_VERSION, type ResponseMessage } from '@palisade/protocol';
 import { startAgent, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
@@ -56,7 +56,7 @@ describe('tunnel client against a scripted gateway', () => {
     const connection = gateway.last()!;
     expect(connection.hello).toEqual({
       type: 'hello',
-      protocol: { min: 1, max: 1 },
+      protocol: { min: MIN_SUPPORTED, max: PROTOCOL_VERSION },
       agentVersion: AGENT_VERSION,
       instanceId: running.instanceId,
       auth: { kind: 'enrollment', token: TOKEN },

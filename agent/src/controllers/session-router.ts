@@ -1,5 +1,6 @@
 // Wires one established session to the agent's controllers: inventory streaming, request handling,
-// desired state (the agent-wide DesiredStateController, attached for the session's lifetime), and
+// desired state (reassembled per session by a DesiredStateReceiver, applied by the agent-wide
+// DesiredStateController, attached for the session's lifetime), and
 // acknowledgement-free handling of what later issues will use. Built afresh for every
 // session, so nothing from a dead connection leaks into the next one.
 
@@ -8,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Provider } from '../providers/provider.js';
 import type { EstablishedSession, SessionRouter } from '../tunnel/tunnel-session.js';
 import { registerAgentMethods } from './agent-methods.js';
+import { DesiredStateReceiver } from './desired-receiver.js';
 import type { DesiredStateController } from './desired-state.js';
 import { InventorySync, type RevisionCounter } from './inventory-sync.js';
 import { MethodRegistry, RequestDispatcher } from './requests.js';
@@ -39,6 +41,12 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
   const requests = new RequestDispatcher({ registry, send: session.send, limits: session.limits, log });
   sync.start();
   const detachDesired = deps.desired.attach(session.send);
+  const desired = new DesiredStateReceiver({
+    protocolVersion: session.welcome.protocolVersion,
+    desired: deps.desired,
+    send: session.send,
+    log,
+  });
 
   return {
     handle(message: GatewayMessage): void {
@@ -55,11 +63,8 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
           log.debug({ id: message.id }, 'ignoring a response to no pending request');
           return;
         case 'desired.state':
-          log.info(
-            { generation: message.generation, resources: message.resources.length },
-            'desired state received',
-          );
-          deps.desired.receive(message);
+        case 'desired.state.chunk':
+          desired.receive(message);
           return;
         case 'flow.ack':
           return;

@@ -5,6 +5,7 @@ import {
   CLOSE_REASONS,
   DEFAULT_LIMITS,
   GATEWAY_MESSAGE_TYPES,
+  PROTOCOL_VERSION,
   decodeMessage,
   encodeMessage,
   validateMessage,
@@ -401,10 +402,11 @@ describe('invalid messages name the field', () => {
   });
 
   it('answers a future agent with unsupported_version even when its hello has grown', () => {
-    const message = { ...sample('hello'), protocol: { min: 2, max: 3 }, capabilities: ['zstd'] };
+    const [min, max] = [PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 2];
+    const message = { ...sample('hello'), protocol: { min, max }, capabilities: ['zstd'] };
     expect(rejection(decodeValue(message))).toEqual({
       reason: 'unsupported_version',
-      detail: 'agent speaks [2, 3], server speaks [1, 1]',
+      detail: `agent speaks [${String(min)}, ${String(max)}], server speaks [1, ${String(PROTOCOL_VERSION)}]`,
     });
   });
 

@@ -1,9 +1,11 @@
 // @palisade/protocol — the messages of the tunnel between the in-cluster agent and the cluster
 // gateway, their codec and validation, close reasons, version negotiation, limits, request
-// correlation and the inventory stream rules. Isomorphic and dependency-free: no node:* imports,
+// correlation, the inventory stream rules and the chunking of desired state. Isomorphic and dependency-free: no node:* imports,
 // no I/O, no sockets.
 export * from './close-reasons.js';
 export * from './codec.js';
+export * from './desired-assembler.js';
+export * from './desired-chunks.js';
 export * from './formats.js';
 export * from './inventory-chunks.js';
 export * from './inventory-sequencer.js';

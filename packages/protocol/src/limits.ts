@@ -9,8 +9,16 @@ export interface ProtocolLimits {
   /** Sum of all items (upserts and deletes of every kind) in one inventory frame. */
   readonly maxInventoryItemsPerFrame: number;
   readonly maxFlowsPerBatch: number;
-  /** Resources in one desired-state push, and results or drift reports in one apply result. */
+  /**
+   * Resources in one generation's desired set, whether it travels as one `desired.state` frame or
+   * as `desired.state.chunk` frames, and results or drift reports in one apply result.
+   */
   readonly maxResourcesPerGeneration: number;
+  /**
+   * Encoded bytes of one generation's desired set (its resources as JSON). A set larger than one
+   * frame travels in at most `maxDesiredStateChunks` chunk frames.
+   */
+  readonly maxDesiredStateBytes: number;
   readonly maxLabelsPerObject: number;
   readonly maxIpsPerEndpoint: number;
   readonly maxPortsPerObject: number;
@@ -27,6 +35,7 @@ export const DEFAULT_LIMITS: ProtocolLimits = Object.freeze({
   maxInventoryItemsPerFrame: 5_000,
   maxFlowsPerBatch: 1_000,
   maxResourcesPerGeneration: 5_000,
+  maxDesiredStateBytes: 64 * 1024 * 1024,
   maxLabelsPerObject: 128,
   maxIpsPerEndpoint: 16,
   maxPortsPerObject: 256,
@@ -48,3 +57,14 @@ export const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 export const MAX_PENDING_REQUESTS = 1_024;
 /** RFC 6455 §5.5: a control frame carries at most 125 bytes, two of them the close code. */
 export const CLOSE_REASON_MAX_BYTES = 123;
+
+/**
+ * Chunk frames one desired set may take (129 with the defaults). A resource is never split, so a
+ * chunk may be little over half full when the next resource does not fit; but any two neighbouring
+ * chunks hold more than one frame's worth, so twice the full frames of `maxDesiredStateBytes`, plus
+ * one, carry any set within it (for frames much larger than a chunk's envelope, as the default is).
+ * What a receiver stages is bounded by this many frames.
+ */
+export function maxDesiredStateChunks(limits: ProtocolLimits): number {
+  return 2 * Math.floor(limits.maxDesiredStateBytes / limits.maxFrameBytes) + 1;
+}

@@ -225,6 +225,23 @@ export interface DesiredStateMessage {
   resources: JsonObject[];
 }
 
+/**
+ * Gateway → agent, protocol version 2 and later: one piece of the desired set of `generation`, for a
+ * set larger than one `desired.state` frame (see `planDesiredState`). Chunks are sent in order,
+ * `chunk.index` 0 to `count - 1`, each with at least one resource; concatenated, their resources are
+ * the set, which has `total` resources. The agent applies the set only once the last chunk has
+ * arrived (it prunes what is not in the set, so a partial one must never be applied). A chunk 0 or
+ * a `desired.state` starts a new set and drops any half-received one; `DesiredStateAssembler`
+ * holds these rules.
+ */
+export interface DesiredStateChunkMessage {
+  type: 'desired.state.chunk';
+  generation: number;
+  chunk: { index: number; count: number };
+  total: number;
+  resources: JsonObject[];
+}
+
 export interface ResourceRef {
   apiVersion: string;
   kind: string;
@@ -394,6 +411,7 @@ export type TunnelMessage =
   | InventoryDeltaMessage
   | InventoryResyncMessage
   | DesiredStateMessage
+  | DesiredStateChunkMessage
   | ApplyResultMessage
   | FlowBatchMessage
   | FlowAckMessage
@@ -427,6 +445,7 @@ export const GATEWAY_MESSAGE_TYPES = [
   'heartbeat',
   'inventory.resync',
   'desired.state',
+  'desired.state.chunk',
   'flow.ack',
   'request',
   'response',

@@ -3,7 +3,7 @@
 // rules that span fields (chunk index below count, a bucket that ends after it starts, the item
 // budget of an inventory frame) are refinements beside the shape they constrain.
 
-import { MAX_REQUEST_TIMEOUT_MS, type ProtocolLimits } from './limits.js';
+import { MAX_REQUEST_TIMEOUT_MS, maxDesiredStateChunks, type ProtocolLimits } from './limits.js';
 import {
   DRIFT_KINDS,
   ERROR_CODES,
@@ -249,6 +249,39 @@ const desiredState = object({
   resources: array(jsonObject, byResources),
 });
 
+// Rules across fields, in the order a reader would check them: the chunk's position, then the
+// announced size of the whole set against the limits, then this chunk against the announced size.
+const desiredStateChunk = refine(
+  object({
+    type: literal('desired.state.chunk'),
+    generation: sequence,
+    chunk: refine(object({ index: count, count: sequence }), (chunk) => {
+      if (chunk.index >= chunk.count) invalid('must be less than chunk.count', 'index');
+    }),
+    total: sequence,
+    resources: array(jsonObject, byResources),
+  }),
+  (message, limits) => {
+    const maxChunks = maxDesiredStateChunks(limits);
+    if (message.chunk.count > maxChunks) {
+      overLimit(
+        `${String(message.chunk.count)} chunks exceed the limit of ${String(maxChunks)}`,
+        'chunk',
+        'count',
+      );
+    }
+    if (message.total > limits.maxResourcesPerGeneration) {
+      overLimit(
+        `${String(message.total)} resources exceed the limit of ${String(limits.maxResourcesPerGeneration)}`,
+        'total',
+      );
+    }
+    if (message.chunk.count > message.total) invalid('must not exceed total', 'chunk', 'count');
+    if (message.resources.length === 0) invalid('must hold at least one resource', 'resources');
+    if (message.resources.length > message.total) invalid('holds more resources than total', 'resources');
+  },
+);
+
 const resourceRef = object({
   apiVersion: formatted(API_VERSION),
   kind: formatted(KIND),
@@ -369,6 +402,7 @@ const SCHEMAS = {
   'inventory.delta': inventoryDelta,
   'inventory.resync': inventoryResync,
   'desired.state': desiredState,
+  'desired.state.chunk': desiredStateChunk,
   'apply.result': applyResult,
   'flow.batch': flowBatch,
   'flow.ack': flowAck,

@@ -3,6 +3,8 @@ import {
   MIN_SUPPORTED,
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
+  INTRODUCED_IN,
+  isInVersion,
   negotiateVersion,
   type VersionRange,
 } from './index.js';
@@ -48,5 +50,15 @@ describe('negotiateVersion', () => {
   it('explains the mismatch', () => {
     const result = negotiateVersion(r(4, 6), r(2, 3));
     expect(!result.ok && result.detail).toBe('agent speaks [4, 6], server speaks [2, 3]');
+  });
+});
+
+describe('isInVersion', () => {
+  it('knows which version added each message', () => {
+    expect(INTRODUCED_IN).toEqual({ 'desired.state.chunk': 2 });
+    expect(isInVersion('desired.state', 1)).toBe(true);
+    expect(isInVersion('desired.state.chunk', 1)).toBe(false);
+    expect(isInVersion('desired.state.chunk', 2)).toBe(true);
+    expect(isInVersion('desired.state.chunk', PROTOCOL_VERSION)).toBe(true);
   });
 });

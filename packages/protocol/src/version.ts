@@ -3,9 +3,14 @@
 // older peer would misread (a new required field, a narrowed limit) needs a new version.
 
 import { CLOSE_REASONS, type CloseReason } from './close-reasons.js';
+import type { MessageType } from './messages.js';
 
-/** The version this build speaks by preference. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The version this build speaks by preference.
+ * - 1: the original message set.
+ * - 2: adds `desired.state.chunk` (decision 0013), a desired set larger than one frame.
+ */
+export const PROTOCOL_VERSION = 2;
 /** The oldest version this build still speaks. */
 export const MIN_SUPPORTED = 1;
 export const MAX_VERSION_NUMBER = 65_535;
@@ -16,6 +21,20 @@ export interface VersionRange {
 }
 
 export const SUPPORTED_VERSIONS: VersionRange = Object.freeze({ min: MIN_SUPPORTED, max: PROTOCOL_VERSION });
+
+/**
+ * Messages added after version 1, with the version that added them. A peer sends one only on a
+ * session whose negotiated version is at least that, since an older peer would close the tunnel
+ * with `unknown_message_type`; a receiver may refuse one that arrives on an older session.
+ */
+export const INTRODUCED_IN: Readonly<Partial<Record<MessageType, number>>> = Object.freeze({
+  'desired.state.chunk': 2,
+});
+
+/** Whether `type` is part of protocol `version`. */
+export function isInVersion(type: MessageType, version: number): boolean {
+  return version >= (INTRODUCED_IN[type] ?? 1);
+}
 
 export type NegotiationResult =
   | { readonly ok: true; readonly version: number }

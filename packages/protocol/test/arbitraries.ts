@@ -222,6 +222,20 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
     generation: positive,
     resources: small(jsonObject),
   }),
+  'desired.state.chunk': fc
+    .record({
+      type: fc.constant('desired.state.chunk' as const),
+      generation: positive,
+      resources: fc.array(jsonObject, { minLength: 1, maxLength: 3 }),
+      more: fc.integer({ min: 0, max: 4_990 }),
+      count: fc.integer({ min: 1, max: 129 }),
+      index: fc.nat(),
+    })
+    .map(({ more, count: chunks, index, ...rest }) => {
+      const total = rest.resources.length + more;
+      const count = Math.min(chunks, total);
+      return { ...rest, chunk: { index: index % count, count }, total };
+    }),
   'apply.result': fc.record({
     type: fc.constant('apply.result' as const),
     generation: positive,

@@ -140,6 +140,26 @@ export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
       },
     ],
   },
+  'desired.state.chunk': {
+    type: 'desired.state.chunk',
+    generation: 13,
+    chunk: { index: 1, count: 3 },
+    total: 5,
+    resources: [
+      {
+        apiVersion: 'projectcalico.org/v3',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'default.allow-frontend', namespace: 'shop' },
+        spec: { tier: 'default', order: 100, selector: "app == 'backend'", types: ['Ingress'] },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny-all', namespace: 'shop' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      },
+    ],
+  },
   'apply.result': {
     type: 'apply.result',
     generation: 12,

@@ -7,14 +7,22 @@
 // - the agent reports (`apply.result`): stored, announced, and if the row says the agent is behind,
 //   pushed again;
 // - a periodic sweep of every local tunnel, which repairs a notice lost in Redis.
+// A push is one frame or, for a set larger than a frame, ordered chunks (decision 0013); a set no
+// frames may carry is stored as FAILED with the reason, so it shows instead of staying PENDING.
 // Nothing here throws into a tunnel: failures are logged, and the next trigger repairs them.
-import type { ApplyResultMessage, JsonObject } from '@palisade/protocol';
+import {
+  planDesiredState,
+  type ApplyResultMessage,
+  type DesiredStateFrame,
+  type ProtocolLimits,
+} from '@palisade/protocol';
 import type { Logger } from 'pino';
-import { applyReport } from './apply-report.js';
+import { applyReport, type ApplyReport } from './apply-report.js';
 import type { DesiredState, DesiredStateStore } from './desired-state-store.js';
 import type { PolicySyncEvents } from './policy-sync-events.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { TunnelRollout } from './tunnel-rollout.js';
+import { undeliveredReport } from './undelivered-report.js';
 
 /** What the coordinator needs of an open, authenticated tunnel. */
 export interface RolloutTunnel {
@@ -22,10 +30,13 @@ export interface RolloutTunnel {
   readonly orgId: string;
   readonly fence: { readonly clusterId: string; readonly epoch: number };
   readonly rollout: TunnelRollout;
+  /** Negotiated with the agent: whether it can take a set in chunks. */
+  readonly protocolVersion: number;
+  readonly limits: ProtocolLimits;
   /** Still open and still the cluster's current connection. */
   isLive(): boolean;
-  /** False when the frame could not be sent (closed socket, over the frame limit). */
-  sendDesired(generation: number, resources: JsonObject[]): boolean;
+  /** Resolves once the socket has written the frame; false when the tunnel closed first. */
+  sendDesired(frame: DesiredStateFrame): Promise<boolean>;
 }
 
 export interface RolloutCoordinatorOptions {
@@ -78,22 +89,7 @@ export class RolloutCoordinator {
   /** The agent's report: stored in order per tunnel, then announced. */
   reported(tunnel: RolloutTunnel, message: ApplyResultMessage): void {
     tunnel.rollout.reported(message.generation);
-    const report = applyReport(message);
-    const { log, status, events } = this.#options;
-    tunnel.rollout.writes = tunnel.rollout.writes.then(async () => {
-      try {
-        const outcome = await status.write(tunnel.fence, report);
-        if (outcome.written) {
-          this.counts.reports++;
-          await events.publish(tunnel.orgId, tunnel.clusterId, report.generation);
-        }
-        if (outcome.desiredGeneration !== null && outcome.desiredGeneration !== report.generation) {
-          this.#sync(tunnel);
-        }
-      } catch (error) {
-        log.error({ err: error, clusterId: tunnel.clusterId }, 'storing an apply result failed');
-      }
-    });
+    this.#store(tunnel, applyReport(message), 'agent');
   }
 
   /** Compares every local tunnel's applied generation with its desired one; pushes the stale. */
@@ -122,11 +118,72 @@ export class RolloutCoordinator {
 
   #push(tunnel: RolloutTunnel, state: DesiredState): void {
     if (!tunnel.isLive()) return;
-    const now = Date.now();
-    if (!tunnel.rollout.needsPush(state.generation, now, this.#options.desiredAckTimeoutMs)) return;
-    if (tunnel.sendDesired(state.generation, state.resources)) {
-      tunnel.rollout.pushed(state.generation, now);
-      this.counts.pushes++;
+    const { rollout, clusterId } = tunnel;
+    const { generation } = state;
+    const { log, desiredAckTimeoutMs } = this.#options;
+    if (!rollout.needsPush(generation, Date.now(), desiredAckTimeoutMs)) return;
+    const plan = planDesiredState(generation, state.resources, {
+      protocolVersion: tunnel.protocolVersion,
+      limits: tunnel.limits,
+    });
+    if (!plan.ok) {
+      rollout.undeliverable(generation);
+      log.warn(
+        {
+          clusterId,
+          generation,
+          bytes: plan.bytes,
+          resources: state.resources.length,
+          problem: plan.problem,
+        },
+        'the desired state cannot be delivered',
+      );
+      const error = `not delivered to the agent: ${plan.problem}`;
+      this.#store(tunnel, undeliveredReport(generation, state.resources, error), 'undelivered');
+      return;
     }
+    rollout
+      .begin(generation)
+      .run(plan.messages, (frame) => tunnel.sendDesired(frame))
+      .then(
+        (outcome) => {
+          if (outcome !== 'sent') {
+            log.debug({ clusterId, generation, outcome }, 'desired state push ended early');
+            return;
+          }
+          rollout.pushed(generation, Date.now());
+          this.counts.pushes++;
+          if (plan.messages.length > 1) {
+            log.info(
+              { clusterId, generation, chunks: plan.messages.length, bytes: plan.bytes },
+              'desired state pushed in chunks',
+            );
+          }
+        },
+        (error: unknown) =>
+          log.error({ err: error, clusterId, generation }, 'pushing the desired state failed'),
+      );
+  }
+
+  /**
+   * Writes a report in order with the tunnel's others, then announces it. A desired generation
+   * other than the reported one (the agent is behind, or the set changed meanwhile) is pushed.
+   */
+  #store(tunnel: RolloutTunnel, report: ApplyReport, from: 'agent' | 'undelivered'): void {
+    const { log, status, events } = this.#options;
+    tunnel.rollout.writes = tunnel.rollout.writes.then(async () => {
+      try {
+        const outcome = await status.write(tunnel.fence, report);
+        if (outcome.written) {
+          if (from === 'agent') this.counts.reports++;
+          await events.publish(tunnel.orgId, tunnel.clusterId, report.generation);
+        }
+        if (outcome.desiredGeneration !== null && outcome.desiredGeneration !== report.generation) {
+          this.#sync(tunnel);
+        }
+      } catch (error) {
+        log.error({ err: error, clusterId: tunnel.clusterId, from }, 'storing a sync status failed');
+      }
+    });
   }
 }

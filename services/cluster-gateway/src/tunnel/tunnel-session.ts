@@ -2,7 +2,8 @@
 // (hello → authenticating → open → closing → closed), decodes every frame with the protocol codec,
 // enforces the message budget, and turns each failure into a close reason for this connection
 // only: no handler may throw, and every promise it starts ends in a catch. Desired state and apply
-// results are handed to the rollout coordinator through `rolloutTunnel()`. Time-driven work
+// results are handed to the rollout coordinator through `rolloutTunnel()`; desired-state frames
+// are written one at a time, paced by the socket (decision 0013). Time-driven work
 // (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
 // done by `tick`, called by the gateway's single sweep timer.
 import {
@@ -17,10 +18,10 @@ import {
   type AgentMessage,
   type CloseReason,
   type CredentialRotatedMessage,
+  type DesiredStateFrame,
   type GatewayMessage,
   type HelloMessage,
   type InventoryResyncReason,
-  type JsonObject,
   type JsonValue,
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
@@ -46,6 +47,9 @@ export class TunnelSession {
   #graceTimer: NodeJS.Timeout | undefined;
   #closeReason: CloseReason | undefined;
   #rolloutTunnel: RolloutTunnel | undefined;
+  #protocolVersion = 0;
+  /** Desired-state frames handed to the socket and not yet written; settled false on close. */
+  readonly #unwritten = new Set<(written: boolean) => void>();
 
   constructor(socket: WebSocket, ctx: TunnelContext, now: number) {
     this.#socket = socket;
@@ -128,8 +132,10 @@ export class TunnelSession {
       orgId: owner.cluster.orgId,
       fence: owner.fence,
       rollout: owner.rollout,
+      protocolVersion: this.#protocolVersion,
+      limits: this.#ctx.tuning.protocolLimits,
       isLive: () => this.#state === 'open' && owner.current,
-      sendDesired: (generation, resources) => this.#sendDesired(generation, resources),
+      sendDesired: (frame) => this.#sendDesired(frame),
     };
     return this.#rolloutTunnel;
   }
@@ -329,6 +335,7 @@ export class TunnelSession {
           ctx.log.warn({ err: error, clusterId: cluster.clusterId }, 'takeover notice failed');
         });
       }
+      this.#protocolVersion = negotiated.version;
       this.#send(welcomeMessage(ctx, negotiated.version, owner, auth.issuedCredential));
       this.#state = 'open';
       owner.opened = true;
@@ -399,18 +406,34 @@ export class TunnelSession {
     );
   }
 
-  #sendDesired(generation: number, resources: JsonObject[]): boolean {
-    if (this.#state !== 'open') return false;
-    try {
-      this.#send({ type: 'desired.state', generation, resources });
-      return true;
-    } catch (error) {
+  /**
+   * Resolves once ws has written the frame to the socket, so a push of many frames keeps one in
+   * memory at a time on a slow link; false when the tunnel closes first (or the frame is over the
+   * limit, which the plan rules out, so it is logged as a bug).
+   */
+  #sendDesired(frame: DesiredStateFrame): Promise<boolean> {
+    if (this.#state !== 'open' || this.#socket.readyState !== this.#socket.OPEN)
+      return Promise.resolve(false);
+    const text = encodeMessage(frame);
+    if (utf8ByteLength(text) > this.#ctx.tuning.protocolLimits.maxFrameBytes) {
       this.#ctx.log.error(
-        { err: error, clusterId: this.clusterId, generation, resources: resources.length },
-        'could not push the desired state',
+        { clusterId: this.clusterId, generation: frame.generation, type: frame.type },
+        'a desired-state frame exceeds the frame limit',
       );
-      return false;
+      return Promise.resolve(false);
     }
+    return new Promise<boolean>((resolve) => {
+      const settle = (written: boolean): void => {
+        if (this.#unwritten.delete(settle)) resolve(written);
+      };
+      this.#unwritten.add(settle);
+      try {
+        this.#socket.send(text, (error) => settle(error === undefined || error === null));
+        this.#ctx.metrics.framesOut.inc();
+      } catch {
+        settle(false);
+      }
+    });
   }
 
   /** Throws when the frame exceeds the agent's limit or the socket is gone; callers decide what that means. */
@@ -427,6 +450,7 @@ export class TunnelSession {
   #onClosed(): void {
     this.#state = 'closed';
     clearTimeout(this.#graceTimer);
+    for (const settle of [...this.#unwritten]) settle(false);
     const ctx = this.#ctx;
     ctx.registry.remove(this);
     ctx.metrics.closes.inc({ reason: this.#closeReason?.name ?? 'peer_closed' });
