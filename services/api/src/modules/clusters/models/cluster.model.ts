@@ -46,7 +46,10 @@ export class ClusterModel {
 @ObjectType('RegisterClusterPayload')
 export class RegisterClusterPayload {
   @Field(() => ClusterModel) cluster!: ClusterModel;
-  @Field(() => String, { description: 'Enrollment token for one agent (valid 24 hours; spent once the agent has connected with the credential it receives). Shown only here.' })
+  @Field(() => String, {
+    description:
+      'Enrollment token for one agent (valid 24 hours; spent once the agent has connected with the credential it receives). Shown only here.',
+  })
   enrollmentToken!: string;
   @Field(() => Date) enrollmentExpiresAt!: Date;
   @Field(() => String, { description: 'Run this in the cluster to install the agent.' })
