@@ -445,6 +445,50 @@ describe('applyResources', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses the same resource twice in one apply, naming both lines, and stores nothing', async () => {
+    const before = await snapshot();
+    const r = expectData(
+      await apply([npYaml('dup', 'dups'), tierYaml('dup-tier'), npYaml('dup', 'dups')].join('---\n')),
+    );
+    expect(r.applyResources.applied).toBe(false);
+    const third = r.applyResources.results[2];
+    expect(third?.action).toBe('ERROR');
+    expect(third?.errors[0]?.message).toContain(
+      'NetworkPolicy/dups/dup is defined more than once (first at line 1)',
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it(
+    'applies 1,500 resources in one call: one revision and one chained audit event each',
+    { timeout: 90_000 },
+    async () => {
+      const n = 1500;
+      const yaml = Array.from({ length: n }, (_, i) => npYaml(`bulk-${i}`, 'bulk')).join('---\n');
+      const before = await snapshot();
+      const r = expectData(await apply(yaml));
+      expect(r.applyResources.applied).toBe(true);
+      expect(
+        r.applyResources.results.filter((x) => x.action !== 'CREATED' || x.resource?.revision !== 1),
+      ).toEqual([]);
+      expect(await snapshot()).toEqual({
+        resources: before.resources + n,
+        revisions: before.revisions + n,
+        audit: before.audit + n,
+      });
+      const chain = expectData(
+        await ctx.gql<{ organization: { auditChain: { valid: boolean; checkedEvents: number } } }>(
+          owner,
+          'query($s: String!) { organization(slug: $s) { auditChain { valid checkedEvents } } }',
+          { s: slug },
+        ),
+      ).organization.auditChain;
+      expect(chain).toEqual({ valid: true, checkedEvents: before.audit + n });
+      const again = expectData(await apply(yaml));
+      expect(again.applyResources.results.every((x) => x.action === 'UNCHANGED')).toBe(true);
+    },
+  );
+
   it('a syntax error is reported with its line', async () => {
     const r = expectData(await apply('apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: [oops\n'));
     expect(r.applyResources.applied).toBe(false);

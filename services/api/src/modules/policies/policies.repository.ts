@@ -26,6 +26,15 @@ export interface ResourceWrite {
 
 export type RevisionChange = 'created' | 'configured' | 'deleted' | 'rolled_back' | 'promoted' | 'reordered';
 
+export interface RevisionWrite {
+  resourceId: string;
+  ref: ResourceRef;
+  revision: number;
+  object: unknown;
+  change: RevisionChange;
+  actor: Actor;
+}
+
 const refWhere = (orgId: string, ref: ResourceRef) => ({
   orgId,
   kind: ref.kind,
@@ -99,6 +108,13 @@ export class PoliciesRepository {
     });
   }
 
+  insertMany(tx: Tx, orgId: string, rows: readonly (ResourceWrite & { id: string })[]) {
+    if (rows.length === 0) return Promise.resolve([]);
+    return tx.policyResource.createManyAndReturn({
+      data: rows.map((r) => ({ orgId, ...r, object: r.object as Prisma.InputJsonValue })),
+    });
+  }
+
   update(tx: Tx, orgId: string, id: string, data: ResourceWrite) {
     return tx.policyResource.update({
       where: { id, orgId },
@@ -127,20 +143,13 @@ export class PoliciesRepository {
 
   // ── revisions ──────────────────────────────────────────────────────────────────────────────────
 
-  addRevision(
-    tx: Tx,
-    orgId: string,
-    data: {
-      resourceId: string;
-      ref: ResourceRef;
-      revision: number;
-      object: unknown;
-      change: RevisionChange;
-      actor: Actor;
-    },
-  ) {
-    return tx.policyRevision.create({
-      data: {
+  addRevision(tx: Tx, orgId: string, data: RevisionWrite) {
+    return this.addRevisions(tx, orgId, [data]);
+  }
+
+  addRevisions(tx: Tx, orgId: string, rows: readonly RevisionWrite[]) {
+    return tx.policyRevision.createMany({
+      data: rows.map((data) => ({
         orgId,
         resourceId: data.resourceId,
         kind: data.ref.kind,
@@ -152,7 +161,7 @@ export class PoliciesRepository {
         actorType: data.actor.type,
         actorId: data.actor.id,
         actorLabel: data.actor.label,
-      },
+      })),
     });
   }
 
@@ -162,6 +171,22 @@ export class PoliciesRepository {
       where: refWhere(orgId, ref),
       orderBy: [{ id: 'desc' }],
     });
+  }
+
+  /** latestRevision for several identities at once: at most one row per identity that ever existed. */
+  async latestRevisions(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+    if (refs.length === 0) return [];
+    const rows = await tx.policyRevision.findMany({
+      where: { orgId, OR: refs.map((r) => refWhere(orgId, r)) },
+      select: { id: true, resourceId: true, kind: true, namespace: true, name: true, revision: true },
+      orderBy: [{ id: 'desc' }],
+    });
+    const newest = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) {
+      const key = `${r.kind}\u0000${r.namespace}\u0000${r.name}`;
+      if (!newest.has(key)) newest.set(key, r);
+    }
+    return [...newest.values()];
   }
 
   revision(tx: Tx, orgId: string, resourceId: string, revision: number) {

@@ -23,7 +23,7 @@ import {
 import type { PolicyResource as PolicyRow, PolicyRevision } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
-import { Database, type Tx } from '../../platform/db/database.js';
+import { Database, type TransactionLimits, type Tx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import {
   PolicyErrors,
@@ -114,6 +114,10 @@ export type DocumentSource = { yaml: string } | { object: unknown };
 export interface ListFilter extends ResourceFilter {
   cluster?: string | null | undefined;
 }
+
+/** An apply's transaction budget: Prisma's default plus time for each document (~1 ms measured). */
+const APPLY_BASE_MS = 5_000;
+const APPLY_PER_DOCUMENT_MS = 10;
 
 interface Change {
   existing: PolicyRow | null;
@@ -360,98 +364,101 @@ export class PoliciesService {
     if (parsed.documents.length === 0) {
       throw PolicyErrors.invalid([{ path: ['input', 'yaml'], field: '', message: 'contains no resources' }]);
     }
-    return this.mutate<ApplyOutcome>(scope, async (tx) => {
-      const base = ['input', 'yaml'];
-      const items: (ApplyItem & { doc?: PolicyResource; existing?: PolicyRow | null })[] =
-        parsed.documents.map((d) => ({
-          index: d.index,
-          line: d.line,
-          ref: d.resource ? refOf(d.resource) : null,
-          action: d.errors.length > 0 ? 'error' : 'unchanged',
-          errors: d.errors.map((e) => toFieldIssue(e, base)),
-          resource: null,
-          ...(d.resource ? { doc: d.resource } : {}),
-        }));
-      const refs = items.flatMap((i) => (i.ref && i.errors.length === 0 ? [i.ref] : []));
-      const existing = new Map(
-        (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(refOfRow(r)), r]),
-      );
-      const tiers = new Set((await this.repo.tiers(tx, scope.orgId)).map((t) => t.name));
-      for (const i of items) if (i.ref?.kind === 'Tier' && i.errors.length === 0) tiers.add(i.ref.name);
+    return this.mutate<ApplyOutcome>(
+      scope,
+      async (tx) => {
+        const base = ['input', 'yaml'];
+        const items: (ApplyItem & { doc?: PolicyResource; existing?: PolicyRow | null })[] =
+          parsed.documents.map((d) => ({
+            index: d.index,
+            line: d.line,
+            ref: d.resource ? refOf(d.resource) : null,
+            action: d.errors.length > 0 ? 'error' : 'unchanged',
+            errors: d.errors.map((e) => toFieldIssue(e, base)),
+            resource: null,
+            ...(d.resource ? { doc: d.resource } : {}),
+          }));
+        const refs = items.flatMap((i) => (i.ref && i.errors.length === 0 ? [i.ref] : []));
+        const existing = new Map(
+          (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(refOfRow(r)), r]),
+        );
+        const tiers = new Set((await this.repo.tiers(tx, scope.orgId)).map((t) => t.name));
+        for (const i of items) if (i.ref?.kind === 'Tier' && i.errors.length === 0) tiers.add(i.ref.name);
 
-      for (const item of items) {
-        if (item.errors.length > 0 || !item.doc || !item.ref) continue;
-        const current = existing.get(refKey(item.ref)) ?? null;
-        item.existing = current;
-        const annotated = annotatedClusterSelector(item.doc);
-        let selector = current?.clusterSelector ?? '';
-        if (annotated !== undefined) {
-          try {
-            selector = normaliseClusterSelector(annotated);
-          } catch (err) {
-            item.errors.push(
-              selectorIssue(
-                err,
-                [...base, 'metadata', 'annotations', 'palisade.io/cluster-selector'],
-                selectorField,
-                item.line,
-              ),
-            );
+        for (const item of items) {
+          if (item.errors.length > 0 || !item.doc || !item.ref) continue;
+          const current = existing.get(refKey(item.ref)) ?? null;
+          item.existing = current;
+          const annotated = annotatedClusterSelector(item.doc);
+          let selector = current?.clusterSelector ?? '';
+          if (annotated !== undefined) {
+            try {
+              selector = normaliseClusterSelector(annotated);
+            } catch (err) {
+              item.errors.push(
+                selectorIssue(
+                  err,
+                  [...base, 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+                  selectorField,
+                  item.line,
+                ),
+              );
+              continue;
+            }
+          }
+          const doc = storedDocument(item.doc, selector);
+          item.doc = doc;
+          const tier = tierOf(doc);
+          if (tier !== null && !tiers.has(tier)) {
+            item.errors.push({
+              path: [...base, 'spec', 'tier'],
+              field: 'spec.tier',
+              message: `spec.tier: ${PolicyErrors.missingTierMessage(tier)} (line ${item.line})`,
+              line: item.line,
+            });
             continue;
           }
+          const same = current !== null && sameDocument(doc, fromStored(current.object));
+          if (current && !same && isBuiltinTier(item.ref.kind, item.ref.name)) {
+            item.errors.push({
+              path: base,
+              field: '',
+              message: `the built-in tier "${item.ref.name}" cannot be changed (line ${item.line})`,
+              line: item.line,
+            });
+            continue;
+          }
+          item.action = current === null ? 'created' : same ? 'unchanged' : 'configured';
         }
-        const doc = storedDocument(item.doc, selector);
-        item.doc = doc;
-        const tier = tierOf(doc);
-        if (tier !== null && !tiers.has(tier)) {
-          item.errors.push({
-            path: [...base, 'spec', 'tier'],
-            field: 'spec.tier',
-            message: `spec.tier: ${PolicyErrors.missingTierMessage(tier)} (line ${item.line})`,
-            line: item.line,
-          });
-          continue;
-        }
-        const same = current !== null && sameDocument(doc, fromStored(current.object));
-        if (current && !same && isBuiltinTier(item.ref.kind, item.ref.name)) {
-          item.errors.push({
-            path: base,
-            field: '',
-            message: `the built-in tier "${item.ref.name}" cannot be changed (line ${item.line})`,
-            line: item.line,
-          });
-          continue;
-        }
-        item.action = current === null ? 'created' : same ? 'unchanged' : 'configured';
-      }
-      for (const item of items) if (item.errors.length > 0) item.action = 'error';
+        for (const item of items) if (item.errors.length > 0) item.action = 'error';
 
-      const failed = items.some((i) => i.action === 'error');
-      if (failed || dryRun) {
-        return [{ dryRun, applied: false, items: items.map(strip) }, false];
-      }
-      const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
-      const ordered = [...items].sort((a, b) => compareRefs(a.ref!, b.ref!));
-      let wrote = false;
-      for (const item of ordered) {
-        const current = item.existing ?? null;
-        if (item.action === 'unchanged') {
-          item.resource = toView(current!, orgDefault);
-          continue;
+        const failed = items.some((i) => i.action === 'error');
+        if (failed || dryRun) {
+          return [{ dryRun, applied: false, items: items.map(strip) }, false];
         }
-        const row = await this.write(tx, scope, {
-          existing: current,
-          ref: item.ref!,
-          doc: item.doc!,
-          change: item.action === 'created' ? 'created' : 'configured',
-          action: item.action === 'created' ? 'policy.create' : 'policy.update',
-        });
-        item.resource = toView(row!, orgDefault);
-        wrote = true;
-      }
-      return [{ dryRun, applied: true, items: items.map(strip) }, wrote];
-    });
+        const settings = await this.repo.settings(tx, scope.orgId);
+        const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+        const ordered = [...items].sort((a, b) => compareRefs(a.ref!, b.ref!));
+        for (const item of ordered)
+          if (item.action === 'unchanged') item.resource = toView(item.existing!, orgDefault);
+        const changed = ordered.filter((i) => i.action !== 'unchanged');
+        const rows = await this.writeMany(
+          tx,
+          scope,
+          changed.map((item) => ({
+            existing: item.existing ?? null,
+            ref: item.ref!,
+            doc: item.doc!,
+            change: item.action === 'created' ? 'created' : 'configured',
+            action: item.action === 'created' ? 'policy.create' : 'policy.update',
+          })),
+        );
+        changed.forEach((item, i) => (item.resource = toView(rows[i]!, orgDefault)));
+        return [{ dryRun, applied: true, items: items.map(strip) }, changed.length > 0];
+      },
+      // A large apply (the body limit allows a few thousand resources) is one transaction.
+      { timeoutMs: APPLY_BASE_MS + APPLY_PER_DOCUMENT_MS * parsed.documents.length },
+    );
   }
 
   /** Restores the object of `revision` as a new revision (recreating the resource if deleted). */
@@ -674,13 +681,21 @@ export class PoliciesService {
    * One policy transaction: the organisation's policy lock first (then, inside `fn`, the audit
    * head), the desired state recomputed when `fn` wrote anything, the gateways told after commit.
    */
-  private async mutate<T>(scope: OrgScope, fn: (tx: Tx) => Promise<[T, boolean]>): Promise<T> {
-    const { result, rollout } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      await this.desired.lock(tx, scope.orgId);
-      const [result, wrote] = await fn(tx);
-      const rollout = wrote ? await this.desired.recompute(tx, scope.orgId) : [];
-      return { result, rollout };
-    });
+  private async mutate<T>(
+    scope: OrgScope,
+    fn: (tx: Tx) => Promise<[T, boolean]>,
+    opts: TransactionLimits = {},
+  ): Promise<T> {
+    const { result, rollout } = await this.db.inOrg(
+      { orgId: scope.orgId },
+      async (tx) => {
+        await this.desired.lock(tx, scope.orgId);
+        const [result, wrote] = await fn(tx);
+        const rollout = wrote ? await this.desired.recompute(tx, scope.orgId) : [];
+        return { result, rollout };
+      },
+      opts,
+    );
     await this.desired.publish(rollout);
     return result;
   }
@@ -691,62 +706,110 @@ export class PoliciesService {
 
   /** Writes one change: the row, an immutable revision and (unless `action` is null) an audit event with the diff. */
   private async write(tx: Tx, scope: OrgScope, c: Change): Promise<PolicyRow | null> {
+    const [row] = await this.writeMany(tx, scope, [c]);
+    return row ?? null;
+  }
+
+  /**
+   * Writes changes to distinct resources in bulk — new rows in one insert, revisions in one, audit
+   * events in one — and returns each change's row (null for a deletion), in order. Applying hundreds
+   * of resources is then a few dozen statements rather than seven per resource.
+   */
+  private async writeMany(
+    tx: Tx,
+    scope: OrgScope,
+    changes: readonly Change[],
+  ): Promise<(PolicyRow | null)[]> {
     const orgId = scope.orgId;
     const actor = actorOf(scope.principal);
-    const before = c.existing ? fromStored(c.existing.object) : null;
-    let resourceId: string;
-    let revision: number;
-    let row: PolicyRow | null = null;
-    if (c.existing) {
-      resourceId = c.existing.id;
-      revision = c.existing.revision + 1;
-    } else {
-      // One history per identity: recreating a deleted resource continues its revisions.
-      const previous = await this.repo.latestRevision(tx, orgId, c.ref);
-      resourceId = previous?.resourceId ?? randomUUID();
-      revision = (previous?.revision ?? 0) + 1;
+    // One history per identity: recreating a deleted resource continues its revisions.
+    const previous = new Map(
+      (
+        await this.repo.latestRevisions(
+          tx,
+          orgId,
+          changes.filter((c) => !c.existing).map((c) => c.ref),
+        )
+      ).map((r) => [refKey(refOfRow(r)), r]),
+    );
+    const planned = changes.map((c) => {
+      const prev = c.existing ? undefined : previous.get(refKey(c.ref));
+      const resourceId = c.existing?.id ?? prev?.resourceId ?? randomUUID();
+      const revision = c.existing ? c.existing.revision + 1 : (prev?.revision ?? 0) + 1;
+      const data =
+        c.doc === null
+          ? null
+          : {
+              kind: c.ref.kind,
+              namespace: c.ref.namespace,
+              name: c.ref.name,
+              tier: tierOf(c.doc),
+              clusterSelector: annotatedClusterSelector(c.doc) ?? '',
+              revision,
+              object: c.doc,
+            };
+      return { c, resourceId, revision, data };
+    });
+
+    const inserted = new Map(
+      (
+        await this.repo.insertMany(
+          tx,
+          orgId,
+          planned.flatMap((p) => (p.data && !p.c.existing ? [{ id: p.resourceId, ...p.data }] : [])),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const rows: (PolicyRow | null)[] = [];
+    for (const p of planned) {
+      if (p.data === null) {
+        await this.repo.delete(tx, orgId, p.resourceId);
+        rows.push(null);
+      } else if (p.c.existing) {
+        rows.push(await this.repo.update(tx, orgId, p.resourceId, p.data));
+      } else {
+        rows.push(inserted.get(p.resourceId) ?? null);
+      }
     }
-    if (c.doc === null) {
-      await this.repo.delete(tx, orgId, resourceId);
-    } else {
-      const data = {
-        kind: c.ref.kind,
-        namespace: c.ref.namespace,
-        name: c.ref.name,
-        tier: tierOf(c.doc),
-        clusterSelector: annotatedClusterSelector(c.doc) ?? '',
-        revision,
-        object: c.doc,
-      };
-      row = c.existing
-        ? await this.repo.update(tx, orgId, resourceId, data)
-        : await this.repo.insert(tx, orgId, { id: resourceId, ...data });
-    }
-    await this.repo.addRevision(tx, orgId, {
-      resourceId,
-      ref: c.ref,
-      revision,
-      object: c.doc,
-      change: c.change,
+    await this.repo.addRevisions(
+      tx,
+      orgId,
+      planned.map((p) => ({
+        resourceId: p.resourceId,
+        ref: p.c.ref,
+        revision: p.revision,
+        object: p.c.doc,
+        change: p.c.change,
+        actor,
+      })),
+    );
+    await this.audit.appendMany(
+      tx,
+      orgId,
       actor,
-    });
-    if (c.action === null) return row;
-    await this.audit.append(tx, orgId, actor, {
-      action: c.action,
-      targetType: 'policy_resource',
-      targetId: resourceId,
-      ...(before
-        ? { before: { resource: refKey(c.ref), revision: c.existing?.revision, object: before } }
-        : {}),
-      after: {
-        resource: refKey(c.ref),
-        revision,
-        change: c.change,
-        object: c.doc,
-        diff: fieldChanges(before, c.doc),
-      },
-    });
-    return row;
+      planned.flatMap(({ c, resourceId, revision }) => {
+        if (c.action === null) return [];
+        const before = c.existing ? fromStored(c.existing.object) : null;
+        return [
+          {
+            action: c.action,
+            targetType: 'policy_resource',
+            targetId: resourceId,
+            ...(before
+              ? { before: { resource: refKey(c.ref), revision: c.existing?.revision, object: before } }
+              : {}),
+            after: {
+              resource: refKey(c.ref),
+              revision,
+              change: c.change,
+              object: c.doc,
+              diff: fieldChanges(before, c.doc),
+            },
+          },
+        ];
+      }),
+    );
+    return rows;
   }
 
   private selectorFor(

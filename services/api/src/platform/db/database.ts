@@ -22,6 +22,14 @@ export interface TenantContext {
   email?: string | null;
 }
 
+/** How long a transaction may run before Prisma rolls it back (its own default, made explicit). */
+const DEFAULT_TRANSACTION_MS = 5_000;
+
+export interface TransactionLimits {
+  /** For bulk changes that legitimately run longer than DEFAULT_TRANSACTION_MS. */
+  timeoutMs?: number;
+}
+
 type Rows<Q extends readonly SqlQuery<unknown>[]> = { -readonly [K in keyof Q]: RowOf<Q[K]>[] };
 
 const SET_CONTEXT = `SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true),
@@ -83,8 +91,12 @@ export class Database {
   }
 
   /** Runs `fn` in one transaction scoped to an organisation (and, if given, the calling user). */
-  inOrg<T>(ctx: TenantContext & { orgId: string }, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.withContext(ctx, fn);
+  inOrg<T>(
+    ctx: TenantContext & { orgId: string },
+    fn: (tx: Tx) => Promise<T>,
+    opts: TransactionLimits = {},
+  ): Promise<T> {
+    return this.withContext(ctx, fn, opts);
   }
 
   /** Runs `fn` in one transaction that sees only the calling user's own cross-tenant rows. */
@@ -118,11 +130,18 @@ export class Database {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  private withContext<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await this.setContext(tx, ctx);
-      return fn(tx);
-    });
+  private withContext<T>(
+    ctx: TenantContext,
+    fn: (tx: Tx) => Promise<T>,
+    opts: TransactionLimits = {},
+  ): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await this.setContext(tx, ctx);
+        return fn(tx);
+      },
+      { timeout: opts.timeoutMs ?? DEFAULT_TRANSACTION_MS },
+    );
   }
 
   private setContext(db: Tx, ctx: TenantContext): Prisma.PrismaPromise<number> {
