@@ -4,7 +4,7 @@
 // (over 3 MiB) reach an agent in chunks and the cluster reports IN_SYNC with every one of them; a
 // gateway whose per-cluster limit is below that size reports FAILED with the reason through the
 // same policy sync status, instead of leaving the cluster PENDING. Policies are applied in
-// batches of 150 (one applyResources transaction per batch), so each cluster passes through
+// batches of 750 (one applyResources transaction per batch, under the 1 MiB body limit), so each cluster passes through
 // smaller generations first, as a growing organisation would.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { SHOP_EXAMPLE, eventually, gatewayDatabaseUrl, startTestGateway } from '
 type Agent = Awaited<ReturnType<typeof startSimulatedAgent>>;
 
 const POLICIES = 3_000;
-const PER_BATCH = 150;
+const PER_BATCH = 750;
 const TIMEOUT = 240_000;
 const CAPPED_BYTES = 2 * 1024 * 1024;
 
