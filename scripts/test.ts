@@ -9,6 +9,20 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
+}
+
+/**
+ * Tests that never ran because their file failed around them (a beforeAll that threw): Vitest
+ * reports them as skipped; they are failures. A failed file without any test counts as one.
+ */
+function unrunInFailedFiles(json: VitestJson): number {
+  let n = 0;
+  for (const file of json.testResults) {
+    if (file.status !== 'failed' || file.assertionResults.some((a) => a.status === 'failed')) continue;
+    n += Math.max(1, file.assertionResults.filter((a) => a.status !== 'passed').length);
+  }
+  return n;
 }
 
 generatePrismaClient();
@@ -31,8 +45,11 @@ try {
   const json = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
   // Vitest can fail outside any test (an unhandled error, a broken config): count that as a failure
   // so the summary never reads as green while the exit code is not.
-  const failed = json.numFailedTests + (run.status !== 0 && json.numFailedTests === 0 ? 1 : 0);
-  summary = `${json.numPassedTests} passed, ${failed} failed, ${json.numPendingTests + json.numTodoTests} skipped`;
+  const unrun = unrunInFailedFiles(json);
+  const counted = json.numFailedTests + unrun;
+  const failed = counted + (run.status !== 0 && counted === 0 ? 1 : 0);
+  const skipped = Math.max(0, json.numPendingTests + json.numTodoTests - unrun);
+  summary = `${json.numPassedTests} passed, ${failed} failed, ${skipped} skipped`;
 } catch (err) {
   summary = `0 passed, 1 failed (${String(err)})`;
 }
