@@ -34,6 +34,12 @@ export interface PolicyCluster {
   objects(): Promise<Map<string, PolicyResource>>;
   write(resource: PolicyResource): Promise<void>;
   remove(ref: ResourceRef): Promise<void>;
+  /**
+   * Runs the writes and removals of `fn` as one change, for a store that persists as a whole (the
+   * simulated provider's file: saved once, not once per object). A cluster API that takes objects
+   * one by one has nothing to group and need not implement it.
+   */
+  batch?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export class ManagedPolicies {
@@ -92,38 +98,40 @@ export class ManagedPolicies {
     const desired = new Map(resources.map((r) => [keyOf(r), r]));
     const kept = new Set(keep.map(refKey));
     const results: ResourceStatus[] = [];
-    for (const [key, resource] of desired) {
-      const found = existing.get(key);
-      if (found !== undefined && !isManaged(found)) {
-        results.push({
-          resource: refOf(resource),
-          status: 'failed',
-          message: `an object of this name exists without the ${MANAGED_BY_LABEL} label; Palisade does not touch it`,
-        });
-        continue;
-      }
-      try {
-        if (found === undefined || describeDifferences(resource, found) !== null) {
-          await this.#cluster.write(resource);
+    await this.#batch(async () => {
+      for (const [key, resource] of desired) {
+        const found = existing.get(key);
+        if (found !== undefined && !isManaged(found)) {
+          results.push({
+            resource: refOf(resource),
+            status: 'failed',
+            message: `an object of this name exists without the ${MANAGED_BY_LABEL} label; Palisade does not touch it`,
+          });
+          continue;
         }
-        results.push({ resource: refOf(resource), status: 'ok' });
-      } catch (error) {
-        results.push({ resource: refOf(resource), status: 'failed', message: messageOf(error) });
+        try {
+          if (found === undefined || describeDifferences(resource, found) !== null) {
+            await this.#cluster.write(resource);
+          }
+          results.push({ resource: refOf(resource), status: 'ok' });
+        } catch (error) {
+          results.push({ resource: refOf(resource), status: 'failed', message: messageOf(error) });
+        }
       }
-    }
-    for (const [key, found] of existing) {
-      if (desired.has(key) || kept.has(key) || !isManaged(found)) continue;
-      try {
-        await this.#cluster.remove(refOf(found));
-      } catch (error) {
-        // Still there: reported so the console keeps showing it until a prune succeeds.
-        results.push({
-          resource: refOf(found),
-          status: 'failed',
-          message: `prune failed: ${messageOf(error)}`,
-        });
+      for (const [key, found] of existing) {
+        if (desired.has(key) || kept.has(key) || !isManaged(found)) continue;
+        try {
+          await this.#cluster.remove(refOf(found));
+        } catch (error) {
+          // Still there: reported so the console keeps showing it until a prune succeeds.
+          results.push({
+            resource: refOf(found),
+            status: 'failed',
+            message: `prune failed: ${messageOf(error)}`,
+          });
+        }
       }
-    }
+    });
     // A resource kept because its new version was invalid stays desired in its old form.
     for (const key of kept) {
       const previous = this.#desired.get(key);
@@ -174,18 +182,20 @@ export class ManagedPolicies {
     }
     if (revert.length === 0) return;
     const failed: ResourceStatus[] = [];
-    for (const item of revert) {
-      try {
-        if (item.resource === null) await this.#cluster.remove(item.drift.resource);
-        else await this.#cluster.write(item.resource);
-      } catch (error) {
-        failed.push({
-          resource: item.drift.resource,
-          status: 'failed',
-          message: `revert failed: ${messageOf(error)}`,
-        });
+    await this.#batch(async () => {
+      for (const item of revert) {
+        try {
+          if (item.resource === null) await this.#cluster.remove(item.drift.resource);
+          else await this.#cluster.write(item.resource);
+        } catch (error) {
+          failed.push({
+            resource: item.drift.resource,
+            status: 'failed',
+            message: `revert failed: ${messageOf(error)}`,
+          });
+        }
       }
-    }
+    });
     const reverted = new Set(revert.map((r) => refKey(r.drift.resource)));
     const failedKeys = new Set(failed.map((f) => refKey(f.resource)));
     const remaining = drift.filter(
@@ -194,6 +204,10 @@ export class ManagedPolicies {
     const results = [...base.results.filter((r) => !failedKeys.has(refKey(r.resource))), ...failed];
     this.#lastDrift = stableStringify(remaining);
     this.#setOutcome({ generation: base.generation, results, drift: remaining }, report);
+  }
+
+  #batch(fn: () => Promise<void>): Promise<void> {
+    return this.#cluster.batch ? this.#cluster.batch(fn) : fn();
   }
 
   #setOutcome(outcome: ApplyOutcome, report: (outcome: ApplyOutcome) => void): void {

@@ -21,6 +21,9 @@ export class SimulatedPolicyStore implements PolicyCluster {
   #text = '';
   #problem: string | null = null;
   #version = 0;
+  /** Inside batch(): writes change the objects in memory and one save follows at the end. */
+  #batching = false;
+  #dirty = false;
 
   private constructor(dir: string | null) {
     this.#dir = dir;
@@ -61,14 +64,39 @@ export class SimulatedPolicyStore implements PolicyCluster {
   }
 
   async write(resource: PolicyResource): Promise<void> {
-    await this.reload();
+    if (!this.#batching) await this.reload();
     this.#objects.set(keyOf(resource), structuredClone(resource));
-    await this.#save();
+    await this.#changed();
   }
 
   async remove(ref: ResourceRef): Promise<void> {
+    if (!this.#batching) await this.reload();
+    if (this.#objects.delete(refKey(ref))) await this.#changed();
+  }
+
+  /**
+   * One save for all the writes of `fn` (applying thousands of objects one save each would rewrite
+   * the whole file thousands of times). The file is read once at the start; an edit made to it
+   * while the batch runs is overwritten, as a concurrent kubectl edit could be by an apply.
+   */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#batching) return fn();
     await this.reload();
-    if (this.#objects.delete(refKey(ref))) await this.#save();
+    this.#batching = true;
+    try {
+      return await fn();
+    } finally {
+      this.#batching = false;
+      if (this.#dirty) {
+        this.#dirty = false;
+        await this.#save();
+      }
+    }
+  }
+
+  async #changed(): Promise<void> {
+    if (this.#batching) this.#dirty = true;
+    else await this.#save();
   }
 
   /** Re-reads the file; true when its content changed. A file that is not a list of objects is refused. */
@@ -119,9 +147,9 @@ export class SimulatedPolicyStore implements PolicyCluster {
 
   async #save(): Promise<void> {
     this.#version++;
-    const text = `${JSON.stringify(sorted([...this.#objects.values()]), null, 2)}\n`;
     const file = this.file;
     if (file === null) return;
+    const text = `${JSON.stringify(sorted([...this.#objects.values()]), null, 2)}\n`;
     this.#text = text;
     await replaceFile(file, text);
   }
