@@ -54,23 +54,6 @@ function policies(prefix: string, count: number, bytes?: number): JsonObject[] {
 
 const nameOf = (r: JsonObject): string => (r['metadata'] as { name: string }).name;
 
-async function setDesired(orgId: string, clusterId: string, generation: number, resources: JsonObject[]) {
-  await h.sql.query(
-    `INSERT INTO cluster_desired_state (cluster_id, org_id, generation, resource_set_hash, resources)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (cluster_id) DO UPDATE SET generation = $3, resource_set_hash = $4, resources = $5`,
-    [clusterId, orgId, generation, `hash-${String(generation)}`, JSON.stringify(resources)],
-  );
-}
-
-async function syncRow(clusterId: string) {
-  const { rows } = await h.sql.query<{ applied_generation: string; status: string; error: string | null }>(
-    'SELECT applied_generation, status, error FROM cluster_sync_status WHERE cluster_id = $1',
-    [clusterId],
-  );
-  return rows[0];
-}
-
 async function resourceRows(clusterId: string) {
   const { rows } = await h.sql.query<{ name: string; generation: string; status: string; message: string }>(
     `SELECT name, generation, status, message FROM cluster_resource_status WHERE cluster_id = $1 ORDER BY name`,
@@ -117,7 +100,7 @@ describe('chunked desired state, gateway side', () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
     const resources = policies('big', 3_000);
     expect(utf8ByteLength(JSON.stringify(resources))).toBeGreaterThan(3 * 1024 * 1024);
-    await setDesired(orgId, clusterId, 1, resources);
+    await h.setDesired(orgId, clusterId, 1, resources);
     const { client, welcome } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     expect(welcome.protocolVersion).toBe(2);
 
@@ -132,7 +115,7 @@ describe('chunked desired state, gateway side', () => {
     expect(client.received.filter((m) => m.type === 'desired.state')).toEqual([]);
 
     client.send(okResult(1, resources));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
     expect((await resourceRows(clusterId)).length).toBe(3_000);
     await client.closeAndWait();
   });
@@ -146,15 +129,18 @@ describe('chunked desired state, gateway side', () => {
       // receive), so once the agent stops reading, the push has to wait for it.
       const first = policies('first', 100, 600_000);
       const second = policies('second', 2_000);
-      await setDesired(orgId, clusterId, 1, first);
+      await h.setDesired(orgId, clusterId, 1, first);
       const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
       await client.next('desired.state.chunk', 30_000);
       client.socket.pause();
-      await setDesired(orgId, clusterId, 2, second);
+      await h.setDesired(orgId, clusterId, 2, second);
       // The agent's report is the trigger a test can observe: once its row is stored, the gateway is
       // reading generation 2, which it pushes at once because the agent is behind.
       client.send(okResult(1, []));
-      await waitFor(async () => (await syncRow(clusterId))?.applied_generation === '1', 'the report stored');
+      await waitFor(
+        async () => (await h.syncRow(clusterId))?.applied_generation === '1',
+        'the report stored',
+      );
       client.socket.resume();
 
       const wanted = await transfer(client, 2);
@@ -175,7 +161,7 @@ describe('chunked desired state, gateway side', () => {
   it('pushes the whole set again from chunk 0 to the next connection after one drops mid-transfer', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
     const resources = policies('again', 2_500);
-    await setDesired(orgId, clusterId, 1, resources);
+    await h.setDesired(orgId, clusterId, 1, resources);
     const { client: lost } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     await lost.next('desired.state.chunk', 20_000);
     lost.destroy();
@@ -191,19 +177,19 @@ describe('chunked desired state, gateway side', () => {
   it('stores a set over 64 MiB as FAILED with the reason, for the cluster and each resource, and pushes nothing', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
     const before = policies('before', 2);
-    await setDesired(orgId, clusterId, 1, before);
+    await h.setDesired(orgId, clusterId, 1, before);
     const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     expect((await client.next('desired.state')).generation).toBe(1);
     client.send(okResult(1, before));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
 
     const huge = policies('huge', 70, 1_000_000);
-    await setDesired(orgId, clusterId, 2, huge);
+    await h.setDesired(orgId, clusterId, 2, huge);
     await h.publish(h.keys.gatewayControl(gateway.gatewayId), { kind: 'desired', clusterId, generation: 2 });
     const error =
       'not delivered to the agent: the desired set encodes to 66.8 MiB, more than the limit of 64 MiB per cluster';
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'FAILED', 'FAILED');
-    expect(await syncRow(clusterId)).toEqual({ applied_generation: '2', status: 'FAILED', error });
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'FAILED', 'FAILED');
+    expect(await h.syncRow(clusterId)).toEqual({ applied_generation: '2', status: 'FAILED', error });
     const rows = await resourceRows(clusterId);
     expect(rows.map((r) => r.name)).toEqual(huge.map(nameOf).sort());
     expect(rows.every((r) => r.status === 'FAILED' && r.message === error && r.generation === '2')).toBe(
@@ -220,15 +206,15 @@ describe('chunked desired state, gateway side', () => {
     const { client: again } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     again.send(okResult(1, before));
     const fits = policies('fits', 3);
-    await setDesired(orgId, clusterId, 3, fits);
+    await h.setDesired(orgId, clusterId, 3, fits);
     await h.publish(h.keys.gatewayControl(gateway.gatewayId), { kind: 'desired', clusterId, generation: 3 });
     expect((await again.next('desired.state')).generation).toBe(3);
     expect(again.received.filter((m) => m.type.startsWith('desired.'))).toHaveLength(1);
-    expect(await syncRow(clusterId)).toEqual({ applied_generation: '2', status: 'FAILED', error });
+    expect(await h.syncRow(clusterId)).toEqual({ applied_generation: '2', status: 'FAILED', error });
 
     // A set that fits at the next generation is delivered and replaces the failure.
     again.send(okResult(3, fits));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
     expect((await resourceRows(clusterId)).map((r) => r.name)).toEqual(['fits-0', 'fits-1', 'fits-2']);
     await again.closeAndWait();
   });
@@ -236,18 +222,18 @@ describe('chunked desired state, gateway side', () => {
   it('sends a protocol-1 agent one frame when the set fits, and stores FAILED asking for an upgrade when not', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
     const small = policies('small', 2);
-    await setDesired(orgId, clusterId, 1, small);
+    await h.setDesired(orgId, clusterId, 1, small);
     const client = await TestTunnelClient.connect(h.url(gateway));
     client.hello({ kind: 'credential', credential }, { protocol: { min: 1, max: 1 } });
     expect((await client.next('welcome')).protocolVersion).toBe(1);
     expect((await client.next('desired.state')).resources).toEqual(small);
     client.send(okResult(1, small));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
 
-    await setDesired(orgId, clusterId, 2, policies('big', 2_000));
+    await h.setDesired(orgId, clusterId, 2, policies('big', 2_000));
     await h.publish(h.keys.gatewayControl(gateway.gatewayId), { kind: 'desired', clusterId, generation: 2 });
     const row = await waitFor(async () => {
-      const r = await syncRow(clusterId);
+      const r = await h.syncRow(clusterId);
       return r?.status === 'FAILED' ? r : undefined;
     }, 'FAILED');
     expect(row.applied_generation).toBe('2');

@@ -31,23 +31,6 @@ function policy(name: string, namespace = 'shop'): JsonObject {
   };
 }
 
-async function setDesired(orgId: string, clusterId: string, generation: number, resources: JsonObject[]) {
-  await h.sql.query(
-    `INSERT INTO cluster_desired_state (cluster_id, org_id, generation, resource_set_hash, resources)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (cluster_id) DO UPDATE SET generation = $3, resource_set_hash = $4, resources = $5`,
-    [clusterId, orgId, generation, `hash-${String(generation)}`, JSON.stringify(resources)],
-  );
-}
-
-async function syncRow(clusterId: string) {
-  const { rows } = await h.sql.query<{ applied_generation: string; status: string; error: string | null }>(
-    'SELECT applied_generation, status, error FROM cluster_sync_status WHERE cluster_id = $1',
-    [clusterId],
-  );
-  return rows[0];
-}
-
 async function resourceRows(clusterId: string) {
   const { rows } = await h.sql.query<{
     resource_kind: string;
@@ -84,13 +67,13 @@ function okResult(generation: number, names: string[]): ApplyResultMessage {
 describe('rollout', () => {
   it('pushes on connect, stores the result, publishes, and pushes again on a notice', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 1, [policy('a'), policy('b')]);
+    await h.setDesired(orgId, clusterId, 1, [policy('a'), policy('b')]);
     const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     const first = await client.next('desired.state');
     expect(first.generation).toBe(1);
     expect(first.resources.map((r) => (r['metadata'] as { name: string }).name)).toEqual(['a', 'b']);
     client.send(okResult(1, ['a', 'b']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
     expect((await resourceRows(clusterId)).map((r) => [r.name, r.status, Number(r.generation)])).toEqual([
       ['a', 'IN_SYNC', 1],
       ['b', 'IN_SYNC', 1],
@@ -101,19 +84,19 @@ describe('rollout', () => {
     );
 
     // Generation 2 drops b; the notice is only a hint (its number is not trusted).
-    await setDesired(orgId, clusterId, 2, [policy('a')]);
+    await h.setDesired(orgId, clusterId, 2, [policy('a')]);
     await h.publish(h.keys.gatewayControl(gateway.gatewayId), { kind: 'desired', clusterId, generation: 99 });
     const second = await client.next('desired.state');
     expect(second.generation).toBe(2);
     client.send(okResult(2, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.applied_generation === '2', 'generation 2');
+    await waitFor(async () => (await h.syncRow(clusterId))?.applied_generation === '2', 'generation 2');
     expect((await resourceRows(clusterId)).map((r) => r.name)).toEqual(['a']);
 
     // A late report of generation 1 moves nothing backwards.
     client.send(okResult(1, ['a', 'b']));
     client.send({ ...okResult(2, ['a']), results: [{ resource: ref('a'), status: 'failed', message: 'x' }] });
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'FAILED', 'the failure');
-    expect(await syncRow(clusterId)).toEqual({
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'FAILED', 'the failure');
+    expect(await h.syncRow(clusterId)).toEqual({
       applied_generation: '2',
       status: 'FAILED',
       error: 'NetworkPolicy shop/a: x',
@@ -127,11 +110,11 @@ describe('rollout', () => {
   it('does not push what the agent reports having, and stores drift with its diff', async () => {
     const own = await h.gateway({ tuning: { connectReportGraceMs: 50 } });
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 3, [policy('a')]);
+    await h.setDesired(orgId, clusterId, 3, [policy('a')]);
     const { client: first } = await connectAgent(h.url(own), { kind: 'credential', credential });
     await first.next('desired.state');
     first.send(okResult(3, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
     await first.closeAndWait();
     // Reconnecting, the agent reports its applied generation right after the welcome: no push.
     const { client } = await connectAgent(h.url(own), { kind: 'credential', credential });
@@ -148,7 +131,7 @@ describe('rollout', () => {
         },
       ],
     });
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'DRIFTED', 'DRIFTED');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'DRIFTED', 'DRIFTED');
     const [row] = await resourceRows(clusterId);
     expect(row).toMatchObject({
       status: 'DRIFTED',
@@ -156,7 +139,7 @@ describe('rollout', () => {
     });
     // Reverted: ok again, no drift.
     client.send(okResult(3, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC again');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC again');
     expect(client.received.filter((m) => m.type === 'desired.state')).toEqual([]);
     await client.closeAndWait();
   });
@@ -164,11 +147,11 @@ describe('rollout', () => {
   it('pushes to an agent that reports nothing after the grace, even when the stored status says it is current', async () => {
     const own = await h.gateway({ tuning: { connectReportGraceMs: 200 } });
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 4, [policy('a')]);
+    await h.setDesired(orgId, clusterId, 4, [policy('a')]);
     const { client } = await connectAgent(h.url(own), { kind: 'credential', credential });
     await client.next('desired.state');
     client.send(okResult(4, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
     await client.closeAndWait();
     // A new install with no state: it has nothing to report.
     const { client: fresh } = await connectAgent(h.url(own), { kind: 'credential', credential });
@@ -178,7 +161,7 @@ describe('rollout', () => {
 
   it('keys Kubernetes NetworkPolicies as KubernetesNetworkPolicy and cluster-scoped names with ""', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 1, []);
+    await h.setDesired(orgId, clusterId, 1, []);
     const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     await client.next('desired.state');
     client.send({
@@ -216,7 +199,7 @@ describe('rollout', () => {
 
   it('ignores reports of a superseded tunnel', async () => {
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 1, [policy('a')]);
+    await h.setDesired(orgId, clusterId, 1, [policy('a')]);
     const { client: old } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     await old.next('desired.state');
     const { client: fresh } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
@@ -232,7 +215,7 @@ describe('rollout', () => {
         results: [{ resource: ref('a'), status: 'failed', message: 'stale' }],
       });
     fresh.send(okResult(1, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'the newer report');
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'the newer report');
     expect((await resourceRows(clusterId)).map((r) => r.status)).toEqual(['IN_SYNC']);
     await fresh.closeAndWait();
   });
@@ -240,23 +223,23 @@ describe('rollout', () => {
   it('repairs a lost notice with the sweep, and converges after a gateway restart', async () => {
     const own = await h.gateway({ tuning: { rolloutSweepIntervalMs: 100 } });
     const { orgId, clusterId, credential } = await h.enrolledCluster();
-    await setDesired(orgId, clusterId, 1, [policy('a')]);
+    await h.setDesired(orgId, clusterId, 1, [policy('a')]);
     const { client } = await connectAgent(h.url(own), { kind: 'credential', credential });
     expect((await client.next('desired.state')).generation).toBe(1);
     client.send(okResult(1, ['a']));
-    await waitFor(async () => (await syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
-    await setDesired(orgId, clusterId, 2, [policy('a'), policy('c')]); // no notice published
+    await waitFor(async () => (await h.syncRow(clusterId))?.status === 'IN_SYNC', 'IN_SYNC');
+    await h.setDesired(orgId, clusterId, 2, [policy('a'), policy('c')]); // no notice published
     expect((await client.next('desired.state')).generation).toBe(2);
     await own.kill();
     await client.closed;
 
     const restarted = await h.gateway();
-    await setDesired(orgId, clusterId, 3, [policy('c')]);
+    await h.setDesired(orgId, clusterId, 3, [policy('c')]);
     const { client: again } = await connectAgent(h.url(restarted), { kind: 'credential', credential });
     again.send(okResult(1, ['a'])); // the agent still has generation 1
     expect((await again.next('desired.state')).generation).toBe(3);
     again.send(okResult(3, ['c']));
-    await waitFor(async () => (await syncRow(clusterId))?.applied_generation === '3', 'generation 3');
+    await waitFor(async () => (await h.syncRow(clusterId))?.applied_generation === '3', 'generation 3');
     expect((await resourceRows(clusterId)).map((r) => r.name)).toEqual(['c']);
     await again.closeAndWait();
   });

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { startGateway, type GatewayTuning, type RunningGateway } from '../../src/gateway.js';
 import { redisKeys, type RedisKeys } from '../../src/routing/keys.js';
+import type { JsonObject } from '@palisade/protocol';
 import { cloneDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
 
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
@@ -113,6 +114,33 @@ export class GatewayHarness {
   }
 
   /** A subscriber connection on `channel`, collecting parsed JSON messages. */
+  /** What the API would have computed for a cluster: its desired set at `generation`. */
+  async setDesired(
+    orgId: string,
+    clusterId: string,
+    generation: number,
+    resources: JsonObject[],
+  ): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO cluster_desired_state (cluster_id, org_id, generation, resource_set_hash, resources)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (cluster_id) DO UPDATE SET generation = $3, resource_set_hash = $4, resources = $5`,
+      [clusterId, orgId, generation, `hash-${String(generation)}`, JSON.stringify(resources)],
+    );
+  }
+
+  /** The cluster's sync status row, as the gateway wrote it. */
+  async syncRow(clusterId: string) {
+    const { rows } = await this.sql.query<{
+      applied_generation: string;
+      status: string;
+      error: string | null;
+    }>('SELECT applied_generation, status, error FROM cluster_sync_status WHERE cluster_id = $1', [
+      clusterId,
+    ]);
+    return rows[0];
+  }
+
   async subscribe<T>(channel: string): Promise<T[]> {
     const subscriber = new Redis(REDIS_URL);
     this.#clients.push(subscriber);
