@@ -35,7 +35,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 // ── Session ──────────────────────────────────────────────────────────────────────────────────────
 
-/** An enrolled agent presents its cluster credential; a new one its one-time enrollment token. */
+/** An enrolled agent presents its cluster credential; a new one its cluster's enrollment token. */
 export type AgentAuth = { kind: 'credential'; credential: string } | { kind: 'enrollment'; token: string };
 
 export interface ClusterFacts {
