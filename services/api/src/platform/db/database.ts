@@ -106,8 +106,8 @@ export class Database {
 
   /**
    * Reads that need no logic between queries: runs the given queries in one transaction after
-   * setting the tenant context. An interactive transaction, not Prisma's array form: measured
-   * (bench/api), the array form costs ~0.8 ms more CPU per call once it holds a model query.
+   * setting the tenant context. An interactive transaction, not Prisma's array form: in a
+   * sequential micro-benchmark the array form cost ~0.8 ms more CPU per call with a model query.
    */
   read<const Q extends readonly Prisma.PrismaPromise<unknown>[]>(
     ctx: TenantContext,
