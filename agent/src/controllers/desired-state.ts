@@ -7,16 +7,23 @@
 // - Applies run one at a time; pushes that arrive meanwhile collapse to the newest.
 // - Right after every welcome the last outcome is reported, so the gateway knows the applied
 //   generation without pushing; drift the provider notices between applies is reported as it comes.
+// - A report larger than one frame goes in `apply.result.chunk` frames on a version-2 session
+//   (decision 0014); one that no frames may carry (any such report on a version-1 session) is
+//   shortened, and what was cut or left out is logged, since a report the gateway never hears
+//   leaves the cluster PENDING forever.
 import { validateResource, type PolicyResource } from '@palisade/policy';
 import {
   API_VERSION,
+  DEFAULT_LIMITS,
   DNS_LABEL,
   DNS_SUBDOMAIN,
   KIND,
+  planApplyResult,
   type AgentMessage,
   type DesiredStateMessage,
   type Format,
   type JsonObject,
+  type ProtocolLimits,
   type ResourceRef,
   type ResourceStatus,
 } from '@palisade/protocol';
@@ -27,10 +34,20 @@ import type { ApplyOutcome, Provider } from '../providers/provider.js';
 
 type Send = (message: AgentMessage) => boolean;
 
+/** What a session's reports must fit: its negotiated version and the gateway's limits. */
+export interface ReportChannel {
+  readonly protocolVersion: number;
+  readonly limits: ProtocolLimits;
+}
+
+/** Without a negotiated session, only the single frame every gateway version knows is sent. */
+const ONE_FRAME: ReportChannel = { protocolVersion: 1, limits: DEFAULT_LIMITS };
+
 export class DesiredStateController {
   readonly #provider: Provider;
   readonly #log: Logger;
   #send: Send | undefined;
+  #channel: ReportChannel = ONE_FRAME;
   #next: DesiredStateMessage | undefined;
   #running = false;
   #unsubscribe: (() => void) | undefined;
@@ -41,8 +58,9 @@ export class DesiredStateController {
   }
 
   /** A session was established: report the last outcome on it, and drift from now on. Returns the detach. */
-  attach(send: Send): () => void {
+  attach(send: Send, channel: ReportChannel = ONE_FRAME): () => void {
     this.#send = send;
+    this.#channel = channel;
     this.#unsubscribe ??= this.#provider.onDrift((outcome) => this.#report(outcome, 'drift'));
     const last = this.#provider.appliedState();
     if (last !== null) this.#report(last, 'connect');
@@ -105,14 +123,40 @@ export class DesiredStateController {
   }
 
   #report(outcome: ApplyOutcome, why: 'connect' | 'apply' | 'drift'): void {
-    const sent = this.#send?.({
-      type: 'apply.result',
-      generation: outcome.generation,
-      results: outcome.results,
-      drift: outcome.drift,
-    });
+    const send = this.#send;
+    const { generation } = outcome;
+    const plan = planApplyResult(
+      { type: 'apply.result', generation, results: outcome.results, drift: outcome.drift },
+      this.#channel,
+    );
+    if (plan.shortened !== null) {
+      this.#log.warn(
+        {
+          generation,
+          protocolVersion: this.#channel.protocolVersion,
+          results: outcome.results.length,
+          drift: outcome.drift.length,
+          messagesCutToBytes: plan.shortened.messageBytes,
+          droppedResults: plan.shortened.droppedResults,
+          droppedDrift: plan.shortened.droppedDrift,
+        },
+        'the apply result does not fit what the gateway accepts; reporting it shortened',
+      );
+    }
+    // Frames of one report go out back to back: the gateway acts only on the last chunk.
+    let sent = send !== undefined;
+    for (const frame of plan.messages) {
+      if (!sent || send === undefined) break;
+      sent = send(frame);
+    }
+    if (plan.messages.length > 1) {
+      this.#log.info(
+        { generation, chunks: plan.messages.length, sent, why },
+        'apply result reported in chunks',
+      );
+    }
     if (why === 'drift') {
-      this.#log.info({ generation: outcome.generation, drift: outcome.drift.length, sent }, 'drift reported');
+      this.#log.info({ generation, drift: outcome.drift.length, sent }, 'drift reported');
     }
   }
 }

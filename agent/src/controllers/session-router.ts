@@ -40,7 +40,10 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
   });
   const requests = new RequestDispatcher({ registry, send: session.send, limits: session.limits, log });
   sync.start();
-  const detachDesired = deps.desired.attach(session.send);
+  const detachDesired = deps.desired.attach(session.send, {
+    protocolVersion: session.welcome.protocolVersion,
+    limits: session.limits,
+  });
   const desired = new DesiredStateReceiver({
     protocolVersion: session.welcome.protocolVersion,
     desired: deps.desired,

@@ -161,7 +161,8 @@ describe('DesiredStateAssembler', () => {
     a.receive(chunks(5, [['a'], ['b'], ['c']])[0]!);
     expect(refusal(a.receive({ ...chunks(5, [['a'], ['b'], ['c']])[1]!, total: 4 }))).toEqual({
       reason: 'invalid_message',
-      detail: 'chunk 1 of generation 5 announces 3 chunks and 4 resources, its chunk 0 announced 3 and 3',
+      detail:
+        'chunk 1 of generation 5 announces 3 chunks and 4 resources, its chunk 0 announced 3 chunks and 3 resources',
     });
     const b = new DesiredStateAssembler(2);
     b.receive(chunks(5, [['a'], ['b'], ['c']])[0]!);

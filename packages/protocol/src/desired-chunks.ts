@@ -6,6 +6,7 @@
 // refused with a sentence a user can act on, never truncated: an agent prunes what is not in the
 // set, so a partial set would delete policy. Pure: sizes are measured with the codec's encoding.
 
+import { packBySize } from './chunk-packing.js';
 import { encodeMessage } from './codec.js';
 import { DEFAULT_LIMITS, maxDesiredStateChunks, type ProtocolLimits } from './limits.js';
 import type { DesiredStateChunkMessage, DesiredStateMessage, JsonObject } from './messages.js';
@@ -57,40 +58,21 @@ export function planDesiredState(
         'chunks; upgrade the agent',
     );
   }
-  // Every chunk holds at least one resource, so no chunk number exceeds the resource count: the
-  // envelope measured with it as a placeholder is never smaller than a real one.
   const total = resources.length;
-  const envelope = utf8ByteLength(
-    encodeMessage({
-      type: 'desired.state.chunk',
-      generation,
-      chunk: { index: total, count: total },
-      total,
-      resources: [],
-    }),
-  );
-  const budget = limits.maxFrameBytes - envelope;
-  const groups: JsonObject[][] = [];
-  let current: JsonObject[] = [];
-  let used = 0;
-  for (let i = 0; i < total; i++) {
-    const resource = resources[i] as JsonObject;
-    const size = (sizes[i] as number) + 1;
-    if (size > budget) {
-      return refuse(
-        `${describe(resource)} encodes to ${String(size - 1)} bytes, more than one frame of ` +
-          `${String(limits.maxFrameBytes)} bytes holds`,
-      );
-    }
-    if (used + size > budget) {
-      groups.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(resource);
-    used += size;
+  const packing = packBySize(sizes, limits.maxFrameBytes, (chunk) => ({
+    type: 'desired.state.chunk',
+    generation,
+    chunk,
+    total,
+    resources: [],
+  }));
+  if (!packing.ok) {
+    return refuse(
+      `${describe(resources[packing.index] as JsonObject)} encodes to ${String(sizes[packing.index])} bytes, ` +
+        `more than one frame of ${String(limits.maxFrameBytes)} bytes holds`,
+    );
   }
-  groups.push(current);
+  const groups = packing.chunks.map(([start, end]) => resources.slice(start, end));
   const maxChunks = maxDesiredStateChunks(limits);
   if (groups.length > maxChunks) {
     return refuse(

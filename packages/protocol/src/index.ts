@@ -1,7 +1,10 @@
 // @palisade/protocol — the messages of the tunnel between the in-cluster agent and the cluster
 // gateway, their codec and validation, close reasons, version negotiation, limits, request
-// correlation, the inventory stream rules and the chunking of desired state. Isomorphic and dependency-free: no node:* imports,
+// correlation, the inventory stream rules and the chunking of desired state and apply results. Isomorphic and dependency-free: no node:* imports,
 // no I/O, no sockets.
+export * from './apply-result-assembler.js';
+export * from './apply-result-chunks.js';
+export * from './chunk-stream.js';
 export * from './close-reasons.js';
 export * from './codec.js';
 export * from './desired-assembler.js';

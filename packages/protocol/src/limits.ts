@@ -19,6 +19,11 @@ export interface ProtocolLimits {
    * frame travels in at most `maxDesiredStateChunks` chunk frames.
    */
   readonly maxDesiredStateBytes: number;
+  /**
+   * Encoded bytes of one apply result's results and drift reports. A result larger than one frame
+   * travels in at most `maxApplyResultChunks` chunk frames; the agent shortens one beyond this.
+   */
+  readonly maxApplyResultBytes: number;
   readonly maxLabelsPerObject: number;
   readonly maxIpsPerEndpoint: number;
   readonly maxPortsPerObject: number;
@@ -36,6 +41,9 @@ export const DEFAULT_LIMITS: ProtocolLimits = Object.freeze({
   maxFlowsPerBatch: 1_000,
   maxResourcesPerGeneration: 5_000,
   maxDesiredStateBytes: 64 * 1024 * 1024,
+  // 5,000 results and 5,000 drift reports with the agent's longest (1,000-character) ASCII
+  // messages and 253-character names encode to about 14.5 MiB (decision 0014).
+  maxApplyResultBytes: 16 * 1024 * 1024,
   maxLabelsPerObject: 128,
   maxIpsPerEndpoint: 16,
   maxPortsPerObject: 256,
@@ -59,12 +67,22 @@ export const MAX_PENDING_REQUESTS = 1_024;
 export const CLOSE_REASON_MAX_BYTES = 123;
 
 /**
- * Chunk frames one desired set may take (129 with the defaults). A resource is never split, so a
- * chunk may be little over half full when the next resource does not fit; but any two neighbouring
- * chunks hold more than one frame's worth, so twice the full frames of `maxDesiredStateBytes`, plus
- * one, carry any set within it (for frames much larger than a chunk's envelope, as the default is).
- * What a receiver stages is bounded by this many frames.
+ * Chunk frames that carry up to `bytes` of items. An item is never split, so a chunk may be little
+ * over half full when the next item does not fit; but any two neighbouring chunks hold more than
+ * one frame's worth, so twice the full frames of `bytes`, plus one, carry anything within it (for
+ * frames much larger than a chunk's envelope, as the default is). What a receiver stages is
+ * bounded by this many frames.
  */
+function chunksToCarry(bytes: number, limits: ProtocolLimits): number {
+  return 2 * Math.floor(bytes / limits.maxFrameBytes) + 1;
+}
+
+/** Chunk frames one desired set may take (129 with the defaults). */
 export function maxDesiredStateChunks(limits: ProtocolLimits): number {
-  return 2 * Math.floor(limits.maxDesiredStateBytes / limits.maxFrameBytes) + 1;
+  return chunksToCarry(limits.maxDesiredStateBytes, limits);
+}
+
+/** Chunk frames one apply result may take (33 with the defaults). */
+export function maxApplyResultChunks(limits: ProtocolLimits): number {
+  return chunksToCarry(limits.maxApplyResultBytes, limits);
 }

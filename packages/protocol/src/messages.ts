@@ -270,6 +270,23 @@ export interface ApplyResultMessage {
   drift: DriftReport[];
 }
 
+/**
+ * Agent → gateway, protocol version 2 and later: one piece of an apply result larger than one
+ * `apply.result` frame (see `planApplyResult`, decision 0014). Chunks are sent in order,
+ * `chunk.index` 0 to `count - 1`, each with at least one result or drift report; concatenated, their
+ * `results` and `drift` are the result's, which has `total.results` and `total.drift` of them. The
+ * gateway acts only on a complete result; a chunk 0 or an `apply.result` starts a new one and drops
+ * any half-received one. `ApplyResultAssembler` holds these rules.
+ */
+export interface ApplyResultChunkMessage {
+  type: 'apply.result.chunk';
+  generation: number;
+  chunk: { index: number; count: number };
+  total: { results: number; drift: number };
+  results: ResourceStatus[];
+  drift: DriftReport[];
+}
+
 // ── Flows ────────────────────────────────────────────────────────────────────────────────────────
 
 export const FLOW_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMP', 'ICMPv6'] as const;
@@ -413,6 +430,7 @@ export type TunnelMessage =
   | DesiredStateMessage
   | DesiredStateChunkMessage
   | ApplyResultMessage
+  | ApplyResultChunkMessage
   | FlowBatchMessage
   | FlowAckMessage
   | RequestMessage
@@ -432,6 +450,7 @@ export const AGENT_MESSAGE_TYPES = [
   'inventory.snapshot',
   'inventory.delta',
   'apply.result',
+  'apply.result.chunk',
   'flow.batch',
   'request',
   'response',

@@ -3,7 +3,12 @@
 // rules that span fields (chunk index below count, a bucket that ends after it starts, the item
 // budget of an inventory frame) are refinements beside the shape they constrain.
 
-import { MAX_REQUEST_TIMEOUT_MS, maxDesiredStateChunks, type ProtocolLimits } from './limits.js';
+import {
+  MAX_REQUEST_TIMEOUT_MS,
+  maxApplyResultChunks,
+  maxDesiredStateChunks,
+  type ProtocolLimits,
+} from './limits.js';
 import {
   DRIFT_KINDS,
   ERROR_CODES,
@@ -213,13 +218,21 @@ function checkItemBudget(items: number, limits: ProtocolLimits): void {
   }
 }
 
+const chunkPosition = refine(object({ index: count, count: sequence }), (chunk) => {
+  if (chunk.index >= chunk.count) invalid('must be less than chunk.count', 'index');
+});
+
+function checkChunkCount(count: number, maxChunks: number): void {
+  if (count > maxChunks) {
+    overLimit(`${String(count)} chunks exceed the limit of ${String(maxChunks)}`, 'chunk', 'count');
+  }
+}
+
 const inventorySnapshot = refine(
   object({
     type: literal('inventory.snapshot'),
     revision: sequence,
-    chunk: refine(object({ index: count, count: sequence }), (chunk) => {
-      if (chunk.index >= chunk.count) invalid('must be less than chunk.count', 'index');
-    }),
+    chunk: chunkPosition,
     items: inventoryItems,
   }),
   (message, limits) => checkItemBudget(itemCount(message.items), limits),
@@ -255,21 +268,12 @@ const desiredStateChunk = refine(
   object({
     type: literal('desired.state.chunk'),
     generation: sequence,
-    chunk: refine(object({ index: count, count: sequence }), (chunk) => {
-      if (chunk.index >= chunk.count) invalid('must be less than chunk.count', 'index');
-    }),
+    chunk: chunkPosition,
     total: sequence,
     resources: array(jsonObject, byResources),
   }),
   (message, limits) => {
-    const maxChunks = maxDesiredStateChunks(limits);
-    if (message.chunk.count > maxChunks) {
-      overLimit(
-        `${String(message.chunk.count)} chunks exceed the limit of ${String(maxChunks)}`,
-        'chunk',
-        'count',
-      );
-    }
+    checkChunkCount(message.chunk.count, maxDesiredStateChunks(limits));
     if (message.total > limits.maxResourcesPerGeneration) {
       overLimit(
         `${String(message.total)} resources exceed the limit of ${String(limits.maxResourcesPerGeneration)}`,
@@ -289,21 +293,53 @@ const resourceRef = object({
   name: objectName,
 });
 
+const resourceStatus = variants('status', {
+  ok: object({ resource: resourceRef, status: literal('ok') }),
+  failed: object({ resource: resourceRef, status: literal('failed'), message: text }),
+});
+
+const driftReport = object({ resource: resourceRef, drift: oneOf(DRIFT_KINDS), message: nullable(text) });
+
 const applyResult = object({
   type: literal('apply.result'),
   generation: sequence,
-  results: array(
-    variants('status', {
-      ok: object({ resource: resourceRef, status: literal('ok') }),
-      failed: object({ resource: resourceRef, status: literal('failed'), message: text }),
-    }),
-    byResources,
-  ),
-  drift: array(
-    object({ resource: resourceRef, drift: oneOf(DRIFT_KINDS), message: nullable(text) }),
-    byResources,
-  ),
+  results: array(resourceStatus, byResources),
+  drift: array(driftReport, byResources),
 });
+
+// The same order as desired.state.chunk: the chunk's position, the announced totals against the
+// limits, then this chunk against the announced totals.
+const applyResultChunk = refine(
+  object({
+    type: literal('apply.result.chunk'),
+    generation: sequence,
+    chunk: chunkPosition,
+    total: object({ results: count, drift: count }),
+    results: array(resourceStatus, byResources),
+    drift: array(driftReport, byResources),
+  }),
+  (message, limits) => {
+    checkChunkCount(message.chunk.count, maxApplyResultChunks(limits));
+    for (const list of ['results', 'drift'] as const) {
+      if (message.total[list] > limits.maxResourcesPerGeneration) {
+        overLimit(
+          `${String(message.total[list])} entries exceed the limit of ${String(limits.maxResourcesPerGeneration)}`,
+          'total',
+          list,
+        );
+      }
+    }
+    if (message.chunk.count > message.total.results + message.total.drift) {
+      invalid('must not exceed total.results + total.drift', 'chunk', 'count');
+    }
+    if (message.results.length + message.drift.length === 0) {
+      invalid('a chunk must hold at least one result or drift report', 'results');
+    }
+    for (const list of ['results', 'drift'] as const) {
+      if (message[list].length > message.total[list]) invalid(`holds more than total.${list}`, list);
+    }
+  },
+);
 
 // ── Flows ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -404,6 +440,7 @@ const SCHEMAS = {
   'desired.state': desiredState,
   'desired.state.chunk': desiredStateChunk,
   'apply.result': applyResult,
+  'apply.result.chunk': applyResultChunk,
   'flow.batch': flowBatch,
   'flow.ack': flowAck,
   request,

@@ -8,7 +8,9 @@ import type { MessageType } from './messages.js';
 /**
  * The version this build speaks by preference.
  * - 1: the original message set.
- * - 2: adds `desired.state.chunk` (decision 0013), a desired set larger than one frame.
+ * - 2: adds `desired.state.chunk` (decision 0013), a desired set larger than one frame, and
+ *   `apply.result.chunk` (decision 0014), an apply result larger than one frame. Version 2 was not
+ *   yet released when the second was added, so no peer speaks a version 2 without it.
  */
 export const PROTOCOL_VERSION = 2;
 /** The oldest version this build still speaks. */
@@ -29,6 +31,7 @@ export const SUPPORTED_VERSIONS: VersionRange = Object.freeze({ min: MIN_SUPPORT
  */
 export const INTRODUCED_IN: Readonly<Partial<Record<MessageType, number>>> = Object.freeze({
   'desired.state.chunk': 2,
+  'apply.result.chunk': 2,
 });
 
 /** Whether `type` is part of protocol `version`. */

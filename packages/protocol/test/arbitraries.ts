@@ -105,6 +105,17 @@ const resourceRef = fc.record({
   name: subdomain,
 });
 
+const resourceStatus = fc.oneof(
+  fc.record({ resource: resourceRef, status: fc.constant('ok' as const) }),
+  fc.record({ resource: resourceRef, status: fc.constant('failed' as const), message: text }),
+);
+
+const driftReport = fc.record({
+  resource: resourceRef,
+  drift: fc.constantFrom(...DRIFT_KINDS),
+  message: orNull(text),
+});
+
 const flowEndpoint = fc.record({
   kind: fc.constantFrom(...FLOW_ENDPOINT_KINDS),
   namespace: orNull(dnsLabel),
@@ -239,16 +250,25 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
   'apply.result': fc.record({
     type: fc.constant('apply.result' as const),
     generation: positive,
-    results: small(
-      fc.oneof(
-        fc.record({ resource: resourceRef, status: fc.constant('ok' as const) }),
-        fc.record({ resource: resourceRef, status: fc.constant('failed' as const), message: text }),
-      ),
-    ),
-    drift: small(
-      fc.record({ resource: resourceRef, drift: fc.constantFrom(...DRIFT_KINDS), message: orNull(text) }),
-    ),
+    results: small(resourceStatus),
+    drift: small(driftReport),
   }),
+  'apply.result.chunk': fc
+    .record({
+      type: fc.constant('apply.result.chunk' as const),
+      generation: positive,
+      results: fc.array(resourceStatus, { minLength: 1, maxLength: 3 }),
+      drift: small(driftReport),
+      moreResults: fc.integer({ min: 0, max: 4_990 }),
+      moreDrift: fc.integer({ min: 0, max: 4_990 }),
+      count: fc.integer({ min: 1, max: 33 }),
+      index: fc.nat(),
+    })
+    .map(({ moreResults, moreDrift, count: chunks, index, ...rest }) => {
+      const total = { results: rest.results.length + moreResults, drift: rest.drift.length + moreDrift };
+      const count = Math.min(chunks, total.results + total.drift);
+      return { ...rest, chunk: { index: index % count, count }, total };
+    }),
   'flow.batch': fc.record({
     type: fc.constant('flow.batch' as const),
     sequence: positive,

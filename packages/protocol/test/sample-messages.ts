@@ -182,6 +182,26 @@ export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
       },
     ],
   },
+  'apply.result.chunk': {
+    type: 'apply.result.chunk',
+    generation: 12,
+    chunk: { index: 1, count: 2 },
+    total: { results: 3, drift: 1 },
+    results: [
+      {
+        resource: { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', namespace: 'shop', name: 'c' },
+        status: 'failed',
+        message: 'the CRD networkpolicies.projectcalico.org is not installed',
+      },
+    ],
+    drift: [
+      {
+        resource: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'shop', name: 'b' },
+        drift: 'missing',
+        message: null,
+      },
+    ],
+  },
   'flow.batch': { type: 'flow.batch', sequence: 17, droppedTotal: 0, flows: [sampleFlow] },
   'flow.ack': { type: 'flow.ack', sequence: 17 },
   request: { type: 'request', id: 'g1', method: 'agent.health', params: { verbose: true }, timeoutMs: 5_000 },

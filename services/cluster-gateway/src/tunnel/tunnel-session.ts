@@ -3,10 +3,12 @@
 // enforces the message budget, and turns each failure into a close reason for this connection
 // only: no handler may throw, and every promise it starts ends in a catch. Desired state and apply
 // results are handed to the rollout coordinator through `rolloutTunnel()`; desired-state frames
-// are written one at a time, paced by the socket (decision 0013). Time-driven work
+// are written one at a time, paced by the socket (decision 0013), and chunked apply results are
+// reassembled before the coordinator sees them (decision 0014). Time-driven work
 // (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
 // done by `tick`, called by the gateway's single sweep timer.
 import {
+  ApplyResultAssembler,
   CLOSE_REASONS,
   PendingRequests,
   closeFrame,
@@ -16,6 +18,8 @@ import {
   negotiateVersion,
   utf8ByteLength,
   type AgentMessage,
+  type ApplyResultChunkMessage,
+  type ApplyResultMessage,
   type CloseReason,
   type CredentialRotatedMessage,
   type DesiredStateFrame,
@@ -48,6 +52,8 @@ export class TunnelSession {
   #closeReason: CloseReason | undefined;
   #rolloutTunnel: RolloutTunnel | undefined;
   #protocolVersion = 0;
+  /** Stages `apply.result.chunk` frames of this connection (decision 0014); made on first use. */
+  #applyResults: ApplyResultAssembler | undefined;
   /** Desired-state frames handed to the socket and not yet written; settled false on close. */
   readonly #unwritten = new Set<(written: boolean) => void>();
 
@@ -274,11 +280,10 @@ export class TunnelSession {
           error: { code: 'method_not_found', message: `the gateway serves no method ${message.method}` },
         });
         return;
-      case 'apply.result': {
-        const tunnel = this.rolloutTunnel();
-        if (tunnel !== undefined) this.#ctx.rollout.reported(tunnel, message);
+      case 'apply.result':
+      case 'apply.result.chunk':
+        this.#applyResult(owner, message);
         return;
-      }
       case 'flow.batch':
         // Flows are handled by a later issue; say so rather than drop silently.
         this.#send({
@@ -390,6 +395,38 @@ export class TunnelSession {
       this.#ctx.tuning.maxStagedInventoryItems,
     );
     return owner.inventory;
+  }
+
+  /**
+   * Only a complete result reaches the rollout, so a report is stored exactly as a single
+   * `apply.result` is; a broken stream closes the tunnel, and the agent reports again on its next
+   * connection (it always does right after the welcome).
+   */
+  #applyResult(owner: Ownership, message: ApplyResultMessage | ApplyResultChunkMessage): void {
+    this.#applyResults ??= new ApplyResultAssembler(this.#protocolVersion);
+    const step = this.#applyResults.receive(message);
+    const clusterId = owner.cluster.clusterId;
+    switch (step.kind) {
+      case 'complete': {
+        if (step.dropped !== null) {
+          this.#ctx.log.info(
+            { clusterId, generation: step.generation, dropped: step.dropped },
+            'an apply result replaces one half received',
+          );
+        }
+        const tunnel = this.rolloutTunnel();
+        if (tunnel !== undefined) this.#ctx.rollout.reported(tunnel, step.value);
+        return;
+      }
+      case 'staged':
+        return;
+      case 'ignored':
+        this.#ctx.log.debug({ clusterId, detail: step.detail }, 'ignoring an apply result chunk');
+        return;
+      case 'refused':
+        this.close(step.reason, step.detail);
+        return;
+    }
   }
 
   #rotated(owner: Ownership, message: CredentialRotatedMessage): void {
