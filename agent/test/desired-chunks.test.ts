@@ -20,7 +20,7 @@ import { startAgent, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { FakeGateway, type FakeConnection } from './support/fake-gateway.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
 const FAST = { backoff: { initialMs: 20, maxMs: 200 }, immediateJitterMs: 20, welcomeTimeoutMs: 2_000 };

@@ -15,7 +15,7 @@ import { createMigratedDatabase, type TestDatabase } from '@palisade/migrations/
 import { startAgent, type CredentialStore, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;

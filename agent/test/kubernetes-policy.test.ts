@@ -8,7 +8,7 @@ import type { PolicyResource } from '@palisade/policy';
 import type { ApplyOutcome } from '../src/policy/managed-policies.js';
 import { KubernetesProvider } from '../src/providers/kubernetes/kubernetes-provider.js';
 import { FakeKubeApi, namespace } from './support/fake-kube-api.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const CALICO = '/apis/projectcalico.org/v3/networkpolicies';
 const K8S = '/apis/networking.k8s.io/v1/networkpolicies';

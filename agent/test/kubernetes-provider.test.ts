@@ -5,7 +5,7 @@ import type { InventoryDelta } from '../src/inventory/inventory-delta.js';
 import { loadKubeConfig } from '../src/providers/kubernetes/kube-config.js';
 import { KubernetesProvider } from '../src/providers/kubernetes/kubernetes-provider.js';
 import { FakeKubeApi, namespace, pod, service, serviceAccount, status } from './support/fake-kube-api.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const PATHS = ['/api/v1/namespaces', '/api/v1/pods', '/api/v1/serviceaccounts', '/api/v1/services'] as const;
 

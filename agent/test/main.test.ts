@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_REASONS } from '@palisade/protocol';
 import { FakeGateway } from './support/fake-gateway.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

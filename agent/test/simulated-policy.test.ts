@@ -13,7 +13,7 @@ import { silentLogger } from '../src/log.js';
 import type { ApplyOutcome } from '../src/policy/managed-policies.js';
 import { EditError, runEditCommand } from '../src/providers/simulated/edit-command.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
 const MANAGED = { 'app.kubernetes.io/managed-by': 'palisade' };

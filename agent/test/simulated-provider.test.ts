@@ -6,7 +6,7 @@ import { chunkSnapshot, decodeMessage } from '@palisade/protocol';
 import type { InventoryDelta } from '../src/inventory/inventory-delta.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { ClusterSpecError } from '../src/providers/simulated/spec-error.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 

@@ -9,7 +9,7 @@ import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { AGENT_VERSION } from '../src/version.js';
 import { FakeGateway } from './support/fake-gateway.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
 const TOKEN = 'pen_enrollment_token_for_tests';

@@ -6,7 +6,7 @@
 // back within 30 s. Loopback only; every wait is bounded.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '@palisade/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
@@ -28,18 +28,6 @@ interface Sample {
   heap: number;
   cpuSeconds: number;
   tunnels: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
 // the real dev OIDC provider and the real API server on loopback ports. Factories create
 // organisations, members, tokens and signed-in sessions so tests stay short.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '@palisade/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -30,16 +30,6 @@ export interface GqlResult<T = Record<string, unknown>> {
 export interface Caller {
   headers: Record<string, string>;
   label: string;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export async function createTestDatabase(): Promise<{

@@ -18,7 +18,7 @@ import type { RunningGateway } from '../src/gateway.js';
 import { applyReport } from '../src/rollout/apply-report.js';
 import { GatewayHarness } from './support/harness.js';
 import { TestTunnelClient, connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let gateway: RunningGateway;

@@ -7,7 +7,7 @@ import type { RunningGateway } from '../src/gateway.js';
 import type { ClusterEvent, ClusterLease } from '../src/routing/keys.js';
 import { GatewayHarness, sha256 } from './support/harness.js';
 import { TestTunnelClient, connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let gateway: RunningGateway;

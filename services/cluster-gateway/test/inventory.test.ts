@@ -12,7 +12,7 @@ import {
 import type { RunningGateway } from '../src/gateway.js';
 import { GatewayHarness } from './support/harness.js';
 import { connectAgent, type TestTunnelClient } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let gateway: RunningGateway;

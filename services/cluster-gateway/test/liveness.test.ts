@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import type { ClusterLease } from '../src/routing/keys.js';
 import { GatewayHarness } from './support/harness.js';
 import { connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 

@@ -9,7 +9,7 @@ import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import type { RunningGateway } from '../src/gateway.js';
 import { GatewayHarness } from './support/harness.js';
 import { connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let gateway: RunningGateway;

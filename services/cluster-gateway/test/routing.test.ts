@@ -6,7 +6,7 @@ import type { RunningGateway } from '../src/gateway.js';
 import type { ClusterEvent, ClusterLease, ControlMessage, RequestReply } from '../src/routing/keys.js';
 import { GatewayHarness } from './support/harness.js';
 import { connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let a: RunningGateway;

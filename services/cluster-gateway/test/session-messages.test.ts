@@ -7,7 +7,7 @@ import { chunkSnapshot } from '@palisade/protocol';
 import type { RunningGateway } from '../src/gateway.js';
 import { GatewayHarness } from './support/harness.js';
 import { TestTunnelClient, connectAgent } from './support/tunnel-client.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let gateway: RunningGateway;

@@ -1,6 +1,7 @@
 // Test tooling for cluster end-to-end suites: real cluster gateways on the test context's database
 // (as the palisade_gateway role) and Redis prefix, real simulated agents, and a GraphQL
 // subscription client (graphql-ws over a real WebSocket).
+import { waitFor } from '@palisade/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,25 +52,13 @@ export async function startTestAgent(opts: {
   });
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
+/** Polls `check` until it returns a value (not undefined, null or false), or fails after `timeoutMs`. */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitFor(check, what, timeoutMs, 100);
 }
 
 /** A live GraphQL subscription collecting every event it receives. */

@@ -1,9 +1,10 @@
-// Bounded polling for a condition: tests wait for behaviour, never for a fixed time.
-
+// Bounded polling: tests wait for a condition, never for a fixed time, and never forever. A probe
+// that throws is retried (the condition may not hold yet); its last error is in the timeout message.
 export async function waitFor<T>(
   probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   what: string,
   timeoutMs = 15_000,
+  intervalMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -15,8 +16,9 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+      const why = last instanceof Error ? `: ${last.message}` : '';
+      throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}${why}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
