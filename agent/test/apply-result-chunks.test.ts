@@ -17,7 +17,6 @@ import {
   type AgentMessage,
   type ApplyResultChunkMessage,
   type ApplyResultMessage,
-  type HelloMessage,
   type JsonObject,
 } from '@palisade/protocol';
 import { startAgent, type RunningAgent } from '../src/agent.js';
@@ -44,26 +43,6 @@ function invalidPolicy(i: number, nameLength = 253): JsonObject {
   };
 }
 
-function welcome(version: number, maxFrameBytes: number) {
-  return (hello: HelloMessage, connection: FakeConnection): 'ignore' => {
-    connection.send({
-      type: 'welcome',
-      protocolVersion: version,
-      clusterId: 'cluster-1',
-      sessionId: 'session-1',
-      heartbeatIntervalMs: 10_000,
-      deadPeerTimeoutMs: 30_000,
-      limits: {
-        maxFrameBytes,
-        maxInventoryItemsPerFrame: DEFAULT_LIMITS.maxInventoryItemsPerFrame,
-        maxFlowsPerBatch: DEFAULT_LIMITS.maxFlowsPerBatch,
-      },
-      credential: hello.auth.kind === 'enrollment' ? 'pcc_issued_credential_for_results' : null,
-    });
-    return 'ignore';
-  };
-}
-
 interface Running {
   gateway: FakeGateway;
   agent: RunningAgent<SimulatedProvider>;
@@ -84,7 +63,7 @@ afterEach(async () => {
 
 async function start(version: number, maxFrameBytes: number): Promise<Running> {
   dir = await mkdtemp(join(tmpdir(), 'palisade-results-'));
-  const gateway = await FakeGateway.start({ onHello: welcome(version, maxFrameBytes) });
+  const gateway = await FakeGateway.start({ protocolVersion: version, maxFrameBytes });
   const logs: Running['logs'] = [];
   const logger = pino(
     { level: 'info' },

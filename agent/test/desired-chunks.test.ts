@@ -9,13 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_LIMITS,
-  type ApplyResultMessage,
-  type DesiredStateChunkMessage,
-  type HelloMessage,
-  type JsonObject,
-} from '@palisade/protocol';
+import { type ApplyResultMessage, type DesiredStateChunkMessage, type JsonObject } from '@palisade/protocol';
 import { startAgent, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
@@ -60,24 +54,6 @@ function names(resources: readonly unknown[]): string[] {
 }
 
 /** Welcomes with protocol version 2, the first that has chunks. */
-function welcomeV2(hello: HelloMessage, connection: FakeConnection, sessions: number): 'ignore' {
-  connection.send({
-    type: 'welcome',
-    protocolVersion: 2,
-    clusterId: 'cluster-1',
-    sessionId: `session-${String(sessions)}`,
-    heartbeatIntervalMs: 10_000,
-    deadPeerTimeoutMs: 30_000,
-    limits: {
-      maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
-      maxInventoryItemsPerFrame: DEFAULT_LIMITS.maxInventoryItemsPerFrame,
-      maxFlowsPerBatch: DEFAULT_LIMITS.maxFlowsPerBatch,
-    },
-    credential: hello.auth.kind === 'enrollment' ? 'pcc_issued_credential_for_chunks' : null,
-  });
-  return 'ignore';
-}
-
 describe('chunked desired state, agent side', () => {
   let dir: string;
   let gateway: FakeGateway;
@@ -86,8 +62,7 @@ describe('chunked desired state, agent side', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'palisade-chunks-'));
-    let sessions = 0;
-    gateway = await FakeGateway.start({ onHello: (hello, c) => welcomeV2(hello, c, ++sessions) });
+    gateway = await FakeGateway.start({ protocolVersion: 2 });
     agent = await startAgent({
       provider: await SimulatedProvider.load({ file: SHOP, stateDir: join(dir, 'cluster'), watch: false }),
       gatewayUrl: gateway.url,

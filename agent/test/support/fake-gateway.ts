@@ -30,6 +30,9 @@ export interface FakeGatewayOptions {
   readonly port?: number;
   readonly heartbeatIntervalMs?: number;
   readonly deadPeerTimeoutMs?: number;
+  /** The version the welcome settles on (default 1) and the frame size it allows. */
+  readonly protocolVersion?: number;
+  readonly maxFrameBytes?: number;
   /** Decide how to answer a hello; the default welcomes everyone. */
   readonly onHello?: (hello: HelloMessage, connection: FakeConnection) => 'welcome' | 'ignore';
 }
@@ -128,13 +131,13 @@ export class FakeGateway {
     const enrolling = connection.hello.auth.kind === 'enrollment';
     connection.send({
       type: 'welcome',
-      protocolVersion: 1,
+      protocolVersion: this.options.protocolVersion ?? 1,
       clusterId: 'cluster-1',
       sessionId: `session-${String(this.connections.length)}`,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 10_000,
       deadPeerTimeoutMs: this.options.deadPeerTimeoutMs ?? 30_000,
       limits: {
-        maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
+        maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
         maxInventoryItemsPerFrame: 5_000,
         maxFlowsPerBatch: 1_000,
       },
