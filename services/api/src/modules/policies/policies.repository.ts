@@ -102,12 +102,6 @@ export class PoliciesRepository {
     });
   }
 
-  insert(tx: Tx, orgId: string, data: ResourceWrite & { id?: string }) {
-    return tx.policyResource.create({
-      data: { orgId, ...data, object: data.object as Prisma.InputJsonValue },
-    });
-  }
-
   insertMany(tx: Tx, orgId: string, rows: readonly (ResourceWrite & { id: string })[]) {
     if (rows.length === 0) return Promise.resolve([]);
     return tx.policyResource.createManyAndReturn({
@@ -142,10 +136,6 @@ export class PoliciesRepository {
   }
 
   // ── revisions ──────────────────────────────────────────────────────────────────────────────────
-
-  addRevision(tx: Tx, orgId: string, data: RevisionWrite) {
-    return this.addRevisions(tx, orgId, [data]);
-  }
 
   addRevisions(tx: Tx, orgId: string, rows: readonly RevisionWrite[]) {
     return tx.policyRevision.createMany({
