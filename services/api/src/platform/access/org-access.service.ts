@@ -41,15 +41,13 @@ export class OrgAccessService {
 
   private async forUser(principal: UserPrincipal, ref: OrgRef): Promise<OrgScope | null> {
     const uid = principal.userId;
-    const select =
-      'slug' in ref
-        ? sql<MembershipRow>`SELECT m.role, o.id, o.slug, o.name, o.created_at
+    const slug = 'slug' in ref ? ref.slug : null;
+    const orgId = 'orgId' in ref ? ref.orgId : null;
+    const [rows] = await this.db.query({ userId: uid, email: principal.email }, [
+      sql<MembershipRow>`SELECT m.role, o.id, o.slug, o.name, o.created_at
           FROM memberships m JOIN organizations o ON o.id = m.org_id
-         WHERE m.user_id = ${uid}::uuid AND o.slug = ${ref.slug}`
-        : sql<MembershipRow>`SELECT m.role, o.id, o.slug, o.name, o.created_at
-          FROM memberships m JOIN organizations o ON o.id = m.org_id
-         WHERE m.user_id = ${uid}::uuid AND o.id = ${ref.orgId}::uuid`;
-    const [rows] = await this.db.query({ userId: uid, email: principal.email }, [select]);
+         WHERE m.user_id = ${uid}::uuid AND (o.slug = ${slug} OR o.id = ${orgId}::uuid)`,
+    ]);
     const row = rows[0];
     if (!row || !isRole(row.role)) return null;
     const org = { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
