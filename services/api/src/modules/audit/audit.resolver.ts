@@ -31,11 +31,14 @@ const isSeqCursor = (v: unknown): v is { s: string } =>
 export class AuditResolver {
   constructor(@Inject(AuditService) private readonly audit: AuditService) {}
 
-  @ResolveField('auditEvents', () => AuditEventConnection, { description: 'Newest first.' })
+  @ResolveField('auditEvents', () => AuditEventConnection, {
+    description: 'The audit log, newest first (by seq), filterable. Roles: owner, admin, auditor.',
+  })
   @RequirePermission('audit:read')
   async auditEvents(
     @Args() page: PageArgs,
-    @Args('filter', { type: () => AuditEventFilter, nullable: true }) filter: AuditEventFilter | null,
+    @Args('filter', { type: () => AuditEventFilter, nullable: true, description: 'Only matching events.' })
+    filter: AuditEventFilter | null,
     @Scope() scope: OrgScope,
   ): Promise<ConnectionShape<AuditEventModel>> {
     const limit = pageSize(page);
@@ -68,7 +71,8 @@ export class AuditResolver {
   }
 
   @ResolveField('auditChain', () => AuditChainVerificationModel, {
-    description: 'Recomputes and checks the whole hash chain.',
+    description:
+      'Recomputes and checks the whole hash chain from the first event. Roles: owner, admin, auditor.',
   })
   @RequirePermission('audit:read')
   auditChain(@Scope() scope: OrgScope): Promise<AuditChainVerificationModel> {

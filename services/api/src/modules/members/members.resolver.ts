@@ -43,13 +43,17 @@ export const toInvitationModel = (i: InvitationView): InvitationModel => i as un
 export class MembersResolver {
   constructor(@Inject(MembersService) private readonly members: MembersService) {}
 
-  @ResolveField('members', () => MemberConnection)
+  @ResolveField('members', () => MemberConnection, {
+    description: 'Members of the organisation, in the order they joined. Roles: any.',
+  })
   @RequirePermission('members:read')
   membersField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<MemberModel>> {
     return offsetPage(page, (skip, take) => this.members.listMembers(scope, skip, take), toMemberModel);
   }
 
-  @ResolveField('invitations', () => InvitationConnection)
+  @ResolveField('invitations', () => InvitationConnection, {
+    description: 'Invitations of every status, newest first. Roles: owner, admin.',
+  })
   @RequirePermission('members:invite')
   invitationsField(
     @Args() page: PageArgs,
@@ -63,7 +67,8 @@ export class MembersResolver {
   }
 
   @Mutation(() => InvitationModel, {
-    description: 'Invite someone by email with a role no higher than your own.',
+    description:
+      'Invite someone by email with a role no higher than your own; the invitation expires after 7 days. CONFLICT when they are a member or already invited. Roles: owner, admin.',
   })
   @RequirePermission('members:invite')
   async inviteMember(
@@ -74,7 +79,9 @@ export class MembersResolver {
     return toInvitationModel(await this.members.invite(scope, { email: v.email, role: toRole(v.role) }));
   }
 
-  @Mutation(() => InvitationModel)
+  @Mutation(() => InvitationModel, {
+    description: 'Withdraw a pending invitation; returns it as REVOKED. Roles: owner, admin.',
+  })
   @RequirePermission('members:invite')
   async revokeInvitation(
     @Args('input', { type: () => RevokeInvitationInput }) input: RevokeInvitationInput,
@@ -85,7 +92,8 @@ export class MembersResolver {
   }
 
   @Mutation(() => OrganizationModel, {
-    description: 'Accept an invitation addressed to your email; you join its organisation.',
+    description:
+      'Accept an invitation addressed to your email; you join its organisation with its role. Signed-in users only. PRECONDITION_FAILED when it is no longer pending.',
   })
   @Authenticated()
   async acceptInvitation(
@@ -99,7 +107,10 @@ export class MembersResolver {
     return toOrganizationModel({ id: org.orgId, ...org });
   }
 
-  @Mutation(() => MemberModel)
+  @Mutation(() => MemberModel, {
+    description:
+      "Change a member's role. The last owner cannot be demoted (PRECONDITION_FAILED). Roles: owner, admin.",
+  })
   @RequirePermission('members:manage')
   async updateMemberRole(
     @Args('input', { type: () => UpdateMemberRoleInput }) input: UpdateMemberRoleInput,
@@ -109,7 +120,10 @@ export class MembersResolver {
     return toMemberModel(await this.members.updateRole(scope, v.userId, toRole(v.role)));
   }
 
-  @Mutation(() => MemberModel, { description: 'Remove a member; returns the member as they were.' })
+  @Mutation(() => MemberModel, {
+    description:
+      'Remove a member; returns the member as they were. The last owner cannot be removed. Roles: owner, admin.',
+  })
   @RequirePermission('members:manage')
   async removeMember(
     @Args('input', { type: () => RemoveMemberInput }) input: RemoveMemberInput,
@@ -121,7 +135,7 @@ export class MembersResolver {
 
   @Mutation(() => MemberModel, {
     description:
-      'Leave an organisation you belong to, whatever your role; the last owner cannot. Returns your membership as it was.',
+      'Leave an organisation you belong to, whatever your role; the last owner cannot. Returns your membership as it was. Signed-in users only. Roles: any.',
   })
   @RequirePermission('org:read')
   async leaveOrganization(

@@ -37,17 +37,21 @@ export class OrgsResolver {
 
   @Query(() => OrganizationModel, {
     name: 'organization',
-    description: 'An organisation the caller belongs to.',
+    description:
+      'An organisation the caller belongs to (an API token: its own organisation). NOT_FOUND for any other. Roles: any.',
   })
   @RequirePermission('org:read')
   organization(
-    @Args('slug', { type: () => String }) _slug: string,
+    @Args('slug', { type: () => String, description: 'Slug of the organisation.' }) _slug: string,
     @Scope() scope: OrgScope,
   ): OrganizationModel {
     return toOrganizationModel(this.orgs.get(scope));
   }
 
-  @Mutation(() => OrganizationModel, { description: 'Create an organisation; the caller becomes its owner.' })
+  @Mutation(() => OrganizationModel, {
+    description:
+      'Create an organisation; the caller becomes its owner. Signed-in users only: an API token gets FORBIDDEN. CONFLICT when the slug is taken.',
+  })
   @Authenticated()
   async createOrganization(
     @Args('input', { type: () => CreateOrganizationInput }) input: CreateOrganizationInput,
@@ -58,7 +62,9 @@ export class OrgsResolver {
     return toOrganizationModel(await this.orgs.create(principal, valid));
   }
 
-  @Mutation(() => OrganizationModel, { description: 'Rename an organisation (its slug never changes).' })
+  @Mutation(() => OrganizationModel, {
+    description: 'Rename an organisation (its slug never changes). Roles: owner, admin.',
+  })
   @RequirePermission('org:update')
   async updateOrganization(
     @Args('input', { type: () => UpdateOrganizationInput }) input: UpdateOrganizationInput,

@@ -23,14 +23,17 @@ const toModel = (t: TokenView): ApiTokenModel => t as unknown as ApiTokenModel;
 export class TokensResolver {
   constructor(@Inject(TokensService) private readonly tokens: TokensService) {}
 
-  @ResolveField('apiTokens', () => ApiTokenConnection)
+  @ResolveField('apiTokens', () => ApiTokenConnection, {
+    description:
+      'API tokens of the organisation, revoked and expired ones included, newest first. Roles: owner, admin.',
+  })
   @RequirePermission('tokens:read')
   apiTokens(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<ApiTokenModel>> {
     return offsetPage(page, (skip, take) => this.tokens.list(scope, skip, take), toModel);
   }
 
   @Mutation(() => CreateApiTokenPayload, {
-    description: 'Create an API token; the secret is returned only here.',
+    description: 'Create an API token; the secret is returned only here. Roles: owner, admin.',
   })
   @RequirePermission('tokens:manage')
   async createApiToken(
@@ -46,7 +49,10 @@ export class TokensResolver {
     return { token: toModel(token), secret };
   }
 
-  @Mutation(() => ApiTokenModel, { description: 'Revoke an API token; it stops working immediately.' })
+  @Mutation(() => ApiTokenModel, {
+    description:
+      'Revoke an API token; it stops working immediately. Revoking a revoked token returns it unchanged. Roles: owner, admin.',
+  })
   @RequirePermission('tokens:manage')
   async revokeApiToken(
     @Args('input', { type: () => RevokeApiTokenInput }) input: RevokeApiTokenInput,

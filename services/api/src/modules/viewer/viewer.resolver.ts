@@ -21,7 +21,9 @@ export class ViewerResolver {
     @Inject(MembersService) private readonly members: MembersService,
   ) {}
 
-  @Query(() => ViewerModel)
+  @Query(() => ViewerModel, {
+    description: 'Who is calling. Any signed-in user or API token; UNAUTHENTICATED without credentials.',
+  })
   @Authenticated()
   viewer(@CurrentPrincipal() p: Principal): ViewerModel {
     return p.kind === 'user'
@@ -33,7 +35,10 @@ export class ViewerResolver {
         };
   }
 
-  @ResolveField('organizations', () => OrganizationConnection)
+  @ResolveField('organizations', () => OrganizationConnection, {
+    description:
+      'Organisations the caller belongs to, in the order joined; for an API token, only its own organisation.',
+  })
   @Authenticated()
   async organizations(
     @Args() page: PageArgs,
@@ -58,7 +63,8 @@ export class ViewerResolver {
   }
 
   @ResolveField('invitations', () => [InvitationModel], {
-    description: 'Pending invitations addressed to your email.',
+    description:
+      'Pending invitations addressed to your email, newest first (at most 100); always empty for an API token.',
   })
   @Authenticated()
   async invitations(@CurrentPrincipal() p: Principal): Promise<InvitationModel[]> {

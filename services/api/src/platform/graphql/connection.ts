@@ -7,12 +7,21 @@ import { AppError } from '../errors/app-error.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType()
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor pagination, forward only).' })
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => Boolean) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true }) startCursor!: string | null;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, {
+    description: 'True when more items follow this page: ask again with after: endCursor.',
+  })
+  hasNextPage!: boolean;
+  @Field(() => Boolean, { description: 'True when items precede this page (it was asked for with after).' })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge; null on an empty page.' })
+  startCursor!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last edge, to pass as after for the next page; null on an empty page.',
+  })
+  endCursor!: string | null;
 }
 
 @ArgsType()
@@ -38,16 +47,26 @@ export interface ConnectionShape<T> {
 }
 
 export function Connection<T>(node: Type<T>, name: string): Type<ConnectionShape<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
-    @Field(() => String) cursor!: string;
-    @Field(() => node) node!: T;
+    @Field(() => String, {
+      description: 'Opaque position of this item in the list; pass it as after to get the items after it.',
+    })
+    cursor!: string;
+    @Field(() => node, { description: `The ${name}.` }) node!: T;
   }
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, {
+    description: `A page of ${name} items (Relay cursor connection): ask with first and after.`,
+  })
   class ConnectionType {
-    @Field(() => [EdgeType]) edges!: Edge<T>[];
-    @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int) totalCount!: number;
+    @Field(() => [EdgeType], { description: "This page's items, in the list's order." })
+    edges!: Edge<T>[];
+    @Field(() => PageInfo, { description: 'Cursors of this page and whether more items follow.' })
+    pageInfo!: PageInfo;
+    @Field(() => Int, {
+      description: 'Number of items in the whole list (after any filter), not only this page.',
+    })
+    totalCount!: number;
   }
   return ConnectionType;
 }

@@ -13,7 +13,23 @@ export enum RoleEnum {
 registerEnumType(RoleEnum, {
   name: 'Role',
   description:
-    'owner and admin manage everything; editor changes clusters and policy; viewer reads; auditor reads and exports audit and compliance evidence.',
+    "A member's or API token's role in one organisation; each value says what it may do (docs/api.md has the table).",
+  valuesMap: {
+    OWNER: {
+      description:
+        'Everything admin may do, and grant owner. An organisation always keeps at least one owner.',
+    },
+    ADMIN: {
+      description:
+        'Manages the organisation, members, invitations, API tokens, clusters and policy; reads the audit log.',
+    },
+    EDITOR: {
+      description:
+        'Reads the organisation, members, clusters and policy; registers clusters and changes policy.',
+    },
+    VIEWER: { description: 'Reads the organisation, members, clusters and policy; changes nothing.' },
+    AUDITOR: { description: 'What viewer may, plus the audit log and its chain verification.' },
+  },
 });
 
 /** The enum's values are the stored role names. */

@@ -2,11 +2,16 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { z } from 'zod';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 
-@InputType()
+@InputType({ description: 'Whom to invite, with which role.' })
 export class InviteMemberInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) email!: string;
-  @Field(() => RoleEnum) role!: RoleEnum;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, { description: 'Email address of the invitee (trimmed, lower-cased).' })
+  email!: string;
+  @Field(() => RoleEnum, {
+    description:
+      'Role on joining: no higher than your own (FORBIDDEN otherwise); only an owner invites an OWNER.',
+  })
+  role!: RoleEnum;
 }
 
 export const inviteMemberSchema = z.object({
@@ -15,17 +20,17 @@ export const inviteMemberSchema = z.object({
   role: z.enum(RoleEnum),
 });
 
-@InputType()
+@InputType({ description: 'The invitation to accept.' })
 export class AcceptInvitationInput {
-  @Field(() => ID) invitationId!: string;
+  @Field(() => ID, { description: 'Invitation.id, from Viewer.invitations.' }) invitationId!: string;
 }
 
 export const acceptInvitationSchema = z.object({ invitationId: z.uuid('is not an invitation id') });
 
-@InputType()
+@InputType({ description: 'The invitation to revoke.' })
 export class RevokeInvitationInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => ID) invitationId!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => ID, { description: 'Invitation.id of a pending invitation.' }) invitationId!: string;
 }
 
 export const revokeInvitationSchema = z.object({
@@ -33,11 +38,14 @@ export const revokeInvitationSchema = z.object({
   invitationId: z.uuid('is not an invitation id'),
 });
 
-@InputType()
+@InputType({ description: "A member's new role." })
 export class UpdateMemberRoleInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => ID) userId!: string;
-  @Field(() => RoleEnum) role!: RoleEnum;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => ID, { description: 'User.id of the member.' }) userId!: string;
+  @Field(() => RoleEnum, {
+    description: 'The new role. Both the old and the new role must be no higher than your own.',
+  })
+  role!: RoleEnum;
 }
 
 export const updateMemberRoleSchema = z.object({
@@ -46,15 +54,15 @@ export const updateMemberRoleSchema = z.object({
   role: z.enum(RoleEnum),
 });
 
-@InputType()
+@InputType({ description: 'The member to remove.' })
 export class RemoveMemberInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => ID) userId!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => ID, { description: 'User.id of the member.' }) userId!: string;
 }
 
 export const removeMemberSchema = z.object({ orgSlug: z.string(), userId: z.uuid('is not a user id') });
 
-@InputType()
+@InputType({ description: 'The organisation to leave.' })
 export class LeaveOrganizationInput {
-  @Field(() => String) orgSlug!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
 }

@@ -10,10 +10,14 @@ export const slugSchema = z
     'must be 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
   );
 
-@InputType()
+@InputType({ description: 'A new organisation.' })
 export class CreateOrganizationInput {
-  @Field(() => String) name!: string;
-  @Field(() => String, { description: 'Unique, lower-case, used in URLs.' }) slug!: string;
+  @Field(() => String, { description: 'Display name, 1 to 100 characters (trimmed).' }) name!: string;
+  @Field(() => String, {
+    description:
+      'Unique short name used in URLs and as orgSlug: 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen. Cannot be changed later.',
+  })
+  slug!: string;
 }
 
 export const createOrganizationSchema = z.object({
@@ -21,10 +25,10 @@ export const createOrganizationSchema = z.object({
   slug: slugSchema,
 });
 
-@InputType()
+@InputType({ description: 'A new display name for an organisation.' })
 export class UpdateOrganizationInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, { description: 'The new display name, 1 to 100 characters (trimmed).' }) name!: string;
 }
 
 export const updateOrganizationSchema = z.object({

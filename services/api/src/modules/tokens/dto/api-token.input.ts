@@ -5,11 +5,16 @@ import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 export const MAX_TOKEN_DAYS = 365;
 export const DEFAULT_TOKEN_DAYS = 90;
 
-@InputType()
+@InputType({ description: 'A new API token.' })
 export class CreateApiTokenInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) name!: string;
-  @Field(() => RoleEnum, { description: 'No higher than your own role.' }) role!: RoleEnum;
+  @Field(() => String, { description: 'Slug of the organisation the token acts in (its only one).' })
+  orgSlug!: string;
+  @Field(() => String, { description: 'A name to recognise it by, 1 to 100 characters (trimmed).' })
+  name!: string;
+  @Field(() => RoleEnum, {
+    description: 'Its role: no higher than your own (FORBIDDEN otherwise); only an owner grants OWNER.',
+  })
+  role!: RoleEnum;
   @Field(() => Int, {
     nullable: true,
     description: `Days until it expires, 1 to ${MAX_TOKEN_DAYS} (default ${DEFAULT_TOKEN_DAYS}).`,
@@ -30,10 +35,10 @@ export const createApiTokenSchema = z.object({
     .transform((v) => v ?? DEFAULT_TOKEN_DAYS),
 });
 
-@InputType()
+@InputType({ description: 'The API token to revoke.' })
 export class RevokeApiTokenInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => ID) tokenId!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => ID, { description: 'ApiToken.id of the token.' }) tokenId!: string;
 }
 
 export const revokeApiTokenSchema = z.object({ orgSlug: z.string(), tokenId: z.uuid('is not a token id') });

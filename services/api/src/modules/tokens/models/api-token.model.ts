@@ -6,24 +6,36 @@ import { Connection } from '../../../platform/graphql/connection.js';
   description: 'An API token for automation. Its secret is only ever shown once, at creation.',
 })
 export class ApiTokenModel {
-  @Field(() => ID) id!: string;
-  @Field(() => String) name!: string;
-  @Field(() => RoleEnum) role!: RoleEnum;
-  @Field(() => String, { description: 'The first characters of the secret, to recognise it.' })
+  @Field(() => ID, { description: 'Stable id of the token (not its secret).' }) id!: string;
+  @Field(() => String, { description: 'Name given at creation, 1 to 100 characters.' }) name!: string;
+  @Field(() => RoleEnum, { description: 'What the token may do, as for a member with this role.' })
+  role!: RoleEnum;
+  @Field(() => String, {
+    description: 'The first 10 characters of the secret (pal_ and 6 more), to recognise it.',
+  })
   prefix!: string;
-  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { description: 'When it was created.' }) createdAt!: Date;
   @Field(() => String, { nullable: true, description: 'Email of the member who created it.' }) createdBy!:
     string | null;
-  @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it stops working. Every token made through the API or the admin command has one.',
+  })
+  expiresAt!: Date | null;
   @Field(() => Date, { nullable: true, description: 'Last use, to within 30 seconds.' })
   lastUsedAt!: Date | null;
-  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was revoked; null while not revoked.' })
+  revokedAt!: Date | null;
 }
 
-@ObjectType('CreateApiTokenPayload')
+@ObjectType('CreateApiTokenPayload', { description: 'The new token and, this once, its secret.' })
 export class CreateApiTokenPayload {
-  @Field(() => ApiTokenModel) token!: ApiTokenModel;
-  @Field(() => String, { description: 'The secret (pal_…). Store it now: it cannot be shown again.' })
+  @Field(() => ApiTokenModel, { description: 'The token as listed in Organization.apiTokens.' })
+  token!: ApiTokenModel;
+  @Field(() => String, {
+    description:
+      'The secret (pal_ and 43 characters), sent as Authorization: Bearer <secret>. Store it now: it is stored only hashed and cannot be shown again.',
+  })
   secret!: string;
 }
 
