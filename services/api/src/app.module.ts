@@ -13,6 +13,7 @@ import { formatGraphQLErrors } from './platform/graphql/error-formatter.js';
 import { logInternalError } from './platform/errors/internal-error.js';
 import { limitsRule } from './platform/graphql/complexity.js';
 import { rejectNul } from './platform/graphql/reject-nul.js';
+import { describeRootTypes } from './platform/graphql/root-types.js';
 import type { GqlContext } from './platform/graphql/context.js';
 import { LOGGER } from './platform/http/logger.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -51,6 +52,7 @@ export function graphqlModule(): DynamicModule {
       return {
         autoSchemaFile: true,
         sortSchema: true,
+        transformSchema: describeRootTypes,
         path: '/graphql',
         graphiql: env.NODE_ENV === 'development',
         fieldResolverEnhancers: ['guards'],

@@ -55,16 +55,20 @@ interface EndpointData {
 export class OrgClustersResolver {
   constructor(@Inject(ClustersService) private readonly clusters: ClustersService) {}
 
-  @ResolveField('clusters', () => ClusterConnection)
+  @ResolveField('clusters', () => ClusterConnection, {
+    description: 'Registered clusters, by name. Roles: any.',
+  })
   @RequirePermission('clusters:read')
   clustersField(@Args() page: PageArgs, @Scope() scope: OrgScope): Promise<ConnectionShape<ClusterModel>> {
     return offsetPage(page, (skip, take) => this.clusters.list(scope, skip, take), toClusterModel);
   }
 
-  @ResolveField('cluster', () => ClusterModel)
+  @ResolveField('cluster', () => ClusterModel, {
+    description: 'One cluster by name; NOT_FOUND when there is none. Roles: any.',
+  })
   @RequirePermission('clusters:read')
   async cluster(
-    @Args('name', { type: () => String }) name: string,
+    @Args('name', { type: () => String, description: 'Name of the cluster.' }) name: string,
     @Scope() scope: OrgScope,
   ): Promise<ClusterModel> {
     return toClusterModel(await this.clusters.get(scope, name));
@@ -79,13 +83,18 @@ export class ClustersResolver {
   ) {}
 
   @ResolveField('namespaces', () => ClusterNamespaceConnection, {
-    description: 'Namespaces the agent reported, by name.',
+    description: 'Namespaces the agent last reported, by name. Roles: any.',
   })
   @RequirePermission('clusters:read')
   async namespaces(
     @Parent() cluster: ClusterModel,
     @Args() page: PageArgs,
-    @Args('search', { type: () => String, nullable: true }) search: string | null,
+    @Args('search', {
+      type: () => String,
+      nullable: true,
+      description: 'Only namespaces whose name contains this (case-sensitive).',
+    })
+    search: string | null,
     @Scope() scope: OrgScope,
   ): Promise<ConnectionShape<ClusterNamespaceModel>> {
     const [rows, counts] = await Promise.all([
@@ -107,7 +116,8 @@ export class ClustersResolver {
   }
 
   @ResolveField('endpoints', () => WorkloadEndpointConnection, {
-    description: 'Workload endpoints (pods), filterable by namespace and label selector.',
+    description:
+      'Workload endpoints (pods) the agent last reported, by namespace and name; filterable by namespace, name and label selector. Roles: any.',
   })
   @RequirePermission('clusters:read')
   async endpoints(
@@ -143,7 +153,8 @@ export class ClustersResolver {
   }
 
   @ResolveField('agentHealth', () => AgentHealthModel, {
-    description: 'Asks the agent, live, through its tunnel. UNAVAILABLE when offline.',
+    description:
+      'Asks the agent, live, through its tunnel. UNAVAILABLE when it is offline or does not answer within 10 s (CLUSTER_REQUEST_TIMEOUT). Roles: any.',
   })
   @RequirePermission('clusters:read')
   async agentHealth(@Parent() cluster: ClusterModel, @Scope() scope: OrgScope): Promise<AgentHealthModel> {
@@ -155,11 +166,15 @@ export class ClustersResolver {
 
   @Mutation(() => RegisterClusterPayload, {
     description:
-      'Register a cluster (or re-register one to get a new enrollment token) and get its install command.',
+      'Register a cluster (or re-register one to get a new enrollment token) and get its install command. Roles: owner, admin, editor.',
   })
   @RequirePermission('clusters:write')
   async registerCluster(
-    @Args('input', { type: () => RegisterClusterInput }) input: RegisterClusterInput,
+    @Args('input', {
+      type: () => RegisterClusterInput,
+      description: 'The organisation, the cluster name and labels.',
+    })
+    input: RegisterClusterInput,
     @Scope() scope: OrgScope,
   ): Promise<RegisterClusterPayload> {
     const v = validateInput(registerClusterSchema, input);
@@ -172,10 +187,17 @@ export class ClustersResolver {
     };
   }
 
-  @Mutation(() => ClusterModel)
+  @Mutation(() => ClusterModel, {
+    description:
+      "Replace a cluster's labels; policies whose clusterSelector now matches (or no longer does) are rolled out. Roles: owner, admin, editor.",
+  })
   @RequirePermission('clusters:write')
   async updateClusterLabels(
-    @Args('input', { type: () => UpdateClusterLabelsInput }) input: UpdateClusterLabelsInput,
+    @Args('input', {
+      type: () => UpdateClusterLabelsInput,
+      description: 'The organisation, the cluster name and its new labels.',
+    })
+    input: UpdateClusterLabelsInput,
     @Scope() scope: OrgScope,
   ): Promise<ClusterModel> {
     const v = validateInput(updateClusterLabelsSchema, input);
@@ -183,11 +205,13 @@ export class ClustersResolver {
   }
 
   @Mutation(() => ClusterModel, {
-    description: "Delete a cluster: revokes its agent's credential and closes its tunnel.",
+    description:
+      "Delete a cluster: revokes its agent's credential and closes its tunnel. Returns it as it was. Roles: owner, admin, editor.",
   })
   @RequirePermission('clusters:write')
   async deleteCluster(
-    @Args('input', { type: () => DeleteClusterInput }) input: DeleteClusterInput,
+    @Args('input', { type: () => DeleteClusterInput, description: 'The organisation and the cluster name.' })
+    input: DeleteClusterInput,
     @Scope() scope: OrgScope,
   ): Promise<ClusterModel> {
     const v = validateInput(deleteClusterSchema, input);
@@ -195,7 +219,8 @@ export class ClustersResolver {
   }
 
   @Subscription(() => ClusterStatusEventModel, {
-    description: 'Connection status changes of the organisation’s clusters.',
+    description:
+      'Connection status changes of the organisation’s clusters, as they happen (no initial snapshot: read Organization.clusters first). Roles: any.',
     resolve: (e: ClusterStatusEvent & { name: string }): ClusterStatusEventModel => ({
       clusterId: e.clusterId,
       name: e.name,
@@ -205,7 +230,7 @@ export class ClustersResolver {
   })
   @RequirePermission('clusters:read')
   clusterStatusChanged(
-    @Args('orgSlug', { type: () => String }) _orgSlug: string,
+    @Args('orgSlug', { type: () => String, description: 'Slug of the organisation.' }) _orgSlug: string,
     @Scope() scope: OrgScope,
   ): AsyncIterableIterator<unknown> {
     const source = this.events.stream(scope.orgId);

@@ -72,7 +72,8 @@ export class MembersResolver {
   })
   @RequirePermission('members:invite')
   async inviteMember(
-    @Args('input', { type: () => InviteMemberInput }) input: InviteMemberInput,
+    @Args('input', { type: () => InviteMemberInput, description: 'The organisation, an email and a role.' })
+    input: InviteMemberInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(inviteMemberSchema, input);
@@ -84,7 +85,8 @@ export class MembersResolver {
   })
   @RequirePermission('members:invite')
   async revokeInvitation(
-    @Args('input', { type: () => RevokeInvitationInput }) input: RevokeInvitationInput,
+    @Args('input', { type: () => RevokeInvitationInput, description: 'The organisation and the invitation.' })
+    input: RevokeInvitationInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(revokeInvitationSchema, input);
@@ -97,7 +99,8 @@ export class MembersResolver {
   })
   @Authenticated()
   async acceptInvitation(
-    @Args('input', { type: () => AcceptInvitationInput }) input: AcceptInvitationInput,
+    @Args('input', { type: () => AcceptInvitationInput, description: 'The invitation.' })
+    input: AcceptInvitationInput,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OrganizationModel> {
     if (principal.kind !== 'user')
@@ -113,7 +116,11 @@ export class MembersResolver {
   })
   @RequirePermission('members:manage')
   async updateMemberRole(
-    @Args('input', { type: () => UpdateMemberRoleInput }) input: UpdateMemberRoleInput,
+    @Args('input', {
+      type: () => UpdateMemberRoleInput,
+      description: 'The organisation, the member and the new role.',
+    })
+    input: UpdateMemberRoleInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(updateMemberRoleSchema, input);
@@ -126,7 +133,8 @@ export class MembersResolver {
   })
   @RequirePermission('members:manage')
   async removeMember(
-    @Args('input', { type: () => RemoveMemberInput }) input: RemoveMemberInput,
+    @Args('input', { type: () => RemoveMemberInput, description: 'The organisation and the member.' })
+    input: RemoveMemberInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(removeMemberSchema, input);
@@ -139,7 +147,8 @@ export class MembersResolver {
   })
   @RequirePermission('org:read')
   async leaveOrganization(
-    @Args('input', { type: () => LeaveOrganizationInput }) _input: LeaveOrganizationInput,
+    @Args('input', { type: () => LeaveOrganizationInput, description: 'The organisation.' })
+    _input: LeaveOrganizationInput,
     @Scope() scope: OrgScope,
   ) {
     if (scope.principal.kind !== 'user')

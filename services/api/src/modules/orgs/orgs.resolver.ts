@@ -54,7 +54,8 @@ export class OrgsResolver {
   })
   @Authenticated()
   async createOrganization(
-    @Args('input', { type: () => CreateOrganizationInput }) input: CreateOrganizationInput,
+    @Args('input', { type: () => CreateOrganizationInput, description: 'Its slug and name.' })
+    input: CreateOrganizationInput,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OrganizationModel> {
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'API tokens cannot create organisations');
@@ -67,7 +68,8 @@ export class OrgsResolver {
   })
   @RequirePermission('org:update')
   async updateOrganization(
-    @Args('input', { type: () => UpdateOrganizationInput }) input: UpdateOrganizationInput,
+    @Args('input', { type: () => UpdateOrganizationInput, description: 'The organisation and its new name.' })
+    input: UpdateOrganizationInput,
     @Scope() scope: OrgScope,
   ): Promise<OrganizationModel> {
     const valid = validateInput(updateOrganizationSchema, input);

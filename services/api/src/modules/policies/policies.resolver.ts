@@ -133,31 +133,45 @@ export class OrgPoliciesResolver {
   constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
 
   @ResolveField('policyResources', () => PolicyResourceConnection, {
-    description: 'Stored resources by kind, namespace and name; filterable, including by targeted cluster.',
+    description: 'Stored resources (tiers included), filterable, including by targeted cluster. Roles: any.',
   })
   @RequirePermission('policies:read')
   policyResources(
     @Args() page: PageArgs,
-    @Args('filter', { type: () => PolicyResourceFilter, nullable: true }) filter: PolicyResourceFilter | null,
+    @Args('filter', {
+      type: () => PolicyResourceFilter,
+      nullable: true,
+      description: 'Only matching resources.',
+    })
+    filter: PolicyResourceFilter | null,
     @Scope() scope: OrgScope,
   ): Promise<ConnectionShape<PolicyResourceModel>> {
     const f = validateInput(filterSchema, filter, 'filter');
     return offsetPage(page, (skip, take) => this.policies.list(scope, f, skip, take), toPolicyModel);
   }
 
-  @ResolveField('policyResource', () => PolicyResourceModel)
+  @ResolveField('policyResource', () => PolicyResourceModel, {
+    description: 'One resource by kind, namespace and name; NOT_FOUND when there is none. Roles: any.',
+  })
   @RequirePermission('policies:read')
   async policyResource(
-    @Args('kind', { type: () => PolicyResourceKind }) kind: PolicyResourceKind,
-    @Args('namespace', { type: () => String, nullable: true }) namespace: string | null,
-    @Args('name', { type: () => String }) name: string,
+    @Args('kind', { type: () => PolicyResourceKind, description: 'Its kind.' }) kind: PolicyResourceKind,
+    @Args('namespace', {
+      type: () => String,
+      nullable: true,
+      description: 'Its namespace; omit (or null) for cluster-scoped kinds.',
+    })
+    namespace: string | null,
+    @Args('name', { type: () => String, description: 'Its name.' }) name: string,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const ref = validateInput(refSchema, { kind, namespace, name }, 'ref');
     return toPolicyModel(await this.policies.get(scope, ref));
   }
 
-  @ResolveField('tiers', () => [TierModel], { description: 'Tiers in evaluation order (order, then name).' })
+  @ResolveField('tiers', () => [TierModel], {
+    description: 'Tiers in evaluation order (order, then name), built-in ones included. Roles: any.',
+  })
   @RequirePermission('policies:read')
   async tiers(@Scope() scope: OrgScope): Promise<TierModel[]> {
     return (await this.policies.tiers(scope)).map((t) => ({
@@ -168,7 +182,7 @@ export class OrgPoliciesResolver {
   }
 
   @ResolveField('defaultDriftMode', () => DriftModeEnum, {
-    description: 'Drift mode of resources that do not set their own.',
+    description: 'Drift mode of resources that do not set their own (REPORT until changed). Roles: any.',
   })
   @RequirePermission('policies:read')
   async defaultDriftMode(@Scope() scope: OrgScope): Promise<DriftModeEnum> {
@@ -176,13 +190,15 @@ export class OrgPoliciesResolver {
   }
 
   @ResolveField('policyRevisionDiff', () => PolicyRevisionDiffModel, {
-    description: 'What changed between two revisions of a resource (also after it was deleted).',
+    description:
+      'What changed between two revisions of a resource (also after it was deleted); NOT_FOUND for a missing revision. Roles: any.',
   })
   @RequirePermission('policies:read')
   async policyRevisionDiff(
-    @Args('resource', { type: () => PolicyResourceRefInput }) resource: PolicyResourceRefInput,
-    @Args('from', { type: () => Int }) from: number,
-    @Args('to', { type: () => Int }) to: number,
+    @Args('resource', { type: () => PolicyResourceRefInput, description: 'The resource.' })
+    resource: PolicyResourceRefInput,
+    @Args('from', { type: () => Int, description: 'The older revision number.' }) from: number,
+    @Args('to', { type: () => Int, description: 'The newer revision number.' }) to: number,
     @Scope() scope: OrgScope,
   ): Promise<PolicyRevisionDiffModel> {
     const ref = validateInput(refSchema, resource, 'resource');
@@ -208,7 +224,9 @@ export class PoliciesResolver {
     @Inject(PolicySyncService) private readonly sync: PolicySyncService,
   ) {}
 
-  @ResolveField('revisions', () => PolicyRevisionConnection, { description: 'Newest first.' })
+  @ResolveField('revisions', () => PolicyRevisionConnection, {
+    description: 'Its revisions, newest first. Roles: any.',
+  })
   @RequirePermission('policies:read')
   revisions(
     @Parent() resource: PolicyResourceModel,
@@ -223,7 +241,7 @@ export class PoliciesResolver {
   }
 
   @ResolveField('clusterStatus', () => [PolicyClusterStatusModel], {
-    description: 'Status in every cluster the resource targets.',
+    description: 'Its state in every cluster its clusterSelector targets, by cluster name. Roles: any.',
   })
   @RequirePermission('policies:read')
   async clusterStatus(
@@ -245,21 +263,33 @@ export class PoliciesResolver {
 
   @Query(() => String, {
     description:
-      'Stored resources as canonical multi-document YAML (applyResources takes it back unchanged).',
+      'Stored resources as canonical multi-document YAML, sorted by kind, namespace and name (applyResources takes it back unchanged). Roles: any.',
   })
   @RequirePermission('policies:read')
   async exportResources(
-    @Args('orgSlug', { type: () => String }) _orgSlug: string,
-    @Args('filter', { type: () => PolicyResourceFilter, nullable: true }) filter: PolicyResourceFilter | null,
+    @Args('orgSlug', { type: () => String, description: 'Slug of the organisation.' }) _orgSlug: string,
+    @Args('filter', {
+      type: () => PolicyResourceFilter,
+      nullable: true,
+      description: 'Only matching resources.',
+    })
+    filter: PolicyResourceFilter | null,
     @Scope() scope: OrgScope,
   ): Promise<string> {
     return this.policies.export(scope, validateInput(filterSchema, filter, 'filter'));
   }
 
-  @Mutation(() => PolicyResourceModel)
+  @Mutation(() => PolicyResourceModel, {
+    description:
+      'Create one resource; CONFLICT when it exists, VALIDATION_FAILED (with the field) when it is invalid. Roles: owner, admin, editor.',
+  })
   @RequirePermission('policies:write')
   async createPolicyResource(
-    @Args('input', { type: () => CreatePolicyResourceInput }) input: CreatePolicyResourceInput,
+    @Args('input', {
+      type: () => CreatePolicyResourceInput,
+      description: 'The organisation and the resource.',
+    })
+    input: CreatePolicyResourceInput,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(createSchema, input);
@@ -268,21 +298,32 @@ export class PoliciesResolver {
 
   @Mutation(() => PolicyResourceModel, {
     description:
-      'Replace a resource (identified by its kind, namespace and name). Without a cluster selector in the input or the annotation, the current one is kept.',
+      'Replace a resource (identified by its kind, namespace and name). Without a cluster selector in the input or the annotation, the current one is kept. Roles: owner, admin, editor.',
   })
   @RequirePermission('policies:write')
   async updatePolicyResource(
-    @Args('input', { type: () => UpdatePolicyResourceInput }) input: UpdatePolicyResourceInput,
+    @Args('input', {
+      type: () => UpdatePolicyResourceInput,
+      description: 'The organisation and the new content of the resource.',
+    })
+    input: UpdatePolicyResourceInput,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(updateSchema, input);
     return toPolicyModel(await this.policies.update(scope, documentSource(v), v.clusterSelector));
   }
 
-  @Mutation(() => PolicyResourceModel, { description: 'Returns the resource as it was.' })
+  @Mutation(() => PolicyResourceModel, {
+    description:
+      'Delete a resource; returns it as it was. A tier that still has policies, or a built-in tier, cannot be deleted (PRECONDITION_FAILED). Roles: owner, admin, editor.',
+  })
   @RequirePermission('policies:write')
   async deletePolicyResource(
-    @Args('input', { type: () => DeletePolicyResourceInput }) input: DeletePolicyResourceInput,
+    @Args('input', {
+      type: () => DeletePolicyResourceInput,
+      description: 'The organisation and the resource.',
+    })
+    input: DeletePolicyResourceInput,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, ...ref } = validateInput(deleteSchema, input);
@@ -291,11 +332,15 @@ export class PoliciesResolver {
 
   @Mutation(() => ApplyResourcesPayload, {
     description:
-      'Create or update every resource of a multi-document YAML, like kubectl apply: all or nothing.',
+      'Create or update every resource of a multi-document YAML, like kubectl apply: all or nothing. Invalid documents are reported in results, not as an error. Roles: owner, admin, editor.',
   })
   @RequirePermission('policies:write')
   async applyResources(
-    @Args('input', { type: () => ApplyResourcesInput }) input: ApplyResourcesInput,
+    @Args('input', {
+      type: () => ApplyResourcesInput,
+      description: 'The organisation, the YAML and whether this is a dry run.',
+    })
+    input: ApplyResourcesInput,
     @Scope() scope: OrgScope,
   ): Promise<ApplyResourcesPayload> {
     const v = validateInput(applySchema, input);
@@ -317,11 +362,16 @@ export class PoliciesResolver {
   }
 
   @Mutation(() => [PolicyResourceModel], {
-    description: "Set the evaluation order of a tier's policies; returns them in that order.",
+    description:
+      "Set the evaluation order of a tier's policies; returns them in that order. Roles: owner, admin, editor.",
   })
   @RequirePermission('policies:write')
   async reorderTierPolicies(
-    @Args('input', { type: () => ReorderTierPoliciesInput }) input: ReorderTierPoliciesInput,
+    @Args('input', {
+      type: () => ReorderTierPoliciesInput,
+      description: 'The organisation, the tier and the new order.',
+    })
+    input: ReorderTierPoliciesInput,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel[]> {
     const v = validateInput(reorderSchema, input);
@@ -330,11 +380,15 @@ export class PoliciesResolver {
 
   @Mutation(() => PromoteStagedPolicyPayload, {
     description:
-      'Enforce a staged policy: it becomes (or, for stagedAction Delete, removes) its enforced kind.',
+      'Enforce a staged policy: it becomes (or, for stagedAction Delete, removes) its enforced kind, and the staged policy is deleted. Roles: owner, admin, editor.',
   })
   @RequirePermission('policies:write')
   async promoteStagedPolicy(
-    @Args('input', { type: () => PromoteStagedPolicyInput }) input: PromoteStagedPolicyInput,
+    @Args('input', {
+      type: () => PromoteStagedPolicyInput,
+      description: 'The organisation and the staged policy.',
+    })
+    input: PromoteStagedPolicyInput,
     @Scope() scope: OrgScope,
   ): Promise<PromoteStagedPolicyPayload> {
     const { orgSlug: _s, ...ref } = validateInput(promoteSchema, input);
@@ -346,11 +400,16 @@ export class PoliciesResolver {
   }
 
   @Mutation(() => PolicyResourceModel, {
-    description: 'Make the object of an earlier revision current again, as a new revision.',
+    description:
+      'Make the object of an earlier revision current again, as a new revision (also re-creates a deleted resource). Roles: owner, admin, editor.',
   })
   @RequirePermission('policies:write')
   async rollbackPolicyResource(
-    @Args('input', { type: () => RollbackPolicyResourceInput }) input: RollbackPolicyResourceInput,
+    @Args('input', {
+      type: () => RollbackPolicyResourceInput,
+      description: 'The organisation, the resource and the revision.',
+    })
+    input: RollbackPolicyResourceInput,
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, revision, ...ref } = validateInput(rollbackSchema, input);
@@ -358,11 +417,16 @@ export class PoliciesResolver {
   }
 
   @Mutation(() => SetDriftModePayload, {
-    description: "Drift mode of one resource, or (without resource) the organisation's default.",
+    description:
+      "Set the drift mode of one resource, or (without resource) the organisation's default. Roles: owner, admin, editor.",
   })
   @RequirePermission('policies:write')
   async setDriftMode(
-    @Args('input', { type: () => SetDriftModeInput }) input: SetDriftModeInput,
+    @Args('input', {
+      type: () => SetDriftModeInput,
+      description: 'The organisation, optionally a resource, and the mode.',
+    })
+    input: SetDriftModeInput,
     @Scope() scope: OrgScope,
   ): Promise<SetDriftModePayload> {
     const v = validateInput(driftModeSchema, input);
@@ -382,7 +446,7 @@ export class ClusterPolicySyncResolver {
   ) {}
 
   @ResolveField('policySync', () => ClusterPolicySyncModel, {
-    description: 'Desired vs applied policy generation and per-resource results.',
+    description: 'Desired vs applied policy generation and per-resource results. Roles: any.',
   })
   @RequirePermission('policies:read')
   async policySync(
@@ -394,12 +458,12 @@ export class ClusterPolicySyncResolver {
 
   @Subscription(() => PolicySyncEventModel, {
     description:
-      "Policy sync changes of the organisation's clusters (each event carries the current status).",
+      "Policy sync changes of the organisation's clusters (each event carries the current status; no initial snapshot). Roles: any.",
     resolve: (e: PolicySyncEventModel) => e,
   })
   @RequirePermission('policies:read')
   policySyncChanged(
-    @Args('orgSlug', { type: () => String }) _orgSlug: string,
+    @Args('orgSlug', { type: () => String, description: 'Slug of the organisation.' }) _orgSlug: string,
     @Scope() scope: OrgScope,
   ): AsyncIterableIterator<unknown> {
     const source = this.events.stream(scope.orgId);

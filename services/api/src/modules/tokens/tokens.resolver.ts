@@ -37,7 +37,11 @@ export class TokensResolver {
   })
   @RequirePermission('tokens:manage')
   async createApiToken(
-    @Args('input', { type: () => CreateApiTokenInput }) input: CreateApiTokenInput,
+    @Args('input', {
+      type: () => CreateApiTokenInput,
+      description: 'The organisation, a name, a role and an expiry.',
+    })
+    input: CreateApiTokenInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(createApiTokenSchema, input);
@@ -55,7 +59,8 @@ export class TokensResolver {
   })
   @RequirePermission('tokens:manage')
   async revokeApiToken(
-    @Args('input', { type: () => RevokeApiTokenInput }) input: RevokeApiTokenInput,
+    @Args('input', { type: () => RevokeApiTokenInput, description: 'The organisation and the token.' })
+    input: RevokeApiTokenInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(revokeApiTokenSchema, input);

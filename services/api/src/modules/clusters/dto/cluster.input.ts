@@ -49,16 +49,20 @@ const clusterName = z
     'must be 1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
   );
 
-@InputType()
+@InputType({ description: 'A cluster to register (or re-register).' })
 export class RegisterClusterInput {
-  @Field(() => String) orgSlug!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => String, {
     description:
-      'Unique in the organisation. Registering an existing name issues a new enrollment token for it.',
+      '1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen; unique in the organisation. Registering an existing name issues a new enrollment token for it.',
   })
   name!: string;
-  @Field(() => [LabelInput], { nullable: true, description: 'Used by policy clusterSelectors.' }) labels?:
-    LabelInput[] | null;
+  @Field(() => [LabelInput], {
+    nullable: true,
+    description:
+      'At most 64 labels, matched by policy clusterSelectors. On re-registration, omitted keeps the current labels.',
+  })
+  labels?: LabelInput[] | null;
 }
 
 export const registerClusterSchema = z.object({
@@ -67,11 +71,12 @@ export const registerClusterSchema = z.object({
   labels: labelsSchema.nullish(),
 });
 
-@InputType()
+@InputType({ description: "A cluster's new labels." })
 export class UpdateClusterLabelsInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) name!: string;
-  @Field(() => [LabelInput], { description: 'The complete new set of labels.' }) labels!: LabelInput[];
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, { description: 'Name of the cluster.' }) name!: string;
+  @Field(() => [LabelInput], { description: 'The complete new set of labels, at most 64; [] removes all.' })
+  labels!: LabelInput[];
 }
 
 export const updateClusterLabelsSchema = z.object({
@@ -80,22 +85,27 @@ export const updateClusterLabelsSchema = z.object({
   labels: labelsSchema,
 });
 
-@InputType()
+@InputType({ description: 'The cluster to delete.' })
 export class DeleteClusterInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, { description: 'Name of the cluster.' }) name!: string;
 }
 
 export const deleteClusterSchema = z.object({ orgSlug: z.string(), name: clusterName });
 
 @ArgsType()
 export class EndpointFilterArgs {
-  @Field(() => String, { nullable: true }) namespace?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only endpoints in this namespace (exact name).' })
+  namespace?: string | null;
   @Field(() => String, {
     nullable: true,
-    description: 'A Calico label selector over the endpoint labels, e.g. app == "web".',
+    description:
+      'A Calico label selector over the endpoint labels, e.g. app == "web"; VALIDATION_FAILED (field selector) when it does not parse.',
   })
   selector?: string | null;
-  @Field(() => String, { nullable: true, description: 'Substring of the endpoint name.' }) search?:
-    string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only endpoints whose name contains this (case-sensitive).',
+  })
+  search?: string | null;
 }

@@ -22,21 +22,30 @@ const selector = z
 
 export const refSchema = z.object({ kind, namespace, name });
 
-@InputType('PolicyResourceRefInput')
+@InputType('PolicyResourceRefInput', { description: 'Names one resource: kind, namespace and name.' })
 export class PolicyResourceRefInput {
-  @Field(() => PolicyResourceKind) kind!: PolicyResourceKind;
-  @Field(() => String, { nullable: true, description: 'Omit (or null) for cluster-scoped kinds.' })
+  @Field(() => PolicyResourceKind, { description: 'Its kind.' }) kind!: PolicyResourceKind;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Its namespace, up to 63 characters; omit (or null) for cluster-scoped kinds.',
+  })
   namespace?: string | null;
-  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'Its metadata.name, 1 to 253 characters.' }) name!: string;
 }
 
-@InputType('PolicyResourceFilter')
+@InputType('PolicyResourceFilter', { description: 'Narrows a list or export; every given field must match.' })
 export class PolicyResourceFilter {
-  @Field(() => PolicyResourceKind, { nullable: true }) kind?: PolicyResourceKind | null;
-  @Field(() => String, { nullable: true }) tier?: string | null;
-  @Field(() => String, { nullable: true, description: "'' selects cluster-scoped resources." }) namespace?:
+  @Field(() => PolicyResourceKind, { nullable: true, description: 'Only this kind.' })
+  kind?: PolicyResourceKind | null;
+  @Field(() => String, { nullable: true, description: 'Only policies of this tier (exact name).' })
+  tier?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "Only this namespace (exact, up to 63 characters); '' selects cluster-scoped resources.",
+  })
+  namespace?: string | null;
+  @Field(() => String, { nullable: true, description: 'Exact name, up to 253 characters.' }) name?:
     string | null;
-  @Field(() => String, { nullable: true, description: 'Exact name.' }) name?: string | null;
   @Field(() => String, {
     nullable: true,
     description: 'Name of a cluster: only resources whose cluster selector targets it.',
@@ -55,22 +64,28 @@ export const filterSchema = z
   .nullish()
   .transform((v) => v ?? {});
 
-@InputType()
+@InputType({ description: 'One resource, as YAML or as a JSON object.' })
 export class CreatePolicyResourceInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String, { nullable: true, description: 'One YAML document. Give this or object.' })
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'One YAML document, at most 1 MiB. Give this or object.',
+  })
   yaml?: string | null;
-  @Field(() => JSONScalar, { nullable: true, description: 'The resource as JSON. Give this or yaml.' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'The resource as a JSON object, at most 1 MiB serialised. Give this or yaml.',
+  })
   object?: unknown;
   @Field(() => String, {
     nullable: true,
     description:
-      "Selector over cluster labels; overrides the palisade.io/cluster-selector annotation. '' = every cluster.",
+      "Selector over cluster labels, up to 4096 characters; overrides the palisade.io/cluster-selector annotation. '' = every cluster.",
   })
   clusterSelector?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The new content of an existing resource, as YAML or as a JSON object.' })
 export class UpdatePolicyResourceInput extends CreatePolicyResourceInput {}
 
 const documentSchema = z
@@ -95,17 +110,23 @@ const documentSchema = z
 export const createSchema = documentSchema;
 export const updateSchema = documentSchema;
 
-@InputType()
+@InputType({ description: 'The resource to delete.' })
 export class DeletePolicyResourceInput extends PolicyResourceRefInput {
-  @Field(() => String) orgSlug!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
 }
 export const deleteSchema = refSchema.extend({ orgSlug: z.string() });
 
-@InputType()
+@InputType({ description: 'Resources to create or update, as kubectl apply -f takes them.' })
 export class ApplyResourcesInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String, { description: 'Multi-document YAML, as for kubectl apply -f.' }) yaml!: string;
-  @Field(() => Boolean, { nullable: true, description: 'Validate and plan only; store nothing.' })
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, {
+    description: 'Multi-document YAML (--- separated; kind: List items count one each), at most 1 MiB.',
+  })
+  yaml!: string;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Validate and plan only; store nothing (default false).',
+  })
   dryRun?: boolean | null;
 }
 export const applySchema = z.object({
@@ -117,12 +138,13 @@ export const applySchema = z.object({
     .transform((v) => v ?? false),
 });
 
-@InputType()
+@InputType({ description: "A tier's policies in their new evaluation order." })
 export class ReorderTierPoliciesInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => String) tier!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => String, { description: 'Name of the tier, 1 to 63 characters.' }) tier!: string;
   @Field(() => [PolicyResourceRefInput], {
-    description: 'Every policy of the tier, first-evaluated first; spec.order becomes 100, 200, …',
+    description:
+      'Every policy of the tier (each once, at most 5000), first-evaluated first; spec.order becomes 100, 200, …',
   })
   order!: PolicyResourceRefInput[];
 }
@@ -132,25 +154,26 @@ export const reorderSchema = z.object({
   order: z.array(refSchema).max(5000, 'at most 5000 policies'),
 });
 
-@InputType()
+@InputType({ description: 'The staged policy to enforce.' })
 export class PromoteStagedPolicyInput extends PolicyResourceRefInput {
-  @Field(() => String) orgSlug!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
 }
 export const promoteSchema = deleteSchema;
 
-@InputType()
+@InputType({ description: 'The resource and the revision to roll back to.' })
 export class RollbackPolicyResourceInput extends PolicyResourceRefInput {
-  @Field(() => String) orgSlug!: string;
-  @Field(() => Int, { description: 'The revision whose object becomes current again.' }) revision!: number;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
+  @Field(() => Int, { description: 'The revision (1 or more) whose object becomes current again.' })
+  revision!: number;
 }
 export const rollbackSchema = refSchema.extend({
   orgSlug: z.string(),
   revision: z.number().int().min(1, 'must be at least 1'),
 });
 
-@InputType()
+@InputType({ description: "A resource's drift mode, or the organisation's default." })
 export class SetDriftModeInput {
-  @Field(() => String) orgSlug!: string;
+  @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => PolicyResourceRefInput, {
     nullable: true,
     description: "A resource; omit to set the organisation's default.",
@@ -158,7 +181,8 @@ export class SetDriftModeInput {
   resource?: PolicyResourceRefInput | null;
   @Field(() => DriftModeEnum, {
     nullable: true,
-    description: "Null on a resource: follow the organisation's default.",
+    description:
+      "The mode. For a resource, null makes it follow the organisation's default; the default itself needs a mode.",
   })
   mode?: DriftModeEnum | null;
 }
