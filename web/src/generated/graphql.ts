@@ -6,214 +6,365 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The invitation to accept. */
 export type AcceptInvitationInput = {
+  /** Invitation.id, from Viewer.invitations. */
   invitationId: string | number;
 };
 
-export type ActorType = 'SYSTEM' | 'TOKEN' | 'USER';
+/** Who made a change. */
+export type ActorType =
+  /** Palisade itself or an operator (the admin command). */
+  | 'SYSTEM'
+  /** An API token. */
+  | 'TOKEN'
+  /** A signed-in user. */
+  | 'USER';
 
-export type ApplyAction = 'CONFIGURED' | 'CREATED' | 'ERROR' | 'UNCHANGED';
+/** What applyResources did, or would do on a dry run, with one document. */
+export type ApplyAction =
+  /** The resource exists and changes. */
+  | 'CONFIGURED'
+  /** The resource is new. */
+  | 'CREATED'
+  /** The document is invalid (see errors); nothing of the batch is stored. */
+  | 'ERROR'
+  /** The resource exists and is the same (nothing is written). */
+  | 'UNCHANGED';
 
+/** Resources to create or update, as kubectl apply -f takes them. */
 export type ApplyResourcesInput = {
-  /** Validate and plan only; store nothing. */
+  /** Validate and plan only; store nothing (default false). */
   dryRun?: boolean | null | undefined;
+  /** Slug of the organisation. */
   orgSlug: string;
-  /** Multi-document YAML, as for kubectl apply -f. */
+  /** Multi-document YAML (--- separated; kind: List items count one each), at most 1 MiB. */
   yaml: string;
 };
 
+/** Narrows Organization.auditEvents; every given field must match. */
 export type AuditEventFilter = {
   /** Exact action, or a prefix ending in "." (e.g. "member."). */
   action?: string | null | undefined;
   /** Actor id, email or token:<name>. */
   actor?: string | null | undefined;
-  /** Inclusive. */
+  /** Events at or after this time (inclusive). */
   from?: string | null | undefined;
+  /** Exact AuditEvent.targetId. */
   targetId?: string | null | undefined;
+  /** Exact AuditEvent.targetType. */
   targetType?: string | null | undefined;
-  /** Exclusive. */
+  /** Events before this time (exclusive). */
   to?: string | null | undefined;
 };
 
 /** CONNECTED while a gateway holds the agent’s tunnel (its lease is live). */
-export type ClusterStatus = 'CONNECTED' | 'DISCONNECTED' | 'NEVER_CONNECTED';
+export type ClusterStatus =
+  /** An agent tunnel is open now. */
+  | 'CONNECTED'
+  /** The agent connected before but no tunnel is open (a dead tunnel is noticed within 30 s). */
+  | 'DISCONNECTED'
+  /** Registered; no agent has connected yet. */
+  | 'NEVER_CONNECTED';
 
+/** A new API token. */
 export type CreateApiTokenInput = {
   /** Days until it expires, 1 to 365 (default 90). */
   expiresInDays?: number | null | undefined;
+  /** A name to recognise it by, 1 to 100 characters (trimmed). */
   name: string;
+  /** Slug of the organisation the token acts in (its only one). */
   orgSlug: string;
-  /** No higher than your own role. */
+  /** Its role: no higher than your own (FORBIDDEN otherwise); only an owner grants OWNER. */
   role: Role;
 };
 
+/** A new organisation. */
 export type CreateOrganizationInput = {
+  /** Display name, 1 to 100 characters (trimmed). */
   name: string;
-  /** Unique, lower-case, used in URLs. */
+  /** Unique short name used in URLs and as orgSlug: 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen. Cannot be changed later. */
   slug: string;
 };
 
+/** One resource, as YAML or as a JSON object. */
 export type CreatePolicyResourceInput = {
-  /** Selector over cluster labels; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
+  /** Selector over cluster labels, up to 4096 characters; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
   clusterSelector?: string | null | undefined;
-  /** The resource as JSON. Give this or yaml. */
+  /** The resource as a JSON object, at most 1 MiB serialised. Give this or yaml. */
   object?: unknown;
+  /** Slug of the organisation. */
   orgSlug: string;
-  /** One YAML document. Give this or object. */
+  /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
 };
 
+/** The cluster to delete. */
 export type DeleteClusterInput = {
+  /** Name of the cluster. */
   name: string;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
+/** The resource to delete. */
 export type DeletePolicyResourceInput = {
+  /** Its kind. */
   kind: PolicyResourceKind;
+  /** Its metadata.name, 1 to 253 characters. */
   name: string;
-  /** Omit (or null) for cluster-scoped kinds. */
+  /** Its namespace, up to 63 characters; omit (or null) for cluster-scoped kinds. */
   namespace?: string | null | undefined;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
 /** What an agent does when a managed object is changed behind its back: report it, or also revert it. */
-export type DriftMode = 'REPORT' | 'REVERT';
+export type DriftMode =
+  /** Report the drift (status DRIFTED, with the diff); leave the object as it is. */
+  | 'REPORT'
+  /** Report the drift and re-apply what Palisade applied. */
+  | 'REVERT';
 
-export type InvitationStatus = 'ACCEPTED' | 'EXPIRED' | 'PENDING' | 'REVOKED';
+/** Where an invitation stands. */
+export type InvitationStatus =
+  /** The invitee joined. */
+  | 'ACCEPTED'
+  /** Not accepted within 7 days; can no longer be accepted. */
+  | 'EXPIRED'
+  /** Can be accepted until expiresAt. */
+  | 'PENDING'
+  /** Withdrawn by the organisation; can no longer be accepted. */
+  | 'REVOKED';
 
+/** Whom to invite, with which role. */
 export type InviteMemberInput = {
+  /** Email address of the invitee (trimmed, lower-cased). */
   email: string;
+  /** Slug of the organisation. */
   orgSlug: string;
+  /** Role on joining: no higher than your own (FORBIDDEN otherwise); only an owner invites an OWNER. */
   role: Role;
 };
 
+/** A Kubernetes label, validated as Kubernetes does. */
 export type LabelInput = {
+  /** Key: [prefix/]name; name up to 63 letters, digits, -, _ or ., starting and ending alphanumeric; optional prefix a DNS subdomain of up to 253 characters. Unique within the list. */
   key: string;
+  /** Value: empty, or up to 63 letters, digits, -, _ or ., starting and ending alphanumeric. */
   value: string;
 };
 
+/** The organisation to leave. */
 export type LeaveOrganizationInput = {
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
-export type PolicyChange = 'CONFIGURED' | 'CREATED' | 'DELETED' | 'PROMOTED' | 'REORDERED' | 'ROLLED_BACK';
+/** What made a revision. */
+export type PolicyChange =
+  /** It was updated (updatePolicyResource or applyResources). */
+  | 'CONFIGURED'
+  /** The resource was created. */
+  | 'CREATED'
+  /** It was deleted; the revision has no object. */
+  | 'DELETED'
+  /** A staged policy was enforced into it. */
+  | 'PROMOTED'
+  /** Its spec.order was set by reorderTierPolicies. */
+  | 'REORDERED'
+  /** An earlier revision was made current again. */
+  | 'ROLLED_BACK';
 
+/** Narrows a list or export; every given field must match. */
 export type PolicyResourceFilter = {
   /** Name of a cluster: only resources whose cluster selector targets it. */
   cluster?: string | null | undefined;
+  /** Only this kind. */
   kind?: PolicyResourceKind | null | undefined;
-  /** Exact name. */
+  /** Exact name, up to 253 characters. */
   name?: string | null | undefined;
-  /** '' selects cluster-scoped resources. */
+  /** Only this namespace (exact, up to 63 characters); '' selects cluster-scoped resources. */
   namespace?: string | null | undefined;
+  /** Only policies of this tier (exact name). */
   tier?: string | null | undefined;
 };
 
-/** projectcalico.org/v3 kinds by their Calico names; KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy. */
+/** projectcalico.org/v3 kinds by their Calico names, exactly as in YAML kind: (docs/decisions/0030); KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy. */
 export type PolicyResourceKind =
+  /** A Calico GlobalNetworkPolicy (cluster-scoped), evaluated in its tier. */
   | 'GlobalNetworkPolicy'
+  /** A Calico GlobalNetworkSet (cluster-scoped): labelled CIDRs and domains. */
   | 'GlobalNetworkSet'
+  /** A Kubernetes networking.k8s.io/v1 NetworkPolicy (namespaced); kind: NetworkPolicy in YAML. */
   | 'KubernetesNetworkPolicy'
+  /** A Calico NetworkPolicy (namespaced), evaluated in its tier. */
   | 'NetworkPolicy'
+  /** A Calico NetworkSet (namespaced): labelled CIDRs and domains. */
   | 'NetworkSet'
+  /** A staged Calico GlobalNetworkPolicy (cluster-scoped): evaluated, not enforced. */
   | 'StagedGlobalNetworkPolicy'
+  /** A staged Kubernetes NetworkPolicy (namespaced): evaluated, not enforced. */
   | 'StagedKubernetesNetworkPolicy'
+  /** A staged Calico NetworkPolicy (namespaced): evaluated, not enforced. */
   | 'StagedNetworkPolicy'
+  /** A Calico Tier (cluster-scoped): an ordered group of policies with a default action. */
   | 'Tier';
 
+/** Names one resource: kind, namespace and name. */
 export type PolicyResourceRefInput = {
+  /** Its kind. */
   kind: PolicyResourceKind;
+  /** Its metadata.name, 1 to 253 characters. */
   name: string;
-  /** Omit (or null) for cluster-scoped kinds. */
+  /** Its namespace, up to 63 characters; omit (or null) for cluster-scoped kinds. */
   namespace?: string | null | undefined;
 };
 
-/** DISCONNECTED: no gateway holds the cluster now. PENDING: the agent has not applied the newest generation. FAILED: it could not (see the error). DRIFTED: a managed object differs from what Palisade applied. */
-export type PolicySyncStatus = 'DISCONNECTED' | 'DRIFTED' | 'FAILED' | 'IN_SYNC' | 'PENDING';
+/** Whether a cluster runs the policy Palisade wants it to run (per cluster, or per resource in a cluster). */
+export type PolicySyncStatus =
+  /** No gateway holds the cluster now; its last state is unknown. */
+  | 'DISCONNECTED'
+  /** A managed object in the cluster differs from what Palisade applied (see the diff). */
+  | 'DRIFTED'
+  /** The agent could not apply it (see the error or message). */
+  | 'FAILED'
+  /** The agent applied the newest generation and reported no difference. */
+  | 'IN_SYNC'
+  /** The agent has not yet applied the newest generation. */
+  | 'PENDING';
 
+/** The staged policy to enforce. */
 export type PromoteStagedPolicyInput = {
+  /** Its kind. */
   kind: PolicyResourceKind;
+  /** Its metadata.name, 1 to 253 characters. */
   name: string;
-  /** Omit (or null) for cluster-scoped kinds. */
+  /** Its namespace, up to 63 characters; omit (or null) for cluster-scoped kinds. */
   namespace?: string | null | undefined;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
+/** A cluster to register (or re-register). */
 export type RegisterClusterInput = {
-  /** Used by policy clusterSelectors. */
+  /** At most 64 labels, matched by policy clusterSelectors. On re-registration, omitted keeps the current labels. */
   labels?: Array<LabelInput> | null | undefined;
-  /** Unique in the organisation. Registering an existing name issues a new enrollment token for it. */
+  /** 1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen; unique in the organisation. Registering an existing name issues a new enrollment token for it. */
   name: string;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
+/** The member to remove. */
 export type RemoveMemberInput = {
+  /** Slug of the organisation. */
   orgSlug: string;
+  /** User.id of the member. */
   userId: string | number;
 };
 
+/** A tier's policies in their new evaluation order. */
 export type ReorderTierPoliciesInput = {
-  /** Every policy of the tier, first-evaluated first; spec.order becomes 100, 200, … */
+  /** Every policy of the tier (each once, at most 5000), first-evaluated first; spec.order becomes 100, 200, … */
   order: Array<PolicyResourceRefInput>;
+  /** Slug of the organisation. */
   orgSlug: string;
+  /** Name of the tier, 1 to 63 characters. */
   tier: string;
 };
 
+/** The API token to revoke. */
 export type RevokeApiTokenInput = {
+  /** Slug of the organisation. */
   orgSlug: string;
+  /** ApiToken.id of the token. */
   tokenId: string | number;
 };
 
+/** The invitation to revoke. */
 export type RevokeInvitationInput = {
+  /** Invitation.id of a pending invitation. */
   invitationId: string | number;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
-/** owner and admin manage everything; editor changes clusters and policy; viewer reads; auditor reads and exports audit and compliance evidence. */
-export type Role = 'ADMIN' | 'AUDITOR' | 'EDITOR' | 'OWNER' | 'VIEWER';
+/** A member's or API token's role in one organisation; each value says what it may do (docs/api.md has the table). */
+export type Role =
+  /** Manages the organisation, members, invitations, API tokens, clusters and policy; reads the audit log. */
+  | 'ADMIN'
+  /** What viewer may, plus the audit log and its chain verification. */
+  | 'AUDITOR'
+  /** Reads the organisation, members, clusters and policy; registers clusters and changes policy. */
+  | 'EDITOR'
+  /** Everything admin may do, and grant owner. An organisation always keeps at least one owner. */
+  | 'OWNER'
+  /** Reads the organisation, members, clusters and policy; changes nothing. */
+  | 'VIEWER';
 
+/** The resource and the revision to roll back to. */
 export type RollbackPolicyResourceInput = {
+  /** Its kind. */
   kind: PolicyResourceKind;
+  /** Its metadata.name, 1 to 253 characters. */
   name: string;
-  /** Omit (or null) for cluster-scoped kinds. */
+  /** Its namespace, up to 63 characters; omit (or null) for cluster-scoped kinds. */
   namespace?: string | null | undefined;
+  /** Slug of the organisation. */
   orgSlug: string;
-  /** The revision whose object becomes current again. */
+  /** The revision (1 or more) whose object becomes current again. */
   revision: number;
 };
 
+/** A resource's drift mode, or the organisation's default. */
 export type SetDriftModeInput = {
-  /** Null on a resource: follow the organisation's default. */
+  /** The mode. For a resource, null makes it follow the organisation's default; the default itself needs a mode. */
   mode?: DriftMode | null | undefined;
+  /** Slug of the organisation. */
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
 };
 
+/** A cluster's new labels. */
 export type UpdateClusterLabelsInput = {
-  /** The complete new set of labels. */
+  /** The complete new set of labels, at most 64; [] removes all. */
   labels: Array<LabelInput>;
+  /** Name of the cluster. */
   name: string;
+  /** Slug of the organisation. */
   orgSlug: string;
 };
 
+/** A member's new role. */
 export type UpdateMemberRoleInput = {
+  /** Slug of the organisation. */
   orgSlug: string;
+  /** The new role. Both the old and the new role must be no higher than your own. */
   role: Role;
+  /** User.id of the member. */
   userId: string | number;
 };
 
+/** The new content of an existing resource, as YAML or as a JSON object. */
 export type UpdatePolicyResourceInput = {
-  /** Selector over cluster labels; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
+  /** Selector over cluster labels, up to 4096 characters; overrides the palisade.io/cluster-selector annotation. '' = every cluster. */
   clusterSelector?: string | null | undefined;
-  /** The resource as JSON. Give this or yaml. */
+  /** The resource as a JSON object, at most 1 MiB serialised. Give this or yaml. */
   object?: unknown;
+  /** Slug of the organisation. */
   orgSlug: string;
-  /** One YAML document. Give this or object. */
+  /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
 };
 
-export type ViewerKind = 'TOKEN' | 'USER';
+/** How the caller authenticated. */
+export type ViewerKind =
+  /** An API token (Authorization: Bearer pal_…). */
+  | 'TOKEN'
+  /** A signed-in user (console session cookie). */
+  | 'USER';
 
 export type AuditEventsQueryVariables = Exact<{
   slug: string;
