@@ -133,7 +133,8 @@ export class OrgPoliciesResolver {
   constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
 
   @ResolveField('policyResources', () => PolicyResourceConnection, {
-    description: 'Stored resources (tiers included), filterable, including by targeted cluster. Roles: any.',
+    description:
+      'Stored resources (tiers included) by kind, namespace and name; filterable, including by targeted cluster. Roles: any.',
   })
   @RequirePermission('policies:read')
   policyResources(
