@@ -58,7 +58,7 @@ export type AuditEventFilter = {
   to?: string | null | undefined;
 };
 
-/** CONNECTED while a gateway holds the agent’s tunnel (its lease is live). */
+/** Whether a cluster’s agent is connected: CONNECTED while a gateway holds its tunnel (the lease that routing uses too). */
 export type ClusterStatus =
   /** An agent tunnel is open now. */
   | 'CONNECTED'

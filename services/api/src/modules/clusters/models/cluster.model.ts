@@ -9,7 +9,8 @@ export enum ClusterStatus {
 }
 registerEnumType(ClusterStatus, {
   name: 'ClusterStatus',
-  description: 'CONNECTED while a gateway holds the agent’s tunnel (its lease is live).',
+  description:
+    'Whether a cluster’s agent is connected: CONNECTED while a gateway holds its tunnel (the lease that routing uses too).',
   valuesMap: {
     CONNECTED: { description: 'An agent tunnel is open now.' },
     DISCONNECTED: {
@@ -118,10 +119,10 @@ export class WorkloadEndpointModel {
   @Field(() => String, { description: 'Pod name.' }) name!: string;
   @Field(() => [LabelModel], { description: 'Pod labels, as policy selectors see them.' })
   labels!: LabelModel[];
-  @Field(() => [String], { description: 'Pod IP addresses (IPv4 and IPv6).' }) ips!: string[];
+  @Field(() => [String], { description: 'Pod IP addresses (IPv4, IPv6 or both).' }) ips!: string[];
   @Field(() => [EndpointPortModel], { description: 'Declared container ports.' }) ports!: EndpointPortModel[];
   @Field(() => String, { description: 'Service account the pod runs as.' }) serviceAccount!: string;
-  @Field(() => String, { nullable: true, description: 'Node it runs on; null when not scheduled.' })
+  @Field(() => String, { nullable: true, description: 'Node it runs on, when the agent reports it.' })
   node!: string | null;
 }
 

@@ -130,8 +130,8 @@ export class PolicyResourceModel {
   @Field(() => ID, { description: 'Stable id; a deleted and re-created resource gets a new one.' })
   id!: string;
   @Field(() => PolicyResourceKind, { description: 'Its kind.' }) kind!: PolicyResourceKind;
-  @Field(() => String, { nullable: true, description: 'Null for cluster-scoped kinds.' }) namespace!:
-    string | null;
+  @Field(() => String, { nullable: true, description: 'Its namespace; null for cluster-scoped kinds.' })
+  namespace!: string | null;
   @Field(() => String, { description: 'Its metadata.name, 1 to 253 characters.' }) name!: string;
   @Field(() => String, {
     nullable: true,
@@ -143,7 +143,10 @@ export class PolicyResourceModel {
       "Selector over cluster labels (annotation palisade.io/cluster-selector); '' = every cluster.",
   })
   clusterSelector!: string;
-  @Field(() => DriftModeEnum, { nullable: true, description: "Null: the organisation's default applies." })
+  @Field(() => DriftModeEnum, {
+    nullable: true,
+    description: "Its own drift mode; null: the organisation's default applies.",
+  })
   driftMode!: DriftModeEnum | null;
   @Field(() => DriftModeEnum, {
     description: "The driftMode, or the organisation's default when that is null.",

@@ -15,8 +15,11 @@ export class ApiTokenModel {
   })
   prefix!: string;
   @Field(() => Date, { description: 'When it was created.' }) createdAt!: Date;
-  @Field(() => String, { nullable: true, description: 'Email of the member who created it.' }) createdBy!:
-    string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email of the member who created it; null when an API token or the admin command did.',
+  })
+  createdBy!: string | null;
   @Field(() => Date, {
     nullable: true,
     description: 'When it stops working. Every token made through the API or the admin command has one.',
