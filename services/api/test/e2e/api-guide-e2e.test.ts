@@ -1,6 +1,7 @@
 // docs/api.md cannot rot: its examples are taken out of the guide as they are written (the block
 // after each `<!-- example: NAME -->` marker) and run, unchanged, against the real API with a real
-// cluster gateway and a real simulated agent: the CI apply script (dry run, an invalid document,
+// cluster gateway and a real simulated agent: the token check, the createApiToken document, the
+// VALIDATION_FAILED error shown, the CI apply script (dry run, an invalid document,
 // the real apply and its rollout), the evidence export (paging through more than one page of the
 // audit log) and the cluster status watcher (a WebSocket subscription).
 import { spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ function example(name: string): string {
   const marker = `<!-- example: ${name} -->`;
   const at = GUIDE.indexOf(marker);
   if (at < 0) throw new Error(`docs/api.md has no ${marker}`);
-  const m = /```[a-z]*\n([\s\S]*?)\n```/.exec(GUIDE.slice(at + marker.length));
+  const m = /```[a-z]*\n([\s\S]*?)\n\s*```/.exec(GUIDE.slice(at + marker.length));
   if (!m?.[1]) throw new Error(`no fenced block after ${marker}`);
   return `${m[1]}\n`;
 }
@@ -105,6 +106,34 @@ describe('the API guide (docs/api.md)', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       data: { viewer: { kind: 'TOKEN', token: { name: 'test-viewer', role: 'VIEWER' } } },
     });
+  });
+
+  it('creates a token with the createApiToken document', async () => {
+    const r = await ctx.gql<{
+      createApiToken: { secret: string; token: { id: string; prefix: string; expiresAt: string } };
+    }>(owner, example('create-token.graphql'), { org: slug });
+    expect(r.errors).toBeUndefined();
+    const { secret, token } = r.data!.createApiToken;
+    expect(secret).toMatch(/^pal_[A-Za-z0-9_-]{43}$/);
+    expect(token.prefix).toBe(secret.slice(0, 10));
+    const days = (Date.parse(token.expiresAt) - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(30);
+    const viewer = await ctx.gql<{ viewer: { token: { role: string } } }>(
+      { label: 'new token', headers: { authorization: `Bearer ${secret}` } },
+      '{ viewer { token { role } } }',
+    );
+    expect(viewer.data?.viewer.token.role).toBe('EDITOR');
+  });
+
+  it('shows a VALIDATION_FAILED error as the API sends it', async () => {
+    const r = await ctx.gql(
+      owner,
+      'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+      { i: { orgSlug: slug, name: 'Prod EU' } },
+    );
+    expect(r.errors).toHaveLength(1);
+    const { locations: _locations, ...error } = r.errors![0] as Record<string, unknown>;
+    expect(error).toEqual(JSON.parse(example('validation-error.json')));
   });
 
   it('example 1: the CI script plans on a dry run, refuses an invalid document, then applies and waits for the rollout', async () => {
