@@ -15,8 +15,11 @@ import { eventually, startTestAgent, startTestGateway, type TestAgent } from '..
 
 const GUIDE = readFileSync(new URL('../../../../docs/api.md', import.meta.url), 'utf8');
 
+const used = new Set<string>();
+
 /** The fenced block that follows `<!-- example: name -->` in the guide, exactly as written. */
 function example(name: string): string {
+  used.add(name);
   const marker = `<!-- example: ${name} -->`;
   const at = GUIDE.indexOf(marker);
   if (at < 0) throw new Error(`docs/api.md has no ${marker}`);
@@ -291,4 +294,10 @@ describe('the API guide (docs/api.md)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('UNAUTHENTICATED: unknown API token');
   }, 120_000);
+
+  it('ran every example the guide marks', () => {
+    const marked = [...GUIDE.matchAll(/<!-- example: (\S+) -->/g)].map((m) => m[1]);
+    expect(marked.filter((name) => !used.has(name!))).toEqual([]);
+    expect(marked.length).toBeGreaterThanOrEqual(7);
+  });
 });
