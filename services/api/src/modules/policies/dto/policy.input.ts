@@ -5,6 +5,7 @@ import { DriftModeEnum, PolicyResourceKind } from '../models/policy.model.js';
 
 /** Largest YAML text or JSON object accepted in one mutation. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const MAX_DOCUMENT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`;
 
 const kind = z.enum(PolicyResourceKind);
 const namespace = z
@@ -69,12 +70,12 @@ export class CreatePolicyResourceInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => String, {
     nullable: true,
-    description: 'One YAML document, at most 1 MiB. Give this or object.',
+    description: `One YAML document, at most ${MAX_DOCUMENT}. Give this or object.`,
   })
   yaml?: string | null;
   @Field(() => JSONScalar, {
     nullable: true,
-    description: 'The resource as a JSON object, at most 1 MiB serialised. Give this or yaml.',
+    description: `The resource as a JSON object, at most ${MAX_DOCUMENT} serialised. Give this or yaml.`,
   })
   object?: unknown;
   @Field(() => String, {
@@ -120,7 +121,7 @@ export const deleteSchema = refSchema.extend({ orgSlug: z.string() });
 export class ApplyResourcesInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => String, {
-    description: 'Multi-document YAML (--- separated; kind: List items count one each), at most 1 MiB.',
+    description: `Multi-document YAML (--- separated; kind: List items count one each), at most ${MAX_DOCUMENT}.`,
   })
   yaml!: string;
   @Field(() => Boolean, {
