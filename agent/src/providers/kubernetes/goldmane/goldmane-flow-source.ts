@@ -33,6 +33,7 @@ import {
 } from './goldmane-tls.js';
 import { BUCKET_SECONDS, mapFlow } from './map-flow.js';
 import { ResumeCursor } from './resume-cursor.js';
+import { probeTls, REFUSED_AFTER_HANDSHAKE } from './tls-probe.js';
 
 export interface GoldmaneConfig {
   /** `host:port` of Goldmane's gRPC port. */
@@ -173,21 +174,24 @@ export class GoldmaneFlowSource {
     this.#log.info({ startTimeGte }, 'opening goldmane flow stream');
     const call = client.Stream({ start_time_gte: startTimeGte, aggregation_interval: BUCKET_SECONDS });
     this.#call = call;
-    return new Promise<string>((resolve) => {
-      let error: grpc.ServiceError | null = null;
-      call.on('metadata', () => this.#streaming());
-      call.on('data', (result: GoldmaneFlowResult) => {
-        this.#streaming();
-        this.#receive(result);
-      });
-      call.on('error', (e: grpc.ServiceError) => {
-        error = e;
-      });
-      call.on('status', (status: grpc.StatusObject) => {
-        this.#call = null;
-        resolve(this.#describeEnd(status, error));
-      });
-    });
+    const ended = await new Promise<{ status: grpc.StatusObject; error: grpc.ServiceError | null }>(
+      (resolve) => {
+        let error: grpc.ServiceError | null = null;
+        call.on('metadata', () => this.#streaming());
+        call.on('data', (result: GoldmaneFlowResult) => {
+          this.#streaming();
+          this.#receive(result);
+        });
+        call.on('error', (e: grpc.ServiceError) => {
+          error = e;
+        });
+        call.on('status', (status: grpc.StatusObject) => {
+          this.#call = null;
+          resolve({ status, error });
+        });
+      },
+    );
+    return this.#describeEnd(ended.status, ended.error, material);
   }
 
   #streaming(): void {
@@ -236,12 +240,22 @@ export class GoldmaneFlowSource {
     );
   }
 
-  #describeEnd(status: grpc.StatusObject, error: grpc.ServiceError | null): string {
-    const { address } = this.#options.config;
+  async #describeEnd(
+    status: grpc.StatusObject,
+    error: grpc.ServiceError | null,
+    material: GoldmaneTlsMaterial,
+  ): Promise<string> {
+    const { address, serverName, tls } = this.#options.config;
     if (status.code === grpc.status.OK) return `Goldmane at ${address} ended the flow stream`;
-    const details = error?.details ?? status.details;
-    if (isTlsFailure(details)) {
-      const { tls } = this.#options.config;
+    let details = error?.details ?? status.details;
+    if (status.code === grpc.status.UNAVAILABLE && !isTlsFailure(details) && !NOT_REACHED.test(details)) {
+      // Connected, then dropped: ask TLS itself (a refused client certificate looks like this).
+      const tlsError = this.#stopped() ? null : await probeTls(address, material, serverName);
+      if (tlsError === REFUSED_AFTER_HANDSHAKE || (tlsError !== null && isTlsFailure(tlsError))) {
+        details = tlsError;
+      }
+    }
+    if (details === REFUSED_AFTER_HANDSHAKE || isTlsFailure(details)) {
       return (
         `TLS handshake with Goldmane at ${address} failed (${details}): check that the CA ` +
         `(${describePemSource(tls.ca)}) signed Goldmane's certificate and that Goldmane trusts the ` +
@@ -278,6 +292,9 @@ export class GoldmaneFlowSource {
     for (const listener of this.#statusListeners) listener(status);
   }
 }
+
+/** Failures before any TLS: nothing listening, no such host. */
+const NOT_REACHED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|Name resolution/;
 
 function isTlsFailure(details: string): boolean {
   return /certificate|self[- ]signed|\bssl\b|\btls\b|handshake|alert|altname|verify/i.test(details);

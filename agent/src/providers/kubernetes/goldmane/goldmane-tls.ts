@@ -93,7 +93,9 @@ async function readPem(source: PemSource, kube: KubeConfig | null, kind: string)
     try {
       pem = await readFile(source.path);
     } catch (error) {
-      throw new Error(`cannot read ${where}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new Error(`cannot read ${where}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        cause: error,
+      });
     }
   } else {
     if (kube === null) throw new Error(`cannot read ${where}: no Kubernetes API configured`);
