@@ -6,7 +6,7 @@ import {
   GoldmaneFlowSource,
   type GoldmaneConfig,
 } from '../src/providers/kubernetes/goldmane/goldmane-flow-source.js';
-import type { GoldmaneFlowRecord } from '../src/providers/kubernetes/goldmane/goldmane-flow-record.js';
+import type { FlowRecord } from '@palisade/flows';
 import { loadKubeConfig } from '../src/providers/kubernetes/kube-config.js';
 import { DEFAULT_GOLDMANE_TLS, parsePemSource } from '../src/providers/kubernetes/goldmane/goldmane-tls.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
@@ -101,11 +101,11 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
   }
 
   async function streaming(config: GoldmaneConfig, kubeConfig = kube?.kubeConfig() ?? null) {
-    const records: GoldmaneFlowRecord[] = [];
+    const records: FlowRecord[] = [];
     source = new GoldmaneFlowSource({
       config,
       kube: kubeConfig,
-      deliver: (r) => records.push(r),
+      deliver: (batch) => records.push(...batch),
       log: pino({ level: 'silent' }),
       retry: { initialMs: 20, maxMs: 100 },
       // The test's buckets are in the past; Goldmane would still hold them.
@@ -268,7 +268,7 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
       num_flows: 3,
       num_flows_started: 2,
       num_flows_completed: 1,
-    } satisfies GoldmaneFlowRecord);
+    } satisfies FlowRecord);
     expect(records[1]).toMatchObject({
       source_type: 'hep',
       source_namespace: '-',
@@ -490,7 +490,7 @@ describe.skipIf(liveKubeconfig === undefined || liveGoldmane === undefined)(
   () => {
     it('opens Flows.Stream with the TLS material Calico installed and maps what arrives', async () => {
       const kubeConfig = loadKubeConfig({ inCluster: false, kubeconfigPath: liveKubeconfig! });
-      const records: GoldmaneFlowRecord[] = [];
+      const records: FlowRecord[] = [];
       const live = new GoldmaneFlowSource({
         config: {
           address: liveGoldmane!,
@@ -502,7 +502,7 @@ describe.skipIf(liveKubeconfig === undefined || liveGoldmane === undefined)(
           },
         },
         kube: kubeConfig,
-        deliver: (r) => records.push(r),
+        deliver: (batch) => records.push(...batch),
         log: pino({ level: 'silent' }),
       });
       try {

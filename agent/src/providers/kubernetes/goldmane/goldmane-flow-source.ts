@@ -10,6 +10,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { FLOW_BUCKET_SECONDS, type FlowRecord } from '@palisade/flows';
 import {
   GOLDMANE_KEEPALIVE_MS,
   GOLDMANE_KEEPALIVE_TIMEOUT_MS,
@@ -24,14 +25,13 @@ import type { Logger } from '../../../log.js';
 import { Backoff } from '../../../tunnel/backoff.js';
 import { FlowMappingError } from './flow-mapping-error.js';
 import { createFlowsClient, type GoldmaneFlowResult, type GoldmaneFlowsClient } from './goldmane-api.js';
-import type { GoldmaneFlowRecord } from './goldmane-flow-record.js';
 import {
   describePemSource,
   readGoldmaneTls,
   type GoldmaneTlsMaterial,
   type GoldmaneTlsSources,
 } from './goldmane-tls.js';
-import { BUCKET_SECONDS, mapFlow } from './map-flow.js';
+import { mapFlow } from './map-flow.js';
 import { ResumeCursor } from './resume-cursor.js';
 import { probeTls, REFUSED_AFTER_HANDSHAKE } from './tls-probe.js';
 
@@ -47,7 +47,11 @@ export interface GoldmaneFlowSourceOptions {
   readonly config: GoldmaneConfig;
   /** For ConfigMap and Secret TLS sources. */
   readonly kube: KubeConfig | null;
-  readonly deliver: (record: GoldmaneFlowRecord) => void;
+  /**
+   * Receives the records of the messages that arrived together (one I/O turn), in order; handed
+   * over, not lent (Provider.onFlows).
+   */
+  readonly deliver: (records: FlowRecord[]) => void;
   readonly log: Logger;
   /** Faster retries for tests. */
   readonly retry?: { initialMs?: number; maxMs?: number };
@@ -86,6 +90,8 @@ export class GoldmaneFlowSource {
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   #lastRejectLog = Number.NEGATIVE_INFINITY;
+  /** Mapped records not yet delivered (at most one I/O turn's worth). */
+  #pending: FlowRecord[] = [];
   #statusListeners = new Set<(status: GoldmaneStatus) => void>();
 
   constructor(options: GoldmaneFlowSourceOptions) {
@@ -112,6 +118,7 @@ export class GoldmaneFlowSource {
     await this.#loop;
     this.#client?.close();
     this.#client = null;
+    this.#flush();
   }
 
   status(): GoldmaneStatus {
@@ -172,7 +179,7 @@ export class GoldmaneFlowSource {
     const startTimeGte = this.#cursor.startTimeGte(this.#now());
     this.#stats.streams += 1;
     this.#log.info({ startTimeGte }, 'opening goldmane flow stream');
-    const call = client.Stream({ start_time_gte: startTimeGte, aggregation_interval: BUCKET_SECONDS });
+    const call = client.Stream({ start_time_gte: startTimeGte, aggregation_interval: FLOW_BUCKET_SECONDS });
     this.#call = call;
     const ended = await new Promise<{ status: grpc.StatusObject; error: grpc.ServiceError | null }>(
       (resolve) => {
@@ -209,9 +216,9 @@ export class GoldmaneFlowSource {
       this.#reject(new FlowMappingError('flow', 'is missing'));
       return;
     }
-    let record: GoldmaneFlowRecord;
+    let record: FlowRecord;
     try {
-      record = mapFlow(flow);
+      record = mapFlow(flow, this.#now());
     } catch (error) {
       if (error instanceof FlowMappingError) this.#reject(error);
       else throw error;
@@ -226,7 +233,16 @@ export class GoldmaneFlowSource {
       this.#log.warn('a goldmane bucket has more flows than the resume cursor remembers');
     }
     this.#stats.delivered += 1;
-    this.#options.deliver(record);
+    this.#pending.push(record);
+    // One delivery per I/O turn: gRPC hands over a bucket's messages in bursts.
+    if (this.#pending.length === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const records = this.#pending;
+    this.#pending = [];
+    this.#options.deliver(records);
   }
 
   #reject(error: FlowMappingError): void {

@@ -18,35 +18,45 @@
 // Palisade's buckets start at Unix multiples of 15. Flooring keeps one Goldmane bucket in one
 // Palisade bucket (consecutive Goldmane buckets floor to consecutive Palisade buckets), at the cost
 // of shifting a flow's window by less than 15 s.
+//
+// The record is then checked with @palisade/flows' validator, the gateway's own, so a flow the
+// gateway would refuse is refused here, where the Goldmane message is still at hand.
 
-import type { GoldmaneFlowRecord } from './goldmane-flow-record.js';
+import {
+  FLOW_BUCKET_SECONDS,
+  NOT_APPLICABLE,
+  validateFlowRecord,
+  type EndpointType,
+  type FlowAction,
+  type FlowRecord,
+  type Reporter,
+} from '@palisade/flows';
 import type { GoldmaneFlow, GoldmaneFlowKey } from './goldmane-api.js';
 import { FlowMappingError } from './flow-mapping-error.js';
 import { mapPolicyTrace } from './map-policy-trace.js';
 import { enumValue, safeInteger } from './map-values.js';
 
-export const BUCKET_SECONDS = 15;
-
-const ENDPOINT_TYPES = {
+const ENDPOINT_TYPES: Readonly<Record<string, EndpointType>> = {
   WorkloadEndpoint: 'wep',
   HostEndpoint: 'hep',
   NetworkSet: 'ns',
   Network: 'net',
-} as const;
-const REPORTERS = { Src: 'src', Dst: 'dst' } as const;
-const ACTIONS = { Allow: 'allow', Deny: 'deny' } as const;
+};
+const REPORTERS: Readonly<Record<string, Reporter>> = { Src: 'src', Dst: 'dst' };
+const ACTIONS: Readonly<Record<string, FlowAction>> = { Allow: 'allow', Deny: 'deny' };
 
-const NOT_APPLICABLE = '-';
-
-/** Throws FlowMappingError naming the Goldmane field that cannot be represented. */
-export function mapFlow(flow: GoldmaneFlow): GoldmaneFlowRecord {
+/**
+ * Throws FlowMappingError naming the Goldmane field that cannot be represented, or the record field
+ * the validator refused. `now` (Unix seconds) bounds how far in the future a flow may start.
+ */
+export function mapFlow(flow: GoldmaneFlow, now: number): FlowRecord {
   const key = flow.Key;
   if (key === null) throw new FlowMappingError('Key', 'is missing');
   const startTime = safeInteger(flow.start_time, 'start_time', 1);
-  const bucket = startTime - (startTime % BUCKET_SECONDS);
-  return {
+  const bucket = startTime - (startTime % FLOW_BUCKET_SECONDS);
+  const record: FlowRecord = {
     start_time: bucket,
-    end_time: bucket + BUCKET_SECONDS,
+    end_time: bucket + FLOW_BUCKET_SECONDS,
     source_type: enumValue(ENDPOINT_TYPES, key.source_type, 'Key.source_type'),
     source_namespace: orNotApplicable(key.source_namespace),
     source_name: nonEmpty(key.source_name, 'Key.source_name'),
@@ -69,12 +79,18 @@ export function mapFlow(flow: GoldmaneFlow): GoldmaneFlowRecord {
     num_flows_started: safeInteger(flow.num_connections_started, 'num_connections_started'),
     num_flows_completed: safeInteger(flow.num_connections_completed, 'num_connections_completed'),
   };
+  const checked = validateFlowRecord(record, { now });
+  if (!checked.ok) {
+    const [first] = checked.issues;
+    throw new FlowMappingError(`record ${first?.field ?? ''}`.trim(), first?.message ?? 'is not valid');
+  }
+  return checked.record;
 }
 
 function service(
   key: GoldmaneFlowKey,
 ): Pick<
-  GoldmaneFlowRecord,
+  FlowRecord,
   'dest_service_namespace' | 'dest_service_name' | 'dest_service_port_name' | 'dest_service_port'
 > {
   return {

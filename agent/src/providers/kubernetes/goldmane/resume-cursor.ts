@@ -10,8 +10,8 @@
 // caller). Flows of a bucket older than the newest one (which Goldmane does not send) are dropped.
 
 import { createHash } from 'node:crypto';
+import { FLOW_BUCKET_SECONDS } from '@palisade/flows';
 import type { GoldmaneFlowKey } from './goldmane-api.js';
-import { BUCKET_SECONDS } from './map-flow.js';
 
 export type Admission = 'new' | 'duplicate' | 'stale';
 
@@ -59,7 +59,7 @@ export class ResumeCursor {
    */
   startTimeGte(nowSeconds: number): number {
     if (this.#bucket === null) return 0;
-    const from = this.#overflowed ? this.#bucket + BUCKET_SECONDS : this.#bucket;
+    const from = this.#overflowed ? this.#bucket + FLOW_BUCKET_SECONDS : this.#bucket;
     if (nowSeconds - from > this.#options.maxBackfillSeconds) return -this.#options.maxBackfillSeconds;
     return from;
   }
