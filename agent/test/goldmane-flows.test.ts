@@ -2,10 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@palisade/testing';
 import { pino } from 'pino';
 import type { GoldmaneFlow, GoldmanePolicyHit } from '../src/providers/kubernetes/goldmane/goldmane-api.js';
-import {
-  GoldmaneFlowSource,
-  type GoldmaneConfig,
-} from '../src/providers/kubernetes/goldmane/goldmane-flow-source.js';
+import type { GoldmaneConfig } from '../src/providers/kubernetes/goldmane/goldmane-config.js';
+import { GoldmaneFlowSource } from '../src/providers/kubernetes/goldmane/goldmane-flow-source.js';
 import type { FlowRecord } from '@palisade/flows';
 import { loadKubeConfig } from '../src/providers/kubernetes/kube-config.js';
 import { DEFAULT_GOLDMANE_TLS, parsePemSource } from '../src/providers/kubernetes/goldmane/goldmane-tls.js';
@@ -100,13 +98,17 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
     };
   }
 
-  async function streaming(config: GoldmaneConfig, kubeConfig = kube?.kubeConfig() ?? null) {
+  async function streaming(
+    config: GoldmaneConfig,
+    kubeConfig = kube?.kubeConfig() ?? null,
+    log = pino({ level: 'silent' }),
+  ) {
     const records: FlowRecord[] = [];
     source = new GoldmaneFlowSource({
       config,
       kube: kubeConfig,
       deliver: (batch) => records.push(...batch),
-      log: pino({ level: 'silent' }),
+      log,
       retry: { initialMs: 20, maxMs: 100 },
       // The test's buckets are in the past; Goldmane would still hold them.
       now: () => T2 + 30,
@@ -309,9 +311,13 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
 
   it('skips and counts flows it cannot represent, and keeps streaming', async () => {
     server = await GoldmaneServer.start({ ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key });
-    const records = await streaming(fileConfig(server.address));
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const records = await streaming(fileConfig(server.address), null, log);
     server.publish(T1, [
       flow({ key: { action: 'Pass' } }),
+      // Valid protobuf, refused by the flow record validator: a pod without a namespace.
+      flow({ key: { source_namespace: '' } }),
       flow({ key: { dest_type: 'EndpointTypeUnspecified' } }),
       flow({ key: { reporter: 7 } }),
       flow({
@@ -339,8 +345,17 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
     ]);
     await waitFor(() => records.length === 1, 'the one valid record');
     expect(records[0]!.dest_name).toBe('still-flowing-*');
-    expect(source!.stats()).toMatchObject({ received: 9, delivered: 1, rejected: 8 });
+    expect(source!.stats()).toMatchObject({ received: 10, delivered: 1, rejected: 9 });
     expect(source!.status()).toBe('streaming');
+    // Logged once (rate-limited), naming the field at fault.
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        msg: 'skipped a goldmane flow that Palisade cannot represent',
+        field: 'Key.action',
+        reason: 'Pass is not one of Allow, Deny',
+      }),
+    ]);
   });
 
   it('resumes after Goldmane restarts, from the newest bucket seen, without delivering a flow twice', async () => {

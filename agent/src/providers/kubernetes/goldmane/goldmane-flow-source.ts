@@ -24,24 +24,12 @@ import {
 import type { Logger } from '../../../log.js';
 import { Backoff } from '../../../tunnel/backoff.js';
 import { FlowMappingError } from './flow-mapping-error.js';
+import type { GoldmaneConfig } from './goldmane-config.js';
 import { createFlowsClient, type GoldmaneFlowResult, type GoldmaneFlowsClient } from './goldmane-api.js';
-import {
-  describePemSource,
-  readGoldmaneTls,
-  type GoldmaneTlsMaterial,
-  type GoldmaneTlsSources,
-} from './goldmane-tls.js';
+import { describePemSource, readGoldmaneTls, type GoldmaneTlsMaterial } from './goldmane-tls.js';
 import { mapFlow } from './map-flow.js';
 import { ResumeCursor } from './resume-cursor.js';
 import { probeTls, REFUSED_AFTER_HANDSHAKE } from './tls-probe.js';
-
-export interface GoldmaneConfig {
-  /** `host:port` of Goldmane's gRPC port. */
-  readonly address: string;
-  /** The name its certificate must carry, when it is not the address's host (a port-forward). */
-  readonly serverName: string | null;
-  readonly tls: GoldmaneTlsSources;
-}
 
 export interface GoldmaneFlowSourceOptions {
   readonly config: GoldmaneConfig;
