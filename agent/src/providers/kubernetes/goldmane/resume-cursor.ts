@@ -25,6 +25,8 @@ export class ResumeCursor {
   readonly #options: ResumeCursorOptions;
   /** Goldmane start time of the newest bucket seen; null before the first flow. */
   #bucket: number | null = null;
+  /** Before the first flow: where a stream after the first one resumes (see startTimeGte). */
+  #origin: number | null = null;
   #keys = new Set<string>();
   #overflowed = false;
 
@@ -53,13 +55,24 @@ export class ResumeCursor {
   }
 
   /**
-   * `start_time_gte` of the next stream: 0 (Goldmane: "from now") before any flow, the newest
-   * bucket seen after, the bucket after it when that one overflowed, or, when that is older than
-   * Goldmane keeps, all Goldmane still has (a negative value: relative to Goldmane's clock).
+   * `start_time_gte` of the next stream. The first stream asks from now (0: Goldmane streams the
+   * buckets it completes from then on, the first of which began up to two buckets earlier). Later
+   * ones ask from the newest bucket seen, or from the bucket after it when that one overflowed; and
+   * while no flow has come yet, from two buckets before the first stream began, so a stream that
+   * broke before its first flow loses nothing. A point older than Goldmane keeps becomes all it
+   * still has (a negative value: relative to Goldmane's clock).
    */
   startTimeGte(nowSeconds: number): number {
-    if (this.#bucket === null) return 0;
-    const from = this.#overflowed ? this.#bucket + FLOW_BUCKET_SECONDS : this.#bucket;
+    if (this.#bucket === null && this.#origin === null) {
+      this.#origin = nowSeconds - 2 * FLOW_BUCKET_SECONDS;
+      return 0;
+    }
+    const from =
+      this.#bucket === null
+        ? this.#origin!
+        : this.#overflowed
+          ? this.#bucket + FLOW_BUCKET_SECONDS
+          : this.#bucket;
     if (nowSeconds - from > this.#options.maxBackfillSeconds) return -this.#options.maxBackfillSeconds;
     return from;
   }
