@@ -148,6 +148,26 @@ describe('kubernetes provider: Goldmane flows through the agent to the gateway',
     ]);
     expect(records[0]!.policies.enforced).toEqual(['0|default|np:shop/cart-ingress|deny|-1']);
     expect(provider.problems()).toEqual([]);
+
+    // How the stream is doing, asked through the tunnel.
+    gateway
+      .last()!
+      .send({ type: 'request', id: 'gm', method: 'goldmane.status', params: null, timeoutMs: 5_000 });
+    const response = await waitFor(
+      () => gateway!.all('response').find((m) => m.id === 'gm'),
+      'the goldmane.status response',
+    );
+    expect(response).toEqual({
+      type: 'response',
+      id: 'gm',
+      ok: true,
+      result: {
+        address: goldmane.address,
+        status: 'streaming',
+        problem: null,
+        stats: { received: 3, delivered: 3, duplicates: 0, rejected: 0, streams: 1 },
+      },
+    });
   });
 
   it("lists Goldmane's failure with the cluster's problems, and has no flows without a Goldmane", async () => {

@@ -10,7 +10,8 @@
 // as drift, and reverted where the object's drift mode says so. What was applied is kept in memory:
 // after a restart the agent reports nothing, and the gateway pushes the desired state again.
 //
-// Flows (decision 0050): from Calico's Goldmane `Flows.Stream` (goldmane/), while the agent listens.
+// Flows (decision 0050): from Calico's Goldmane `Flows.Stream` (goldmane/), while the agent listens;
+// the request method `goldmane.status` says how that stream is doing.
 
 import {
   CoreV1Api,
@@ -22,7 +23,7 @@ import {
 } from '@kubernetes/client-node';
 import type { FlowRecord } from '@palisade/flows';
 import type { PolicyResource } from '@palisade/policy';
-import type { ClusterFacts, InventoryItems, ResourceRef } from '@palisade/protocol';
+import type { ClusterFacts, InventoryItems, JsonValue, ResourceRef } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
 import { silentLogger, type Logger } from '../../log.js';
@@ -205,6 +206,12 @@ export class KubernetesProvider implements Provider {
   onDrift(listener: (outcome: ApplyOutcome) => void): () => void {
     this.#driftListeners.add(listener);
     return () => this.#driftListeners.delete(listener);
+  }
+
+  extraMethods(): Readonly<Record<string, () => JsonValue>> {
+    const flows = this.#flows;
+    if (flows === null) return {};
+    return { 'goldmane.status': () => flows.report() };
   }
 
   /** Compares the managed objects in the cluster with what was applied; reports (and reverts) drift. */

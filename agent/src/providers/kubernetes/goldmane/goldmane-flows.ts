@@ -4,6 +4,7 @@
 
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { FlowRecord } from '@palisade/flows';
+import type { JsonObject } from '@palisade/protocol';
 import type { Logger } from '../../../log.js';
 import type { GoldmaneConfig } from './goldmane-config.js';
 import { GoldmaneFlowSource, type GoldmaneStats, type GoldmaneStatus } from './goldmane-flow-source.js';
@@ -54,6 +55,17 @@ export class GoldmaneFlows {
 
   stats(): GoldmaneStats | null {
     return this.#source?.stats() ?? null;
+  }
+
+  /** The `goldmane.status` answer: where, how it is doing, and the counters of the current stream source. */
+  report(): JsonObject {
+    const stats = this.stats();
+    return {
+      address: this.#options.config.address,
+      status: this.status(),
+      problem: this.problem(),
+      stats: stats === null ? null : { ...stats },
+    };
   }
 
   async stop(): Promise<void> {
