@@ -471,6 +471,21 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
     ]);
   });
 
+  it('says where Goldmane was expected when the name does not resolve', async () => {
+    source = new GoldmaneFlowSource({
+      config: fileConfig('goldmane.invalid:7443'),
+      kube: null,
+      deliver: () => {},
+      log: pino({ level: 'silent' }),
+      retry: { initialMs: 20, maxMs: 50 },
+    });
+    source.start();
+    await waitFor(() => source!.problem() !== null, 'a problem');
+    expect(source.problem()).toMatch(
+      /^Goldmane at goldmane\.invalid:7443: UNAVAILABLE: .*\(Calico ≥ 3\.30 installed by the Tigera operator runs Goldmane there; set PALISADE_GOLDMANE_ADDRESS to where it runs, or to off to collect no flows\)$/,
+    );
+  });
+
   it('names the missing Secret when the TLS material cannot be read', async () => {
     kube = await FakeKubeApi.start();
     source = new GoldmaneFlowSource({

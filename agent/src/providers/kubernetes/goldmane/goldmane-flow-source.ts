@@ -266,7 +266,11 @@ export class GoldmaneFlowSource {
         `client certificate (${describePemSource(tls.cert)})`
       );
     }
-    return `Goldmane at ${address}: ${grpc.status[status.code] ?? status.code}: ${details}`;
+    const failure = `Goldmane at ${address}: ${grpc.status[status.code] ?? status.code}: ${details}`;
+    return /ENOTFOUND|EAI_AGAIN|Name resolution/.test(details)
+      ? `${failure} (Calico ≥ 3.30 installed by the Tigera operator runs Goldmane there; set ` +
+          `PALISADE_GOLDMANE_ADDRESS to where it runs, or to off to collect no flows)`
+      : failure;
   }
 
   #channelOptions(): grpc.ChannelOptions {
