@@ -28,6 +28,7 @@ import type { GoldmaneConfig } from './goldmane-config.js';
 import { createFlowsClient, type GoldmaneFlowResult, type GoldmaneFlowsClient } from './goldmane-api.js';
 import { describePemSource, readGoldmaneTls, type GoldmaneTlsMaterial } from './goldmane-tls.js';
 import { mapFlow } from './map-flow.js';
+import { safeInteger } from './map-values.js';
 import { ResumeCursor } from './resume-cursor.js';
 import { probeTls, REFUSED_AFTER_HANDSHAKE } from './tls-probe.js';
 
@@ -78,9 +79,10 @@ export class GoldmaneFlowSource {
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   #lastRejectLog = Number.NEGATIVE_INFINITY;
+  /** Whether the overflow of the current bucket was logged (once per bucket). */
+  #overflowWarned = false;
   /** Mapped records not yet delivered (at most one I/O turn's worth). */
   #pending: FlowRecord[] = [];
-  #statusListeners = new Set<(status: GoldmaneStatus) => void>();
 
   constructor(options: GoldmaneFlowSourceOptions) {
     this.#options = options;
@@ -120,11 +122,6 @@ export class GoldmaneFlowSource {
 
   stats(): GoldmaneStats {
     return { ...this.#stats };
-  }
-
-  onStatus(listener: (status: GoldmaneStatus) => void): () => void {
-    this.#statusListeners.add(listener);
-    return () => this.#statusListeners.delete(listener);
   }
 
   async #run(): Promise<void> {
@@ -206,19 +203,26 @@ export class GoldmaneFlowSource {
     }
     let record: FlowRecord;
     try {
+      // Admitted before mapping: a resent flow is a duplicate, whether or not it maps.
+      const admission = this.#cursor.admit(safeInteger(flow.start_time, 'start_time', 1), flow.Key);
+      if (admission !== 'new') {
+        this.#stats.duplicates += 1;
+        return;
+      }
       record = mapFlow(flow, this.#now());
     } catch (error) {
       if (error instanceof FlowMappingError) this.#reject(error);
       else throw error;
       return;
     }
-    const admission = this.#cursor.admit(Number(flow.start_time), flow.Key);
-    if (admission !== 'new') {
-      this.#stats.duplicates += 1;
-      return;
-    }
-    if (this.#cursor.overflowed()) {
-      this.#log.warn('a goldmane bucket has more flows than the resume cursor remembers');
+    if (this.#cursor.overflowed() !== this.#overflowWarned) {
+      this.#overflowWarned = this.#cursor.overflowed();
+      if (this.#overflowWarned) {
+        this.#log.warn(
+          { maxKeys: GOLDMANE_MAX_RESUME_KEYS },
+          'a goldmane bucket has more flows than the resume cursor remembers: a reconnect now skips its rest',
+        );
+      }
     }
     this.#stats.delivered += 1;
     this.#pending.push(record);
@@ -297,7 +301,6 @@ export class GoldmaneFlowSource {
   #setStatus(status: GoldmaneStatus): void {
     if (this.#status === status || this.#status === 'stopped') return;
     this.#status = status;
-    for (const listener of this.#statusListeners) listener(status);
   }
 }
 
