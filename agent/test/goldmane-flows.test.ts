@@ -444,7 +444,13 @@ describe('kubernetes provider: flows from Goldmane over mTLS', () => {
       body: {
         kind: 'ConfigMap',
         metadata: { name: 'goldmane-ca-bundle' },
-        data: { 'ca.crt': pki.ca.cert.toString() },
+        // As the operator writes a trusted bundle: several certificates, each after a comment line.
+        data: {
+          'ca.crt': [
+            `# certificate name: tigera-operator/other\n${pki.otherCa.cert.toString()}`,
+            `# certificate name: tigera-operator/tigera-ca-private\n${pki.ca.cert.toString()}`,
+          ].join('\n\n'),
+        },
       },
     });
     kube.secrets.set('calico-system/whisker-backend-key-pair', {
