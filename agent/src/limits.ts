@@ -66,7 +66,7 @@ export const GOLDMANE_MAX_RESUME_KEYS = 100_000;
 export const GOLDMANE_MAX_BACKFILL_SECONDS = 3_540;
 /** Largest Goldmane message accepted (gRPC's default); one FlowResult is a few kilobytes. */
 export const GOLDMANE_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** After a failed connection, how long a diagnostic TLS handshake waits for the server's alert. */
+/** After a failed connection, how long a diagnostic TLS handshake waits for the server's answer. */
 export const GOLDMANE_TLS_PROBE_TIMEOUT_MS = 5_000;
 /** Flows that could not be mapped are logged at most once per this interval (all are counted). */
 export const GOLDMANE_REJECT_LOG_INTERVAL_MS = 60_000;
