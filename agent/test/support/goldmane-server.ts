@@ -64,12 +64,12 @@ export class GoldmaneServer {
   }
 
   /** Drops every connection and stops listening (Goldmane's pod going away). */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     const server = this.#server;
     this.#server = null;
     this.#calls.clear();
     server?.forceShutdown();
-    await Promise.resolve();
+    return Promise.resolve();
   }
 
   /** Listens again on the same port, with the same bucket history. */
