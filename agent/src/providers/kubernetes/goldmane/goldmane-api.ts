@@ -2,7 +2,7 @@
 // (agent/proto/goldmane, decision 0050) loaded at run time, and the TypeScript shape of the messages
 // the agent reads. Owns the loader options, because they decide that shape: field names as in the
 // proto (`keepCase`), 64-bit integers as decimal strings (`longs: String`, so nothing is rounded
-// silently; map-flow.ts converts them with a range check), enums as their names (an enum value this
+// silently; map-values.ts converts them with a range check), enums as their names (an enum value this
 // proto does not know stays a number), and unset fields as their defaults.
 //
 // The tests start their Goldmane from the same definition, so both ends of the wire share one proto.
