@@ -50,6 +50,27 @@ export const KUBE_APPLY_TIMEOUT_MS = 30_000;
 /** Kubernetes provider: quiet time after a watch event on a managed object before checking for drift. */
 export const KUBE_DRIFT_DEBOUNCE_MS = 200;
 
+/** Goldmane flow stream: reconnect delays after a failed or ended Flows.Stream. */
+export const GOLDMANE_RETRY_INITIAL_MS = 1_000;
+export const GOLDMANE_RETRY_MAX_MS = 30_000;
+/**
+ * HTTP/2 keepalive pings on the Goldmane connection, to notice a peer that vanished without closing
+ * (a stream may legitimately carry nothing for many ticks). Goldmane's gRPC server keeps Go's
+ * default enforcement (at most one ping per 5 minutes, else it hangs up), so 6 minutes.
+ */
+export const GOLDMANE_KEEPALIVE_MS = 360_000;
+export const GOLDMANE_KEEPALIVE_TIMEOUT_MS = 20_000;
+/** Flow keys of the newest Goldmane bucket remembered to drop what a resumed stream resends. */
+export const GOLDMANE_MAX_RESUME_KEYS = 100_000;
+/** Goldmane keeps 240 buckets of 15 s; a resume point older than this asks for all it still has. */
+export const GOLDMANE_MAX_BACKFILL_SECONDS = 3_540;
+/** Largest Goldmane message accepted (gRPC's default); one FlowResult is a few kilobytes. */
+export const GOLDMANE_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** After a failed connection, how long a diagnostic TLS handshake waits for the server's answer. */
+export const GOLDMANE_TLS_PROBE_TIMEOUT_MS = 5_000;
+/** Flows that could not be mapped are logged at most once per this interval (all are counted). */
+export const GOLDMANE_REJECT_LOG_INTERVAL_MS = 60_000;
+
 /** Flows: records held by the agent (open buckets aside) while the gateway has not acknowledged them. */
 export const DEFAULT_FLOW_BUFFER_RECORDS = 200_000;
 /** Flows: how often closed buckets move from the aggregator to the buffer and batches go out. */

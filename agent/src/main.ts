@@ -103,7 +103,7 @@ async function prepare(
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${command.inCluster ? '--in-cluster' : '--kubeconfig'}: ${message}`);
   }
-  const provider = new KubernetesProvider({ config, logger: log });
+  const provider = new KubernetesProvider({ config, logger: log, goldmane: command.goldmane });
   if (command.inCluster || command.credentialSecret !== null) {
     const namespace =
       command.namespace ??

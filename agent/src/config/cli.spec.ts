@@ -47,7 +47,59 @@ describe('agent command line', () => {
       stateDir: null,
       flowBufferRecords: DEFAULT_FLOW_BUFFER_RECORDS,
       logLevel: 'info',
+      goldmane: {
+        address: 'goldmane.calico-system.svc:7443',
+        serverName: null,
+        tls: {
+          ca: { from: 'configmap', namespace: 'calico-system', name: 'goldmane-ca-bundle', key: 'ca.crt' },
+          cert: {
+            from: 'secret',
+            namespace: 'calico-system',
+            name: 'whisker-backend-key-pair',
+            key: 'tls.crt',
+          },
+          key: {
+            from: 'secret',
+            namespace: 'calico-system',
+            name: 'whisker-backend-key-pair',
+            key: 'tls.key',
+          },
+        },
+      },
     });
+  });
+
+  it('kubernetes mode takes where Goldmane is and its TLS material from the environment, or turns it off', () => {
+    const env = readEnv({
+      PALISADE_GOLDMANE_ADDRESS: '127.0.0.1:7443',
+      PALISADE_GOLDMANE_SERVER_NAME: 'goldmane.calico-system.svc',
+      PALISADE_GOLDMANE_CA: 'file:/etc/goldmane/ca.crt',
+      PALISADE_GOLDMANE_CLIENT_CERT: 'secret:palisade-system/goldmane-client/tls.crt',
+      PALISADE_GOLDMANE_CLIENT_KEY: 'secret:palisade-system/goldmane-client/tls.key',
+    });
+    expect(parseCommand(['--kubernetes'], env)).toMatchObject({
+      goldmane: {
+        address: '127.0.0.1:7443',
+        serverName: 'goldmane.calico-system.svc',
+        tls: {
+          ca: { from: 'file', path: '/etc/goldmane/ca.crt' },
+          cert: { from: 'secret', namespace: 'palisade-system', name: 'goldmane-client', key: 'tls.crt' },
+          key: { from: 'secret', namespace: 'palisade-system', name: 'goldmane-client', key: 'tls.key' },
+        },
+      },
+    });
+    expect(parseCommand(['--kubernetes'], readEnv({ PALISADE_GOLDMANE_ADDRESS: 'off' }))).toMatchObject({
+      goldmane: null,
+    });
+    expect(() =>
+      readEnv({
+        PALISADE_GOLDMANE_ADDRESS: 'goldmane',
+        PALISADE_GOLDMANE_CA: 'configmap:calico-system/goldmane-ca-bundle',
+        PALISADE_GOLDMANE_CLIENT_KEY: '/etc/key.pem',
+      }),
+    ).toThrow(
+      /PALISADE_GOLDMANE_ADDRESS: must be <host>:<port>, or off\n {2}PALISADE_GOLDMANE_CA: must be configmap:.*\n {2}PALISADE_GOLDMANE_CLIENT_KEY: must be/,
+    );
   });
 
   it('flags win over the environment', () => {

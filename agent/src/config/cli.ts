@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { SECRET } from '@palisade/protocol';
 import { EDIT_USAGE } from '../providers/simulated/edit-command.js';
 import { DEFAULT_FLOW_BUFFER_RECORDS } from '../limits.js';
+import { goldmaneConfig, type GoldmaneConfig } from '../providers/kubernetes/goldmane/goldmane-config.js';
 import type { LogLevel } from '../log.js';
 import type { AgentEnv } from './env.js';
 
@@ -49,6 +50,8 @@ export type AgentCommand =
       /** Store the credential in this Secret (in-cluster default: palisade-agent-credential). */
       readonly credentialSecret: string | null;
       readonly namespace: string | null;
+      /** Where flows come from (PALISADE_GOLDMANE_*); null when turned off. */
+      readonly goldmane: GoldmaneConfig | null;
     });
 
 export class CliError extends Error {
@@ -134,6 +137,7 @@ export function parseCommand(argv: readonly string[], env: AgentEnv): AgentComma
     kubeconfig: values.kubeconfig ?? env.KUBECONFIG ?? null,
     credentialSecret: env.PALISADE_CREDENTIAL_SECRET ?? null,
     namespace: env.POD_NAMESPACE ?? null,
+    goldmane: goldmaneConfig(env),
   };
 }
 

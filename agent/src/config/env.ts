@@ -1,9 +1,18 @@
 // The only reader of process.env in the agent. Parsed once, at start; a bad environment fails with
 // every bad variable listed. The install manifest sets PALISADE_GATEWAY_URL and
-// PALISADE_ENROLLMENT_TOKEN (from a Secret), PALISADE_CREDENTIAL_SECRET and POD_NAMESPACE.
+// PALISADE_ENROLLMENT_TOKEN (from a Secret), PALISADE_CREDENTIAL_SECRET and POD_NAMESPACE; the
+// PALISADE_GOLDMANE_* variables change where the kubernetes provider reads flows (decision 0050).
 
 import { DNS_LABEL, DNS_SUBDOMAIN, SECRET } from '@palisade/protocol';
 import { z } from 'zod';
+import { isGoldmaneAddress, isPemSource } from '../providers/kubernetes/goldmane/goldmane-config.js';
+
+const pemSource = z
+  .string()
+  .refine(
+    isPemSource,
+    'must be configmap:<namespace>/<name>/<key>, secret:<namespace>/<name>/<key> or file:<path>',
+  );
 
 const tunnelUrl = z
   .string()
@@ -26,6 +35,14 @@ const schema = z.object({
   PALISADE_AGENT_STATE_DIR: z.string().min(1).optional(),
   /** Checked with the flag that overrides it (cli.ts). */
   PALISADE_FLOW_BUFFER_RECORDS: z.string().min(1).optional(),
+  PALISADE_GOLDMANE_ADDRESS: z.string().refine(isGoldmaneAddress, 'must be <host>:<port>, or off').optional(),
+  PALISADE_GOLDMANE_SERVER_NAME: z
+    .string()
+    .refine((v) => DNS_SUBDOMAIN.test(v), 'must be a DNS name')
+    .optional(),
+  PALISADE_GOLDMANE_CA: pemSource.optional(),
+  PALISADE_GOLDMANE_CLIENT_CERT: pemSource.optional(),
+  PALISADE_GOLDMANE_CLIENT_KEY: pemSource.optional(),
   KUBECONFIG: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -9,6 +9,9 @@
 // objects are watched (policy-watch.ts) so a change or deletion behind Palisade's back is reported
 // as drift, and reverted where the object's drift mode says so. What was applied is kept in memory:
 // after a restart the agent reports nothing, and the gateway pushes the desired state again.
+//
+// Flows (decision 0050): from Calico's Goldmane `Flows.Stream` (goldmane/), while the agent listens;
+// the request method `goldmane.status` says how that stream is doing.
 
 import {
   CoreV1Api,
@@ -18,14 +21,17 @@ import {
   type V1Service,
   type V1ServiceAccount,
 } from '@kubernetes/client-node';
+import type { FlowRecord } from '@palisade/flows';
 import type { PolicyResource } from '@palisade/policy';
-import type { ClusterFacts, InventoryItems, ResourceRef } from '@palisade/protocol';
+import type { ClusterFacts, InventoryItems, JsonValue, ResourceRef } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { ManagedPolicies, type ApplyOutcome } from '../../policy/managed-policies.js';
 import type { Provider } from '../provider.js';
 import { readClusterFacts } from './cluster-facts.js';
+import type { GoldmaneConfig } from './goldmane/goldmane-config.js';
+import { GoldmaneFlows } from './goldmane/goldmane-flows.js';
 import type { KubeFailure } from './kube-errors.js';
 import { KubePolicyCluster } from './kube-policy-cluster.js';
 import { mapNamespace, mapPod, mapService, mapServiceAccount } from './map-objects.js';
@@ -38,6 +44,8 @@ export interface KubernetesProviderOptions {
   /** Faster retries for tests. */
   readonly retry?: { initialMs?: number; maxMs?: number };
   readonly coalesceMs?: number;
+  /** Where flows come from; absent or null: this provider delivers no flows. */
+  readonly goldmane?: GoldmaneConfig | null;
 }
 
 export class KubernetesProvider implements Provider {
@@ -51,6 +59,9 @@ export class KubernetesProvider implements Provider {
   readonly #policies: ManagedPolicies;
   readonly #policyWatch: PolicyWatch;
   readonly #driftListeners = new Set<(outcome: ApplyOutcome) => void>();
+  readonly #flows: GoldmaneFlows | null;
+  /** Present only with a Goldmane configured: a provider that cannot see traffic omits it. */
+  readonly onFlows?: (listener: (records: FlowRecord[]) => void) => () => void;
 
   constructor(options: KubernetesProviderOptions) {
     this.#config = options.config;
@@ -69,6 +80,18 @@ export class KubernetesProvider implements Provider {
       onChange: () => void this.checkDrift(),
       ...(options.retry ? { retry: options.retry } : {}),
     });
+    this.#flows = options.goldmane
+      ? new GoldmaneFlows({
+          config: options.goldmane,
+          kube: options.config,
+          log: this.#log,
+          ...(options.retry ? { retry: options.retry } : {}),
+        })
+      : null;
+    if (this.#flows !== null) {
+      const flows = this.#flows;
+      this.onFlows = (listener) => flows.subscribe(listener);
+    }
     const core = options.config.makeApiClient(CoreV1Api);
     const store = this.#store;
     const common = {
@@ -159,7 +182,8 @@ export class KubernetesProvider implements Provider {
   }
 
   problems(): string[] {
-    return this.failures().map((f) => f.message);
+    const flows = this.#flows?.problem() ?? null;
+    return [...this.failures().map((f) => f.message), ...(flows === null ? [] : [flows])];
   }
 
   /** Current list/watch failures, with their HTTP status. */
@@ -184,6 +208,12 @@ export class KubernetesProvider implements Provider {
     return () => this.#driftListeners.delete(listener);
   }
 
+  extraMethods(): Readonly<Record<string, () => JsonValue>> {
+    const flows = this.#flows;
+    if (flows === null) return {};
+    return { 'goldmane.status': () => flows.report() };
+  }
+
   /** Compares the managed objects in the cluster with what was applied; reports (and reverts) drift. */
   async checkDrift(): Promise<void> {
     try {
@@ -197,7 +227,7 @@ export class KubernetesProvider implements Provider {
 
   async stop(): Promise<void> {
     this.#policyWatch.stop();
-    await Promise.all(this.#watches.map((w) => w.stop()));
+    await Promise.all([...this.#watches.map((w) => w.stop()), this.#flows?.stop()]);
     this.#store.close();
   }
 

@@ -70,11 +70,27 @@ describe('registering clusters', () => {
       'ServiceAccount',
       'ClusterRole',
       'ClusterRoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
       'Role',
       'RoleBinding',
       'Secret',
       'Deployment',
     ]);
+    // For flows, exactly the two objects of Calico's that Goldmane's mTLS needs (decision 0050).
+    expect(
+      docs.find((d) => d.metadata.name === 'palisade-agent-goldmane' && d.kind === 'ClusterRole'),
+    ).toMatchObject({
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: ['goldmane-ca-bundle'], verbs: ['get'] },
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: ['whisker-backend-key-pair'],
+          verbs: ['get'],
+        },
+      ],
+    });
     const secret = docs.find((d) => d.kind === 'Secret');
     expect(secret?.stringData).toEqual({
       PALISADE_ENROLLMENT_TOKEN: token,

@@ -2,7 +2,9 @@
 // namespace, ServiceAccount, RBAC for exactly what it reads (namespaces, pods, service accounts,
 // services) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
 // its own credential Secret), a Secret with the enrollment token and gateway URL, and the agent
-// Deployment (one replica; the gateway's fencing makes a second replica harmless).
+// Deployment (one replica; the gateway's fencing makes a second replica harmless). For flows it may
+// read exactly two objects Calico's operator made: Goldmane's CA bundle and the client key pair
+// Goldmane trusts (decision 0050), by name, in whatever namespace Calico runs.
 import { stringify } from 'yaml';
 
 export const AGENT_NAMESPACE = 'palisade-system';
@@ -65,6 +67,31 @@ export function installManifest(m: ManifestInput): string {
       kind: 'ClusterRoleBinding',
       metadata: { name: 'palisade-agent', labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'palisade-agent' },
+      subjects: [{ kind: 'ServiceAccount', name: 'palisade-agent', namespace: AGENT_NAMESPACE }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'palisade-agent-goldmane', labels },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: ['goldmane-ca-bundle'], verbs: ['get'] },
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: ['whisker-backend-key-pair'],
+          verbs: ['get'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'palisade-agent-goldmane', labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'palisade-agent-goldmane',
+      },
       subjects: [{ kind: 'ServiceAccount', name: 'palisade-agent', namespace: AGENT_NAMESPACE }],
     },
     {
