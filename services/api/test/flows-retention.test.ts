@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { waitFor } from '@palisade/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/config/env.js';
 import { FLOW_PARTITION_DAYS_AHEAD } from '../src/modules/flows/jobs/flow-partitions.processor.js';
@@ -70,6 +71,13 @@ beforeAll(async () => {
   eventsConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   events = new QueueEvents(QUEUES.flows, { connection: eventsConnection, prefix: `${prefix}:bull` });
   await events.waitUntilReady();
+  // The tests run the job themselves: the worker's own schedule must not run it in between.
+  const queue = worker.queue(QUEUES.flows);
+  await queue.removeJobScheduler('flows.maintain-partitions');
+  await waitFor(async () => {
+    const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0);
+  }, 'the scheduled run to finish');
 });
 
 afterAll(async () => {
