@@ -12,13 +12,13 @@ describe('FlowRateLimits', () => {
 
   it('forgets buckets that have refilled, and only those', () => {
     const limits = new FlowRateLimits(10, 100);
-    limits.take('idle', 100, 0);
-    limits.take('busy', 100, 60_000);
+    limits.take('idle', 100, 1_000);
+    limits.take('busy', 100, 59_000);
     expect(limits.size).toBe(2);
-    // A minute on, 'idle' has refilled and is forgotten; 'busy' has 10 tokens and is kept.
+    // At the next look, 'idle' has refilled and is forgotten; 'busy' holds 20 tokens and is kept.
     expect(limits.take('busy', 1, 61_000)).toBe(true);
     expect(limits.size).toBe(1);
-    expect(limits.take('busy', 10, 61_000)).toBe(false);
-    expect(limits.take('busy', 9, 61_000)).toBe(true);
+    expect(limits.take('busy', 20, 61_000)).toBe(false);
+    expect(limits.take('busy', 19, 61_000)).toBe(true);
   });
 });
