@@ -125,11 +125,12 @@ describe('flow batches', () => {
   it('acknowledges a resend of the same batch, on the same or a new connection, and changes nothing', async () => {
     const cluster = await h.enrolledCluster();
     const client = await connect(cluster);
+    const record = flowRecord();
     const batch = {
       type: 'flow.batch' as const,
       sequence: 1,
       droppedTotal: 0,
-      records: [wire(flowRecord())],
+      records: [wire(record)],
     };
     client.send(batch);
     await client.next('flow.ack');
@@ -152,11 +153,14 @@ describe('flow batches', () => {
     );
     expect(await count('flow_batches', cluster.clusterId)).toBe(1);
 
-    // The same sequence from another agent process is another batch.
+    // The same sequence from another agent process is another batch; its record of the same flow
+    // and bucket merges into the stored row.
     const restarted = await connect(cluster, 'agent-2');
-    restarted.send(batch);
+    restarted.send({ ...batch, records: [wire({ ...record, source_labels: ['tier=web', 'zone=a'] })] });
     await restarted.next('flow.ack');
-    expect((await storedFlows(h.sql, cluster.clusterId))[0]?.packets_in).toBe('84');
+    expect(await storedFlows(h.sql, cluster.clusterId)).toMatchObject([
+      { packets_in: '84', source_labels: ['tier=web'] },
+    ]);
     // Events arrive in publishing order: had a resend published one, it would be before this.
     await waitFor(
       () => events.filter((e) => e.clusterId === cluster.clusterId).length >= 2,
