@@ -215,6 +215,39 @@ describe('simulated provider: flows', () => {
     expect(tcp.every((r) => r.action === 'allow' && pendingAction(r.policies) === 'deny')).toBe(true);
   });
 
+  it.each(['shop', 'large'])('runs the traffic of examples/%s.yaml into valid flows', async (example) => {
+    const clock = new ManualClock(START_MS);
+    const provider = await SimulatedProvider.load({
+      file: new URL(`../examples/${example}.yaml`, import.meta.url).pathname,
+      watch: false,
+      clock,
+      stateDir: join(dir, example),
+    });
+    await provider.start();
+    providers.push(provider);
+    const records: FlowRecord[] = [];
+    provider.onFlows((batch) => records.push(...batch));
+    clock.advance(15_000);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      expect(validateFlowRecord(record, { now: START_MS / 1000 + 15 })).toEqual({ ok: true, record });
+    }
+    const kinds = new Set(
+      records.map((r) => (r.dest_type === 'wep' ? 'wep' : `${r.dest_type}:${r.dest_name}`)),
+    );
+    expect(kinds).toContain('net:pub');
+    expect(kinds).toContain('net:pvt');
+    if (example === 'large') {
+      // Its seeded policies: a network set names the partner, the payments policy denies two callers.
+      expect(kinds).toContain('ns:partner-apis');
+      const denied = records.filter((r) => r.action === 'deny');
+      expect(new Set(denied.map((r) => `${r.source_namespace}>${r.dest_namespace}/${r.reporter}`))).toEqual(
+        new Set(['reports>payments/dst', 'fraud>payments/dst']),
+      );
+      expect(denied[0]!.policies.enforced).toEqual(['0|default|knp:payments/payments-api-ingress|deny|-1']);
+    }
+  });
+
   it('stops drawing traffic when nobody listens', async () => {
     const { provider, clock, records } = await cluster();
     const more: FlowRecord[] = [];
