@@ -1,7 +1,9 @@
 // Day partitions from the gateway's side (decisions 0040, 0042): a gateway meeting a day without
 // its partition (no worker has run, as on a fresh install) creates it before the batch's
 // transaction and stores the batch; and when a day it had seen is dropped under it, the failed
-// write is not acknowledged, the gateway forgets what it knew, and the resend lands.
+// write is not acknowledged, the gateway forgets what it knew, and the resend lands. The definer
+// function that makes partitions accepts only days near today, and dropping is not the gateway's.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/gateway.js';
 import { GatewayHarness, type EnrolledCluster } from './support/harness.js';
@@ -70,5 +72,24 @@ describe('flow partitions', () => {
     expect(await again.next('flow.ack')).toEqual({ type: 'flow.ack', sequence: 1 });
     expect((await storedFlows(h.sql, cluster.clusterId)).map((f) => f.dest_name)).toEqual(['after-drop-*']);
     await again.closeAndWait();
+  });
+
+  it("keeps the partition door narrow: days near today only, and no dropping for the gateway's role", async () => {
+    const asGateway = new pg.Client({ connectionString: h.gatewayDatabaseUrl });
+    await asGateway.connect();
+    const code = (error: unknown): unknown => (error as { code?: unknown }).code;
+    try {
+      await expect(
+        asGateway.query("SELECT flows_ensure_partitions((now() AT TIME ZONE 'UTC')::date + 40)"),
+      ).rejects.toSatisfy((e) => code(e) === '22023');
+      await expect(asGateway.query("SELECT * FROM flows_drop_expired_partitions('1 day')")).rejects.toSatisfy(
+        (e) => code(e) === '42501',
+      );
+      await expect(asGateway.query('CREATE TABLE flow_partitions.mine (x int)')).rejects.toSatisfy(
+        (e) => code(e) === '42501',
+      );
+    } finally {
+      await asGateway.end();
+    }
   });
 });
