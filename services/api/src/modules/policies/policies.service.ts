@@ -19,6 +19,7 @@ import {
 } from '@palisade/policy';
 import {
   annotatedClusterSelector,
+  CLUSTER_SELECTOR_ANNOTATION,
   compareRefs,
   documentUnifiedDiff,
   ENFORCED_KIND_OF_STAGED,
@@ -391,7 +392,7 @@ export class PoliciesService {
               item.errors.push(
                 selectorIssue(
                   err,
-                  [...base, 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+                  [...base, 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
                   selectorField,
                   item.line,
                 ),
@@ -829,7 +830,7 @@ export class PoliciesService {
       throw PolicyErrors.invalid([
         selectorIssue(
           err,
-          [...sourceBase(source), 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+          [...sourceBase(source), 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
           selectorField,
         ),
       ]);
