@@ -1,6 +1,7 @@
 // Policy resources through the API: the board (every tier and policy, all pages), one resource
 // with its revisions, save (create or update), delete, reorder, rollback, promote, apply a YAML
 // stream (dry run first), export. Sync changes pushed by the API refresh the board.
+import { DEFAULT_DRIFT_MODE, isPolicyKind, isStagedKind } from '@palisade/policy/managed';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
@@ -24,20 +25,14 @@ import {
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
 import { subscribe } from '../../lib/subscriptions';
-import { buildBoard, STAGED_KINDS, type BoardPolicy, type BoardTier, type PolicyRef } from './model';
+import { buildBoard, type BoardPolicy, type BoardTier, type PolicyRef } from './model';
 
 type Tiers = PolicyBoardQuery['organization']['tiers'];
 
-const POLICY_KINDS = new Set<PolicyResourceKind>([
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'KubernetesNetworkPolicy',
-]);
 /** Calico evaluates Kubernetes NetworkPolicies in the default tier at order 1000. */
 const K8S_ORDER = 1000;
+/** The organisation default before the API said otherwise, as the GraphQL enum spells it. */
+const DEFAULT_DRIFT = DEFAULT_DRIFT_MODE.toUpperCase() as DriftMode;
 const MAX_PAGES = 100;
 
 export interface PolicyBoardData {
@@ -65,7 +60,7 @@ export function toBoardPolicy(p: PolicyCardFieldsFragment): BoardPolicy {
     name: p.name,
     tier: p.tier ?? 'default',
     order: k8s ? K8S_ORDER : specOrder(p.object),
-    staged: STAGED_KINDS.has(p.kind),
+    staged: isStagedKind(p.kind),
     clusterSelector: p.clusterSelector,
     clusters: p.clusterStatus.map((s) => ({ name: s.cluster.name, status: s.status })),
   };
@@ -74,9 +69,9 @@ export function toBoardPolicy(p: PolicyCardFieldsFragment): BoardPolicy {
 export function toBoard(
   tiers: Tiers,
   resources: readonly PolicyCardFieldsFragment[],
-  defaultDriftMode: DriftMode = 'REPORT',
+  defaultDriftMode: DriftMode = DEFAULT_DRIFT,
 ): PolicyBoardData {
-  const policies = resources.filter((r) => POLICY_KINDS.has(r.kind));
+  const policies = resources.filter((r) => isPolicyKind(r.kind));
   return {
     defaultDriftMode,
     tiers: buildBoard(
@@ -88,7 +83,7 @@ export function toBoard(
       })),
       policies.map(toBoardPolicy),
     ),
-    others: resources.filter((r) => !POLICY_KINDS.has(r.kind) && r.kind !== 'Tier'),
+    others: resources.filter((r) => !isPolicyKind(r.kind) && r.kind !== 'Tier'),
     total: policies.length,
   };
 }
@@ -99,7 +94,7 @@ export function usePolicyBoard(slug: string) {
     queryFn: async ({ signal }) => {
       let after: string | undefined;
       let tiers: Tiers = [];
-      let drift: DriftMode = 'REPORT';
+      let drift: DriftMode = DEFAULT_DRIFT;
       const resources: PolicyCardFieldsFragment[] = [];
       for (let page = 0; page < MAX_PAGES; page++) {
         const d = await gqlRequest(PolicyBoardDocument, { slug, ...(after ? { after } : {}) }, signal);

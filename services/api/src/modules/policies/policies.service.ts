@@ -8,11 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  compileSelector,
   isStagedKind,
-  labelsFromRecord,
   parseResourcesYaml,
-  parseSelector,
   stagedToEnforced,
   toCanonicalYaml,
   validateResource,
@@ -20,6 +17,30 @@ import {
   type StagedPolicy,
   type ValidationError,
 } from '@palisade/policy';
+import {
+  annotatedClusterSelector,
+  CLUSTER_SELECTOR_ANNOTATION,
+  compareRefs,
+  documentUnifiedDiff,
+  ENFORCED_KIND_OF_STAGED,
+  fieldChanges,
+  fromStored,
+  isBuiltinTier,
+  managedRef,
+  normaliseClusterSelector,
+  orgDriftMode,
+  parseDriftMode,
+  refKey,
+  refOf,
+  sameDocument,
+  selectsCluster,
+  storedDocument,
+  tierOf,
+  type DriftMode,
+  type FieldChange,
+  type ManagedKind,
+  type ManagedRef,
+} from '@palisade/policy/managed';
 import type { PolicyResource as PolicyRow, PolicyRevision } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
@@ -33,23 +54,6 @@ import {
   type PolicyFieldIssue,
 } from './policies.errors.js';
 import { PoliciesRepository, type ResourceFilter, type RevisionChange } from './policies.repository.js';
-import { fieldChanges, unifiedDiff, type FieldChange } from './policy-diff.js';
-import {
-  annotatedClusterSelector,
-  compareRefs,
-  fromStored,
-  isBuiltinTier,
-  isPolicyKind,
-  normaliseClusterSelector,
-  refKey,
-  refOf,
-  sameDocument,
-  storedDocument,
-  tierOf,
-  type DriftMode,
-  type PolicyKind,
-  type ResourceRef,
-} from './policy-document.js';
 import { DesiredStateService } from './rollout/desired-state.service.js';
 
 /** Gap between consecutive `spec.order` values written by reorder, so one can insert between. */
@@ -58,7 +62,7 @@ export const REORDER_STEP = 100;
 export interface PolicyView {
   id: string;
   orgId: string;
-  kind: PolicyKind;
+  kind: ManagedKind;
   namespace: string;
   name: string;
   tier: string | null;
@@ -84,7 +88,7 @@ export interface TierView {
 export interface RevisionView {
   orgId: string;
   resourceId: string;
-  ref: ResourceRef;
+  ref: ManagedRef;
   revision: number;
   change: RevisionChange;
   document: PolicyResource | null;
@@ -97,7 +101,7 @@ export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'error';
 export interface ApplyItem {
   index: number;
   line: number;
-  ref: ResourceRef | null;
+  ref: ManagedRef | null;
   action: ApplyAction;
   errors: PolicyFieldIssue[];
   resource: PolicyView | null;
@@ -121,30 +125,20 @@ const APPLY_PER_DOCUMENT_MS = 10;
 
 interface Change {
   existing: PolicyRow | null;
-  ref: ResourceRef;
+  ref: ManagedRef;
   doc: PolicyResource | null;
   change: RevisionChange;
   /** The audit action; null when the caller writes one event for several changes itself. */
   action: string | null;
 }
 
-const ENFORCED_KIND: Readonly<Record<string, PolicyKind>> = {
-  StagedNetworkPolicy: 'NetworkPolicy',
-  StagedGlobalNetworkPolicy: 'GlobalNetworkPolicy',
-  StagedKubernetesNetworkPolicy: 'KubernetesNetworkPolicy',
-};
-
-function asDriftMode(v: string | null | undefined): DriftMode | null {
-  return v === 'report' || v === 'revert' ? v : null;
-}
-
 export function toView(row: PolicyRow, orgDefault: DriftMode): PolicyView {
-  if (!isPolicyKind(row.kind)) throw new Error(`unexpected kind ${row.kind}`);
-  const driftMode = asDriftMode(row.driftMode);
+  const { kind } = managedRef(row);
+  const driftMode = parseDriftMode(row.driftMode);
   return {
     id: row.id,
     orgId: row.orgId,
-    kind: row.kind,
+    kind,
     namespace: row.namespace,
     name: row.name,
     tier: row.tier,
@@ -202,20 +196,20 @@ export class PoliciesService {
     return { rows: all.slice(skip, skip + take).map((r) => toView(r, orgDefault)), total: all.length };
   }
 
-  async get(scope: OrgScope, ref: ResourceRef): Promise<PolicyView> {
+  async get(scope: OrgScope, ref: ManagedRef): Promise<PolicyView> {
     const [row, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.find(db, scope.orgId, ref),
       this.repo.settings(db, scope.orgId),
     ]);
     if (!row) throw PolicyErrors.notFound(ref);
-    return toView(row, asDriftMode(settings?.defaultDriftMode) ?? 'report');
+    return toView(row, orgDriftMode(settings?.defaultDriftMode));
   }
 
   async orgDefault(scope: OrgScope): Promise<DriftMode> {
     const [settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.settings(db, scope.orgId),
     ]);
-    return asDriftMode(settings?.defaultDriftMode) ?? 'report';
+    return orgDriftMode(settings?.defaultDriftMode);
   }
 
   /** Tiers by evaluation order (order, then name), with how many policies each holds. */
@@ -225,7 +219,7 @@ export class PoliciesService {
       this.repo.tierPolicyCounts(db, scope.orgId),
       this.repo.settings(db, scope.orgId),
     ]);
-    const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+    const orgDefault = orgDriftMode(settings?.defaultDriftMode);
     const byTier = new Map(counts.map((c) => [c.tier, c._count._all]));
     return rows
       .map((r) => {
@@ -247,7 +241,7 @@ export class PoliciesService {
     const rows = filter.cluster
       ? await this.targeting(scope, filter)
       : (await this.db.read({ orgId: scope.orgId }, (db) => [this.repo.list(db, scope.orgId, filter)]))[0];
-    const docs = rows.map((r) => ({ ref: refOfRow(r), doc: fromStored(r.object) }));
+    const docs = rows.map((r) => ({ ref: managedRef(r), doc: fromStored(r.object) }));
     docs.sort((a, b) => compareRefs(a.ref, b.ref));
     return toCanonicalYaml(docs.map((d) => d.doc));
   }
@@ -267,7 +261,7 @@ export class PoliciesService {
 
   async diff(
     scope: OrgScope,
-    ref: ResourceRef,
+    ref: ManagedRef,
     from: number,
     to: number,
   ): Promise<{ from: RevisionView; to: RevisionView; changes: FieldChange[]; unified: string }> {
@@ -287,7 +281,7 @@ export class PoliciesService {
       from: older,
       to: newer,
       changes: fieldChanges(older.document, newer.document),
-      unified: unifiedDiff(older.document, newer.document, {
+      unified: documentUnifiedDiff(older.document, newer.document, {
         from: `${refKey(ref)}@${from}`,
         to: `${refKey(ref)}@${to}`,
       }),
@@ -338,7 +332,7 @@ export class PoliciesService {
     return this.viewOf(scope, row);
   }
 
-  async delete(scope: OrgScope, ref: ResourceRef): Promise<PolicyView> {
+  async delete(scope: OrgScope, ref: ManagedRef): Promise<PolicyView> {
     const row = await this.mutate(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, ref);
       if (!existing) throw PolicyErrors.notFound(ref);
@@ -380,7 +374,7 @@ export class PoliciesService {
           }));
         const refs = items.flatMap((i) => (i.ref && i.errors.length === 0 ? [i.ref] : []));
         const existing = new Map(
-          (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(refOfRow(r)), r]),
+          (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(managedRef(r)), r]),
         );
         const tiers = new Set((await this.repo.tiers(tx, scope.orgId)).map((t) => t.name));
         for (const i of items) if (i.ref?.kind === 'Tier' && i.errors.length === 0) tiers.add(i.ref.name);
@@ -398,7 +392,7 @@ export class PoliciesService {
               item.errors.push(
                 selectorIssue(
                   err,
-                  [...base, 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+                  [...base, 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
                   selectorField,
                   item.line,
                 ),
@@ -437,7 +431,7 @@ export class PoliciesService {
           return [{ dryRun, applied: false, items: items.map(strip) }, false];
         }
         const settings = await this.repo.settings(tx, scope.orgId);
-        const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+        const orgDefault = orgDriftMode(settings?.defaultDriftMode);
         const ordered = [...items].sort((a, b) => compareRefs(a.ref!, b.ref!));
         for (const item of ordered)
           if (item.action === 'unchanged') item.resource = toView(item.existing!, orgDefault);
@@ -462,7 +456,7 @@ export class PoliciesService {
   }
 
   /** Restores the object of `revision` as a new revision (recreating the resource if deleted). */
-  async rollback(scope: OrgScope, ref: ResourceRef, revision: number): Promise<PolicyView> {
+  async rollback(scope: OrgScope, ref: ManagedRef, revision: number): Promise<PolicyView> {
     const row = await this.mutate(scope, async (tx) => {
       const latest = await this.repo.latestRevision(tx, scope.orgId, ref);
       if (!latest) throw PolicyErrors.notFound(ref);
@@ -501,15 +495,18 @@ export class PoliciesService {
    */
   async promote(
     scope: OrgScope,
-    ref: ResourceRef,
-  ): Promise<{ enforced: PolicyView | null; enforcedRef: ResourceRef }> {
-    const enforcedKind = ENFORCED_KIND[ref.kind];
-    if (!enforcedKind || !isStagedKind(ref.kind)) {
+    ref: ManagedRef,
+  ): Promise<{ enforced: PolicyView | null; enforcedRef: ManagedRef }> {
+    if (!isStagedKind(ref.kind)) {
       throw PolicyErrors.invalid([
         { path: ['input', 'kind'], field: '', message: `${ref.kind} is not a staged kind` },
       ]);
     }
-    const enforcedRef: ResourceRef = { kind: enforcedKind, namespace: ref.namespace, name: ref.name };
+    const enforcedRef: ManagedRef = {
+      kind: ENFORCED_KIND_OF_STAGED[ref.kind],
+      namespace: ref.namespace,
+      name: ref.name,
+    };
     return this.mutate(scope, async (tx) => {
       const staged = await this.repo.find(tx, scope.orgId, ref);
       if (!staged) throw PolicyErrors.notFound(ref);
@@ -562,7 +559,7 @@ export class PoliciesService {
         },
       });
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       return [{ enforced: enforced ? toView(enforced, orgDefault) : null, enforcedRef }, true];
     });
   }
@@ -571,12 +568,12 @@ export class PoliciesService {
    * Rewrites `spec.order` of every policy in `tier` to follow `order` (which must name each of the
    * tier's policies exactly once): 100, 200, … One revision per policy whose order changed.
    */
-  async reorder(scope: OrgScope, tier: string, order: readonly ResourceRef[]): Promise<PolicyView[]> {
+  async reorder(scope: OrgScope, tier: string, order: readonly ManagedRef[]): Promise<PolicyView[]> {
     return this.mutate(scope, async (tx) => {
       const tierRow = await this.repo.find(tx, scope.orgId, { kind: 'Tier', namespace: '', name: tier });
       if (!tierRow) throw PolicyErrors.notFound({ kind: 'Tier', namespace: '', name: tier });
       const rows = await this.repo.inTier(tx, scope.orgId, tier);
-      const byKey = new Map(rows.map((r) => [refKey(refOfRow(r)), r]));
+      const byKey = new Map(rows.map((r) => [refKey(managedRef(r)), r]));
       const issues: PolicyFieldIssue[] = [];
       const seen = new Set<string>();
       order.forEach((ref, i) => {
@@ -601,7 +598,7 @@ export class PoliciesService {
       if (issues.length > 0) throw PolicyErrors.invalid(issues);
 
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       const out: PolicyView[] = [];
       let wrote = false;
       for (const [i, ref] of order.entries()) {
@@ -619,7 +616,7 @@ export class PoliciesService {
         );
         const written = await this.write(tx, scope, {
           existing: row,
-          ref: refOfRow(row),
+          ref: managedRef(row),
           doc: reordered,
           change: 'reordered',
           action: 'policy.reorder',
@@ -634,13 +631,13 @@ export class PoliciesService {
   /** Per resource (`ref`; null mode = follow the organisation) or, without `ref`, the default. */
   async setDriftMode(
     scope: OrgScope,
-    ref: ResourceRef | null,
+    ref: ManagedRef | null,
     mode: DriftMode | null,
   ): Promise<{ defaultDriftMode: DriftMode; resource: PolicyView | null }> {
     return this.mutate<{ defaultDriftMode: DriftMode; resource: PolicyView | null }>(scope, async (tx) => {
       const actor = actorOf(scope.principal);
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       if (ref === null) {
         if (mode === null) {
           throw PolicyErrors.invalid([
@@ -660,7 +657,7 @@ export class PoliciesService {
       }
       const existing = await this.repo.find(tx, scope.orgId, ref);
       if (!existing) throw PolicyErrors.notFound(ref);
-      if (asDriftMode(existing.driftMode) === mode) {
+      if (parseDriftMode(existing.driftMode) === mode) {
         return [{ defaultDriftMode: orgDefault, resource: toView(existing, orgDefault) }, false];
       }
       const row = await this.repo.setDriftMode(tx, scope.orgId, existing.id, mode);
@@ -730,7 +727,7 @@ export class PoliciesService {
           orgId,
           changes.filter((c) => !c.existing).map((c) => c.ref),
         )
-      ).map((r) => [refKey(refOfRow(r)), r]),
+      ).map((r) => [refKey(managedRef(r)), r]),
     );
     const planned = changes.map((c) => {
       const prev = c.existing ? undefined : previous.get(refKey(c.ref));
@@ -833,7 +830,7 @@ export class PoliciesService {
       throw PolicyErrors.invalid([
         selectorIssue(
           err,
-          [...sourceBase(source), 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+          [...sourceBase(source), 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
           selectorField,
         ),
       ]);
@@ -867,30 +864,16 @@ export class PoliciesService {
       this.repo.list(db, scope.orgId, filter),
     ]);
     if (!cluster) throw AppError.notFound(`cluster ${filter.cluster ?? ''}`);
-    const labels = labelsFromRecord((cluster.labels ?? {}) as Record<string, string>);
-    return rows.filter((r) => !isBuiltinTier(r.kind, r.name) && selectorMatches(r.clusterSelector, labels));
+    const labels = (cluster.labels ?? {}) as Record<string, string>;
+    return rows.filter((r) => !isBuiltinTier(r.kind, r.name) && selectsCluster(r.clusterSelector, labels));
   }
-}
-
-export function selectorMatches(selector: string, labels: ReturnType<typeof labelsFromRecord>): boolean {
-  if (selector === '') return true;
-  try {
-    return compileSelector(parseSelector(selector))(labels);
-  } catch {
-    return false;
-  }
-}
-
-export function refOfRow(r: { kind: string; namespace: string; name: string }): ResourceRef {
-  if (!isPolicyKind(r.kind)) throw new Error(`unexpected kind ${r.kind}`);
-  return { kind: r.kind, namespace: r.namespace, name: r.name };
 }
 
 function revisionView(r: PolicyRevision): RevisionView {
   return {
     orgId: r.orgId,
     resourceId: r.resourceId,
-    ref: refOfRow(r),
+    ref: managedRef(r),
     revision: r.revision,
     change: r.change as RevisionChange,
     document: r.object === null ? null : fromStored(r.object),
@@ -903,7 +886,7 @@ function revisionView(r: PolicyRevision): RevisionView {
   };
 }
 
-function revisionNotFound(ref: ResourceRef, revision: number, path: (string | number)[]): AppError {
+function revisionNotFound(ref: ManagedRef, revision: number, path: (string | number)[]): AppError {
   return new AppError('NOT_FOUND', `revision ${revision} of ${refKey(ref)} not found`, [
     { path, message: 'no such revision' },
   ]);

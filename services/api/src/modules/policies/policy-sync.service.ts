@@ -3,20 +3,26 @@
 // whether a gateway holds the cluster's lease right now. DISCONNECTED is never stored: it is the
 // absence of a lease, so status and routing agree (decision 0006). Knows nothing of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
-import { labelsFromRecord, resourceKindKey, type PolicyResource } from '@palisade/policy';
+import type { PolicyResource } from '@palisade/policy';
+import {
+  managedRef,
+  refKey,
+  refOf,
+  selectsCluster,
+  storedSyncStatus,
+  type ManagedRef,
+  type SyncStatus,
+} from '@palisade/policy/managed';
 import type { Cluster, ClusterResourceStatus } from '../../generated/prisma/client.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { Database } from '../../platform/db/database.js';
 import { ClusterRouter } from '../clusters/cluster-router.js';
 import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
 import { PoliciesRepository } from './policies.repository.js';
-import { refKey, type ResourceRef } from './policy-document.js';
-import { refOfRow, selectorMatches, type PolicyView } from './policies.service.js';
-
-export type SyncStatus = 'IN_SYNC' | 'PENDING' | 'FAILED' | 'DRIFTED' | 'DISCONNECTED';
+import type { PolicyView } from './policies.service.js';
 
 export interface ResourceSyncView {
-  ref: ResourceRef;
+  ref: ManagedRef;
   status: SyncStatus;
   message: string | null;
   diff: unknown;
@@ -42,16 +48,10 @@ export interface ResourceClusterStatusView {
   diff: unknown;
 }
 
-const STORED_STATUSES = ['IN_SYNC', 'PENDING', 'FAILED', 'DRIFTED'] as const;
-
-function storedStatus(s: string): SyncStatus {
-  return (STORED_STATUSES as readonly string[]).includes(s) ? (s as SyncStatus) : 'PENDING';
-}
-
-function pushedRef(o: unknown): ResourceRef | null {
+function pushedRef(o: unknown): ManagedRef | null {
   const r = o as PolicyResource;
   if (typeof r?.metadata?.name !== 'string') return null;
-  return refOfRow({ kind: resourceKindKey(r), namespace: r.metadata.namespace ?? '', name: r.metadata.name });
+  return refOf(r);
 }
 
 /** One resource in one cluster, from the facts (see decision 0009 for the precedence). */
@@ -64,7 +64,7 @@ export function resourceStatus(
   if (!connected) return { status: 'DISCONNECTED', message: row?.message ?? null, diff: null };
   if (desired === null || applied === null || applied < desired || !row || Number(row.generation) < desired)
     return { status: 'PENDING', message: null, diff: null };
-  return { status: storedStatus(row.status), message: row.message, diff: row.diff ?? null };
+  return { status: storedSyncStatus(row.status), message: row.message, diff: row.diff ?? null };
 }
 
 @Injectable()
@@ -88,7 +88,10 @@ export class PolicySyncService {
     const applied = sync ? Number(sync.appliedGeneration) : null;
     const connected = lease !== null;
     const byRef = new Map(
-      rows.map((r) => [refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name })), r]),
+      rows.map((r) => [
+        refKey(managedRef({ kind: r.resourceKind, namespace: r.namespace, name: r.name })),
+        r,
+      ]),
     );
     const listed: ResourceSyncView[] = [];
     const seen = new Set<string>();
@@ -107,11 +110,11 @@ export class PolicySyncService {
     }
     // Results for objects no longer desired (e.g. a prune that failed) stay visible until pruned.
     for (const r of rows) {
-      const ref = refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
+      const ref = managedRef({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
       if (seen.has(refKey(ref))) continue;
       listed.push({
         ref,
-        status: connected ? storedStatus(r.status) : 'DISCONNECTED',
+        status: connected ? storedSyncStatus(r.status) : 'DISCONNECTED',
         message: r.message,
         diff: r.diff ?? null,
         generation: Number(r.generation),
@@ -143,7 +146,7 @@ export class PolicySyncService {
   /** The resource's status in every cluster its selector targets (built-in tiers target none). */
   async resourceClusters(scope: OrgScope, view: PolicyView): Promise<ResourceClusterStatusView[]> {
     if (view.builtin) return [];
-    const ref: ResourceRef = { kind: view.kind, namespace: view.namespace, name: view.name };
+    const ref: ManagedRef = { kind: view.kind, namespace: view.namespace, name: view.name };
     const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.clusters(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
@@ -151,7 +154,7 @@ export class PolicySyncService {
       this.repo.statusesOfResource(db, scope.orgId, ref),
     ]);
     const targeted = clusters.filter((c: Cluster) =>
-      selectorMatches(view.clusterSelector, labelsFromRecord((c.labels ?? {}) as Record<string, string>)),
+      selectsCluster(view.clusterSelector, (c.labels ?? {}) as Record<string, string>),
     );
     const leases = await this.router.leases(targeted.map((c) => c.id));
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
