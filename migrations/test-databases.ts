@@ -39,9 +39,31 @@ function testDatabase(name: string, beforeDrop = ''): TestDatabase {
     },
     async drop() {
       if (beforeDrop) await onServer(beforeDrop);
+      // A pool's end() resolves before its sockets have said goodbye; forcing the drop then
+      // terminates backends whose clients are still ending, and pg reports that as an unhandled
+      // error in the test that closed the pool. Let connections that are on their way out go first.
+      await untilDisconnected(name);
       await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** Waits (up to ~2 s) until no session is connected to `name`; a straggler is then forced out. */
+async function untilDisconnected(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${TEST_PG}/postgres` });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 40; i++) {
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if ((rows[0]?.n ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 function uniqueName(prefix: string): string {
