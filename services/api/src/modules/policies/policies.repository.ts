@@ -217,8 +217,12 @@ export class PoliciesRepository {
     });
   }
 
-  desiredResources(tx: Tx, orgId: string, clusterId: string) {
-    return tx.clusterDesiredState.findFirst({ where: { orgId, clusterId }, select: { resources: true } });
+  /** The pushed resource sets of several clusters at once. */
+  desiredResourcesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
+    return tx.clusterDesiredState.findMany({
+      where: { orgId, clusterId: { in: [...clusterIds] } },
+      select: { clusterId: true, resources: true },
+    });
   }
 
   syncStatuses(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
@@ -227,16 +231,22 @@ export class PoliciesRepository {
     });
   }
 
-  resourceStatuses(tx: Tx, orgId: string, clusterId: string) {
+  /** Per-resource results of several clusters at once, by cluster, then kind, namespace and name. */
+  resourceStatusesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
     return tx.clusterResourceStatus.findMany({
-      where: { orgId, clusterId },
-      orderBy: [{ resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
+      where: { orgId, clusterId: { in: [...clusterIds] } },
+      orderBy: [{ clusterId: 'asc' }, { resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
     });
   }
 
-  statusesOfResource(tx: Tx, orgId: string, ref: ResourceRef) {
+  /** Every cluster's result for any of `refs` (one statement for a page of resources). */
+  statusesOfResources(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+    // An empty OR matches nothing, which is the answer for no refs.
     return tx.clusterResourceStatus.findMany({
-      where: { orgId, resourceKind: ref.kind, namespace: ref.namespace, name: ref.name },
+      where: {
+        orgId,
+        OR: refs.map((r) => ({ resourceKind: r.kind, namespace: r.namespace, name: r.name })),
+      },
     });
   }
 }

@@ -9,6 +9,7 @@ import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
 import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { Loaders, type RequestLoaders } from '../../platform/graphql/request-loaders.js';
 import { validateInput } from '../../platform/graphql/validate.js';
 import { ActorType } from '../audit/models/audit-event.model.js';
 import { toClusterModel } from '../clusters/clusters.resolver.js';
@@ -63,7 +64,7 @@ import {
 } from './policies.service.js';
 import type { PolicyFieldIssue } from './policies.errors.js';
 import { PolicySyncEvents } from './policy-sync-events.js';
-import { PolicySyncService, type ClusterSyncView } from './policy-sync.service.js';
+import { PolicySyncService, type ClusterSyncView, type SyncTarget } from './policy-sync.service.js';
 import type { PolicySyncEvent } from './rollout/rollout-keys.js';
 
 export function toPolicyModel(v: PolicyView): PolicyResourceModel {
@@ -229,13 +230,22 @@ export class PoliciesResolver {
   async clusterStatus(
     @Parent() resource: PolicyResourceModel,
     @Scope() scope: OrgScope,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<PolicyClusterStatusModel[]> {
-    const view = await this.policies.get(scope, {
+    const target: SyncTarget = {
       kind: resource.kind,
       namespace: resource.namespace ?? '',
       name: resource.name,
-    });
-    return (await this.sync.resourceClusters(scope, view)).map((s) => ({
+      clusterSelector: resource.clusterSelector,
+      builtin: resource.builtIn,
+    };
+    const statuses = await loaders.load(
+      `policy-cluster-status:${scope.orgId}`,
+      target,
+      (targets) => this.sync.resourcesClusters(scope, targets),
+      (t) => `${t.kind}\u0000${t.namespace}\u0000${t.name}\u0000${t.clusterSelector}`,
+    );
+    return statuses.map((s) => ({
       cluster: toClusterModel(s.cluster),
       status: s.status as PolicySyncStatusEnum,
       message: s.message,
@@ -388,8 +398,15 @@ export class ClusterPolicySyncResolver {
   async policySync(
     @Parent() cluster: ClusterModel,
     @Scope() scope: OrgScope,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<ClusterPolicySyncModel> {
-    return toSyncModel(await this.sync.clusterSync(scope, cluster.id));
+    const sync = await loaders.load(
+      `cluster-policy-sync:${scope.orgId}`,
+      cluster.id,
+      (ids) => this.sync.clusterSyncs(scope, ids),
+      (id) => id,
+    );
+    return toSyncModel(sync);
   }
 
   @Subscription(() => PolicySyncEventModel, {

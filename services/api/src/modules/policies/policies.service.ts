@@ -190,14 +190,16 @@ export class PoliciesService {
     skip: number,
     take: number,
   ): Promise<{ rows: PolicyView[]; total: number }> {
-    const orgDefault = await this.orgDefault(scope);
     if (!filter.cluster) {
-      const [rows, total] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      const [rows, total, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
         this.repo.list(db, scope.orgId, filter, skip, take),
         this.repo.count(db, scope.orgId, filter),
+        this.repo.settings(db, scope.orgId),
       ]);
+      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
       return { rows: rows.map((r) => toView(r, orgDefault)), total };
     }
+    const orgDefault = await this.orgDefault(scope);
     const all = await this.targeting(scope, filter);
     return { rows: all.slice(skip, skip + take).map((r) => toView(r, orgDefault)), total: all.length };
   }

@@ -4,7 +4,7 @@
 // absence of a lease, so status and routing agree (decision 0006). Knows nothing of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
 import { labelsFromRecord, resourceKindKey, type PolicyResource } from '@palisade/policy';
-import type { Cluster, ClusterResourceStatus } from '../../generated/prisma/client.js';
+import type { Cluster, ClusterResourceStatus, ClusterSyncStatus } from '../../generated/prisma/client.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { Database } from '../../platform/db/database.js';
 import { ClusterRouter } from '../clusters/cluster-router.js';
@@ -12,6 +12,9 @@ import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
 import { PoliciesRepository } from './policies.repository.js';
 import { refKey, type ResourceRef } from './policy-document.js';
 import { refOfRow, selectorMatches, type PolicyView } from './policies.service.js';
+
+/** What the status of a resource in its clusters depends on (a PolicyView has it all). */
+export type SyncTarget = Pick<PolicyView, 'kind' | 'namespace' | 'name' | 'clusterSelector' | 'builtin'>;
 
 export type SyncStatus = 'IN_SYNC' | 'PENDING' | 'FAILED' | 'DRIFTED' | 'DISCONNECTED';
 
@@ -67,6 +70,81 @@ export function resourceStatus(
   return { status: storedStatus(row.status), message: row.message, diff: row.diff ?? null };
 }
 
+/** One cluster's sync status from its facts (see decision 0009 for the precedence). */
+function syncView(
+  orgId: string,
+  clusterId: string,
+  connected: boolean,
+  desired: number | null,
+  sync: ClusterSyncStatus | undefined,
+  rows: readonly ClusterResourceStatus[],
+  pushedResources: unknown,
+): ClusterSyncView {
+  const applied = sync ? Number(sync.appliedGeneration) : null;
+  const byRef = new Map(
+    rows.map((r) => [refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name })), r]),
+  );
+  const listed: ResourceSyncView[] = [];
+  const seen = new Set<string>();
+  for (const o of Array.isArray(pushedResources) ? (pushedResources as unknown[]) : []) {
+    const ref = pushedRef(o);
+    if (!ref) continue;
+    const key = refKey(ref);
+    seen.add(key);
+    const row = byRef.get(key);
+    listed.push({
+      ref,
+      ...resourceStatus(connected, desired, applied, row),
+      generation: row ? Number(row.generation) : null,
+      reportedAt: row?.reportedAt ?? null,
+    });
+  }
+  // Results for objects no longer desired (e.g. a prune that failed) stay visible until pruned.
+  for (const r of rows) {
+    const ref = refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
+    if (seen.has(refKey(ref))) continue;
+    listed.push({
+      ref,
+      status: connected ? storedStatus(r.status) : 'DISCONNECTED',
+      message: r.message,
+      diff: r.diff ?? null,
+      generation: Number(r.generation),
+      reportedAt: r.reportedAt,
+    });
+  }
+  let status: SyncStatus;
+  if (!connected) status = 'DISCONNECTED';
+  // No row: the organisation changed no policy since the cluster was registered before
+  // migration 0003, so nothing is desired and there is nothing to wait for.
+  else if (desired === null) status = 'IN_SYNC';
+  else if (applied === null || applied < desired) status = 'PENDING';
+  else if (sync?.status === 'FAILED' || listed.some((r) => r.status === 'FAILED')) status = 'FAILED';
+  else if (sync?.status === 'DRIFTED' || listed.some((r) => r.status === 'DRIFTED')) status = 'DRIFTED';
+  else if (listed.some((r) => r.status === 'PENDING')) status = 'PENDING';
+  else status = 'IN_SYNC';
+  return {
+    clusterId,
+    orgId,
+    generation: desired,
+    appliedGeneration: applied,
+    status,
+    error: sync?.error ?? null,
+    reportedAt: sync?.reportedAt ?? null,
+    resources: listed,
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 @Injectable()
 export class PolicySyncService {
   constructor(
@@ -76,98 +154,98 @@ export class PolicySyncService {
   ) {}
 
   async clusterSync(scope: OrgScope, clusterId: string): Promise<ClusterSyncView> {
-    const [desiredRows, syncRows, rows, resources] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.desiredGenerations(db, scope.orgId, [clusterId]),
-      this.repo.syncStatuses(db, scope.orgId, [clusterId]),
-      this.repo.resourceStatuses(db, scope.orgId, clusterId),
-      this.repo.desiredResources(db, scope.orgId, clusterId),
-    ]);
-    const lease = await this.router.lease(clusterId);
-    const desired = desiredRows[0] ? Number(desiredRows[0].generation) : null;
-    const sync = syncRows[0];
-    const applied = sync ? Number(sync.appliedGeneration) : null;
-    const connected = lease !== null;
-    const byRef = new Map(
-      rows.map((r) => [refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name })), r]),
+    const [view] = await this.clusterSyncs(scope, [clusterId]);
+    return view!;
+  }
+
+  /**
+   * clusterSync for several clusters in one read and one lease lookup, in the order of
+   * `clusterIds` (a list page's Cluster.policySync fields are batched into this).
+   */
+  async clusterSyncs(scope: OrgScope, clusterIds: readonly string[]): Promise<ClusterSyncView[]> {
+    if (clusterIds.length === 0) return [];
+    const [desiredRows, syncRows, statusRows, resourceRows] = await this.db.read(
+      { orgId: scope.orgId },
+      (db) => [
+        this.repo.desiredGenerations(db, scope.orgId, clusterIds),
+        this.repo.syncStatuses(db, scope.orgId, clusterIds),
+        this.repo.resourceStatusesOf(db, scope.orgId, clusterIds),
+        this.repo.desiredResourcesOf(db, scope.orgId, clusterIds),
+      ],
     );
-    const listed: ResourceSyncView[] = [];
-    const seen = new Set<string>();
-    for (const o of Array.isArray(resources?.resources) ? (resources.resources as unknown[]) : []) {
-      const ref = pushedRef(o);
-      if (!ref) continue;
-      const key = refKey(ref);
-      seen.add(key);
-      const row = byRef.get(key);
-      listed.push({
-        ref,
-        ...resourceStatus(connected, desired, applied, row),
-        generation: row ? Number(row.generation) : null,
-        reportedAt: row?.reportedAt ?? null,
-      });
-    }
-    // Results for objects no longer desired (e.g. a prune that failed) stay visible until pruned.
-    for (const r of rows) {
-      const ref = refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
-      if (seen.has(refKey(ref))) continue;
-      listed.push({
-        ref,
-        status: connected ? storedStatus(r.status) : 'DISCONNECTED',
-        message: r.message,
-        diff: r.diff ?? null,
-        generation: Number(r.generation),
-        reportedAt: r.reportedAt,
-      });
-    }
-    let status: SyncStatus;
-    if (!connected) status = 'DISCONNECTED';
-    // No row: the organisation changed no policy since the cluster was registered before
-    // migration 0003, so nothing is desired and there is nothing to wait for.
-    else if (desired === null) status = 'IN_SYNC';
-    else if (applied === null || applied < desired) status = 'PENDING';
-    else if (sync?.status === 'FAILED' || listed.some((r) => r.status === 'FAILED')) status = 'FAILED';
-    else if (sync?.status === 'DRIFTED' || listed.some((r) => r.status === 'DRIFTED')) status = 'DRIFTED';
-    else if (listed.some((r) => r.status === 'PENDING')) status = 'PENDING';
-    else status = 'IN_SYNC';
-    return {
-      clusterId,
-      orgId: scope.orgId,
-      generation: desired,
-      appliedGeneration: applied,
-      status,
-      error: sync?.error ?? null,
-      reportedAt: sync?.reportedAt ?? null,
-      resources: listed,
-    };
+    const leases = await this.router.leases([...clusterIds]);
+    const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
+    const syncs = new Map(syncRows.map((s) => [s.clusterId, s]));
+    const pushed = new Map(resourceRows.map((r) => [r.clusterId, r.resources]));
+    const statuses = groupBy(statusRows, (r) => r.clusterId);
+    return clusterIds.map((clusterId) =>
+      syncView(
+        scope.orgId,
+        clusterId,
+        leases.has(clusterId),
+        desired.get(clusterId) ?? null,
+        syncs.get(clusterId),
+        statuses.get(clusterId) ?? [],
+        pushed.get(clusterId),
+      ),
+    );
   }
 
   /** The resource's status in every cluster its selector targets (built-in tiers target none). */
-  async resourceClusters(scope: OrgScope, view: PolicyView): Promise<ResourceClusterStatusView[]> {
-    if (view.builtin) return [];
-    const ref: ResourceRef = { kind: view.kind, namespace: view.namespace, name: view.name };
+  async resourceClusters(scope: OrgScope, target: SyncTarget): Promise<ResourceClusterStatusView[]> {
+    const [views] = await this.resourcesClusters(scope, [target]);
+    return views!;
+  }
+
+  /**
+   * resourceClusters for several resources in one read and one lease lookup, in the order of
+   * `targets` (a page's PolicyResource.clusterStatus fields are batched into this).
+   */
+  async resourcesClusters(
+    scope: OrgScope,
+    targets: readonly SyncTarget[],
+  ): Promise<ResourceClusterStatusView[][]> {
+    const wanted = targets.filter((t) => !t.builtin);
+    if (wanted.length === 0) return targets.map(() => []);
+    const refs: ResourceRef[] = wanted.map((t) => ({ kind: t.kind, namespace: t.namespace, name: t.name }));
     const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.clusters(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
       this.repo.syncStatuses(db, scope.orgId),
-      this.repo.statusesOfResource(db, scope.orgId, ref),
+      this.repo.statusesOfResources(db, scope.orgId, refs),
     ]);
-    const targeted = clusters.filter((c: Cluster) =>
-      selectorMatches(view.clusterSelector, labelsFromRecord((c.labels ?? {}) as Record<string, string>)),
+    const labelled = clusters.map((c: Cluster) => ({
+      cluster: c,
+      labels: labelsFromRecord((c.labels ?? {}) as Record<string, string>),
+    }));
+    const targetedBy = targets.map((t) =>
+      t.builtin
+        ? []
+        : labelled.filter((c) => selectorMatches(t.clusterSelector, c.labels)).map((c) => c.cluster),
     );
-    const leases = await this.router.leases(targeted.map((c) => c.id));
+    const leases = await this.router.leases([...new Set(targetedBy.flat().map((c) => c.id))]);
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
     const applied = new Map(syncRows.map((s) => [s.clusterId, Number(s.appliedGeneration)]));
-    const byCluster = new Map(rows.map((r) => [r.clusterId, r]));
-    return targeted.map((c) => {
-      const lease = leases.get(c.id);
-      return {
-        cluster: clusterView(c, lease),
-        ...resourceStatus(
-          lease !== undefined,
-          desired.get(c.id) ?? null,
-          applied.get(c.id) ?? null,
-          byCluster.get(c.id),
-        ),
-      };
+    const byResourceAndCluster = new Map(
+      rows.map((r) => [
+        `${refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name }))}\u0000${r.clusterId}`,
+        r,
+      ]),
+    );
+    return targets.map((t, i) => {
+      const key = refKey({ kind: t.kind, namespace: t.namespace, name: t.name });
+      return targetedBy[i]!.map((c) => {
+        const lease = leases.get(c.id);
+        return {
+          cluster: clusterView(c, lease),
+          ...resourceStatus(
+            lease !== undefined,
+            desired.get(c.id) ?? null,
+            applied.get(c.id) ?? null,
+            byResourceAndCluster.get(`${key}\u0000${c.id}`),
+          ),
+        };
+      });
     });
   }
 
