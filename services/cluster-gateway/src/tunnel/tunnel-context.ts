@@ -11,7 +11,7 @@ import type { ClusterEvents } from '../status/cluster-events.js';
 import type { StatusWriter } from '../status/status-writer.js';
 import type { Database } from '../store/database.js';
 import type { SessionRegistry } from './session-registry.js';
-import type { TunnelSession } from './tunnel-session.js';
+import type { TunnelHandle } from './tunnel-handle.js';
 
 export interface TunnelContext {
   readonly gatewayId: string;
@@ -22,7 +22,7 @@ export interface TunnelContext {
   readonly events: ClusterEvents;
   readonly inventory: InventoryStore;
   readonly rollout: RolloutCoordinator;
-  readonly registry: SessionRegistry<TunnelSession>;
+  readonly registry: SessionRegistry<TunnelHandle>;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
   /** Tells the gateway that held the previous lease to close its tunnel. */
