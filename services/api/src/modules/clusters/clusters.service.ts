@@ -11,6 +11,7 @@ import {
   type LabelMatcher,
 } from '@palisade/policy';
 import { ENV } from '../../config/env.module.js';
+import { ENROLLMENT_TTL_MS } from '../../config/limits.js';
 import type { Env } from '../../config/env.js';
 import { Database } from '../../platform/db/database.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
@@ -24,7 +25,6 @@ import { ClustersRepository } from './clusters.repository.js';
 import { DesiredStateService } from '../policies/rollout/desired-state.service.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
-export const ENROLLMENT_TTL_MS = 24 * 3600 * 1000;
 
 export type ClusterStatusName = 'CONNECTED' | 'DISCONNECTED' | 'NEVER_CONNECTED';
 

@@ -20,6 +20,7 @@ import {
   type StagedPolicy,
   type ValidationError,
 } from '@palisade/policy';
+import { APPLY_TRANSACTION_BASE_MS, APPLY_TRANSACTION_PER_DOCUMENT_MS } from '../../config/limits.js';
 import type { PolicyResource as PolicyRow, PolicyRevision } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
@@ -114,10 +115,6 @@ export type DocumentSource = { yaml: string } | { object: unknown };
 export interface ListFilter extends ResourceFilter {
   cluster?: string | null | undefined;
 }
-
-/** An apply's transaction budget: Prisma's default plus time for each document (~1 ms measured). */
-const APPLY_BASE_MS = 5_000;
-const APPLY_PER_DOCUMENT_MS = 10;
 
 interface Change {
   existing: PolicyRow | null;
@@ -459,7 +456,7 @@ export class PoliciesService {
         return [{ dryRun, applied: true, items: items.map(strip) }, changed.length > 0];
       },
       // A large apply (the body limit allows a few thousand resources) is one transaction.
-      { timeoutMs: APPLY_BASE_MS + APPLY_PER_DOCUMENT_MS * parsed.documents.length },
+      { timeoutMs: APPLY_TRANSACTION_BASE_MS + APPLY_TRANSACTION_PER_DOCUMENT_MS * parsed.documents.length },
     );
   }
 

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { JSONScalar } from '../../../platform/graphql/json.scalar.js';
 import { DriftModeEnum, PolicyResourceKind } from '../models/policy.model.js';
 
-/** Largest YAML text or JSON object accepted in one mutation. */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+import { MAX_DOCUMENT_BYTES, MAX_REORDER_POLICIES } from '../../../config/limits.js';
 
 const kind = z.enum(PolicyResourceKind);
 const namespace = z
@@ -129,7 +128,7 @@ export class ReorderTierPoliciesInput {
 export const reorderSchema = z.object({
   orgSlug: z.string(),
   tier: z.string().min(1).max(63),
-  order: z.array(refSchema).max(5000, 'at most 5000 policies'),
+  order: z.array(refSchema).max(MAX_REORDER_POLICIES, `at most ${MAX_REORDER_POLICIES} policies`),
 });
 
 @InputType()

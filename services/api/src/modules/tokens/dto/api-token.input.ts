@@ -2,8 +2,7 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { z } from 'zod';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 
-export const MAX_TOKEN_DAYS = 365;
-export const DEFAULT_TOKEN_DAYS = 90;
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../../../config/limits.js';
 
 @InputType()
 export class CreateApiTokenInput {
