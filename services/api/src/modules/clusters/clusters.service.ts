@@ -22,7 +22,7 @@ import type { Cluster } from '../../generated/prisma/client.js';
 import { ClusterRouter } from './cluster-router.js';
 import type { ClusterLease } from './cluster-keys.js';
 import { ClustersRepository } from './clusters.repository.js';
-import { DesiredStateService } from '../policies/rollout/desired-state.service.js';
+import { DesiredStateService } from '../rollout/desired-state.service.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
 

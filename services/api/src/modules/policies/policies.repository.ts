@@ -1,5 +1,5 @@
 // Prisma access for stored policy resources, their revisions, the organisation's policy settings
-// and the sync status gateways report. Org id first and in every where clause, updates and deletes
+// and the cluster a list is filtered by. Org id first and in every where clause, updates and deletes
 // included.
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -196,57 +196,9 @@ export class PoliciesRepository {
     return tx.policyRevision.count({ where: { orgId, resourceId } });
   }
 
-  // ── status (written by gateways) ───────────────────────────────────────────────────────────────
-
-  clusters(tx: Tx, orgId: string) {
-    return tx.cluster.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
-  }
+  // ── clusters ─────────────────────────────────────────────────────────────────────────────────
 
   clusterByName(tx: Tx, orgId: string, name: string) {
     return tx.cluster.findFirst({ where: { orgId, name } });
-  }
-
-  clusterById(tx: Tx, orgId: string, id: string) {
-    return tx.cluster.findFirst({ where: { orgId, id } });
-  }
-
-  desiredGenerations(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
-    return tx.clusterDesiredState.findMany({
-      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
-      select: { clusterId: true, generation: true, computedAt: true },
-    });
-  }
-
-  /** The pushed resource sets of several clusters at once. */
-  desiredResourcesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
-    return tx.clusterDesiredState.findMany({
-      where: { orgId, clusterId: { in: [...clusterIds] } },
-      select: { clusterId: true, resources: true },
-    });
-  }
-
-  syncStatuses(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
-    return tx.clusterSyncStatus.findMany({
-      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
-    });
-  }
-
-  /** Per-resource results of several clusters at once, by cluster, then kind, namespace and name. */
-  resourceStatusesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
-    return tx.clusterResourceStatus.findMany({
-      where: { orgId, clusterId: { in: [...clusterIds] } },
-      orderBy: [{ clusterId: 'asc' }, { resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
-    });
-  }
-
-  /** Every cluster's result for any of `refs` (one statement for a page of resources). */
-  statusesOfResources(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
-    // An empty OR matches nothing, which is the answer for no refs.
-    return tx.clusterResourceStatus.findMany({
-      where: {
-        orgId,
-        OR: refs.map((r) => ({ resourceKind: r.kind, namespace: r.namespace, name: r.name })),
-      },
-    });
   }
 }

@@ -63,9 +63,9 @@ import {
   type RevisionView,
 } from './policies.service.js';
 import type { PolicyFieldIssue } from './policies.errors.js';
-import { PolicySyncEvents } from './policy-sync-events.js';
-import { PolicySyncService, type ClusterSyncView, type SyncTarget } from './policy-sync.service.js';
-import type { PolicySyncEvent } from './rollout/rollout-keys.js';
+import type { PolicySyncEvent } from '@palisade/protocol/routing';
+import { PolicySyncEvents } from '../rollout/policy-sync-events.js';
+import { PolicySyncService, type ClusterSyncView, type SyncTarget } from '../rollout/policy-sync.service.js';
 
 export function toPolicyModel(v: PolicyView): PolicyResourceModel {
   return {

@@ -51,7 +51,7 @@ import {
   type PolicyKind,
   type ResourceRef,
 } from './policy-document.js';
-import { DesiredStateService } from './rollout/desired-state.service.js';
+import { DesiredStateService } from '../rollout/desired-state.service.js';
 
 /** Gap between consecutive `spec.order` values written by reorder, so one can insert between. */
 export const REORDER_STEP = 100;

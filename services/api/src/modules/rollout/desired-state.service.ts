@@ -14,9 +14,9 @@ import {
   stableStringify,
   type LabelMatcher,
 } from '@palisade/policy';
-import type { Tx } from '../../../platform/db/database.js';
-import { RedisClient } from '../../../platform/queue/redis.js';
-import { clusterKeys, parseLease } from '../../clusters/cluster-keys.js';
+import type { Tx } from '../../platform/db/database.js';
+import { RedisClient } from '../../platform/queue/redis.js';
+import { readLeases } from '../clusters/cluster-keys.js';
 import {
   compareRefs,
   fromStored,
@@ -25,9 +25,9 @@ import {
   pushedObject,
   type DriftMode,
   type ResourceRef,
-} from '../policy-document.js';
+} from '../policies/policy-document.js';
 import { RolloutRepository } from './rollout.repository.js';
-import { rolloutKeys, type DesiredStateNotice, type PolicySyncEvent } from './rollout-keys.js';
+import { redisKeys, type DesiredStateNotice, type PolicySyncEvent } from '@palisade/protocol/routing';
 
 export interface DesiredChange {
   orgId: string;
@@ -110,12 +110,14 @@ export class DesiredStateService {
    */
   async publish(changes: readonly DesiredChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const keys = clusterKeys(this.redis.prefix);
-    const events = rolloutKeys(this.redis.prefix).policySyncEvents();
-    const leases = await this.redis.redis.mget(changes.map((c) => keys.lease(c.clusterId)));
+    const keys = redisKeys(this.redis.prefix);
+    const leases = await readLeases(
+      this.redis,
+      changes.map((c) => c.clusterId),
+    );
     const pipeline = this.redis.redis.pipeline();
-    changes.forEach((c, i) => {
-      const lease = parseLease(leases[i] ?? null);
+    for (const c of changes) {
+      const lease = leases.get(c.clusterId);
       if (lease) {
         const notice: DesiredStateNotice = {
           kind: 'desired',
@@ -130,8 +132,8 @@ export class DesiredStateService {
         generation: c.generation,
         source: 'api',
       };
-      pipeline.publish(events, JSON.stringify(event));
-    });
+      pipeline.publish(keys.policySyncEvents, JSON.stringify(event));
+    }
     await pipeline.exec();
   }
 }

@@ -7,11 +7,12 @@ import { labelsFromRecord, resourceKindKey, type PolicyResource } from '@palisad
 import type { Cluster, ClusterResourceStatus, ClusterSyncStatus } from '../../generated/prisma/client.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { Database } from '../../platform/db/database.js';
-import { ClusterRouter } from '../clusters/cluster-router.js';
+import { RedisClient } from '../../platform/queue/redis.js';
+import { readLeases } from '../clusters/cluster-keys.js';
 import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
-import { PoliciesRepository } from './policies.repository.js';
-import { refKey, type ResourceRef } from './policy-document.js';
-import { refOfRow, selectorMatches, type PolicyView } from './policies.service.js';
+import { refKey, type ResourceRef } from '../policies/policy-document.js';
+import { refOfRow, selectorMatches, type PolicyView } from '../policies/policies.service.js';
+import { RolloutRepository } from './rollout.repository.js';
 
 /** What the status of a resource in its clusters depends on (a PolicyView has it all). */
 export type SyncTarget = Pick<PolicyView, 'kind' | 'namespace' | 'name' | 'clusterSelector' | 'builtin'>;
@@ -149,8 +150,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 export class PolicySyncService {
   constructor(
     @Inject(Database) private readonly db: Database,
-    @Inject(PoliciesRepository) private readonly repo: PoliciesRepository,
-    @Inject(ClusterRouter) private readonly router: ClusterRouter,
+    @Inject(RolloutRepository) private readonly repo: RolloutRepository,
+    @Inject(RedisClient) private readonly redis: RedisClient,
   ) {}
 
   async clusterSync(scope: OrgScope, clusterId: string): Promise<ClusterSyncView> {
@@ -173,7 +174,7 @@ export class PolicySyncService {
         this.repo.desiredResourcesOf(db, scope.orgId, clusterIds),
       ],
     );
-    const leases = await this.router.leases([...clusterIds]);
+    const leases = await readLeases(this.redis, clusterIds);
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
     const syncs = new Map(syncRows.map((s) => [s.clusterId, s]));
     const pushed = new Map(resourceRows.map((r) => [r.clusterId, r.resources]));
@@ -209,7 +210,7 @@ export class PolicySyncService {
     if (wanted.length === 0) return targets.map(() => []);
     const refs: ResourceRef[] = wanted.map((t) => ({ kind: t.kind, namespace: t.namespace, name: t.name }));
     const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.clusters(db, scope.orgId),
+      this.repo.clusterRows(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
       this.repo.syncStatuses(db, scope.orgId),
       this.repo.statusesOfResources(db, scope.orgId, refs),
@@ -223,7 +224,7 @@ export class PolicySyncService {
         ? []
         : labelled.filter((c) => selectorMatches(t.clusterSelector, c.labels)).map((c) => c.cluster),
     );
-    const leases = await this.router.leases([...new Set(targetedBy.flat().map((c) => c.id))]);
+    const leases = await readLeases(this.redis, [...new Set(targetedBy.flat().map((c) => c.id))]);
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
     const applied = new Map(syncRows.map((s) => [s.clusterId, Number(s.appliedGeneration)]));
     const byResourceAndCluster = new Map(
