@@ -27,9 +27,9 @@ import {
   type ResourceRef,
   type ResourceStatus,
 } from '@palisade/protocol';
+import { wireRefOf, withManagedLabel } from '@palisade/policy/managed';
 import { MAX_RESULT_MESSAGE_LENGTH } from '../limits.js';
 import type { Logger } from '../log.js';
-import { refOf, withManagedLabel } from '../policy/managed-objects.js';
 import type { ApplyOutcome, Provider } from '../providers/provider.js';
 
 type Send = (message: AgentMessage) => boolean;
@@ -109,7 +109,7 @@ export class DesiredStateController {
         generation: message.generation,
         results: [
           ...invalid,
-          ...valid.map((r): ResourceStatus => ({ resource: refOf(r), status: 'failed', message: text })),
+          ...valid.map((r): ResourceStatus => ({ resource: wireRefOf(r), status: 'failed', message: text })),
         ],
         drift: [],
       };

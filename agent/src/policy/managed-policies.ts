@@ -9,10 +9,10 @@
 //   reported (modified, missing, unexpected); those whose drift mode is `revert` are then put back
 //   and reported applied again, so the console shows DRIFTED and then IN_SYNC.
 // One operation at a time: applies and checks are queued.
-import { stableStringify, type PolicyResource } from '@palisade/policy';
+import { resourceKey, stableStringify, type PolicyResource } from '@palisade/policy';
+import { MANAGED_BY_LABEL, driftModeOf, isManaged, wireRefKey, wireRefOf } from '@palisade/policy/managed';
 import type { DriftReport, ResourceRef, ResourceStatus } from '@palisade/protocol';
 import { MAX_RESULT_MESSAGE_LENGTH } from '../limits.js';
-import { MANAGED_BY_LABEL, driftModeOf, isManaged, keyOf, refKey, refOf } from './managed-objects.js';
 import { describeDifferences } from './object-diff.js';
 
 /** What applying a generation did, and what has drifted from it since. */
@@ -30,7 +30,7 @@ export interface AppliedState {
 
 /** A provider's policy objects, as the cluster has them. */
 export interface PolicyCluster {
-  /** Every policy object of the kinds Palisade manages, managed or not, by `keyOf`. */
+  /** Every policy object of the kinds Palisade manages, managed or not, by `resourceKey`. */
   objects(): Promise<Map<string, PolicyResource>>;
   write(resource: PolicyResource): Promise<void>;
   remove(ref: ResourceRef): Promise<void>;
@@ -59,7 +59,7 @@ export class ManagedPolicies {
     this.#persist = persist;
     if (restored !== null) {
       this.#outcome = restored.outcome;
-      this.#desired = new Map(restored.desired.map((r) => [keyOf(r), r]));
+      this.#desired = new Map(restored.desired.map((r) => [resourceKey(r), r]));
       this.#lastDrift = stableStringify(restored.outcome.drift);
     }
   }
@@ -95,15 +95,15 @@ export class ManagedPolicies {
     keep: readonly ResourceRef[],
   ): Promise<ApplyOutcome> {
     const existing = await this.#cluster.objects();
-    const desired = new Map(resources.map((r) => [keyOf(r), r]));
-    const kept = new Set(keep.map(refKey));
+    const desired = new Map(resources.map((r) => [resourceKey(r), r]));
+    const kept = new Set(keep.map(wireRefKey));
     const results: ResourceStatus[] = [];
     await this.#batch(async () => {
       for (const [key, resource] of desired) {
         const found = existing.get(key);
         if (found !== undefined && !isManaged(found)) {
           results.push({
-            resource: refOf(resource),
+            resource: wireRefOf(resource),
             status: 'failed',
             message: `an object of this name exists without the ${MANAGED_BY_LABEL} label; Palisade does not touch it`,
           });
@@ -113,19 +113,19 @@ export class ManagedPolicies {
           if (found === undefined || describeDifferences(resource, found) !== null) {
             await this.#cluster.write(resource);
           }
-          results.push({ resource: refOf(resource), status: 'ok' });
+          results.push({ resource: wireRefOf(resource), status: 'ok' });
         } catch (error) {
-          results.push({ resource: refOf(resource), status: 'failed', message: messageOf(error) });
+          results.push({ resource: wireRefOf(resource), status: 'failed', message: messageOf(error) });
         }
       }
       for (const [key, found] of existing) {
         if (desired.has(key) || kept.has(key) || !isManaged(found)) continue;
         try {
-          await this.#cluster.remove(refOf(found));
+          await this.#cluster.remove(wireRefOf(found));
         } catch (error) {
           // Still there: reported so the console keeps showing it until a prune succeeds.
           results.push({
-            resource: refOf(found),
+            resource: wireRefOf(found),
             status: 'failed',
             message: `prune failed: ${messageOf(error)}`,
           });
@@ -155,11 +155,11 @@ export class ManagedPolicies {
       const found = existing.get(key);
       let entry: DriftReport | null = null;
       if (found === undefined) {
-        entry = { resource: refOf(resource), drift: 'missing', message: 'deleted from the cluster' };
+        entry = { resource: wireRefOf(resource), drift: 'missing', message: 'deleted from the cluster' };
       } else {
         const differences = describeDifferences(resource, found);
         if (differences !== null)
-          entry = { resource: refOf(resource), drift: 'modified', message: differences };
+          entry = { resource: wireRefOf(resource), drift: 'modified', message: differences };
       }
       if (entry === null) continue;
       drift.push(entry);
@@ -168,7 +168,7 @@ export class ManagedPolicies {
     for (const [key, found] of existing) {
       if (this.#desired.has(key) || !isManaged(found)) continue;
       const entry: DriftReport = {
-        resource: refOf(found),
+        resource: wireRefOf(found),
         drift: 'unexpected',
         message: 'carries the managed-by label but is not desired',
       };
@@ -196,12 +196,12 @@ export class ManagedPolicies {
         }
       }
     });
-    const reverted = new Set(revert.map((r) => refKey(r.drift.resource)));
-    const failedKeys = new Set(failed.map((f) => refKey(f.resource)));
+    const reverted = new Set(revert.map((r) => wireRefKey(r.drift.resource)));
+    const failedKeys = new Set(failed.map((f) => wireRefKey(f.resource)));
     const remaining = drift.filter(
-      (d) => !reverted.has(refKey(d.resource)) || failedKeys.has(refKey(d.resource)),
+      (d) => !reverted.has(wireRefKey(d.resource)) || failedKeys.has(wireRefKey(d.resource)),
     );
-    const results = [...base.results.filter((r) => !failedKeys.has(refKey(r.resource))), ...failed];
+    const results = [...base.results.filter((r) => !failedKeys.has(wireRefKey(r.resource))), ...failed];
     this.#lastDrift = stableStringify(remaining);
     this.#setOutcome({ generation: base.generation, results, drift: remaining }, report);
   }

@@ -1,6 +1,7 @@
 // Policy editor: YAML with highlighting and live validation by @palisade/policy, the diff against
 // the stored version before saving, revision history with diffs and rollback, promotion of staged
 // policies, per-cluster status, import of a file into the editor and export.
+import { isStagedKind } from '@palisade/policy/managed';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { PageHeader } from '../components/layout/page-header';
@@ -28,7 +29,6 @@ import { ReviewChangesDialog } from '../features/policies/components/review-chan
 import { RevisionHistory } from '../features/policies/components/revision-history';
 import { SyncPill } from '../features/policies/components/sync-pill';
 import { YamlFileActions } from '../features/policies/components/yaml-file-actions';
-import { STAGED_KINDS } from '../features/policies/model';
 import { isApiKind, resourceRefOf, sameRef } from '../features/policies/resource-ref';
 import { NEW_POLICY_YAML } from '../features/policies/templates';
 import { isApiError } from '../lib/graphql-client';
@@ -114,7 +114,7 @@ function Editor({
         </Link>
       </p>
       <PageHeader title={title}>
-        {stored && canWrite && STAGED_KINDS.has(stored.kind) && (
+        {stored && canWrite && isStagedKind(stored.kind) && (
           <Button
             busy={promote.isPending}
             onClick={() =>

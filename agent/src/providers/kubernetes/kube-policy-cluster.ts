@@ -5,12 +5,12 @@
 // cluster does not serve (no Calico API server: 404) lists as empty; applying it then fails with
 // the API's message, which the agent reports per resource.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { PolicyResource } from '@palisade/policy';
+import { resourceKey, type PolicyResource } from '@palisade/policy';
+import type { KindPlacement } from '@palisade/policy/managed';
 import type { ResourceRef } from '@palisade/protocol';
 import type { PolicyCluster } from '../../policy/managed-policies.js';
-import { keyOf } from '../../policy/managed-objects.js';
 import { failureOf, kubeRequest } from './kube-request.js';
-import { POLICY_KINDS, collectionPath, objectPath, policyKind, type PolicyKind } from './policy-kinds.js';
+import { PLACEMENTS, collectionPath, objectPath, placementOf } from './policy-kinds.js';
 
 export const FIELD_MANAGER = 'palisade';
 export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
@@ -24,7 +24,7 @@ export class KubePolicyCluster implements PolicyCluster {
 
   async objects(): Promise<Map<string, PolicyResource>> {
     const out = new Map<string, PolicyResource>();
-    for (const kind of POLICY_KINDS) {
+    for (const kind of PLACEMENTS) {
       const path = collectionPath(kind, null);
       const response = await kubeRequest(this.#config, 'GET', path);
       if (response.status === 404) continue;
@@ -32,7 +32,7 @@ export class KubePolicyCluster implements PolicyCluster {
       const items = (response.body as { items?: unknown[] } | null)?.items ?? [];
       for (const item of items) {
         const resource = asPolicyResource(kind, item);
-        if (resource !== null) out.set(keyOf(resource), resource);
+        if (resource !== null) out.set(resourceKey(resource), resource);
       }
     }
     return out;
@@ -64,14 +64,14 @@ export class KubePolicyCluster implements PolicyCluster {
   }
 }
 
-function kindOf(apiVersion: string, kind: string): PolicyKind {
-  const found = policyKind(apiVersion, kind);
+function kindOf(apiVersion: string, kind: string): KindPlacement {
+  const found = placementOf(apiVersion, kind);
   if (found === undefined) throw new Error(`${apiVersion} ${kind} is not a kind Palisade applies`);
   return found;
 }
 
 /** What Palisade compares of a listed object: its identity, labels, annotations and spec. */
-function asPolicyResource(kind: PolicyKind, item: unknown): PolicyResource | null {
+function asPolicyResource(kind: KindPlacement, item: unknown): PolicyResource | null {
   const object = item as {
     metadata?: { name?: unknown; namespace?: unknown; labels?: unknown; annotations?: unknown };
     spec?: unknown;
@@ -81,7 +81,7 @@ function asPolicyResource(kind: PolicyKind, item: unknown): PolicyResource | nul
   const namespace = object?.metadata?.namespace;
   return {
     apiVersion: kind.apiVersion,
-    kind: kind.kind,
+    kind: kind.apiKind,
     metadata: {
       name,
       ...(typeof namespace === 'string' && kind.namespaced ? { namespace } : {}),

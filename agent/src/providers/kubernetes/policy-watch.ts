@@ -4,11 +4,11 @@
 // ends or fails is started again after a backoff; a kind the cluster does not serve (404) is
 // retried at the longest delay.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { MANAGED_BY_SELECTOR } from '@palisade/policy/managed';
 import { KUBE_DRIFT_DEBOUNCE_MS, KUBE_RETRY_INITIAL_MS, KUBE_RETRY_MAX_MS } from '../../limits.js';
 import type { Logger } from '../../log.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../policy/managed-objects.js';
 import { Backoff } from '../../tunnel/backoff.js';
-import { POLICY_KINDS, collectionPath } from './policy-kinds.js';
+import { PLACEMENTS, collectionPath } from './policy-kinds.js';
 
 export class PolicyWatch {
   readonly #config: KubeConfig;
@@ -36,7 +36,7 @@ export class PolicyWatch {
   }
 
   start(): void {
-    for (const kind of POLICY_KINDS) this.#watch(collectionPath(kind, null), new Backoff(this.#retry));
+    for (const kind of PLACEMENTS) this.#watch(collectionPath(kind, null), new Backoff(this.#retry));
   }
 
   stop(): void {
@@ -66,7 +66,7 @@ export class PolicyWatch {
     new Watch(this.#config)
       .watch(
         path,
-        { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` },
+        { labelSelector: MANAGED_BY_SELECTOR },
         (type: string) => {
           backoff.reset();
           if (type === 'MODIFIED' || type === 'DELETED' || type === 'ADDED') this.#changed();

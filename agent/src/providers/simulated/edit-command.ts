@@ -5,14 +5,13 @@
 // the change (it watches the file) and reports drift. Exit codes: 0 done, 2 bad usage or object.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import type { PolicyResource } from '@palisade/policy';
-import { keyOf } from '../../policy/managed-objects.js';
+import { resourceKey, type PolicyResource } from '@palisade/policy';
+import { isManagedKind, KIND_PLACEMENTS, MANAGED_KINDS } from '@palisade/policy/managed';
 import { readPoliciesFile, writePoliciesFile } from './policy-store.js';
 
 export const EDIT_USAGE = `  npm run agent -- edit <state-dir> set <kind> [<namespace>/]<name> [file]   (the object as YAML or JSON; stdin without a file)
   npm run agent -- edit <state-dir> delete <kind> [<namespace>/]<name>
-    <kind>: Tier, NetworkPolicy, GlobalNetworkPolicy, StagedNetworkPolicy, StagedGlobalNetworkPolicy,
-    StagedKubernetesNetworkPolicy, NetworkSet, GlobalNetworkSet, or KubernetesNetworkPolicy`;
+    <kind>: ${MANAGED_KINDS.join(', ')}`;
 
 export class EditError extends Error {
   override readonly name = 'EditError';
@@ -34,11 +33,11 @@ export async function runEditCommand(args: readonly string[], io: EditIo): Promi
     throw new EditError(`usage:\n${EDIT_USAGE}`);
   }
   const identity = identityOf(kindArg, nameArg);
-  const key = keyOf(identity);
+  const key = resourceKey(identity);
   const objects = await readPoliciesFile(dir).catch((error: unknown) => {
     throw new EditError(error instanceof Error ? error.message : String(error));
   });
-  const others = objects.filter((o) => keyOf(o) !== key);
+  const others = objects.filter((o) => resourceKey(o) !== key);
   if (action === 'delete') {
     if (others.length === objects.length) throw new EditError(`${kindArg} ${nameArg} is not in ${dir}`);
     await writePoliciesFile(dir, others);
@@ -58,8 +57,8 @@ export async function runEditCommand(args: readonly string[], io: EditIo): Promi
   if (typeof object !== 'object' || object === null || typeof resource.metadata?.name !== 'string') {
     throw new EditError('the object needs apiVersion, kind and metadata.name');
   }
-  if (keyOf(resource) !== key) {
-    throw new EditError(`the object is ${keyOf(resource)}, but the command names ${key}`);
+  if (resourceKey(resource) !== key) {
+    throw new EditError(`the object is ${resourceKey(resource)}, but the command names ${key}`);
   }
   await writePoliciesFile(dir, [...others, resource]);
   io.print(`${kindArg} ${nameArg} ${others.length === objects.length ? 'created' : 'configured'}`);
@@ -69,10 +68,10 @@ function identityOf(kind: string, name: string): PolicyResource {
   const [first, second] = name.split('/');
   const namespace = second === undefined ? undefined : first;
   const objectName = second ?? first ?? '';
-  const k8s = kind === 'KubernetesNetworkPolicy';
+  const placement = isManagedKind(kind) ? KIND_PLACEMENTS[kind] : undefined;
   return {
-    apiVersion: k8s ? 'networking.k8s.io/v1' : 'projectcalico.org/v3',
-    kind: k8s ? 'NetworkPolicy' : kind,
+    apiVersion: placement?.apiVersion ?? 'projectcalico.org/v3',
+    kind: placement?.apiKind ?? kind,
     metadata: { name: objectName, ...(namespace === undefined ? {} : { namespace }) },
   } as PolicyResource;
 }

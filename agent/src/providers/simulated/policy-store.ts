@@ -6,11 +6,11 @@
 // (write then rename), so a reader never sees half a file.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PolicyResource } from '@palisade/policy';
+import { resourceKey, type PolicyResource } from '@palisade/policy';
+import { wireRefKey } from '@palisade/policy/managed';
 import type { ResourceRef } from '@palisade/protocol';
 import { SIMULATED_MAX_FILE_BYTES } from '../../limits.js';
 import type { AppliedState, PolicyCluster } from '../../policy/managed-policies.js';
-import { keyOf, refKey } from '../../policy/managed-objects.js';
 
 export const POLICIES_FILE = 'policies.json';
 export const APPLIED_FILE = 'applied.json';
@@ -65,13 +65,13 @@ export class SimulatedPolicyStore implements PolicyCluster {
 
   async write(resource: PolicyResource): Promise<void> {
     if (!this.#batching) await this.reload();
-    this.#objects.set(keyOf(resource), structuredClone(resource));
+    this.#objects.set(resourceKey(resource), structuredClone(resource));
     await this.#changed();
   }
 
   async remove(ref: ResourceRef): Promise<void> {
     if (!this.#batching) await this.reload();
-    if (this.#objects.delete(refKey(ref))) await this.#changed();
+    if (this.#objects.delete(wireRefKey(ref))) await this.#changed();
   }
 
   /**
@@ -125,7 +125,7 @@ export class SimulatedPolicyStore implements PolicyCluster {
     }
     this.#text = text;
     this.#problem = null;
-    this.#objects = new Map(sorted(parsed).map((r) => [keyOf(r), r]));
+    this.#objects = new Map(sorted(parsed).map((r) => [resourceKey(r), r]));
     this.#version++;
     return true;
   }
@@ -178,8 +178,8 @@ async function replaceFile(file: string, text: string): Promise<void> {
 
 function sorted(objects: PolicyResource[]): PolicyResource[] {
   return objects.sort((a, b) => {
-    const x = keyOf(a);
-    const y = keyOf(b);
+    const x = resourceKey(a);
+    const y = resourceKey(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }

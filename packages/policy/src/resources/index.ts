@@ -10,12 +10,15 @@ export {
 } from './validate.js';
 export { BUILTIN_TIERS, builtinTier, DEFAULT_TIER, DEFAULT_TIER_ORDER } from './builtin-tiers.js';
 export {
+  ENFORCED_KIND_OF_STAGED,
   isStagedKind,
-  isStagedPolicy,
-  stagedToEnforced,
-  type EnforcedPolicy,
-  type StagedPolicy,
-} from './staged.js';
+  isTieredKind,
+  STAGED_KINDS,
+  TIERED_KINDS,
+  type StagedKind,
+  type TieredKind,
+} from './kinds.js';
+export { isStagedPolicy, stagedToEnforced, type EnforcedPolicy, type StagedPolicy } from './staged.js';
 export { resourceKey } from './resource-key.js';
 export { defaultPolicyTypes, MAX_RULES, STAGED_ACTIONS } from './calico-policy.js';
 export { NAMESPACE_LABEL, TIER_LABEL } from './metadata.js';

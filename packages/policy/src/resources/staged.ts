@@ -10,19 +10,10 @@ import {
   type StagedKubernetesNetworkPolicy,
   type StagedNetworkPolicy,
 } from './types.js';
+import { isStagedKind } from './kinds.js';
 
 export type StagedPolicy = StagedNetworkPolicy | StagedGlobalNetworkPolicy | StagedKubernetesNetworkPolicy;
 export type EnforcedPolicy = NetworkPolicy | GlobalNetworkPolicy | KubernetesNetworkPolicy;
-
-const STAGED_KINDS = [
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-] as const;
-
-export function isStagedKind(kind: string): kind is StagedPolicy['kind'] {
-  return (STAGED_KINDS as readonly string[]).includes(kind);
-}
 
 export function isStagedPolicy(r: PolicyResource): r is StagedPolicy {
   return r.apiVersion !== K8S_NETWORKING_API_VERSION && isStagedKind(r.kind);

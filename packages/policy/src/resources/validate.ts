@@ -18,6 +18,7 @@ import { K8S_SPEC_FIELDS, readK8sPolicySpec } from './k8s-policy.js';
 import { readTierSpec } from './tier.js';
 import { readNetworkSetSpec } from './network-set.js';
 import { readHostEndpointSpec } from './host-endpoint.js';
+import { isTieredKind } from './kinds.js';
 
 export interface ValidateOptions {
   /** Namespace given to namespaced resources that have none, as `kubectl apply` does. Default "default". */
@@ -134,13 +135,6 @@ function identify(
   );
 }
 
-const TIERED_KINDS: readonly string[] = [
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-];
-
 /** Validation with unformatted paths, for callers that map errors back onto source (the YAML layer). */
 export function validateResourceIssues(
   input: unknown,
@@ -166,7 +160,7 @@ export function validateResourceIssues(
   );
   const spec = readSpec(r, id.kind, raw.spec, metadata);
   if (sink.count > 0 || metadata === undefined || spec === undefined) return { issues: sink.issues };
-  if (TIERED_KINDS.includes(id.kind)) {
+  if (isTieredKind(id.kind)) {
     metadata.labels = { ...metadata.labels, [TIER_LABEL]: (spec as { tier: string }).tier };
   }
   const resource = { apiVersion: raw.apiVersion, kind: raw.kind, metadata, spec } as PolicyResource;

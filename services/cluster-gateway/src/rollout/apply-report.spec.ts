@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyReport, kindKey } from './apply-report.js';
+import { applyReport } from './apply-report.js';
 
 const np = (name: string) => ({
   apiVersion: 'projectcalico.org/v3',
@@ -9,11 +9,23 @@ const np = (name: string) => ({
 });
 
 describe('applyReport', () => {
-  it('maps the kind key of decision 0009', () => {
-    expect(
-      kindKey({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'a', name: 'x' }),
-    ).toBe('KubernetesNetworkPolicy');
-    expect(kindKey(np('x'))).toBe('NetworkPolicy');
+  it('keys rows by the managed kind key, with an empty namespace for cluster-scoped kinds', () => {
+    const report = applyReport({
+      type: 'apply.result',
+      generation: 1,
+      results: [
+        { resource: { ...np('x'), apiVersion: 'networking.k8s.io/v1' }, status: 'ok' },
+        {
+          resource: { apiVersion: 'projectcalico.org/v3', kind: 'Tier', namespace: null, name: 't' },
+          status: 'ok',
+        },
+      ],
+      drift: [],
+    });
+    expect(report.resources.map((r) => [r.kind, r.namespace, r.name])).toEqual([
+      ['KubernetesNetworkPolicy', 'a', 'x'],
+      ['Tier', '', 't'],
+    ]);
   });
 
   it('is IN_SYNC when everything applied, FAILED over DRIFTED, one sorted row per resource', () => {

@@ -1,6 +1,6 @@
 // DiffView: a unified line diff of two texts (added lines green, removed red, long unchanged runs
 // folded), used for audit before/after and policy revisions.
-import { lineDiff, foldContext } from '../../lib/line-diff';
+import { foldContext, lineDiff } from '@palisade/policy/managed';
 
 export function DiffView({ before, after, label }: { before: string; after: string; label: string }) {
   const lines = foldContext(lineDiff(before, after), 3);

@@ -1,6 +1,7 @@
 // Policy resources through the API: the board (every tier and policy, all pages), one resource
 // with its revisions, save (create or update), delete, reorder, rollback, promote, apply a YAML
 // stream (dry run first), export. Sync changes pushed by the API refresh the board.
+import { isPolicyKind, isStagedKind } from '@palisade/policy/managed';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
@@ -24,18 +25,10 @@ import {
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
 import { subscribe } from '../../lib/subscriptions';
-import { buildBoard, STAGED_KINDS, type BoardPolicy, type BoardTier, type PolicyRef } from './model';
+import { buildBoard, type BoardPolicy, type BoardTier, type PolicyRef } from './model';
 
 type Tiers = PolicyBoardQuery['organization']['tiers'];
 
-const POLICY_KINDS = new Set<PolicyResourceKind>([
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'KubernetesNetworkPolicy',
-]);
 /** Calico evaluates Kubernetes NetworkPolicies in the default tier at order 1000. */
 const K8S_ORDER = 1000;
 const MAX_PAGES = 100;
@@ -65,7 +58,7 @@ export function toBoardPolicy(p: PolicyCardFieldsFragment): BoardPolicy {
     name: p.name,
     tier: p.tier ?? 'default',
     order: k8s ? K8S_ORDER : specOrder(p.object),
-    staged: STAGED_KINDS.has(p.kind),
+    staged: isStagedKind(p.kind),
     clusterSelector: p.clusterSelector,
     clusters: p.clusterStatus.map((s) => ({ name: s.cluster.name, status: s.status })),
   };
@@ -76,7 +69,7 @@ export function toBoard(
   resources: readonly PolicyCardFieldsFragment[],
   defaultDriftMode: DriftMode = 'REPORT',
 ): PolicyBoardData {
-  const policies = resources.filter((r) => POLICY_KINDS.has(r.kind));
+  const policies = resources.filter((r) => isPolicyKind(r.kind));
   return {
     defaultDriftMode,
     tiers: buildBoard(
@@ -88,7 +81,7 @@ export function toBoard(
       })),
       policies.map(toBoardPolicy),
     ),
-    others: resources.filter((r) => !POLICY_KINDS.has(r.kind) && r.kind !== 'Tier'),
+    others: resources.filter((r) => !isPolicyKind(r.kind) && r.kind !== 'Tier'),
     total: policies.length,
   };
 }

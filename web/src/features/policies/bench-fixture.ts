@@ -1,6 +1,7 @@
 // Generated board data for bench/web: `count` policies spread over a handful of tiers, some staged,
 // with cluster selectors and sync states, deterministic for a given count.
-import type { BoardPolicy, BoardTier, SyncStatus } from './model';
+import type { SyncStatus } from '@palisade/policy/managed';
+import type { BoardPolicy, BoardTier } from './model';
 
 const TIERS = ['security', 'platform', 'application', 'default'];
 const STATES: SyncStatus[] = ['IN_SYNC', 'IN_SYNC', 'IN_SYNC', 'PENDING', 'FAILED', 'DRIFTED'];

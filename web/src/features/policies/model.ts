@@ -1,8 +1,9 @@
 // The policy board's model, independent of where policies come from (the API, or generated for the
 // bench): tiers in evaluation order (order, then name) and, inside each, policies in Calico order
 // (order ascending, unset last, then name). Reordering yields the tier's complete new order, which
-// is what the API's reorderTierPolicies takes.
-export type SyncStatus = 'IN_SYNC' | 'PENDING' | 'FAILED' | 'DRIFTED' | 'DISCONNECTED';
+// is what the API's reorderTierPolicies takes. Kinds, keys and sync statuses are the managed-document
+// contract's (@palisade/policy/managed).
+import { refKey, type SyncStatus } from '@palisade/policy/managed';
 
 export interface PolicyRef {
   kind: string;
@@ -30,14 +31,8 @@ export interface BoardTier {
   policies: BoardPolicy[];
 }
 
-export const STAGED_KINDS = new Set([
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-]);
-
 export function policyKey(p: PolicyRef): string {
-  return `${p.kind}/${p.namespace ?? ''}/${p.name}`;
+  return refKey(p);
 }
 
 export function comparePolicies(a: BoardPolicy, b: BoardPolicy): number {

@@ -1,9 +1,8 @@
 // The editor's form view reads and writes the common fields of a policy straight in its YAML
 // document (yaml's Document API), so comments, key order and every field the form does not show
 // survive a form edit; the YAML stays the single source of truth.
+import { CLUSTER_SELECTOR_ANNOTATION } from '@palisade/policy/managed';
 import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
-
-export const CLUSTER_SELECTOR_ANNOTATION = 'palisade.io/cluster-selector';
 
 export interface PolicyFormFields {
   kind: string;

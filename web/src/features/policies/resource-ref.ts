@@ -1,23 +1,13 @@
 // The API identity (kind, namespace, name) of a resource parsed in the browser, to tell "save
 // this edit" from "create another resource" before anything is sent.
 import { resourceKindKey, type PolicyResource } from '@palisade/policy';
+import { isManagedKind, refKey } from '@palisade/policy/managed';
 import type { PolicyResourceKind } from '../../generated/graphql';
 import type { ResourceRef } from './api';
 
-const API_KINDS = new Set<string>([
-  'Tier',
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'NetworkSet',
-  'GlobalNetworkSet',
-  'KubernetesNetworkPolicy',
-]);
-
+/** A kind the API stores (the GraphQL enum is built from the same list). */
 export function isApiKind(kind: string): kind is PolicyResourceKind {
-  return API_KINDS.has(kind);
+  return isManagedKind(kind);
 }
 
 export function resourceRefOf(r: PolicyResource): ResourceRef | null {
@@ -27,11 +17,5 @@ export function resourceRefOf(r: PolicyResource): ResourceRef | null {
 }
 
 export function sameRef(a: ResourceRef | null, b: ResourceRef | null): boolean {
-  return (
-    a !== null &&
-    b !== null &&
-    a.kind === b.kind &&
-    a.name === b.name &&
-    (a.namespace ?? null) === (b.namespace ?? null)
-  );
+  return a !== null && b !== null && refKey(a) === refKey(b);
 }

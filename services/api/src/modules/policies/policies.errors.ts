@@ -3,8 +3,8 @@
 // column: they become field issues whose path continues the GraphQL argument path
 // (["input", "yaml", "spec", "ingress", 0, "action"]) and keep the line, column and printed path.
 import { SelectorSyntaxError, type ValidationError } from '@palisade/policy';
+import { CLUSTER_SELECTOR_ANNOTATION, refKey, type ManagedRef } from '@palisade/policy/managed';
 import { AppError, type FieldIssue } from '../../platform/errors/app-error.js';
-import { CLUSTER_SELECTOR_ANNOTATION, refKey, type ResourceRef } from './policy-document.js';
 
 export interface PolicyFieldIssue extends FieldIssue {
   /** The field inside the resource, as @palisade/policy prints it; '' for the whole document. */
@@ -53,10 +53,10 @@ export const PolicyErrors = {
   invalid(issues: PolicyFieldIssue[]): AppError {
     return AppError.validation(issues);
   },
-  notFound(ref: ResourceRef): AppError {
+  notFound(ref: ManagedRef): AppError {
     return AppError.notFound(refKey(ref));
   },
-  exists(ref: ResourceRef): AppError {
+  exists(ref: ManagedRef): AppError {
     return new AppError(
       'CONFLICT',
       `${refKey(ref)} already exists; use updatePolicyResource or applyResources`,

@@ -2,10 +2,10 @@
 // and the cluster a list is filtered by. Org id first and in every where clause, updates and deletes
 // included.
 import { Injectable } from '@nestjs/common';
+import type { ManagedRef } from '@palisade/policy/managed';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Actor } from '../../platform/access/principal.js';
 import type { Tx } from '../../platform/db/database.js';
-import type { ResourceRef } from './policy-document.js';
 
 export interface ResourceFilter {
   kind?: string | null | undefined;
@@ -28,14 +28,14 @@ export type RevisionChange = 'created' | 'configured' | 'deleted' | 'rolled_back
 
 export interface RevisionWrite {
   resourceId: string;
-  ref: ResourceRef;
+  ref: ManagedRef;
   revision: number;
   object: unknown;
   change: RevisionChange;
   actor: Actor;
 }
 
-const refWhere = (orgId: string, ref: ResourceRef) => ({
+const refWhere = (orgId: string, ref: ManagedRef) => ({
   orgId,
   kind: ref.kind,
   namespace: ref.namespace,
@@ -73,11 +73,11 @@ export class PoliciesRepository {
     return tx.policyResource.count({ where: whereOf(orgId, filter) });
   }
 
-  find(tx: Tx, orgId: string, ref: ResourceRef) {
+  find(tx: Tx, orgId: string, ref: ManagedRef) {
     return tx.policyResource.findFirst({ where: refWhere(orgId, ref) });
   }
 
-  findMany(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+  findMany(tx: Tx, orgId: string, refs: readonly ManagedRef[]) {
     if (refs.length === 0) return Promise.resolve([]);
     return tx.policyResource.findMany({ where: { orgId, OR: refs.map((r) => refWhere(orgId, r)) } });
   }
@@ -156,7 +156,7 @@ export class PoliciesRepository {
   }
 
   /** The newest revision of whatever resource last had this identity (it may be deleted now). */
-  latestRevision(tx: Tx, orgId: string, ref: ResourceRef) {
+  latestRevision(tx: Tx, orgId: string, ref: ManagedRef) {
     return tx.policyRevision.findFirst({
       where: refWhere(orgId, ref),
       orderBy: [{ id: 'desc' }],
@@ -164,7 +164,7 @@ export class PoliciesRepository {
   }
 
   /** latestRevision for several identities at once: at most one row per identity that ever existed. */
-  async latestRevisions(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+  async latestRevisions(tx: Tx, orgId: string, refs: readonly ManagedRef[]) {
     if (refs.length === 0) return [];
     const rows = await tx.policyRevision.findMany({
       where: { orgId, OR: refs.map((r) => refWhere(orgId, r)) },

@@ -51,7 +51,6 @@ import {
   PolicyRevisionDiffModel,
   PolicyRevisionModel,
   PolicySyncEventModel,
-  PolicySyncStatusEnum,
   PromoteStagedPolicyPayload,
   SetDriftModePayload,
   TierModel,
@@ -71,13 +70,13 @@ export function toPolicyModel(v: PolicyView): PolicyResourceModel {
   return {
     id: v.id,
     orgId: v.orgId,
-    kind: v.kind as PolicyResourceKind,
+    kind: v.kind,
     namespace: v.namespace === '' ? null : v.namespace,
     name: v.name,
     tier: v.tier,
     clusterSelector: v.clusterSelector,
-    driftMode: v.driftMode as DriftModeEnum | null,
-    effectiveDriftMode: v.effectiveDriftMode as DriftModeEnum,
+    driftMode: v.driftMode,
+    effectiveDriftMode: v.effectiveDriftMode,
     revision: v.revision,
     builtIn: v.builtin,
     object: v.document,
@@ -102,14 +101,14 @@ function toSyncModel(s: ClusterSyncView): ClusterPolicySyncModel {
   return {
     generation: s.generation,
     appliedGeneration: s.appliedGeneration,
-    status: s.status as PolicySyncStatusEnum,
+    status: s.status,
     error: s.error,
     reportedAt: s.reportedAt,
     resources: s.resources.map((r) => ({
-      kind: r.ref.kind as PolicyResourceKind,
+      kind: r.ref.kind,
       namespace: r.ref.namespace === '' ? null : r.ref.namespace,
       name: r.ref.name,
-      status: r.status as PolicySyncStatusEnum,
+      status: r.status,
       message: r.message,
       diff: r.diff,
       generation: r.generation,
@@ -173,7 +172,7 @@ export class OrgPoliciesResolver {
   })
   @RequirePermission('policies:read')
   async defaultDriftMode(@Scope() scope: OrgScope): Promise<DriftModeEnum> {
-    return (await this.policies.orgDefault(scope)) as DriftModeEnum;
+    return await this.policies.orgDefault(scope);
   }
 
   @ResolveField('policyRevisionDiff', () => PolicyRevisionDiffModel, {
@@ -247,7 +246,7 @@ export class PoliciesResolver {
     );
     return statuses.map((s) => ({
       cluster: toClusterModel(s.cluster),
-      status: s.status as PolicySyncStatusEnum,
+      status: s.status,
       message: s.message,
       diff: s.diff,
     }));
@@ -316,7 +315,7 @@ export class PoliciesResolver {
       results: out.items.map((i) => ({
         index: i.index,
         line: i.line,
-        kind: (i.ref?.kind as PolicyResourceKind | undefined) ?? null,
+        kind: i.ref?.kind ?? null,
         namespace: i.ref && i.ref.namespace !== '' ? i.ref.namespace : null,
         name: i.ref?.name ?? null,
         action: i.action as ApplyActionEnum,
@@ -351,7 +350,7 @@ export class PoliciesResolver {
     const r = await this.policies.promote(scope, ref);
     return {
       enforced: r.enforced ? toPolicyModel(r.enforced) : null,
-      enforcedKind: r.enforcedRef.kind as PolicyResourceKind,
+      enforcedKind: r.enforcedRef.kind,
     };
   }
 
@@ -378,7 +377,7 @@ export class PoliciesResolver {
     const v = validateInput(driftModeSchema, input);
     const r = await this.policies.setDriftMode(scope, v.resource, v.mode);
     return {
-      defaultDriftMode: r.defaultDriftMode as DriftModeEnum,
+      defaultDriftMode: r.defaultDriftMode,
       resource: r.resource ? toPolicyModel(r.resource) : null,
     };
   }

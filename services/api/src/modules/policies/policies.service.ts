@@ -8,11 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  compileSelector,
   isStagedKind,
-  labelsFromRecord,
   parseResourcesYaml,
-  parseSelector,
   stagedToEnforced,
   toCanonicalYaml,
   validateResource,
@@ -20,6 +17,30 @@ import {
   type StagedPolicy,
   type ValidationError,
 } from '@palisade/policy';
+import {
+  annotatedClusterSelector,
+  CLUSTER_SELECTOR_ANNOTATION,
+  compareRefs,
+  documentUnifiedDiff,
+  ENFORCED_KIND_OF_STAGED,
+  fieldChanges,
+  fromStored,
+  isBuiltinTier,
+  managedRef,
+  normaliseClusterSelector,
+  orgDriftMode,
+  parseDriftMode,
+  refKey,
+  refOf,
+  sameDocument,
+  selectsCluster,
+  storedDocument,
+  tierOf,
+  type DriftMode,
+  type FieldChange,
+  type ManagedKind,
+  type ManagedRef,
+} from '@palisade/policy/managed';
 import { APPLY_TRANSACTION_BASE_MS, APPLY_TRANSACTION_PER_DOCUMENT_MS } from '../../config/limits.js';
 import type { PolicyResource as PolicyRow, PolicyRevision } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
@@ -34,23 +55,6 @@ import {
   type PolicyFieldIssue,
 } from './policies.errors.js';
 import { PoliciesRepository, type ResourceFilter, type RevisionChange } from './policies.repository.js';
-import { fieldChanges, unifiedDiff, type FieldChange } from './policy-diff.js';
-import {
-  annotatedClusterSelector,
-  compareRefs,
-  fromStored,
-  isBuiltinTier,
-  isPolicyKind,
-  normaliseClusterSelector,
-  refKey,
-  refOf,
-  sameDocument,
-  storedDocument,
-  tierOf,
-  type DriftMode,
-  type PolicyKind,
-  type ResourceRef,
-} from './policy-document.js';
 import { DesiredStateService } from '../rollout/desired-state.service.js';
 
 /** Gap between consecutive `spec.order` values written by reorder, so one can insert between. */
@@ -59,7 +63,7 @@ export const REORDER_STEP = 100;
 export interface PolicyView {
   id: string;
   orgId: string;
-  kind: PolicyKind;
+  kind: ManagedKind;
   namespace: string;
   name: string;
   tier: string | null;
@@ -85,7 +89,7 @@ export interface TierView {
 export interface RevisionView {
   orgId: string;
   resourceId: string;
-  ref: ResourceRef;
+  ref: ManagedRef;
   revision: number;
   change: RevisionChange;
   document: PolicyResource | null;
@@ -98,7 +102,7 @@ export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'error';
 export interface ApplyItem {
   index: number;
   line: number;
-  ref: ResourceRef | null;
+  ref: ManagedRef | null;
   action: ApplyAction;
   errors: PolicyFieldIssue[];
   resource: PolicyView | null;
@@ -118,30 +122,20 @@ export interface ListFilter extends ResourceFilter {
 
 interface Change {
   existing: PolicyRow | null;
-  ref: ResourceRef;
+  ref: ManagedRef;
   doc: PolicyResource | null;
   change: RevisionChange;
   /** The audit action; null when the caller writes one event for several changes itself. */
   action: string | null;
 }
 
-const ENFORCED_KIND: Readonly<Record<string, PolicyKind>> = {
-  StagedNetworkPolicy: 'NetworkPolicy',
-  StagedGlobalNetworkPolicy: 'GlobalNetworkPolicy',
-  StagedKubernetesNetworkPolicy: 'KubernetesNetworkPolicy',
-};
-
-function asDriftMode(v: string | null | undefined): DriftMode | null {
-  return v === 'report' || v === 'revert' ? v : null;
-}
-
 export function toView(row: PolicyRow, orgDefault: DriftMode): PolicyView {
-  if (!isPolicyKind(row.kind)) throw new Error(`unexpected kind ${row.kind}`);
-  const driftMode = asDriftMode(row.driftMode);
+  const { kind } = managedRef(row);
+  const driftMode = parseDriftMode(row.driftMode);
   return {
     id: row.id,
     orgId: row.orgId,
-    kind: row.kind,
+    kind,
     namespace: row.namespace,
     name: row.name,
     tier: row.tier,
@@ -193,7 +187,7 @@ export class PoliciesService {
         this.repo.count(db, scope.orgId, filter),
         this.repo.settings(db, scope.orgId),
       ]);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       return { rows: rows.map((r) => toView(r, orgDefault)), total };
     }
     const orgDefault = await this.orgDefault(scope);
@@ -201,20 +195,20 @@ export class PoliciesService {
     return { rows: all.slice(skip, skip + take).map((r) => toView(r, orgDefault)), total: all.length };
   }
 
-  async get(scope: OrgScope, ref: ResourceRef): Promise<PolicyView> {
+  async get(scope: OrgScope, ref: ManagedRef): Promise<PolicyView> {
     const [row, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.find(db, scope.orgId, ref),
       this.repo.settings(db, scope.orgId),
     ]);
     if (!row) throw PolicyErrors.notFound(ref);
-    return toView(row, asDriftMode(settings?.defaultDriftMode) ?? 'report');
+    return toView(row, orgDriftMode(settings?.defaultDriftMode));
   }
 
   async orgDefault(scope: OrgScope): Promise<DriftMode> {
     const [settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.settings(db, scope.orgId),
     ]);
-    return asDriftMode(settings?.defaultDriftMode) ?? 'report';
+    return orgDriftMode(settings?.defaultDriftMode);
   }
 
   /** Tiers by evaluation order (order, then name), with how many policies each holds. */
@@ -224,7 +218,7 @@ export class PoliciesService {
       this.repo.tierPolicyCounts(db, scope.orgId),
       this.repo.settings(db, scope.orgId),
     ]);
-    const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+    const orgDefault = orgDriftMode(settings?.defaultDriftMode);
     const byTier = new Map(counts.map((c) => [c.tier, c._count._all]));
     return rows
       .map((r) => {
@@ -246,7 +240,7 @@ export class PoliciesService {
     const rows = filter.cluster
       ? await this.targeting(scope, filter)
       : (await this.db.read({ orgId: scope.orgId }, (db) => [this.repo.list(db, scope.orgId, filter)]))[0];
-    const docs = rows.map((r) => ({ ref: refOfRow(r), doc: fromStored(r.object) }));
+    const docs = rows.map((r) => ({ ref: managedRef(r), doc: fromStored(r.object) }));
     docs.sort((a, b) => compareRefs(a.ref, b.ref));
     return toCanonicalYaml(docs.map((d) => d.doc));
   }
@@ -266,7 +260,7 @@ export class PoliciesService {
 
   async diff(
     scope: OrgScope,
-    ref: ResourceRef,
+    ref: ManagedRef,
     from: number,
     to: number,
   ): Promise<{ from: RevisionView; to: RevisionView; changes: FieldChange[]; unified: string }> {
@@ -286,7 +280,7 @@ export class PoliciesService {
       from: older,
       to: newer,
       changes: fieldChanges(older.document, newer.document),
-      unified: unifiedDiff(older.document, newer.document, {
+      unified: documentUnifiedDiff(older.document, newer.document, {
         from: `${refKey(ref)}@${from}`,
         to: `${refKey(ref)}@${to}`,
       }),
@@ -337,7 +331,7 @@ export class PoliciesService {
     return this.viewOf(scope, row);
   }
 
-  async delete(scope: OrgScope, ref: ResourceRef): Promise<PolicyView> {
+  async delete(scope: OrgScope, ref: ManagedRef): Promise<PolicyView> {
     const row = await this.mutate(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, ref);
       if (!existing) throw PolicyErrors.notFound(ref);
@@ -379,7 +373,7 @@ export class PoliciesService {
           }));
         const refs = items.flatMap((i) => (i.ref && i.errors.length === 0 ? [i.ref] : []));
         const existing = new Map(
-          (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(refOfRow(r)), r]),
+          (await this.repo.findMany(tx, scope.orgId, refs)).map((r) => [refKey(managedRef(r)), r]),
         );
         const tiers = new Set((await this.repo.tiers(tx, scope.orgId)).map((t) => t.name));
         for (const i of items) if (i.ref?.kind === 'Tier' && i.errors.length === 0) tiers.add(i.ref.name);
@@ -397,7 +391,7 @@ export class PoliciesService {
               item.errors.push(
                 selectorIssue(
                   err,
-                  [...base, 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+                  [...base, 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
                   selectorField,
                   item.line,
                 ),
@@ -436,7 +430,7 @@ export class PoliciesService {
           return [{ dryRun, applied: false, items: items.map(strip) }, false];
         }
         const settings = await this.repo.settings(tx, scope.orgId);
-        const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+        const orgDefault = orgDriftMode(settings?.defaultDriftMode);
         const ordered = [...items].sort((a, b) => compareRefs(a.ref!, b.ref!));
         for (const item of ordered)
           if (item.action === 'unchanged') item.resource = toView(item.existing!, orgDefault);
@@ -461,7 +455,7 @@ export class PoliciesService {
   }
 
   /** Restores the object of `revision` as a new revision (recreating the resource if deleted). */
-  async rollback(scope: OrgScope, ref: ResourceRef, revision: number): Promise<PolicyView> {
+  async rollback(scope: OrgScope, ref: ManagedRef, revision: number): Promise<PolicyView> {
     const row = await this.mutate(scope, async (tx) => {
       const latest = await this.repo.latestRevision(tx, scope.orgId, ref);
       if (!latest) throw PolicyErrors.notFound(ref);
@@ -500,15 +494,18 @@ export class PoliciesService {
    */
   async promote(
     scope: OrgScope,
-    ref: ResourceRef,
-  ): Promise<{ enforced: PolicyView | null; enforcedRef: ResourceRef }> {
-    const enforcedKind = ENFORCED_KIND[ref.kind];
-    if (!enforcedKind || !isStagedKind(ref.kind)) {
+    ref: ManagedRef,
+  ): Promise<{ enforced: PolicyView | null; enforcedRef: ManagedRef }> {
+    if (!isStagedKind(ref.kind)) {
       throw PolicyErrors.invalid([
         { path: ['input', 'kind'], field: '', message: `${ref.kind} is not a staged kind` },
       ]);
     }
-    const enforcedRef: ResourceRef = { kind: enforcedKind, namespace: ref.namespace, name: ref.name };
+    const enforcedRef: ManagedRef = {
+      kind: ENFORCED_KIND_OF_STAGED[ref.kind],
+      namespace: ref.namespace,
+      name: ref.name,
+    };
     return this.mutate(scope, async (tx) => {
       const staged = await this.repo.find(tx, scope.orgId, ref);
       if (!staged) throw PolicyErrors.notFound(ref);
@@ -561,7 +558,7 @@ export class PoliciesService {
         },
       });
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       return [{ enforced: enforced ? toView(enforced, orgDefault) : null, enforcedRef }, true];
     });
   }
@@ -570,12 +567,12 @@ export class PoliciesService {
    * Rewrites `spec.order` of every policy in `tier` to follow `order` (which must name each of the
    * tier's policies exactly once): 100, 200, … One revision per policy whose order changed.
    */
-  async reorder(scope: OrgScope, tier: string, order: readonly ResourceRef[]): Promise<PolicyView[]> {
+  async reorder(scope: OrgScope, tier: string, order: readonly ManagedRef[]): Promise<PolicyView[]> {
     return this.mutate(scope, async (tx) => {
       const tierRow = await this.repo.find(tx, scope.orgId, { kind: 'Tier', namespace: '', name: tier });
       if (!tierRow) throw PolicyErrors.notFound({ kind: 'Tier', namespace: '', name: tier });
       const rows = await this.repo.inTier(tx, scope.orgId, tier);
-      const byKey = new Map(rows.map((r) => [refKey(refOfRow(r)), r]));
+      const byKey = new Map(rows.map((r) => [refKey(managedRef(r)), r]));
       const issues: PolicyFieldIssue[] = [];
       const seen = new Set<string>();
       order.forEach((ref, i) => {
@@ -600,7 +597,7 @@ export class PoliciesService {
       if (issues.length > 0) throw PolicyErrors.invalid(issues);
 
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       const out: PolicyView[] = [];
       let wrote = false;
       for (const [i, ref] of order.entries()) {
@@ -618,7 +615,7 @@ export class PoliciesService {
         );
         const written = await this.write(tx, scope, {
           existing: row,
-          ref: refOfRow(row),
+          ref: managedRef(row),
           doc: reordered,
           change: 'reordered',
           action: 'policy.reorder',
@@ -633,13 +630,13 @@ export class PoliciesService {
   /** Per resource (`ref`; null mode = follow the organisation) or, without `ref`, the default. */
   async setDriftMode(
     scope: OrgScope,
-    ref: ResourceRef | null,
+    ref: ManagedRef | null,
     mode: DriftMode | null,
   ): Promise<{ defaultDriftMode: DriftMode; resource: PolicyView | null }> {
     return this.mutate<{ defaultDriftMode: DriftMode; resource: PolicyView | null }>(scope, async (tx) => {
       const actor = actorOf(scope.principal);
       const settings = await this.repo.settings(tx, scope.orgId);
-      const orgDefault = asDriftMode(settings?.defaultDriftMode) ?? 'report';
+      const orgDefault = orgDriftMode(settings?.defaultDriftMode);
       if (ref === null) {
         if (mode === null) {
           throw PolicyErrors.invalid([
@@ -659,7 +656,7 @@ export class PoliciesService {
       }
       const existing = await this.repo.find(tx, scope.orgId, ref);
       if (!existing) throw PolicyErrors.notFound(ref);
-      if (asDriftMode(existing.driftMode) === mode) {
+      if (parseDriftMode(existing.driftMode) === mode) {
         return [{ defaultDriftMode: orgDefault, resource: toView(existing, orgDefault) }, false];
       }
       const row = await this.repo.setDriftMode(tx, scope.orgId, existing.id, mode);
@@ -729,7 +726,7 @@ export class PoliciesService {
           orgId,
           changes.filter((c) => !c.existing).map((c) => c.ref),
         )
-      ).map((r) => [refKey(refOfRow(r)), r]),
+      ).map((r) => [refKey(managedRef(r)), r]),
     );
     const planned = changes.map((c) => {
       const prev = c.existing ? undefined : previous.get(refKey(c.ref));
@@ -832,7 +829,7 @@ export class PoliciesService {
       throw PolicyErrors.invalid([
         selectorIssue(
           err,
-          [...sourceBase(source), 'metadata', 'annotations', 'palisade.io/cluster-selector'],
+          [...sourceBase(source), 'metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
           selectorField,
         ),
       ]);
@@ -866,30 +863,16 @@ export class PoliciesService {
       this.repo.list(db, scope.orgId, filter),
     ]);
     if (!cluster) throw AppError.notFound(`cluster ${filter.cluster ?? ''}`);
-    const labels = labelsFromRecord((cluster.labels ?? {}) as Record<string, string>);
-    return rows.filter((r) => !isBuiltinTier(r.kind, r.name) && selectorMatches(r.clusterSelector, labels));
+    const labels = (cluster.labels ?? {}) as Record<string, string>;
+    return rows.filter((r) => !isBuiltinTier(r.kind, r.name) && selectsCluster(r.clusterSelector, labels));
   }
-}
-
-export function selectorMatches(selector: string, labels: ReturnType<typeof labelsFromRecord>): boolean {
-  if (selector === '') return true;
-  try {
-    return compileSelector(parseSelector(selector))(labels);
-  } catch {
-    return false;
-  }
-}
-
-export function refOfRow(r: { kind: string; namespace: string; name: string }): ResourceRef {
-  if (!isPolicyKind(r.kind)) throw new Error(`unexpected kind ${r.kind}`);
-  return { kind: r.kind, namespace: r.namespace, name: r.name };
 }
 
 function revisionView(r: PolicyRevision): RevisionView {
   return {
     orgId: r.orgId,
     resourceId: r.resourceId,
-    ref: refOfRow(r),
+    ref: managedRef(r),
     revision: r.revision,
     change: r.change as RevisionChange,
     document: r.object === null ? null : fromStored(r.object),
@@ -902,7 +885,7 @@ function revisionView(r: PolicyRevision): RevisionView {
   };
 }
 
-function revisionNotFound(ref: ResourceRef, revision: number, path: (string | number)[]): AppError {
+function revisionNotFound(ref: ManagedRef, revision: number, path: (string | number)[]): AppError {
   return new AppError('NOT_FOUND', `revision ${revision} of ${refKey(ref)} not found`, [
     { path, message: 'no such revision' },
   ]);

@@ -7,27 +7,24 @@
 // owning gateway to push. Exported for the clusters module; it must never import that module.
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { stableStringify } from '@palisade/policy';
 import {
-  compileSelector,
-  labelsFromRecord,
-  parseSelector,
-  stableStringify,
-  type LabelMatcher,
-} from '@palisade/policy';
+  clusterMatcher,
+  compareRefs,
+  effectiveDriftMode,
+  fromStored,
+  isBuiltinTier,
+  isManagedKind,
+  orgDriftMode,
+  pushedObject,
+  type ClusterMatcher,
+  type ManagedRef,
+} from '@palisade/policy/managed';
+import { redisKeys, type DesiredStateNotice, type PolicySyncEvent } from '@palisade/protocol/routing';
 import type { Tx } from '../../platform/db/database.js';
 import { RedisClient } from '../../platform/queue/redis.js';
 import { readLeases } from '../clusters/cluster-keys.js';
-import {
-  compareRefs,
-  fromStored,
-  isBuiltinTier,
-  isPolicyKind,
-  pushedObject,
-  type DriftMode,
-  type ResourceRef,
-} from '../policies/policy-document.js';
 import { RolloutRepository } from './rollout.repository.js';
-import { redisKeys, type DesiredStateNotice, type PolicySyncEvent } from '@palisade/protocol/routing';
 
 export interface DesiredChange {
   orgId: string;
@@ -36,8 +33,8 @@ export interface DesiredChange {
 }
 
 interface Candidate {
-  ref: ResourceRef;
-  matches: LabelMatcher | null;
+  ref: ManagedRef;
+  matches: ClusterMatcher;
   object: Record<string, unknown>;
   json: string;
 }
@@ -71,18 +68,14 @@ export class DesiredStateService {
         clusters.map((c) => c.id),
       ),
     ];
-    const orgDefault: DriftMode = settings?.defaultDriftMode === 'revert' ? 'revert' : 'report';
+    const orgDefault = orgDriftMode(settings?.defaultDriftMode);
     const candidates: Candidate[] = [];
     for (const r of rows) {
-      if (!isPolicyKind(r.kind) || isBuiltinTier(r.kind, r.name)) continue;
-      const object = pushedObject(
-        fromStored(r.object),
-        r.driftMode === 'revert' || r.driftMode === 'report' ? r.driftMode : orgDefault,
-      );
+      if (!isManagedKind(r.kind) || isBuiltinTier(r.kind, r.name)) continue;
+      const object = pushedObject(fromStored(r.object), effectiveDriftMode(r.driftMode, orgDefault));
       candidates.push({
         ref: { kind: r.kind, namespace: r.namespace, name: r.name },
-        // Stored selectors were validated on write; one that no longer parses matches nothing.
-        matches: r.clusterSelector === '' ? null : safeCompile(r.clusterSelector),
+        matches: clusterMatcher(r.clusterSelector),
         object,
         json: stableStringify(object),
       });
@@ -91,8 +84,8 @@ export class DesiredStateService {
     const previous = new Map(hashes.map((h) => [h.clusterId, h.resourceSetHash]));
     const changed = [];
     for (const c of clusters) {
-      const labels = labelsFromRecord((c.labels ?? {}) as Record<string, string>);
-      const set = candidates.filter((k) => k.matches === null || k.matches(labels));
+      const labels = (c.labels ?? {}) as Record<string, string>;
+      const set = candidates.filter((k) => k.matches(labels));
       const hash = createHash('sha256')
         .update(`[${set.map((k) => k.json).join(',')}]`)
         .digest('hex');
@@ -135,13 +128,5 @@ export class DesiredStateService {
       pipeline.publish(keys.policySyncEvents, JSON.stringify(event));
     }
     await pipeline.exec();
-  }
-}
-
-function safeCompile(selector: string): LabelMatcher {
-  try {
-    return compileSelector(parseSelector(selector));
-  } catch {
-    return () => false;
   }
 }

@@ -3,24 +3,31 @@
 // whether a gateway holds the cluster's lease right now. DISCONNECTED is never stored: it is the
 // absence of a lease, so status and routing agree (decision 0006). Knows nothing of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
-import { labelsFromRecord, resourceKindKey, type PolicyResource } from '@palisade/policy';
+import type { PolicyResource } from '@palisade/policy';
+import {
+  managedRef,
+  refKey,
+  refOf,
+  clusterMatcher,
+  storedSyncStatus,
+  type ClusterLabels,
+  type ManagedRef,
+  type SyncStatus,
+} from '@palisade/policy/managed';
 import type { Cluster, ClusterResourceStatus, ClusterSyncStatus } from '../../generated/prisma/client.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { Database } from '../../platform/db/database.js';
 import { RedisClient } from '../../platform/queue/redis.js';
 import { readLeases } from '../clusters/cluster-keys.js';
 import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
-import { refKey, type ResourceRef } from '../policies/policy-document.js';
-import { refOfRow, selectorMatches, type PolicyView } from '../policies/policies.service.js';
+import type { PolicyView } from '../policies/policies.service.js';
 import { RolloutRepository } from './rollout.repository.js';
 
 /** What the status of a resource in its clusters depends on (a PolicyView has it all). */
 export type SyncTarget = Pick<PolicyView, 'kind' | 'namespace' | 'name' | 'clusterSelector' | 'builtin'>;
 
-export type SyncStatus = 'IN_SYNC' | 'PENDING' | 'FAILED' | 'DRIFTED' | 'DISCONNECTED';
-
 export interface ResourceSyncView {
-  ref: ResourceRef;
+  ref: ManagedRef;
   status: SyncStatus;
   message: string | null;
   diff: unknown;
@@ -46,16 +53,10 @@ export interface ResourceClusterStatusView {
   diff: unknown;
 }
 
-const STORED_STATUSES = ['IN_SYNC', 'PENDING', 'FAILED', 'DRIFTED'] as const;
-
-function storedStatus(s: string): SyncStatus {
-  return (STORED_STATUSES as readonly string[]).includes(s) ? (s as SyncStatus) : 'PENDING';
-}
-
-function pushedRef(o: unknown): ResourceRef | null {
+function pushedRef(o: unknown): ManagedRef | null {
   const r = o as PolicyResource;
   if (typeof r?.metadata?.name !== 'string') return null;
-  return refOfRow({ kind: resourceKindKey(r), namespace: r.metadata.namespace ?? '', name: r.metadata.name });
+  return refOf(r);
 }
 
 /** One resource in one cluster, from the facts (see decision 0009 for the precedence). */
@@ -68,7 +69,7 @@ export function resourceStatus(
   if (!connected) return { status: 'DISCONNECTED', message: row?.message ?? null, diff: null };
   if (desired === null || applied === null || applied < desired || !row || Number(row.generation) < desired)
     return { status: 'PENDING', message: null, diff: null };
-  return { status: storedStatus(row.status), message: row.message, diff: row.diff ?? null };
+  return { status: storedSyncStatus(row.status), message: row.message, diff: row.diff ?? null };
 }
 
 /** One cluster's sync status from its facts (see decision 0009 for the precedence). */
@@ -83,7 +84,7 @@ function syncView(
 ): ClusterSyncView {
   const applied = sync ? Number(sync.appliedGeneration) : null;
   const byRef = new Map(
-    rows.map((r) => [refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name })), r]),
+    rows.map((r) => [refKey(managedRef({ kind: r.resourceKind, namespace: r.namespace, name: r.name })), r]),
   );
   const listed: ResourceSyncView[] = [];
   const seen = new Set<string>();
@@ -102,11 +103,11 @@ function syncView(
   }
   // Results for objects no longer desired (e.g. a prune that failed) stay visible until pruned.
   for (const r of rows) {
-    const ref = refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
+    const ref = managedRef({ kind: r.resourceKind, namespace: r.namespace, name: r.name });
     if (seen.has(refKey(ref))) continue;
     listed.push({
       ref,
-      status: connected ? storedStatus(r.status) : 'DISCONNECTED',
+      status: connected ? storedSyncStatus(r.status) : 'DISCONNECTED',
       message: r.message,
       diff: r.diff ?? null,
       generation: Number(r.generation),
@@ -208,7 +209,7 @@ export class PolicySyncService {
   ): Promise<ResourceClusterStatusView[][]> {
     const wanted = targets.filter((t) => !t.builtin);
     if (wanted.length === 0) return targets.map(() => []);
-    const refs: ResourceRef[] = wanted.map((t) => ({ kind: t.kind, namespace: t.namespace, name: t.name }));
+    const refs: ManagedRef[] = wanted.map((t) => ({ kind: t.kind, namespace: t.namespace, name: t.name }));
     const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.clusterRows(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
@@ -217,19 +218,19 @@ export class PolicySyncService {
     ]);
     const labelled = clusters.map((c: Cluster) => ({
       cluster: c,
-      labels: labelsFromRecord((c.labels ?? {}) as Record<string, string>),
+      labels: (c.labels ?? {}) as ClusterLabels,
     }));
-    const targetedBy = targets.map((t) =>
-      t.builtin
-        ? []
-        : labelled.filter((c) => selectorMatches(t.clusterSelector, c.labels)).map((c) => c.cluster),
-    );
+    const targetedBy = targets.map((t) => {
+      if (t.builtin) return [];
+      const matches = clusterMatcher(t.clusterSelector);
+      return labelled.filter((c) => matches(c.labels)).map((c) => c.cluster);
+    });
     const leases = await readLeases(this.redis, [...new Set(targetedBy.flat().map((c) => c.id))]);
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
     const applied = new Map(syncRows.map((s) => [s.clusterId, Number(s.appliedGeneration)]));
     const byResourceAndCluster = new Map(
       rows.map((r) => [
-        `${refKey(refOfRow({ kind: r.resourceKind, namespace: r.namespace, name: r.name }))}\u0000${r.clusterId}`,
+        `${refKey(managedRef({ kind: r.resourceKind, namespace: r.namespace, name: r.name }))}\u0000${r.clusterId}`,
         r,
       ]),
     );

@@ -4,7 +4,7 @@
 // reads. Org id first and in every where clause.
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../platform/db/database.js';
-import type { ResourceRef } from '../policies/policy-document.js';
+import type { ManagedRef } from '@palisade/policy/managed';
 
 export interface DesiredRowInput {
   clusterId: string;
@@ -119,7 +119,7 @@ export class RolloutRepository {
   }
 
   /** Every cluster's result for any of `refs` (one statement for a page of resources). */
-  statusesOfResources(tx: Tx, orgId: string, refs: readonly ResourceRef[]) {
+  statusesOfResources(tx: Tx, orgId: string, refs: readonly ManagedRef[]) {
     // An empty OR matches nothing, which is the answer for no refs.
     return tx.clusterResourceStatus.findMany({
       where: {

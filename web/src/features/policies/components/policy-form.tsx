@@ -1,22 +1,17 @@
 // Form view of the common policy fields (name, namespace, tier, order, selector, cluster selector,
 // policy types). Each change is written into the YAML, which stays what is validated and saved.
+import { isTieredKind, KIND_PLACEMENTS } from '@palisade/policy/managed';
 import { Field } from '../../../components/ui/field';
 import { Input } from '../../../components/ui/input';
 import { selectorError } from '../../clusters/components/inventory-endpoints';
 import { readFormFields, writeFormField, type FormField } from '../policy-form-model';
 
-const NAMESPACED = new Set([
-  'NetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'NetworkSet',
-]);
-const CALICO_POLICY = new Set([
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-]);
+/** Kinds (as a document spells them) that live in a namespace. */
+const NAMESPACED = new Set(
+  Object.values(KIND_PLACEMENTS)
+    .filter((p) => p.namespaced)
+    .map((p) => p.apiKind),
+);
 
 export function PolicyForm({
   text,
@@ -36,7 +31,7 @@ export function PolicyForm({
     );
   const set = (field: FormField) => (e: { target: { value: string } }) =>
     onChange(writeFormField(text, field, e.target.value));
-  const calico = CALICO_POLICY.has(fields.kind);
+  const calico = isTieredKind(fields.kind);
   const toggleType = (t: string, on: boolean) =>
     onChange(
       writeFormField(

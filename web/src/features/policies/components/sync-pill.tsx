@@ -1,6 +1,6 @@
 // A policy's sync state in words and colour.
 import { StatusPill, type Tone } from '../../../components/ui/badge';
-import type { SyncStatus } from '../model';
+import type { SyncStatus } from '@palisade/policy/managed';
 
 const LOOK: Record<SyncStatus, { tone: Tone; label: string }> = {
   IN_SYNC: { tone: 'ok', label: 'In sync' },

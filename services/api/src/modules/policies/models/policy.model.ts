@@ -1,31 +1,36 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  DRIFT_MODES,
+  MANAGED_KINDS,
+  SYNC_STATUSES,
+  type DriftMode,
+  type ManagedKind,
+  type SyncStatus,
+} from '@palisade/policy/managed';
 import { Connection } from '../../../platform/graphql/connection.js';
 import { JSONScalar } from '../../../platform/graphql/json.scalar.js';
 import { AuditActorModel } from '../../audit/models/audit-event.model.js';
 import { ClusterModel } from '../../clusters/models/cluster.model.js';
 
-/** Kinds as Calico spells them; Kubernetes NetworkPolicy is `KubernetesNetworkPolicy`. */
-export enum PolicyResourceKind {
-  Tier = 'Tier',
-  NetworkPolicy = 'NetworkPolicy',
-  GlobalNetworkPolicy = 'GlobalNetworkPolicy',
-  StagedNetworkPolicy = 'StagedNetworkPolicy',
-  StagedGlobalNetworkPolicy = 'StagedGlobalNetworkPolicy',
-  StagedKubernetesNetworkPolicy = 'StagedKubernetesNetworkPolicy',
-  NetworkSet = 'NetworkSet',
-  GlobalNetworkSet = 'GlobalNetworkSet',
-  KubernetesNetworkPolicy = 'KubernetesNetworkPolicy',
+// The GraphQL enums of the managed-document contract are built from its lists in
+// @palisade/policy/managed, so the schema (and the console's generated types) cannot drift from them.
+function enumOf<V extends string, K extends string>(values: readonly V[], key: (v: V) => K): Record<K, V> {
+  return Object.fromEntries(values.map((v) => [key(v), v])) as Record<K, V>;
 }
+
+/** Kinds as Calico spells them; Kubernetes NetworkPolicy is `KubernetesNetworkPolicy`. */
+export const PolicyResourceKind = enumOf(MANAGED_KINDS, (k) => k) as { readonly [K in ManagedKind]: K };
+export type PolicyResourceKind = ManagedKind;
 registerEnumType(PolicyResourceKind, {
   name: 'PolicyResourceKind',
   description:
     'projectcalico.org/v3 kinds by their Calico names; KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy.',
 });
 
-export enum DriftModeEnum {
-  REPORT = 'report',
-  REVERT = 'revert',
-}
+export const DriftModeEnum = enumOf(DRIFT_MODES, (m) => m.toUpperCase() as Uppercase<DriftMode>) as {
+  readonly [M in DriftMode as Uppercase<M>]: M;
+};
+export type DriftModeEnum = DriftMode;
 registerEnumType(DriftModeEnum, {
   name: 'DriftMode',
   description:
@@ -50,13 +55,8 @@ export enum ApplyActionEnum {
 }
 registerEnumType(ApplyActionEnum, { name: 'ApplyAction' });
 
-export enum PolicySyncStatusEnum {
-  IN_SYNC = 'IN_SYNC',
-  PENDING = 'PENDING',
-  FAILED = 'FAILED',
-  DRIFTED = 'DRIFTED',
-  DISCONNECTED = 'DISCONNECTED',
-}
+export const PolicySyncStatusEnum = enumOf(SYNC_STATUSES, (s) => s) as { readonly [S in SyncStatus]: S };
+export type PolicySyncStatusEnum = SyncStatus;
 registerEnumType(PolicySyncStatusEnum, {
   name: 'PolicySyncStatus',
   description:

@@ -1,0 +1,62 @@
+// The cluster selector: Palisade's own field saying which clusters a resource targets, a Calico
+// selector over cluster labels (decision 0008). The one home of its rule, shared by the policy list
+// filter and the rollout so they cannot disagree: an empty selector selects every cluster; a stored
+// selector that no longer parses (a grammar change, a row written by hand) selects none — nothing
+// is pushed on a guess.
+import { canonicalSelector } from '../selector/canonical.js';
+import { compileSelector } from '../selector/compile.js';
+import { labelsFromRecord } from '../selector/labels.js';
+import { parseSelector } from '../selector/parser.js';
+import type { PolicyResource } from '../resources/types.js';
+import { CLUSTER_SELECTOR_ANNOTATION } from './metadata.js';
+
+export type ClusterLabels = Readonly<Record<string, string>>;
+export type ClusterMatcher = (labels: ClusterLabels) => boolean;
+
+const EVERY_CLUSTER: ClusterMatcher = () => true;
+const NO_CLUSTER: ClusterMatcher = () => false;
+
+// One cluster's labels are tested against every resource of an organisation: convert them once.
+const converted = new WeakMap<ClusterLabels, ReturnType<typeof labelsFromRecord>>();
+function labelMap(labels: ClusterLabels): ReturnType<typeof labelsFromRecord> {
+  let map = converted.get(labels);
+  if (map === undefined) {
+    map = labelsFromRecord(labels);
+    converted.set(labels, map);
+  }
+  return map;
+}
+
+/**
+ * The stored form of a cluster selector: '' for every cluster, otherwise Calico's canonical
+ * printing (so `env == 'prod'` and `env=="prod"` compare equal). Throws SelectorSyntaxError.
+ */
+export function normaliseClusterSelector(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  return canonicalSelector(parseSelector(trimmed));
+}
+
+/** Compiles a stored selector once, to test many clusters. */
+export function clusterMatcher(selector: string): ClusterMatcher {
+  if (selector.trim() === '') return EVERY_CLUSTER;
+  try {
+    const matches = compileSelector(parseSelector(selector));
+    return (labels) => matches(labelMap(labels));
+  } catch {
+    return NO_CLUSTER;
+  }
+}
+
+/** Whether a stored selector selects a cluster with these labels. */
+export function selectsCluster(selector: string, labels: ClusterLabels): boolean {
+  return clusterMatcher(selector)(labels);
+}
+
+/** The annotation's value, or undefined when the document does not carry it. */
+export function annotatedClusterSelector(resource: Pick<PolicyResource, 'metadata'>): string | undefined {
+  const annotations = resource.metadata.annotations;
+  return annotations && Object.hasOwn(annotations, CLUSTER_SELECTOR_ANNOTATION)
+    ? annotations[CLUSTER_SELECTOR_ANNOTATION]
+    : undefined;
+}
