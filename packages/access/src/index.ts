@@ -1,6 +1,20 @@
 // @palisade/access — roles and the permission map: the one place that says who may do what. The
 // API enforces it; the console reads the same map to show only what a role allows. Isomorphic.
 // "A role no higher than X" (API tokens, invitations) means: its permission set is a subset of X's.
+// It is also the API's contract with its clients beyond roles: the error codes it answers with and
+// the rules for the names users choose.
+export { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
+export {
+  CLUSTER_NAME_PATTERN,
+  MAX_CLUSTER_LABELS,
+  ORG_NAME_MAX_LENGTH,
+  ORG_SLUG_MAX_LENGTH,
+  ORG_SLUG_PATTERN,
+  isClusterName,
+  isOrgName,
+  isOrgSlug,
+} from './input-rules.js';
+
 export const ROLES = ['owner', 'admin', 'editor', 'viewer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 

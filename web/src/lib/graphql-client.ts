@@ -1,20 +1,12 @@
 // The console's only way to talk to the API over HTTP: POST /graphql with the session cookie and the
 // CSRF header. Errors keep the API's closed set of codes (extensions.code) so pages can tell
-// "sign in again" from "not allowed" from "invalid input" without parsing messages.
+// "sign in again" from "not allowed" from "invalid input" without parsing messages. The codes are
+// @palisade/access's, the set the API answers with; NETWORK is the console's own, for no answer.
+import { isErrorCode, type ErrorCode as ApiErrorCode } from '@palisade/access';
 import type { TypedDocumentString } from '../generated/graphql';
 import { CSRF_HEADER, readCsrfToken } from './csrf';
 
-export type ErrorCode =
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'VALIDATION_FAILED'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'PRECONDITION_FAILED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL'
-  | 'NETWORK';
+export type ErrorCode = ApiErrorCode | 'NETWORK';
 
 interface WireError {
   message: string;
@@ -35,20 +27,10 @@ export class ApiError extends Error {
   }
 }
 
-const KNOWN_CODES = new Set<string>([
-  'NOT_FOUND',
-  'CONFLICT',
-  'VALIDATION_FAILED',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-  'PRECONDITION_FAILED',
-  'UNAVAILABLE',
-]);
-
 export function toApiError(e: WireError): ApiError {
-  const raw = e.extensions?.code ?? 'INTERNAL';
-  const code = (KNOWN_CODES.has(raw) ? raw : 'INTERNAL') as ErrorCode;
+  const raw = e.extensions?.code;
+  // A code outside the API's set (a proxy's, or none) says nothing the console can act on.
+  const code: ErrorCode = isErrorCode(raw) ? raw : 'INTERNAL';
   return new ApiError(e.message, code, e.extensions?.field, e.extensions?.errorId);
 }
 

@@ -10,6 +10,7 @@ import {
 import { fromStored, isBuiltinTier, pushedObject, storedDocument, tierOf } from './documents.js';
 import { DEFAULT_DRIFT_MODE, driftModeOf, effectiveDriftMode, orgDriftMode } from './drift-mode.js';
 import { isManaged, withManagedLabel } from './metadata.js';
+import { isLabelKey, isLabelValue } from './cluster-labels.js';
 
 function resource(input: unknown): PolicyResource {
   const r = validateResource(input);
@@ -108,5 +109,14 @@ describe('cluster selector', () => {
     expect(selectsCluster('all()', dev)).toBe(true);
     const matches = clusterMatcher('has(env) && env != "dev"');
     expect([prod, dev, {}].map((l) => matches(l))).toEqual([true, false, false]);
+  });
+});
+
+describe('cluster labels', () => {
+  it('follows Kubernetes label syntax', () => {
+    expect(['env', 'topology.kubernetes.io/region', 'a_b.c-d', 'x'.repeat(63)].every(isLabelKey)).toBe(true);
+    expect(['', '-env', 'Env.Example.com/x', '/x', 'a/', 'x'.repeat(64), 'a b'].some(isLabelKey)).toBe(false);
+    expect(['', 'prod', 'eu-west_1.a'].every(isLabelValue)).toBe(true);
+    expect(['-prod', 'a b', 'x'.repeat(64)].some(isLabelValue)).toBe(false);
   });
 });

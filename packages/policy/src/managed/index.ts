@@ -58,6 +58,7 @@ export {
   type ClusterLabels,
   type ClusterMatcher,
 } from './cluster-selector.js';
+export { isLabelKey, isLabelValue } from './cluster-labels.js';
 export {
   fromStored,
   isBuiltinTier,

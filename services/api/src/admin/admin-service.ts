@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/database.js';
 import { AuditWriter } from '../platform/audit/audit-writer.js';
 import { isRole, type Role } from '../platform/access/roles.js';
 import { newTokenSecret } from '../modules/tokens/tokens.service.js';
-import { SLUG_PATTERN } from '../modules/orgs/dto/organization.input.js';
+import { isOrgSlug } from '@palisade/access';
 
 const SYSTEM = { type: 'system' as const, id: null, label: 'admin-cli' };
 
@@ -31,7 +31,7 @@ export class AdminService {
     name: string,
     ownerEmail: string,
   ): Promise<{ orgId: string; created: boolean }> {
-    if (!SLUG_PATTERN.test(slug))
+    if (!isOrgSlug(slug))
       throw new AdminUsageError(`--slug "${slug}" must be lower-case letters, digits and hyphens`);
     if (!name.trim()) throw new AdminUsageError('--name must not be empty');
     if (!/^[^@\s]+@[^@\s]+$/.test(ownerEmail))

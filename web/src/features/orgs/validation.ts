@@ -1,6 +1,7 @@
 // Client-side checks of the create-organisation form, matching what the API accepts, so mistakes
-// show next to the field before a round trip. The API re-checks everything.
-export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+// show next to the field before a round trip. The rules are the API's (@palisade/access); the API
+// re-checks everything.
+import { isOrgSlug, ORG_NAME_MAX_LENGTH, ORG_SLUG_MAX_LENGTH } from '@palisade/access';
 
 export function slugFromName(name: string): string {
   return name
@@ -9,7 +10,7 @@ export function slugFromName(name: string): string {
     .replace(/\p{M}/gu, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, ORG_SLUG_MAX_LENGTH)
     .replace(/-+$/g, '');
 }
 
@@ -21,9 +22,10 @@ export interface OrgFormErrors {
 export function validateOrgForm(name: string, slug: string): OrgFormErrors {
   const errors: OrgFormErrors = {};
   if (!name.trim()) errors.name = 'Enter a name.';
-  else if (name.trim().length > 100) errors.name = 'Use at most 100 characters.';
+  else if (name.trim().length > ORG_NAME_MAX_LENGTH)
+    errors.name = `Use at most ${String(ORG_NAME_MAX_LENGTH)} characters.`;
   if (!slug) errors.slug = 'Enter a URL name.';
-  else if (!SLUG_PATTERN.test(slug))
+  else if (!isOrgSlug(slug))
     errors.slug =
       'Use 1–40 lower-case letters, digits and dashes, starting and ending with a letter or digit.';
   return errors;

@@ -1,20 +1,8 @@
 // Domain errors with a code from a closed set. Services throw these; the GraphQL error formatter
 // (platform/graphql/error-formatter.ts) maps them to `extensions.code`. Anything that is not an
-// AppError reaches clients only as INTERNAL with an error id that is also logged.
-export const ERROR_CODES = [
-  'NOT_FOUND',
-  'CONFLICT',
-  'VALIDATION_FAILED',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-  'PRECONDITION_FAILED',
-  'UNAVAILABLE',
-  'BAD_REQUEST',
-  'INTERNAL',
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
+// AppError reaches clients only as INTERNAL with an error id that is also logged. The set of codes
+// is @palisade/access's, shared with the console.
+import type { ErrorCode } from '@palisade/access';
 
 export interface FieldIssue {
   /** Path of the bad field from the operation's arguments, e.g. ["input", "slug"]. */

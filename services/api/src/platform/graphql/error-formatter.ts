@@ -9,18 +9,15 @@ import {
   type FormattedExecutionResult,
   type GraphQLFormattedError,
 } from 'graphql';
+import { isErrorCode } from '@palisade/access';
 import type { Logger } from 'pino';
-import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { logInternalError } from '../errors/internal-error.js';
 
 interface WithStatus {
   statusCode?: unknown;
   errors?: unknown;
   code?: unknown;
-}
-
-function isErrorCode(v: unknown): v is ErrorCode {
-  return typeof v === 'string' && (ERROR_CODES as readonly string[]).includes(v);
 }
 
 function flatten(errors: readonly GraphQLError[]): GraphQLError[] {

@@ -1,18 +1,8 @@
 import { ArgsType, Field, InputType } from '@nestjs/graphql';
+import { CLUSTER_NAME_PATTERN, MAX_CLUSTER_LABELS } from '@palisade/access';
+import { isLabelKey, isLabelValue } from '@palisade/policy/managed';
 import { z } from 'zod';
 import { LabelInput } from '../models/cluster.model.js';
-
-export const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-function validLabelKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  if (slash < 0) return LABEL_NAME.test(key);
-  const prefix = key.slice(0, slash);
-  return prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix) && LABEL_NAME.test(key.slice(slash + 1));
-}
 
 export const labelsSchema = z
   .array(
@@ -20,18 +10,15 @@ export const labelsSchema = z
       key: z
         .string()
         .refine(
-          validLabelKey,
+          isLabelKey,
           'must be a Kubernetes label key: [prefix/]name, name up to 63 letters, digits, "-", "_", "."',
         ),
       value: z
         .string()
-        .refine(
-          (v) => LABEL_VALUE.test(v),
-          'must be a Kubernetes label value: up to 63 letters, digits, "-", "_", "."',
-        ),
+        .refine(isLabelValue, 'must be a Kubernetes label value: up to 63 letters, digits, "-", "_", "."'),
     }),
   )
-  .max(64, 'at most 64 labels')
+  .max(MAX_CLUSTER_LABELS, `at most ${String(MAX_CLUSTER_LABELS)} labels`)
   .superRefine((labels, ctx) => {
     const seen = new Set<string>();
     labels.forEach((l, i) => {
@@ -45,7 +32,7 @@ export const labelsSchema = z
 const clusterName = z
   .string()
   .regex(
-    CLUSTER_NAME,
+    CLUSTER_NAME_PATTERN,
     'must be 1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
   );
 

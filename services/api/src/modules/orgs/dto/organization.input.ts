@@ -1,12 +1,11 @@
 import { Field, InputType } from '@nestjs/graphql';
+import { ORG_NAME_MAX_LENGTH, ORG_SLUG_PATTERN } from '@palisade/access';
 import { z } from 'zod';
-
-export const SLUG_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export const slugSchema = z
   .string()
   .regex(
-    SLUG_PATTERN,
+    ORG_SLUG_PATTERN,
     'must be 1 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
   );
 
@@ -16,8 +15,14 @@ export class CreateOrganizationInput {
   @Field(() => String, { description: 'Unique, lower-case, used in URLs.' }) slug!: string;
 }
 
+const orgName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(ORG_NAME_MAX_LENGTH, `must be at most ${String(ORG_NAME_MAX_LENGTH)} characters`);
+
 export const createOrganizationSchema = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: orgName,
   slug: slugSchema,
 });
 
@@ -29,5 +34,5 @@ export class UpdateOrganizationInput {
 
 export const updateOrganizationSchema = z.object({
   orgSlug: z.string(),
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: orgName,
 });
