@@ -7,6 +7,8 @@ import { Module } from '@nestjs/common';
 import { PoliciesRepository } from './policies.repository.js';
 import { ClusterPolicySyncResolver, OrgPoliciesResolver, PoliciesResolver } from './policies.resolver.js';
 import { PoliciesService } from './policies.service.js';
+import { PolicyChangesService } from './policy-changes.service.js';
+import { PolicyWriter } from './policy-writer.js';
 import { RolloutModule } from '../rollout/rollout.module.js';
 
 @Module({
@@ -14,6 +16,8 @@ import { RolloutModule } from '../rollout/rollout.module.js';
   providers: [
     PoliciesRepository,
     PoliciesService,
+    PolicyChangesService,
+    PolicyWriter,
     OrgPoliciesResolver,
     PoliciesResolver,
     ClusterPolicySyncResolver,

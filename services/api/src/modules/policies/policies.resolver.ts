@@ -55,12 +55,10 @@ import {
   SetDriftModePayload,
   TierModel,
 } from './models/policy.model.js';
-import {
-  PoliciesService,
-  type DocumentSource,
-  type PolicyView,
-  type RevisionView,
-} from './policies.service.js';
+import type { DocumentSource } from './document-source.js';
+import { PoliciesService } from './policies.service.js';
+import { PolicyChangesService } from './policy-changes.service.js';
+import type { PolicyView, RevisionView } from './policy-views.js';
 import type { PolicyFieldIssue } from './policies.errors.js';
 import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import { PolicySyncEvents } from '../rollout/policy-sync-events.js';
@@ -205,6 +203,7 @@ export class OrgPoliciesResolver {
 export class PoliciesResolver {
   constructor(
     @Inject(PoliciesService) private readonly policies: PoliciesService,
+    @Inject(PolicyChangesService) private readonly changes: PolicyChangesService,
     @Inject(PolicySyncService) private readonly sync: PolicySyncService,
   ) {}
 
@@ -272,7 +271,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(createSchema, input);
-    return toPolicyModel(await this.policies.create(scope, documentSource(v), v.clusterSelector));
+    return toPolicyModel(await this.changes.create(scope, documentSource(v), v.clusterSelector));
   }
 
   @Mutation(() => PolicyResourceModel, {
@@ -285,7 +284,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(updateSchema, input);
-    return toPolicyModel(await this.policies.update(scope, documentSource(v), v.clusterSelector));
+    return toPolicyModel(await this.changes.update(scope, documentSource(v), v.clusterSelector));
   }
 
   @Mutation(() => PolicyResourceModel, { description: 'Returns the resource as it was.' })
@@ -295,7 +294,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, ...ref } = validateInput(deleteSchema, input);
-    return toPolicyModel(await this.policies.delete(scope, ref));
+    return toPolicyModel(await this.changes.delete(scope, ref));
   }
 
   @Mutation(() => ApplyResourcesPayload, {
@@ -308,7 +307,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<ApplyResourcesPayload> {
     const v = validateInput(applySchema, input);
-    const out = await this.policies.apply(scope, v.yaml, v.dryRun);
+    const out = await this.changes.apply(scope, v.yaml, v.dryRun);
     return {
       dryRun: out.dryRun,
       applied: out.applied,
@@ -334,7 +333,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel[]> {
     const v = validateInput(reorderSchema, input);
-    return (await this.policies.reorder(scope, v.tier, v.order)).map(toPolicyModel);
+    return (await this.changes.reorder(scope, v.tier, v.order)).map(toPolicyModel);
   }
 
   @Mutation(() => PromoteStagedPolicyPayload, {
@@ -347,7 +346,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PromoteStagedPolicyPayload> {
     const { orgSlug: _s, ...ref } = validateInput(promoteSchema, input);
-    const r = await this.policies.promote(scope, ref);
+    const r = await this.changes.promote(scope, ref);
     return {
       enforced: r.enforced ? toPolicyModel(r.enforced) : null,
       enforcedKind: r.enforcedRef.kind,
@@ -363,7 +362,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, revision, ...ref } = validateInput(rollbackSchema, input);
-    return toPolicyModel(await this.policies.rollback(scope, ref, revision));
+    return toPolicyModel(await this.changes.rollback(scope, ref, revision));
   }
 
   @Mutation(() => SetDriftModePayload, {
@@ -375,7 +374,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<SetDriftModePayload> {
     const v = validateInput(driftModeSchema, input);
-    const r = await this.policies.setDriftMode(scope, v.resource, v.mode);
+    const r = await this.changes.setDriftMode(scope, v.resource, v.mode);
     return {
       defaultDriftMode: r.defaultDriftMode,
       resource: r.resource ? toPolicyModel(r.resource) : null,

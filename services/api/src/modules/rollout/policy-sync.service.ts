@@ -20,7 +20,7 @@ import { Database } from '../../platform/db/database.js';
 import { RedisClient } from '../../platform/queue/redis.js';
 import { readLeases } from '../clusters/cluster-keys.js';
 import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
-import type { PolicyView } from '../policies/policies.service.js';
+import type { PolicyView } from '../policies/policy-views.js';
 import { RolloutRepository } from './rollout.repository.js';
 
 /** What the status of a resource in its clusters depends on (a PolicyView has it all). */
