@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint type-checked rules for all TypeScript, plus Palisade's
-// own rules (eslint-rules/), e.g. every GraphQL resolver method must declare its access.
+// own rules (eslint-rules/): every GraphQL resolver method must declare its access, and every
+// contract fact has one home (tests and benchmarks may spell wire values on purpose).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -43,6 +44,7 @@ export default tseslint.config(
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
       'palisade/guarded-resolvers': 'error',
+      'palisade/one-home': 'error',
     },
   },
   {
@@ -54,6 +56,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    files: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.test.ts',
+      '**/test/**',
+      '**/e2e/**',
+      'bench/**',
+      '**/*-fixture.ts',
+    ],
+    rules: { 'palisade/one-home': 'off' },
   },
   {
     files: ['eslint.config.js', 'eslint-rules/**'],

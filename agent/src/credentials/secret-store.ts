@@ -4,6 +4,7 @@
 // One key per field, so `kubectl get secret -o yaml` shows what is there without decoding JSON.
 
 import { ApiException, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { MANAGED_BY_LABEL } from '@palisade/policy/managed';
 import { describeKubeFailure } from '../providers/kubernetes/kube-errors.js';
 import { parseStoredCredential, type CredentialStore, type StoredCredential } from './credential-store.js';
 
@@ -56,7 +57,8 @@ export class SecretCredentialStore implements CredentialStore {
       metadata: {
         name: this.#name,
         namespace: this.#namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'palisade-agent' },
+        // The agent's own Secret: managed by the agent, so never one of Palisade's policy objects.
+        labels: { [MANAGED_BY_LABEL]: 'palisade-agent' },
         ...(existing?.metadata?.resourceVersion === undefined
           ? {}
           : { resourceVersion: existing.metadata.resourceVersion }),

@@ -6,10 +6,13 @@
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
 export {
   CLUSTER_NAME_PATTERN,
+  DEFAULT_TOKEN_DAYS,
   MAX_CLUSTER_LABELS,
+  MAX_TOKEN_DAYS,
   ORG_NAME_MAX_LENGTH,
   ORG_SLUG_MAX_LENGTH,
   ORG_SLUG_PATTERN,
+  TOKEN_NAME_MAX_LENGTH,
   isClusterName,
   isOrgName,
   isOrgSlug,

@@ -1,4 +1,5 @@
-// What the API accepts for the names users choose — organisation slugs and names, cluster names —
+// What the API accepts for what users choose — organisation slugs and names, cluster names, API
+// token names and lifetimes —
 // written once so the console checks a form with the API's own rule before a round trip. The API
 // re-checks everything; only the sentence shown next to a field is the caller's. Cluster labels
 // follow Kubernetes' label syntax, which @palisade/policy owns (cluster selectors match them).
@@ -15,6 +16,13 @@ export const CLUSTER_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** At most this many labels on one cluster. */
 export const MAX_CLUSTER_LABELS = 64;
+
+/** An API token's name, after trimming: 1–100 characters. */
+export const TOKEN_NAME_MAX_LENGTH = 100;
+
+/** An API token lives 1 to MAX_TOKEN_DAYS days, DEFAULT_TOKEN_DAYS when the caller does not say. */
+export const MAX_TOKEN_DAYS = 365;
+export const DEFAULT_TOKEN_DAYS = 90;
 
 export function isOrgSlug(slug: string): boolean {
   return ORG_SLUG_PATTERN.test(slug);

@@ -311,6 +311,10 @@ export interface FlowService {
   port: number;
 }
 
+// The kinds a flow's policy trace names: the policy kinds Palisade manages (their one list is
+// @palisade/policy/managed's POLICY_KINDS) plus Calico's Profile and end-of-tier steps. Spelled here
+// because the protocol depends on no other package.
+// eslint-disable-next-line palisade/one-home -- trace step kinds, a superset; see the comment above
 export const POLICY_KINDS = [
   'NetworkPolicy',
   'GlobalNetworkPolicy',

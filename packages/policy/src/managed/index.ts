@@ -84,6 +84,7 @@ export {
 export {
   STORED_SYNC_STATUSES,
   SYNC_STATUSES,
+  SYNC_STATUSES_WORST_FIRST,
   storedSyncStatus,
   type ReportedSyncStatus,
   type StoredSyncStatus,

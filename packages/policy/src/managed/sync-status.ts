@@ -5,6 +5,15 @@
 export const SYNC_STATUSES = ['IN_SYNC', 'PENDING', 'FAILED', 'DRIFTED', 'DISCONNECTED'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
+/** Every status, worst first: what a summary of several clusters shows. */
+export const SYNC_STATUSES_WORST_FIRST = [
+  'FAILED',
+  'DRIFTED',
+  'PENDING',
+  'DISCONNECTED',
+  'IN_SYNC',
+] as const satisfies readonly SyncStatus[];
+
 /** The statuses a row of cluster_sync_status / cluster_resource_status may hold. */
 export const STORED_SYNC_STATUSES = ['IN_SYNC', 'PENDING', 'FAILED', 'DRIFTED'] as const;
 export type StoredSyncStatus = (typeof STORED_SYNC_STATUSES)[number];

@@ -1,7 +1,8 @@
 // Every fixed timeout, lifetime and bound of the API, in one place, as the gateway and the agent
 // have theirs. What an operator tunes per deployment (session lifetime, request body size, GraphQL
 // depth and complexity, the time a cluster has to answer a live request) is configuration and lives
-// in env.ts; the protocol's own limits come from @palisade/protocol. Constants only: nothing here
+// in env.ts; the protocol's own limits come from @palisade/protocol, and the input bounds the console
+// checks too (API token lifetimes, name lengths) from @palisade/access. Constants only: nothing here
 // may read the environment or import anything.
 
 const SECOND_MS = 1000;
@@ -16,9 +17,6 @@ export const LOGIN_FLOW_TTL_SECONDS = 600;
 export const ENROLLMENT_TTL_MS = 24 * HOUR_MS;
 /** An invitation to join an organisation. */
 export const INVITATION_TTL_MS = 7 * DAY_MS;
-/** API tokens: the longest lifetime that may be asked for, and the lifetime when none is. */
-export const MAX_TOKEN_DAYS = 365;
-export const DEFAULT_TOKEN_DAYS = 90;
 
 // ── database ─────────────────────────────────────────────────────────────────────────────────────
 

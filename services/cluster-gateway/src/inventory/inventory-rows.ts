@@ -23,7 +23,7 @@ export interface RowKey {
 export function rowsOf(items: InventoryItems): InventoryRow[] {
   const rows = new Map<string, InventoryRow>();
   const add = (row: InventoryRow): void => {
-    rows.set(keyString(row), row);
+    rows.set(inventoryRowKey(row), row);
   };
   for (const ns of items.namespaces) {
     add({ kind: 'namespace', namespace: '', name: ns.name, labels: ns.labels, data: asJson(ns) });
@@ -61,7 +61,9 @@ export function itemCount(items: InventoryItems): number {
   );
 }
 
-function keyString(key: RowKey): string {
+/** One string per inventory row (kind, namespace, name), to deduplicate rows. */
+export function inventoryRowKey(key: Pick<RowKey, 'namespace' | 'name'> & { kind: string }): string {
+  // eslint-disable-next-line palisade/one-home -- inventory items (endpoints, services, …), not managed resources
   return `${key.kind}\u0000${key.namespace}\u0000${key.name}`;
 }
 

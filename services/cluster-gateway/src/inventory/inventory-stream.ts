@@ -10,7 +10,7 @@ import {
   type InventoryResyncReason,
   type InventorySnapshotMessage,
 } from '@palisade/protocol';
-import { deletedKeys, itemCount, rowsOf } from './inventory-rows.js';
+import { deletedKeys, inventoryRowKey, itemCount, rowsOf } from './inventory-rows.js';
 import type { InventoryStore, InventoryWriter } from './inventory-store.js';
 
 export interface InventoryStreamPeer {
@@ -110,6 +110,6 @@ export class InventoryStream {
 // Chunks are deduplicated one by one; a key repeated across chunks must also appear once.
 function dedupe<T extends { kind: string; namespace: string; name: string }>(rows: T[]): T[] {
   const byKey = new Map<string, T>();
-  for (const row of rows) byKey.set(`${row.kind}\u0000${row.namespace}\u0000${row.name}`, row);
+  for (const row of rows) byKey.set(inventoryRowKey(row), row);
   return byKey.size === rows.length ? rows : [...byKey.values()];
 }

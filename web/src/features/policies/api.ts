@@ -1,7 +1,7 @@
 // Policy resources through the API: the board (every tier and policy, all pages), one resource
 // with its revisions, save (create or update), delete, reorder, rollback, promote, apply a YAML
 // stream (dry run first), export. Sync changes pushed by the API refresh the board.
-import { isPolicyKind, isStagedKind } from '@palisade/policy/managed';
+import { DEFAULT_DRIFT_MODE, isPolicyKind, isStagedKind } from '@palisade/policy/managed';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
@@ -31,6 +31,8 @@ type Tiers = PolicyBoardQuery['organization']['tiers'];
 
 /** Calico evaluates Kubernetes NetworkPolicies in the default tier at order 1000. */
 const K8S_ORDER = 1000;
+/** The organisation default before the API said otherwise, as the GraphQL enum spells it. */
+const DEFAULT_DRIFT = DEFAULT_DRIFT_MODE.toUpperCase() as DriftMode;
 const MAX_PAGES = 100;
 
 export interface PolicyBoardData {
@@ -67,7 +69,7 @@ export function toBoardPolicy(p: PolicyCardFieldsFragment): BoardPolicy {
 export function toBoard(
   tiers: Tiers,
   resources: readonly PolicyCardFieldsFragment[],
-  defaultDriftMode: DriftMode = 'REPORT',
+  defaultDriftMode: DriftMode = DEFAULT_DRIFT,
 ): PolicyBoardData {
   const policies = resources.filter((r) => isPolicyKind(r.kind));
   return {
@@ -92,7 +94,7 @@ export function usePolicyBoard(slug: string) {
     queryFn: async ({ signal }) => {
       let after: string | undefined;
       let tiers: Tiers = [];
-      let drift: DriftMode = 'REPORT';
+      let drift: DriftMode = DEFAULT_DRIFT;
       const resources: PolicyCardFieldsFragment[] = [];
       for (let page = 0; page < MAX_PAGES; page++) {
         const d = await gqlRequest(PolicyBoardDocument, { slug, ...(after ? { after } : {}) }, signal);

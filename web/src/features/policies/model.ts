@@ -3,7 +3,7 @@
 // (order ascending, unset last, then name). Reordering yields the tier's complete new order, which
 // is what the API's reorderTierPolicies takes. Kinds, keys and sync statuses are the managed-document
 // contract's (@palisade/policy/managed).
-import { refKey, type SyncStatus } from '@palisade/policy/managed';
+import { refKey, SYNC_STATUSES_WORST_FIRST, type SyncStatus } from '@palisade/policy/managed';
 
 export interface PolicyRef {
   kind: string;
@@ -74,7 +74,6 @@ export function movePolicy(policies: readonly BoardPolicy[], from: number, to: n
 
 /** Worst sync state across the clusters a policy targets, for the card's pill. */
 export function worstSync(clusters: readonly { status: SyncStatus }[]): SyncStatus | null {
-  const rank: SyncStatus[] = ['FAILED', 'DRIFTED', 'PENDING', 'DISCONNECTED', 'IN_SYNC'];
-  for (const s of rank) if (clusters.some((c) => c.status === s)) return s;
+  for (const s of SYNC_STATUSES_WORST_FIRST) if (clusters.some((c) => c.status === s)) return s;
   return null;
 }

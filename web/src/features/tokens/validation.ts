@@ -1,4 +1,6 @@
-// The create-token form's checks (the API enforces the same bounds).
+// The create-token form's checks, with the API's bounds (@palisade/access); the API re-checks.
+import { MAX_TOKEN_DAYS, TOKEN_NAME_MAX_LENGTH } from '@palisade/access';
+
 export interface TokenFormErrors {
   name?: string;
   days?: string;
@@ -7,8 +9,10 @@ export interface TokenFormErrors {
 export function validateTokenForm(name: string, days: string): TokenFormErrors {
   const errors: TokenFormErrors = {};
   if (!name.trim()) errors.name = 'Enter a name, e.g. ci-deploy.';
-  else if (name.trim().length > 100) errors.name = 'Use at most 100 characters.';
+  else if (name.trim().length > TOKEN_NAME_MAX_LENGTH)
+    errors.name = `Use at most ${String(TOKEN_NAME_MAX_LENGTH)} characters.`;
   const n = Number(days);
-  if (!/^\d+$/.test(days.trim()) || n < 1 || n > 365) errors.days = 'Choose between 1 and 365 days.';
+  if (!/^\d+$/.test(days.trim()) || n < 1 || n > MAX_TOKEN_DAYS)
+    errors.days = `Choose between 1 and ${String(MAX_TOKEN_DAYS)} days.`;
   return errors;
 }

@@ -2,7 +2,7 @@
 // and the cluster a list is filtered by. Org id first and in every where clause, updates and deletes
 // included.
 import { Injectable } from '@nestjs/common';
-import type { ManagedRef } from '@palisade/policy/managed';
+import { refKey, type ManagedRef } from '@palisade/policy/managed';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Actor } from '../../platform/access/principal.js';
 import type { Tx } from '../../platform/db/database.js';
@@ -173,7 +173,7 @@ export class PoliciesRepository {
     });
     const newest = new Map<string, (typeof rows)[number]>();
     for (const r of rows) {
-      const key = `${r.kind}\u0000${r.namespace}\u0000${r.name}`;
+      const key = refKey(r);
       if (!newest.has(key)) newest.set(key, r);
     }
     return [...newest.values()];

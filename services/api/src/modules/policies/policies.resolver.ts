@@ -5,6 +5,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { toCanonicalYaml } from '@palisade/policy';
+import { refKey } from '@palisade/policy/managed';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
@@ -241,7 +242,7 @@ export class PoliciesResolver {
       `policy-cluster-status:${scope.orgId}`,
       target,
       (targets) => this.sync.resourcesClusters(scope, targets),
-      (t) => `${t.kind}\u0000${t.namespace}\u0000${t.name}\u0000${t.clusterSelector}`,
+      (t) => JSON.stringify([refKey(t), t.clusterSelector]),
     );
     return statuses.map((s) => ({
       cluster: toClusterModel(s.cluster),

@@ -1,5 +1,6 @@
 // Sync of every policy in one cluster: desired vs applied generation, and each resource's result
 // (with the agent's error for FAILED and what differs for DRIFTED).
+import { refKey } from '@palisade/policy/managed';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { SkeletonRows } from '../../../components/ui/skeleton';
@@ -34,7 +35,7 @@ export function ClusterPolicySync({ slug, name }: { slug: string; name: string }
       ) : (
         <Table caption="Policies in this cluster" columns={['Resource', 'Status', 'Detail', 'Reported']}>
           {s.resources.map((r) => (
-            <tr key={`${r.kind}/${r.namespace ?? ''}/${r.name}`}>
+            <tr key={refKey(r)}>
               <td className="mono">
                 {r.kind} {r.namespace ? `${r.namespace}/` : ''}
                 {r.name}

@@ -1,5 +1,6 @@
 // What agents do when someone changes a managed object behind Palisade's back: report the drift,
 // or also revert it. Per resource (or "organisation default"), and the organisation's default.
+import { DRIFT_MODES } from '@palisade/policy/managed';
 import { Select } from '../../../components/ui/select';
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../components/ui/error-state';
@@ -29,8 +30,10 @@ export function DriftModeSelect({
     ...(resource
       ? [{ value: INHERIT, label: `Organisation default (${LABELS[effective].toLowerCase()})` }]
       : []),
-    { value: 'REPORT', label: LABELS.REPORT },
-    { value: 'REVERT', label: LABELS.REVERT },
+    ...DRIFT_MODES.map((m) => {
+      const mode = m.toUpperCase() as DriftMode;
+      return { value: mode, label: LABELS[mode] };
+    }),
   ];
   return (
     <Select

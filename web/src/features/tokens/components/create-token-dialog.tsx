@@ -1,5 +1,6 @@
 // Create an API token: name, role (no higher than yours), lifetime. On success the secret is shown
 // once with a copy button; closing the dialog forgets it.
+import { DEFAULT_TOKEN_DAYS } from '@palisade/access';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { CopyableText } from '../../../components/ui/copy-button';
@@ -28,7 +29,7 @@ export function CreateTokenDialog({
   const roles = grantableRoles(viewerRole);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(roles.includes('VIEWER') ? 'VIEWER' : (roles[0] ?? 'VIEWER'));
-  const [days, setDays] = useState('90');
+  const [days, setDays] = useState(String(DEFAULT_TOKEN_DAYS));
   const [submitted, setSubmitted] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const errors = submitted ? validateTokenForm(name, days) : {};

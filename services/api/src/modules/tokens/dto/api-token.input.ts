@@ -1,8 +1,7 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TOKEN_NAME_MAX_LENGTH } from '@palisade/access';
 import { z } from 'zod';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
-
-import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../../../config/limits.js';
 
 @InputType()
 export class CreateApiTokenInput {
@@ -18,7 +17,11 @@ export class CreateApiTokenInput {
 
 export const createApiTokenSchema = z.object({
   orgSlug: z.string(),
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(TOKEN_NAME_MAX_LENGTH, `must be at most ${String(TOKEN_NAME_MAX_LENGTH)} characters`),
   role: z.enum(RoleEnum),
   expiresInDays: z
     .number()
