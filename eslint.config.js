@@ -70,6 +70,28 @@ export default tseslint.config(
     rules: { 'palisade/one-home': 'off' },
   },
   {
+    // The gateway holds tunnels through the TunnelHandle interface; only the composition root
+    // constructs the session class (the shared context and routing naming it made a circle).
+    files: ['services/cluster-gateway/src/**/*.ts'],
+    ignores: [
+      'services/cluster-gateway/src/gateway.ts',
+      'services/cluster-gateway/src/tunnel/tunnel-session.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tunnel/tunnel-session.js', './tunnel-session.js'],
+              message: 'hold tunnels as TunnelHandle (tunnel/tunnel-handle.ts), not the session class',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js', 'eslint-rules/**'],
     ...tseslint.configs.disableTypeChecked,
   },
