@@ -6,6 +6,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { toCanonicalYaml } from '@palisade/policy';
 import { refKey } from '@palisade/policy/managed';
+import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
@@ -61,7 +62,6 @@ import { PoliciesService } from './policies.service.js';
 import { PolicyChangesService } from './policy-changes.service.js';
 import type { PolicyView, RevisionView } from './policy-views.js';
 import type { PolicyFieldIssue } from './policies.errors.js';
-import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import { PolicySyncEvents } from '../rollout/policy-sync-events.js';
 import { PolicySyncService, type ClusterSyncView, type SyncTarget } from '../rollout/policy-sync.service.js';
 

@@ -1,7 +1,9 @@
 // Policy sync status as the API reports it (docs/decisions/0009): the desired generation (API), what
 // the agent applied and reported (gateways write cluster_sync_status / cluster_resource_status) and
 // whether a gateway holds the cluster's lease right now. DISCONNECTED is never stored: it is the
-// absence of a lease, so status and routing agree (decision 0006). Knows nothing of GraphQL.
+// absence of a lease, so status and routing agree (decision 0006). Reads many clusters or many
+// resources in one transaction and one lease lookup, so per-item fields batch (decision 0025).
+// Read-only; knows nothing of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
 import type { PolicyResource } from '@palisade/policy';
 import {
@@ -193,15 +195,10 @@ export class PolicySyncService {
     );
   }
 
-  /** The resource's status in every cluster its selector targets (built-in tiers target none). */
-  async resourceClusters(scope: OrgScope, target: SyncTarget): Promise<ResourceClusterStatusView[]> {
-    const [views] = await this.resourcesClusters(scope, [target]);
-    return views!;
-  }
-
   /**
-   * resourceClusters for several resources in one read and one lease lookup, in the order of
-   * `targets` (a page's PolicyResource.clusterStatus fields are batched into this).
+   * Each resource's status in every cluster its selector targets (built-in tiers target none), in
+   * the order of `targets`, from one read and one lease lookup (a page's
+   * PolicyResource.clusterStatus fields are batched into this).
    */
   async resourcesClusters(
     scope: OrgScope,
