@@ -5,7 +5,8 @@
 //  - error-codes: an array, union type or enum naming 3+ of the API's error codes;
 //  - sync-statuses: an array, union type or enum naming 3+ sync statuses (IN_SYNC, DRIFTED, …);
 //  - contract-name: the managed-by label or a palisade.io annotation name spelled as a string;
-//  - reference-key: a template literal joining a kind, a namespace and a name;
+//  - reference-key: a kind, a namespace and a name joined into one string (template literal, `+`
+//    chain or `[…].join`);
 //  - selector-rule: a try around selector parsing whose catch answers "matches nothing";
 //  - diff: an import of the `diff` package, or a function named like a document or line diff.
 // A home is a directory prefix relative to the repository root; a file inside it may define the
@@ -114,6 +115,22 @@ function callsAny(node, names) {
   return found;
 }
 
+const SEPARATOR = /[/\u0000]/;
+const KEY_PARTS = ['kind', 'namespace', 'name'];
+
+/** The operands of a `+` chain, left to right. */
+function plusOperands(node) {
+  if (node.type === 'BinaryExpression' && node.operator === '+')
+    return [...plusOperands(node.left), ...plusOperands(node.right)];
+  return [node];
+}
+
+/** Whether `parts` name a kind, a namespace and a name, and `separators` join them with / or NUL. */
+function joinsKey(parts, separators) {
+  const names = new Set(parts.map((e) => memberName(e?.type === 'LogicalExpression' ? e.left : e)));
+  return KEY_PARTS.every((p) => names.has(p)) && separators.some((t) => SEPARATOR.test(t ?? ''));
+}
+
 function isFalse(n) {
   return n?.type === 'Literal' && n.value === false;
 }
@@ -186,12 +203,33 @@ export default {
         if (typeof node.value === 'string' && CONTRACT_NAMES.has(node.value)) report(node, 'contract-name');
       },
       TemplateLiteral(node) {
-        const names = new Set(
-          node.expressions.map((e) => memberName(e.type === 'LogicalExpression' ? e.left : e)),
-        );
-        const joined = node.quasis.some((q) => /[/\u0000]/.test(q.value.cooked ?? ''));
-        if (joined && names.has('kind') && names.has('namespace') && names.has('name'))
+        const separators = node.quasis.map((q) => q.value.cooked);
+        if (joinsKey(node.expressions, separators)) report(node, 'reference-key');
+      },
+      BinaryExpression(node) {
+        const top = !(node.parent.type === 'BinaryExpression' && node.parent.operator === '+');
+        if (node.operator !== '+' || !top) return;
+        const operands = plusOperands(node);
+        const strings = operands.filter((o) => o.type === 'Literal' && typeof o.value === 'string');
+        if (
+          joinsKey(
+            operands,
+            strings.map((o) => o.value),
+          )
+        )
           report(node, 'reference-key');
+      },
+      CallExpression(node) {
+        const callee = node.callee;
+        if (callee.type !== 'MemberExpression' || memberName(callee) !== 'join') return;
+        const sep = node.arguments[0];
+        if (
+          callee.object.type !== 'ArrayExpression' ||
+          sep?.type !== 'Literal' ||
+          typeof sep.value !== 'string'
+        )
+          return;
+        if (joinsKey(callee.object.elements, [sep.value])) report(node, 'reference-key');
       },
       TryStatement(node) {
         if (callsAny(node.block, SELECTOR_CALLS) && answersNoMatch(node.handler))

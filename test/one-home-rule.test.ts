@@ -25,6 +25,8 @@ const LABEL = `export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';`;
 const ANNOTATION = `const path = ['metadata', 'annotations', 'palisade.io/cluster-selector'];`;
 const REF_KEY = 'export function policyKey(p) { return `${p.kind}/${p.namespace ?? ""}/${p.name}`; }';
 const ROW_KEY = 'const key = `${r.kind}\\u0000${r.namespace}\\u0000${r.name}`;';
+const PLUS_KEY = `const key = ref.kind + '/' + (ref.namespace ?? '') + '/' + ref.name;`;
+const JOIN_KEY = `const key = [kind, namespace, name].join('/');`;
 const SELECTOR_RULE = `export function selectorMatches(selector, labels) {
   if (selector === '') return true;
   try { return compileSelector(parseSelector(selector))(labels); } catch { return false; }
@@ -61,6 +63,12 @@ tester.run('one-home', rule, {
       code: `try { m = compileSelector(parseSelector(s)); } catch (e) { throw invalid(e); }`,
       filename: at('services/api/src/modules/clusters/clusters.resolver.ts'),
     },
+    // Joining other things, or a kind with a name only, is not a reference key.
+    {
+      code: "const a = `${r.kind} ${r.name}`; const b = [ns, name].join('/'); const c = kind + ': ' + name;",
+      filename: at('web/src/features/policies/model.ts'),
+    },
+    { code: PLUS_KEY, filename: at('packages/policy/src/managed/resource-ref.ts') },
     // A text that mentions an annotation is not its definition.
     {
       code: `const d = "Selector over cluster labels (annotation palisade.io/cluster-selector)";`,
@@ -114,6 +122,8 @@ tester.run('one-home', rule, {
       filename: at('services/cluster-gateway/src/rollout/apply-report.ts'),
       errors: elsewhere,
     },
+    { code: PLUS_KEY, filename: at('agent/src/policy/managed-policies.ts'), errors: elsewhere },
+    { code: JOIN_KEY, filename: at('web/src/features/policies/model.ts'), errors: elsewhere },
     {
       code: SELECTOR_RULE,
       filename: at('services/api/src/modules/policies/policies.service.ts'),

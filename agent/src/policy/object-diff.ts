@@ -13,7 +13,7 @@ export function describeDifferences(desired: PolicyResource, actual: PolicyResou
     metadata: { labels: r.metadata.labels ?? {}, annotations: r.metadata.annotations ?? {} },
     spec: (r as { spec?: unknown }).spec ?? null,
   });
-  const found = fieldChanges(owned(desired), owned(actual), { compare: 'owned', limit: MAX_DRIFT_PATHS });
+  const found = fieldChanges(owned(desired), owned(actual), { compare: 'owned' });
   if (found.length === 0) return null;
   const shown = found
     .slice(0, MAX_DRIFT_PATHS)

@@ -27,30 +27,21 @@ export interface FieldChange {
 export interface FieldChangeOptions {
   /** `all` (default): both sides' fields. `owned`: the fields `before` sets; lists compared whole. */
   readonly compare?: 'all' | 'owned';
-  /** Stop after this many changes (the result then holds limit + 1, to tell there were more). */
-  readonly limit?: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function walk(
-  a: unknown,
-  b: unknown,
-  path: PathSegment[],
-  out: FieldChange[],
-  owned: boolean,
-  limit: number,
-): void {
-  if (out.length > limit || stableStringify(a) === stableStringify(b)) return;
+function walk(a: unknown, b: unknown, path: PathSegment[], out: FieldChange[], owned: boolean): void {
+  if (stableStringify(a) === stableStringify(b)) return;
   if (isObject(a) && isObject(b)) {
     const keys = owned ? Object.keys(a).sort() : [...new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const k of keys) {
       const p = [...path, k];
       if (!Object.hasOwn(b, k)) out.push({ path: formatPath(p), op: 'removed', before: a[k] });
       else if (!Object.hasOwn(a, k)) out.push({ path: formatPath(p), op: 'added', after: b[k] });
-      else walk(a[k], b[k], p, out, owned, limit);
+      else walk(a[k], b[k], p, out, owned);
     }
     return;
   }
@@ -59,7 +50,7 @@ function walk(
       const p = [...path, i];
       if (i >= b.length) out.push({ path: formatPath(p), op: 'removed', before: a[i] });
       else if (i >= a.length) out.push({ path: formatPath(p), op: 'added', after: b[i] });
-      else walk(a[i], b[i], p, out, owned, limit);
+      else walk(a[i], b[i], p, out, owned);
     }
     return;
   }
@@ -76,7 +67,7 @@ export function fieldChanges(
   if (before === null) return [{ path: '', op: 'added', after }];
   if (after === null) return [{ path: '', op: 'removed', before }];
   const out: FieldChange[] = [];
-  walk(before, after, [], out, options.compare === 'owned', options.limit ?? Number.POSITIVE_INFINITY);
+  walk(before, after, [], out, options.compare === 'owned');
   return out;
 }
 
