@@ -70,6 +70,25 @@ export default tseslint.config(
     rules: { 'palisade/one-home': 'off' },
   },
   {
+    // The Redis names the API, the gateways and the agents' tests share (decisions 0006, 0009) are
+    // built by @palisade/protocol/routing only; a hand-written copy could drift from it.
+    files: ['services/*/src/**/*.ts', 'agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'TemplateElement[value.raw=/^:(lease|epoch|control|replies|policy-sync-events|cluster-events|cluster-revocations)$/]',
+          message: 'build routing Redis names with redisKeys() from @palisade/protocol/routing',
+        },
+        {
+          selector: 'Literal[value=/^:?(policy-sync-events|cluster-events|cluster-revocations)$/]',
+          message: 'build routing Redis names with redisKeys() from @palisade/protocol/routing',
+        },
+      ],
+    },
+  },
+  {
     // The gateway holds tunnels through the TunnelHandle interface; only the composition root
     // constructs the session class (the shared context and routing naming it made a circle).
     files: ['services/cluster-gateway/src/**/*.ts'],
