@@ -70,6 +70,47 @@ export default tseslint.config(
     rules: { 'palisade/one-home': 'off' },
   },
   {
+    // The Redis names the API, the gateways and the agents' tests share (decisions 0006, 0009) are
+    // built by @palisade/protocol/routing only; a hand-written copy could drift from it.
+    files: ['services/*/src/**/*.ts', 'agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'TemplateElement[value.raw=/^:(lease|epoch|control|replies|policy-sync-events|cluster-events|cluster-revocations)$/]',
+          message: 'build routing Redis names with redisKeys() from @palisade/protocol/routing',
+        },
+        {
+          selector: 'Literal[value=/^:?(policy-sync-events|cluster-events|cluster-revocations)$/]',
+          message: 'build routing Redis names with redisKeys() from @palisade/protocol/routing',
+        },
+      ],
+    },
+  },
+  {
+    // The gateway holds tunnels through the TunnelHandle interface; only the composition root
+    // constructs the session class (the shared context and routing naming it made a circle).
+    files: ['services/cluster-gateway/src/**/*.ts'],
+    ignores: [
+      'services/cluster-gateway/src/gateway.ts',
+      'services/cluster-gateway/src/tunnel/tunnel-session.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tunnel/tunnel-session.js', './tunnel-session.js'],
+              message: 'hold tunnels as TunnelHandle (tunnel/tunnel-handle.ts), not the session class',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js', 'eslint-rules/**'],
     ...tseslint.configs.disableTypeChecked,
   },

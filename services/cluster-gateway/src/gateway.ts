@@ -34,6 +34,7 @@ import { connectRedis, dropRedis, quitRedis } from './store/redis.js';
 import { SessionRegistry } from './tunnel/session-registry.js';
 import { startSweeper } from './tunnel/sweeper.js';
 import type { TunnelContext } from './tunnel/tunnel-context.js';
+import type { TunnelHandle } from './tunnel/tunnel-handle.js';
 import { TunnelSession } from './tunnel/tunnel-session.js';
 
 export type { GatewayConfig } from './config/gateway-config.js';
@@ -64,9 +65,9 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
   const db = connectDatabase(config.databaseUrl, tuning.databasePoolSize);
   const redis = connectRedis(config.redisUrl, gatewayId);
   const metrics = new GatewayMetrics();
-  const registry = new SessionRegistry<TunnelSession>();
+  const registry = new SessionRegistry<TunnelHandle>();
   const status = new StatusWriter(db, gatewayId);
-  const find = (clusterId: string): TunnelSession | undefined => registry.get(clusterId);
+  const find = (clusterId: string): TunnelHandle | undefined => registry.get(clusterId);
   const rollout = new RolloutCoordinator({
     desired: new DesiredStateStore(db),
     status: new SyncStatusStore(db),

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MAX_CONTROL_MESSAGE_BYTES } from '../limits.js';
-import type { TunnelSession } from '../tunnel/tunnel-session.js';
+import type { TunnelHandle } from '../tunnel/tunnel-handle.js';
 import { parseControlMessage } from './control-messages.js';
 import type { ControlMessage, RedisKeys, TakeoverMessage } from './keys.js';
 import type { RequestForwarder } from './request-forwarder.js';
@@ -16,7 +16,7 @@ export class ControlChannel {
   readonly #publisher: Redis;
   readonly #keys: RedisKeys;
   readonly #channels: readonly string[];
-  readonly #find: (clusterId: string) => TunnelSession | undefined;
+  readonly #find: (clusterId: string) => TunnelHandle | undefined;
   readonly #forwarder: RequestForwarder;
   readonly #onDesired: (clusterId: string, generation: number) => void;
   readonly #log: Logger;
@@ -26,7 +26,7 @@ export class ControlChannel {
     publisher: Redis;
     keys: RedisKeys;
     gatewayId: string;
-    find: (clusterId: string) => TunnelSession | undefined;
+    find: (clusterId: string) => TunnelHandle | undefined;
     forwarder: RequestForwarder;
     onDesired: (clusterId: string, generation: number) => void;
     log: Logger;

@@ -6,19 +6,19 @@
 import { RequestError, type ErrorCode } from '@palisade/protocol';
 import type { Redis } from 'ioredis';
 import type { GatewayMetrics } from '../server/metrics.js';
-import type { TunnelSession } from '../tunnel/tunnel-session.js';
+import type { TunnelHandle } from '../tunnel/tunnel-handle.js';
 import type { ForwardRequestMessage, RedisKeys, RequestReply } from './keys.js';
 
 export class RequestForwarder {
   readonly #redis: Redis;
   readonly #replyPattern: RegExp;
-  readonly #find: (clusterId: string) => TunnelSession | undefined;
+  readonly #find: (clusterId: string) => TunnelHandle | undefined;
   readonly #metrics: GatewayMetrics;
 
   constructor(
     redis: Redis,
     keys: RedisKeys,
-    find: (clusterId: string) => TunnelSession | undefined,
+    find: (clusterId: string) => TunnelHandle | undefined,
     metrics: GatewayMetrics,
   ) {
     this.#redis = redis;

@@ -5,10 +5,10 @@
 import type { Logger } from 'pino';
 import type { StatusWriter } from '../status/status-writer.js';
 import type { SessionRegistry } from './session-registry.js';
-import type { TunnelSession } from './tunnel-session.js';
+import type { TunnelHandle } from './tunnel-handle.js';
 
 export function startSweeper(
-  registry: SessionRegistry<TunnelSession>,
+  registry: SessionRegistry<TunnelHandle>,
   status: StatusWriter,
   intervalMs: number,
   log: Logger,

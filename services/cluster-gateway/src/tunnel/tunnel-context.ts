@@ -12,7 +12,7 @@ import type { ClusterEvents } from '../status/cluster-events.js';
 import type { StatusWriter } from '../status/status-writer.js';
 import type { Database } from '../store/database.js';
 import type { SessionRegistry } from './session-registry.js';
-import type { TunnelSession } from './tunnel-session.js';
+import type { TunnelHandle } from './tunnel-handle.js';
 
 export interface TunnelContext {
   readonly gatewayId: string;
@@ -24,7 +24,7 @@ export interface TunnelContext {
   readonly inventory: InventoryStore;
   readonly flows: FlowIngest;
   readonly rollout: RolloutCoordinator;
-  readonly registry: SessionRegistry<TunnelSession>;
+  readonly registry: SessionRegistry<TunnelHandle>;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
   /** Tells the gateway that held the previous lease to close its tunnel. */

@@ -38,10 +38,11 @@ import { authenticate } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
 import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
 import type { TunnelContext } from './tunnel-context.js';
+import type { TunnelHandle } from './tunnel-handle.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
 
-export class TunnelSession {
+export class TunnelSession implements TunnelHandle {
   readonly #socket: WebSocket;
   readonly #ctx: TunnelContext;
   readonly #openedAt: number;

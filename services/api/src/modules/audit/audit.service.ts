@@ -1,12 +1,11 @@
 // The audit log as members see it: filtered, paginated newest first, and the chain verification,
 // which recomputes every hash from the genesis value and checks each link and the head.
 import { Inject, Injectable } from '@nestjs/common';
+import { AUDIT_VERIFY_CHUNK } from '../../config/limits.js';
 import { Database } from '../../platform/db/database.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { GENESIS_HASH, auditHash } from '../../platform/audit/audit-hash.js';
 import { AuditRepository, type AuditQuery } from './audit.repository.js';
-
-const VERIFY_CHUNK = 1000;
 
 export interface ChainVerification {
   valid: boolean;
@@ -38,7 +37,7 @@ export class AuditService {
       let expectedSeq = 1n;
       let checked = 0;
       for (;;) {
-        const rows = await this.repo.chunk(tx, scope.orgId, expectedSeq - 1n, VERIFY_CHUNK);
+        const rows = await this.repo.chunk(tx, scope.orgId, expectedSeq - 1n, AUDIT_VERIFY_CHUNK);
         for (const e of rows) {
           const hash = auditHash(prev, { ...e, before: e.before, after: e.after });
           const ok =
@@ -54,7 +53,7 @@ export class AuditService {
           expectedSeq += 1n;
           checked += 1;
         }
-        if (rows.length < VERIFY_CHUNK) break;
+        if (rows.length < AUDIT_VERIFY_CHUNK) break;
       }
       const head = await this.repo.head(tx, scope.orgId);
       const headOk = head

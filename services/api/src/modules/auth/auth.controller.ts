@@ -23,10 +23,9 @@ import {
 } from '../../platform/auth/cookies.js';
 import { safeEqual } from '../../platform/auth/secrets.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { LOGIN_FLOW_TTL_SECONDS } from '../../config/limits.js';
 import { OidcClient } from './oidc-client.js';
 import { SessionsService } from './sessions.service.js';
-
-const LOGIN_TTL_SECONDS = 600;
 
 interface PendingLogin {
   state: string;
@@ -73,7 +72,7 @@ export class AuthController {
       this.redis.key('oidc', 'login', start.state),
       JSON.stringify(pending),
       'EX',
-      LOGIN_TTL_SECONDS,
+      LOGIN_FLOW_TTL_SECONDS,
     );
     await reply
       .header(
@@ -81,7 +80,7 @@ export class AuthController {
         serializeCookie(LOGIN_COOKIE, start.state, {
           httpOnly: true,
           secure: this.env.cookieSecure,
-          maxAgeSeconds: LOGIN_TTL_SECONDS,
+          maxAgeSeconds: LOGIN_FLOW_TTL_SECONDS,
           path: '/auth',
         }),
       )

@@ -8,7 +8,7 @@ import { ENV } from '../../config/env.module.js';
 import type { Env } from '../../config/env.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { RedisClient } from '../../platform/queue/redis.js';
-import { clusterKeys, parseLease, type ClusterLease } from './cluster-keys.js';
+import { clusterKeys, parseLease, readLeases, type ClusterLease } from './cluster-keys.js';
 
 interface Reply {
   requestId: string;
@@ -57,15 +57,8 @@ export class ClusterRouter implements OnModuleInit, OnModuleDestroy {
     return parseLease(await this.redis.redis.get(this.keys.lease(clusterId)));
   }
 
-  async leases(clusterIds: string[]): Promise<Map<string, ClusterLease>> {
-    const out = new Map<string, ClusterLease>();
-    if (clusterIds.length === 0) return out;
-    const raws = await this.redis.redis.mget(clusterIds.map((id) => this.keys.lease(id)));
-    clusterIds.forEach((id, i) => {
-      const lease = parseLease(raws[i] ?? null);
-      if (lease) out.set(id, lease);
-    });
-    return out;
+  leases(clusterIds: readonly string[]): Promise<Map<string, ClusterLease>> {
+    return readLeases(this.redis, clusterIds);
   }
 
   /** Sends `method` to the cluster's agent and returns its result, or throws UNAVAILABLE. */

@@ -5,7 +5,7 @@ import { ClustersRepository } from './clusters.repository.js';
 import { ClustersResolver, OrgClustersResolver } from './clusters.resolver.js';
 import { ClustersService } from './clusters.service.js';
 import { InstallController } from './install.controller.js';
-import { RolloutModule } from '../policies/rollout/rollout.module.js';
+import { RolloutModule } from '../rollout/rollout.module.js';
 
 @Module({
   imports: [RolloutModule],

@@ -2,10 +2,8 @@
 // agent health, registration, labels, deletion and the status subscription.
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { compileSelector, labelsFromRecord, parseSelector, SelectorSyntaxError } from '@palisade/policy';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
-import { AppError } from '../../platform/errors/app-error.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
 import { offsetPage } from '../../platform/graphql/offset-page.js';
 import { validateInput } from '../../platform/graphql/validate.js';
@@ -39,16 +37,6 @@ const toLabels = (r: Record<string, string>) => Object.entries(r).map(([key, val
 
 export function toClusterModel(c: ClusterView): ClusterModel {
   return { ...c, labels: toLabels(c.labels), status: c.status as ClusterStatus };
-}
-
-interface EndpointData {
-  namespace: string;
-  name: string;
-  labels: Record<string, string>;
-  ips: string[];
-  ports: { name: string | null; port: number; protocol: string }[];
-  serviceAccount: string;
-  node: string | null;
 }
 
 @Resolver(() => OrganizationModel)
@@ -86,7 +74,7 @@ export class ClustersResolver {
     description: 'Namespaces the agent last reported, by name. Roles: any.',
   })
   @RequirePermission('clusters:read')
-  async namespaces(
+  namespaces(
     @Parent() cluster: ClusterModel,
     @Args() page: PageArgs,
     @Args('search', {
@@ -97,21 +85,10 @@ export class ClustersResolver {
     search: string | null,
     @Scope() scope: OrgScope,
   ): Promise<ConnectionShape<ClusterNamespaceModel>> {
-    const [rows, counts] = await Promise.all([
-      this.clusters.inventory(scope, cluster.id, 'namespace'),
-      this.clusters.endpointCounts(scope, cluster.id),
-    ]);
-    const all = rows
-      .filter((r) => !search || r.name.includes(search))
-      .map((r) => ({
-        name: r.name,
-        labels: toLabels(r.labels as Record<string, string>),
-        endpointCount: counts.get(r.name) ?? 0,
-      }));
     return offsetPage(
       page,
-      (skip, take) => Promise.resolve({ rows: all.slice(skip, skip + take), total: all.length }),
-      (r) => r,
+      (skip, take) => this.clusters.namespaces(scope, cluster.id, search, skip, take),
+      (n) => ({ ...n, labels: toLabels(n.labels) }),
     );
   }
 
@@ -120,35 +97,16 @@ export class ClustersResolver {
       'Workload endpoints (pods) the agent last reported, by namespace and name; filterable by namespace, name and label selector. Roles: any.',
   })
   @RequirePermission('clusters:read')
-  async endpoints(
+  endpoints(
     @Parent() cluster: ClusterModel,
     @Args() page: PageArgs,
     @Args() filter: EndpointFilterArgs,
     @Scope() scope: OrgScope,
   ): Promise<ConnectionShape<WorkloadEndpointModel>> {
-    let matches: ((labels: ReturnType<typeof labelsFromRecord>) => boolean) | null = null;
-    if (filter.selector) {
-      try {
-        matches = compileSelector(parseSelector(filter.selector));
-      } catch (err) {
-        if (err instanceof SelectorSyntaxError)
-          throw AppError.validation([{ path: ['selector'], message: err.message }]);
-        throw err;
-      }
-    }
-    const rows = await this.clusters.inventory(scope, cluster.id, 'endpoint', filter.namespace ?? null);
-    const all = rows
-      .map((r) => r.data as unknown as EndpointData)
-      .filter(
-        (e) =>
-          (!filter.search || e.name.includes(filter.search)) &&
-          (!matches || matches(labelsFromRecord(e.labels))),
-      )
-      .map((e) => ({ ...e, labels: toLabels(e.labels) }));
     return offsetPage(
       page,
-      (skip, take) => Promise.resolve({ rows: all.slice(skip, skip + take), total: all.length }),
-      (r) => r,
+      (skip, take) => this.clusters.endpoints(scope, cluster.id, filter, skip, take),
+      (e) => ({ ...e, labels: toLabels(e.labels) }),
     );
   }
 

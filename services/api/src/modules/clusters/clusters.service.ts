@@ -1,8 +1,17 @@
 // Clusters: registration (a one-time enrollment token, 24 h), labels, deletion (revokes the
-// credential and closes the tunnel), status from the gateway lease, inventory and live requests.
+// credential and closes the tunnel), status from the gateway lease, inventory (filtered and paged
+// here) and live requests.
 // Knows nothing of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
+import {
+  compileSelector,
+  labelsFromRecord,
+  parseSelector,
+  SelectorSyntaxError,
+  type LabelMatcher,
+} from '@palisade/policy';
 import { ENV } from '../../config/env.module.js';
+import { ENROLLMENT_TTL_MS } from '../../config/limits.js';
 import type { Env } from '../../config/env.js';
 import { Database } from '../../platform/db/database.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
@@ -13,10 +22,9 @@ import type { Cluster } from '../../generated/prisma/client.js';
 import { ClusterRouter } from './cluster-router.js';
 import type { ClusterLease } from './cluster-keys.js';
 import { ClustersRepository } from './clusters.repository.js';
-import { DesiredStateService } from '../policies/rollout/desired-state.service.js';
+import { DesiredStateService } from '../rollout/desired-state.service.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
-export const ENROLLMENT_TTL_MS = 24 * 3600 * 1000;
 
 export type ClusterStatusName = 'CONNECTED' | 'DISCONNECTED' | 'NEVER_CONNECTED';
 
@@ -34,6 +42,39 @@ export interface ClusterView {
   provider: string | null;
   createdAt: Date;
   inventoryUpdatedAt: Date | null;
+}
+
+export interface NamespaceView {
+  name: string;
+  labels: Record<string, string>;
+  endpointCount: number;
+}
+
+/** A workload endpoint as the agent reports it (the `data` of an inventory row). */
+export interface EndpointView {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  ips: string[];
+  ports: { name: string | null; port: number; protocol: string }[];
+  serviceAccount: string;
+  node: string | null;
+}
+
+export interface EndpointFilter {
+  namespace?: string | null | undefined;
+  selector?: string | null | undefined;
+  search?: string | null | undefined;
+}
+
+function endpointSelector(selector: string): LabelMatcher {
+  try {
+    return compileSelector(parseSelector(selector));
+  } catch (err) {
+    if (err instanceof SelectorSyntaxError)
+      throw AppError.validation([{ path: ['selector'], message: err.message }]);
+    throw err;
+  }
 }
 
 export function clusterView(c: Cluster, lease: ClusterLease | undefined | null): ClusterView {
@@ -166,23 +207,52 @@ export class ClustersService {
     return clusterView(row, null);
   }
 
-  async inventory(
+  /** The namespaces the agent reported, by name, with their endpoint counts; `search` matches a substring of the name. */
+  async namespaces(
     scope: OrgScope,
     clusterId: string,
-    kind: 'namespace' | 'endpoint',
-    namespace?: string | null,
-  ) {
-    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.inventory(db, scope.orgId, clusterId, kind, namespace),
-    ]);
-    return rows;
-  }
-
-  async endpointCounts(scope: OrgScope, clusterId: string): Promise<Map<string, number>> {
-    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    search: string | null,
+    skip: number,
+    take: number,
+  ): Promise<{ rows: NamespaceView[]; total: number }> {
+    const [rows, counts] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.inventory(db, scope.orgId, clusterId, 'namespace'),
       this.repo.endpointCounts(db, scope.orgId, clusterId),
     ]);
-    return new Map(rows.map((r) => [r.namespace, r._count._all]));
+    const endpoints = new Map(counts.map((c) => [c.namespace, c._count._all]));
+    const all = rows
+      .filter((r) => !search || r.name.includes(search))
+      .map((r) => ({
+        name: r.name,
+        labels: (r.labels ?? {}) as Record<string, string>,
+        endpointCount: endpoints.get(r.name) ?? 0,
+      }));
+    return { rows: all.slice(skip, skip + take), total: all.length };
+  }
+
+  /**
+   * Workload endpoints the agent reported, by namespace and name, filtered by namespace, a label
+   * selector (VALIDATION_FAILED on `selector` when it does not parse) and a substring of the name.
+   */
+  async endpoints(
+    scope: OrgScope,
+    clusterId: string,
+    filter: EndpointFilter,
+    skip: number,
+    take: number,
+  ): Promise<{ rows: EndpointView[]; total: number }> {
+    const matches = filter.selector ? endpointSelector(filter.selector) : null;
+    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.inventory(db, scope.orgId, clusterId, 'endpoint', filter.namespace ?? null),
+    ]);
+    const all = rows
+      .map((r) => r.data as unknown as EndpointView)
+      .filter(
+        (e) =>
+          (!filter.search || e.name.includes(filter.search)) &&
+          (!matches || matches(labelsFromRecord(e.labels))),
+      );
+    return { rows: all.slice(skip, skip + take), total: all.length };
   }
 
   async agentHealth(scope: OrgScope, clusterId: string, name: string): Promise<unknown> {

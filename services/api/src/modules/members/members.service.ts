@@ -10,9 +10,8 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { isUniqueViolation } from '../../platform/errors/pg-errors.js';
 import { actorOf, type OrgScope, type UserPrincipal } from '../../platform/access/principal.js';
 import { roleWithin, type Role } from '../../platform/access/roles.js';
+import { INVITATION_TTL_MS } from '../../config/limits.js';
 import { MembersRepository, type MemberListRow } from './members.repository.js';
-
-export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 type InvitationRow = NonNullable<Awaited<ReturnType<MembersRepository['findInvitation']>>>;
 type MemberRow = NonNullable<Awaited<ReturnType<MembersRepository['findMember']>>>;

@@ -75,3 +75,25 @@ export const PolicyErrors = {
     return `tier "${tier}" does not exist: create the Tier first (or in the same apply)`;
   },
 };
+
+/** A cluster selector that does not parse, as a field issue at `path` (with the YAML line, if any). */
+export function selectorIssue(
+  err: unknown,
+  path: (string | number)[],
+  field: string,
+  line?: number,
+): PolicyFieldIssue {
+  return {
+    path,
+    field,
+    message: `${field ? `${field}: ` : ''}${selectorProblem(err)}${line !== undefined ? ` (line ${line})` : ''}`,
+    ...(line !== undefined ? { line } : {}),
+  };
+}
+
+/** A revision number that a resource never had (from, to, or a rollback target). */
+export function revisionNotFound(ref: ManagedRef, revision: number, path: (string | number)[]): AppError {
+  return new AppError('NOT_FOUND', `revision ${revision} of ${refKey(ref)} not found`, [
+    { path, message: 'no such revision' },
+  ]);
+}

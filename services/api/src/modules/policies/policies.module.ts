@@ -1,23 +1,23 @@
-// Policy management (docs/decisions/0008, 0009): stored Calico / Kubernetes resources with
-// revisions and audit, kubectl-style apply and export, tiers, promotion, drift modes, and the API
-// side of rollout (desired state per cluster, sync status, the policySyncChanged subscription).
-// Owns the policy_* tables and cluster_desired_state; reads, never writes, what gateways report.
+// Policy management (docs/decisions/0008): stored Calico / Kubernetes resources with revisions and
+// audit, kubectl-style apply and export, tiers, promotion, drift modes, and the GraphQL face of
+// their rollout (PolicyResource.clusterStatus, Cluster.policySync, policySyncChanged), served by the
+// rollout module (modules/rollout), which owns desired state and sync status. Owns the policy_*
+// tables; never writes what gateways report.
 import { Module } from '@nestjs/common';
-import { ClustersModule } from '../clusters/clusters.module.js';
 import { PoliciesRepository } from './policies.repository.js';
 import { ClusterPolicySyncResolver, OrgPoliciesResolver, PoliciesResolver } from './policies.resolver.js';
 import { PoliciesService } from './policies.service.js';
-import { PolicySyncEvents } from './policy-sync-events.js';
-import { PolicySyncService } from './policy-sync.service.js';
-import { RolloutModule } from './rollout/rollout.module.js';
+import { PolicyChangesService } from './policy-changes.service.js';
+import { PolicyWriter } from './policy-writer.js';
+import { RolloutModule } from '../rollout/rollout.module.js';
 
 @Module({
-  imports: [ClustersModule, RolloutModule],
+  imports: [RolloutModule],
   providers: [
     PoliciesRepository,
     PoliciesService,
-    PolicySyncService,
-    PolicySyncEvents,
+    PolicyChangesService,
+    PolicyWriter,
     OrgPoliciesResolver,
     PoliciesResolver,
     ClusterPolicySyncResolver,

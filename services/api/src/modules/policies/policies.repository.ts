@@ -1,5 +1,5 @@
 // Prisma access for stored policy resources, their revisions, the organisation's policy settings
-// and the sync status gateways report. Org id first and in every where clause, updates and deletes
+// and the cluster a list is filtered by. Org id first and in every where clause, updates and deletes
 // included.
 import { Injectable } from '@nestjs/common';
 import { refKey, type ManagedRef } from '@palisade/policy/managed';
@@ -196,47 +196,9 @@ export class PoliciesRepository {
     return tx.policyRevision.count({ where: { orgId, resourceId } });
   }
 
-  // ── status (written by gateways) ───────────────────────────────────────────────────────────────
-
-  clusters(tx: Tx, orgId: string) {
-    return tx.cluster.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
-  }
+  // ── clusters ─────────────────────────────────────────────────────────────────────────────────
 
   clusterByName(tx: Tx, orgId: string, name: string) {
     return tx.cluster.findFirst({ where: { orgId, name } });
-  }
-
-  clusterById(tx: Tx, orgId: string, id: string) {
-    return tx.cluster.findFirst({ where: { orgId, id } });
-  }
-
-  desiredGenerations(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
-    return tx.clusterDesiredState.findMany({
-      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
-      select: { clusterId: true, generation: true, computedAt: true },
-    });
-  }
-
-  desiredResources(tx: Tx, orgId: string, clusterId: string) {
-    return tx.clusterDesiredState.findFirst({ where: { orgId, clusterId }, select: { resources: true } });
-  }
-
-  syncStatuses(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
-    return tx.clusterSyncStatus.findMany({
-      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
-    });
-  }
-
-  resourceStatuses(tx: Tx, orgId: string, clusterId: string) {
-    return tx.clusterResourceStatus.findMany({
-      where: { orgId, clusterId },
-      orderBy: [{ resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
-    });
-  }
-
-  statusesOfResource(tx: Tx, orgId: string, ref: ManagedRef) {
-    return tx.clusterResourceStatus.findMany({
-      where: { orgId, resourceKind: ref.kind, namespace: ref.namespace, name: ref.name },
-    });
   }
 }

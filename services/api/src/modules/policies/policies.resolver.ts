@@ -5,10 +5,13 @@
 import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { toCanonicalYaml } from '@palisade/policy';
+import { refKey } from '@palisade/policy/managed';
+import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
 import { offsetPage } from '../../platform/graphql/offset-page.js';
+import { Loaders, type RequestLoaders } from '../../platform/graphql/request-loaders.js';
 import { validateInput } from '../../platform/graphql/validate.js';
 import { ActorType } from '../audit/models/audit-event.model.js';
 import { toClusterModel } from '../clusters/clusters.resolver.js';
@@ -54,16 +57,13 @@ import {
   SetDriftModePayload,
   TierModel,
 } from './models/policy.model.js';
-import {
-  PoliciesService,
-  type DocumentSource,
-  type PolicyView,
-  type RevisionView,
-} from './policies.service.js';
+import type { DocumentSource } from './document-source.js';
+import { PoliciesService } from './policies.service.js';
+import { PolicyChangesService } from './policy-changes.service.js';
+import type { PolicyView, RevisionView } from './policy-views.js';
 import type { PolicyFieldIssue } from './policies.errors.js';
-import { PolicySyncEvents } from './policy-sync-events.js';
-import { PolicySyncService, type ClusterSyncView } from './policy-sync.service.js';
-import type { PolicySyncEvent } from './rollout/rollout-keys.js';
+import { PolicySyncEvents } from '../rollout/policy-sync-events.js';
+import { PolicySyncService, type ClusterSyncView, type SyncTarget } from '../rollout/policy-sync.service.js';
 
 export function toPolicyModel(v: PolicyView): PolicyResourceModel {
   return {
@@ -221,6 +221,7 @@ export class OrgPoliciesResolver {
 export class PoliciesResolver {
   constructor(
     @Inject(PoliciesService) private readonly policies: PoliciesService,
+    @Inject(PolicyChangesService) private readonly changes: PolicyChangesService,
     @Inject(PolicySyncService) private readonly sync: PolicySyncService,
   ) {}
 
@@ -247,13 +248,22 @@ export class PoliciesResolver {
   async clusterStatus(
     @Parent() resource: PolicyResourceModel,
     @Scope() scope: OrgScope,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<PolicyClusterStatusModel[]> {
-    const view = await this.policies.get(scope, {
+    const target: SyncTarget = {
       kind: resource.kind,
       namespace: resource.namespace ?? '',
       name: resource.name,
-    });
-    return (await this.sync.resourceClusters(scope, view)).map((s) => ({
+      clusterSelector: resource.clusterSelector,
+      builtin: resource.builtIn,
+    };
+    const statuses = await loaders.load(
+      `policy-cluster-status:${scope.orgId}`,
+      target,
+      (targets) => this.sync.resourcesClusters(scope, targets),
+      (t) => JSON.stringify([refKey(t), t.clusterSelector]),
+    );
+    return statuses.map((s) => ({
       cluster: toClusterModel(s.cluster),
       status: s.status,
       message: s.message,
@@ -293,7 +303,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(createSchema, input);
-    return toPolicyModel(await this.policies.create(scope, documentSource(v), v.clusterSelector));
+    return toPolicyModel(await this.changes.create(scope, documentSource(v), v.clusterSelector));
   }
 
   @Mutation(() => PolicyResourceModel, {
@@ -310,7 +320,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const v = validateInput(updateSchema, input);
-    return toPolicyModel(await this.policies.update(scope, documentSource(v), v.clusterSelector));
+    return toPolicyModel(await this.changes.update(scope, documentSource(v), v.clusterSelector));
   }
 
   @Mutation(() => PolicyResourceModel, {
@@ -327,7 +337,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, ...ref } = validateInput(deleteSchema, input);
-    return toPolicyModel(await this.policies.delete(scope, ref));
+    return toPolicyModel(await this.changes.delete(scope, ref));
   }
 
   @Mutation(() => ApplyResourcesPayload, {
@@ -344,7 +354,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<ApplyResourcesPayload> {
     const v = validateInput(applySchema, input);
-    const out = await this.policies.apply(scope, v.yaml, v.dryRun);
+    const out = await this.changes.apply(scope, v.yaml, v.dryRun);
     return {
       dryRun: out.dryRun,
       applied: out.applied,
@@ -375,7 +385,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel[]> {
     const v = validateInput(reorderSchema, input);
-    return (await this.policies.reorder(scope, v.tier, v.order)).map(toPolicyModel);
+    return (await this.changes.reorder(scope, v.tier, v.order)).map(toPolicyModel);
   }
 
   @Mutation(() => PromoteStagedPolicyPayload, {
@@ -392,7 +402,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PromoteStagedPolicyPayload> {
     const { orgSlug: _s, ...ref } = validateInput(promoteSchema, input);
-    const r = await this.policies.promote(scope, ref);
+    const r = await this.changes.promote(scope, ref);
     return {
       enforced: r.enforced ? toPolicyModel(r.enforced) : null,
       enforcedKind: r.enforcedRef.kind,
@@ -413,7 +423,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<PolicyResourceModel> {
     const { orgSlug: _s, revision, ...ref } = validateInput(rollbackSchema, input);
-    return toPolicyModel(await this.policies.rollback(scope, ref, revision));
+    return toPolicyModel(await this.changes.rollback(scope, ref, revision));
   }
 
   @Mutation(() => SetDriftModePayload, {
@@ -430,7 +440,7 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
   ): Promise<SetDriftModePayload> {
     const v = validateInput(driftModeSchema, input);
-    const r = await this.policies.setDriftMode(scope, v.resource, v.mode);
+    const r = await this.changes.setDriftMode(scope, v.resource, v.mode);
     return {
       defaultDriftMode: r.defaultDriftMode,
       resource: r.resource ? toPolicyModel(r.resource) : null,
@@ -452,8 +462,15 @@ export class ClusterPolicySyncResolver {
   async policySync(
     @Parent() cluster: ClusterModel,
     @Scope() scope: OrgScope,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<ClusterPolicySyncModel> {
-    return toSyncModel(await this.sync.clusterSync(scope, cluster.id));
+    const sync = await loaders.load(
+      `cluster-policy-sync:${scope.orgId}`,
+      cluster.id,
+      (ids) => this.sync.clusterSyncs(scope, ids),
+      (id) => id,
+    );
+    return toSyncModel(sync);
   }
 
   @Subscription(() => PolicySyncEventModel, {

@@ -11,6 +11,7 @@
 // request on this path and the pipelined one ~0.2 ms (docs/decisions/0011).
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { TRANSACTION_TIMEOUT_MS } from '../../config/limits.js';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js';
 import type { RowOf, SqlQuery } from './sql.js';
 
@@ -22,11 +23,8 @@ export interface TenantContext {
   email?: string | null;
 }
 
-/** How long a transaction may run before Prisma rolls it back (its own default, made explicit). */
-const DEFAULT_TRANSACTION_MS = 5_000;
-
 export interface TransactionLimits {
-  /** For bulk changes that legitimately run longer than DEFAULT_TRANSACTION_MS. */
+  /** For bulk changes that legitimately run longer than TRANSACTION_TIMEOUT_MS. */
   timeoutMs?: number;
 }
 
@@ -140,7 +138,7 @@ export class Database {
         await this.setContext(tx, ctx);
         return fn(tx);
       },
-      { timeout: opts.timeoutMs ?? DEFAULT_TRANSACTION_MS },
+      { timeout: opts.timeoutMs ?? TRANSACTION_TIMEOUT_MS },
     );
   }
 

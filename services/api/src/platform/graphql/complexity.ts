@@ -11,7 +11,7 @@ import {
   type ValidationContext,
   Kind,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../config/limits.js';
 
 // A page size given through a variable is costed at the maximum page size: the rule runs once per
 // distinct query text (Mercurius caches validated documents), before variables are known.

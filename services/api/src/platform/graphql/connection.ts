@@ -2,10 +2,8 @@
 // cursors, pageInfo and totalCount out. Cursors are opaque base64url JSON of the list's sort key.
 import { type Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../config/limits.js';
 import { AppError } from '../errors/app-error.js';
-
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
 
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor pagination, forward only).' })
 export class PageInfo {

@@ -4,9 +4,8 @@
 // stream built on this carries level-triggered status, which a consumer re-reads anyway.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { MAX_QUEUED_EVENTS_PER_SUBSCRIPTION } from '../../config/limits.js';
 import type { RedisClient } from './redis.js';
-
-const MAX_QUEUED = 1000;
 
 export class OrgEventFanout<E extends { orgId: string }> {
   private subscriber: Redis | null = null;
@@ -40,7 +39,7 @@ export class OrgEventFanout<E extends { orgId: string }> {
     let wake: (() => void) | null = null;
     let done = false;
     const listener = (e: E) => {
-      if (queue.length >= MAX_QUEUED) queue.shift();
+      if (queue.length >= MAX_QUEUED_EVENTS_PER_SUBSCRIPTION) queue.shift();
       queue.push(e);
       wake?.();
     };

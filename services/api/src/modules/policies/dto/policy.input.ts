@@ -1,10 +1,9 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { z } from 'zod';
 import { JSONScalar } from '../../../platform/graphql/json.scalar.js';
+import { MAX_DOCUMENT_BYTES, MAX_REORDER_POLICIES } from '../../../config/limits.js';
 import { DriftModeEnum, PolicyResourceKind } from '../models/policy.model.js';
 
-/** Largest YAML text or JSON object accepted in one mutation. */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 const MAX_DOCUMENT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`;
 
 const kind = z.enum(PolicyResourceKind);
@@ -152,7 +151,7 @@ export class ReorderTierPoliciesInput {
 export const reorderSchema = z.object({
   orgSlug: z.string(),
   tier: z.string().min(1).max(63),
-  order: z.array(refSchema).max(5000, 'at most 5000 policies'),
+  order: z.array(refSchema).max(MAX_REORDER_POLICIES, `at most ${MAX_REORDER_POLICIES} policies`),
 });
 
 @InputType({ description: 'The staged policy to enforce.' })

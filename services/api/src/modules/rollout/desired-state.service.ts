@@ -11,20 +11,20 @@ import { stableStringify } from '@palisade/policy';
 import {
   clusterMatcher,
   compareRefs,
+  effectiveDriftMode,
   fromStored,
   isBuiltinTier,
   isManagedKind,
   orgDriftMode,
-  effectiveDriftMode,
   pushedObject,
   type ClusterMatcher,
   type ManagedRef,
 } from '@palisade/policy/managed';
-import type { Tx } from '../../../platform/db/database.js';
-import { RedisClient } from '../../../platform/queue/redis.js';
-import { clusterKeys, parseLease } from '../../clusters/cluster-keys.js';
+import { redisKeys, type DesiredStateNotice, type PolicySyncEvent } from '@palisade/protocol/routing';
+import type { Tx } from '../../platform/db/database.js';
+import { RedisClient } from '../../platform/queue/redis.js';
+import { readLeases } from '../clusters/cluster-keys.js';
 import { RolloutRepository } from './rollout.repository.js';
-import { rolloutKeys, type DesiredStateNotice, type PolicySyncEvent } from './rollout-keys.js';
 
 export interface DesiredChange {
   orgId: string;
@@ -103,12 +103,14 @@ export class DesiredStateService {
    */
   async publish(changes: readonly DesiredChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const keys = clusterKeys(this.redis.prefix);
-    const events = rolloutKeys(this.redis.prefix).policySyncEvents();
-    const leases = await this.redis.redis.mget(changes.map((c) => keys.lease(c.clusterId)));
+    const keys = redisKeys(this.redis.prefix);
+    const leases = await readLeases(
+      this.redis,
+      changes.map((c) => c.clusterId),
+    );
     const pipeline = this.redis.redis.pipeline();
-    changes.forEach((c, i) => {
-      const lease = parseLease(leases[i] ?? null);
+    for (const c of changes) {
+      const lease = leases.get(c.clusterId);
       if (lease) {
         const notice: DesiredStateNotice = {
           kind: 'desired',
@@ -123,8 +125,8 @@ export class DesiredStateService {
         generation: c.generation,
         source: 'api',
       };
-      pipeline.publish(events, JSON.stringify(event));
-    });
+      pipeline.publish(keys.policySyncEvents, JSON.stringify(event));
+    }
     await pipeline.exec();
   }
 }

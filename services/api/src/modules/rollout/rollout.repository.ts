@@ -1,8 +1,10 @@
 // Prisma access for rollout state: the per-organisation policy lock, the inputs of the desired set
-// (clusters' labels, stored resources, the default drift mode) and cluster_desired_state. Org id
-// first and in every where clause.
+// (clusters' labels, stored resources, the default drift mode), cluster_desired_state, and the sync
+// status the gateways write (cluster_sync_status, cluster_resource_status), which the API only
+// reads. Org id first and in every where clause.
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../platform/db/database.js';
+import type { Tx } from '../../platform/db/database.js';
+import type { ManagedRef } from '@palisade/policy/managed';
 
 export interface DesiredRowInput {
   clusterId: string;
@@ -74,5 +76,56 @@ export class RolloutRepository {
         WHERE d.org_id = ${orgId}::uuid AND d.resource_set_hash <> EXCLUDED.resource_set_hash
       RETURNING d.cluster_id::text AS cluster_id, d.generation`;
     return out.map((r) => ({ clusterId: r.cluster_id, generation: r.generation }));
+  }
+
+  // ── sync status (written by gateways) ────────────────────────────────────────────────────────
+
+  /** Every cluster of the organisation, whole rows, by name. */
+  clusterRows(tx: Tx, orgId: string) {
+    return tx.cluster.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
+  }
+
+  clusterById(tx: Tx, orgId: string, id: string) {
+    return tx.cluster.findFirst({ where: { orgId, id } });
+  }
+
+  desiredGenerations(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
+    return tx.clusterDesiredState.findMany({
+      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
+      select: { clusterId: true, generation: true, computedAt: true },
+    });
+  }
+
+  /** The pushed resource sets of several clusters at once. */
+  desiredResourcesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
+    return tx.clusterDesiredState.findMany({
+      where: { orgId, clusterId: { in: [...clusterIds] } },
+      select: { clusterId: true, resources: true },
+    });
+  }
+
+  syncStatuses(tx: Tx, orgId: string, clusterIds?: readonly string[]) {
+    return tx.clusterSyncStatus.findMany({
+      where: { orgId, ...(clusterIds ? { clusterId: { in: [...clusterIds] } } : {}) },
+    });
+  }
+
+  /** Per-resource results of several clusters at once, by cluster, then kind, namespace and name. */
+  resourceStatusesOf(tx: Tx, orgId: string, clusterIds: readonly string[]) {
+    return tx.clusterResourceStatus.findMany({
+      where: { orgId, clusterId: { in: [...clusterIds] } },
+      orderBy: [{ clusterId: 'asc' }, { resourceKind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
+    });
+  }
+
+  /** Every cluster's result for any of `refs` (one statement for a page of resources). */
+  statusesOfResources(tx: Tx, orgId: string, refs: readonly ManagedRef[]) {
+    // An empty OR matches nothing, which is the answer for no refs.
+    return tx.clusterResourceStatus.findMany({
+      where: {
+        orgId,
+        OR: refs.map((r) => ({ resourceKind: r.kind, namespace: r.namespace, name: r.name })),
+      },
+    });
   }
 }
