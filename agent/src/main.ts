@@ -3,6 +3,7 @@
 // forbidden Kubernetes access), 2 for bad flags, environment or cluster description.
 // `edit` changes a simulated cluster's policy objects from outside (edit-command.ts).
 
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentStartError, startAgent, type RunningAgent } from './agent.js';

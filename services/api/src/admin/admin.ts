@@ -4,6 +4,7 @@
 //   create-org --slug S --name N --owner EMAIL          create an organisation with an owner
 //   create-token --org S --role R [--name N] [--expires-in 30d]
 //                                                       print a new API token as the last line
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { parseArgs } from 'node:util';
 import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
