@@ -177,7 +177,7 @@ describe('npm run admin', { timeout: 2 * CLI_TIMEOUT_MS }, () => {
   });
 
   it.each([[['--help']], [['-h']], [['create-token', '--help']]] as const)(
-    '%j prints the usage on stdout and exits 0, without a database',
+    '%j prints the usage on stdout and exits 0',
     async (args) => {
       const r = await admin(...args);
       expect(r.code, r.stderr).toBe(0);
