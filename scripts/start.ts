@@ -1,7 +1,7 @@
 // `npm start`: the whole stack on this machine with a demo organisation.
 //   1. creates the `palisade` database if needed, applies migrations, seeds the demo when empty;
 //   2. builds the web console when web/dist is missing or stale (the API serves it at /);
-//   3. starts the dev OIDC provider, the API and the job worker as child processes;
+//   3. starts the dev OIDC provider, the API and the job worker (health on WORKER_PORT) as child processes;
 //   4. waits until each answers, then prints where everything is and how to sign in.
 // Ctrl-C stops everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -158,6 +158,7 @@ Palisade is running.
                       npm run agent -- --simulate agent/examples/shop.yaml --token <enrollment token>
   OIDC provider       ${ISSUER}
   Health              ${ORIGIN}/healthz  ${ORIGIN}/readyz  ${ORIGIN}/metrics
+  Worker health       http://127.0.0.1:${WORKER_PORT}/healthz  (also /readyz, /metrics)
   API token           npm run admin -- create-token --org acme --role viewer
                       then: curl -H "Authorization: Bearer <token>" -H content-type:application/json \\
                             -d '{"query":"{ organization(slug: \\"acme\\") { name members { totalCount } } }"}' ${ORIGIN}/graphql
