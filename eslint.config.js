@@ -60,4 +60,10 @@ export default tseslint.config(
     files: ['eslint.config.js', 'eslint-rules/**'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // Plain JavaScript that must run before any TypeScript tooling (the Node.js version guard):
+    // linted, without type information; so are the hand-written declarations beside such files.
+    files: ['packages/node-guard/**/*.mjs', '**/*.d.mts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );
