@@ -6,7 +6,8 @@
 //      Vitest, Prisma CLI; plain --omit=dev keeps the Prisma CLI and TypeScript, which
 //      @prisma/client names as optional peers; docs/decisions/0015-production-build.md), then the
 //      built admin command migrates a fresh database and the built API, worker and gateway start
-//      with plain `node <deployable>/dist/….js` and answer /healthz with 200.
+//      with plain `node <deployable>/dist/….js` and answer /healthz with 200; the API answers
+//      GraphQL and serves the built console.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -233,5 +234,16 @@ describe('production build', () => {
       });
       expect(status).toBe(200);
     }
+    // The compiled API really is the API: GraphQL answers (Nest's injection and code-first schema
+    // need the decorator metadata the build emits), and it serves the built console.
+    const graphql = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
+    expect(await graphql.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    const page = await fetch(`http://127.0.0.1:${apiPort}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
   });
 });
