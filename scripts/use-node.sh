@@ -23,7 +23,7 @@ palisade_use_node() {
     aarch64 | arm64) arch=arm64 ;;
     *) echo "use-node: no node-linux package for $(uname -m); install Node.js $minimum+" >&2; return 1 ;;
   esac
-  dir="${PALISADE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/palisade}/node-linux-$arch-$minimum"
+  dir="${PALISADE_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/palisade}/node-linux-$arch-$minimum"
   if [ ! -x "$dir/package/bin/node" ]; then
     echo "fetching Node.js $minimum (npm package node-linux-$arch@$minimum) into $dir"
     mkdir -p "$dir" || return 1
