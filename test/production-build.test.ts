@@ -7,7 +7,7 @@
 //      @prisma/client names as optional peers; docs/decisions/0015-production-build.md), then the
 //      built admin command migrates a fresh database and the built API, worker and gateway start
 //      with plain `node <deployable>/dist/….js` and answer /healthz with 200; the API answers
-//      GraphQL and serves the built console.
+//      GraphQL and serves the built console; the built agent connects through the built gateway.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -164,7 +164,7 @@ describe('production build', () => {
     expect(validated.stdout).toMatch(/bad\.yaml:\d+:\d+: metadata\.name: /);
   });
 
-  it('installs without devDependencies and serves /healthz from the built API, worker and gateway', async () => {
+  it('installs without devDependencies; the built API, worker and gateway serve /healthz, the built agent connects', async () => {
     rmSync(join(copy, 'node_modules'), { recursive: true, force: true });
     for (const ws of workspaces) rmSync(join(copy, ws, 'node_modules'), { recursive: true, force: true });
     sh('npm', ['ci', '--omit=dev', '--omit=optional', '--prefer-offline', '--no-audit'], copy);
@@ -203,8 +203,12 @@ describe('production build', () => {
     expect(migrated.stdout).toMatch(/applied \d+ migration\(s\)/);
 
     const output: string[] = [];
-    const start = (entry: string, env: Record<string, string>) => {
-      const child = spawn(process.execPath, [entry], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = (entry: string, env: Record<string, string>, args: string[] = []) => {
+      const child = spawn(process.execPath, [entry, ...args], {
+        cwd: copy,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout?.on('data', (d: Buffer) => output.push(`${entry}: ${d.toString()}`));
       child.stderr?.on('data', (d: Buffer) => output.push(`${entry}: ${d.toString()}`));
       children.push(child);
@@ -245,5 +249,58 @@ describe('production build', () => {
     const page = await fetch(`http://127.0.0.1:${apiPort}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root"></div>');
+
+    // The built agent connects through the built gateway: an organisation and a token from the
+    // built admin command, a cluster registered over GraphQL, and the cluster turns CONNECTED.
+    const admin = (...args: string[]) => {
+      const r = spawnSync(process.execPath, ['services/api/dist/admin/admin.js', ...args], {
+        cwd: copy,
+        env: apiEnv,
+        encoding: 'utf8',
+        timeout: STEP_TIMEOUT_MS,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trimEnd().split('\n').pop()!;
+    };
+    admin('create-org', '--slug', 'built', '--name', 'Built', '--owner', 'ops@example.com');
+    const token = admin('create-token', '--org', 'built', '--role', 'admin');
+    const gql = async <T>(query: string): Promise<T> => {
+      const r = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await r.json()) as { data?: T; errors?: unknown };
+      if (!body.data) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    const registered = await gql<{ registerCluster: { enrollmentToken: string } }>(
+      'mutation { registerCluster(input: { orgSlug: "built", name: "shop" }) { enrollmentToken } }',
+    );
+    start(
+      'agent/dist/main.js',
+      {
+        PATH: base.PATH,
+        LOG_LEVEL: 'warn',
+        PALISADE_GATEWAY_URL: `ws://127.0.0.1:${gatewayPort}/v1/tunnel`,
+        PALISADE_ENROLLMENT_TOKEN: registered.registerCluster.enrollmentToken,
+        PALISADE_AGENT_STATE_DIR: join(work, 'agent-state'),
+      },
+      ['--simulate', 'agent/examples/shop.yaml'],
+    );
+    const status = await waitFor(
+      async () => {
+        const d = await gql<{ organization: { cluster: { status: string } } }>(
+          '{ organization(slug: "built") { cluster(name: "shop") { status } } }',
+        );
+        return d.organization.cluster.status === 'CONNECTED' ? d.organization.cluster.status : undefined;
+      },
+      'the built agent to connect',
+      60_000,
+      200,
+    ).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${output.join('')}`);
+    });
+    expect(status).toBe('CONNECTED');
   });
 });
