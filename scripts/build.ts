@@ -83,24 +83,40 @@ export function compiledDependencies(workspace: string): string[] {
   return compiledWorkspaces().filter((ws) => wanted.includes(manifest(ws).name));
 }
 
+const USAGE = 'usage: npm run build [-- <workspace dir>... | --deps-of <workspace dir>]';
+
+function usageError(message: string, all: readonly string[]): never {
+  process.stderr.write(`build: ${message}\n${USAGE}\n  compiled workspaces: ${all.join(' ')}\n`);
+  process.exit(2);
+}
+
 async function main(args: readonly string[]): Promise<void> {
   const all = compiledWorkspaces();
-  const depsOf = args[0] === '--deps-of' ? args[1] : undefined;
-  const only = depsOf !== undefined ? compiledDependencies(depsOf) : args.map((a) => a.replace(/\/+$/, ''));
-  const unknown = only.filter((ws) => !all.includes(ws));
-  if (unknown.length > 0) {
-    process.stderr.write(
-      `build: not a compiled workspace: ${unknown.join(', ')}\n` +
-        `usage: npm run build [-- <workspace>... | --deps-of <workspace>]\n  workspaces: ${all.join(' ')}\n`,
-    );
-    process.exit(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n  compiled workspaces: ${all.join(' ')}\n`);
+    return;
   }
-  if (only.length === 0 || only.includes('services/api')) generatePrismaClient();
-  for (const ws of only.length > 0 ? only : all) {
+  // Everything (then the console), the named workspaces, or the packages a workspace depends on.
+  let targets: string[];
+  const everything = args.length === 0;
+  if (everything) {
+    targets = all;
+  } else if (args[0] === '--deps-of') {
+    const of = args[1]?.replace(/\/+$/, '');
+    if (of === undefined || args.length !== 2) usageError('--deps-of needs one workspace directory', all);
+    if (!existsSync(join(ROOT, of, 'package.json'))) usageError(`--deps-of: no package.json in ${of}`, all);
+    targets = compiledDependencies(of);
+  } else {
+    targets = args.map((a) => a.replace(/\/+$/, ''));
+    const unknown = targets.filter((ws) => !all.includes(ws));
+    if (unknown.length > 0) usageError(`not a compiled workspace: ${unknown.join(', ')}`, all);
+  }
+  if (targets.includes('services/api')) generatePrismaClient();
+  for (const ws of targets) {
     const n = await compileWorkspace(ws);
     console.log(`built ${ws}/dist (${n} files)`);
   }
-  if (only.length === 0 && depsOf === undefined) {
+  if (everything) {
     const r = spawnSync(
       process.execPath,
       ['--import', './scripts/register.mjs', 'web/scripts/build-console.ts', '--force'],
