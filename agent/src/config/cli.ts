@@ -15,6 +15,7 @@ export const USAGE = `Usage:
   npm run agent -- --simulate <cluster.yaml> [--token <enrollment token>] [--gateway <url>] [--state-dir <dir>]
   npm run agent -- --kubernetes [--in-cluster | --kubeconfig <path>] [--token <enrollment token>] [--gateway <url>]
 ${EDIT_USAGE}
+  (built with npm run build: node agent/dist/main.js with the same arguments)
 
 Options:
   --simulate <file>    run a simulated cluster described by <file> (see agent/examples/README.md)
