@@ -11,6 +11,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      '**/dist-bench/**',
       'test-artifacts/**',
       '**/generated/**',
       'scripts/*.mjs',
@@ -112,6 +113,12 @@ export default tseslint.config(
   },
   {
     files: ['eslint.config.js', 'eslint-rules/**'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Plain JavaScript that must run before any TypeScript tooling (the Node.js version guard):
+    // linted, without type information; so are the hand-written declarations beside such files.
+    files: ['packages/node-guard/**/*.mjs', '**/*.d.mts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,7 +1,7 @@
 // `npm start`: the whole stack on this machine with a demo organisation.
 //   1. creates the `palisade` database if needed, applies migrations, seeds the demo when empty;
 //   2. builds the web console when web/dist is missing or stale (the API serves it at /);
-//   3. starts the dev OIDC provider, the API and the job worker as child processes;
+//   3. starts the dev OIDC provider, the API and the job worker (health on WORKER_PORT) as child processes;
 //   4. waits until each answers, then prints where everything is and how to sign in.
 // Ctrl-C stops everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -14,6 +14,7 @@ const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const DB = process.env['PALISADE_DB'] ?? 'palisade';
 const API_PORT = 3000;
 const GATEWAY_PORT = 3001;
+const WORKER_PORT = 3002;
 const OIDC_PORT = 3100;
 const ORIGIN = `http://localhost:${API_PORT}`;
 const ISSUER = `http://localhost:${OIDC_PORT}`;
@@ -22,6 +23,7 @@ const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   NODE_ENV: 'development',
   PORT: String(API_PORT),
+  WORKER_PORT: String(WORKER_PORT),
   PUBLIC_ORIGIN: ORIGIN,
   DATABASE_URL: `postgres://palisade_app@127.0.0.1:5432/${DB}`,
   DATABASE_ADMIN_URL: `${PG}/${DB}`,
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   run('api', 'services/api/src/main.ts');
   run('worker', 'services/api/src/worker.ts');
   await waitFor(`${ORIGIN}/readyz`, 'the API');
+  await waitFor(`http://127.0.0.1:${WORKER_PORT}/readyz`, 'the worker');
 
   step('starting the cluster gateway and the demo clusters');
   run('gateway', 'services/cluster-gateway/src/main.ts', [], {
@@ -155,6 +158,7 @@ Palisade is running.
                       npm run agent -- --simulate agent/examples/shop.yaml --token <enrollment token>
   OIDC provider       ${ISSUER}
   Health              ${ORIGIN}/healthz  ${ORIGIN}/readyz  ${ORIGIN}/metrics
+  Worker health       http://127.0.0.1:${WORKER_PORT}/healthz  (also /readyz, /metrics)
   API token           npm run admin -- create-token --org acme --role viewer
                       then: curl -H "Authorization: Bearer <token>" -H content-type:application/json \\
                             -d '{"query":"{ organization(slug: \\"acme\\") { name members { totalCount } } }"}' ${ORIGIN}/graphql

@@ -1,12 +1,14 @@
 // The job worker, started as its entrypoint starts it, on this file's cloned database and under a
 // Redis key prefix of its own: a purge-expired-sessions job removes expired sessions and keeps
-// live ones.
+// live ones; its health server reports its own connections.
 import { randomBytes } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@palisade/testing';
 import { loadEnv } from '../src/config/env.js';
 import { QUEUES } from '../src/platform/queue/catalogue.js';
+import { startWorkerHealthServer } from '../src/platform/health/worker-health-server.js';
 import { type RunningWorker, startWorker } from '../src/worker.js';
 import { TestContext } from './context.js';
 
@@ -89,5 +91,57 @@ describe('maintenance.purge-expired-sessions', () => {
   it('schedules the purge as a repeatable job under its own prefix', async () => {
     const schedulers = await worker.queue(QUEUES.maintenance).getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain('maintenance.purge-expired-sessions');
+  });
+});
+
+describe("the worker's health server", () => {
+  it('answers /healthz, /readyz with its own connections, /metrics, and 404 for anything else', async () => {
+    const health = await startWorkerHealthServer({ host: '127.0.0.1', port: 0, checks: worker.checks });
+    try {
+      const url = (path: string) => `http://127.0.0.1:${health.port}${path}`;
+      const live = await fetch(url('/healthz'));
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(url('/readyz'));
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+      expect(ready.status).toBe(200);
+      expect(await (await fetch(url('/metrics'))).text()).toContain('palisade_worker_process_cpu');
+      expect((await fetch(url('/graphql'))).status).toBe(404);
+    } finally {
+      await health.close();
+    }
+  });
+
+  it('reports not ready, naming the failing dependency, when Redis does not answer', async () => {
+    // A real client of a port where nothing listens.
+    const nowhere = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    nowhere.on('error', () => undefined); // the refusal is what /readyz must report
+    const health = await startWorkerHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: {
+        ...worker.checks,
+        redis: async () => {
+          await nowhere.connect();
+          await nowhere.ping();
+        },
+      },
+    });
+    try {
+      const ready = await fetch(`http://127.0.0.1:${health.port}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+      expect(body.status).toBe('not ready');
+      expect(body.checks['database']).toBe('ok');
+      expect(body.checks['redis']).toMatch(/^failing: ./);
+    } finally {
+      await health.close();
+      nowhere.disconnect();
+    }
   });
 });
