@@ -1,0 +1,208 @@
+// What the API needs from flow history, independent of the engine that keeps it. The one
+// implementation is Postgres (flows.repository.ts); decision 0045 says how a columnar engine
+// would take its place. Every method takes the organisation first and answers only from flows
+// younger than the organisation's retention setting: the store, not its callers, owns that rule,
+// so no new read path can forget it.
+
+/** String values are the store's own (spec §6.1): `wep`, `allow`, `src`, `CalicoNetworkPolicy`, … */
+export interface StringMatch {
+  value: string;
+  type: 'exact' | 'fuzzy';
+}
+
+/** Unset parts match anything. */
+export interface PolicyMatch {
+  kind?: string | null;
+  tier?: string | null;
+  namespace?: string | null;
+  name?: string | null;
+  action?: string | null;
+}
+
+/** Goldmane's Filter plus clusters and a time window; empty lists match everything. */
+export interface FlowQuery {
+  /** null: every cluster of the organisation. */
+  clusterIds: string[] | null;
+  from: Date | null;
+  to: Date | null;
+  sourceNames: StringMatch[];
+  sourceNamespaces: StringMatch[];
+  destNames: StringMatch[];
+  destNamespaces: StringMatch[];
+  protocols: StringMatch[];
+  destPorts: number[];
+  actions: string[];
+  /** The final pending verdict (the last pending hit's action). */
+  pendingActions: string[];
+  policies: PolicyMatch[];
+  reporter: string | null;
+}
+
+export type FlowSortKey =
+  | 'time'
+  | 'source_name'
+  | 'source_namespace'
+  | 'source_type'
+  | 'dest_name'
+  | 'dest_namespace'
+  | 'dest_type';
+
+/** Position after a row of a sorted list: its sort value, start time (ms) and id. */
+export interface FlowCursor {
+  v: string | null;
+  t: number;
+  i: string;
+}
+
+export interface StoredHit {
+  policyIndex: number;
+  tier: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  action: string;
+  ruleIndex: number;
+  trigger: { kind: string; namespace: string | null; name: string } | null;
+}
+
+export interface StoredFlow {
+  id: string;
+  clusterId: string;
+  startTime: Date;
+  endTime: Date;
+  sourceType: string;
+  sourceNamespace: string;
+  sourceName: string;
+  sourceLabels: string[];
+  destType: string;
+  destNamespace: string;
+  destName: string;
+  destLabels: string[];
+  destPort: number | null;
+  destServiceNamespace: string;
+  destServiceName: string;
+  destServicePortName: string;
+  destServicePort: number | null;
+  proto: string;
+  reporter: string;
+  action: string;
+  pendingAction: string | null;
+  enforced: StoredHit[];
+  pending: StoredHit[];
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  numFlows: number;
+  numFlowsStarted: number;
+  numFlowsCompleted: number;
+}
+
+export type FlowHintType =
+  | 'dest_name'
+  | 'source_name'
+  | 'dest_namespace'
+  | 'source_namespace'
+  | 'policy_tier'
+  | 'policy_name'
+  | 'policy_kind'
+  | 'policy_namespace';
+
+export interface TrafficCounters {
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  connectionsStarted: number;
+  connectionsCompleted: number;
+}
+
+export interface PolicyStatisticsQuery {
+  clusterIds: string[] | null;
+  from: Date | null;
+  to: Date | null;
+  /** Restricts to hits matching any of these (EndOfTier hits by their own fields). */
+  policies: PolicyMatch[];
+  byRule: boolean;
+}
+
+export interface PolicyStatisticsRow {
+  kind: string;
+  tier: string;
+  namespace: string | null;
+  name: string;
+  ruleIndex: number | null;
+  allowed: TrafficCounters;
+  denied: TrafficCounters;
+  passed: TrafficCounters;
+}
+
+export interface ServiceGraphQuery {
+  clusterIds: string[] | null;
+  from: Date;
+  to: Date;
+  /** Flows with either end in one of these namespaces; empty: all. */
+  namespaces: string[];
+  /** Most traffic first, at most this many endpoint pairs. */
+  maxPairs: number;
+}
+
+/** Traffic between two endpoints (and the Service it was addressed to) over the window. */
+export interface ServiceGraphPair {
+  clusterId: string;
+  sourceType: string;
+  sourceNamespace: string;
+  sourceName: string;
+  destType: string;
+  destNamespace: string;
+  destName: string;
+  destServiceNamespace: string;
+  destServiceName: string;
+  allowed: TrafficCounters;
+  deniedAtSource: TrafficCounters;
+  deniedAtDest: TrafficCounters;
+}
+
+export interface IngestionStatus {
+  clusterId: string;
+  lastBatchAt: Date | null;
+  recordsPerMinute: number;
+  recordsTotal: number;
+  droppedTotal: number;
+  rejected: { reason: string; count: number }[];
+}
+
+export interface FlowStore {
+  /** One page in `sort` order after `after`, `limit` rows at most, and the total that match. */
+  list(
+    orgId: string,
+    query: FlowQuery,
+    sort: FlowSortKey,
+    after: FlowCursor | null,
+    limit: number,
+  ): Promise<{ rows: StoredFlow[]; total: number }>;
+
+  /** Distinct values of one field in the matching flows, in order, after `after`. */
+  hints(
+    orgId: string,
+    type: FlowHintType,
+    query: FlowQuery,
+    after: string | null,
+    limit: number,
+  ): Promise<{ values: string[]; total: number }>;
+
+  policyStatistics(
+    orgId: string,
+    query: PolicyStatisticsQuery,
+    skip: number,
+    limit: number,
+  ): Promise<{ rows: PolicyStatisticsRow[]; total: number }>;
+
+  /** Endpoint pairs with the most traffic first, `maxPairs + 1` at most (the extra one says "more"). */
+  serviceGraph(orgId: string, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
+
+  /** For several clusters in one read; clusters that never sent flows have zeroed entries. */
+  ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;
+}
+
+export const FLOW_STORE = Symbol('FlowStore');
