@@ -7,7 +7,7 @@
 import { ident, join, sql, type SqlFragment } from '../../platform/db/sql.js';
 import type { FlowQuery, PolicyMatch, StringMatch } from './flow-store.js';
 
-export const END_OF_TIER = 'EndOfTier';
+export const END_OF_TIER = 'eot';
 
 const NAME_ALIASES: Record<string, string> = { 'PUBLIC NETWORK': 'pub', 'PRIVATE NETWORK': 'pvt' };
 const NAMESPACE_ALIASES: Record<string, string> = { Global: '-' };
@@ -27,7 +27,12 @@ const ENDPOINT_COLUMNS = [
 
 /** Oldest start time the organisation may still see: now minus its retention setting. */
 export function retentionFloor(orgId: string): SqlFragment {
-  return sql`(now() - make_interval(days => (SELECT s.flow_retention_days FROM org_flow_settings s WHERE s.org_id = ${orgId}::uuid)))`;
+  return sql`(now() - make_interval(days => (SELECT o.flow_retention_days FROM organizations o WHERE o.id = ${orgId}::uuid)))`;
+}
+
+/** The ids of the organisation's clusters with these names (unknown names: none). */
+export function clusterIdsByName(orgId: string, names: string[]): SqlFragment {
+  return sql`SELECT c.id FROM clusters c WHERE c.org_id = ${orgId}::uuid AND c.name = ANY(${names}::text[])`;
 }
 
 function anyOf(parts: SqlFragment[]): SqlFragment {
@@ -94,7 +99,8 @@ function policyMatch(matches: PolicyMatch[]): SqlFragment {
   for (const m of matches) {
     for (const p of policyPatterns(m)) {
       const json = JSON.stringify(p);
-      parts.push(sql`f.enforced_policies @> ${json}::jsonb`, sql`f.pending_policies @> ${json}::jsonb`);
+      // The expression of the GIN index flows_policies_idx (migration 0006).
+      parts.push(sql`(f.policies_enforced || f.policies_pending) @> ${json}::jsonb`);
     }
   }
   return anyOf(parts);
@@ -103,9 +109,10 @@ function policyMatch(matches: PolicyMatch[]): SqlFragment {
 /** The organisation, its retention floor, clusters and time window: the part every read shares. */
 export function scopeCondition(
   orgId: string,
-  q: { clusterIds: string[] | null; from: Date | null; to: Date | null },
+  q: { clusters: string[]; clusterIds?: string[]; from: Date | null; to: Date | null },
 ): SqlFragment {
   const parts = [sql`f.org_id = ${orgId}::uuid`, sql`f.start_time >= ${retentionFloor(orgId)}`];
+  if (q.clusters.length) parts.push(sql`f.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
   if (q.clusterIds) parts.push(sql`f.cluster_id = ANY(${q.clusterIds}::uuid[])`);
   if (q.from) parts.push(sql`f.start_time >= ${q.from}`);
   if (q.to) parts.push(sql`f.start_time < ${q.to}`);

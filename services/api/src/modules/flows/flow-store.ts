@@ -21,8 +21,10 @@ export interface PolicyMatch {
 
 /** Goldmane's Filter plus clusters and a time window; empty lists match everything. */
 export interface FlowQuery {
-  /** null: every cluster of the organisation. */
-  clusterIds: string[] | null;
+  /** Cluster names (a name the organisation does not have matches nothing); empty: every cluster. */
+  clusters: string[];
+  /** Cluster ids, AND-ed with `clusters` (the live path knows the id of the cluster that sent). */
+  clusterIds?: string[];
   from: Date | null;
   to: Date | null;
   sourceNames: StringMatch[];
@@ -47,11 +49,15 @@ export type FlowSortKey =
   | 'dest_namespace'
   | 'dest_type';
 
-/** Position after a row of a sorted list: its sort value, start time (ms) and id. */
+/** Position after a row of a sorted list: its sort value, then its key (start, cluster, flow key). */
 export interface FlowCursor {
+  /** The sort column's value; null for TIME. */
   v: string | null;
+  /** start_time, Unix milliseconds. */
   t: number;
-  i: string;
+  c: string;
+  /** flow_key, hex. */
+  k: string;
 }
 
 export interface StoredHit {
@@ -66,8 +72,9 @@ export interface StoredHit {
 }
 
 export interface StoredFlow {
-  id: string;
   clusterId: string;
+  /** The aggregation key's hash, hex: with cluster and start time, the row's identity. */
+  flowKey: string;
   startTime: Date;
   endTime: Date;
   sourceType: string;
@@ -118,10 +125,10 @@ export interface TrafficCounters {
 }
 
 export interface PolicyStatisticsQuery {
-  clusterIds: string[] | null;
+  clusters: string[];
   from: Date | null;
   to: Date | null;
-  /** Restricts to hits matching any of these (EndOfTier hits by their own fields). */
+  /** Restricts to hits matching any of these (an end-of-tier verdict counts for its trigger). */
   policies: PolicyMatch[];
   byRule: boolean;
 }
@@ -138,7 +145,7 @@ export interface PolicyStatisticsRow {
 }
 
 export interface ServiceGraphQuery {
-  clusterIds: string[] | null;
+  clusters: string[];
   from: Date;
   to: Date;
   /** Flows with either end in one of these namespaces; empty: all. */
@@ -164,11 +171,13 @@ export interface ServiceGraphPair {
 }
 
 export interface IngestionStatus {
-  clusterId: string;
   lastBatchAt: Date | null;
-  recordsPerMinute: number;
-  recordsTotal: number;
+  /** Accepted records per second, smoothed over about a minute by the gateway. */
+  recordsPerSecond: number;
+  recordsAccepted: number;
+  recordsRejected: number;
   droppedTotal: number;
+  /** By reason, most first. */
   rejected: { reason: string; count: number }[];
 }
 
@@ -201,7 +210,7 @@ export interface FlowStore {
   /** Endpoint pairs with the most traffic first, `maxPairs + 1` at most (the extra one says "more"). */
   serviceGraph(orgId: string, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
 
-  /** For several clusters in one read; clusters that never sent flows have zeroed entries. */
+  /** For several clusters in one read; a cluster that never sent a batch has no entry. */
   ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;
 }
 

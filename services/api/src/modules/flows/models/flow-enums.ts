@@ -60,17 +60,17 @@ registerEnumType(FlowEndpointTypeEnum, {
   },
 });
 
-/** Policy kinds as they appear in traces (Goldmane's PolicyKind names). */
+/** Policy kinds as traces name them (the short names of Calico's trace format, @palisade/flows). */
 export enum FlowPolicyKindEnum {
-  CALICO_NETWORK_POLICY = 'CalicoNetworkPolicy',
-  GLOBAL_NETWORK_POLICY = 'GlobalNetworkPolicy',
-  STAGED_NETWORK_POLICY = 'StagedNetworkPolicy',
-  STAGED_GLOBAL_NETWORK_POLICY = 'StagedGlobalNetworkPolicy',
-  STAGED_KUBERNETES_NETWORK_POLICY = 'StagedKubernetesNetworkPolicy',
-  NETWORK_POLICY = 'NetworkPolicy',
-  CLUSTER_NETWORK_POLICY = 'ClusterNetworkPolicy',
-  PROFILE = 'Profile',
-  END_OF_TIER = 'EndOfTier',
+  CALICO_NETWORK_POLICY = 'np',
+  GLOBAL_NETWORK_POLICY = 'gnp',
+  STAGED_NETWORK_POLICY = 'snp',
+  STAGED_GLOBAL_NETWORK_POLICY = 'sgnp',
+  STAGED_KUBERNETES_NETWORK_POLICY = 'sknp',
+  KUBERNETES_NETWORK_POLICY = 'knp',
+  KUBERNETES_CLUSTER_NETWORK_POLICY = 'kcnp',
+  PROFILE = 'pro',
+  END_OF_TIER = 'eot',
 }
 registerEnumType(FlowPolicyKindEnum, {
   name: 'FlowPolicyKind',
@@ -85,8 +85,8 @@ registerEnumType(FlowPolicyKindEnum, {
     STAGED_KUBERNETES_NETWORK_POLICY: {
       description: 'StagedKubernetesNetworkPolicy (`sknp`); only in pending traces.',
     },
-    NETWORK_POLICY: { description: 'Kubernetes networking.k8s.io/v1 NetworkPolicy (`knp`).' },
-    CLUSTER_NETWORK_POLICY: { description: 'Kubernetes ClusterNetworkPolicy (`kcnp`).' },
+    KUBERNETES_NETWORK_POLICY: { description: 'Kubernetes networking.k8s.io/v1 NetworkPolicy (`knp`).' },
+    KUBERNETES_CLUSTER_NETWORK_POLICY: { description: 'Kubernetes ClusterNetworkPolicy (`kcnp`).' },
     PROFILE: { description: 'A Calico profile (tier `__PROFILE__`, e.g. `kns.shop`).' },
     END_OF_TIER: {
       description:
