@@ -1,8 +1,8 @@
 // Realistic frames for the protocol benchmark: a heartbeat, the inventory snapshot of a 2,000-pod
 // cluster and a batch of 1,000 aggregated flows, deterministic so runs compare.
 
+import type { FlowRecord } from '@palisade/flows';
 import type {
-  Flow,
   FlowBatchMessage,
   HeartbeatMessage,
   InventorySnapshotMessage,
@@ -80,46 +80,46 @@ export function inventorySnapshot(pods: number): InventorySnapshotMessage {
 }
 
 export function flowBatch(count: number): FlowBatchMessage {
-  const flows: Flow[] = [];
-  const start = 1_763_712_000_000;
+  const records: FlowRecord[] = [];
+  const start = 1_763_712_000;
   for (let i = 0; i < count; i++) {
     const src = `app-${String(i % APPS_PER_NAMESPACE)}`;
     const dst = `app-${String((i + 3) % APPS_PER_NAMESPACE)}`;
     const ns = `team-${String(i % NAMESPACES)}`;
     const denied = i % 7 === 0;
-    flows.push({
-      startMs: start,
-      endMs: start + 15_000,
-      source: { kind: 'workload', namespace: ns, name: `${src}-7d4f9c5b8-*`, labels: { app: src } },
-      destination: { kind: 'workload', namespace: ns, name: `${dst}-7d4f9c5b8-*`, labels: { app: dst } },
-      destinationService: { namespace: ns, name: dst, portName: 'http', port: 80 },
-      protocol: 'TCP',
-      port: 8080,
-      reporter: i % 2 === 0 ? 'source' : 'destination',
+    records.push({
+      start_time: start,
+      end_time: start + 15,
+      source_type: 'wep',
+      source_namespace: ns,
+      source_name: `${src}-7d4f9c5b8-*`,
+      source_labels: [`app=${src}`],
+      dest_type: 'wep',
+      dest_namespace: ns,
+      dest_name: `${dst}-7d4f9c5b8-*`,
+      dest_labels: [`app=${dst}`],
+      dest_port: 8080,
+      dest_service_namespace: ns,
+      dest_service_name: dst,
+      dest_service_port_name: 'http',
+      dest_service_port: 80,
+      proto: 'tcp',
+      reporter: i % 2 === 0 ? 'src' : 'dst',
       action: denied ? 'deny' : 'allow',
       policies: {
         enforced: [
-          {
-            kind: 'NetworkPolicy',
-            tier: 'default',
-            namespace: ns,
-            name: denied ? 'default.default-deny' : `default.allow-${src}`,
-            ruleIndex: denied ? -1 : 0,
-            action: denied ? 'deny' : 'allow',
-          },
+          denied ? `0|default|np:${ns}/default-deny|deny|-1` : `0|default|np:${ns}/allow-${src}|allow|0`,
         ],
         pending: [],
       },
-      counters: {
-        packetsIn: 120 + i,
-        packetsOut: 98 + i,
-        bytesIn: 64_000 + i,
-        bytesOut: 12_000 + i,
-        connectionsStarted: 4,
-        connectionsCompleted: 3,
-        connectionsLive: 1,
-      },
+      packets_in: 120 + i,
+      packets_out: 98 + i,
+      bytes_in: 64_000 + i,
+      bytes_out: 12_000 + i,
+      num_flows: 4,
+      num_flows_started: 4,
+      num_flows_completed: 3,
     });
   }
-  return { type: 'flow.batch', sequence: 1, droppedTotal: 0, flows };
+  return { type: 'flow.batch', sequence: 1, droppedTotal: 0, records };
 }

@@ -340,20 +340,11 @@ describe('invalid messages name the field', () => {
       'results[0].status: must be one of ok, failed',
     ],
     [
-      'flow ends before it starts',
+      'a record that is not an object',
       'flow.batch',
-      (m) => {
-        m.flows[0].endMs = m.flows[0].startMs;
-      },
+      (m) => (m.records[0] = 'a flow'),
       'invalid_message',
-      'flow.batch flows[0].endMs: must be after startMs',
-    ],
-    [
-      'unknown policy kind',
-      'flow.batch',
-      (m) => (m.flows[0].policies.pending[0].kind = 'Firewall'),
-      'invalid_message',
-      'flows[0].policies.pending[0].kind: must be one of',
+      'flow.batch records[0]: expected an object',
     ],
     [
       'bad method',
@@ -448,9 +439,9 @@ describe('limits', () => {
       'too many flows',
       'flow.batch',
       (m) => {
-        m.flows = [m.flows[0], m.flows[0], m.flows[0]];
+        m.records = [m.records[0], m.records[0], m.records[0]];
       },
-      'flow.batch flows: 3 items exceed the limit of 2',
+      'flow.batch records: 3 items exceed the limit of 2',
     ],
     [
       'too many items in one list',

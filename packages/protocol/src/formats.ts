@@ -107,10 +107,3 @@ export const API_VERSION = pattern(
 );
 
 export const KIND = pattern('a kind (UpperCamelCase, at most 63 characters)', 63, /^[A-Z][A-Za-z0-9]*$/);
-
-/** Flow endpoint names are aggregated (`frontend-7d4f9c-*`) or network names (`pub`, `pvt`). */
-export const FLOW_ENDPOINT_NAME = pattern(
-  'a flow endpoint name (alphanumerics and "-" "_" "." "*" ":" "/")',
-  253,
-  /^[A-Za-z0-9*]([-A-Za-z0-9_.*:/]*[A-Za-z0-9*])?$/,
-);

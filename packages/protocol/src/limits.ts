@@ -28,7 +28,6 @@ export interface ProtocolLimits {
   readonly maxIpsPerEndpoint: number;
   readonly maxPortsPerObject: number;
   readonly maxEndpointsPerService: number;
-  readonly maxPolicyHitsPerFlow: number;
   /** Free text: error and status messages. */
   readonly maxTextLength: number;
   /** Nesting of opaque JSON (desired resources, request params and results). */
@@ -48,7 +47,6 @@ export const DEFAULT_LIMITS: ProtocolLimits = Object.freeze({
   maxIpsPerEndpoint: 16,
   maxPortsPerObject: 256,
   maxEndpointsPerService: 5_000,
-  maxPolicyHitsPerFlow: 64,
   maxTextLength: 4_096,
   maxJsonDepth: 64,
 });

@@ -289,81 +289,6 @@ export interface ApplyResultChunkMessage {
 
 // ── Flows ────────────────────────────────────────────────────────────────────────────────────────
 
-export const FLOW_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMP', 'ICMPv6'] as const;
-export type FlowProtocol = (typeof FLOW_PROTOCOLS)[number];
-
-export const FLOW_ENDPOINT_KINDS = ['workload', 'host', 'networkset', 'network'] as const;
-export type FlowEndpointKind = (typeof FLOW_ENDPOINT_KINDS)[number];
-
-export interface FlowEndpoint {
-  kind: FlowEndpointKind;
-  /** `null` for global endpoints (hosts, global network sets, networks). */
-  namespace: string | null;
-  /** Aggregated name, e.g. `frontend-7d4f9c-*`; `pub` or `pvt` for a network. */
-  name: string;
-  labels: Labels;
-}
-
-export interface FlowService {
-  namespace: string;
-  name: string;
-  portName: string | null;
-  port: number;
-}
-
-export const POLICY_KINDS = [
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'KubernetesNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'Profile',
-  'EndOfTier',
-] as const;
-export type PolicyKind = (typeof POLICY_KINDS)[number];
-
-export const POLICY_ACTIONS = ['allow', 'deny', 'pass'] as const;
-export type PolicyAction = (typeof POLICY_ACTIONS)[number];
-
-/** One step of a policy trace. */
-export interface PolicyHit {
-  kind: PolicyKind;
-  tier: string;
-  namespace: string | null;
-  name: string;
-  /** `-1` for a policy's or tier's default action. */
-  ruleIndex: number;
-  action: PolicyAction;
-}
-
-export interface FlowCounters {
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  connectionsStarted: number;
-  connectionsCompleted: number;
-  connectionsLive: number;
-}
-
-/** One aggregated flow for a time bucket (15 s by default, Goldmane-style). */
-export interface Flow {
-  startMs: number;
-  endMs: number;
-  source: FlowEndpoint;
-  destination: FlowEndpoint;
-  destinationService: FlowService | null;
-  protocol: FlowProtocol;
-  /** Destination port; `0` for protocols without ports. */
-  port: number;
-  reporter: 'source' | 'destination';
-  action: 'allow' | 'deny';
-  /** Traces of the enforced policies and of the staged (pending) ones. */
-  policies: { enforced: PolicyHit[]; pending: PolicyHit[] };
-  counters: FlowCounters;
-}
-
 /**
  * Agent → gateway. `sequence` grows by one per batch for the life of the agent process (`instanceId`);
  * unacknowledged batches are resent with their original sequence after a reconnect.
@@ -373,7 +298,12 @@ export interface FlowBatchMessage {
   sequence: number;
   /** Flows the agent ever had to drop because its buffer was full; never decreases. */
   droppedTotal: number;
-  flows: Flow[];
+  /**
+   * Flow records of `@palisade/flows` (`FlowRecord`). The protocol checks only that each is a JSON
+   * object and that the batch fits its limits; the gateway validates each record on its own with
+   * `validateFlowRecord`, so one bad record is rejected alone and never closes the tunnel.
+   */
+  records: JsonObject[];
 }
 
 /** Gateway → agent: every batch up to and including `sequence` is durably stored. */

@@ -12,12 +12,8 @@ import {
 import {
   DRIFT_KINDS,
   ERROR_CODES,
-  FLOW_ENDPOINT_KINDS,
-  FLOW_PROTOCOLS,
   INVENTORY_RESYNC_REASONS,
   L4_PROTOCOLS,
-  POLICY_ACTIONS,
-  POLICY_KINDS,
   PROVIDER_KINDS,
   type MessageOf,
   type MessageType,
@@ -28,7 +24,6 @@ import {
   API_VERSION,
   DNS_LABEL,
   DNS_SUBDOMAIN,
-  FLOW_ENDPOINT_NAME,
   IDENTIFIER,
   IP_ADDRESS,
   KIND,
@@ -343,58 +338,12 @@ const applyResultChunk = refine(
 
 // ── Flows ────────────────────────────────────────────────────────────────────────────────────────
 
-const flowEndpoint = object({
-  kind: oneOf(FLOW_ENDPOINT_KINDS),
-  namespace: nullable(namespaceName),
-  name: formatted(FLOW_ENDPOINT_NAME),
-  labels,
-});
-
-const policyHit = object({
-  kind: oneOf(POLICY_KINDS),
-  tier: objectName,
-  namespace: nullable(namespaceName),
-  name: objectName,
-  ruleIndex: integer(-1, 65_535),
-  action: oneOf(POLICY_ACTIONS),
-});
-
-const policyTrace = array(policyHit, (l) => l.maxPolicyHitsPerFlow);
-
-const flow = refine(
-  object({
-    startMs: timestamp,
-    endMs: timestamp,
-    source: flowEndpoint,
-    destination: flowEndpoint,
-    destinationService: nullable(
-      object({ namespace: namespaceName, name: namespaceName, portName, port: integer(0, 65_535) }),
-    ),
-    protocol: oneOf(FLOW_PROTOCOLS),
-    port: integer(0, 65_535),
-    reporter: oneOf(['source', 'destination']),
-    action: oneOf(['allow', 'deny']),
-    policies: object({ enforced: policyTrace, pending: policyTrace }),
-    counters: object({
-      packetsIn: count,
-      packetsOut: count,
-      bytesIn: count,
-      bytesOut: count,
-      connectionsStarted: count,
-      connectionsCompleted: count,
-      connectionsLive: count,
-    }),
-  }),
-  (f) => {
-    if (f.endMs <= f.startMs) invalid('must be after startMs', 'endMs');
-  },
-);
-
+// Records are opaque here: the gateway validates each with @palisade/flows (see messages.ts).
 const flowBatch = object({
   type: literal('flow.batch'),
   sequence,
   droppedTotal: count,
-  flows: array(flow, (l) => l.maxFlowsPerBatch),
+  records: array(jsonObject, (l) => l.maxFlowsPerBatch),
 });
 
 const flowAck = object({ type: literal('flow.ack'), sequence });

@@ -6,12 +6,8 @@ import {
   CLOSE_REASON_NAMES,
   DRIFT_KINDS,
   ERROR_CODES,
-  FLOW_ENDPOINT_KINDS,
-  FLOW_PROTOCOLS,
   INVENTORY_RESYNC_REASONS,
   L4_PROTOCOLS,
-  POLICY_ACTIONS,
-  POLICY_KINDS,
   PROVIDER_KINDS,
   type JsonObject,
   type JsonValue,
@@ -115,46 +111,6 @@ const driftReport = fc.record({
   drift: fc.constantFrom(...DRIFT_KINDS),
   message: orNull(text),
 });
-
-const flowEndpoint = fc.record({
-  kind: fc.constantFrom(...FLOW_ENDPOINT_KINDS),
-  namespace: orNull(dnsLabel),
-  name: fc.stringMatching(/^[A-Za-z0-9*]([-A-Za-z0-9_.*:/]{0,20}[A-Za-z0-9*])?$/),
-  labels,
-});
-const policyHit = fc.record({
-  kind: fc.constantFrom(...POLICY_KINDS),
-  tier: subdomain,
-  namespace: orNull(dnsLabel),
-  name: subdomain,
-  ruleIndex: fc.integer({ min: -1, max: 1_000 }),
-  action: fc.constantFrom(...POLICY_ACTIONS),
-});
-const flow = fc
-  .record({
-    startMs: fc.integer({ min: 0, max: 4_000_000_000_000 }),
-    lengthMs: fc.integer({ min: 1, max: 3_600_000 }),
-    source: flowEndpoint,
-    destination: flowEndpoint,
-    destinationService: orNull(
-      fc.record({ namespace: dnsLabel, name: dnsLabel, portName: orNull(portName), port: fc.nat(65_535) }),
-    ),
-    protocol: fc.constantFrom(...FLOW_PROTOCOLS),
-    port: fc.nat(65_535),
-    reporter: fc.constantFrom('source' as const, 'destination' as const),
-    action: fc.constantFrom('allow' as const, 'deny' as const),
-    policies: fc.record({ enforced: small(policyHit), pending: small(policyHit) }),
-    counters: fc.record({
-      packetsIn: count,
-      packetsOut: count,
-      bytesIn: count,
-      bytesOut: count,
-      connectionsStarted: count,
-      connectionsCompleted: count,
-      connectionsLive: count,
-    }),
-  })
-  .map(({ lengthMs, ...rest }) => ({ ...rest, endMs: rest.startMs + lengthMs }));
 
 export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<TunnelMessage> } = {
   hello: fc.record({
@@ -273,7 +229,7 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
     type: fc.constant('flow.batch' as const),
     sequence: positive,
     droppedTotal: count,
-    flows: small(flow),
+    records: small(jsonObject),
   }),
   'flow.ack': fc.record({ type: fc.constant('flow.ack' as const), sequence: positive }),
   request: fc.record({

@@ -1,7 +1,7 @@
 // One realistic, valid instance of every message type, for round trips and as the base that the
 // malformed-frame tests and the mutation fuzzer break.
 
-import type { Flow, MessageOf, MessageType, WorkloadEndpoint } from '../src/index.js';
+import type { JsonObject, MessageOf, MessageType, WorkloadEndpoint } from '../src/index.js';
 
 export const sampleEndpoint: WorkloadEndpoint = {
   namespace: 'shop',
@@ -16,47 +16,37 @@ export const sampleEndpoint: WorkloadEndpoint = {
   node: 'worker-1',
 };
 
-export const sampleFlow: Flow = {
-  startMs: 1_763_712_000_000,
-  endMs: 1_763_712_015_000,
-  source: { kind: 'workload', namespace: 'shop', name: 'frontend-7d4f9c-*', labels: { app: 'frontend' } },
-  destination: { kind: 'workload', namespace: 'shop', name: 'backend-5b8c7-*', labels: { app: 'backend' } },
-  destinationService: { namespace: 'shop', name: 'backend', portName: 'http', port: 80 },
-  protocol: 'TCP',
-  port: 8080,
-  reporter: 'destination',
+/** A flow record as @palisade/flows defines it; opaque to the protocol (spec flow-logs §6.7). */
+export const sampleFlowRecord: JsonObject = {
+  start_time: 1_767_225_600,
+  end_time: 1_767_225_615,
+  source_type: 'wep',
+  source_namespace: 'shop',
+  source_name: 'frontend-7d9c8b6f5-*',
+  source_labels: ['app=frontend', 'tier=web'],
+  dest_type: 'wep',
+  dest_namespace: 'shop',
+  dest_name: 'cart-5f6d7c8b9-*',
+  dest_labels: ['app=cart'],
+  dest_port: 8080,
+  dest_service_namespace: 'shop',
+  dest_service_name: 'cart',
+  dest_service_port_name: 'http',
+  dest_service_port: 80,
+  proto: 'tcp',
+  reporter: 'dst',
   action: 'allow',
   policies: {
-    enforced: [
-      {
-        kind: 'NetworkPolicy',
-        tier: 'default',
-        namespace: 'shop',
-        name: 'default.allow-frontend',
-        ruleIndex: 0,
-        action: 'allow',
-      },
-    ],
-    pending: [
-      {
-        kind: 'StagedNetworkPolicy',
-        tier: 'security',
-        namespace: 'shop',
-        name: 'security.lockdown',
-        ruleIndex: -1,
-        action: 'deny',
-      },
-    ],
+    enforced: ['0|default|np:shop/allow-frontend|allow|0'],
+    pending: ['0|security|sgnp:quarantine-shop|deny|0'],
   },
-  counters: {
-    packetsIn: 120,
-    packetsOut: 98,
-    bytesIn: 64_000,
-    bytesOut: 12_000,
-    connectionsStarted: 4,
-    connectionsCompleted: 3,
-    connectionsLive: 1,
-  },
+  packets_in: 42,
+  packets_out: 40,
+  bytes_in: 5120,
+  bytes_out: 88310,
+  num_flows: 3,
+  num_flows_started: 2,
+  num_flows_completed: 1,
 };
 
 export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
@@ -202,7 +192,7 @@ export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
       },
     ],
   },
-  'flow.batch': { type: 'flow.batch', sequence: 17, droppedTotal: 0, flows: [sampleFlow] },
+  'flow.batch': { type: 'flow.batch', sequence: 17, droppedTotal: 0, records: [sampleFlowRecord] },
   'flow.ack': { type: 'flow.ack', sequence: 17 },
   request: { type: 'request', id: 'g1', method: 'agent.health', params: { verbose: true }, timeoutMs: 5_000 },
   response: { type: 'response', id: 'g1', ok: true, result: { status: 'ok', uptimeSeconds: 120 } },

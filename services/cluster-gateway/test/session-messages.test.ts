@@ -41,7 +41,7 @@ describe('session messages', () => {
   it('answers flow batches (a later issue) with an error and keeps the tunnel', async () => {
     const { credential } = await h.enrolledCluster();
     const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
-    client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 0, flows: [] });
+    client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 0, records: [] });
     expect(await client.next('error')).toMatchObject({ code: 'unavailable' });
     client.send({ type: 'response', id: 'g-unknown', ok: true, result: null });
     client.send({ type: 'error', code: 'internal', message: 'agent-side trouble' });
