@@ -22,6 +22,8 @@ export interface RedisKeys {
   apiReplies(instanceId: string): string;
   /** Pub/sub: `PolicySyncEvent`s (decision 0009), published by the API and the gateways. */
   readonly policySyncEvents: string;
+  /** Pub/sub: `FlowsLandedEvent`s, published by a gateway after each committed flow batch. */
+  readonly flowEvents: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -34,6 +36,7 @@ export function redisKeys(prefix: string): RedisKeys {
     clusterRevocations: `${prefix}:cluster-revocations`,
     apiReplies: (instanceId) => `${prefix}:api:${instanceId}:replies`,
     policySyncEvents: `${prefix}:policy-sync-events`,
+    flowEvents: `${prefix}:flow-events`,
   };
 }
 
@@ -111,4 +114,18 @@ export interface ClusterEvent {
   /** Unix epoch milliseconds. */
   lastSeenAt: number;
   gatewayId: string;
+}
+
+/**
+ * On `flowEvents`: flows of these buckets of a cluster were committed (the API's `flowsLive`
+ * subscription filters by organisation and re-reads them). A hint, like the other events: the
+ * rows in Postgres are the truth, and a batch that changed nothing (a resend) publishes nothing.
+ */
+export interface FlowsLandedEvent {
+  orgId: string;
+  clusterId: string;
+  /** `start_time` (Unix seconds) of every 15 s bucket the batch wrote into, ascending. */
+  bucketStarts: number[];
+  /** Records written (after merging records of the same flow within the batch). */
+  records: number;
 }

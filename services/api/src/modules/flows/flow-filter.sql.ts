@@ -1,29 +1,18 @@
-// Translates a FlowQuery into a SQL condition over the `flows` table (alias f), Goldmane's rules
-// (spec §2, §6.4): lists OR-ed, fields AND-ed; EXACT is equality, FUZZY a case-sensitive
-// substring; the aliases `PUBLIC NETWORK` / `PRIVATE NETWORK` (names of `net` endpoints `pub` /
-// `pvt`) and `Global` (namespace `-`); a policy match looks at enforced and pending hits alike,
-// and an EndOfTier hit also matches through the policy that triggered it. Values only ever travel
-// as parameters. The retention floor is part of every condition.
+// Translates a FlowQuery into a SQL condition over the `flows` table (alias f) with the meaning of
+// @palisade/flows' in-memory matcher (filter-match.ts), which is Goldmane's (spec §2, §6.4):
+// lists OR-ed, fields AND-ed; EXACT is equality, FUZZY a case-sensitive substring; a name or
+// namespace also answers to its alias (`pub` ↔ `PUBLIC NETWORK`, `pvt` ↔ `PRIVATE NETWORK`,
+// `-` ↔ `Global`); a policy match looks at enforced and pending hits alike, an end-of-tier hit
+// through the policy that triggered it. test/flows/flows-filter.test.ts holds the two to the same
+// answers. Values only ever travel as parameters. The retention floor is part of every condition.
+import { NAMESPACE_ALIASES, NAME_ALIASES } from '@palisade/flows';
 import { ident, join, sql, type SqlFragment } from '../../platform/db/sql.js';
 import type { FlowQuery, PolicyMatch, StringMatch } from './flow-store.js';
 
 export const END_OF_TIER = 'eot';
 
-const NAME_ALIASES: Record<string, string> = { 'PUBLIC NETWORK': 'pub', 'PRIVATE NETWORK': 'pvt' };
-const NAMESPACE_ALIASES: Record<string, string> = { Global: '-' };
-
-type NameColumn = 'source_name' | 'dest_name';
-type NamespaceColumn = 'source_namespace' | 'dest_namespace';
-
 const TRUE = sql`TRUE`;
-const ENDPOINT_COLUMNS = [
-  'f.source_name',
-  'f.source_namespace',
-  'f.source_type',
-  'f.dest_name',
-  'f.dest_namespace',
-  'f.dest_type',
-];
+const ENDPOINT_COLUMNS = ['f.source_name', 'f.source_namespace', 'f.dest_name', 'f.dest_namespace'];
 
 /** Oldest start time the organisation may still see: now minus its retention setting. */
 export function retentionFloor(orgId: string): SqlFragment {
@@ -39,39 +28,39 @@ function anyOf(parts: SqlFragment[]): SqlFragment {
   return parts.length === 0 ? TRUE : sql`(${join(parts, ' OR ')})`;
 }
 
-function exactAndFuzzy(
+/** A string column against matches, where a stored value may also answer to an alias. */
+function stringMatch(
+  column: SqlFragment,
   matches: StringMatch[],
-  exact: (values: string[]) => SqlFragment,
-  fuzzy: (value: string) => SqlFragment,
+  aliases: Readonly<Record<string, string>>,
 ): SqlFragment {
-  const exactValues = matches.filter((m) => m.type === 'exact').map((m) => m.value);
-  const parts = matches.filter((m) => m.type === 'fuzzy').map((m) => fuzzy(m.value));
-  if (exactValues.length > 0) parts.unshift(exact(exactValues));
+  const entries = Object.entries(aliases);
+  // The alias of the column's value, or NULL (strpos(NULL, …) is NULL: no match).
+  const alias = entries.length
+    ? sql`CASE ${join(
+        entries.map(([value, a]) => sql`WHEN ${column} = ${value} THEN ${a}`),
+        ' ',
+      )} END`
+    : sql`NULL::text`;
+  const exact = matches.filter((m) => m.type === 'exact').map((m) => m.value);
+  const parts: SqlFragment[] = [];
+  if (exact.length) {
+    // A stored value matches exactly when it, or its alias, is one of the values.
+    const stored = new Set(exact);
+    for (const [value, a] of entries) if (stored.has(a)) stored.add(value);
+    parts.push(sql`${column} = ANY(${[...stored]}::text[])`);
+  }
+  for (const m of matches.filter((x) => x.type === 'fuzzy'))
+    parts.push(sql`(strpos(${column}, ${m.value}) > 0 OR strpos(${alias}, ${m.value}) > 0)`);
   return anyOf(parts);
 }
 
-function nameMatch(column: NameColumn, typeColumn: 'source_type' | 'dest_type', m: StringMatch[]) {
-  const col = ident(`f.${column}`, ENDPOINT_COLUMNS);
-  const typ = ident(`f.${typeColumn}`, ENDPOINT_COLUMNS);
-  // The display form of a network endpoint's name, for FUZZY matches against the alias.
-  const display = sql`CASE WHEN ${typ} = 'net' AND ${col} = 'pub' THEN 'PUBLIC NETWORK' WHEN ${typ} = 'net' AND ${col} = 'pvt' THEN 'PRIVATE NETWORK' END`;
-  return exactAndFuzzy(
-    m,
-    (values) => sql`${col} = ANY(${values.map((v) => NAME_ALIASES[v] ?? v)}::text[])`,
-    (v) => sql`(strpos(${col}, ${v}) > 0 OR strpos(${display}, ${v}) > 0)`,
-  );
-}
+const column = (name: string) => ident(`f.${name}`, ENDPOINT_COLUMNS);
 
-function namespaceMatch(column: NamespaceColumn, m: StringMatch[]) {
-  const col = ident(`f.${column}`, ENDPOINT_COLUMNS);
-  return exactAndFuzzy(
-    m,
-    (values) => sql`${col} = ANY(${values.map((v) => NAMESPACE_ALIASES[v] ?? v)}::text[])`,
-    (v) => sql`(strpos(${col}, ${v}) > 0 OR (${col} = '-' AND strpos('Global', ${v}) > 0))`,
-  );
-}
-
-/** jsonb containment patterns for one policy match: the hit itself, and EndOfTier by trigger. */
+/**
+ * jsonb containment patterns for one policy match: the hit itself, and an end-of-tier hit through
+ * its trigger. Hits store '' for "no namespace" and end-of-tier hits '' as their own name.
+ */
 export function policyPatterns(m: PolicyMatch): unknown[][] {
   const direct: Record<string, unknown> = {};
   if (m.kind) direct['kind'] = m.kind;
@@ -80,8 +69,7 @@ export function policyPatterns(m: PolicyMatch): unknown[][] {
   if (m.name) direct['name'] = m.name;
   if (m.action) direct['action'] = m.action;
   const patterns: unknown[][] = [[direct]];
-  const byTrigger = (m.kind && m.kind !== END_OF_TIER) || m.namespace || m.name;
-  if (byTrigger) {
+  if (m.kind !== END_OF_TIER && (m.kind || m.namespace || m.name)) {
     const trigger: Record<string, unknown> = {};
     if (m.kind) trigger['kind'] = m.kind;
     if (m.namespace) trigger['namespace'] = m.namespace;
@@ -90,19 +78,25 @@ export function policyPatterns(m: PolicyMatch): unknown[][] {
     if (m.tier) eot['tier'] = m.tier;
     if (m.action) eot['action'] = m.action;
     patterns.push([eot]);
+  } else if (m.kind === END_OF_TIER && (m.namespace || m.name)) {
+    // The end of tier a given policy triggered: only the trigger carries its name.
+    const trigger: Record<string, unknown> = {};
+    if (m.namespace) trigger['namespace'] = m.namespace;
+    if (m.name) trigger['name'] = m.name;
+    const eot: Record<string, unknown> = { kind: END_OF_TIER, trigger };
+    if (m.tier) eot['tier'] = m.tier;
+    if (m.action) eot['action'] = m.action;
+    patterns[0] = [eot];
   }
   return patterns;
 }
 
 function policyMatch(matches: PolicyMatch[]): SqlFragment {
   const parts: SqlFragment[] = [];
-  for (const m of matches) {
-    for (const p of policyPatterns(m)) {
-      const json = JSON.stringify(p);
+  for (const m of matches)
+    for (const p of policyPatterns(m))
       // The expression of the GIN index flows_policies_idx (migration 0006).
-      parts.push(sql`(f.policies_enforced || f.policies_pending) @> ${json}::jsonb`);
-    }
-  }
+      parts.push(sql`(f.policies_enforced || f.policies_pending) @> ${JSON.stringify(p)}::jsonb`);
   return anyOf(parts);
 }
 
@@ -121,18 +115,13 @@ export function scopeCondition(
 
 export function flowCondition(orgId: string, q: FlowQuery): SqlFragment {
   const parts = [scopeCondition(orgId, q)];
-  if (q.sourceNames.length) parts.push(nameMatch('source_name', 'source_type', q.sourceNames));
-  if (q.destNames.length) parts.push(nameMatch('dest_name', 'dest_type', q.destNames));
-  if (q.sourceNamespaces.length) parts.push(namespaceMatch('source_namespace', q.sourceNamespaces));
-  if (q.destNamespaces.length) parts.push(namespaceMatch('dest_namespace', q.destNamespaces));
-  if (q.protocols.length)
-    parts.push(
-      exactAndFuzzy(
-        q.protocols.map((p) => ({ ...p, value: p.value.toLowerCase() })),
-        (values) => sql`f.proto = ANY(${values}::text[])`,
-        (v) => sql`strpos(f.proto, ${v}) > 0`,
-      ),
-    );
+  if (q.sourceNames.length) parts.push(stringMatch(column('source_name'), q.sourceNames, NAME_ALIASES));
+  if (q.destNames.length) parts.push(stringMatch(column('dest_name'), q.destNames, NAME_ALIASES));
+  if (q.sourceNamespaces.length)
+    parts.push(stringMatch(column('source_namespace'), q.sourceNamespaces, NAMESPACE_ALIASES));
+  if (q.destNamespaces.length)
+    parts.push(stringMatch(column('dest_namespace'), q.destNamespaces, NAMESPACE_ALIASES));
+  if (q.protocols.length) parts.push(stringMatch(sql`f.proto`, q.protocols, {}));
   if (q.destPorts.length) parts.push(sql`f.dest_port = ANY(${q.destPorts}::int[])`);
   if (q.actions.length) parts.push(sql`f.action = ANY(${q.actions}::text[])`);
   if (q.pendingActions.length) parts.push(sql`f.pending_action = ANY(${q.pendingActions}::text[])`);

@@ -4,6 +4,8 @@
 // younger than the organisation's retention setting: the store, not its callers, owns that rule,
 // so no new read path can forget it.
 
+import type { PolicyHit } from '@palisade/flows';
+
 /** String values are the store's own (spec §6.1): `wep`, `allow`, `src`, `CalicoNetworkPolicy`, … */
 export interface StringMatch {
   value: string;
@@ -12,11 +14,11 @@ export interface StringMatch {
 
 /** Unset parts match anything. */
 export interface PolicyMatch {
-  kind?: string | null;
-  tier?: string | null;
-  namespace?: string | null;
-  name?: string | null;
-  action?: string | null;
+  kind?: string | null | undefined;
+  tier?: string | null | undefined;
+  namespace?: string | null | undefined;
+  name?: string | null | undefined;
+  action?: string | null | undefined;
 }
 
 /** Goldmane's Filter plus clusters and a time window; empty lists match everything. */
@@ -41,13 +43,7 @@ export interface FlowQuery {
 }
 
 export type FlowSortKey =
-  | 'time'
-  | 'source_name'
-  | 'source_namespace'
-  | 'source_type'
-  | 'dest_name'
-  | 'dest_namespace'
-  | 'dest_type';
+  'time' | 'source_name' | 'source_namespace' | 'source_type' | 'dest_name' | 'dest_namespace' | 'dest_type';
 
 /** Position after a row of a sorted list: its sort value, then its key (start, cluster, flow key). */
 export interface FlowCursor {
@@ -58,17 +54,6 @@ export interface FlowCursor {
   c: string;
   /** flow_key, hex. */
   k: string;
-}
-
-export interface StoredHit {
-  policyIndex: number;
-  tier: string;
-  kind: string;
-  namespace: string | null;
-  name: string;
-  action: string;
-  ruleIndex: number;
-  trigger: { kind: string; namespace: string | null; name: string } | null;
 }
 
 export interface StoredFlow {
@@ -94,8 +79,9 @@ export interface StoredFlow {
   reporter: string;
   action: string;
   pendingAction: string | null;
-  enforced: StoredHit[];
-  pending: StoredHit[];
+  /** Hits as @palisade/flows structures them ('' for no namespace), by policy index. */
+  enforced: PolicyHit[];
+  pending: PolicyHit[];
   packetsIn: number;
   packetsOut: number;
   bytesIn: number;

@@ -11,14 +11,10 @@
 // filter translation is plain predicates and array containment, the rollups become aggregating
 // materialised views — while settings and ingestion status stay in Postgres.
 import { Inject, Injectable } from '@nestjs/common';
+import { STAGED_POLICY_KINDS, type PolicyHit } from '@palisade/flows';
 import { Database } from '../../platform/db/database.js';
 import { ident, join, sql, type SqlFragment } from '../../platform/db/sql.js';
-import {
-  clusterIdsByName,
-  END_OF_TIER,
-  flowCondition,
-  retentionFloor,
-} from './flow-filter.sql.js';
+import { clusterIdsByName, END_OF_TIER, flowCondition, retentionFloor } from './flow-filter.sql.js';
 import type {
   FlowCursor,
   FlowHintType,
@@ -32,12 +28,8 @@ import type {
   ServiceGraphPair,
   ServiceGraphQuery,
   StoredFlow,
-  StoredHit,
   TrafficCounters,
 } from './flow-store.js';
-
-/** Staged kinds act only in pending traces: there, and only there, their hits are counted. */
-export const STAGED_KINDS = ['snp', 'sgnp', 'sknp'];
 
 interface FlowRow {
   cluster_id: string;
@@ -61,8 +53,8 @@ interface FlowRow {
   reporter: string;
   action: string;
   pending_action: string | null;
-  policies_enforced: JsonHit[];
-  policies_pending: JsonHit[];
+  policies_enforced: PolicyHit[];
+  policies_pending: PolicyHit[];
   packets_in: number;
   packets_out: number;
   bytes_in: number;
@@ -70,18 +62,6 @@ interface FlowRow {
   num_flows: number;
   num_flows_started: number;
   num_flows_completed: number;
-}
-
-/** A hit as @palisade/flows stores it (snake_case; '' for no namespace). */
-interface JsonHit {
-  policy_index: number;
-  tier: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  action: string;
-  rule_index: number;
-  trigger: { kind: string; namespace: string; name: string } | null;
 }
 
 const SORT_COLUMNS = [
@@ -103,21 +83,6 @@ const FLOW_COLUMNS = sql`f.cluster_id, f.start_time, f.end_time, encode(f.flow_k
   f.num_flows_started::float8 AS num_flows_started, f.num_flows_completed::float8 AS num_flows_completed`;
 
 const orNull = (s: string): string | null => (s === '' ? null : s);
-
-function toHit(h: JsonHit): StoredHit {
-  return {
-    policyIndex: h.policy_index,
-    tier: h.tier,
-    kind: h.kind,
-    namespace: orNull(h.namespace),
-    name: h.name,
-    action: h.action,
-    ruleIndex: h.rule_index,
-    trigger: h.trigger
-      ? { kind: h.trigger.kind, namespace: orNull(h.trigger.namespace), name: h.trigger.name }
-      : null,
-  };
-}
 
 function toFlow(r: FlowRow): StoredFlow {
   return {
@@ -143,8 +108,8 @@ function toFlow(r: FlowRow): StoredFlow {
     reporter: r.reporter,
     action: r.action,
     pendingAction: r.pending_action,
-    enforced: r.policies_enforced.map(toHit),
-    pending: r.policies_pending.map(toHit),
+    enforced: r.policies_enforced,
+    pending: r.policies_pending,
     packetsIn: r.packets_in,
     packetsOut: r.packets_out,
     bytesIn: r.bytes_in,
@@ -199,7 +164,10 @@ function rollupScope(
   orgId: string,
   q: { clusters: string[]; from: Date | null; to: Date | null },
 ): SqlFragment {
-  const parts = [sql`r.org_id = ${orgId}::uuid`, sql`r.minute >= date_trunc('minute', ${retentionFloor(orgId)})`];
+  const parts = [
+    sql`r.org_id = ${orgId}::uuid`,
+    sql`r.minute >= date_trunc('minute', ${retentionFloor(orgId)})`,
+  ];
   if (q.clusters.length) parts.push(sql`r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
   if (q.from) parts.push(sql`r.minute >= date_trunc('minute', ${q.from}::timestamptz)`);
   if (q.to) parts.push(sql`r.minute < ${q.to}`);
@@ -280,9 +248,7 @@ export class FlowsRepository implements FlowStore {
       ? sql`flows f CROSS JOIN LATERAL jsonb_array_elements(f.policies_enforced || f.policies_pending) h`
       : sql`flows f`;
     // Goldmane leaves profiles out of policy hints; '' is "no namespace".
-    const extra = isPolicy
-      ? sql`${HIT_KIND} <> 'pro' AND ${value} <> ''`
-      : sql`TRUE`;
+    const extra = isPolicy ? sql`${HIT_KIND} <> 'pro' AND ${value} <> ''` : sql`TRUE`;
     const [rows, count] = await this.db.query({ orgId }, [
       sql<{ value: string }>`SELECT DISTINCT ${value} AS value FROM ${from}
         WHERE ${where} AND ${extra} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
@@ -301,7 +267,7 @@ export class FlowsRepository implements FlowStore {
     const where = join(
       [
         rollupScope(orgId, q),
-        sql`(r.trace = 'enforced' OR r.policy_kind = ANY(${STAGED_KINDS}::text[]))`,
+        sql`(r.trace = 'enforced' OR r.policy_kind = ANY(${[...STAGED_POLICY_KINDS]}::text[]))`,
         q.policies.length ? sql`(${join(q.policies.map(rollupPolicyMatch), ' OR ')})` : sql`TRUE`,
       ],
       ' AND ',
@@ -309,7 +275,15 @@ export class FlowsRepository implements FlowStore {
     const rule = q.byRule ? sql`r.rule_index` : sql`NULL::int`;
     const group = sql`r.policy_kind, r.policy_tier, r.policy_namespace, r.policy_name, ${rule}`;
     const [rows, count] = await this.db.query({ orgId }, [
-      sql<Record<string, unknown> & { kind: string; tier: string; namespace: string; name: string; rule_index: number | null }>`
+      sql<
+        Record<string, unknown> & {
+          kind: string;
+          tier: string;
+          namespace: string;
+          name: string;
+          rule_index: number | null;
+        }
+      >`
         SELECT r.policy_kind AS kind, r.policy_tier AS tier, r.policy_namespace AS namespace,
                r.policy_name AS name, ${rule} AS rule_index,
                ${sums('allowed', sql`r.policy_action = 'allow'`)},
@@ -318,7 +292,9 @@ export class FlowsRepository implements FlowStore {
           FROM flow_policy_minutes r WHERE ${where}
          GROUP BY ${group}
          ORDER BY tier, kind, namespace, name, rule_index LIMIT ${limit} OFFSET ${skip}`,
-      sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flow_policy_minutes r WHERE ${where} GROUP BY ${group}) g`,
+      sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flow_policy_minutes r WHERE ${where} GROUP BY ${group}) g`,
     ]);
     return {
       total: count[0]?.n ?? 0,
@@ -346,18 +322,20 @@ export class FlowsRepository implements FlowStore {
     // Allowed traffic once: the destination's report when it made one for this pair (it saw what
     // arrived), else the source's (a destination outside Calico's view reports nothing).
     const [rows] = await this.db.query({ orgId }, [
-      sql<Record<string, unknown> & {
-        cluster_id: string;
-        source_type: string;
-        source_namespace: string;
-        source_name: string;
-        dest_type: string;
-        dest_namespace: string;
-        dest_name: string;
-        dest_service_namespace: string;
-        dest_service_name: string;
-        dst_reported: boolean;
-      }>`
+      sql<
+        Record<string, unknown> & {
+          cluster_id: string;
+          source_type: string;
+          source_namespace: string;
+          source_name: string;
+          dest_type: string;
+          dest_namespace: string;
+          dest_name: string;
+          dest_service_namespace: string;
+          dest_service_name: string;
+          dst_reported: boolean;
+        }
+      >`
         SELECT ${key},
                bool_or(r.action = 'allow' AND r.reporter = 'dst') AS dst_reported,
                ${sums('allowed_dst', sql`r.action = 'allow' AND r.reporter = 'dst'`)},
@@ -387,10 +365,7 @@ export class FlowsRepository implements FlowStore {
     }));
   }
 
-  async ingestionStatus(
-    orgId: string,
-    clusterIds: readonly string[],
-  ): Promise<Map<string, IngestionStatus>> {
+  async ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>> {
     const out = new Map<string, IngestionStatus>();
     if (clusterIds.length === 0) return out;
     const [rows] = await this.db.query({ orgId }, [

@@ -23,7 +23,7 @@ export interface SqlQuery<Row> {
 export type RowOf<Q> = Q extends SqlQuery<infer R> ? R : never;
 
 /** A piece of SQL with its own values, to be interpolated into a statement. */
-export type SqlFragment = SqlQuery<never>;
+export type SqlFragment = SqlQuery<unknown>;
 
 function isFragment(v: unknown): v is SqlQuery<unknown> {
   return typeof v === 'object' && v !== null && fragmentBrand in v;

@@ -61,7 +61,10 @@ export class FlowFilterInput {
   destNames?: StringMatchInput[] | null;
   @Field(() => [StringMatchInput], { nullable: true, description: 'Destination namespaces.' })
   destNamespaces?: StringMatchInput[] | null;
-  @Field(() => [StringMatchInput], { nullable: true, description: 'Protocols (matched in lower case).' })
+  @Field(() => [StringMatchInput], {
+    nullable: true,
+    description: 'Protocols, as stored: lower case (tcp, udp, icmp, …).',
+  })
   protocols?: StringMatchInput[] | null;
   @Field(() => [Int], { nullable: true, description: 'Destination ports.' }) destPorts?: number[] | null;
   @Field(() => [FlowActionEnum], { nullable: true, description: 'Enforced verdicts.' })
@@ -112,6 +115,7 @@ export const policyMatchSchema = z.object({
 });
 
 export const clusterNamesSchema = list(text);
+export const policyMatchesSchema = list(policyMatchSchema);
 
 export const flowFilterSchema = z.preprocess(
   (v) => v ?? {},

@@ -39,7 +39,8 @@ export class PolicyHitModel {
   @Field(() => PolicyTriggerModel, { nullable: true, description: 'Set on EndOfTier hits only.' })
   trigger!: PolicyTriggerModel | null;
   @Field(() => String, {
-    description: 'The hit in Calico’s current trace format: `<index>|<tier>|<kind>:[<ns>/]<name>|<action>|<rule>`.',
+    description:
+      'The hit in Calico’s current trace format: `<index>|<tier>|<kind>:[<ns>/]<name>|<action>|<rule>`.',
   })
   trace!: string;
 }
@@ -52,7 +53,8 @@ export class FlowModel {
   @Field(() => Date, { description: 'End of the bucket.' }) endTime!: Date;
   @Field(() => FlowEndpointTypeEnum, { description: 'Source endpoint type.' })
   sourceType!: FlowEndpointTypeEnum;
-  @Field(() => String, { description: 'Source namespace; `-` when not namespaced.' }) sourceNamespace!: string;
+  @Field(() => String, { description: 'Source namespace; `-` when not namespaced.' })
+  sourceNamespace!: string;
   @Field(() => String, { description: 'Source name (pod prefix, set, host, `pub` or `pvt`).' })
   sourceName!: string;
   @Field(() => [String], { description: 'Source labels common to every aggregated endpoint, `key=value`.' })
@@ -181,26 +183,28 @@ export class ServiceGraphModel {
 @ObjectType('FlowRejection', { description: 'Records the gateway refused, by reason.' })
 export class FlowRejectionModel {
   @Field(() => String, { description: 'Why (e.g. a field-named validation failure).' }) reason!: string;
-  @Field(() => Float, { description: 'Records refused for it since the cluster was registered.' })
+  @Field(() => Float, { description: 'Records refused for this reason.' })
   count!: number;
 }
 
 @ObjectType('FlowIngestionStatus', { description: 'How a cluster’s flow records are arriving.' })
 export class FlowIngestionStatusModel {
-  @Field(() => Date, { nullable: true, description: 'When the last batch was stored.' })
+  @Field(() => Date, { nullable: true, description: 'When the last batch was stored; null: never.' })
   lastBatchAt!: Date | null;
-  @Field(() => Float, { description: 'Records stored per minute, over the last five minutes.' })
-  recordsPerMinute!: number;
-  @Field(() => Float, { description: 'Records stored since the cluster was registered.' })
-  recordsTotal!: number;
+  @Field(() => Float, { description: 'Records stored per second, smoothed over about a minute.' })
+  recordsPerSecond!: number;
+  @Field(() => Float, { description: 'Records stored since the cluster first sent flows.' })
+  recordsAccepted!: number;
+  @Field(() => Float, { description: 'Records the gateway refused, all reasons.' }) recordsRejected!: number;
   @Field(() => Float, { description: 'Records the agent dropped because its buffer was full.' })
   droppedTotal!: number;
-  @Field(() => Float, { description: 'Records the gateway refused, all reasons.' }) rejectedTotal!: number;
   @Field(() => [FlowRejectionModel], { description: 'Refused records by reason, most first.' })
   rejected!: FlowRejectionModel[];
 }
 
-@ObjectType('FlowLiveBatch', { description: 'Flows of buckets a cluster just stored, that match the filter.' })
+@ObjectType('FlowLiveBatch', {
+  description: 'Flows of buckets a cluster just stored, that match the filter.',
+})
 export class FlowLiveBatchModel {
   @Field(() => ClusterModel, { description: 'The cluster the batch came from.' }) cluster!: ClusterModel;
   @Field(() => [FlowModel], { description: 'Matching flows of the new buckets, newest first.' })
@@ -212,7 +216,8 @@ export class FlowLiveBatchModel {
 @ObjectType('FlowRetention', { description: 'How long the organisation keeps flow history.' })
 export class FlowRetentionModel {
   @Field(() => Int, { description: 'Days of flow history kept, 1 to 400.' }) days!: number;
-  @Field(() => Date, { description: 'Flows that started before this are never listed.' }) oldestVisible!: Date;
+  @Field(() => Date, { description: 'Flows that started before this are never listed.' })
+  oldestVisible!: Date;
 }
 
 export const FlowConnection = Connection(FlowModel, 'Flow');
