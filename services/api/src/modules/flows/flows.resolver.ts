@@ -4,7 +4,7 @@
 // rule lives in FlowsService.
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { renderPolicyHit, type PolicyHit } from '@palisade/flows';
+import { hitPolicy, renderPolicyHit, type PolicyHit } from '@palisade/flows';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
 import { BatchLoader, requestLoader } from '../../platform/graphql/batch-loader.js';
@@ -62,12 +62,14 @@ import { FlowsService, type FlowView, type LiveBatch } from './flows.service.js'
 const orNull = (s: string): string | null => (s === '' ? null : s);
 
 function toHitModel(h: PolicyHit): PolicyHitModel {
+  // An end-of-tier hit is about the policy that triggered it (hitPolicy): show that one's name.
+  const policy = hitPolicy(h);
   return {
     policyIndex: h.policy_index,
     tier: h.tier,
     kind: h.kind as FlowPolicyKindEnum,
-    namespace: orNull(h.namespace),
-    name: h.kind === 'eot' && h.trigger ? h.trigger.name : h.name,
+    namespace: orNull(policy.namespace),
+    name: policy.name,
     action: h.action as PolicyActionEnum,
     ruleIndex: h.rule_index,
     trigger: h.trigger
