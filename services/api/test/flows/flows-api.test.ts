@@ -339,7 +339,7 @@ describe('flows: the filter', () => {
     expect(await flowTags(viewer, filter)).toEqual(expected);
   });
 
-  it('the cases are selective: each keeps some flows and drops others, except the empty one', async () => {
+  it('the cases are selective: each keeps some flows and drops others, except the empty one', () => {
     for (const [name, filter] of CASES) {
       const n = all.filter((t) => matchesFilter(t.record, referenceFilter(filter))).length;
       if (name.startsWith('pending verdict pass')) expect(n, name).toBe(0);

@@ -170,9 +170,11 @@ export class ServiceGraphEdgeModel {
 
 @ObjectType('ServiceGraph', { description: 'Who talks to whom, with L3 statistics.' })
 export class ServiceGraphModel {
-  @Field(() => [ServiceGraphNodeModel], { description: 'At most maxNodes nodes.' })
+  @Field(() => [ServiceGraphNodeModel], { description: 'At most 1,000 nodes.' })
   nodes!: ServiceGraphNodeModel[];
-  @Field(() => [ServiceGraphEdgeModel], { description: 'The busiest edges, at most maxEdges.' })
+  @Field(() => [ServiceGraphEdgeModel], {
+    description: 'The busiest edges: from at most 500 endpoint pairs, two hops each when through a Service.',
+  })
   edges!: ServiceGraphEdgeModel[];
   @Field(() => Boolean, { description: 'True when edges were left out to stay within the bounds.' })
   truncated!: boolean;
