@@ -31,6 +31,7 @@ describe('close reasons', () => {
       '4015 internal_error backoff',
       '4016 agent_shutting_down never',
       '4017 rebalance immediate',
+      '4018 flow_rate_exceeded backoff',
     ]);
   });
 

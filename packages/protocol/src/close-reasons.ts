@@ -74,6 +74,12 @@ export const CLOSE_REASONS = {
   INTERNAL_ERROR: reason(4015, 'internal_error', 'The peer failed internally.', 'backoff'),
   AGENT_SHUTTING_DOWN: reason(4016, 'agent_shutting_down', 'The agent is shutting down.', 'never'),
   REBALANCE: reason(4017, 'rebalance', 'The gateway sheds this connection to rebalance load.', 'immediate'),
+  FLOW_RATE_EXCEEDED: reason(
+    4018,
+    'flow_rate_exceeded',
+    'The cluster sends more flow records than its rate limit allows; unacknowledged batches are resent later.',
+    'backoff',
+  ),
 } as const;
 
 export type CloseReasonName = (typeof CLOSE_REASONS)[keyof typeof CLOSE_REASONS]['name'];

@@ -4,6 +4,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import { Database } from './platform/db/database.js';
+import { FlowPartitionsProcessor } from './modules/flows/jobs/flow-partitions.processor.js';
 import { createLogger } from './platform/http/logger.js';
 import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
 
@@ -17,12 +18,14 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const db = new Database(env.DATABASE_URL, 4);
   const prefix = `${env.REDIS_PREFIX}:bull`;
+  const flowPartitions = new FlowPartitionsProcessor(db);
 
   const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
     'maintenance.purge-expired-sessions': async () => {
       const r = await db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
       return { purged: r.count };
     },
+    'flows.maintain-partitions': () => flowPartitions.run(),
   };
 
   const queues = new Map<string, Queue>();

@@ -1,12 +1,18 @@
 // The cluster gateway (ARCHITECTURE §2.5–2.6, decision 0006): accepts agents' tunnels at
 // /v1/tunnel, authenticates them, holds the fenced per-cluster lease in Redis, writes status and
-// inventory to Postgres, serves the API's requests arriving on its control channel, and pushes each
+// inventory to Postgres, stores flow batches and acknowledges them after commit (decision 0040),
+// serves the API's requests arriving on its control channel, and pushes each
 // cluster's desired policy and stores what its agent reports (decision 0009). It is
 // stateless apart from live sockets, so any number can run side by side. `close()` is the graceful
 // stop (tunnels get `server_shutting_down`, leases are released); `kill()` imitates a crash.
 import type { AddressInfo } from 'node:net';
 import { CLOSE_REASONS } from '@palisade/protocol';
 import { resolveConfig, type GatewayConfig } from './config/gateway-config.js';
+import { FlowEvents } from './flows/flow-events.js';
+import { FlowIngest } from './flows/flow-ingest.js';
+import { FlowPartitions } from './flows/flow-partitions.js';
+import { FlowRateLimits } from './flows/flow-rate-limits.js';
+import { FlowWriter } from './flows/flow-writer.js';
 import { InventoryStore } from './inventory/inventory-store.js';
 import { RATE_LIMITED_RETRY_AFTER_MS, SHUTDOWN_DRAIN_MS } from './limits.js';
 import { createLogger } from './log.js';
@@ -97,6 +103,14 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     status,
     events: new ClusterEvents(redis.commands, keys, gatewayId),
     inventory: new InventoryStore(db, tuning.inventoryWriteBatch),
+    flows: new FlowIngest({
+      limits: new FlowRateLimits(tuning.flowRecordsPerSecond, tuning.flowRecordBurst),
+      partitions: new FlowPartitions(db),
+      writer: new FlowWriter(db),
+      events: new FlowEvents(redis.commands, keys),
+      metrics,
+      log,
+    }),
     rollout,
     registry,
     metrics,

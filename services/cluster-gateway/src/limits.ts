@@ -59,6 +59,14 @@ export interface GatewayTuning {
    * reports nothing has nothing applied (lost state, a new install of a re-registered cluster).
    */
   readonly connectReportGraceMs: number;
+  /**
+   * Flow records per second a cluster may send, sustained, and at once (a token bucket per
+   * cluster on this gateway; docs/decisions/0041). A cluster beyond it is closed with
+   * `flow_rate_exceeded`; its unacknowledged batches come back after its backoff. The burst must
+   * hold a full batch, or no batch could ever pass.
+   */
+  readonly flowRecordsPerSecond: number;
+  readonly flowRecordBurst: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
@@ -83,6 +91,10 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   rolloutSweepIntervalMs: 30_000,
   desiredAckTimeoutMs: 60_000,
   connectReportGraceMs: 2_000,
+  // A 2,000-pod cluster reports some thousands of records per 15 s bucket; the burst lets an agent
+  // that was cut off for a few minutes send its backlog without being closed.
+  flowRecordsPerSecond: 2_000,
+  flowRecordBurst: 100_000,
 });
 
 /** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */
@@ -105,3 +117,11 @@ export const SHUTDOWN_DRAIN_MS = 5_000;
 export const MAX_CONTROL_MESSAGE_BYTES = 2 * DEFAULT_LIMITS.maxFrameBytes;
 /** Clusters per desired-state read (connects and notices are batched into one query). */
 export const DESIRED_READ_BATCH = 500;
+/**
+ * A flow record that started longer ago than this is rejected (`start_time`). Agents buffer for
+ * outages of minutes to hours; a day is generous, and it keeps every record inside a partition the
+ * retention job cannot have dropped (it keeps at least one whole day, decision 0042).
+ */
+export const FLOW_MAX_AGE_SECONDS = 24 * 3_600;
+/** Distinct days whose flow partitions this gateway knows exist; older entries are forgotten first. */
+export const FLOW_PARTITION_DAYS_CACHED = 64;

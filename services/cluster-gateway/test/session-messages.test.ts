@@ -1,6 +1,6 @@
 // What an authenticated session does with the agent's other messages: frames sent right after the
-// hello (before the welcome) are processed in order once it is accepted, flow batches (a later
-// issue) are answered with an error rather than dropped, an agent's own `close` ends the tunnel and
+// hello (before the welcome) are processed in order once it is accepted, an empty flow batch is
+// acknowledged and the agent's responses and errors are taken in stride, an agent's own `close` ends the tunnel and
 // releases the lease, and a connection flood is turned away with `rate_limited`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkSnapshot } from '@palisade/protocol';
@@ -38,11 +38,11 @@ describe('session messages', () => {
     await client.closeAndWait();
   });
 
-  it('answers flow batches (a later issue) with an error and keeps the tunnel', async () => {
+  it('acknowledges an empty flow batch, takes stray responses and errors, and keeps the tunnel', async () => {
     const { credential } = await h.enrolledCluster();
     const { client } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
     client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 0, records: [] });
-    expect(await client.next('error')).toMatchObject({ code: 'unavailable' });
+    expect(await client.next('flow.ack')).toEqual({ type: 'flow.ack', sequence: 1 });
     client.send({ type: 'response', id: 'g-unknown', ok: true, result: null });
     client.send({ type: 'error', code: 'internal', message: 'agent-side trouble' });
     await client.next('heartbeat');

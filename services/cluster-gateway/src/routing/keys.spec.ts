@@ -11,5 +11,6 @@ describe('redisKeys', () => {
     expect(keys.clusterRevocations).toBe('palisade:cluster-revocations');
     expect(keys.apiReplies('api-1')).toBe('palisade:api:api-1:replies');
     expect(keys.policySyncEvents).toBe('palisade:policy-sync-events');
+    expect(keys.flowEvents).toBe('palisade:flow-events');
   });
 });

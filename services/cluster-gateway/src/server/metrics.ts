@@ -39,6 +39,30 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly flowBatches = new Counter({
+    name: 'palisade_gateway_flow_batches_total',
+    help: 'Flow batches received, by outcome (stored, duplicate, failed, rate_limited)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly flowRecords = new Counter({
+    name: 'palisade_gateway_flow_records_total',
+    help: 'Flow records received in batches that were stored, by outcome (accepted, rejected)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly flowRejections = new Counter({
+    name: 'palisade_gateway_flow_records_rejected_total',
+    help: 'Flow records rejected, by the field at fault (a closed set); per cluster in cluster_flow_status',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly flowAgentDropped = new Counter({
+    name: 'palisade_gateway_flow_records_dropped_by_agents_total',
+    help: 'Flow records agents report they dropped because their buffer was full (increase of droppedTotal)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'palisade_gateway_' });
   }

@@ -17,4 +17,15 @@ describe('MessageBudget', () => {
     while (budget.take(1_000_000)) granted++;
     expect(granted).toBe(3);
   });
+
+  it('spends several tokens at once, or none when fewer are left', () => {
+    const budget = new MessageBudget(100, 50, 0);
+    expect(budget.take(0, 40)).toBe(true);
+    expect(budget.take(0, 20)).toBe(false);
+    expect(budget.take(0, 10)).toBe(true);
+    expect(budget.isFull(0)).toBe(false);
+    expect(budget.take(100, 11)).toBe(false);
+    expect(budget.take(100, 10)).toBe(true);
+    expect(budget.isFull(600)).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
-// A token bucket per connection: `burst` messages at once, refilled at `perSecond`. Two numbers per
-// tunnel and no timer, so it costs nothing at 10,000 tunnels. An agent that outruns it is closed
-// with `rate_limited`: queueing its frames instead would let one cluster consume the gateway.
+// A token bucket: `burst` tokens at once, refilled at `perSecond`. Two numbers and no timer, so it
+// costs nothing at 10,000 tunnels. Each connection spends one per message (an agent that outruns
+// it is closed with `rate_limited`: queueing its frames instead would let one cluster consume the
+// gateway); flow ingestion spends one per record, per cluster (flows/flow-rate-limits.ts).
 export class MessageBudget {
   #tokens: number;
   #refilledAt: number;
@@ -14,15 +15,21 @@ export class MessageBudget {
     this.#refilledAt = now;
   }
 
-  /** Spends one token; false when none is left. */
-  take(now: number): boolean {
+  /** Spends `cost` tokens; false (spending nothing) when fewer are left. */
+  take(now: number, cost = 1): boolean {
     const elapsed = now - this.#refilledAt;
     if (elapsed > 0) {
       this.#tokens = Math.min(this.burst, this.#tokens + (elapsed * this.perSecond) / 1000);
       this.#refilledAt = now;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
     return true;
+  }
+
+  /** True when the bucket is as full as a new one: forgetting it changes nothing. */
+  isFull(now: number): boolean {
+    const elapsed = Math.max(0, now - this.#refilledAt);
+    return this.#tokens + (elapsed * this.perSecond) / 1000 >= this.burst;
   }
 }

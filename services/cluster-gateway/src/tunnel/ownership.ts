@@ -5,6 +5,7 @@
 // lease, returning the lease it replaced so that gateway can be told to let go.
 import { randomUUID } from 'node:crypto';
 import type { HelloMessage, PendingRequests, WelcomeMessage } from '@palisade/protocol';
+import type { FlowBatchStream } from '../flows/flow-batch-stream.js';
 import type { InventoryStream } from '../inventory/inventory-stream.js';
 import type { ClusterLease } from '../routing/keys.js';
 import { TunnelRollout } from '../rollout/tunnel-rollout.js';
@@ -21,6 +22,10 @@ export interface Ownership {
   readonly rotation: CredentialRotation;
   pending: PendingRequests | undefined;
   inventory: InventoryStream | undefined;
+  /** This connection's flow batches, made on the first one. */
+  flows: FlowBatchStream | undefined;
+  /** The agent process (hello's instanceId): with the cluster and sequence, a batch's identity. */
+  readonly agentInstance: string;
   readonly rollout: TunnelRollout;
   /** The status write of the welcome; the release waits for it so the rows end disconnected. */
   connectedWrite: Promise<void> | undefined;
@@ -65,6 +70,8 @@ export async function takeOwnership(
     ),
     pending: undefined,
     inventory: undefined,
+    flows: undefined,
+    agentInstance: hello.instanceId,
     rollout: new TunnelRollout(),
     connectedWrite: undefined,
     nextBeatAt: now + tuning.heartbeatIntervalMs,

@@ -2,6 +2,7 @@
 // metrics and the log. One object per gateway, referenced by each session, so a session carries
 // pointers rather than copies (memory per tunnel is a goal: < 40 KB at 10,000 tunnels).
 import type { Logger } from 'pino';
+import type { FlowIngest } from '../flows/flow-ingest.js';
 import type { InventoryStore } from '../inventory/inventory-store.js';
 import type { GatewayTuning } from '../limits.js';
 import type { RolloutCoordinator } from '../rollout/rollout-coordinator.js';
@@ -21,6 +22,7 @@ export interface TunnelContext {
   readonly status: StatusWriter;
   readonly events: ClusterEvents;
   readonly inventory: InventoryStore;
+  readonly flows: FlowIngest;
   readonly rollout: RolloutCoordinator;
   readonly registry: SessionRegistry<TunnelSession>;
   readonly metrics: GatewayMetrics;

@@ -29,6 +29,7 @@ import {
   type JsonValue,
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
+import { FlowBatchStream } from '../flows/flow-batch-stream.js';
 import { InventoryStream } from '../inventory/inventory-stream.js';
 import { INTERNAL_ERROR_RETRY_AFTER_MS, MAX_EARLY_FRAMES, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
 import type { RolloutTunnel } from '../rollout/rollout-coordinator.js';
@@ -285,12 +286,7 @@ export class TunnelSession {
         this.#applyResult(owner, message);
         return;
       case 'flow.batch':
-        // Flows are handled by a later issue; say so rather than drop silently.
-        this.#send({
-          type: 'error',
-          code: 'unavailable',
-          message: `${message.type} is not handled by this gateway yet`,
-        });
+        this.#flows(owner).receive(message);
         return;
       case 'error':
         this.#ctx.log.info(
@@ -395,6 +391,26 @@ export class TunnelSession {
       this.#ctx.tuning.maxStagedInventoryItems,
     );
     return owner.inventory;
+  }
+
+  /** Tenancy comes from the authenticated cluster; the batch's own content is never trusted for it. */
+  #flows(owner: Ownership): FlowBatchStream {
+    const { orgId, clusterId } = owner.cluster;
+    owner.flows ??= new FlowBatchStream(
+      this.#ctx.flows,
+      { orgId, clusterId, agentInstance: owner.agentInstance },
+      {
+        ack: (sequence) => {
+          if (this.#state === 'open') this.#send({ type: 'flow.ack', sequence });
+        },
+        reportRejected: (message) => {
+          if (this.#state === 'open') this.#send({ type: 'error', code: 'bad_request', message });
+        },
+        close: (reason, detail, retryAfterMs) => this.close(reason, detail, retryAfterMs),
+        logFailure: (error, what) => this.#ctx.log.error({ err: error, clusterId }, `${what} failed`),
+      },
+    );
+    return owner.flows;
   }
 
   /**
@@ -505,6 +521,7 @@ export class TunnelSession {
     const { clusterId, orgId } = owner.cluster;
     try {
       await owner.inventory?.settled;
+      await owner.flows?.settled;
       await owner.connectedWrite;
       if (!owner.current) return;
       const released = await ctx.leases.release(clusterId, owner.epoch);

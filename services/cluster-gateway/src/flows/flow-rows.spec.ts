@@ -1,0 +1,93 @@
+import type { FlowRecord } from '@palisade/flows';
+import { describe, expect, it } from 'vitest';
+import { flowRows, storedFlowKey } from './flow-rows.js';
+
+const START = 1_767_225_600;
+
+function record(overrides: Partial<FlowRecord> = {}): FlowRecord {
+  return {
+    start_time: START,
+    end_time: START + 15,
+    source_type: 'wep',
+    source_namespace: 'shop',
+    source_name: 'frontend-*',
+    source_labels: ['app=frontend', 'tier=web'],
+    dest_type: 'wep',
+    dest_namespace: 'shop',
+    dest_name: 'cart-*',
+    dest_labels: ['app=cart'],
+    dest_port: 8080,
+    dest_service_namespace: 'shop',
+    dest_service_name: 'cart',
+    dest_service_port_name: 'http',
+    dest_service_port: 80,
+    proto: 'tcp',
+    reporter: 'dst',
+    action: 'allow',
+    policies: {
+      enforced: ['1|default|np:shop/allow-frontend|allow|0', '0|kube-admin|gnp:base|pass|3'],
+      pending: ['0|security|sgnp:quarantine-shop|deny|-1'],
+    },
+    packets_in: 1,
+    packets_out: 2,
+    bytes_in: 3,
+    bytes_out: 4,
+    num_flows: 5,
+    num_flows_started: 6,
+    num_flows_completed: 7,
+    ...overrides,
+  };
+}
+
+describe('flowRows', () => {
+  it('merges records of the same flow and bucket, summing counters and intersecting labels', () => {
+    const rows = flowRows([record(), record({ source_labels: ['app=frontend'], packets_in: 10 })]);
+    expect(rows.count).toBe(1);
+    expect(rows.flows.packetsIn).toEqual([11]);
+    expect(rows.flows.numFlowsCompleted).toEqual([14]);
+    expect(rows.flows.sourceLabels).toEqual(['["app=frontend"]']);
+  });
+
+  it('keeps flows of different buckets, keys or traces apart, and lists their buckets and days', () => {
+    const rows = flowRows([
+      record(),
+      record({ start_time: START + 86_400, end_time: START + 86_415 }),
+      record({ dest_port: 9090 }),
+      record({ policies: { enforced: [], pending: [] } }),
+    ]);
+    expect(rows.count).toBe(4);
+    expect(rows.bucketStarts).toEqual([START, START + 86_400]);
+    expect(rows.days).toEqual([START / 86_400, START / 86_400 + 1]);
+    expect(new Set(rows.flows.flowKey.map((k) => k.toString('hex'))).size).toBe(3);
+  });
+
+  it('stores the traces structured and sorted, their hash and the pending verdict', () => {
+    const rows = flowRows([record()]);
+    const enforced = JSON.parse(rows.flows.policiesEnforced[0] ?? '[]') as { name: string }[];
+    expect(enforced.map((h) => h.name)).toEqual(['base', 'allow-frontend']);
+    expect(rows.flows.pendingAction).toEqual(['deny']);
+    expect(rows.flows.traceHash[0]).toMatch(/^[0-9a-f]{32}$/);
+    // Hit order does not change the flow's identity.
+    const reordered = record({
+      policies: {
+        enforced: ['0|kube-admin|gnp:base|pass|3', '1|default|np:shop/allow-frontend|allow|0'],
+        pending: ['0|security|sgnp:quarantine-shop|deny|-1'],
+      },
+    });
+    expect(storedFlowKey(reordered).equals(storedFlowKey(record()))).toBe(true);
+  });
+
+  it('makes one policy rollup row per hit, attributing an end of tier to its trigger', () => {
+    const rows = flowRows([record(), record({ dest_port: 9090, policies: { enforced: [], pending: [] } })]);
+    expect(rows.hits).toEqual({
+      row: [1, 1, 1],
+      trace: ['enforced', 'enforced', 'pending'],
+      kind: ['gnp', 'np', 'sgnp'],
+      tier: ['kube-admin', 'default', 'security'],
+      namespace: ['', 'shop', ''],
+      name: ['base', 'allow-frontend', 'quarantine-shop'],
+      ruleIndex: [3, 0, -1],
+      action: ['pass', 'allow', 'deny'],
+    });
+  });
+});

@@ -1,0 +1,199 @@
+// Validated flow records as the columns of one bulk write (migration 0006): records of the same
+// flow and bucket are merged first (a row can be written once per statement, and the table holds
+// one row per aggregation key and bucket), traces are stored structured with their hash and the
+// pending verdict, and every policy hit becomes a row of the per-minute policy rollup. Pure: no
+// I/O, so what is written is decided here and tested without a database.
+import { createHash } from 'node:crypto';
+import {
+  aggregationKey,
+  flowKey,
+  hitPolicy,
+  mergeFlowRecords,
+  parsePolicies,
+  pendingAction,
+  traceHash,
+  TRACES,
+  type FlowRecord,
+} from '@palisade/flows';
+
+/** One array per column of `flows`, all of the same length; jsonb columns as JSON text. */
+export interface FlowColumns {
+  startTime: number[];
+  endTime: number[];
+  flowKey: Buffer[];
+  sourceType: string[];
+  sourceNamespace: string[];
+  sourceName: string[];
+  sourceLabels: string[];
+  destType: string[];
+  destNamespace: string[];
+  destName: string[];
+  destLabels: string[];
+  destPort: number[];
+  destServiceNamespace: string[];
+  destServiceName: string[];
+  destServicePortName: string[];
+  destServicePort: number[];
+  proto: string[];
+  reporter: string[];
+  action: string[];
+  policiesEnforced: string[];
+  policiesPending: string[];
+  traceHash: string[];
+  pendingAction: (string | null)[];
+  packetsIn: number[];
+  packetsOut: number[];
+  bytesIn: number[];
+  bytesOut: number[];
+  numFlows: number[];
+  numFlowsStarted: number[];
+  numFlowsCompleted: number[];
+}
+
+/**
+ * One array per column of a policy hit; `row` is the index of the hit's record in `FlowColumns`
+ * (1-based, as `WITH ORDINALITY` counts), whose reporter, bucket and counters the hit shares.
+ * An end-of-tier hit is attributed to the policy that triggered it (rule index −1).
+ */
+export interface PolicyHitColumns {
+  row: number[];
+  trace: string[];
+  kind: string[];
+  tier: string[];
+  namespace: string[];
+  name: string[];
+  ruleIndex: number[];
+  action: string[];
+}
+
+export interface FlowRows {
+  readonly flows: FlowColumns;
+  readonly hits: PolicyHitColumns;
+  /** Rows to write (records after merging). */
+  readonly count: number;
+  /** Distinct bucket starts (Unix seconds), ascending. */
+  readonly bucketStarts: number[];
+  /** Distinct UTC days (days since the Unix epoch) the rows fall in, ascending. */
+  readonly days: number[];
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/** The stored flow key: the first 16 bytes of SHA-256 of the record's flow key (bucket excluded). */
+export function storedFlowKey(record: FlowRecord): Buffer {
+  return createHash('sha256').update(flowKey(record)).digest().subarray(0, 16);
+}
+
+export function flowRows(records: readonly FlowRecord[]): FlowRows {
+  const merged = new Map<string, FlowRecord>();
+  for (const record of records) {
+    const key = aggregationKey(record);
+    const seen = merged.get(key);
+    merged.set(key, seen === undefined ? record : mergeFlowRecords(seen, record));
+  }
+  const flows = emptyFlowColumns();
+  const hits: PolicyHitColumns = {
+    row: [],
+    trace: [],
+    kind: [],
+    tier: [],
+    namespace: [],
+    name: [],
+    ruleIndex: [],
+    action: [],
+  };
+  const buckets = new Set<number>();
+  const days = new Set<number>();
+  let row = 0;
+  for (const record of merged.values()) {
+    row += 1;
+    const structured = parsePolicies(record.policies);
+    flows.startTime.push(record.start_time);
+    flows.endTime.push(record.end_time);
+    flows.flowKey.push(storedFlowKey(record));
+    flows.sourceType.push(record.source_type);
+    flows.sourceNamespace.push(record.source_namespace);
+    flows.sourceName.push(record.source_name);
+    flows.sourceLabels.push(JSON.stringify(record.source_labels));
+    flows.destType.push(record.dest_type);
+    flows.destNamespace.push(record.dest_namespace);
+    flows.destName.push(record.dest_name);
+    flows.destLabels.push(JSON.stringify(record.dest_labels));
+    flows.destPort.push(record.dest_port);
+    flows.destServiceNamespace.push(record.dest_service_namespace);
+    flows.destServiceName.push(record.dest_service_name);
+    flows.destServicePortName.push(record.dest_service_port_name);
+    flows.destServicePort.push(record.dest_service_port);
+    flows.proto.push(record.proto);
+    flows.reporter.push(record.reporter);
+    flows.action.push(record.action);
+    flows.policiesEnforced.push(JSON.stringify(structured.enforced));
+    flows.policiesPending.push(JSON.stringify(structured.pending));
+    flows.traceHash.push(traceHash(record.policies));
+    flows.pendingAction.push(pendingAction(record.policies));
+    flows.packetsIn.push(record.packets_in);
+    flows.packetsOut.push(record.packets_out);
+    flows.bytesIn.push(record.bytes_in);
+    flows.bytesOut.push(record.bytes_out);
+    flows.numFlows.push(record.num_flows);
+    flows.numFlowsStarted.push(record.num_flows_started);
+    flows.numFlowsCompleted.push(record.num_flows_completed);
+    for (const trace of TRACES) {
+      for (const hit of structured[trace]) {
+        const policy = hitPolicy(hit);
+        hits.row.push(row);
+        hits.trace.push(trace);
+        hits.kind.push(policy.kind);
+        hits.tier.push(hit.tier);
+        hits.namespace.push(policy.namespace);
+        hits.name.push(policy.name);
+        hits.ruleIndex.push(hit.rule_index);
+        hits.action.push(hit.action);
+      }
+    }
+    buckets.add(record.start_time);
+    days.add(Math.floor(record.start_time / SECONDS_PER_DAY));
+  }
+  return {
+    flows,
+    hits,
+    count: row,
+    bucketStarts: [...buckets].sort((a, b) => a - b),
+    days: [...days].sort((a, b) => a - b),
+  };
+}
+
+function emptyFlowColumns(): FlowColumns {
+  return {
+    startTime: [],
+    endTime: [],
+    flowKey: [],
+    sourceType: [],
+    sourceNamespace: [],
+    sourceName: [],
+    sourceLabels: [],
+    destType: [],
+    destNamespace: [],
+    destName: [],
+    destLabels: [],
+    destPort: [],
+    destServiceNamespace: [],
+    destServiceName: [],
+    destServicePortName: [],
+    destServicePort: [],
+    proto: [],
+    reporter: [],
+    action: [],
+    policiesEnforced: [],
+    policiesPending: [],
+    traceHash: [],
+    pendingAction: [],
+    packetsIn: [],
+    packetsOut: [],
+    bytesIn: [],
+    bytesOut: [],
+    numFlows: [],
+    numFlowsStarted: [],
+    numFlowsCompleted: [],
+  };
+}

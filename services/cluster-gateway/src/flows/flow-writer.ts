@@ -1,0 +1,247 @@
+// Writes one flow batch in one transaction (decision 0040): the batch's idempotency row first (a
+// resend of the same cluster, agent instance and sequence finds it, and the transaction changes
+// nothing), then the flows with their two per-minute rollups in one statement over unnest arrays,
+// then the cluster's ingestion status. The caller acknowledges only after this resolves, that is
+// after COMMIT. org and cluster ids come from the authenticated tunnel, never from the batch.
+import type pg from 'pg';
+import { inTransaction, retryOnDeadlock, type Database } from '../store/database.js';
+import type { FlowRows } from './flow-rows.js';
+
+export interface FlowBatchSource {
+  readonly orgId: string;
+  readonly clusterId: string;
+  readonly agentInstance: string;
+}
+
+export interface FlowBatchWrite {
+  readonly sequence: number;
+  readonly droppedTotal: number;
+  readonly rows: FlowRows;
+  /** Records received (before merging), and of those the rejected ones by reason. */
+  readonly received: number;
+  readonly rejected: ReadonlyMap<string, number>;
+}
+
+export type FlowBatchOutcome =
+  { readonly kind: 'duplicate' } | { readonly kind: 'stored'; readonly droppedIncrease: number };
+
+const CLAIM_BATCH = `
+INSERT INTO flow_batches (cluster_id, agent_instance, sequence, org_id, records_accepted, records_rejected)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (cluster_id, agent_instance, sequence) DO NOTHING
+RETURNING sequence`;
+
+/** Counters of a rollup row, added to on conflict. */
+const ADD_COUNTERS = (table: string): string =>
+  [
+    'packets_in',
+    'packets_out',
+    'bytes_in',
+    'bytes_out',
+    'num_flows',
+    'num_flows_started',
+    'num_flows_completed',
+  ]
+    .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
+    .join(', ');
+
+const SUM_COUNTERS = `sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(num_flows),
+  sum(num_flows_started), sum(num_flows_completed)`;
+
+/** Labels present in both lists, sorted (Goldmane intersects labels when flows merge). */
+const INTERSECT = (column: string): string =>
+  `(SELECT coalesce(jsonb_agg(l ORDER BY l), '[]'::jsonb) FROM jsonb_array_elements_text(flows.${column}) AS l
+     WHERE EXCLUDED.${column} ? l)`;
+
+const WRITE_FLOWS = `
+WITH input AS (
+  SELECT * FROM unnest(
+    $3::bigint[], $4::bigint[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[],
+    $11::text[], $12::text[], $13::jsonb[], $14::integer[], $15::text[], $16::text[], $17::text[],
+    $18::integer[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::jsonb[], $24::text[],
+    $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[],
+    $32::bigint[]
+  ) WITH ORDINALITY AS s(start_s, end_s, flow_key, source_type, source_namespace, source_name,
+    source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port, dest_service_namespace,
+    dest_service_name, dest_service_port_name, dest_service_port, proto, reporter, action,
+    policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out, bytes_in,
+    bytes_out, num_flows, num_flows_started, num_flows_completed, row)
+),
+written AS (
+  INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
+    source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
+    action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
+    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+  SELECT $1, $2, to_timestamp(start_s), to_timestamp(end_s), flow_key, source_type, source_namespace,
+    source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
+    action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
+    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed
+    FROM input
+  ON CONFLICT (cluster_id, start_time, flow_key) DO UPDATE SET
+    source_labels = ${INTERSECT('source_labels')},
+    dest_labels = ${INTERSECT('dest_labels')},
+    ${ADD_COUNTERS('flows')}
+  RETURNING 1
+),
+edges AS (
+  INSERT INTO flow_edge_minutes (org_id, cluster_id, minute, edge_key, source_type, source_namespace,
+    source_name, dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name,
+    dest_service_port_name, dest_service_port, dest_port, proto, reporter, action, packets_in, packets_out,
+    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+  SELECT $1, $2, to_timestamp(minute_s),
+    md5(concat_ws(chr(31), source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name,
+      dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto,
+      reporter, action))::uuid,
+    source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, dest_service_namespace,
+    dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto, reporter, action,
+    ${SUM_COUNTERS}
+    FROM (SELECT *, start_s - start_s % 60 AS minute_s FROM input) AS i
+   GROUP BY minute_s, source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name,
+    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto,
+    reporter, action
+  ON CONFLICT (cluster_id, minute, edge_key) DO UPDATE SET ${ADD_COUNTERS('flow_edge_minutes')}
+  RETURNING 1
+),
+hits AS (
+  INSERT INTO flow_policy_minutes (org_id, cluster_id, minute, hit_key, trace, policy_kind, policy_tier,
+    policy_namespace, policy_name, rule_index, policy_action, reporter, packets_in, packets_out, bytes_in,
+    bytes_out, num_flows, num_flows_started, num_flows_completed)
+  SELECT $1, $2, to_timestamp(minute_s),
+    md5(concat_ws(chr(31), trace, kind, tier, namespace, name, rule_index, action, reporter))::uuid,
+    trace, kind, tier, namespace, name, rule_index, action, reporter, ${SUM_COUNTERS}
+    FROM (SELECT h.*, i.reporter, i.start_s - i.start_s % 60 AS minute_s, i.packets_in, i.packets_out,
+                 i.bytes_in, i.bytes_out, i.num_flows, i.num_flows_started, i.num_flows_completed
+            FROM unnest($33::bigint[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[],
+                        $39::integer[], $40::text[])
+                 AS h(row, trace, kind, tier, namespace, name, rule_index, action)
+            JOIN input i ON i.row = h.row) AS x
+   GROUP BY minute_s, trace, kind, tier, namespace, name, rule_index, action, reporter
+  ON CONFLICT (cluster_id, minute, hit_key) DO UPDATE SET ${ADD_COUNTERS('flow_policy_minutes')}
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM written) AS flows, (SELECT count(*) FROM edges) AS edges,
+       (SELECT count(*) FROM hits) AS hits`;
+
+/**
+ * droppedTotal is per agent process: a new instance starts again from 0, so the cluster's total
+ * adds what each instance reported beyond its own previous report. The rate is an exponentially
+ * weighted average over about a minute: with batches every 15 s it settles on records / 15 s.
+ */
+const WRITE_STATUS = `
+WITH before AS (SELECT dropped_total FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE),
+up AS (
+  INSERT INTO cluster_flow_status AS s (cluster_id, org_id, last_batch_at, agent_instance, last_sequence,
+    records_accepted, records_rejected, rejected_by_reason, agent_dropped_total, dropped_total)
+  VALUES ($1, $2, now(), $3, $4, $5, $6, $7::jsonb, $8, $8)
+  ON CONFLICT (cluster_id) DO UPDATE SET
+    last_batch_at = now(),
+    agent_instance = EXCLUDED.agent_instance,
+    last_sequence = EXCLUDED.last_sequence,
+    records_accepted = s.records_accepted + EXCLUDED.records_accepted,
+    records_rejected = s.records_rejected + EXCLUDED.records_rejected,
+    rejected_by_reason = (
+      SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
+        FROM (SELECT k, sum(v::bigint) AS n
+                FROM (SELECT * FROM jsonb_each_text(s.rejected_by_reason)
+                      UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.rejected_by_reason)) AS r(k, v)
+               GROUP BY k) AS t),
+    dropped_total = s.dropped_total + greatest(0, EXCLUDED.agent_dropped_total
+      - CASE WHEN s.agent_instance = EXCLUDED.agent_instance THEN s.agent_dropped_total ELSE 0 END),
+    agent_dropped_total = EXCLUDED.agent_dropped_total,
+    records_per_second = (
+      SELECT w * s.records_per_second + (1 - w) * EXCLUDED.records_accepted / dt
+        FROM (SELECT greatest(extract(epoch FROM now() - s.last_batch_at)::double precision, 0.001) AS dt) AS d,
+             LATERAL (SELECT exp(-d.dt / 60.0) AS w) AS e)
+  RETURNING dropped_total
+)
+SELECT up.dropped_total - coalesce((SELECT dropped_total FROM before), 0) AS dropped_increase FROM up`;
+
+export class FlowWriter {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Resolves after COMMIT (or after finding the batch already stored); rejects on any failure. */
+  write(source: FlowBatchSource, batch: FlowBatchWrite): Promise<FlowBatchOutcome> {
+    // Two connections of one cluster overlapping during a takeover may touch the same rollup rows.
+    return retryOnDeadlock(() => inTransaction(this.#db, (client) => this.#write(client, source, batch)));
+  }
+
+  async #write(
+    client: pg.PoolClient,
+    { orgId, clusterId, agentInstance }: FlowBatchSource,
+    { sequence, droppedTotal, rows, received, rejected }: FlowBatchWrite,
+  ): Promise<FlowBatchOutcome> {
+    const rejectedCount = [...rejected.values()].reduce((a, b) => a + b, 0);
+    const claimed = await client.query(CLAIM_BATCH, [
+      clusterId,
+      agentInstance,
+      sequence,
+      orgId,
+      received - rejectedCount,
+      rejectedCount,
+    ]);
+    if (claimed.rowCount === 0) return { kind: 'duplicate' };
+    if (rows.count > 0) {
+      const f = rows.flows;
+      const h = rows.hits;
+      await client.query(WRITE_FLOWS, [
+        orgId,
+        clusterId,
+        f.startTime,
+        f.endTime,
+        f.flowKey,
+        f.sourceType,
+        f.sourceNamespace,
+        f.sourceName,
+        f.sourceLabels,
+        f.destType,
+        f.destNamespace,
+        f.destName,
+        f.destLabels,
+        f.destPort,
+        f.destServiceNamespace,
+        f.destServiceName,
+        f.destServicePortName,
+        f.destServicePort,
+        f.proto,
+        f.reporter,
+        f.action,
+        f.policiesEnforced,
+        f.policiesPending,
+        f.traceHash,
+        f.pendingAction,
+        f.packetsIn,
+        f.packetsOut,
+        f.bytesIn,
+        f.bytesOut,
+        f.numFlows,
+        f.numFlowsStarted,
+        f.numFlowsCompleted,
+        h.row,
+        h.trace,
+        h.kind,
+        h.tier,
+        h.namespace,
+        h.name,
+        h.ruleIndex,
+        h.action,
+      ]);
+    }
+    const status = await client.query<{ dropped_increase: string }>(WRITE_STATUS, [
+      clusterId,
+      orgId,
+      agentInstance,
+      sequence,
+      received - rejectedCount,
+      rejectedCount,
+      JSON.stringify(Object.fromEntries(rejected)),
+      droppedTotal,
+    ]);
+    return { kind: 'stored', droppedIncrease: Number(status.rows[0]?.dropped_increase ?? 0) };
+  }
+}
