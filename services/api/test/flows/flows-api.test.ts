@@ -267,7 +267,7 @@ beforeAll(async () => {
   editor = await ctx.tokenCaller(slug, 'editor');
   viewer = await ctx.tokenCaller(slug, 'viewer');
   auditor = await ctx.tokenCaller(slug, 'auditor');
-  for (const name of ['prod', 'staging', 'dev']) {
+  for (const name of ['prod', 'staging', 'dev', 'idle']) {
     const r = expectData(
       await ctx.gql<{ registerCluster: { cluster: { id: string } } }>(
         owner,
@@ -825,19 +825,13 @@ describe('serviceGraph', () => {
 
 describe('Cluster.flowIngestion', () => {
   it('shows each cluster’s ingestion, read once for a whole page of clusters', async () => {
-    await ctx.sql(
-      `INSERT INTO cluster_flow_status (cluster_id, org_id, last_batch_at, agent_instance, last_sequence,
-         records_accepted, records_rejected, rejected_by_reason, agent_dropped_total, dropped_total, records_per_second)
-       VALUES ($1, $2, '2026-01-01T00:00:00Z', 'agent-a', 41, 1200, 3, $3, 5, 7, 2.5)`,
-      [
-        clusterIds['prod'],
-        orgId,
-        JSON.stringify({
-          'records[].dest_port: out of range': 1,
-          'records[].policies.enforced[0]: bad hit': 2,
-        }),
-      ],
-    );
+    // dev: a batch whose three records were all refused, from an agent that had to drop seven.
+    const before = Date.now();
+    await storeFlows(ctx, orgId, clusterIds['dev']!, [], {
+      rejected: { 'records[0].dest_port: out of range': 1, 'records[1].policies.enforced[0]: bad hit': 2 },
+      droppedTotal: 7,
+    });
+    const after = Date.now();
     const db = ctx.app.get(Database);
     const spy = vi.spyOn(db, 'query');
     try {
@@ -857,18 +851,28 @@ describe('Cluster.flowIngestion', () => {
       const byName = Object.fromEntries(
         r.organization.clusters.edges.map((e) => [e.node.name, e.node.flowIngestion]),
       );
-      expect(byName['prod']).toEqual({
-        lastBatchAt: '2026-01-01T00:00:00.000Z',
-        recordsPerSecond: 2.5,
-        recordsAccepted: 1200,
+      // prod and staging: one batch each in beforeAll, every record accepted.
+      expect(byName['prod']).toMatchObject({
+        recordsAccepted: Object.keys(prod).length,
+        recordsRejected: 0,
+        droppedTotal: 0,
+        rejected: [],
+      });
+      expect(byName['staging']).toMatchObject({ recordsAccepted: 1, recordsRejected: 0 });
+      expect(byName['dev']).toMatchObject({
+        recordsAccepted: 0,
         recordsRejected: 3,
         droppedTotal: 7,
         rejected: [
-          { reason: 'records[].policies.enforced[0]: bad hit', count: 2 },
-          { reason: 'records[].dest_port: out of range', count: 1 },
+          { reason: 'records[1].policies.enforced[0]: bad hit', count: 2 },
+          { reason: 'records[0].dest_port: out of range', count: 1 },
         ],
       });
-      expect(byName['staging']).toEqual({
+      const lastBatchAt = new Date(byName['dev']!['lastBatchAt'] as string).getTime();
+      expect(lastBatchAt).toBeGreaterThanOrEqual(before - 1000);
+      expect(lastBatchAt).toBeLessThanOrEqual(after + 1000);
+      expect(byName['dev']!['recordsPerSecond']).toBe(0);
+      expect(byName['idle']).toEqual({
         lastBatchAt: null,
         recordsPerSecond: 0,
         recordsAccepted: 0,
@@ -876,7 +880,7 @@ describe('Cluster.flowIngestion', () => {
         droppedTotal: 0,
         rejected: [],
       });
-      expect(Object.keys(byName)).toHaveLength(3);
+      expect(Object.keys(byName)).toHaveLength(4);
       const reads = spy.mock.calls.filter(([, qs]) => qs.some((q) => q.text.includes('cluster_flow_status')));
       expect(reads).toHaveLength(1);
     } finally {
