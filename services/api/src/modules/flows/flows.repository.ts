@@ -166,7 +166,8 @@ function rollupScope(
 ): SqlFragment {
   const parts = [
     sql`r.org_id = ${orgId}::uuid`,
-    sql`r.minute >= date_trunc('minute', ${retentionFloor(orgId)})`,
+    // Whole minutes only: a minute that began before the floor may hold older flows.
+    sql`r.minute >= ${retentionFloor(orgId)}`,
   ];
   if (q.clusters.length) parts.push(sql`r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
   if (q.from) parts.push(sql`r.minute >= date_trunc('minute', ${q.from}::timestamptz)`);
@@ -195,19 +196,31 @@ const COUNTERS = [
   ['num_flows_completed', 'connectionsCompleted'],
 ] as const;
 const COUNTER_COLUMNS = COUNTERS.map(([c]) => `r.${c}`);
+const SUM_PREFIXES = [
+  'allowed',
+  'denied',
+  'passed',
+  'allowed_dst',
+  'allowed_src',
+  'denied_src',
+  'denied_dst',
+] as const;
+type SumPrefix = (typeof SUM_PREFIXES)[number];
+const SUM_ALIASES = SUM_PREFIXES.flatMap((p) => COUNTERS.map(([c]) => `${p}_${c}`));
 
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
-function sums(prefix: string, when: SqlFragment): SqlFragment {
+function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
   return join(
-    COUNTERS.map(
-      ([c]) =>
-        sql`coalesce(sum(${ident(`r.${c}`, COUNTER_COLUMNS)}) FILTER (WHERE ${when}), 0)::float8 AS ${ident(`${prefix}_${c}`, [`${prefix}_${c}`])}`,
-    ),
+    COUNTERS.map(([c]) => {
+      const column = ident(`r.${c}`, COUNTER_COLUMNS);
+      const alias = ident(`${prefix}_${c}`, SUM_ALIASES);
+      return sql`coalesce(sum(${column}) FILTER (WHERE ${when}), 0)::float8 AS ${alias}`;
+    }),
     ', ',
   );
 }
 
-function counters(row: Record<string, unknown>, prefix: string): TrafficCounters {
+function counters(row: Record<string, unknown>, prefix: SumPrefix): TrafficCounters {
   const out = {} as Record<(typeof COUNTERS)[number][1], number>;
   for (const [c, name] of COUNTERS) out[name] = Number(row[`${prefix}_${c}`] ?? 0);
   return out;
