@@ -30,7 +30,7 @@ describe('BatchLoader', () => {
   it('keeps one loader per request and name', () => {
     const a = {} as GqlContext;
     const b = {} as GqlContext;
-    const make = () => new BatchLoader<string, number>(() => Promise.resolve(new Map()));
+    const make = () => new BatchLoader<string, number>(() => Promise.resolve(new Map<string, number>()));
     expect(requestLoader(a, 'x', make)).toBe(requestLoader(a, 'x', make));
     expect(requestLoader(a, 'x', make)).not.toBe(requestLoader(a, 'y', make));
     expect(requestLoader(a, 'x', make)).not.toBe(requestLoader(b, 'x', make));
