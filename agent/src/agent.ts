@@ -4,11 +4,14 @@
 // instance id.
 
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from './clock.js';
 import { chooseAuth } from './credentials/choose-auth.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import { DesiredStateController } from './controllers/desired-state.js';
 import { RevisionCounter } from './controllers/inventory-sync.js';
 import { createSessionRouter } from './controllers/session-router.js';
+import { FlowShipper, type FlowStats } from './flows/flow-shipper.js';
+import { DEFAULT_FLOW_BUFFER_RECORDS } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import type { Provider } from './providers/provider.js';
 import {
@@ -22,6 +25,8 @@ import { AGENT_VERSION } from './version.js';
 export type { Provider } from './providers/provider.js';
 export type { CredentialStore, StoredCredential } from './credentials/credential-store.js';
 export type { StopReason, TunnelStatus, TunnelTimings } from './tunnel/tunnel-client.js';
+export type { FlowStats } from './flows/flow-shipper.js';
+export type { Clock } from './clock.js';
 
 export interface AgentOptions<P extends Provider = Provider> {
   readonly provider: P;
@@ -34,6 +39,10 @@ export interface AgentOptions<P extends Provider = Provider> {
   readonly instanceId?: string;
   /** Shorter timings for tests; production uses limits.ts. */
   readonly timings?: Partial<TunnelTimings>;
+  /** Flow records held while the gateway has not acknowledged them (default DEFAULT_FLOW_BUFFER_RECORDS). */
+  readonly flowBufferRecords?: number;
+  /** What the flow pipeline schedules by; the wall clock unless a test steps time itself. */
+  readonly clock?: Clock;
 }
 
 export interface RunningAgent<P extends Provider = Provider> {
@@ -46,6 +55,8 @@ export interface RunningAgent<P extends Provider = Provider> {
    */
   stopReason(): StopReason | null;
   onStatus(listener: (status: TunnelStatus) => void): () => void;
+  /** The flow pipeline: buffered, in flight, dropped. */
+  flows(): FlowStats;
   readonly instanceId: string;
   readonly provider: P;
   /** Closes the tunnel (`agent_shutting_down`) and stops the provider. */
@@ -70,6 +81,13 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
   const startedAt = Date.now();
   const revisions = new RevisionCounter();
   const desired = new DesiredStateController({ provider: options.provider, log });
+  const flows = new FlowShipper({
+    provider: options.provider,
+    bufferRecords: options.flowBufferRecords ?? DEFAULT_FLOW_BUFFER_RECORDS,
+    clock: options.clock ?? systemClock,
+    log,
+  });
+  flows.start();
   const client = new TunnelClient({
     url: options.gatewayUrl,
     credentials: options.credentials,
@@ -86,6 +104,7 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
         startedAt,
         revisions,
         desired,
+        flows,
         log,
       }),
     ...(options.timings === undefined ? {} : { timings: options.timings }),
@@ -97,10 +116,12 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
     status: () => client.status(),
     stopReason: () => client.stopReason(),
     onStatus: (listener) => client.onStatus(listener),
+    flows: () => flows.stats(),
     instanceId,
     provider: options.provider,
     close: () =>
       (closing ??= client.close().then(() => {
+        flows.stop();
         desired.close();
         return options.provider.stop();
       })),

@@ -49,3 +49,18 @@ export const MAX_RESULT_MESSAGE_LENGTH = 1_000;
 export const KUBE_APPLY_TIMEOUT_MS = 30_000;
 /** Kubernetes provider: quiet time after a watch event on a managed object before checking for drift. */
 export const KUBE_DRIFT_DEBOUNCE_MS = 200;
+
+/** Flows: records held by the agent (open buckets aside) while the gateway has not acknowledged them. */
+export const DEFAULT_FLOW_BUFFER_RECORDS = 200_000;
+/** Flows: how often closed buckets move from the aggregator to the buffer and batches go out. */
+export const FLOW_FLUSH_INTERVAL_MS = 1_000;
+/** Flows: batches sent and not yet acknowledged on one session; more wait for an ack. */
+export const FLOW_MAX_BATCHES_IN_FLIGHT = 4;
+/** Flows: distinct records in the buckets still filling; beyond it new keys are dropped and counted. */
+export const FLOW_AGGREGATOR_MAX_OPEN_RECORDS = 100_000;
+/** Simulated provider: the traffic simulator draws connections this often. */
+export const SIMULATED_TRAFFIC_TICK_MS = 1_000;
+/** Flows: a bucket is handed on this long after it ends, so the last moment's records still make it. */
+export const FLOW_BUCKET_CLOSE_GRACE_MS = 2_000;
+/** Flows: a batch sent this long ago without an ack is sent again (same sequence) on the same session. */
+export const FLOW_RESEND_AFTER_MS = 30_000;

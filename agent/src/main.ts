@@ -46,6 +46,7 @@ async function main(): Promise<number> {
       credentials,
       gatewayUrl: command.gatewayUrl,
       enrollmentToken: command.token,
+      flowBufferRecords: command.flowBufferRecords,
       logger: log,
     });
   } catch (error) {

@@ -26,6 +26,11 @@ export interface SimulatedAgentOptions {
   /** Follow outside edits of the policy store, i.e. notice drift (default: as `watch`). */
   readonly watchPolicies?: boolean;
   readonly timings?: AgentOptions['timings'];
+  readonly flowBufferRecords?: number;
+  /** Drives the traffic simulator and the flow pipeline; the wall clock by default. */
+  readonly clock?: AgentOptions['clock'];
+  /** Seed of the traffic simulator (default: from the cluster name, so runs repeat). */
+  readonly trafficSeed?: number;
 }
 
 export async function startSimulatedAgent(
@@ -39,6 +44,8 @@ export async function startSimulatedAgent(
     ...(options.watch === undefined ? {} : { watch: options.watch }),
     ...(options.watchPolicies === undefined ? {} : { watchPolicies: options.watchPolicies }),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.trafficSeed === undefined ? {} : { trafficSeed: options.trafficSeed }),
   });
   return startAgent({
     provider,
@@ -47,5 +54,7 @@ export async function startSimulatedAgent(
     enrollmentToken: options.enrollmentToken ?? null,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.flowBufferRecords === undefined ? {} : { flowBufferRecords: options.flowBufferRecords }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
 }

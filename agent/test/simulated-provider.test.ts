@@ -66,7 +66,7 @@ describe('simulated provider: examples', () => {
     expect(apiService.clusterIps[0]).toMatch(/^10\.96\.\d+\.\d+$/);
     expect(apiService.endpoints.map((e) => e.pod)).toEqual(api.map((e) => e.name));
     expect(apiService.endpoints.map((e) => e.ip)).toEqual(api.map((e) => e.ips[0]));
-    expect(provider.traffic()).toHaveLength(10);
+    expect(provider.traffic()).toHaveLength(15);
 
     // What the gateway would receive is valid by the protocol's own decoder.
     for (const chunk of chunkSnapshot(1, items))

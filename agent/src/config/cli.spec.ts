@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, DEFAULT_GATEWAY_URL, parseCommand } from './cli.js';
 import { readEnv, type AgentEnv } from './env.js';
+import { DEFAULT_FLOW_BUFFER_RECORDS } from '../limits.js';
 
 const NO_ENV: AgentEnv = { LOG_LEVEL: 'info' };
 const TOKEN = 'pen_0123456789abcdef0123';
@@ -23,6 +24,7 @@ describe('agent command line', () => {
       token: TOKEN,
       gatewayUrl: DEFAULT_GATEWAY_URL,
       stateDir: null,
+      flowBufferRecords: DEFAULT_FLOW_BUFFER_RECORDS,
       logLevel: 'info',
     });
   });
@@ -43,6 +45,7 @@ describe('agent command line', () => {
       credentialSecret: 'palisade-agent-credential',
       namespace: 'palisade-system',
       stateDir: null,
+      flowBufferRecords: DEFAULT_FLOW_BUFFER_RECORDS,
       logLevel: 'info',
     });
   });
@@ -55,6 +58,17 @@ describe('agent command line', () => {
       kubeconfig: '/flag/config',
       gatewayUrl: 'ws://b:2/v1/tunnel',
     });
+  });
+
+  it('takes the flow buffer size from the flag, else the environment', () => {
+    const env = readEnv({ PALISADE_FLOW_BUFFER_RECORDS: '5000' });
+    expect(parseCommand(['--simulate', 'a.yaml'], env)).toMatchObject({ flowBufferRecords: 5000 });
+    expect(parseCommand(['--simulate', 'a.yaml', '--flow-buffer', '70'], env)).toMatchObject({
+      flowBufferRecords: 70,
+    });
+    expect(refusal(['--simulate', 'a.yaml', '--flow-buffer', '0'])).toBe(
+      '--flow-buffer: must be a number of flow records from 1 to 999999999',
+    );
   });
 
   it('names the flag at fault', () => {

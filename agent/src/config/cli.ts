@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SECRET } from '@palisade/protocol';
 import { EDIT_USAGE } from '../providers/simulated/edit-command.js';
+import { DEFAULT_FLOW_BUFFER_RECORDS } from '../limits.js';
 import type { LogLevel } from '../log.js';
 import type { AgentEnv } from './env.js';
 
@@ -25,6 +26,8 @@ Options:
   --gateway <url>      the gateway's tunnel URL (default: PALISADE_GATEWAY_URL, else ${DEFAULT_GATEWAY_URL})
   --state-dir <dir>    where the credential file (and a simulated cluster's policies.json) lives
                        (default: .palisade/agents/<cluster name>)
+  --flow-buffer <n>    flow records kept while the gateway is unreachable before the oldest are
+                       dropped (default: PALISADE_FLOW_BUFFER_RECORDS, else ${String(DEFAULT_FLOW_BUFFER_RECORDS)})
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, else info)
   --help               show this help`;
 
@@ -32,6 +35,7 @@ interface Common {
   readonly gatewayUrl: string;
   readonly token: string | null;
   readonly stateDir: string | null;
+  readonly flowBufferRecords: number;
   readonly logLevel: LogLevel;
 }
 
@@ -74,6 +78,7 @@ export function parseCommand(argv: readonly string[], env: AgentEnv): AgentComma
         token: { type: 'string' },
         gateway: { type: 'string' },
         'state-dir': { type: 'string' },
+        'flow-buffer': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -109,10 +114,16 @@ export function parseCommand(argv: readonly string[], env: AgentEnv): AgentComma
     throw new CliError('--log-level', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
   if (values['state-dir'] === '') throw new CliError('--state-dir', 'needs a directory');
+  const flowBuffer =
+    values['flow-buffer'] ?? env.PALISADE_FLOW_BUFFER_RECORDS ?? String(DEFAULT_FLOW_BUFFER_RECORDS);
+  if (!/^[1-9][0-9]{0,8}$/.test(flowBuffer)) {
+    throw new CliError('--flow-buffer', 'must be a number of flow records from 1 to 999999999');
+  }
   const common: Common = {
     gatewayUrl,
     token,
     stateDir: values['state-dir'] ?? env.PALISADE_AGENT_STATE_DIR ?? null,
+    flowBufferRecords: Number(flowBuffer),
     logLevel: logLevel as LogLevel,
   };
   if (values.simulate !== undefined) return { ...common, mode: 'simulate', file: values.simulate };

@@ -24,6 +24,8 @@ const schema = z.object({
     .refine((v) => DNS_LABEL.test(v), 'must be a namespace name')
     .optional(),
   PALISADE_AGENT_STATE_DIR: z.string().min(1).optional(),
+  /** Checked with the flag that overrides it (cli.ts). */
+  PALISADE_FLOW_BUFFER_RECORDS: z.string().min(1).optional(),
   KUBECONFIG: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

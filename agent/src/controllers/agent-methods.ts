@@ -3,6 +3,7 @@
 // may add methods of its own (the simulated one serves `traffic.evaluate`).
 
 import { RequestError, type JsonValue } from '@palisade/protocol';
+import type { FlowStats } from '../flows/flow-shipper.js';
 import type { Provider } from '../providers/provider.js';
 import { AGENT_VERSION } from '../version.js';
 import type { MethodRegistry } from './requests.js';
@@ -11,6 +12,7 @@ export interface AgentMethodContext {
   readonly provider: Provider;
   readonly instanceId: string;
   readonly startedAt: number;
+  readonly flows: () => FlowStats;
   /** Sends a new inventory snapshot on the live session; returns its revision. */
   readonly resync: () => number;
 }
@@ -30,6 +32,7 @@ export function registerAgentMethods(registry: MethodRegistry, context: AgentMet
         kubernetesVersion: facts.kubernetesVersion,
         calicoVersion: facts.calicoVersion,
         inventory: { ...context.provider.counts() },
+        flows: { ...context.flows() },
         problems: context.provider.problems(),
       } satisfies JsonValue;
     })

@@ -1,10 +1,11 @@
 // Wires one established session to the agent's controllers: inventory streaming, request handling,
 // desired state (reassembled per session by a DesiredStateReceiver, applied by the agent-wide
-// DesiredStateController, attached for the session's lifetime), and
-// acknowledgement-free handling of what later issues will use. Built afresh for every
+// DesiredStateController, attached for the session's lifetime), and flows (the agent-wide
+// FlowShipper, attached for the session's lifetime, fed the gateway's acks). Built afresh for every
 // session, so nothing from a dead connection leaks into the next one.
 
 import type { GatewayMessage } from '@palisade/protocol';
+import type { FlowShipper } from '../flows/flow-shipper.js';
 import type { Logger } from '../log.js';
 import type { Provider } from '../providers/provider.js';
 import type { EstablishedSession, SessionRouter } from '../tunnel/tunnel-session.js';
@@ -20,6 +21,7 @@ export interface SessionRouterDeps {
   readonly startedAt: number;
   readonly revisions: RevisionCounter;
   readonly desired: DesiredStateController;
+  readonly flows: FlowShipper;
   readonly log: Logger;
 }
 
@@ -36,6 +38,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
     provider: deps.provider,
     instanceId: deps.instanceId,
     startedAt: deps.startedAt,
+    flows: () => deps.flows.stats(),
     resync: () => sync.resync('requested-by-method'),
   });
   const requests = new RequestDispatcher({ registry, send: session.send, limits: session.limits, log });
@@ -44,6 +47,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
     protocolVersion: session.welcome.protocolVersion,
     limits: session.limits,
   });
+  const detachFlows = deps.flows.attach(session.send, session.limits);
   const desired = new DesiredStateReceiver({
     protocolVersion: session.welcome.protocolVersion,
     desired: deps.desired,
@@ -70,12 +74,14 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
           desired.receive(message);
           return;
         case 'flow.ack':
+          deps.flows.acknowledge(message.sequence);
           return;
         default:
           log.debug({ type: message.type }, 'ignoring a message the session router does not handle');
       }
     },
     detach(): void {
+      detachFlows();
       detachDesired();
       sync.stop();
       requests.close();

@@ -6,9 +6,12 @@
 // Policy (decision 0009): `applyDesiredState` applies a generation's validated objects and prunes
 // the managed ones no longer desired (simulated: its own policy store; kubernetes: server-side
 // apply with one field manager), and drift noticed between applies is reported through `onDrift`.
-// Capabilities still to come: flows from the traffic simulator (simulated) or Calico's flow
-// service (kubernetes).
+// Flows: a provider that can see traffic delivers it as flow records through `onFlows` (simulated:
+// the traffic simulator; kubernetes: Calico's Goldmane `Flows.Stream`). The agent subscribes once,
+// for the agent's lifetime, and aggregates, buffers and ships what it gets (agent/src/flows/), so a
+// provider neither batches, nor retries, nor knows whether a gateway is connected.
 
+import type { FlowRecord } from '@palisade/flows';
 import type { PolicyResource } from '@palisade/policy';
 import type { ClusterFacts, InventoryItems, JsonValue, ProviderKind, ResourceRef } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../inventory/inventory-delta.js';
@@ -44,6 +47,19 @@ export interface Provider {
   appliedState(): ApplyOutcome | null;
   /** Drift noticed between applies, and the outcome after reverting; returns the unsubscribe function. */
   onDrift(listener: (outcome: ApplyOutcome) => void): () => void;
+  /**
+   * Subscribes to the cluster's flows; returns the unsubscribe function. A provider that cannot see
+   * traffic omits it. The source runs while a listener is subscribed; `problems()` says when it
+   * cannot (Goldmane unreachable, say), and the provider keeps retrying on its own.
+   *
+   * Each call hands over records observed since the previous one, in the current trace format, with
+   * any `start_time`/`end_time` inside one 15 s bucket: the agent re-buckets by `start_time` (aligned
+   * down to a multiple of 15, `end_time` = start + 15) and merges equal keys (spec flow-logs §6.2),
+   * so a provider may deliver per connection, per second or per Goldmane bucket, and may deliver a
+   * bucket after it has ended. Records are handed over, not lent: the provider must not touch them
+   * afterwards. Delivery is synchronous and must be cheap; never throw from the listener's caller.
+   */
+  onFlows?(listener: (records: FlowRecord[]) => void): () => void;
   /** Request methods only this provider serves (the simulated one: `traffic.evaluate`). */
   extraMethods?(): Readonly<Record<string, (params: JsonValue) => JsonValue | Promise<JsonValue>>>;
 }

@@ -33,6 +33,8 @@ export interface FakeGatewayOptions {
   /** The version the welcome settles on (default 1) and the frame size it allows. */
   readonly protocolVersion?: number;
   readonly maxFrameBytes?: number;
+  /** The largest flow batch the welcome allows (default 1,000). */
+  readonly maxFlowsPerBatch?: number;
   /** Decide how to answer a hello; the default welcomes everyone. */
   readonly onHello?: (hello: HelloMessage, connection: FakeConnection) => 'welcome' | 'ignore';
 }
@@ -139,7 +141,7 @@ export class FakeGateway {
       limits: {
         maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
         maxInventoryItemsPerFrame: 5_000,
-        maxFlowsPerBatch: 1_000,
+        maxFlowsPerBatch: this.options.maxFlowsPerBatch ?? 1_000,
       },
       credential: enrolling ? `pcc_issued_credential_${String(++this.#issued)}` : null,
     });

@@ -2,6 +2,7 @@
 // that resolve (namespaces, service accounts, traffic endpoints), port names a service can target,
 // and address pools large enough for every pod and service. Kubernetes would refuse the same things.
 
+import { validateResourceIssues } from '@palisade/policy';
 import { parseIpv4Cidr, isIpv4 } from './ipv4.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { SpecPath } from './spec-error.js';
@@ -78,6 +79,11 @@ export function checkClusterSpec(spec: ClusterSpec): SpecProblem[] {
     }
     if (t.protocol !== 'ICMP' && t.port === 0)
       report(['traffic', i, 'port'], `must be 1 to 65535 for ${t.protocol}`);
+  });
+
+  spec.policies.forEach((object, i) => {
+    const { issues } = validateResourceIssues(object);
+    for (const issue of issues.slice(0, 3)) report(['policies', i, ...issue.segments], issue.message);
   });
 
   const pods = spec.workloads.reduce((sum, w) => sum + w.replicas, 0);

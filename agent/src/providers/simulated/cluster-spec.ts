@@ -117,7 +117,12 @@ const trafficSpec = z.strictObject({
   protocol: z.enum(['TCP', 'UDP', 'SCTP', 'ICMP']).default('TCP'),
   /** New connections per second. */
   rate: z.number().positive('must be more than 0').max(1_000, 'must be at most 1000 per second').default(1),
+  /** How far each second's rate strays from `rate`, as a fraction of it (0: exactly `rate`). */
+  jitter: z.number().min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.3),
 });
+
+/** A policy object (Calico or Kubernetes); validated with @palisade/policy by check-cluster-spec.ts. */
+const policyObject = z.record(z.string(), z.unknown());
 
 export const clusterSpecSchema = z.strictObject({
   cluster: clusterSection.default(() => clusterSection.parse({})),
@@ -126,6 +131,11 @@ export const clusterSpecSchema = z.strictObject({
   workloads: z.array(workloadSpec).default([]),
   services: z.array(serviceSpec).default([]),
   traffic: z.array(trafficSpec).default([]),
+  /**
+   * Policies the cluster already has before Palisade manages it (a team's own NetworkPolicies, say):
+   * written to the policy store on the very first start only, and never managed by Palisade.
+   */
+  policies: z.array(policyObject).max(1_000, 'at most 1000 policies').default([]),
 });
 
 export type ClusterSpec = z.infer<typeof clusterSpecSchema>;

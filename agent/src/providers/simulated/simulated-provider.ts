@@ -6,11 +6,17 @@
 // Policy: the cluster's policy objects live in its own store (policy-store.ts, under the state
 // directory, so restarts keep them), which traffic evaluation uses (traffic-evaluator.ts). The store
 // can be edited from outside; the provider watches it and reports drift of managed objects, and
-// reverts it where the object's drift mode says so (ManagedPolicies).
+// reverts it where the object's drift mode says so (ManagedPolicies). A description's `policies`
+// seed the store on the very first start, as policies a cluster had before Palisade.
+//
+// Flows: while someone listens (`onFlows`), the traffic simulator (traffic-simulator.ts) runs every
+// SIMULATED_TRAFFIC_TICK_MS on the given clock, evaluating each connection against the policies in
+// the store at that moment, so an applied policy changes verdicts from the next tick on.
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { PolicyResource } from '@palisade/policy';
+import type { FlowRecord } from '@palisade/flows';
+import { validateResource, type PolicyResource } from '@palisade/policy';
 import {
   RequestError,
   type ClusterFacts,
@@ -20,9 +26,12 @@ import {
 } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
+import { systemClock, type Clock } from '../../clock.js';
 import {
+  FLOW_BUCKET_CLOSE_GRACE_MS,
   SIMULATED_MAX_FILE_BYTES,
   SIMULATED_POLL_INTERVAL_MS,
+  SIMULATED_TRAFFIC_TICK_MS,
   SIMULATED_WATCH_DEBOUNCE_MS,
 } from '../../limits.js';
 import { silentLogger, type Logger } from '../../log.js';
@@ -33,7 +42,9 @@ import type { ClusterSpec, TrafficSpec } from './cluster-spec.js';
 import { watchFile, type FileWatcher } from './file-watcher.js';
 import { parseClusterSpec } from './parse-cluster-spec.js';
 import { SimulatedPolicyStore } from './policy-store.js';
+import { seedOf } from './random.js';
 import { TrafficEvaluator, type TrafficQuery, type TrafficVerdict } from './traffic-evaluator.js';
+import { TrafficSimulator } from './traffic-simulator.js';
 import type { ClusterSpecError } from './spec-error.js';
 
 export interface SimulatedProviderOptions {
@@ -51,6 +62,10 @@ export interface SimulatedProviderOptions {
   readonly stateDir?: string | ((clusterName: string) => string);
   /** Follow outside edits of the policy store (default: as `watch`). */
   readonly watchPolicies?: boolean;
+  /** What the traffic simulator runs on; the wall clock by default. */
+  readonly clock?: Clock;
+  /** Seed of the traffic simulator; default: from the cluster name, so a cluster's traffic repeats. */
+  readonly trafficSeed?: number;
 }
 
 export class SimulatedProvider implements Provider {
@@ -70,6 +85,13 @@ export class SimulatedProvider implements Provider {
   readonly #driftListeners = new Set<(outcome: ApplyOutcome) => void>();
   readonly #evaluator = new TrafficEvaluator();
   #inventoryVersion = 0;
+  readonly #clock: Clock;
+  readonly #flowListeners = new Set<(records: FlowRecord[]) => void>();
+  #simulator: TrafficSimulator | undefined;
+  #stopTraffic: (() => void) | undefined;
+  #trafficUntil = 0;
+  /** The inventory as the simulator last saw it, kept until the description changes. */
+  #trafficInventory: { version: number; items: InventoryItems } | undefined;
 
   private constructor(options: SimulatedProviderOptions, spec: ClusterSpec, text: string) {
     this.#file = options.file;
@@ -77,6 +99,7 @@ export class SimulatedProvider implements Provider {
     this.#log = (options.logger ?? silentLogger()).child({ provider: 'simulated', file: options.file });
     this.#spec = spec;
     this.#text = text;
+    this.#clock = options.clock ?? systemClock;
     this.#pools = addressPoolsFor(spec);
     this.#store.replace(buildInventory(spec, this.clusterName(), this.#pools));
     this.#store.flush();
@@ -138,6 +161,7 @@ export class SimulatedProvider implements Provider {
         dir === undefined ? null : typeof dir === 'string' ? dir : dir(this.clusterName()),
       );
       const restored = await store.loadApplied();
+      if (restored === null && store.current().length === 0) await this.#seedPolicies(store);
       const managed = new ManagedPolicies(store, (state) => store.saveApplied(state), restored);
       this.#policies = { store, managed };
       const file = store.file;
@@ -147,6 +171,68 @@ export class SimulatedProvider implements Provider {
       // Edits made while the agent was not running are drift too.
       if (restored !== null) await this.checkDrift();
     }
+  }
+
+  /** The description's `policies`, written once into a store that has never held anything. */
+  async #seedPolicies(store: SimulatedPolicyStore): Promise<void> {
+    const seeds = this.#spec.policies.flatMap((object) => validateResource(object).resource ?? []);
+    if (seeds.length === 0) return;
+    await store.batch(async () => {
+      for (const resource of seeds) await store.write(resource);
+    });
+    this.#log.info({ policies: seeds.length }, 'seeded the policy store from the cluster description');
+  }
+
+  onFlows(listener: (records: FlowRecord[]) => void): () => void {
+    this.#flowListeners.add(listener);
+    if (this.#stopTraffic === undefined) {
+      this.#simulator ??= new TrafficSimulator(this.#options.trafficSeed ?? seedOf(this.clusterName()));
+      this.#trafficUntil = this.#clock.now();
+      this.#stopTraffic = this.#clock.every(SIMULATED_TRAFFIC_TICK_MS, () => this.simulateTraffic());
+    }
+    return () => {
+      this.#flowListeners.delete(listener);
+      if (this.#flowListeners.size === 0) this.#stopSimulation();
+    };
+  }
+
+  /**
+   * Runs the traffic simulator from where it stopped up to the clock's now and hands the flows to
+   * the listeners. A stall (a suspended process) is not made up for beyond the time a bucket stays
+   * open, so it cannot produce a burst of flows for buckets already handed on.
+   */
+  simulateTraffic(): void {
+    const simulator = this.#simulator;
+    const store = this.#policies?.store;
+    if (simulator === undefined || store === undefined || this.#flowListeners.size === 0) return;
+    const now = this.#clock.now();
+    const from = Math.max(this.#trafficUntil, now - FLOW_BUCKET_CLOSE_GRACE_MS);
+    this.#trafficUntil = now;
+    if (now <= from) return;
+    if (this.#trafficInventory?.version !== this.#inventoryVersion) {
+      this.#trafficInventory = { version: this.#inventoryVersion, items: this.#store.snapshot() };
+    }
+    const inventory = this.#trafficInventory.items;
+    const versions = `${String(this.#inventoryVersion)}:${String(store.version)}`;
+    const engine = this.#evaluator.engine(
+      () => inventory,
+      () => store.current(),
+      versions,
+    );
+    const records = simulator.step(from, now, {
+      inventory,
+      engine,
+      traffic: this.#spec.traffic,
+      inventoryVersion: String(this.#inventoryVersion),
+    });
+    if (records.length === 0) return;
+    for (const listener of this.#flowListeners)
+      listener(this.#flowListeners.size === 1 ? records : structuredClone(records));
+  }
+
+  #stopSimulation(): void {
+    this.#stopTraffic?.();
+    this.#stopTraffic = undefined;
   }
 
   applyDesiredState(
@@ -226,6 +312,7 @@ export class SimulatedProvider implements Provider {
   }
 
   stop(): Promise<void> {
+    this.#stopSimulation();
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#policyWatcher?.close();

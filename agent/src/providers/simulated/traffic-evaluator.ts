@@ -2,8 +2,9 @@
 // right now: the `@palisade/policy` world is built from the simulated inventory (namespaces, pods,
 // service accounts) and the policy objects in the store (applied by Palisade or edited by hand),
 // and a PolicyEngine evaluates it — enforced policies decide, staged ones give the pending verdict.
-// This is how an applied policy visibly changes the cluster's behaviour. The engine is rebuilt
-// only when the inventory or the policies changed.
+// This is how an applied policy visibly changes the cluster's behaviour, in `traffic.evaluate`
+// answers and in the simulated flows (traffic-simulator.ts), which share this engine. The engine is
+// rebuilt only when the inventory or the policies changed.
 import {
   PolicyEngine,
   buildWorld,
@@ -55,11 +56,7 @@ export class TrafficEvaluator {
     policies: () => PolicyResource[],
     versions: string,
   ): TrafficVerdict {
-    if (this.#engine === undefined || this.#key !== versions) {
-      this.#engine = this.#build(inventory(), policies());
-      this.#key = versions;
-    }
-    const engine = this.#engine;
+    const engine = this.engine(inventory, policies, versions);
     const destination = query.to.includes('/')
       ? { endpoint: endpointOf(query.to, 'to', engine) }
       : { ip: query.to.split('/')[0] ?? query.to };
@@ -75,6 +72,15 @@ export class TrafficEvaluator {
       ingress: direction(verdict.ingress),
       pendingAction: verdict.pending?.action ?? verdict.action,
     };
+  }
+
+  /** The engine over the inventory and policies of `versions`, rebuilt only when they changed. */
+  engine(inventory: () => InventoryItems, policies: () => PolicyResource[], versions: string): PolicyEngine {
+    if (this.#engine === undefined || this.#key !== versions) {
+      this.#engine = this.#build(inventory(), policies());
+      this.#key = versions;
+    }
+    return this.#engine;
   }
 
   #build(inventory: InventoryItems, objects: PolicyResource[]): PolicyEngine {
