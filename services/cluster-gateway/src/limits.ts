@@ -91,10 +91,11 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   rolloutSweepIntervalMs: 30_000,
   desiredAckTimeoutMs: 60_000,
   connectReportGraceMs: 2_000,
-  // A 2,000-pod cluster reports some thousands of records per 15 s bucket; the burst lets an agent
-  // that was cut off for a few minutes send its backlog without being closed.
-  flowRecordsPerSecond: 2_000,
-  flowRecordBurst: 100_000,
+  // A 2,000-pod cluster reports some tens of thousands of records per 15 s bucket (both reporters);
+  // the burst lets an agent that was cut off for a minute or two send its backlog without being
+  // closed. Memory does not grow with it: see MAX_QUEUED_FLOW_BATCHES.
+  flowRecordsPerSecond: 5_000,
+  flowRecordBurst: 150_000,
 });
 
 /** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */
@@ -125,3 +126,9 @@ export const DESIRED_READ_BATCH = 500;
 export const FLOW_MAX_AGE_SECONDS = 24 * 3_600;
 /** Distinct days whose flow partitions this gateway knows exist; older entries are forgotten first. */
 export const FLOW_PARTITION_DAYS_CACHED = 64;
+/**
+ * Flow batches of one tunnel received and not yet stored. The agent keeps 4 in flight (and resends
+ * them after 30 s without an ack), so this is only reached when Postgres falls far behind; the
+ * tunnel is then closed with `rate_limited` rather than holding more frames (up to 1 MiB each).
+ */
+export const MAX_QUEUED_FLOW_BATCHES = 16;

@@ -1,7 +1,8 @@
 // Flow batches through a real gateway into real Postgres (issue 13 item 4, decision 0040): a
 // batch lands exactly once with its rollups, status and event, under the organisation and cluster
 // of the tunnel's credential; a resend (on the same or a new connection) is acknowledged and
-// changes nothing; the ack waits for COMMIT; a batch whose write fails is not acknowledged, the
+// changes nothing; the ack waits for COMMIT; batches piling up unwritten close the tunnel at a
+// bound; a batch whose write fails is not acknowledged, the
 // tunnel is closed, and the resend after reconnecting stores it once; and row-level security
 // keeps every flow table to its own organisation.
 import type { FlowsLandedEvent } from '@palisade/protocol/routing';
@@ -124,11 +125,12 @@ describe('flow batches', () => {
   it('acknowledges a resend of the same batch, on the same or a new connection, and changes nothing', async () => {
     const cluster = await h.enrolledCluster();
     const client = await connect(cluster);
+    const record = flowRecord();
     const batch = {
       type: 'flow.batch' as const,
       sequence: 1,
       droppedTotal: 0,
-      records: [wire(flowRecord())],
+      records: [wire(record)],
     };
     client.send(batch);
     await client.next('flow.ack');
@@ -151,11 +153,14 @@ describe('flow batches', () => {
     );
     expect(await count('flow_batches', cluster.clusterId)).toBe(1);
 
-    // The same sequence from another agent process is another batch.
+    // The same sequence from another agent process is another batch; its record of the same flow
+    // and bucket merges into the stored row.
     const restarted = await connect(cluster, 'agent-2');
-    restarted.send(batch);
+    restarted.send({ ...batch, records: [wire({ ...record, source_labels: ['tier=web', 'zone=a'] })] });
     await restarted.next('flow.ack');
-    expect((await storedFlows(h.sql, cluster.clusterId))[0]?.packets_in).toBe('84');
+    expect(await storedFlows(h.sql, cluster.clusterId)).toMatchObject([
+      { packets_in: '84', source_labels: ['tier=web'] },
+    ]);
     // Events arrive in publishing order: had a resend published one, it would be before this.
     await waitFor(
       () => events.filter((e) => e.clusterId === cluster.clusterId).length >= 2,
@@ -204,6 +209,32 @@ describe('flow batches', () => {
     expect(await client.next('flow.ack')).toEqual({ type: 'flow.ack', sequence: 2 });
     expect((await storedFlows(h.sql, cluster.clusterId)).map((f) => f.dest_name)).toContain('held-*');
     await client.closeAndWait();
+  });
+
+  it('closes a tunnel whose batches pile up unwritten, holding no more than its bound', async () => {
+    const cluster = await h.enrolledCluster();
+    const client = await connect(cluster);
+    client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 0, records: [] });
+    await client.next('flow.ack');
+    const holder = new pg.Client({ connectionString: h.db.adminUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE', [
+        cluster.clusterId,
+      ]);
+      // One batch waits on the held row, MAX_QUEUED_FLOW_BATCHES (16) wait behind it, the next is one too many.
+      for (let sequence = 2; sequence <= 19; sequence++) {
+        client.send({ type: 'flow.batch', sequence, droppedTotal: 0, records: [] });
+      }
+      const closed = await client.closed;
+      expect(closed.reason).toBe('rate_limited');
+      expect(closed.message?.message).toContain('faster than they are stored');
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    expect(client.received.filter((m) => m.type === 'flow.ack')).toEqual([{ type: 'flow.ack', sequence: 1 }]);
   });
 
   it('does not acknowledge a batch it could not store; the resend after reconnecting lands once', async () => {

@@ -3,9 +3,14 @@
 // stored": after a failed write no later batch of this connection may be acknowledged, so the
 // stream stops and the tunnel is closed; the agent reconnects and resends what was not
 // acknowledged, and the idempotency record turns what had been stored into a plain ack. A cluster
-// beyond its rate limit is closed the same way, before its batch costs a validation or a write.
+// beyond its rate limit is closed the same way, before its batch costs a validation or a write, and
+// so is one whose batches pile up unwritten (Postgres far behind): memory per tunnel stays bounded.
 import { CLOSE_REASONS, type CloseReason } from '@palisade/protocol';
-import { INTERNAL_ERROR_RETRY_AFTER_MS, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
+import {
+  INTERNAL_ERROR_RETRY_AFTER_MS,
+  MAX_QUEUED_FLOW_BATCHES,
+  RATE_LIMITED_RETRY_AFTER_MS,
+} from '../limits.js';
 import type { FlowBatchInput, FlowIngest } from './flow-ingest.js';
 import type { FlowBatchSource } from './flow-writer.js';
 
@@ -22,6 +27,7 @@ export class FlowBatchStream {
   readonly #source: FlowBatchSource;
   readonly #peer: FlowBatchPeer;
   #tail: Promise<void> = Promise.resolve();
+  #queued = 0;
   #stopped = false;
 
   constructor(ingest: FlowIngest, source: FlowBatchSource, peer: FlowBatchPeer) {
@@ -46,8 +52,18 @@ export class FlowBatchStream {
       );
       return;
     }
+    if (this.#queued >= MAX_QUEUED_FLOW_BATCHES) {
+      this.#stop(
+        CLOSE_REASONS.RATE_LIMITED,
+        'flow batches arrive faster than they are stored; unacknowledged batches are resent after reconnecting',
+        RATE_LIMITED_RETRY_AFTER_MS,
+      );
+      return;
+    }
     const checked = this.#ingest.check(batch, now);
+    this.#queued += 1;
     this.#tail = this.#tail.then(async () => {
+      this.#queued -= 1;
       if (this.#stopped) return;
       try {
         const outcome = await this.#ingest.store(this.#source, batch, checked);
