@@ -419,6 +419,37 @@ describe('flows: sorts and cursor pagination', () => {
   });
 });
 
+describe('flows: cost of a page', () => {
+  it('a page with each flow’s cluster is one pipelined read and one read of the clusters', async () => {
+    const db = ctx.app.get(Database);
+    const query = vi.spyOn(db, 'query');
+    const read = vi.spyOn(db, 'read');
+    try {
+      for (const first of [2, 100]) {
+        query.mockClear();
+        read.mockClear();
+        const r = expectData(
+          await ctx.gql<{
+            organization: { flows: { edges: { node: { cluster: { name: string; status: string } } }[] } };
+          }>(
+            viewer,
+            'query($s: String!, $n: Int) { organization(slug: $s) { flows(first: $n) { totalCount edges { node { cluster { name status } } } } } }',
+            { s: slug, n: first },
+          ),
+        );
+        expect(r.organization.flows.edges.length).toBe(Math.min(first, all.length));
+        // Access (the token's organisation comes with the token) reads nothing more.
+        expect(query).toHaveBeenCalledTimes(1);
+        expect(query.mock.calls[0]![1]).toHaveLength(2); // the page and its count, one round trip
+        expect(read).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      query.mockRestore();
+      read.mockRestore();
+    }
+  });
+});
+
 describe('flows: traces, structured and rendered', () => {
   const TRACES = `query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f) { edges { node {
     action pendingAction destPort destServiceName destServicePort destServicePortName proto packetsIn bytesOut
