@@ -1118,3 +1118,33 @@ describe('flow retention', () => {
     expect(stored?.n).toBe(1);
   });
 });
+
+describe('a deleted cluster', () => {
+  it('takes its flows out of every read', async () => {
+    expectData(
+      await ctx.gql(owner, 'mutation($i: DeleteClusterInput!) { deleteCluster(input: $i) { id } }', {
+        i: { orgSlug: slug, name: 'staging' },
+      }),
+    );
+    expect(await flowTags(viewer, { clusters: ['prod', 'staging'] })).not.toContain('r8');
+    type H = { organization: { flowFilterHints: { edges: { node: { value: string } }[] } } };
+    const hints = expectData(
+      await ctx.gql<H>(
+        viewer,
+        'query($s: String!) { organization(slug: $s) { flowFilterHints(type: DEST_NAME) { edges { node { value } } } } }',
+        { s: slug },
+      ),
+    );
+    expect(hints.organization.flowFilterHints.edges.map((e) => e.node.value)).not.toContain('node-1');
+    type G = { organization: { serviceGraph: { nodes: { cluster: string }[] } } };
+    const graph = expectData(
+      await ctx.gql<G>(
+        viewer,
+        'query($s: String!, $r: TimeRange) { organization(slug: $s) { serviceGraph(timeRange: $r) { nodes { cluster } } } }',
+        { s: slug, r: { from: new Date((T - 60) * 1000).toISOString() } },
+      ),
+    );
+    expect(graph.organization.serviceGraph.nodes.length).toBeGreaterThan(0);
+    expect(graph.organization.serviceGraph.nodes.map((n) => n.cluster)).not.toContain('staging');
+  });
+});

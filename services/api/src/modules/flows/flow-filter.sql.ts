@@ -19,9 +19,15 @@ export function retentionFloor(orgId: string): SqlFragment {
   return sql`(now() - make_interval(days => (SELECT o.flow_retention_days FROM organizations o WHERE o.id = ${orgId}::uuid)))`;
 }
 
-/** The ids of the organisation's clusters with these names (unknown names: none). */
+/**
+ * The ids of the organisation's clusters with these names (unknown names: none), or of all its
+ * clusters. Flows of a deleted cluster stay stored until their day is dropped (decision 0040) but
+ * are history of nothing the organisation has: no read shows them.
+ */
 export function clusterIdsByName(orgId: string, names: string[]): SqlFragment {
-  return sql`SELECT c.id FROM clusters c WHERE c.org_id = ${orgId}::uuid AND c.name = ANY(${names}::text[])`;
+  return names.length
+    ? sql`SELECT c.id FROM clusters c WHERE c.org_id = ${orgId}::uuid AND c.name = ANY(${names}::text[])`
+    : sql`SELECT c.id FROM clusters c WHERE c.org_id = ${orgId}::uuid`;
 }
 
 function anyOf(parts: SqlFragment[]): SqlFragment {
@@ -106,7 +112,7 @@ export function scopeCondition(
   q: { clusters: string[]; clusterIds?: string[]; from: Date | null; to: Date | null },
 ): SqlFragment {
   const parts = [sql`f.org_id = ${orgId}::uuid`, sql`f.start_time >= ${retentionFloor(orgId)}`];
-  if (q.clusters.length) parts.push(sql`f.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
+  parts.push(sql`f.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
   if (q.clusterIds) parts.push(sql`f.cluster_id = ANY(${q.clusterIds}::uuid[])`);
   if (q.from) parts.push(sql`f.start_time >= ${q.from}`);
   if (q.to) parts.push(sql`f.start_time < ${q.to}`);

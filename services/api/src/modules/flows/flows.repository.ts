@@ -169,7 +169,7 @@ function rollupScope(
     // Whole minutes only: a minute that began before the floor may hold older flows.
     sql`r.minute >= ${retentionFloor(orgId)}`,
   ];
-  if (q.clusters.length) parts.push(sql`r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
+  parts.push(sql`r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
   if (q.from) parts.push(sql`r.minute >= date_trunc('minute', ${q.from}::timestamptz)`);
   if (q.to) parts.push(sql`r.minute < ${q.to}`);
   return join(parts, ' AND ');
