@@ -450,6 +450,36 @@ describe('flows: cost of a page', () => {
   });
 });
 
+describe('flows: the count', () => {
+  it('is exact up to 10,000 and a lower bound beyond', async () => {
+    const big = await ctx.newOrg();
+    const bigOwner = await ctx.tokenCaller(big.slug, 'owner');
+    const c = expectData(
+      await ctx.gql<{ registerCluster: { cluster: { id: string } } }>(
+        bigOwner,
+        'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+        { i: { orgSlug: big.slug, name: 'big' } },
+      ),
+    ).registerCluster.cluster.id;
+    // 10,001 distinct flows: 41 buckets × 244 ports, plus one.
+    const records = Array.from({ length: 10_001 }, (_, i) =>
+      record({ start_time: T - 15 * (i % 41), dest_port: 1000 + Math.floor(i / 41) }),
+    );
+    await storeFlows(ctx, big.orgId, c, records);
+    type C = { organization: { flows: { totalCount: number; totalCountExact: boolean } } };
+    const count = async (f: Record<string, unknown>) =>
+      expectData(
+        await ctx.gql<C>(
+          bigOwner,
+          'query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f, first: 1) { totalCount totalCountExact } } }',
+          { s: big.slug, f },
+        ),
+      ).organization.flows;
+    expect(await count({})).toEqual({ totalCount: 10_000, totalCountExact: false });
+    expect(await count({ destPorts: [1000, 1001] })).toEqual({ totalCount: 82, totalCountExact: true });
+  });
+});
+
 describe('flows: traces, structured and rendered', () => {
   const TRACES = `query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f) { edges { node {
     action pendingAction destPort destServiceName destServicePort destServicePortName proto packetsIn bytesOut

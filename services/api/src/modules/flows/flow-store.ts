@@ -168,14 +168,18 @@ export interface IngestionStatus {
 }
 
 export interface FlowStore {
-  /** One page in `sort` order after `after`, `limit` rows at most, and the total that match. */
+  /**
+   * One page in `sort` order after `after`, `limit` rows at most, and how many match, counted up
+   * to `countUpTo` (`exact` false: at least that many).
+   */
   list(
     orgId: string,
     query: FlowQuery,
     sort: FlowSortKey,
     after: FlowCursor | null,
     limit: number,
-  ): Promise<{ rows: StoredFlow[]; total: number }>;
+    countUpTo: number,
+  ): Promise<{ rows: StoredFlow[]; total: number; exact: boolean }>;
 
   /** Distinct values of one field in the matching flows, in order, after `after`. */
   hints(

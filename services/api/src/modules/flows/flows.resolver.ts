@@ -212,13 +212,13 @@ export class OrgFlowsResolver {
     sort: FlowSortEnum | null,
     @Args() page: PageArgs,
     @Scope() scope: OrgScope,
-  ): Promise<ConnectionShape<FlowModel>> {
+  ): Promise<FlowConnection> {
     const order = sort ?? FlowSortEnum.TIME;
     const limit = pageSize(page);
     const query = toQuery(validateInput(flowFilterSchema, filter, 'filter'));
     const after = decodeCursor(page.after, isFlowCursor(order));
-    const { rows, total } = await this.flows.list(scope, query, order, after, limit + 1);
-    return toConnection(
+    const { rows, total, exact } = await this.flows.list(scope, query, order, after, limit + 1);
+    const connection = toConnection(
       rows,
       limit,
       total,
@@ -226,6 +226,7 @@ export class OrgFlowsResolver {
       (r): FlowCursor => ({ v: sortValue(r, order), t: r.startTime.getTime(), c: r.clusterId, k: r.flowKey }),
       toFlowModel,
     );
+    return { ...connection, totalCountExact: exact };
   }
 
   @ResolveField('flowFilterHints', () => FlowFilterHintConnection, {

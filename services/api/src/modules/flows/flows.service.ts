@@ -28,6 +28,8 @@ import {
 export const RETENTION_DAYS_MIN = 1;
 export const RETENTION_DAYS_MAX = 400;
 export const BUCKET_SECONDS = 15;
+/** flows' totalCount is exact up to this; beyond, it says "at least this many". */
+export const FLOW_COUNT_LIMIT = 10_000;
 /** Flows one live event carries at most (the newest, when more matched). */
 export const LIVE_BATCH_MAX = 100;
 /** The service graph's bounds: endpoint pairs read (busiest first) and nodes shown. */
@@ -110,9 +112,16 @@ export class FlowsService {
     sort: FlowSortKey,
     after: FlowCursor | null,
     take: number,
-  ): Promise<{ rows: FlowView[]; total: number }> {
-    const { rows, total } = await this.store.list(scope.orgId, query, sort, after, take);
-    return { rows: await this.withClusters(scope, rows), total };
+  ): Promise<{ rows: FlowView[]; total: number; exact: boolean }> {
+    const { rows, total, exact } = await this.store.list(
+      scope.orgId,
+      query,
+      sort,
+      after,
+      take,
+      FLOW_COUNT_LIMIT,
+    );
+    return { rows: await this.withClusters(scope, rows), total, exact };
   }
 
   hints(scope: OrgScope, type: FlowHintType, query: FlowQuery, after: string | null, take: number) {
@@ -253,18 +262,19 @@ export class FlowsService {
     const from = Math.max(first, query.from?.getTime() ?? first);
     const to = Math.min(last + BUCKET_SECONDS * 1000, query.to?.getTime() ?? Infinity);
     if (from >= to) return null;
-    const { rows, total } = await this.store.list(
+    const { rows, exact } = await this.store.list(
       scope.orgId,
       { ...query, clusterIds: [e.clusterId], from: new Date(from), to: new Date(to) },
       'time',
       null,
+      LIVE_BATCH_MAX,
       LIVE_BATCH_MAX,
     );
     if (rows.length === 0) return null;
     const flows = await this.withClusters(scope, rows);
     const cluster = flows[0]?.cluster;
     if (!cluster) return null;
-    return { cluster, flows, truncated: total > rows.length };
+    return { cluster, flows, truncated: !exact };
   }
 
   /** Attaches each flow's cluster, read once per page; flows of a deleted cluster are left out. */

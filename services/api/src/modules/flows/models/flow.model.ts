@@ -2,7 +2,8 @@
 // the service graph, live batches, a cluster's ingestion status and the retention setting.
 // Counters are Float: they are 64-bit in the store and exact in a double up to 2^53.
 import { Field, ID, Int, Float, ObjectType } from '@nestjs/graphql';
-import { Connection } from '../../../platform/graphql/connection.js';
+import { Connection, PageInfo } from '../../../platform/graphql/connection.js';
+import { FLOW_COUNT_LIMIT } from '../flows.service.js';
 import { ClusterModel } from '../../clusters/models/cluster.model.js';
 import {
   FlowActionEnum,
@@ -222,6 +223,25 @@ export class FlowRetentionModel {
   oldestVisible!: Date;
 }
 
-export const FlowConnection = Connection(FlowModel, 'Flow');
+@ObjectType('FlowEdge', { description: 'A flow and its cursor.' })
+export class FlowEdgeModel {
+  @Field(() => String, { description: 'Pass as `after` for the flows following this one.' })
+  cursor!: string;
+  @Field(() => FlowModel, { description: 'The flow.' }) node!: FlowModel;
+}
+
+@ObjectType('FlowConnection', { description: 'A page of flows.' })
+export class FlowConnection {
+  @Field(() => [FlowEdgeModel], { description: 'The flows of this page.' }) edges!: FlowEdgeModel[];
+  @Field(() => PageInfo, { description: 'Where this page is in the list.' }) pageInfo!: PageInfo;
+  @Field(() => Int, {
+    description: `Flows that match, counted up to ${FLOW_COUNT_LIMIT.toLocaleString('en')}: see totalCountExact.`,
+  })
+  totalCount!: number;
+  @Field(() => Boolean, {
+    description: `False when more than ${FLOW_COUNT_LIMIT.toLocaleString('en')} flows match: totalCount is then a lower bound.`,
+  })
+  totalCountExact!: boolean;
+}
 export const FlowFilterHintConnection = Connection(FlowFilterHintModel, 'FlowFilterHint');
 export const PolicyStatisticsConnection = Connection(PolicyStatisticsModel, 'PolicyStatistics');
