@@ -160,7 +160,7 @@ async function main(): Promise<void> {
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
       ],
-      ['flows, policy match (GIN), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-7' }] } }, RUNS],
+      ['flows, policy match (GIN), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
       ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
       ['service graph, 24 h', GRAPH_QUERY, { r: day }, Math.max(5, RUNS / 5)],
       ['policy statistics, 24 h', STATS_QUERY, { r: day }, Math.max(5, RUNS / 5)],
