@@ -62,5 +62,7 @@ export const FLOW_AGGREGATOR_MAX_OPEN_RECORDS = 100_000;
 export const SIMULATED_TRAFFIC_TICK_MS = 1_000;
 /** Flows: a bucket is handed on this long after it ends, so the last moment's records still make it. */
 export const FLOW_BUCKET_CLOSE_GRACE_MS = 2_000;
+/** Flows: while the buffer overflows, the warning is logged at most this often. */
+export const FLOW_DROP_LOG_INTERVAL_MS = 60_000;
 /** Flows: a batch sent this long ago without an ack is sent again (same sequence) on the same session. */
 export const FLOW_RESEND_AFTER_MS = 30_000;

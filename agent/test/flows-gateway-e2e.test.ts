@@ -3,14 +3,15 @@
 // real cluster gateway into real Postgres. Checked: every flow the cluster produced is stored
 // exactly once (one row per aggregation key, and the same counter sums as the agent produced),
 // also when the gateway crashes while the agent keeps producing and comes back on the same port,
-// and the cluster's ingestion status says so.
+// and when the gateway's database connection is cut in the middle of a batch's transaction; and the
+// cluster's ingestion status says so.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aggregationKey, type FlowRecord } from '@palisade/flows';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
 import { createMigratedDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
@@ -75,7 +76,8 @@ async function gateway(port: number): Promise<RunningGateway> {
 
 async function registeredCluster(): Promise<{ orgId: string; clusterId: string; token: string }> {
   const { rows: orgs } = await sql.query<{ id: string }>(
-    "INSERT INTO organizations (slug, name) VALUES ('flows-e2e', 'Flows') RETURNING id",
+    'INSERT INTO organizations (slug, name) VALUES ($1, $1) RETURNING id',
+    [`flows-${randomBytes(4).toString('hex')}`],
   );
   const token = `pen_${randomBytes(32).toString('base64url')}`;
   const { rows } = await sql.query<{ id: string }>(
@@ -124,61 +126,119 @@ function sums(records: readonly FlowRecord[]): Sums {
   };
 }
 
+interface SimulatedCluster {
+  readonly agent: RunningAgent<SimulatedProvider>;
+  readonly clock: ManualClock;
+  /** Everything the simulated cluster produced, as a second listener sees it. */
+  readonly produced: FlowRecord[];
+  readonly startMs: number;
+  /** The agent holds nothing unacknowledged. */
+  readonly drained: () => boolean;
+}
+
+const running: RunningAgent[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((a) => a.close()));
+});
+
+async function simulatedCluster(port: number, token: string): Promise<SimulatedCluster> {
+  // Ten buckets ago, so the whole test stays in the past of the gateway's clock.
+  const startMs = Math.floor(Date.now() / BUCKET_MS) * BUCKET_MS - 10 * BUCKET_MS;
+  const clock = new ManualClock(startMs);
+  const provider = await SimulatedProvider.load({
+    file: join(dir, 'cluster.yaml'),
+    watch: false,
+    clock,
+    trafficSeed: 7,
+  });
+  const produced: FlowRecord[] = [];
+  const agent = await startAgent({
+    provider,
+    gatewayUrl: `ws://127.0.0.1:${String(port)}/v1/tunnel`,
+    credentials: new FileCredentialStore(join(dir, randomBytes(4).toString('hex'))),
+    enrollmentToken: token,
+    timings: { backoff: { initialMs: 50, maxMs: 300 }, immediateJitterMs: 50 },
+    clock,
+  });
+  running.push(agent);
+  provider.onFlows((records) => produced.push(...records));
+  await waitFor(() => agent.status() === 'connected', 'connected');
+  return {
+    agent,
+    clock,
+    produced,
+    startMs,
+    drained: () => {
+      const s = agent.flows();
+      return s.unackedBatches === 0 && s.waiting === 0 && s.ackedSequence > 0;
+    },
+  };
+}
+
 describe('flows from a simulated cluster into Postgres', () => {
   it('stores every flow exactly once, across a gateway crash and restart', async () => {
     const port = await freePort();
     const first = await gateway(port);
     const { orgId, clusterId, token } = await registeredCluster();
-    // Ten buckets ago, so the whole test stays in the past of the gateway's clock.
-    const startMs = Math.floor(Date.now() / BUCKET_MS) * BUCKET_MS - 10 * BUCKET_MS;
-    const clock = new ManualClock(startMs);
-    const provider = await SimulatedProvider.load({
-      file: join(dir, 'cluster.yaml'),
-      watch: false,
-      clock,
-      trafficSeed: 7,
-    });
-    const produced: FlowRecord[] = [];
-    const agent: RunningAgent<SimulatedProvider> = await startAgent({
-      provider,
-      gatewayUrl: `ws://127.0.0.1:${String(port)}/v1/tunnel`,
-      credentials: new FileCredentialStore(join(dir, 'state')),
-      enrollmentToken: token,
-      timings: { backoff: { initialMs: 50, maxMs: 300 }, immediateJitterMs: 50 },
-      clock,
-    });
-    provider.onFlows((records) => produced.push(...records));
+    const { agent, clock, produced, startMs, drained } = await simulatedCluster(port, token);
+
+    clock.advance(3 * BUCKET_MS + 2_000);
+    await waitFor(drained, 'the first buckets acknowledged');
+    let cutoff = (startMs + 3 * BUCKET_MS) / 1000;
+    expect(sums(produced.filter((r) => r.start_time < cutoff))).toEqual(await stored(clusterId));
+
+    // The gateway crashes; the agent keeps producing and buffering.
+    await first.kill();
+    clock.advance(3 * BUCKET_MS);
+    const again = await gateway(port);
+    await waitFor(() => agent.status() === 'connected' && again.tunnels === 1, 'reconnected');
+    clock.advance(2_000);
+    await waitFor(drained, 'the buffered buckets acknowledged');
+    cutoff = (startMs + 6 * BUCKET_MS) / 1000;
+    const made = produced.filter((r) => r.start_time < cutoff);
+    expect(made.length).toBeGreaterThan(0);
+    expect(await stored(clusterId)).toEqual(sums(made));
+
+    const { rows } = await sql.query<{ org_id: string; dropped_total: string; rejected: string }>(
+      'SELECT org_id, dropped_total, records_rejected AS rejected FROM cluster_flow_status WHERE cluster_id = $1',
+      [clusterId],
+    );
+    expect(rows).toEqual([{ org_id: orgId, dropped_total: '0', rejected: '0' }]);
+  });
+
+  it("stores every flow exactly once when the gateway's database connection is cut mid-write", async () => {
+    const port = await freePort();
+    await gateway(port);
+    const { clusterId, token } = await registeredCluster();
+    const { agent, clock, produced, startMs, drained } = await simulatedCluster(port, token);
+    clock.advance(BUCKET_MS + 2_000);
+    await waitFor(drained, 'the first bucket acknowledged');
+
+    // Hold the cluster's status row: the next batch writes its flows, then waits on it.
+    const holder = new pg.Client({ connectionString: db.adminUrl });
+    await holder.connect();
     try {
-      await waitFor(() => agent.status() === 'connected', 'connected');
-      const drained = () => {
-        const s = agent.flows();
-        return s.unackedBatches === 0 && s.waiting === 0 && s.ackedSequence > 0;
-      };
-
-      clock.advance(3 * BUCKET_MS + 2_000);
-      await waitFor(drained, 'the first buckets acknowledged');
-      let cutoff = (startMs + 3 * BUCKET_MS) / 1000;
-      expect(sums(produced.filter((r) => r.start_time < cutoff))).toEqual(await stored(clusterId));
-
-      // The gateway crashes; the agent keeps producing and buffering.
-      await first.kill();
-      clock.advance(3 * BUCKET_MS);
-      const again = await gateway(port);
-      await waitFor(() => agent.status() === 'connected' && again.tunnels === 1, 'reconnected');
-      clock.advance(2_000);
-      await waitFor(drained, 'the buffered buckets acknowledged');
-      cutoff = (startMs + 6 * BUCKET_MS) / 1000;
-      const made = produced.filter((r) => r.start_time < cutoff);
-      expect(made.length).toBeGreaterThan(0);
-      expect(await stored(clusterId)).toEqual(sums(made));
-
-      const { rows } = await sql.query<{ org_id: string; dropped_total: string; rejected: string }>(
-        'SELECT org_id, dropped_total, records_rejected AS rejected FROM cluster_flow_status WHERE cluster_id = $1',
-        [clusterId],
-      );
-      expect(rows).toEqual([{ org_id: orgId, dropped_total: '0', rejected: '0' }]);
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE', [clusterId]);
+      const acked = agent.flows().ackedSequence;
+      clock.advance(BUCKET_MS);
+      const blocked = await waitFor(async () => {
+        const { rows } = await sql.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE usename = 'palisade_gateway' AND wait_event_type = 'Lock'
+              AND datname = current_database()`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      }, 'a batch waiting on the held row');
+      // As if Postgres went away under the write: the gateway loses that connection.
+      for (const { pid } of blocked) await sql.query('SELECT pg_terminate_backend($1)', [pid]);
+      await holder.query('ROLLBACK');
+      expect(agent.flows().ackedSequence).toBe(acked);
     } finally {
-      await agent.close();
+      await holder.end();
     }
+    await waitFor(drained, 'the cut batch resent and acknowledged');
+    const cutoff = (startMs + 2 * BUCKET_MS) / 1000;
+    const made = produced.filter((r) => r.start_time < cutoff);
+    expect(await stored(clusterId)).toEqual(sums(made));
   });
 });

@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import {
   FLOW_AGGREGATOR_MAX_OPEN_RECORDS,
   FLOW_BUCKET_CLOSE_GRACE_MS,
+  FLOW_DROP_LOG_INTERVAL_MS,
   FLOW_FLUSH_INTERVAL_MS,
   FLOW_MAX_BATCHES_IN_FLIGHT,
   FLOW_RESEND_AFTER_MS,
@@ -22,7 +23,8 @@ import { FlowAggregator } from './flow-aggregator.js';
 import { FlowBuffer, type FlowBatch } from './flow-buffer.js';
 
 export interface FlowShipperOptions {
-  readonly provider: Provider;
+  /** Only its flows: the shipper never reads the cluster otherwise. */
+  readonly provider: Pick<Provider, 'onFlows'>;
   /** Records the buffer holds before dropping the oldest. */
   readonly bufferRecords: number;
   readonly clock: Clock;
@@ -65,6 +67,7 @@ export class FlowShipper {
   #ackedSequence = 0;
   #unsubscribe: (() => void) | undefined;
   #stopTimer: (() => void) | undefined;
+  #dropLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FlowShipperOptions) {
     this.#options = options;
@@ -99,7 +102,8 @@ export class FlowShipper {
       const before = this.#buffer.dropped;
       this.#buffer.add(closed);
       const dropped = this.#buffer.dropped - before;
-      if (dropped > 0) {
+      if (dropped > 0 && now - this.#dropLoggedAt >= FLOW_DROP_LOG_INTERVAL_MS) {
+        this.#dropLoggedAt = now;
         this.#log.warn(
           { dropped, droppedTotal: this.droppedTotal() },
           'flow buffer full; dropped the oldest flows',
@@ -107,7 +111,11 @@ export class FlowShipper {
       }
     }
     const session = this.#session;
-    if (session?.oldestSentAt != null && now - session.oldestSentAt >= FLOW_RESEND_AFTER_MS) {
+    if (
+      session !== null &&
+      session.oldestSentAt !== null &&
+      now - session.oldestSentAt >= FLOW_RESEND_AFTER_MS
+    ) {
       this.#log.warn({ sequence: this.#buffer.unacked()[0]?.sequence }, 'no flow.ack in time; resending');
       session.sentThrough = 0;
       session.oldestSentAt = null;

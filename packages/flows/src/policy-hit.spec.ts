@@ -1,6 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseLegacyPolicyHit } from './legacy-policy-hit.js';
-import { PolicyHitError, parsePolicyHit, renderPolicyHit } from './policy-hit.js';
+import {
+  POLICY_ACTIONS,
+  POLICY_KINDS,
+  PROFILE_TIER,
+  PolicyHitError,
+  isGlobalKind,
+  parsePolicyHit,
+  policyHit,
+  renderPolicyHit,
+} from './policy-hit.js';
 
 describe('current trace format', () => {
   it.each([
@@ -83,5 +93,36 @@ describe('legacy Enterprise trace format', () => {
     ['0|t|staged:t.staged:p|deny|0', 'staged twice'],
   ])('rejects %s', (text, reason) => {
     expect(() => parseLegacyPolicyHit(text)).toThrow(reason);
+  });
+});
+
+describe('round trips of any hit', () => {
+  const name = fc.stringMatching(/^[a-z0-9]([-a-z0-9.]{0,20}[a-z0-9])?$/);
+  const hit = fc
+    .record({
+      index: fc.nat(999),
+      tier: name,
+      kind: fc.constantFrom(...POLICY_KINDS),
+      namespace: name,
+      name,
+      action: fc.constantFrom(...POLICY_ACTIONS),
+      rule: fc.integer({ min: -2, max: 500 }),
+    })
+    .map(({ index, tier, kind, namespace, name: policy, action, rule }) =>
+      policyHit(
+        index,
+        kind === 'pro' ? PROFILE_TIER : tier,
+        { kind, namespace: isGlobalKind(kind) ? '' : namespace, name: policy },
+        action,
+        rule,
+      ),
+    );
+
+  it('parses what it renders back to the same hit', () => {
+    fc.assert(
+      fc.property(hit, (h) => {
+        expect(parsePolicyHit(renderPolicyHit(h))).toEqual(h);
+      }),
+    );
   });
 });

@@ -171,6 +171,36 @@ describe('flow batches', () => {
     await restarted.closeAndWait();
   });
 
+  it('sums what agents report they dropped, across agent processes, in the status and /metrics', async () => {
+    const cluster = await h.enrolledCluster();
+    const metric = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${String(gateway.port)}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('palisade_gateway_flow_records_dropped_by_agents_total '));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    const before = await metric();
+    const first = await connect(cluster, 'process-1');
+    first.send({ type: 'flow.batch', sequence: 1, droppedTotal: 4, records: [] });
+    first.send({ type: 'flow.batch', sequence: 2, droppedTotal: 6, records: [] });
+    await first.next('flow.ack');
+    await first.next('flow.ack');
+    await first.closeAndWait();
+    // A new process counts from zero again.
+    const second = await connect(cluster, 'process-2');
+    second.send({ type: 'flow.batch', sequence: 1, droppedTotal: 3, records: [] });
+    await second.next('flow.ack');
+    expect(await flowStatus(h.sql, cluster.clusterId)).toMatchObject({
+      agent_instance: 'process-2',
+      last_sequence: '1',
+      agent_dropped_total: '3',
+      dropped_total: '9',
+    });
+    expect((await metric()) - before).toBe(9);
+    await second.closeAndWait();
+  });
+
   it('acknowledges only after COMMIT', async () => {
     const cluster = await h.enrolledCluster();
     const client = await connect(cluster);

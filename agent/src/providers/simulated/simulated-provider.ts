@@ -90,6 +90,7 @@ export class SimulatedProvider implements Provider {
   #simulator: TrafficSimulator | undefined;
   #stopTraffic: (() => void) | undefined;
   #trafficUntil = 0;
+  #trafficProblem: string | null = null;
   /** The inventory as the simulator last saw it, kept until the description changes. */
   #trafficInventory: { version: number; items: InventoryItems } | undefined;
 
@@ -144,6 +145,7 @@ export class SimulatedProvider implements Provider {
     const problems = this.#lastError === null ? [] : [this.#lastError.message];
     const store = this.#policies?.store.problem();
     if (store !== null && store !== undefined) problems.push(store);
+    if (this.#trafficProblem !== null) problems.push(this.#trafficProblem);
     return [...problems, ...this.#evaluator.skipped()];
   }
 
@@ -214,17 +216,27 @@ export class SimulatedProvider implements Provider {
     }
     const inventory = this.#trafficInventory.items;
     const versions = `${String(this.#inventoryVersion)}:${String(store.version)}`;
-    const engine = this.#evaluator.engine(
-      () => inventory,
-      () => store.current(),
-      versions,
-    );
-    const records = simulator.step(from, now, {
-      inventory,
-      engine,
-      traffic: this.#spec.traffic,
-      inventoryVersion: String(this.#inventoryVersion),
-    });
+    let records: FlowRecord[];
+    try {
+      const engine = this.#evaluator.engine(
+        () => inventory,
+        () => store.current(),
+        versions,
+      );
+      records = simulator.step(from, now, {
+        inventory,
+        engine,
+        traffic: this.#spec.traffic,
+        inventoryVersion: String(this.#inventoryVersion),
+      });
+      this.#trafficProblem = null;
+    } catch (error) {
+      // A timer callback must not throw: the cluster keeps running without traffic, and says why.
+      const message = `traffic simulation failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (message !== this.#trafficProblem) this.#log.error({ err: message }, 'no flows this tick');
+      this.#trafficProblem = message;
+      return;
+    }
     if (records.length === 0) return;
     for (const listener of this.#flowListeners)
       listener(this.#flowListeners.size === 1 ? records : structuredClone(records));

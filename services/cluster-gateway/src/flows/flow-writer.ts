@@ -124,18 +124,18 @@ hits AS (
 SELECT (SELECT count(*) FROM written) AS flows, (SELECT count(*) FROM edges) AS edges,
        (SELECT count(*) FROM hits) AS hits`;
 
+const LOCK_STATUS = 'SELECT dropped_total FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE';
+
 /**
  * droppedTotal is per agent process: a new instance starts again from 0, so the cluster's total
  * adds what each instance reported beyond its own previous report. The rate is an exponentially
  * weighted average over about a minute: with batches every 15 s it settles on records / 15 s.
  */
 const WRITE_STATUS = `
-WITH before AS (SELECT dropped_total FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE),
-up AS (
-  INSERT INTO cluster_flow_status AS s (cluster_id, org_id, last_batch_at, agent_instance, last_sequence,
-    records_accepted, records_rejected, rejected_by_reason, agent_dropped_total, dropped_total)
-  VALUES ($1, $2, now(), $3, $4, $5, $6, $7::jsonb, $8, $8)
-  ON CONFLICT (cluster_id) DO UPDATE SET
+INSERT INTO cluster_flow_status AS s (cluster_id, org_id, last_batch_at, agent_instance, last_sequence,
+  records_accepted, records_rejected, rejected_by_reason, agent_dropped_total, dropped_total)
+VALUES ($1, $2, now(), $3, $4, $5, $6, $7::jsonb, $8, $8)
+ON CONFLICT (cluster_id) DO UPDATE SET
     last_batch_at = now(),
     agent_instance = EXCLUDED.agent_instance,
     last_sequence = EXCLUDED.last_sequence,
@@ -154,9 +154,7 @@ up AS (
       SELECT w * s.records_per_second + (1 - w) * EXCLUDED.records_accepted / dt
         FROM (SELECT greatest(extract(epoch FROM now() - s.last_batch_at)::double precision, 0.001) AS dt) AS d,
              LATERAL (SELECT exp(-d.dt / 60.0) AS w) AS e)
-  RETURNING dropped_total
-)
-SELECT up.dropped_total - coalesce((SELECT dropped_total FROM before), 0) AS dropped_increase FROM up`;
+RETURNING dropped_total`;
 
 export class FlowWriter {
   readonly #db: Database;
@@ -232,7 +230,10 @@ export class FlowWriter {
         h.action,
       ]);
     }
-    const status = await client.query<{ dropped_increase: string }>(WRITE_STATUS, [
+    // Read (and lock) the previous total in its own statement: a row locked FOR UPDATE in a CTE of
+    // the statement that updates it reads as absent, so the increase cannot come from one statement.
+    const previous = await client.query<{ dropped_total: string }>(LOCK_STATUS, [clusterId]);
+    const status = await client.query<{ dropped_total: string }>(WRITE_STATUS, [
       clusterId,
       orgId,
       agentInstance,
@@ -242,6 +243,8 @@ export class FlowWriter {
       JSON.stringify(Object.fromEntries(rejected)),
       droppedTotal,
     ]);
-    return { kind: 'stored', droppedIncrease: Number(status.rows[0]?.dropped_increase ?? 0) };
+    const droppedIncrease =
+      Number(status.rows[0]?.dropped_total ?? 0) - Number(previous.rows[0]?.dropped_total ?? 0);
+    return { kind: 'stored', droppedIncrease };
   }
 }

@@ -10,6 +10,11 @@ export function connectDatabase(url: string, size: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: DATABASE_IDLE_TIMEOUT_MS });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one (a transaction when Postgres restarts or cuts the connection): the
+  // pool listens only while a client is idle, and an unheard 'error' event ends the process. The
+  // failure still reaches the caller as its query's rejection, and the pool discards the client
+  // on release because it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

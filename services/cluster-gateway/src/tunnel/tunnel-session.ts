@@ -4,7 +4,8 @@
 // only: no handler may throw, and every promise it starts ends in a catch. Desired state and apply
 // results are handed to the rollout coordinator through `rolloutTunnel()`; desired-state frames
 // are written one at a time, paced by the socket (decision 0013), and chunked apply results are
-// reassembled before the coordinator sees them (decision 0014). Time-driven work
+// reassembled before the coordinator sees them (decision 0014). Flow batches go to this
+// connection's FlowBatchStream, under the authenticated cluster's ids (decision 0040). Time-driven work
 // (handshake and dead-peer deadlines, pings, lease renewal, rotation) is not scheduled here but
 // done by `tick`, called by the gateway's single sweep timer.
 import {
