@@ -619,6 +619,9 @@ describe('flowFilterHints', () => {
     expect(await hints('POLICY_KIND')).toEqual(['gnp', 'knp', 'np', 'sgnp', 'snp']);
     expect(await hints('POLICY_NAMESPACE')).toEqual(['shop']);
     expect(await hints('POLICY_NAME', { clusters: ['staging'] })).toEqual(['allow-icmp']);
+    // With a filter on the flows themselves, read from the flows (not the rollup).
+    expect(await hints('POLICY_NAME', { actions: ['DENY'] })).toEqual(['base', 'block-egress']);
+    expect(await hints('POLICY_KIND', { actions: ['DENY'] })).toEqual(['gnp']);
   });
 });
 
