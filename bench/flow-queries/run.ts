@@ -162,7 +162,7 @@ async function main(): Promise<void> {
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
       ],
-      ['flows, policy match (GIN), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      ['flows, policy match, first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
       ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
       ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, Math.max(5, RUNS / 5)],
       ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, Math.max(5, RUNS / 5)],
