@@ -411,6 +411,18 @@ describe('flows: sorts and cursor pagination', () => {
       ['SOURCE_NAME', timeCursor],
       ['TIME', 'not-a-cursor'],
       ['TIME', Buffer.from('{"v":null,"t":1,"c":"x","k":"zz"}').toString('base64url')],
+      [
+        'TIME',
+        Buffer.from('{"v":null,"t":1,"c":"00000000-0000-0000-0000-000000000000","k":"abc"}').toString(
+          'base64url',
+        ),
+      ],
+      [
+        'TIME',
+        Buffer.from(
+          '{"v":null,"t":9007199254740991,"c":"00000000-0000-0000-0000-000000000000","k":"ab"}',
+        ).toString('base64url'),
+      ],
     ] as const) {
       const r = await ctx.gql(viewer, FLOWS, { s: slug, sort, first: 2, after });
       expect(codeOf(r)).toBe('VALIDATION_FAILED');
