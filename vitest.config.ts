@@ -9,6 +9,7 @@ export default defineConfig({
       'services/*/vitest.config.ts',
       'agent/vitest.config.ts',
       'scripts/vitest.config.ts',
+      'faults/vitest.config.ts',
       'test/vitest.config.ts',
       'web/vitest.config.ts',
       'web/vitest.e2e.config.ts',

@@ -39,6 +39,7 @@ export interface DemoFleetOptions {
   readonly command: string;
   readonly commandArgs: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
 }
 
 interface GraphqlResponse<T> {
@@ -80,6 +81,7 @@ export class DemoFleet {
       name: `agent:${cluster.name}`,
       command: this.#o.command,
       env: this.#o.env ?? (process.env as Record<string, string>),
+      ...(this.#o.cwd === undefined ? {} : { cwd: this.#o.cwd }),
       args: () => {
         const token = this.#tokens.get(cluster.name);
         return [

@@ -40,6 +40,8 @@ export interface ChildSpec {
   readonly command: string;
   /** Read at every start, so a repair can change them (a new enrollment token). */
   readonly args: () => readonly string[];
+  /** Working directory (default: this process's). */
+  readonly cwd?: string;
   /** The child's whole environment (default: this process's). */
   readonly env?: Readonly<Record<string, string>>;
   /** Called when the child exited on its own; a throw is reported and the child restarted anyway. */
@@ -92,6 +94,7 @@ class SupervisedChild implements Supervised {
     if (this.owner.stopping) return;
     const child = spawn(this.spec.command, [...this.spec.args()], {
       env: this.spec.env ?? process.env,
+      ...(this.spec.cwd === undefined ? {} : { cwd: this.spec.cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#process = child;
