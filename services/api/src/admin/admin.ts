@@ -4,18 +4,22 @@
 //   create-org --slug S --name N --owner EMAIL          create an organisation with an owner
 //   create-token --org S --role R [--name N] [--expires-in 30d]
 //                                                       print a new API token as the last line
+//   backup --out FILE / restore --from FILE --database NAME   see backup-commands.ts
 import { parseArgs } from 'node:util';
 import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
+import { BACKUP_USAGE, isBackupCommand, runBackupCommand } from './backup-commands.js';
+import { BackupError } from './backup.js';
 import { seedDemo } from './seed-demo.js';
 
 const USAGE = `usage: npm run admin -- <command> [options]
   migrate
   seed-demo
   create-org --slug S --name N --owner EMAIL
-  create-token --org S --role R [--name N] [--expires-in 30d]`;
+  create-token --org S --role R [--name N] [--expires-in 30d]
+${BACKUP_USAGE}`;
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const v = values[name];
@@ -35,6 +39,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     );
     return;
   }
+  if (isBackupCommand(command)) return runBackupCommand(command, rest, env.DATABASE_ADMIN_URL, out);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -96,6 +101,10 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runAdmin(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof BackupError) {
+      console.error(`error: ${err.message}`);
+      process.exit(1);
+    }
     if (
       err instanceof AdminUsageError ||
       err instanceof EnvError ||
