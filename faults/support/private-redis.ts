@@ -1,11 +1,18 @@
-// TEST TOOLING. A Redis server of the test's own (no persistence), as a child process on a free
-// port, so a fault test can stop and start it without touching the shared server.
+// TEST TOOLING. A Redis server of the test's own, as a child process on a free port, so a fault
+// test can kill and start it without touching the shared server. It persists every write to an
+// append-only file (`appendfsync always`), as a Redis holding BullMQ queues must in production
+// (decision 0082): a crash then loses no acknowledged job.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort, waitFor } from '@palisade/testing';
 
 export class PrivateRedis {
   private child: ChildProcess | undefined;
+
+  private readonly dir = mkdtempSync(join(tmpdir(), 'palisade-redis-'));
 
   private constructor(readonly port: number) {}
 
@@ -27,10 +34,14 @@ export class PrivateRedis {
         String(this.port),
         '--bind',
         '127.0.0.1',
+        '--dir',
+        this.dir,
         '--save',
         '',
         '--appendonly',
-        'no',
+        'yes',
+        '--appendfsync',
+        'always',
         '--daemonize',
         'no',
       ],
@@ -39,7 +50,7 @@ export class PrivateRedis {
     await waitFor(() => this.ping(), `redis on port ${String(this.port)}`);
   }
 
-  /** Kills the server (SIGKILL); its data is gone, as after a crash of a cache without persistence. */
+  /** Kills the server (SIGKILL), as a crash would; what it acknowledged is in its append-only file. */
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
@@ -48,6 +59,11 @@ export class PrivateRedis {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private ping(): Promise<boolean> {

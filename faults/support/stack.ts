@@ -25,7 +25,7 @@ export interface GqlAnswer<T> {
 
 export class FaultStack {
   readonly output: string[] = [];
-  readonly processes = new Map<'api' | 'worker' | 'gateway', Supervised>();
+  readonly processes = new Map<string, Supervised>();
 
   private constructor(
     readonly pg: PrivatePostgres,
@@ -159,8 +159,8 @@ export class FaultStack {
     );
   }
 
-  /** kill -9 of a stack process; the supervisor restarts it. Resolves once the new one runs. */
-  async kill9(name: 'api' | 'worker' | 'gateway'): Promise<void> {
+  /** kill -9 of a supervised process (api, worker, gateway, an agent); resolves once it runs again. */
+  async kill9(name: string): Promise<void> {
     const child = this.processes.get(name);
     const pid = child?.pid();
     if (child === undefined || pid === undefined) throw new Error(`${name} is not running`);
@@ -204,7 +204,7 @@ export class FaultStack {
   async close(): Promise<void> {
     await this.supervisor.stop();
     await this.closeOidc();
-    await this.redis.stop();
+    await this.redis.close();
     this.pg.close();
   }
 }
