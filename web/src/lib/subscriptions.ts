@@ -13,6 +13,14 @@ let client: Client | undefined;
 /** A ping every KEEP_ALIVE_MS; no pong within PONG_TIMEOUT_MS means the API is gone: close and retry. */
 const KEEP_ALIVE_MS = 10_000;
 const PONG_TIMEOUT_MS = 5_000;
+/** Reconnect backoff: doubling from 1 s, capped so a returning API is noticed within seconds. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 10_000;
+
+function retryWait(retries: number): Promise<void> {
+  const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(retries, 10)) + Math.random() * 1_000;
+  return new Promise((resolve) => setTimeout(resolve, delay));
+}
 
 function wsUrl(): string {
   const url = new URL(GRAPHQL_PATH, window.location.href);
@@ -27,6 +35,7 @@ function getClient(): Client {
     url: wsUrl(),
     lazy: true,
     retryAttempts: Infinity,
+    retryWait,
     keepAlive: KEEP_ALIVE_MS,
     on: {
       opened: (s) => {
