@@ -3,7 +3,8 @@
 // agents in-process, whose traffic runs on a clock the test steps (so every flow they produce is
 // known), and one agent as a child process (so it can be killed). In turn, each during a rollout
 // (a policy change just made) and during flow ingestion (buckets closing), the suite kills -9 the
-// API, the worker, the gateway and the child agent, and stops and starts Postgres and Redis. After
+// API, the worker, the gateway and the child agent, stops and starts Postgres and Redis, and
+// restarts Redis without its data. After
 // each fault every cluster converges to IN_SYNC at its newest generation; at the end no flow is
 // lost or duplicated (the in-process agents' produced counters equal the stored ones, none dropped),
 // a job queued before the worker was killed has run, the worker's schedules exist, and the audit
@@ -260,6 +261,35 @@ describe('the stack under faults', () => {
     await stack.ready();
     await rollout();
     await converged('after Redis came back');
+  });
+
+  it('Redis restarted without its data: leases, routing and the worker schedules come back', async () => {
+    await stack.redis.wipe();
+    await waitFor(() => notReady(`${stack.origin}/readyz`), 'the API not ready without Redis', 30_000, 100);
+    ingest(1);
+    await stack.redis.start();
+    await stack.ready();
+    await rollout();
+    await converged('after Redis lost its data');
+    const prefix = `${stack.env['REDIS_PREFIX'] ?? ''}:bull`;
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(
+          ['maintenance', 'flows'].map(async (name) => {
+            const queue = new Queue(name, { connection: { url: stack.redis.url }, prefix });
+            try {
+              return (await queue.getJobSchedulers()).length;
+            } finally {
+              await queue.close();
+            }
+          }),
+        );
+        return counts.every((n) => n > 0);
+      },
+      'the worker schedules asserted again',
+      30_000,
+      250,
+    );
   });
 
   it('afterwards: no flow lost or duplicated, schedules in place, the audit chain verifies', async () => {

@@ -61,6 +61,12 @@ export class PrivateRedis {
     });
   }
 
+  /** Kills the server and deletes its data, as a failover to an empty replica would. */
+  async wipe(): Promise<void> {
+    await this.stop();
+    rmSync(join(this.dir, 'appendonlydir'), { recursive: true, force: true });
+  }
+
   async close(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });

@@ -16,12 +16,21 @@ if (!chromiumAvailable()) {
     let stack: Stack;
     let browser: Browser;
     let page: Page;
+    const debug: string[] = [];
 
     beforeAll(async () => {
       stack = await startStack();
       browser = await launchChromium();
       page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
       page.setDefaultTimeout(20_000);
+      page.on('console', (m) => debug.push(`console ${m.type()}: ${m.text()}`));
+      page.on('websocket', (ws) => {
+        debug.push(`ws open ${ws.url()}`);
+        ws.on('framereceived', (f) => debug.push(`ws < ${String(f.payload).slice(0, 200)}`));
+        ws.on('framesent', (f) => debug.push(`ws > ${String(f.payload).slice(0, 200)}`));
+        ws.on('socketerror', (e) => debug.push(`ws error ${e}`));
+        ws.on('close', () => debug.push('ws closed'));
+      });
     });
     afterEach(async (ctx) => {
       if (ctx.task.result?.state === 'fail')
@@ -72,7 +81,9 @@ if (!chromiumAvailable()) {
 
       await stack.restartApi();
       await banner.waitFor({ state: 'detached', timeout: 60_000 }).catch((err: unknown) => {
-        throw new Error(`the banner stayed: ${String(err)}\n${stack.logs()}`);
+        throw new Error(
+          `the banner stayed: ${String(err)}\n${debug.slice(-60).join('\n')}\n${stack.logs().slice(-3000)}`,
+        );
       });
       await row.getByText('Connected', { exact: true }).waitFor();
       expect(await row.textContent()).toContain('now');

@@ -36,6 +36,9 @@ function getClient(): Client {
     lazy: true,
     retryAttempts: Infinity,
     retryWait,
+    // A refused connection (the API is restarting) is an error event, not a close event, which
+    // graphql-ws treats as fatal by default: the live feed would then never come back.
+    shouldRetry: () => true,
     keepAlive: KEEP_ALIVE_MS,
     on: {
       opened: (s) => {
