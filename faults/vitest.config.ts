@@ -7,6 +7,9 @@ export default defineConfig({
     name: 'faults',
     include: ['**/*.test.ts'],
     fileParallelism: false,
+    // After every other project, the browser tests included: a whole stack per file on two cores
+    // would otherwise starve the tests running beside it.
+    sequence: { groupOrder: 2 },
     testTimeout: 240_000,
     hookTimeout: 120_000,
   },
