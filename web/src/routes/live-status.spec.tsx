@@ -2,8 +2,9 @@
 // answer, every organisation page says so, and cluster statuses are marked stale instead of
 // "Connected · now"; when the link is back the banner goes and the list is fetched again, since
 // events were missed meanwhile. The HTTP client reports an API that gives no answer.
-import { act, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, render, screen, within } from '@testing-library/react';
+import { SyncPill } from '../features/policies/components/sync-pill';
 import { ViewerDocument } from '../generated/graphql';
 import { gqlRequest } from '../lib/graphql-client';
 import { liveState, markLive, markLiveDropped, resetLiveState } from '../lib/live-connection';
@@ -75,6 +76,16 @@ describe('live status in the console', () => {
     await vi.waitFor(() =>
       expect(calls.filter((c) => c.operation === 'Clusters').length).toBeGreaterThan(fetched),
     );
+  });
+
+  it('marks policy sync states stale too', () => {
+    act(() => markLive());
+    const { container } = render(<SyncPill status="IN_SYNC" />);
+    expect(container.textContent).toBe('In sync');
+    act(() => markLiveDropped());
+    expect(container.textContent).toBe('In sync (stale)');
+    act(() => markLive());
+    expect(container.textContent).toBe('In sync');
   });
 
   it('says the API does not answer when a request gets no response, until one does', async () => {
