@@ -78,7 +78,15 @@ beforeAll(async () => {
     say: (line) => stack.log(`[fleet] ${line}`),
     mintToken: () =>
       Promise.resolve(
-        runAdmin(stack.env, ['create-token', '--org', stack.orgSlug, '--role', 'admin']).at(-1) ?? '',
+        runAdmin(stack.env, [
+          'create-token',
+          '--org',
+          stack.orgSlug,
+          '--role',
+          'admin',
+          '--expires-in',
+          '1h',
+        ]).at(-1) ?? '',
       ),
   });
   const killable = { name: 'killable', file: SHOP, labels: { env: 'prod' } };

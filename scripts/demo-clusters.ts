@@ -124,21 +124,33 @@ export class DemoFleet {
     this.#tokens.set(cluster.name, r.registerCluster.enrollmentToken);
   }
 
-  /** Runs `use` with a fresh short-lived token, revoked afterwards rather than left to expire. */
+  /**
+   * Runs `use` with a fresh short-lived token, revoked afterwards rather than left to expire. The
+   * revocation is best effort: when the API went away meanwhile the token still expires on its own,
+   * and the error of `use`, if any, is the one worth reporting.
+   */
   async #withToken<T>(use: (token: string) => Promise<T>): Promise<T> {
     const token = await this.#o.mintToken();
     try {
       return await use(token);
     } finally {
-      const me = await this.#graphql<{ viewer: { token: { id: string } } }>(
-        token,
-        'query { viewer { token { id } } }',
-        {},
+      await this.#revoke(token).catch((error: unknown) =>
+        this.#o.say(
+          `could not revoke the temporary API token (${error instanceof Error ? error.message : String(error)}); it expires on its own`,
+        ),
       );
-      await this.#graphql(token, 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }', {
-        i: { orgSlug: this.#o.orgSlug, tokenId: me.viewer.token.id },
-      });
     }
+  }
+
+  async #revoke(token: string): Promise<void> {
+    const me = await this.#graphql<{ viewer: { token: { id: string } } }>(
+      token,
+      'query { viewer { token { id } } }',
+      {},
+    );
+    await this.#graphql(token, 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }', {
+      i: { orgSlug: this.#o.orgSlug, tokenId: me.viewer.token.id },
+    });
   }
 
   async #graphql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
