@@ -8,6 +8,8 @@ export default defineConfig({
       'migrations/vitest.config.ts',
       'services/*/vitest.config.ts',
       'agent/vitest.config.ts',
+      'scripts/vitest.config.ts',
+      'faults/vitest.config.ts',
       'test/vitest.config.ts',
       'web/vitest.config.ts',
       'web/vitest.e2e.config.ts',

@@ -1,14 +1,17 @@
 // `npm start`: the whole stack on this machine with a demo organisation.
 //   1. creates the `palisade` database if needed, applies migrations, seeds the demo when empty;
 //   2. builds the web console when web/dist is missing or stale (the API serves it at /);
-//   3. starts the dev OIDC provider, the API and the job worker (health on WORKER_PORT) as child processes;
+//   3. starts the dev OIDC provider, the API, the worker (health on WORKER_PORT), the gateway and the demo clusters' agents
+//      as supervised children (supervisor.ts: a crashed one is restarted with backoff, the rest
+//      keeps serving; an agent whose credential is refused is enrolled again, demo-clusters.ts);
 //   4. waits until each answers, then prints where everything is and how to sign in.
 // Ctrl-C stops everything.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { migrate } from '@palisade/migrations';
+import { DEMO_CLUSTERS, DEMO_STATE_ROOT, DemoFleet } from './demo-clusters.js';
 import { generatePrismaClient } from './prisma-generate.js';
+import { Supervisor } from './supervisor.js';
 
 const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const DB = process.env['PALISADE_DB'] ?? 'palisade';
@@ -41,44 +44,21 @@ const env: Record<string, string> = {
   DEV_OIDC_POST_LOGOUT_REDIRECT_URI: `${ORIGIN}/`,
 };
 
-const children: ChildProcess[] = [];
+const supervisor = new Supervisor();
+const NODE_ARGS = ['--enable-source-maps', '--import', './scripts/register.mjs'];
 
 function step(msg: string): void {
   process.stdout.write(`» ${msg}\n`);
 }
 
-function run(
-  name: string,
-  entry: string,
-  args: string[] = [],
-  extraEnv: Record<string, string> = {},
-): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--enable-source-maps', '--import', './scripts/register.mjs', entry, ...args],
-    {
-      env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const prefix = `[${name}] `;
-  for (const stream of [child.stdout, child.stderr]) {
-    let buf = '';
-    stream?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const l of lines) process.stdout.write(prefix + l + '\n');
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      process.stdout.write(`${prefix}exited (${signal ?? code}); stopping the stack\n`);
-      void stop(1);
-    }
+/** A Node child of the stack, restarted with backoff when it crashes (supervisor.ts). */
+function run(name: string, entry: string, extraEnv: Record<string, string> = {}): void {
+  supervisor.run({
+    name,
+    command: process.execPath,
+    args: () => [...NODE_ARGS, entry],
+    env: { ...env, ...extraEnv },
   });
-  children.push(child);
-  return child;
 }
 
 async function waitFor(url: string, what: string, timeoutMs = 60_000): Promise<void> {
@@ -98,9 +78,10 @@ async function waitFor(url: string, what: string, timeoutMs = 60_000): Promise<v
 
 let stopping = false;
 async function stop(code: number): Promise<never> {
-  stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  if (!stopping) {
+    stopping = true;
+    await supervisor.stop();
+  }
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -138,12 +119,30 @@ async function main(): Promise<void> {
   await waitFor(`http://127.0.0.1:${WORKER_PORT}/readyz`, 'the worker');
 
   step('starting the cluster gateway and the demo clusters');
-  run('gateway', 'services/cluster-gateway/src/main.ts', [], {
+  run('gateway', 'services/cluster-gateway/src/main.ts', {
     PORT: String(GATEWAY_PORT),
     DATABASE_URL: `postgres://palisade_gateway@127.0.0.1:5432/${DB}`,
   });
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/readyz`, 'the cluster gateway');
-  await startDemoClusters(runAdmin);
+  const fleet = new DemoFleet({
+    apiOrigin: ORIGIN,
+    gatewayUrl: `ws://localhost:${GATEWAY_PORT}/v1/tunnel`,
+    orgSlug: 'acme',
+    command: process.execPath,
+    commandArgs: [...NODE_ARGS, 'agent/src/main.ts'],
+    env,
+    say: (line) => process.stdout.write(`[supervisor] ${line}\n`),
+    mintToken: async () => {
+      const lines: string[] = [];
+      await runAdmin(
+        ['create-token', '--org', 'acme', '--role', 'admin', '--name', 'npm-start', '--expires-in', '1h'],
+        (l) => lines.push(l),
+      );
+      return lines[lines.length - 1] ?? '';
+    },
+  });
+  await fleet.prepare(DEMO_CLUSTERS);
+  for (const cluster of DEMO_CLUSTERS) supervisor.run(fleet.agent(cluster));
 
   process.stdout.write(`
 Palisade is running.
@@ -152,91 +151,19 @@ Palisade is running.
   Sign in             ${ORIGIN}/auth/login   as alice@example.com, password "palisade"
                       (also bob, carol, dave, erin, mallory @example.com; same password)
   Demo organisation   acme (alice owner, bob admin, carol editor, dave viewer, erin auditor)
-  Demo clusters       ${DEMO_CLUSTERS.map((c) => c.name).join(', ')} (simulated; state in .palisade/agents/)
+  Demo clusters       ${DEMO_CLUSTERS.map((c) => c.name).join(', ')} (simulated; state in ${DEMO_STATE_ROOT}/<name>/)
   Cluster gateway     ws://localhost:${GATEWAY_PORT}/v1/tunnel
   Connect one more    register it in the console (or registerCluster), then
-                      npm run agent -- --simulate agent/examples/shop.yaml --token <enrollment token>
+                      npm run agent -- --simulate agent/examples/shop.yaml --token <enrollment token> \\
+                                       --state-dir ${DEMO_STATE_ROOT}/<its name>
   OIDC provider       ${ISSUER}
   Health              ${ORIGIN}/healthz  ${ORIGIN}/readyz  ${ORIGIN}/metrics
   Worker health       http://127.0.0.1:${WORKER_PORT}/healthz  (also /readyz, /metrics)
   API token           npm run admin -- create-token --org acme --role viewer
                       then: curl -H "Authorization: Bearer <token>" -H content-type:application/json \\
                             -d '{"query":"{ organization(slug: \\"acme\\") { name members { totalCount } } }"}' ${ORIGIN}/graphql
-Press Ctrl-C to stop.
+A process that crashes is restarted with backoff; the rest keeps serving. Press Ctrl-C to stop.
 `);
-}
-
-// The demo fleet: simulated clusters enrolled into acme through the API (registerCluster), each
-// agent keeping its credential under .palisade/agents/<name> so a restart reuses it.
-const DEMO_CLUSTERS = [
-  { name: 'prod-eu', file: 'agent/examples/shop.yaml', labels: { env: 'prod', region: 'eu' } },
-  { name: 'prod-us', file: 'agent/examples/shop.yaml', labels: { env: 'prod', region: 'us' } },
-  { name: 'staging', file: 'agent/examples/large.yaml', labels: { env: 'staging', region: 'eu' } },
-];
-
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const r = await fetch(`${ORIGIN}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await r.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length || !body.data)
-    throw new Error(body.errors?.map((e) => e.message).join('; ') ?? 'no data');
-  return body.data;
-}
-
-async function startDemoClusters(
-  runAdmin: (argv: string[], out: (l: string) => void) => Promise<void>,
-): Promise<void> {
-  const lines: string[] = [];
-  await runAdmin(
-    ['create-token', '--org', 'acme', '--role', 'admin', '--name', 'npm-start', '--expires-in', '1h'],
-    (l) => lines.push(l),
-  );
-  const token = lines[lines.length - 1] ?? '';
-  for (const c of DEMO_CLUSTERS) {
-    const stateDir = `.palisade/agents/${c.name}`;
-    const existing = await graphql<{ organization: { clusters: { edges: { node: { name: string } }[] } } }>(
-      token,
-      'query { organization(slug: "acme") { clusters(first: 100) { edges { node { name } } } } }',
-      {},
-    );
-    const known = existing.organization.clusters.edges.some((e) => e.node.name === c.name);
-    const args = [
-      '--simulate',
-      c.file,
-      '--gateway',
-      `ws://localhost:${GATEWAY_PORT}/v1/tunnel`,
-      '--state-dir',
-      stateDir,
-    ];
-    if (!known || !existsSync(`${stateDir}/credential.json`)) {
-      rmSync(stateDir, { recursive: true, force: true });
-      const r = await graphql<{ registerCluster: { enrollmentToken: string } }>(
-        token,
-        'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { enrollmentToken } }',
-        {
-          i: {
-            orgSlug: 'acme',
-            name: c.name,
-            labels: Object.entries(c.labels).map(([key, value]) => ({ key, value })),
-          },
-        },
-      );
-      args.push('--token', r.registerCluster.enrollmentToken);
-    }
-    run(`agent:${c.name}`, 'agent/src/main.ts', args);
-  }
-  // The bootstrap token has done its job; revoke it rather than leave it to expire.
-  const me = await graphql<{ viewer: { token: { id: string } } }>(
-    token,
-    'query { viewer { token { id } } }',
-    {},
-  );
-  await graphql(token, 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }', {
-    i: { orgSlug: 'acme', tokenId: me.viewer.token.id },
-  });
 }
 
 main().catch((err: unknown) => {

@@ -1,8 +1,8 @@
 // The agent command (`npm run agent -- …`, built `node agent/dist/main.js`, the container's
 // entrypoint). Exit codes: 0 after a signal (and for --help/-h and --version, answered on stdout),
-// 1 when the agent fails or stops on its own (a revoked credential, a refused token, forbidden
-// Kubernetes access), 2 for bad flags (the problem and the usage on stderr), environment or cluster
-// description.
+// 1 when the agent fails or stops on its own (forbidden Kubernetes access), 2 for bad flags (the
+// problem and the usage on stderr), environment or cluster description, 3 when the gateway refused
+// its credential or token (exit-codes.ts).
 // `edit` changes a simulated cluster's policy objects from outside (edit-command.ts).
 
 import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { AgentStartError, startAgent, type RunningAgent } from './agent.js';
 import { CliError, USAGE, parseCommand, type AgentCommand } from './config/cli.js';
 import { EnvError, readEnv } from './config/env.js';
+import { exitCodeForStop } from './exit-codes.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import { FileCredentialStore } from './credentials/file-store.js';
 import { SecretCredentialStore } from './credentials/secret-store.js';
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
     agent.onStatus((status) => {
       const reason = agent.stopReason();
       if (status === 'stopped' && reason !== null && reason.reason !== 'closed')
-        void agent.close().then(() => resolve(1));
+        void agent.close().then(() => resolve(exitCodeForStop(reason.reason)));
     });
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_REASONS } from '@palisade/protocol';
+import { AGENT_EXIT } from '../src/exit-codes.js';
 import { FakeGateway } from './support/fake-gateway.js';
 import { waitFor } from '@palisade/testing';
 import { AGENT_VERSION } from '../src/version.js';
@@ -82,7 +83,7 @@ describe('the agent command', () => {
     expect(cases[3].stderr).toContain('PALISADE_GATEWAY_URL: must be a ws:// or wss:// URL');
   });
 
-  it('connects, exits 0 on SIGTERM after telling the gateway, and 1 when the gateway revokes it', async () => {
+  it('connects, exits 0 on SIGTERM after telling the gateway, and 3 (credential refused) when the gateway revokes it', async () => {
     const gateway = await FakeGateway.start();
     try {
       const args = [
@@ -126,7 +127,7 @@ describe('the agent command', () => {
         credential: 'pcc_issued_credential_1',
       });
       gateway.last()!.close(CLOSE_REASONS.CREDENTIAL_REVOKED, 'the cluster was deleted');
-      expect((await second).code).toBe(1);
+      expect((await second).code).toBe(AGENT_EXIT.CREDENTIAL_REFUSED);
     } finally {
       await gateway.stop();
     }

@@ -35,9 +35,18 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
 
   const queues = new Map<string, Queue>();
   for (const name of Object.values(QUEUES)) queues.set(name, new Queue(name, { connection, prefix }));
-  for (const s of SCHEDULES) {
-    await queues.get(s.queue)?.upsertJobScheduler(s.job, { every: s.everyMs }, { name: s.job, data: {} });
-  }
+  const ensureSchedules = async (): Promise<void> => {
+    for (const s of SCHEDULES) {
+      await queues.get(s.queue)?.upsertJobScheduler(s.job, { every: s.everyMs }, { name: s.job, data: {} });
+    }
+  };
+  await ensureSchedules();
+  // A Redis that comes back without its data (a failover to a lagging replica, a restart without
+  // persistence) has lost the schedules: assert them again whenever the connection is ready again
+  // (idempotent; decision 0082).
+  connection.on('ready', () => {
+    ensureSchedules().catch((err: unknown) => log.error({ err }, 'could not re-assert the job schedules'));
+  });
   const workers = Object.values(QUEUES).map(
     (name) =>
       new Worker(

@@ -46,6 +46,10 @@ export interface Stack {
   gatewayUrl: string;
   /** Starts a simulated agent for `example` (agent/examples/<example>.yaml) with an enrollment token. */
   startAgent(example: string, enrollmentToken: string): ChildProcess;
+  /** kill -9 of the API process (its worker and the gateway keep running). */
+  killApi(): Promise<void>;
+  /** Starts the API again after killApi and waits until it is ready. */
+  restartApi(): Promise<void>;
   /** Recent output of every process, for failure messages. */
   logs(): string;
   close(): Promise<void>;
@@ -108,6 +112,7 @@ export async function startStack(): Promise<Stack> {
     GATEWAY_PUBLIC_URL: gatewayUrl,
     LOG_LEVEL: 'warn',
   };
+  let api: ChildProcess | undefined;
   const stack: Stack = {
     origin,
     gatewayUrl,
@@ -129,6 +134,18 @@ export async function startStack(): Promise<Stack> {
         ],
         {},
       ),
+    async killApi() {
+      const child = api;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    },
+    async restartApi() {
+      api = run('api', ['services/api/src/main.ts'], apiEnv);
+      await waitForOk(`${origin}/readyz`, 'the API', api, output);
+    },
     logs: () => output.join(''),
     async close() {
       await Promise.all(
@@ -151,7 +168,7 @@ export async function startStack(): Promise<Stack> {
     },
   };
   try {
-    const api = run('api', ['services/api/src/main.ts'], apiEnv);
+    api = run('api', ['services/api/src/main.ts'], apiEnv);
     run('worker', ['services/api/src/worker.ts'], { ...apiEnv, WORKER_PORT: '0' });
     const gateway = run('gateway', ['services/cluster-gateway/src/main.ts'], {
       HOST: '127.0.0.1',

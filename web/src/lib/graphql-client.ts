@@ -5,6 +5,7 @@
 import { isErrorCode, type ErrorCode as ApiErrorCode } from '@palisade/access';
 import type { TypedDocumentString } from '../generated/graphql';
 import { CSRF_HEADER, readCsrfToken } from './csrf';
+import { markApiReachable, markApiUnreachable } from './live-connection';
 
 export type ErrorCode = ApiErrorCode | 'NETWORK';
 
@@ -59,8 +60,12 @@ export async function gqlRequest<TResult, TVariables>(
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    markApiUnreachable();
     throw new ApiError('The API cannot be reached. Check your connection and try again.', 'NETWORK');
   }
+  // A gateway in front answering for an API that is gone is no answer from the API either.
+  if (res.status === 502 || res.status === 503 || res.status === 504) markApiUnreachable();
+  else markApiReachable();
   let body: { data?: TResult | null; errors?: WireError[]; message?: unknown };
   try {
     body = (await res.json()) as typeof body;

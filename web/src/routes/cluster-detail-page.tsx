@@ -10,7 +10,7 @@ import { SkeletonRows } from '../components/ui/skeleton';
 import { Tabs } from '../components/ui/tabs';
 import { useToast } from '../components/ui/toast';
 import { useCluster, type ClusterSummary } from '../features/clusters/api';
-import { ClusterStatusPill } from '../features/clusters/components/cluster-status-pill';
+import { ClusterStatusPill, lastSeenText } from '../features/clusters/components/cluster-status-pill';
 import { ConnectWizard } from '../features/clusters/components/connect-wizard';
 import { DeleteClusterDialog } from '../features/clusters/components/delete-cluster-dialog';
 import { EditLabelsDialog } from '../features/clusters/components/edit-labels-dialog';
@@ -22,6 +22,7 @@ import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluste
 import { useLivePolicySync } from '../features/policies/api';
 import { usePermissions } from '../features/orgs/hooks/use-permissions';
 import { absoluteTime, relativeTime } from '../lib/format';
+import { useStaleSince } from '../lib/live-connection';
 import { isApiError } from '../lib/graphql-client';
 
 type Dialogs = 'labels' | 'register' | 'delete' | null;
@@ -57,6 +58,7 @@ function ClusterDetail({ slug, cluster }: { slug: string; cluster: ClusterSummar
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [tab, setTab] = useState('endpoints');
   const canWrite = perms.can('clusters:write');
+  const staleSince = useStaleSince();
   return (
     <>
       <p>
@@ -79,13 +81,16 @@ function ClusterDetail({ slug, cluster }: { slug: string; cluster: ClusterSummar
         <dl className="props">
           <dt>Status</dt>
           <dd>
-            <ClusterStatusPill status={cluster.status} />
+            <ClusterStatusPill status={cluster.status} staleSince={staleSince} />
           </dd>
           <dt>Last seen</dt>
           <dd title={absoluteTime(cluster.lastSeenAt)}>
-            {cluster.status === 'CONNECTED'
-              ? `connected ${relativeTime(cluster.connectedSince)}`
-              : relativeTime(cluster.lastSeenAt)}
+            {lastSeenText(
+              cluster.status,
+              cluster.lastSeenAt,
+              staleSince,
+              () => `connected ${relativeTime(cluster.connectedSince)}`,
+            )}
           </dd>
           <dt>Labels</dt>
           <dd>

@@ -1,6 +1,7 @@
 // The organisation shell: top bar (org switcher, theme, user, sign out) and the section navigation,
 // which lists only the sections the member's role can read.
 import { Link, Outlet, useParams } from '@tanstack/react-router';
+import { LiveBanner } from '../components/layout/live-banner';
 import { OrgSwitcher } from '../components/layout/org-switcher';
 import { ThemeToggle } from '../components/layout/theme-toggle';
 import { Button } from '../components/ui/button';
@@ -65,6 +66,7 @@ export function OrgLayout() {
         </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <LiveBanner />
         {org.isPending ? (
           <SkeletonRows rows={4} />
         ) : org.isError ? (

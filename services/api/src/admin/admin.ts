@@ -3,6 +3,7 @@
 // usage (no or unknown command, unknown or missing option) prints what is wrong and the usage on
 // stderr and exits 2; a bad value (a slug, a role, an organisation that does not exist) exits 2
 // with a message naming it; nothing is changed in either case. Help and version need no database.
+// backup/restore are parsed in backup-commands.ts (decision 0081).
 import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -10,6 +11,8 @@ import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
+import { BACKUP_USAGE, isBackupCommand, runBackupCommand } from './backup-commands.js';
+import { BackupError } from './backup.js';
 import { seedDemo } from './seed-demo.js';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
@@ -21,6 +24,7 @@ commands:
   create-org --slug S --name N --owner EMAIL   create an organisation with an owner
   create-token --org S --role R [--name N] [--expires-in 30d]
                                                print a new API token as the last line
+${BACKUP_USAGE}
 
 options:
   -h, --help   show this help
@@ -70,6 +74,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     out(adminVersion());
     return;
   }
+  if (isBackupCommand(command)) return runBackupCommand(command, rest, loadEnv().DATABASE_ADMIN_URL, out);
   const options = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
   if (!options) {
     throw new AdminCommandLineError(
@@ -140,6 +145,10 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runAdmin(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof BackupError) {
+      console.error(`error: ${err.message}`);
+      process.exit(1);
+    }
     if (
       err instanceof AdminCommandLineError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')

@@ -1,12 +1,15 @@
-// The fleet as a table: status (live), labels, versions, last seen; the name opens the detail.
+// The fleet as a table: status (live, or marked stale when the console lost its live link), labels,
+// versions, last seen; the name opens the detail.
 import { Link } from '@tanstack/react-router';
 import { Table } from '../../../components/ui/table';
-import { absoluteTime, relativeTime } from '../../../lib/format';
+import { absoluteTime } from '../../../lib/format';
+import { useStaleSince } from '../../../lib/live-connection';
 import type { ClusterSummary } from '../api';
-import { ClusterStatusPill } from './cluster-status-pill';
+import { ClusterStatusPill, lastSeenText } from './cluster-status-pill';
 import { LabelList } from './label-list';
 
 export function ClusterTable({ slug, clusters }: { slug: string; clusters: readonly ClusterSummary[] }) {
+  const staleSince = useStaleSince();
   return (
     <Table
       caption="Clusters"
@@ -21,7 +24,7 @@ export function ClusterTable({ slug, clusters }: { slug: string; clusters: reado
             </Link>
           </td>
           <td>
-            <ClusterStatusPill status={c.status} />
+            <ClusterStatusPill status={c.status} staleSince={staleSince} />
           </td>
           <td>
             <LabelList labels={c.labels} />
@@ -30,7 +33,7 @@ export function ClusterTable({ slug, clusters }: { slug: string; clusters: reado
           <td className="mono">{c.kubernetesVersion ?? '—'}</td>
           <td className="mono">{c.calicoVersion ?? '—'}</td>
           <td title={absoluteTime(c.lastSeenAt)}>
-            {c.status === 'CONNECTED' ? 'now' : relativeTime(c.lastSeenAt)}
+            {lastSeenText(c.status, c.lastSeenAt, staleSince, () => 'now')}
           </td>
         </tr>
       ))}

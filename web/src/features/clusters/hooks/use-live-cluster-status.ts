@@ -1,6 +1,7 @@
 // Keeps cluster status live: subscribes to clusterStatusChanged for the organisation and patches
 // the cached list and detail in place (no refetch storm when a fleet reconnects), then refreshes
-// the detail in the background for versions and inventory.
+// the detail in the background for versions and inventory. Events missed while the live link was
+// down are recovered by refetching once it is back (live-connection.ts).
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import {
@@ -10,6 +11,7 @@ import {
   type ClusterSummaryFragment,
 } from '../../../generated/graphql';
 import { keys } from '../../../lib/query-keys';
+import { onLiveChange } from '../../../lib/live-connection';
 import { subscribe } from '../../../lib/subscriptions';
 
 type StatusEvent = ClusterStatusChangedSubscription['clusterStatusChanged'];
@@ -53,6 +55,16 @@ export function useLiveClusterStatus(slug: string): { liveError: string | null }
           error: (err) => setLiveError(err.message),
         },
       ),
+    [qc, slug],
+  );
+  useEffect(
+    () =>
+      onLiveChange((next, prev) => {
+        if (prev.kind === 'down' && next.kind === 'live') {
+          void qc.invalidateQueries({ queryKey: keys.clusters(slug) });
+          void qc.invalidateQueries({ queryKey: keys.dashboard(slug) });
+        }
+      }),
     [qc, slug],
   );
   return { liveError };

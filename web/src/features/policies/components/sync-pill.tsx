@@ -1,5 +1,7 @@
-// A policy's sync state in words and colour.
+// A policy's sync state in words and colour; "(stale)" in a neutral tone while the console has lost
+// its live link and cannot vouch for it (live-connection.ts, decision 0083).
 import { StatusPill, type Tone } from '../../../components/ui/badge';
+import { useStaleSince } from '../../../lib/live-connection';
 import type { SyncStatus } from '@palisade/policy/managed';
 
 const LOOK: Record<SyncStatus, { tone: Tone; label: string }> = {
@@ -12,5 +14,14 @@ const LOOK: Record<SyncStatus, { tone: Tone; label: string }> = {
 
 export function SyncPill({ status, title }: { status: SyncStatus; title?: string }) {
   const look = LOOK[status];
+  const staleSince = useStaleSince();
+  if (staleSince !== null)
+    return (
+      <StatusPill
+        tone="neutral"
+        label={`${look.label} (stale)`}
+        title={`Last known state, not confirmed since ${new Date(staleSince).toLocaleTimeString()}`}
+      />
+    );
   return <StatusPill tone={look.tone} label={look.label} {...(title ? { title } : {})} />;
 }
