@@ -1,0 +1,186 @@
+// Flow reads through the real API (issue 13 item 7, read side): the `flows` query with a selective
+// filter over BENCH_FLOWS stored flows (default 10 M, spread over the last 24 h of a 2,000-pod
+// cluster: 200 workloads of 10 pods in 20 namespaces), and the service graph and policy statistics
+// over those 24 h. Rows are generated in SQL straight into the tables the gateway writes (flows and
+// both per-minute rollups, summed from the flows exactly as the writer sums them), then ANALYZEd.
+// Each query is warmed up, then run sequentially; the figures are per request, end to end over
+// HTTP (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
+// Goals (issue 13): flows p99 < 200 ms; service graph < 1 s.
+// Usage: BENCH_FLOWS=1000000 npm run bench -- flow-queries
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createMigratedDatabase } from '@palisade/migrations/test-databases';
+import { AdminService } from '../../services/api/src/admin/admin-service.js';
+import { loadEnv } from '../../services/api/src/config/env.js';
+import { Database } from '../../services/api/src/platform/db/database.js';
+import { createLogger } from '../../services/api/src/platform/http/logger.js';
+import { createApiServer } from '../../services/api/src/server.js';
+import { machineLine } from '../lib/machine.js';
+
+const FLOWS = Number(process.env['BENCH_FLOWS'] ?? 10_000_000);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 50);
+const CHUNK = 500_000;
+const BUCKETS_PER_DAY = 5_760;
+
+// Flow i: bucket i % 5760 of the last 24 h; source and destination workloads from i, so that every
+// pair recurs; one flow in ten denied; a tenth of the allowed ones with a staged pending deny.
+const GENERATE = `
+INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
+  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
+  action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
+  bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+SELECT $1, $2, t, t + interval '15 seconds', decode(md5(i::text), 'hex'),
+  'wep', 'ns-' || (s % 20), 'app-' || s || '-5f6d7c8b9-*', jsonb_build_array('app=app-' || s),
+  CASE WHEN i % 97 = 0 THEN 'net' ELSE 'wep' END,
+  CASE WHEN i % 97 = 0 THEN '-' ELSE 'ns-' || (d % 20) END,
+  CASE WHEN i % 97 = 0 THEN 'pub' ELSE 'app-' || d || '-5f6d7c8b9-*' END,
+  CASE WHEN i % 97 = 0 THEN '[]'::jsonb ELSE jsonb_build_array('app=app-' || d) END,
+  8000 + (i % 17), '-', '-', '-', 0, 'tcp', CASE WHEN i % 2 = 0 THEN 'src' ELSE 'dst' END,
+  CASE WHEN i % 10 = 0 THEN 'deny' ELSE 'allow' END,
+  CASE WHEN i % 10 = 0
+    THEN jsonb_build_array(jsonb_build_object('policy_index', 0, 'tier', 'default', 'kind', 'np',
+      'namespace', 'ns-' || (d % 20), 'name', 'deny-' || (d % 50), 'action', 'deny', 'rule_index', 0, 'trigger', null))
+    ELSE jsonb_build_array(jsonb_build_object('policy_index', 0, 'tier', 'default', 'kind', 'np',
+      'namespace', 'ns-' || (d % 20), 'name', 'allow-' || (d % 50), 'action', 'allow', 'rule_index', i % 3, 'trigger', null)) END,
+  CASE WHEN i % 10 = 5
+    THEN jsonb_build_array(jsonb_build_object('policy_index', 0, 'tier', 'security', 'kind', 'sgnp',
+      'namespace', '', 'name', 'quarantine', 'action', 'deny', 'rule_index', 0, 'trigger', null))
+    ELSE '[]'::jsonb END,
+  md5(i::text), CASE WHEN i % 10 = 5 THEN 'deny' END,
+  10 + i % 50, 12 + i % 40, 1000 + i % 5000, 9000 + i % 7000, 2, 1, 1
+FROM (SELECT i, (i * 7919) % 200 AS s, (i * 104729) % 200 AS d,
+             date_trunc('minute', now()) - interval '15 seconds' * (1 + i % ${BUCKETS_PER_DAY}) AS t
+        FROM generate_series($3::bigint, $4::bigint) AS i) AS g`;
+
+const EDGES = `
+INSERT INTO flow_edge_minutes (org_id, cluster_id, minute, edge_key, source_type, source_namespace,
+  source_name, dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name,
+  dest_service_port_name, dest_service_port, dest_port, proto, reporter, action, packets_in, packets_out,
+  bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+SELECT org_id, cluster_id, date_trunc('minute', start_time),
+  md5(concat_ws(chr(31), source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name,
+    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto,
+    reporter, action))::uuid,
+  source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, dest_service_namespace,
+  dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto, reporter, action,
+  sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(num_flows), sum(num_flows_started),
+  sum(num_flows_completed)
+FROM flows
+GROUP BY org_id, cluster_id, date_trunc('minute', start_time), source_type, source_namespace, source_name,
+  dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name, dest_service_port_name,
+  dest_service_port, dest_port, proto, reporter, action`;
+
+const HITS = `
+INSERT INTO flow_policy_minutes (org_id, cluster_id, minute, hit_key, trace, policy_kind, policy_tier,
+  policy_namespace, policy_name, rule_index, policy_action, reporter, packets_in, packets_out, bytes_in,
+  bytes_out, num_flows, num_flows_started, num_flows_completed)
+SELECT org_id, cluster_id, minute,
+  md5(concat_ws(chr(31), trace, kind, tier, namespace, name, rule_index, action, reporter))::uuid,
+  trace, kind, tier, namespace, name, rule_index, action, reporter,
+  sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(num_flows), sum(num_flows_started),
+  sum(num_flows_completed)
+FROM (SELECT f.org_id, f.cluster_id, date_trunc('minute', f.start_time) AS minute, t.trace,
+             h->>'kind' AS kind, h->>'tier' AS tier, h->>'namespace' AS namespace, h->>'name' AS name,
+             (h->>'rule_index')::int AS rule_index, h->>'action' AS action, f.reporter, f.packets_in,
+             f.packets_out, f.bytes_in, f.bytes_out, f.num_flows, f.num_flows_started, f.num_flows_completed
+        FROM flows f
+        CROSS JOIN LATERAL (VALUES ('enforced', f.policies_enforced), ('pending', f.policies_pending)) AS t(trace, hits)
+        CROSS JOIN LATERAL jsonb_array_elements(t.hits) AS h) AS x
+GROUP BY org_id, cluster_id, minute, trace, kind, tier, namespace, name, rule_index, action, reporter`;
+
+const FLOWS_QUERY = `query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f, first: 50) {
+  totalCount edges { cursor node { id startTime sourceName destName action pendingAction enforcedTrace
+  enforcedPolicies { kind namespace name action ruleIndex } cluster { name } } } } } }`;
+const GRAPH_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { serviceGraph(timeRange: $r) {
+  truncated nodes { id type name } edges { sourceId destId allowed { bytesIn } deniedAtSource { bytesIn } deniedAtDest { bytesIn } } } } }`;
+const STATS_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { policyStatistics(timeRange: $r, first: 100) {
+  totalCount edges { node { name allowed { packetsIn } denied { packetsIn } } } } } }`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const db = await createMigratedDatabase('palisade_bench_flowq');
+  const admin = new pg.Client({ connectionString: db.adminUrl });
+  await admin.connect();
+  const adminDb = new Database(db.adminUrl, 2);
+  try {
+    const ops = new AdminService(adminDb);
+    const { orgId } = await ops.createOrg('bench', 'Bench Org', 'owner@bench.example');
+    const token = await ops.createToken('bench', 'viewer', 'bench', 3_600_000);
+    const cluster = await admin.query<{ id: string }>(
+      `INSERT INTO clusters (org_id, name, enrollment_token_hash, enrollment_expires_at)
+       VALUES ($1, 'big', '\\x00', now()) RETURNING id`,
+      [orgId],
+    );
+    const clusterId = cluster.rows[0]!.id;
+    await admin.query("SELECT flows_ensure_partitions((now() AT TIME ZONE 'UTC')::date - 1)");
+
+    let t0 = performance.now();
+    for (let from = 1; from <= FLOWS; from += CHUNK)
+      await admin.query(GENERATE, [orgId, clusterId, from, Math.min(FLOWS, from + CHUNK - 1)]);
+    await admin.query(EDGES);
+    await admin.query(HITS);
+    await admin.query('ANALYZE flows, flow_edge_minutes, flow_policy_minutes');
+    console.log(
+      `stored ${FLOWS.toLocaleString('en')} flows with rollups in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+
+    const env = loadEnv({
+      NODE_ENV: 'production',
+      DATABASE_URL: db.urlAs('palisade_app'),
+      DATABASE_ADMIN_URL: db.adminUrl,
+      DATABASE_POOL_SIZE: '4',
+      REDIS_PREFIX: `bench-${db.name}`,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    });
+    const api = await createApiServer(env, createLogger('silent', 'bench'));
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${await api.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+    const post = async (query: string, variables: Record<string, unknown>): Promise<number> => {
+      const start = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: { s: 'bench', ...variables } }),
+      });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return performance.now() - start;
+    };
+    const day = { from: new Date(Date.now() - 86_400_000).toISOString() };
+    const cases: [string, string, Record<string, unknown>, number][] = [
+      [
+        'flows, selective (dest namespace + denied), first 50 with totalCount',
+        FLOWS_QUERY,
+        { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
+        RUNS,
+      ],
+      ['flows, policy match (GIN), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
+      ['service graph, 24 h', GRAPH_QUERY, { r: day }, Math.max(5, RUNS / 5)],
+      ['policy statistics, 24 h', STATS_QUERY, { r: day }, Math.max(5, RUNS / 5)],
+    ];
+    for (const [name, query, variables, runs] of cases) {
+      for (let i = 0; i < 3; i++) await post(query, variables);
+      const times: number[] = [];
+      t0 = performance.now();
+      for (let i = 0; i < runs; i++) times.push(await post(query, variables));
+      times.sort((a, b) => a - b);
+      console.log(
+        `${name}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${percentile(times, 100).toFixed(1)} ms (${runs} runs)`,
+      );
+    }
+    await api.close();
+  } finally {
+    await adminDb.close();
+    await admin.end();
+    await db.drop();
+  }
+}
+
+await main();
