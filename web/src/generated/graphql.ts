@@ -818,11 +818,29 @@ export type DashboardQuery = {
           name: string;
           status: ClusterStatus;
           lastSeenAt: string | null;
-          policySync: { status: PolicySyncStatus; error: string | null };
+          policySync: {
+            status: PolicySyncStatus;
+            error: string | null;
+            resources: Array<{
+              kind: PolicyResourceKind;
+              namespace: string | null;
+              name: string;
+              status: PolicySyncStatus;
+            }>;
+          };
         };
       }>;
     };
   };
+};
+
+export type DashboardDeniedFlowsQueryVariables = Exact<{
+  slug: string;
+  filter: FlowFilter;
+}>;
+
+export type DashboardDeniedFlowsQuery = {
+  organization: { id: string; flows: { totalCount: number; totalCountExact: boolean } };
 };
 
 export type FlowHitFieldsFragment = {
@@ -1873,6 +1891,12 @@ export const DashboardDocument = new TypedDocumentString(`
           policySync {
             status
             error
+            resources {
+              kind
+              namespace
+              name
+              status
+            }
           }
         }
       }
@@ -1880,6 +1904,17 @@ export const DashboardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
+    query DashboardDeniedFlows($slug: String!, $filter: FlowFilter!) {
+  organization(slug: $slug) {
+    id
+    flows(filter: $filter, first: 1) {
+      totalCount
+      totalCountExact
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
 export const FlowsDocument = new TypedDocumentString(`
     query Flows($slug: String!, $filter: FlowFilter, $sort: FlowSort, $first: Int, $after: String) {
   organization(slug: $slug) {
