@@ -15,7 +15,9 @@ const BASE: Partial<Record<string, string>> = {
 /** The managed kind a trace kind stands for, or undefined when Palisade does not manage it. */
 export function managedKindOf(kind: FlowPolicyKind): string | undefined {
   const staged = kind.startsWith('STAGED_');
-  const base = BASE[staged ? kind.slice('STAGED_'.length) : kind];
+  const rest = staged ? kind.slice('STAGED_'.length) : kind;
+  // The staged Calico kind drops the CALICO_ prefix: STAGED_NETWORK_POLICY.
+  const base = BASE[rest] ?? BASE[`CALICO_${rest}`];
   if (!base) return undefined;
   const managed = `${staged ? 'Staged' : ''}${base}`;
   return isPolicyKind(managed) ? managed : undefined;
