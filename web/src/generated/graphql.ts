@@ -908,7 +908,6 @@ export type FlowsQueryVariables = Exact<{
   slug: string;
   filter?: FlowFilter | null | undefined;
   sort?: FlowSort | null | undefined;
-  first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
@@ -1916,10 +1915,10 @@ export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
 export const FlowsDocument = new TypedDocumentString(`
-    query Flows($slug: String!, $filter: FlowFilter, $sort: FlowSort, $first: Int, $after: String) {
+    query Flows($slug: String!, $filter: FlowFilter, $sort: FlowSort, $after: String) {
   organization(slug: $slug) {
     id
-    flows(filter: $filter, sort: $sort, first: $first, after: $after) {
+    flows(filter: $filter, sort: $sort, first: 40, after: $after) {
       totalCount
       totalCountExact
       pageInfo {

@@ -18,16 +18,14 @@ import { subscribe } from '../../lib/subscriptions';
 export type FlowRow = FlowRowFieldsFragment;
 export type FlowHit = FlowRow['enforcedPolicies'][number];
 
-const PAGE = 50;
-
-export function useFlows(slug: string, filter: FlowFilter, sort: FlowSort, first = PAGE) {
+export function useFlows(slug: string, filter: FlowFilter, sort: FlowSort) {
   return useInfiniteQuery({
-    queryKey: [...keys.flows(slug), 'list', filter, sort, first],
+    queryKey: [...keys.flows(slug), 'list', filter, sort],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
       gqlRequest(
         FlowsDocument,
-        { slug, filter, sort, first, ...(pageParam ? { after: pageParam } : {}) },
+        { slug, filter, sort, ...(pageParam ? { after: pageParam } : {}) },
         signal,
       ).then((d) => d.organization.flows),
     getNextPageParam: (last) =>
