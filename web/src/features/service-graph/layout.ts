@@ -1,6 +1,6 @@
 // The layout worker's messages, and the starting positions it refines: a node placed before keeps
-// its place; a new one starts on a circle around its namespace (or the origin), so expanding a
-// namespace unfolds it where it was.
+// its place; new ones start on a sunflower spiral around their namespace (or the origin), so
+// expanding a namespace unfolds it where it was and unconnected nodes settle into a disc, not a ring.
 export interface LayoutRequest {
   id: number;
   nodes: { id: string; x: number; y: number }[];
@@ -11,6 +11,8 @@ export interface LayoutResult {
   id: number;
   positions: Record<string, [number, number]>;
 }
+
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 
 export function seedPositions(
   nodes: readonly { id: string; parent?: string | null }[],
@@ -24,8 +26,8 @@ export function seedPositions(
   });
   fresh.forEach((n, i) => {
     const centre = (n.parent && known.get(n.parent)) || [0, 0];
-    const angle = (2 * Math.PI * i) / Math.max(1, fresh.length);
-    const radius = 10 + Math.sqrt(fresh.length) * 4;
+    const angle = i * GOLDEN_ANGLE;
+    const radius = 4 * Math.sqrt(i + 1);
     out.set(n.id, [centre[0] + radius * Math.cos(angle), centre[1] + radius * Math.sin(angle)]);
   });
   return out;

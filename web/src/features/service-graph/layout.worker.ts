@@ -12,7 +12,7 @@ self.onmessage = (event: MessageEvent<LayoutRequest>) => {
   const iterations = nodes.length > 500 ? 150 : 300;
   forceAtlas2.assign(graph, {
     iterations,
-    settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: nodes.length > 300 },
+    settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: nodes.length > 300, gravity: 1 },
   });
   const positions: LayoutResult['positions'] = {};
   graph.forEachNode((node, attrs) => {

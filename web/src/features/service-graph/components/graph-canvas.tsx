@@ -182,7 +182,7 @@ export default function GraphCanvas({
     const maxTraffic = Math.max(1, ...graph.edges.map((e) => e.allowed + e.deniedAtSource + e.deniedAtDest));
     for (const n of graph.nodes) {
       const [x, y] = seeds.get(n.id) ?? [0, 0];
-      const size = n.type === 'NAMESPACE' ? 8 + Math.min(12, Math.sqrt(n.members) * 2) : 5;
+      const size = n.type === 'NAMESPACE' ? 5 + Math.min(7, Math.sqrt(n.members)) : 4;
       const attrs = { label: n.label, type: n.type, expandable: n.expandable, size };
       if (g.hasNode(n.id)) g.mergeNodeAttributes(n.id, attrs);
       else g.addNode(n.id, { ...attrs, x, y });
@@ -190,9 +190,12 @@ export default function GraphCanvas({
     g.clearEdges();
     for (const e of graph.edges) {
       const total = e.allowed + e.deniedAtSource + e.deniedAtDest;
+      // Traffic inside a collapsed namespace is a thin loop: present, but not louder than the
+      // traffic between namespaces.
+      const loop = e.source === e.target;
       g.addEdgeWithKey(edgeKey(e.source, e.target), e.source, e.target, {
         klass: e.klass,
-        size: 1 + 4 * Math.sqrt(total / maxTraffic),
+        size: loop ? 0.5 : 1 + 3 * Math.sqrt(total / maxTraffic),
       });
     }
     layoutId.current += 1;
