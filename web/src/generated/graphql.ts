@@ -1334,6 +1334,31 @@ export type SetDriftModeMutation = {
   };
 };
 
+export type PolicyHitCountsQueryVariables = Exact<{
+  slug: string;
+  timeRange?: TimeRange | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type PolicyHitCountsQuery = {
+  organization: {
+    id: string;
+    policyStatistics: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          kind: FlowPolicyKind;
+          namespace: string | null;
+          name: string;
+          allowed: { connectionsStarted: number };
+          denied: { connectionsStarted: number };
+          passed: { connectionsStarted: number };
+        };
+      }>;
+    };
+  };
+};
+
 export type GraphCountersFragment = {
   connectionsStarted: number;
   packetsIn: number;
@@ -2381,6 +2406,35 @@ export const SetDriftModeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetDriftModeMutation, SetDriftModeMutationVariables>;
+export const PolicyHitCountsDocument = new TypedDocumentString(`
+    query PolicyHitCounts($slug: String!, $timeRange: TimeRange, $after: String) {
+  organization(slug: $slug) {
+    id
+    policyStatistics(timeRange: $timeRange, first: 100, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          kind
+          namespace
+          name
+          allowed {
+            connectionsStarted
+          }
+          denied {
+            connectionsStarted
+          }
+          passed {
+            connectionsStarted
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PolicyHitCountsQuery, PolicyHitCountsQueryVariables>;
 export const ServiceGraphDocument = new TypedDocumentString(`
     query ServiceGraph($slug: String!, $clusters: [String!], $timeRange: TimeRange) {
   organization(slug: $slug) {
