@@ -145,8 +145,9 @@ export function FlowsPage() {
           ) : (
             <div className="stack">
               <p className="muted" aria-live="polite">
-                {total} {exact ? '' : 'or more '}flow{total === 1 ? '' : 's'} match
-                {liveState.rows.length > 0 ? `, ${liveState.rows.length} arrived live` : ''}.
+                {total}
+                {exact ? '' : '+'} flow{total === 1 && exact ? '' : 's'} matched when the list was loaded
+                {liveState.rows.length > 0 ? `; ${liveState.rows.length} arrived live since` : ''}.
               </p>
               <FlowTable
                 flows={rows}

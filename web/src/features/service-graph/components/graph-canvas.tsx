@@ -117,7 +117,13 @@ export default function GraphCanvas({
     let sigma: Sigma;
     try {
       sigma = new Sigma(model.current, el, {
-        settings: { enableEdgeEvents: true, renderEdgeLabels: false, labelRenderedSizeThreshold: 6 },
+        settings: {
+          enableEdgeEvents: true,
+          renderEdgeLabels: false,
+          labelRenderedSizeThreshold: 4,
+          // Sizes in pixels whatever the layout's extent: a compact layout must not inflate nodes.
+          itemSizesReference: 'screen',
+        },
         styles: {
           nodes: { ...DEFAULT_STYLES.nodes, labelColor: palette.text, backdropColor: palette.surface },
           edges: DEFAULT_STYLES.edges,
