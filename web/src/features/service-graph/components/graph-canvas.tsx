@@ -95,6 +95,7 @@ export default function GraphCanvas({
 
   // The layout worker lives as long as the canvas.
   useEffect(() => {
+    if (typeof Worker === 'undefined') return undefined; // the seeded positions stay
     const w = new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = (e: MessageEvent<LayoutResult>) => {
       if (e.data.id !== layoutId.current) return;
