@@ -92,6 +92,8 @@ GROUP BY org_id, cluster_id, minute, trace, kind, tier, namespace, name, rule_in
 const FLOWS_QUERY = `query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f, first: 50) {
   totalCount edges { cursor node { id startTime sourceName destName action pendingAction enforcedTrace
   enforcedPolicies { kind namespace name action ruleIndex } cluster { name } } } } } }`;
+const HINTS_QUERY = `query($s: String!, $t: FlowFilterHintType!) { organization(slug: $s) {
+  flowFilterHints(type: $t, first: 50) { totalCount edges { node { value } } } } }`;
 const GRAPH_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { serviceGraph(timeRange: $r) {
   truncated nodes { id type name } edges { sourceId destId allowed { bytesIn } deniedAtSource { bytesIn } deniedAtDest { bytesIn } } } } }`;
 const STATS_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { policyStatistics(timeRange: $r, first: 100) {
@@ -160,8 +162,10 @@ async function main(): Promise<void> {
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
       ],
-      ['flows, policy match (GIN), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      ['flows, policy match, first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
       ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
+      ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, Math.max(5, RUNS / 5)],
+      ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, Math.max(5, RUNS / 5)],
       ['service graph, 24 h', GRAPH_QUERY, { r: day }, Math.max(5, RUNS / 5)],
       ['policy statistics, 24 h', STATS_QUERY, { r: day }, Math.max(5, RUNS / 5)],
     ];

@@ -411,6 +411,18 @@ describe('flows: sorts and cursor pagination', () => {
       ['SOURCE_NAME', timeCursor],
       ['TIME', 'not-a-cursor'],
       ['TIME', Buffer.from('{"v":null,"t":1,"c":"x","k":"zz"}').toString('base64url')],
+      [
+        'TIME',
+        Buffer.from('{"v":null,"t":1,"c":"00000000-0000-0000-0000-000000000000","k":"abc"}').toString(
+          'base64url',
+        ),
+      ],
+      [
+        'TIME',
+        Buffer.from(
+          '{"v":null,"t":9007199254740991,"c":"00000000-0000-0000-0000-000000000000","k":"ab"}',
+        ).toString('base64url'),
+      ],
     ] as const) {
       const r = await ctx.gql(viewer, FLOWS, { s: slug, sort, first: 2, after });
       expect(codeOf(r)).toBe('VALIDATION_FAILED');
@@ -619,6 +631,9 @@ describe('flowFilterHints', () => {
     expect(await hints('POLICY_KIND')).toEqual(['gnp', 'knp', 'np', 'sgnp', 'snp']);
     expect(await hints('POLICY_NAMESPACE')).toEqual(['shop']);
     expect(await hints('POLICY_NAME', { clusters: ['staging'] })).toEqual(['allow-icmp']);
+    // With a filter on the flows themselves, read from the flows (not the rollup).
+    expect(await hints('POLICY_NAME', { actions: ['DENY'] })).toEqual(['base', 'block-egress']);
+    expect(await hints('POLICY_KIND', { actions: ['DENY'] })).toEqual(['gnp']);
   });
 });
 

@@ -14,7 +14,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { STAGED_POLICY_KINDS, type PolicyHit } from '@palisade/flows';
 import { Database } from '../../platform/db/database.js';
 import { ident, join, sql, type SqlFragment } from '../../platform/db/sql.js';
-import { clusterIdsByName, END_OF_TIER, flowCondition, retentionFloor } from './flow-filter.sql.js';
+import {
+  clusterIdsByName,
+  END_OF_TIER,
+  flowCondition,
+  retentionFloor,
+  scopeCondition,
+} from './flow-filter.sql.js';
 import type {
   FlowCursor,
   FlowHintType,
@@ -159,6 +165,23 @@ function hintValue(type: FlowHintType): SqlFragment {
   }
 }
 
+const ROLLUP_HINT_COLUMNS: Partial<Record<FlowHintType, string>> = {
+  policy_tier: 'r.policy_tier',
+  policy_kind: 'r.policy_kind',
+  policy_namespace: 'r.policy_namespace',
+  policy_name: 'r.policy_name',
+};
+
+/** A query that only names clusters and a window: hints can come from an index or a rollup. */
+function scopeOnly(q: FlowQuery): boolean {
+  return (
+    q.sourceNames.length + q.sourceNamespaces.length + q.destNames.length + q.destNamespaces.length === 0 &&
+    q.protocols.length + q.destPorts.length + q.actions.length + q.pendingActions.length === 0 &&
+    q.policies.length === 0 &&
+    q.reporter === null
+  );
+}
+
 /** The time window and clusters of a rollup read (alias r, column `minute`). */
 function rollupScope(
   orgId: string,
@@ -296,9 +319,13 @@ export class FlowsRepository implements FlowStore {
     after: string | null,
     limit: number,
   ): Promise<{ values: string[]; total: number }> {
+    const isPolicy = type.startsWith('policy_');
+    if (scopeOnly(query))
+      return isPolicy
+        ? this.policyHintsFromRollup(orgId, type, query, after, limit)
+        : this.endpointHintsByIndex(orgId, type, query, after, limit);
     const where = flowCondition(orgId, query);
     const value = hintValue(type);
-    const isPolicy = type.startsWith('policy_');
     const from = isPolicy
       ? sql`flows f CROSS JOIN LATERAL jsonb_array_elements(f.policies_enforced || f.policies_pending) h`
       : sql`flows f`;
@@ -309,6 +336,55 @@ export class FlowsRepository implements FlowStore {
         WHERE ${where} AND ${extra} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
         ORDER BY value LIMIT ${limit}`,
       sql<{ n: number }>`SELECT count(DISTINCT ${value})::int AS n FROM ${from} WHERE ${where} AND ${extra}`,
+    ]);
+    return { values: rows.map((r) => r.value), total: count[0]?.n ?? 0 };
+  }
+
+  /**
+   * Distinct names or namespaces by hopping through the (org, column, time) index: each step asks
+   * for the smallest value above the previous one, one index descent per partition, instead of
+   * reading every flow (Postgres has no skip scan). Its text comparisons are leakproof, so RLS
+   * leaves the index usable.
+   */
+  private async endpointHintsByIndex(
+    orgId: string,
+    type: FlowHintType,
+    query: FlowQuery,
+    after: string | null,
+    limit: number,
+  ): Promise<{ values: string[]; total: number }> {
+    const col = ident(`f.${type}`, SORT_COLUMNS);
+    const scope = scopeCondition(orgId, query);
+    const above = (bound: SqlFragment | null) =>
+      sql`(SELECT ${col} FROM flows f WHERE ${scope} ${bound ? sql`AND ${col} > ${bound}` : sql``}
+          ORDER BY ${col} LIMIT 1)`;
+    const walk = (start: SqlFragment | null) =>
+      sql`WITH RECURSIVE v(value) AS (SELECT ${above(start)}
+            UNION ALL SELECT ${above(sql`v.value`)} FROM v WHERE v.value IS NOT NULL)`;
+    const [rows, count] = await this.db.query({ orgId }, [
+      sql<{ value: string }>`${walk(after === null ? null : sql`${after}::text`)}
+        SELECT value FROM v WHERE value IS NOT NULL LIMIT ${limit}`,
+      sql<{ n: number }>`${walk(null)} SELECT count(*)::int AS n FROM v WHERE value IS NOT NULL`,
+    ]);
+    return { values: rows.map((r) => r.value), total: count[0]?.n ?? 0 };
+  }
+
+  /** Policy values from the per-minute policy rollup (an end of tier is stored as its trigger). */
+  private async policyHintsFromRollup(
+    orgId: string,
+    type: FlowHintType,
+    query: FlowQuery,
+    after: string | null,
+    limit: number,
+  ): Promise<{ values: string[]; total: number }> {
+    const value = ident(ROLLUP_HINT_COLUMNS[type] ?? 'r.policy_name', Object.values(ROLLUP_HINT_COLUMNS));
+    const where = sql`${rollupScope(orgId, query)} AND r.policy_kind <> 'pro' AND ${value} <> ''`;
+    const [, rows, count] = await this.db.query({ orgId }, [
+      ROLLUP_WORK_MEM,
+      sql<{ value: string }>`SELECT DISTINCT ${value} AS value FROM flow_policy_minutes r
+        WHERE ${where} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
+        ORDER BY value LIMIT ${limit}`,
+      sql<{ n: number }>`SELECT count(DISTINCT ${value})::int AS n FROM flow_policy_minutes r WHERE ${where}`,
     ]);
     return { values: rows.map((r) => r.value), total: count[0]?.n ?? 0 };
   }

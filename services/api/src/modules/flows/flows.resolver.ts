@@ -151,6 +151,8 @@ function toQuery(f: FlowFilterValue): FlowQuery {
   };
 }
 
+/** The largest time a JavaScript Date holds. */
+const MAX_DATE_MS = 8.64e15;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A cursor of this list in this sort: TIME cursors carry no sort value, the others one. */
@@ -162,10 +164,12 @@ function isFlowCursor(sort: FlowSortEnum) {
     return (
       value &&
       Number.isSafeInteger(c['t']) &&
+      (c['t'] as number) >= 0 &&
+      (c['t'] as number) <= MAX_DATE_MS &&
       typeof c['c'] === 'string' &&
       UUID.test(c['c']) &&
       typeof c['k'] === 'string' &&
-      /^[0-9a-f]{2,64}$/.test(c['k'])
+      /^(?:[0-9a-f]{2}){1,32}$/.test(c['k'])
     );
   };
 }

@@ -3,6 +3,7 @@
 // (members read it, admins and owners change it, audited in the same transaction). Knows nothing
 // of GraphQL.
 import { Inject, Injectable } from '@nestjs/common';
+import { FLOW_BUCKET_SECONDS } from '@palisade/flows';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
 import { Database } from '../../platform/db/database.js';
@@ -25,9 +26,9 @@ import {
   type TrafficCounters,
 } from './flow-store.js';
 
+/** The range of the retention setting (the column's CHECK says the same, migration 0006). */
 export const RETENTION_DAYS_MIN = 1;
 export const RETENTION_DAYS_MAX = 400;
-export const BUCKET_SECONDS = 15;
 /** flows' totalCount is exact up to this; beyond, it says "at least this many". */
 export const FLOW_COUNT_LIMIT = 10_000;
 /** Flows one live event carries at most (the newest, when more matched). */
@@ -260,7 +261,7 @@ export class FlowsService {
     const first = Math.min(...e.bucketStarts) * 1000;
     const last = Math.max(...e.bucketStarts) * 1000;
     const from = Math.max(first, query.from?.getTime() ?? first);
-    const to = Math.min(last + BUCKET_SECONDS * 1000, query.to?.getTime() ?? Infinity);
+    const to = Math.min(last + FLOW_BUCKET_SECONDS * 1000, query.to?.getTime() ?? Infinity);
     if (from >= to) return null;
     const { rows, exact } = await this.store.list(
       scope.orgId,
