@@ -242,7 +242,7 @@ if (!chromiumAvailable()) {
       expect(sources.every((s) => s === workload)).toBe(true);
     });
 
-    it('shows the fleet on the dashboard: connected clusters and denied flows per cluster', async () => {
+    it('shows the fleet on the dashboard: denied flows per cluster and the top denied pairs', async () => {
       await nav(page, 'Dashboard');
       const denied = page.getByRole('region', { name: 'Denied flows, last hour' });
       await denied.waitFor();
@@ -250,7 +250,16 @@ if (!chromiumAvailable()) {
       expect(
         Number(await denied.locator('[data-cluster="shop"] [data-count]').getAttribute('data-count')),
       ).toBeGreaterThan(0);
+      // The deny policy on db shows among the most denied pairs, linking to those flows.
+      const pairs = page.getByRole('region', { name: 'Top denied pairs, last hour' });
+      const toDb = pairs.getByRole('link', { name: /→ db\// }).first();
+      await toDb.waitFor({ timeout: 30_000 });
       await screenshots(page, 'flows-06-dashboard');
+      await toDb.click();
+      await page.getByRole('heading', { name: 'Flows', level: 1 }).waitFor();
+      await page.locator('.flow-row').first().waitFor();
+      const actions = await page.locator('.flow-row td:nth-child(6)').allTextContents();
+      expect(actions.every((a) => a === 'Deny')).toBe(true);
     });
   });
 }

@@ -1,12 +1,25 @@
 // The flow explorer as a viewer sees it, with the API answered at fetch: the URL's chips become
 // the API filter, a chip is removed from the URL, a row explains its verdict through the tiers
 // with links to the managed policies only.
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { FlowRowFieldsFragment } from '../generated/graphql';
 import { mockApi, orgHeaderFixture, renderApp, viewerFixture, type GqlCall } from '../test/render-app';
 
-vi.mock('../lib/subscriptions', () => ({ subscribe: () => () => undefined }));
+// The live stream: the test delivers flowsLive events itself.
+const live = vi.hoisted(() => ({
+  next: undefined as ((data: unknown) => void) | undefined,
+  variables: undefined as unknown,
+}));
+vi.mock('../lib/subscriptions', () => ({
+  subscribe: (_doc: unknown, variables: unknown, handlers: { next: (data: unknown) => void }) => {
+    live.next = handlers.next;
+    live.variables = variables;
+    return () => {
+      live.next = undefined;
+    };
+  },
+}));
 
 const hit = (h: Partial<FlowRowFieldsFragment['enforcedPolicies'][number]>) => ({
   policyIndex: 0,
@@ -171,5 +184,33 @@ describe('flow explorer', () => {
     expect(within(pending).getByText(/its profile/)).toBeTruthy();
     expect(within(pending).queryByRole('link')).toBeNull();
     expect(within(verdict).getByRole('note').textContent).toMatch(/would change this verdict/);
+  });
+
+  it('streams new flows in above the history, and holds them while paused', async () => {
+    api();
+    renderApp('/o/acme/flows?dstNs=%5B%22db%22%5D');
+    await screen.findByText('db/postgres-*');
+    await waitFor(() => expect(live.next).toBeDefined());
+    // The live filter is the table's, without a time window.
+    expect(live.variables).toEqual({
+      slug: 'acme',
+      filter: { destNamespaces: [{ value: 'db', type: 'EXACT' }] },
+    });
+    const arrive = (id: string, sourceName: string) =>
+      act(() => live.next?.({ flowsLive: { truncated: false, flows: [{ ...flow, id, sourceName }] } }));
+
+    arrive('f2', 'checkout-*');
+    expect(await screen.findByText('frontend/checkout-*')).toBeTruthy();
+    const sources = () =>
+      [...document.querySelectorAll('.flow-row td:nth-child(3)')].map((td) => td.textContent);
+    expect(sources()).toEqual(['frontend/checkout-*', 'frontend/storefront-*']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    arrive('f3', 'cart-*');
+    expect(await screen.findByText('Paused: 1 new')).toBeTruthy();
+    expect(screen.queryByText('frontend/cart-*')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(await screen.findByText('frontend/cart-*')).toBeTruthy();
+    expect(sources()).toEqual(['frontend/cart-*', 'frontend/checkout-*', 'frontend/storefront-*']);
   });
 });
