@@ -7,10 +7,10 @@ import type { FlowRowFieldsFragment } from '../generated/graphql';
 import { mockApi, orgHeaderFixture, renderApp, viewerFixture, type GqlCall } from '../test/render-app';
 
 // The live stream: the test delivers flowsLive events itself.
-const live = vi.hoisted(() => ({
-  next: undefined as ((data: unknown) => void) | undefined,
-  variables: undefined as unknown,
-}));
+const live = vi.hoisted(() => {
+  const state: { next?: ((data: unknown) => void) | undefined; variables?: unknown } = {};
+  return state;
+});
 vi.mock('../lib/subscriptions', () => ({
   subscribe: (_doc: unknown, variables: unknown, handlers: { next: (data: unknown) => void }) => {
     live.next = handlers.next;
