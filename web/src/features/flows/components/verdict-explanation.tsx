@@ -4,6 +4,7 @@
 // decided when no policy applied. Each managed policy links to the editor.
 import { Link } from '@tanstack/react-router';
 import { Badge, type Tone } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
 import type { PolicyAction } from '../../../generated/graphql';
 import type { FlowHit, FlowRow } from '../api';
 import { editorSearchOf, kindLabel } from '../policy-link';
@@ -121,9 +122,9 @@ export function VerdictExplanation({
     <section className="card verdict" aria-labelledby="verdict-heading">
       <div className="verdict__header">
         <h2 id="verdict-heading">Verdict</h2>
-        <button type="button" className="ui-button ui-button--ghost ui-button--small" onClick={onClose}>
+        <Button variant="ghost" size="small" onClick={onClose}>
           Close
-        </button>
+        </Button>
       </div>
       <p>
         <span className="mono">{endpointLabel(flow.sourceName, flow.sourceNamespace)}</span> →{' '}
