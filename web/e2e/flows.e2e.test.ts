@@ -207,11 +207,15 @@ if (!chromiumAvailable()) {
       await page.getByLabel('Cluster').selectOption('staging');
       const nodes = page.getByRole('region', { name: 'Nodes' });
       const payments = nodes.getByRole('button', { name: /^payments Namespace/ });
-      const deadline = Date.now() + 60_000;
-      while (!(await payments.isVisible())) {
+      // The graph is read once loaded (a Refresh restarts the read, so only between reads).
+      const settled = nodes.or(page.getByRole('heading', { name: 'No traffic in this time range' }));
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        await settled.first().waitFor({ timeout: 60_000 });
+        if (await payments.isVisible()) break;
         if (Date.now() > deadline) throw new Error(`the graph has no payments namespace:\n${stack.logs()}`);
-        await page.getByRole('button', { name: 'Refresh' }).click();
         await page.waitForTimeout(2_000);
+        await page.getByRole('button', { name: 'Refresh' }).click();
       }
       await page.getByTestId('graph-canvas').locator('canvas').first().waitFor();
       await screenshots(page, 'flows-04-service-graph');

@@ -115,6 +115,7 @@ export function FlowsPage() {
           <span className="muted">Live updates need the newest-first order.</span>
         )}
         <Button
+          busy={flows.isFetching && !flows.isFetchingNextPage}
           onClick={() => {
             setLive({ key: searchKey, rows: [], held: [] });
             setRefreshed((n) => n + 1);

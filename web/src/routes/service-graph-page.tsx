@@ -128,7 +128,9 @@ export function ServiceGraphPage() {
   return (
     <>
       <PageHeader title="Service graph">
-        <Button onClick={() => setRefreshed((n) => n + 1)}>Refresh</Button>
+        <Button onClick={() => setRefreshed((n) => n + 1)} busy={api.isFetching}>
+          Refresh
+        </Button>
       </PageHeader>
       <div className="graph-controls">
         <Field label="Time range">
