@@ -58,7 +58,10 @@ function TopDeniedPairs({ slug }: { slug: string }) {
   const namespaces = new Set(graph.data.nodes.filter((n) => n.type === 'NAMESPACE').map((n) => n.id));
   const drawn = foldGraph(graph.data, namespaces);
   const byId = new Map(drawn.nodes.map((n) => [n.id, n]));
+  // A flow addressed to a Service is two hops carrying the same traffic (client → service →
+  // endpoint); the client's hop names both ends a reader cares about, so the second is left out.
   const pairs = drawn.edges
+    .filter((e) => byId.get(e.source)?.type !== 'SERVICE')
     .map((e) => ({ e, denied: e.deniedAtSource + e.deniedAtDest }))
     .filter((p) => p.denied > 0)
     .sort((a, b) => b.denied - a.denied)
