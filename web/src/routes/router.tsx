@@ -103,6 +103,13 @@ const benchBoardRoute = createRoute({
   component: lazyRouteComponent(() => import('./bench-board-page'), 'BenchBoardPage'),
 });
 
+/** A fixture page for bench/web: the service graph canvas with N generated nodes, no API involved. */
+const benchGraphRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bench/graph',
+  component: lazyRouteComponent(() => import('./bench-graph-page'), 'BenchGraphPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
@@ -121,6 +128,7 @@ const routeTree = rootRoute.addChildren([
     ]),
   ]),
   benchBoardRoute,
+  benchGraphRoute,
 ]);
 
 /** The console's router; tests pass a memory history. */

@@ -17,6 +17,8 @@ export interface GraphCanvasProps {
   hideUnrelated: boolean;
   onSelect: (id: string | undefined) => void;
   onExpand: (namespaceId: string) => void;
+  /** Called after the graph is drawn: first with seeded positions, then once laid out (benches). */
+  onDrawn?: (stage: 'seeded' | 'laid-out') => void;
 }
 
 interface Palette {
@@ -79,6 +81,7 @@ export default function GraphCanvas({
   hideUnrelated,
   onSelect,
   onExpand,
+  onDrawn,
 }: GraphCanvasProps) {
   const host = useRef<HTMLDivElement>(null);
   const model = useRef(new Graph({ multi: false, allowSelfLoops: true, type: 'directed' }));
@@ -86,8 +89,10 @@ export default function GraphCanvas({
   const positions = useRef(new Map<string, [number, number]>());
   const view = useRef({ selected, hideUnrelated });
   view.current = { selected, hideUnrelated };
-  const handlers = useRef({ onSelect, onExpand });
-  handlers.current = { onSelect, onExpand };
+  const handlers = useRef({ onSelect, onExpand, onDrawn });
+  handlers.current = { onSelect, onExpand, onDrawn };
+  /** What the next render shows, reported once through onDrawn. */
+  const pendingDraw = useRef<'seeded' | 'laid-out' | undefined>(undefined);
   const worker = useRef<Worker>(undefined);
   const layoutId = useRef(0);
   const [failed, setFailed] = useState<string>();
@@ -104,6 +109,7 @@ export default function GraphCanvas({
         positions.current.set(node, [x, y]);
         if (g.hasNode(node)) g.mergeNodeAttributes(node, { x, y });
       }
+      pendingDraw.current = 'laid-out';
       renderer.current?.refresh();
     };
     worker.current = w;
@@ -159,6 +165,11 @@ export default function GraphCanvas({
       setFailed(err instanceof Error ? err.message : String(err));
       return undefined;
     }
+    sigma.on('afterRender', () => {
+      const stage = pendingDraw.current;
+      pendingDraw.current = undefined;
+      if (stage) handlers.current.onDrawn?.(stage);
+    });
     sigma.on('clickNode', ({ node }) => handlers.current.onSelect(node));
     sigma.on('clickEdge', ({ edge }) => handlers.current.onSelect(edge));
     sigma.on('clickStage', () => handlers.current.onSelect(undefined));
@@ -216,6 +227,7 @@ export default function GraphCanvas({
       edges: graph.edges.map((e) => [e.source, e.target]),
     };
     worker.current?.postMessage(request);
+    pendingDraw.current = 'seeded';
     renderer.current?.refresh();
   }, [graph]);
 
