@@ -9,7 +9,7 @@ self.onmessage = (event: MessageEvent<LayoutRequest>) => {
   const graph = new Graph({ multi: false, allowSelfLoops: false });
   for (const n of nodes) graph.addNode(n.id, { x: n.x, y: n.y });
   for (const [s, t] of edges) if (s !== t && !graph.hasEdge(s, t)) graph.addEdge(s, t);
-  const iterations = nodes.length > 500 ? 150 : 300;
+  const iterations = nodes.length > 500 ? 100 : 300;
   forceAtlas2.assign(graph, {
     iterations,
     settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: nodes.length > 300, gravity: 1 },

@@ -21,6 +21,9 @@ export interface GraphCanvasProps {
   onDrawn?: (stage: 'seeded' | 'laid-out') => void;
 }
 
+/** Past this many drawn nodes, edges are hidden while panning or zooming. */
+const LARGE_GRAPH = 300;
+
 interface Palette {
   text: string;
   muted: string;
@@ -128,6 +131,9 @@ export default function GraphCanvas({
           enableEdgeEvents: true,
           renderEdgeLabels: false,
           labelRenderedSizeThreshold: 4,
+          // Panning stays fluid on large graphs: labels return when the camera stops.
+          hideLabelsOnMove: true,
+          hideEdgesOnMove: model.current.order > LARGE_GRAPH,
           // Sizes in pixels whatever the layout's extent: a compact layout must not inflate nodes.
           itemSizesReference: 'screen',
         },
@@ -227,6 +233,8 @@ export default function GraphCanvas({
       edges: graph.edges.map((e) => [e.source, e.target]),
     };
     worker.current?.postMessage(request);
+    // Edges are most of a large drawing: hidden while the camera moves, past a few hundred nodes.
+    renderer.current?.setSetting('hideEdgesOnMove', graph.nodes.length > LARGE_GRAPH);
     pendingDraw.current = 'seeded';
     renderer.current?.refresh();
   }, [graph]);
