@@ -12,7 +12,9 @@ self.onmessage = (event: MessageEvent<LayoutRequest>) => {
   const iterations = nodes.length > 500 ? 100 : 300;
   forceAtlas2.assign(graph, {
     iterations,
-    settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: nodes.length > 300, gravity: 1 },
+    // Barnes-Hut only pays off past a few thousand nodes; the API sends at most 1,000 (measured:
+    // 1,000 nodes, 100 iterations took twice as long with it).
+    settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: false, gravity: 1 },
   });
   const positions: LayoutResult['positions'] = {};
   graph.forEachNode((node, attrs) => {
