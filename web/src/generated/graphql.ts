@@ -126,6 +126,116 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** The final verdict on a flow (Calico logs allowed and denied traffic separately). */
+export type FlowAction =
+  /** The traffic was allowed. */
+  | 'ALLOW'
+  /** The traffic was denied. */
+  | 'DENY';
+
+/** What a flow endpoint is, as Calico types it. */
+export type FlowEndpointType =
+  /** A host endpoint; the name is the host. */
+  | 'HEP'
+  /** Any other address: the name is `pub` (public) or `pvt` (RFC 1918). */
+  | 'NET'
+  /** A NetworkSet or GlobalNetworkSet; the name is the set. */
+  | 'NS'
+  /** A workload endpoint (pod); the name is the pod name prefix ending in `*`. */
+  | 'WEP';
+
+/** Every list is OR-ed, every field AND-ed; an empty or missing field matches everything. */
+export type FlowFilter = {
+  /** Enforced verdicts. */
+  actions?: Array<FlowAction> | null | undefined;
+  /** Cluster names. */
+  clusters?: Array<string> | null | undefined;
+  /** Destination names. */
+  destNames?: Array<StringMatch> | null | undefined;
+  /** Destination namespaces. */
+  destNamespaces?: Array<StringMatch> | null | undefined;
+  /** Destination ports. */
+  destPorts?: Array<number> | null | undefined;
+  /** Final pending verdicts (the last pending hit), a deliberate departure from Goldmane’s any-hit rule. */
+  pendingActions?: Array<PolicyAction> | null | undefined;
+  /** Policies in the traces. */
+  policies?: Array<PolicyMatch> | null | undefined;
+  /** Protocols, as stored: lower case (tcp, udp, icmp, …). */
+  protocols?: Array<StringMatch> | null | undefined;
+  /** Which end logged the flow. */
+  reporter?: FlowReporter | null | undefined;
+  /** Source names. */
+  sourceNames?: Array<StringMatch> | null | undefined;
+  /** Source namespaces. */
+  sourceNamespaces?: Array<StringMatch> | null | undefined;
+  /** Bucket start times. */
+  timeRange?: TimeRange | null | undefined;
+};
+
+/** Which values flowFilterHints lists. */
+export type FlowFilterHintType =
+  /** Destination names. */
+  | 'DEST_NAME'
+  /** Destination namespaces (`-` = not namespaced). */
+  | 'DEST_NAMESPACE'
+  /** Kinds of the policies in enforced and pending traces (profiles omitted). */
+  | 'POLICY_KIND'
+  /** Names of the policies in enforced and pending traces (profiles omitted). */
+  | 'POLICY_NAME'
+  /** Namespaces of the namespaced policies in the traces. */
+  | 'POLICY_NAMESPACE'
+  /** Tiers of the policies in enforced and pending traces. */
+  | 'POLICY_TIER'
+  /** Source names. */
+  | 'SOURCE_NAME'
+  /** Source namespaces (`-` = not namespaced). */
+  | 'SOURCE_NAMESPACE';
+
+/** The kind of policy a trace hit names (Goldmane’s PolicyKind). */
+export type FlowPolicyKind =
+  /** projectcalico.org/v3 NetworkPolicy (`np`). */
+  | 'CALICO_NETWORK_POLICY'
+  /** No rule of the tier matched an endpoint its policies select: the tier default action. The trigger names the selecting policy. */
+  | 'END_OF_TIER'
+  /** projectcalico.org/v3 GlobalNetworkPolicy (`gnp`). */
+  | 'GLOBAL_NETWORK_POLICY'
+  /** Kubernetes ClusterNetworkPolicy (`kcnp`). */
+  | 'KUBERNETES_CLUSTER_NETWORK_POLICY'
+  /** Kubernetes networking.k8s.io/v1 NetworkPolicy (`knp`). */
+  | 'KUBERNETES_NETWORK_POLICY'
+  /** A Calico profile (tier `__PROFILE__`, e.g. `kns.shop`). */
+  | 'PROFILE'
+  /** StagedGlobalNetworkPolicy (`sgnp`); only in pending traces. */
+  | 'STAGED_GLOBAL_NETWORK_POLICY'
+  /** StagedKubernetesNetworkPolicy (`sknp`); only in pending traces. */
+  | 'STAGED_KUBERNETES_NETWORK_POLICY'
+  /** StagedNetworkPolicy (`snp`); only in pending traces. */
+  | 'STAGED_NETWORK_POLICY';
+
+/** Which end of the connection logged the flow. */
+export type FlowReporter =
+  /** The destination endpoint’s node (ingress policy). */
+  | 'DST'
+  /** The source endpoint’s node (egress policy). */
+  | 'SRC';
+
+/** Order of a flow list. Every order but TIME breaks ties newest first. */
+export type FlowSort =
+  /** Destination name, A to Z. */
+  | 'DEST_NAME'
+  /** Destination namespace, A to Z. */
+  | 'DEST_NAMESPACE'
+  /** Destination endpoint type, A to Z. */
+  | 'DEST_TYPE'
+  /** Source name, A to Z. */
+  | 'SOURCE_NAME'
+  /** Source namespace, A to Z. */
+  | 'SOURCE_NAMESPACE'
+  /** Source endpoint type, A to Z. */
+  | 'SOURCE_TYPE'
+  /** Newest bucket first (the default). */
+  | 'TIME';
+
 /** Where an invitation stands. */
 export type InvitationStatus =
   /** The invitee joined. */
@@ -161,6 +271,15 @@ export type LeaveOrganizationInput = {
   orgSlug: string;
 };
 
+/** What one policy hit decided. */
+export type PolicyAction =
+  /** Allowed by the rule (or the tier default). */
+  | 'ALLOW'
+  /** Denied by the rule (or the tier default). */
+  | 'DENY'
+  /** Passed on to the next tier. */
+  | 'PASS';
+
 /** What made a revision. */
 export type PolicyChange =
   /** It was updated (updatePolicyResource or applyResources). */
@@ -175,6 +294,20 @@ export type PolicyChange =
   | 'REORDERED'
   /** An earlier revision was made current again. */
   | 'ROLLED_BACK';
+
+/** Matches flows with a hit of this policy in the enforced or the pending trace; unset parts match anything. An EndOfTier hit matches through the policy that triggered it. */
+export type PolicyMatch = {
+  /** What the hit decided. */
+  action?: PolicyAction | null | undefined;
+  /** Kind of the policy. */
+  kind?: FlowPolicyKind | null | undefined;
+  /** Name of the policy. */
+  name?: string | null | undefined;
+  /** Namespace of the policy. */
+  namespace?: string | null | undefined;
+  /** Tier of the policy. */
+  tier?: string | null | undefined;
+};
 
 /** Narrows a list or export; every given field must match. */
 export type PolicyResourceFilter = {
@@ -317,6 +450,21 @@ export type RollbackPolicyResourceInput = {
   revision: number;
 };
 
+/** What a service graph node stands for. */
+export type ServiceGraphNodeType =
+  /** A host endpoint. */
+  | 'HOST'
+  /** A namespace: the parent of its workloads and services. */
+  | 'NAMESPACE'
+  /** The public (`pub`) or private (`pvt`) network outside any known endpoint. */
+  | 'NETWORK'
+  /** A NetworkSet or GlobalNetworkSet. */
+  | 'NETWORK_SET'
+  /** A Kubernetes Service the traffic was addressed to. */
+  | 'SERVICE'
+  /** Pods of one controller (a name prefix ending in `*`). */
+  | 'WORKLOAD';
+
 /** A resource's drift mode, or the organisation's default. */
 export type SetDriftModeInput = {
   /** The mode. For a resource, null makes it follow the organisation's default; the default itself needs a mode. */
@@ -325,6 +473,29 @@ export type SetDriftModeInput = {
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** A string to match, exactly or as a substring. */
+export type StringMatch = {
+  /** EXACT (default) or FUZZY. */
+  type?: StringMatchType | null | undefined;
+  /** The value. Names accept `PUBLIC NETWORK` / `PRIVATE NETWORK` for `pub` / `pvt`; namespaces accept `Global` for `-`. */
+  value: string;
+};
+
+/** How a filter string matches. */
+export type StringMatchType =
+  /** The whole value, exactly. */
+  | 'EXACT'
+  /** A case-sensitive substring of the value. */
+  | 'FUZZY';
+
+/** A window of bucket start times. */
+export type TimeRange = {
+  /** Inclusive; default: the oldest retained flow. */
+  from?: string | null | undefined;
+  /** Exclusive; default: now. */
+  to?: string | null | undefined;
 };
 
 /** A cluster's new labels. */
@@ -647,10 +818,237 @@ export type DashboardQuery = {
           name: string;
           status: ClusterStatus;
           lastSeenAt: string | null;
-          policySync: { status: PolicySyncStatus; error: string | null };
+          policySync: {
+            status: PolicySyncStatus;
+            error: string | null;
+            resources: Array<{
+              kind: PolicyResourceKind;
+              namespace: string | null;
+              name: string;
+              status: PolicySyncStatus;
+            }>;
+          };
         };
       }>;
     };
+  };
+};
+
+export type DashboardDeniedFlowsQueryVariables = Exact<{
+  slug: string;
+  filter: FlowFilter;
+}>;
+
+export type DashboardDeniedFlowsQuery = {
+  organization: { id: string; flows: { totalCount: number; totalCountExact: boolean } };
+};
+
+export type FlowHitFieldsFragment = {
+  policyIndex: number;
+  tier: string;
+  kind: FlowPolicyKind;
+  namespace: string | null;
+  name: string;
+  action: PolicyAction;
+  ruleIndex: number;
+  trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+};
+
+export type FlowRowFieldsFragment = {
+  id: string;
+  startTime: string;
+  endTime: string;
+  sourceType: FlowEndpointType;
+  sourceNamespace: string;
+  sourceName: string;
+  destType: FlowEndpointType;
+  destNamespace: string;
+  destName: string;
+  destPort: number | null;
+  destServiceNamespace: string;
+  destServiceName: string;
+  destServicePort: number | null;
+  proto: string;
+  reporter: FlowReporter;
+  action: FlowAction;
+  pendingAction: PolicyAction | null;
+  numFlows: number;
+  numFlowsStarted: number;
+  numFlowsCompleted: number;
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  sourceLabels: Array<string>;
+  destLabels: Array<string>;
+  cluster: { id: string; name: string };
+  enforcedPolicies: Array<{
+    policyIndex: number;
+    tier: string;
+    kind: FlowPolicyKind;
+    namespace: string | null;
+    name: string;
+    action: PolicyAction;
+    ruleIndex: number;
+    trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+  }>;
+  pendingPolicies: Array<{
+    policyIndex: number;
+    tier: string;
+    kind: FlowPolicyKind;
+    namespace: string | null;
+    name: string;
+    action: PolicyAction;
+    ruleIndex: number;
+    trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+  }>;
+};
+
+export type FlowsQueryVariables = Exact<{
+  slug: string;
+  filter?: FlowFilter | null | undefined;
+  sort?: FlowSort | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type FlowsQuery = {
+  organization: {
+    id: string;
+    flows: {
+      totalCount: number;
+      totalCountExact: boolean;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          id: string;
+          startTime: string;
+          endTime: string;
+          sourceType: FlowEndpointType;
+          sourceNamespace: string;
+          sourceName: string;
+          destType: FlowEndpointType;
+          destNamespace: string;
+          destName: string;
+          destPort: number | null;
+          destServiceNamespace: string;
+          destServiceName: string;
+          destServicePort: number | null;
+          proto: string;
+          reporter: FlowReporter;
+          action: FlowAction;
+          pendingAction: PolicyAction | null;
+          numFlows: number;
+          numFlowsStarted: number;
+          numFlowsCompleted: number;
+          packetsIn: number;
+          packetsOut: number;
+          bytesIn: number;
+          bytesOut: number;
+          sourceLabels: Array<string>;
+          destLabels: Array<string>;
+          cluster: { id: string; name: string };
+          enforcedPolicies: Array<{
+            policyIndex: number;
+            tier: string;
+            kind: FlowPolicyKind;
+            namespace: string | null;
+            name: string;
+            action: PolicyAction;
+            ruleIndex: number;
+            trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+          }>;
+          pendingPolicies: Array<{
+            policyIndex: number;
+            tier: string;
+            kind: FlowPolicyKind;
+            namespace: string | null;
+            name: string;
+            action: PolicyAction;
+            ruleIndex: number;
+            trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+          }>;
+        };
+      }>;
+    };
+  };
+};
+
+export type FlowFilterHintsQueryVariables = Exact<{
+  slug: string;
+  type: FlowFilterHintType;
+  filter?: FlowFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type FlowFilterHintsQuery = {
+  organization: { id: string; flowFilterHints: { edges: Array<{ node: { value: string } }> } };
+};
+
+export type FlowClustersQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type FlowClustersQuery = {
+  organization: { id: string; clusters: { edges: Array<{ node: { id: string; name: string } }> } };
+};
+
+export type FlowsLiveSubscriptionVariables = Exact<{
+  slug: string;
+  filter?: FlowFilter | null | undefined;
+}>;
+
+export type FlowsLiveSubscription = {
+  flowsLive: {
+    truncated: boolean;
+    flows: Array<{
+      id: string;
+      startTime: string;
+      endTime: string;
+      sourceType: FlowEndpointType;
+      sourceNamespace: string;
+      sourceName: string;
+      destType: FlowEndpointType;
+      destNamespace: string;
+      destName: string;
+      destPort: number | null;
+      destServiceNamespace: string;
+      destServiceName: string;
+      destServicePort: number | null;
+      proto: string;
+      reporter: FlowReporter;
+      action: FlowAction;
+      pendingAction: PolicyAction | null;
+      numFlows: number;
+      numFlowsStarted: number;
+      numFlowsCompleted: number;
+      packetsIn: number;
+      packetsOut: number;
+      bytesIn: number;
+      bytesOut: number;
+      sourceLabels: Array<string>;
+      destLabels: Array<string>;
+      cluster: { id: string; name: string };
+      enforcedPolicies: Array<{
+        policyIndex: number;
+        tier: string;
+        kind: FlowPolicyKind;
+        namespace: string | null;
+        name: string;
+        action: PolicyAction;
+        ruleIndex: number;
+        trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+      }>;
+      pendingPolicies: Array<{
+        policyIndex: number;
+        tier: string;
+        kind: FlowPolicyKind;
+        namespace: string | null;
+        name: string;
+        action: PolicyAction;
+        ruleIndex: number;
+        trigger: { kind: FlowPolicyKind; namespace: string | null; name: string } | null;
+      }>;
+    }>;
   };
 };
 
@@ -936,6 +1334,89 @@ export type SetDriftModeMutation = {
   };
 };
 
+export type PolicyHitCountsQueryVariables = Exact<{
+  slug: string;
+  timeRange?: TimeRange | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type PolicyHitCountsQuery = {
+  organization: {
+    id: string;
+    policyStatistics: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          kind: FlowPolicyKind;
+          namespace: string | null;
+          name: string;
+          allowed: { connectionsStarted: number };
+          denied: { connectionsStarted: number };
+          passed: { connectionsStarted: number };
+        };
+      }>;
+    };
+  };
+};
+
+export type GraphCountersFragment = {
+  connectionsStarted: number;
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+};
+
+export type ServiceGraphQueryVariables = Exact<{
+  slug: string;
+  clusters?: Array<string> | string | null | undefined;
+  timeRange?: TimeRange | null | undefined;
+}>;
+
+export type ServiceGraphQuery = {
+  organization: {
+    id: string;
+    serviceGraph: {
+      from: string;
+      to: string;
+      truncated: boolean;
+      nodes: Array<{
+        id: string;
+        cluster: string;
+        name: string;
+        namespace: string | null;
+        parentId: string | null;
+        type: ServiceGraphNodeType;
+      }>;
+      edges: Array<{
+        sourceId: string;
+        destId: string;
+        allowed: {
+          connectionsStarted: number;
+          packetsIn: number;
+          packetsOut: number;
+          bytesIn: number;
+          bytesOut: number;
+        };
+        deniedAtSource: {
+          connectionsStarted: number;
+          packetsIn: number;
+          packetsOut: number;
+          bytesIn: number;
+          bytesOut: number;
+        };
+        deniedAtDest: {
+          connectionsStarted: number;
+          packetsIn: number;
+          packetsOut: number;
+          bytesIn: number;
+          bytesOut: number;
+        };
+      }>;
+    };
+  };
+};
+
 export type ApiTokensQueryVariables = Exact<{
   slug: string;
 }>;
@@ -1036,6 +1517,81 @@ export const ClusterSummaryFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'ClusterSummary' },
 ) as unknown as TypedDocumentString<ClusterSummaryFragment, unknown>;
+export const FlowHitFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment FlowHitFields on PolicyHit {
+  policyIndex
+  tier
+  kind
+  namespace
+  name
+  action
+  ruleIndex
+  trigger {
+    kind
+    namespace
+    name
+  }
+}
+    `,
+  { fragmentName: 'FlowHitFields' },
+) as unknown as TypedDocumentString<FlowHitFieldsFragment, unknown>;
+export const FlowRowFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment FlowRowFields on Flow {
+  id
+  startTime
+  endTime
+  cluster {
+    id
+    name
+  }
+  sourceType
+  sourceNamespace
+  sourceName
+  destType
+  destNamespace
+  destName
+  destPort
+  destServiceNamespace
+  destServiceName
+  destServicePort
+  proto
+  reporter
+  action
+  pendingAction
+  numFlows
+  numFlowsStarted
+  numFlowsCompleted
+  packetsIn
+  packetsOut
+  bytesIn
+  bytesOut
+  sourceLabels
+  destLabels
+  enforcedPolicies {
+    ...FlowHitFields
+  }
+  pendingPolicies {
+    ...FlowHitFields
+  }
+}
+    fragment FlowHitFields on PolicyHit {
+  policyIndex
+  tier
+  kind
+  namespace
+  name
+  action
+  ruleIndex
+  trigger {
+    kind
+    namespace
+    name
+  }
+}`,
+  { fragmentName: 'FlowRowFields' },
+) as unknown as TypedDocumentString<FlowRowFieldsFragment, unknown>;
 export const PolicyCardFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment PolicyCardFields on PolicyResource {
@@ -1060,6 +1616,18 @@ export const PolicyCardFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'PolicyCardFields' },
 ) as unknown as TypedDocumentString<PolicyCardFieldsFragment, unknown>;
+export const GraphCountersFragmentDoc = new TypedDocumentString(
+  `
+    fragment GraphCounters on TrafficCounters {
+  connectionsStarted
+  packetsIn
+  packetsOut
+  bytesIn
+  bytesOut
+}
+    `,
+  { fragmentName: 'GraphCounters' },
+) as unknown as TypedDocumentString<GraphCountersFragment, unknown>;
 export const AuditEventsDocument = new TypedDocumentString(`
     query AuditEvents($slug: String!, $filter: AuditEventFilter, $first: Int, $after: String) {
   organization(slug: $slug) {
@@ -1347,6 +1915,12 @@ export const DashboardDocument = new TypedDocumentString(`
           policySync {
             status
             error
+            resources {
+              kind
+              namespace
+              name
+              status
+            }
           }
         }
       }
@@ -1354,6 +1928,178 @@ export const DashboardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
+    query DashboardDeniedFlows($slug: String!, $filter: FlowFilter!) {
+  organization(slug: $slug) {
+    id
+    flows(filter: $filter, first: 1) {
+      totalCount
+      totalCountExact
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
+export const FlowsDocument = new TypedDocumentString(`
+    query Flows($slug: String!, $filter: FlowFilter, $sort: FlowSort, $after: String) {
+  organization(slug: $slug) {
+    id
+    flows(filter: $filter, sort: $sort, first: 40, after: $after) {
+      totalCount
+      totalCountExact
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...FlowRowFields
+        }
+      }
+    }
+  }
+}
+    fragment FlowHitFields on PolicyHit {
+  policyIndex
+  tier
+  kind
+  namespace
+  name
+  action
+  ruleIndex
+  trigger {
+    kind
+    namespace
+    name
+  }
+}
+fragment FlowRowFields on Flow {
+  id
+  startTime
+  endTime
+  cluster {
+    id
+    name
+  }
+  sourceType
+  sourceNamespace
+  sourceName
+  destType
+  destNamespace
+  destName
+  destPort
+  destServiceNamespace
+  destServiceName
+  destServicePort
+  proto
+  reporter
+  action
+  pendingAction
+  numFlows
+  numFlowsStarted
+  numFlowsCompleted
+  packetsIn
+  packetsOut
+  bytesIn
+  bytesOut
+  sourceLabels
+  destLabels
+  enforcedPolicies {
+    ...FlowHitFields
+  }
+  pendingPolicies {
+    ...FlowHitFields
+  }
+}`) as unknown as TypedDocumentString<FlowsQuery, FlowsQueryVariables>;
+export const FlowFilterHintsDocument = new TypedDocumentString(`
+    query FlowFilterHints($slug: String!, $type: FlowFilterHintType!, $filter: FlowFilter, $first: Int) {
+  organization(slug: $slug) {
+    id
+    flowFilterHints(type: $type, filter: $filter, first: $first) {
+      edges {
+        node {
+          value
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FlowFilterHintsQuery, FlowFilterHintsQueryVariables>;
+export const FlowClustersDocument = new TypedDocumentString(`
+    query FlowClusters($slug: String!) {
+  organization(slug: $slug) {
+    id
+    clusters(first: 100) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FlowClustersQuery, FlowClustersQueryVariables>;
+export const FlowsLiveDocument = new TypedDocumentString(`
+    subscription FlowsLive($slug: String!, $filter: FlowFilter) {
+  flowsLive(orgSlug: $slug, filter: $filter) {
+    truncated
+    flows {
+      ...FlowRowFields
+    }
+  }
+}
+    fragment FlowHitFields on PolicyHit {
+  policyIndex
+  tier
+  kind
+  namespace
+  name
+  action
+  ruleIndex
+  trigger {
+    kind
+    namespace
+    name
+  }
+}
+fragment FlowRowFields on Flow {
+  id
+  startTime
+  endTime
+  cluster {
+    id
+    name
+  }
+  sourceType
+  sourceNamespace
+  sourceName
+  destType
+  destNamespace
+  destName
+  destPort
+  destServiceNamespace
+  destServiceName
+  destServicePort
+  proto
+  reporter
+  action
+  pendingAction
+  numFlows
+  numFlowsStarted
+  numFlowsCompleted
+  packetsIn
+  packetsOut
+  bytesIn
+  bytesOut
+  sourceLabels
+  destLabels
+  enforcedPolicies {
+    ...FlowHitFields
+  }
+  pendingPolicies {
+    ...FlowHitFields
+  }
+}`) as unknown as TypedDocumentString<FlowsLiveSubscription, FlowsLiveSubscriptionVariables>;
 export const MembersDocument = new TypedDocumentString(`
     query Members($slug: String!, $withInvitations: Boolean!) {
   organization(slug: $slug) {
@@ -1660,6 +2406,74 @@ export const SetDriftModeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetDriftModeMutation, SetDriftModeMutationVariables>;
+export const PolicyHitCountsDocument = new TypedDocumentString(`
+    query PolicyHitCounts($slug: String!, $timeRange: TimeRange, $after: String) {
+  organization(slug: $slug) {
+    id
+    policyStatistics(timeRange: $timeRange, first: 100, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          kind
+          namespace
+          name
+          allowed {
+            connectionsStarted
+          }
+          denied {
+            connectionsStarted
+          }
+          passed {
+            connectionsStarted
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PolicyHitCountsQuery, PolicyHitCountsQueryVariables>;
+export const ServiceGraphDocument = new TypedDocumentString(`
+    query ServiceGraph($slug: String!, $clusters: [String!], $timeRange: TimeRange) {
+  organization(slug: $slug) {
+    id
+    serviceGraph(clusters: $clusters, timeRange: $timeRange) {
+      from
+      to
+      truncated
+      nodes {
+        id
+        cluster
+        name
+        namespace
+        parentId
+        type
+      }
+      edges {
+        sourceId
+        destId
+        allowed {
+          ...GraphCounters
+        }
+        deniedAtSource {
+          ...GraphCounters
+        }
+        deniedAtDest {
+          ...GraphCounters
+        }
+      }
+    }
+  }
+}
+    fragment GraphCounters on TrafficCounters {
+  connectionsStarted
+  packetsIn
+  packetsOut
+  bytesIn
+  bytesOut
+}`) as unknown as TypedDocumentString<ServiceGraphQuery, ServiceGraphQueryVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {

@@ -21,3 +21,10 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
 export function absoluteTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '';
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A count as a short figure: 950, 1.2K, 3.4M. */
+export function formatCount(n: number): string {
+  return compact.format(n);
+}

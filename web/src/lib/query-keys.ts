@@ -10,4 +10,5 @@ export const keys = {
   tokens: (slug: string) => ['org', slug, 'tokens'] as const,
   audit: (slug: string) => ['org', slug, 'audit'] as const,
   policies: (slug: string) => ['org', slug, 'policies'] as const,
+  flows: (slug: string) => ['org', slug, 'flows'] as const,
 };

@@ -19,6 +19,8 @@ const SECTIONS = [
   { to: '/o/$slug', label: 'Dashboard', needs: 'org:read', exact: true },
   { to: '/o/$slug/clusters', label: 'Clusters', needs: 'clusters:read', exact: false },
   { to: '/o/$slug/policies', label: 'Policies', needs: 'policies:read', exact: false },
+  { to: '/o/$slug/flows', label: 'Flows', needs: 'flows:read', exact: false },
+  { to: '/o/$slug/service-graph', label: 'Service graph', needs: 'flows:read', exact: false },
   { to: '/o/$slug/members', label: 'Members', needs: 'members:read', exact: false },
   { to: '/o/$slug/tokens', label: 'API tokens', needs: 'tokens:read', exact: false },
   { to: '/o/$slug/audit', label: 'Audit log', needs: 'audit:read', exact: false },

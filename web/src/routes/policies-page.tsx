@@ -1,7 +1,7 @@
 // Policy board: tiers as ordered columns, policies in order with their sync across the targeted
 // clusters; drag (or Alt+arrows) to reorder, saved through the API. Import and export YAML.
 import { useNavigate } from '@tanstack/react-router';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { PageHeader } from '../components/layout/page-header';
 import { Button } from '../components/ui/button';
 import { EmptyState } from '../components/ui/empty-state';
@@ -14,6 +14,7 @@ import { exportResources, useLivePolicySync, usePolicyBoard, useReorderTier } fr
 import { DriftModeSelect } from '../features/policies/components/drift-mode-select';
 import { ImportDialog } from '../features/policies/components/import-dialog';
 import { PolicyBoard } from '../features/policies/components/policy-board';
+import { usePolicyHits, withHits } from '../features/policies/hit-counters';
 import { movePolicy, type BoardPolicy } from '../features/policies/model';
 import { downloadText } from '../features/policies/yaml-files';
 import '../features/policies/policies.css';
@@ -39,6 +40,8 @@ export function PoliciesPage() {
     [navigate, slug],
   );
   const tiers = board.data?.tiers;
+  const hits = usePolicyHits(slug, perms.can('flows:read'));
+  const shown = useMemo(() => (tiers && hits.data ? withHits(tiers, hits.data) : tiers), [tiers, hits.data]);
   const onReorder = useCallback(
     (tier: string, from: number, to: number) => {
       const column = tiers?.find((t) => t.name === tier);
@@ -96,7 +99,12 @@ export function PoliciesPage() {
               Write one in the editor, or import the YAML you apply with kubectl today.
             </EmptyState>
           )}
-          <PolicyBoard tiers={board.data.tiers} canReorder={canWrite} onOpen={open} onReorder={onReorder} />
+          <PolicyBoard
+            tiers={shown ?? board.data.tiers}
+            canReorder={canWrite}
+            onOpen={open}
+            onReorder={onReorder}
+          />
           {board.data.others.length > 0 && (
             <Table caption="Network sets" columns={['Name', 'Kind', 'Clusters']}>
               {board.data.others.map((r) => (

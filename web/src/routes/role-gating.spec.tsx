@@ -78,7 +78,7 @@ describe('role-gated actions', () => {
       within(nav)
         .getAllByRole('link')
         .map((l) => l.textContent),
-    ).toEqual(['Dashboard', 'Clusters', 'Policies', 'Members']);
+    ).toEqual(['Dashboard', 'Clusters', 'Policies', 'Flows', 'Service graph', 'Members']);
   });
 
   it('an editor may connect clusters', async () => {

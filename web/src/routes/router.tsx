@@ -15,6 +15,8 @@ import { NotFoundPage } from './not-found-page';
 import { OrgLayout } from './org-layout';
 import { parseAuditSearch } from '../features/audit/search';
 import { parseEditorSearch } from '../features/policies/search';
+import { parseFlowSearch } from '../features/flows/search';
+import { parseGraphSearch } from '../features/service-graph/search';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -61,6 +63,20 @@ const policyEditorRoute = createRoute({
   component: lazyRouteComponent(() => import('./policy-editor-page'), 'PolicyEditorPage'),
 });
 
+const flowsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/flows',
+  validateSearch: parseFlowSearch,
+  component: lazyRouteComponent(() => import('./flows-page'), 'FlowsPage'),
+});
+
+const serviceGraphRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/service-graph',
+  validateSearch: parseGraphSearch,
+  component: lazyRouteComponent(() => import('./service-graph-page'), 'ServiceGraphPage'),
+});
+
 const membersRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/members',
@@ -90,6 +106,8 @@ const routeTree = rootRoute.addChildren([
       clusterRoute,
       policiesRoute,
       policyEditorRoute,
+      flowsRoute,
+      serviceGraphRoute,
       membersRoute,
       tokensRoute,
       auditRoute,

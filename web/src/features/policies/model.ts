@@ -21,6 +21,8 @@ export interface BoardPolicy extends PolicyRef {
   clusterSelector: string;
   /** Per-cluster sync of this policy, when known. */
   clusters?: readonly { name: string; status: SyncStatus }[];
+  /** Connections it allowed, denied and passed recently (hit counters), when known. */
+  hits?: { allowed: number; denied: number; passed: number };
 }
 
 export interface BoardTier {

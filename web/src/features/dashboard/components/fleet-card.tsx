@@ -1,5 +1,6 @@
 // Fleet health at a glance: connected, disconnected, never connected, and the ones that need
 // attention listed by name.
+import { refKey } from '@palisade/policy/managed';
 import { Link } from '@tanstack/react-router';
 import { ErrorState } from '../../../components/ui/error-state';
 import { SkeletonRows } from '../../../components/ui/skeleton';
@@ -17,6 +18,13 @@ export function FleetCard({ slug }: { slug: string }) {
   const attention = clusters.filter((c) => c.status === 'DISCONNECTED');
   const sync = (s: string) =>
     clusters.filter((c) => c.status === 'CONNECTED' && c.policySync.status === s).length;
+  // A policy is out of sync when a connected cluster that should run it does not (yet) run it as
+  // stored; each policy counts once however many clusters it is out of sync in.
+  const outOfSync = new Set(
+    clusters
+      .filter((c) => c.status === 'CONNECTED')
+      .flatMap((c) => c.policySync.resources.filter((r) => r.status !== 'IN_SYNC').map((r) => refKey(r))),
+  ).size;
   const failing = clusters.filter(
     (c) => c.policySync.status === 'FAILED' || c.policySync.status === 'DRIFTED',
   );
@@ -44,8 +52,15 @@ export function FleetCard({ slug }: { slug: string }) {
             {sync('IN_SYNC')}
           </div>
           <div className="stat-label">
-            policy in sync · {sync('PENDING')} pending · {failing.length} failed or drifted
+            {sync('IN_SYNC') === 1 ? 'cluster' : 'clusters'} with policy in sync · {sync('PENDING')} pending ·{' '}
+            {failing.length} failed or drifted
           </div>
+        </div>
+        <div className="card">
+          <div className="stat" data-stat="policies-out-of-sync">
+            {outOfSync}
+          </div>
+          <div className="stat-label">{outOfSync === 1 ? 'policy' : 'policies'} out of sync</div>
         </div>
       </div>
       {failing.length > 0 && (

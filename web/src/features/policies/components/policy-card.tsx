@@ -3,6 +3,7 @@
 import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
+import { formatCount } from '../../../lib/format';
 import { worstSync, type BoardPolicy } from '../model';
 import { SyncPill } from './sync-pill';
 
@@ -79,6 +80,30 @@ function PolicyCardView({
           />
         )}
       </div>
+      {policy.hits && (
+        <div
+          className="policy-card__hits"
+          data-hits={`${policy.hits.allowed}/${policy.hits.denied}/${policy.hits.passed}`}
+          title="Connections in the last 24 hours"
+        >
+          {policy.hits.allowed + policy.hits.denied + policy.hits.passed === 0 ? (
+            <span className="muted">no hits in 24 h</span>
+          ) : (
+            <>
+              {policy.hits.allowed > 0 && (
+                <span className="hit hit--allowed">{formatCount(policy.hits.allowed)} allowed</span>
+              )}
+              {policy.hits.denied > 0 && (
+                <span className="hit hit--denied">{formatCount(policy.hits.denied)} denied</span>
+              )}
+              {policy.hits.passed > 0 && (
+                <span className="hit hit--passed">{formatCount(policy.hits.passed)} passed</span>
+              )}
+              <span className="muted">· 24 h</span>
+            </>
+          )}
+        </div>
+      )}
       {canReorder && (
         <div className="policy-card__move">
           <Button
