@@ -12,7 +12,10 @@ import { DbModule } from './platform/db/db.module.js';
 import { formatGraphQLErrors } from './platform/graphql/error-formatter.js';
 import { logInternalError } from './platform/errors/internal-error.js';
 import { limitsRule } from './platform/graphql/complexity.js';
+import { DateTimeScalar } from './platform/graphql/date-time.scalar.js';
+import { checkIntrospectionAccess } from './platform/graphql/introspection-access.js';
 import { rejectNul } from './platform/graphql/reject-nul.js';
+import { guardQueryTextHook } from './platform/graphql/text-guard.js';
 import type { GqlContext } from './platform/graphql/context.js';
 import { LOGGER } from './platform/http/logger.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -51,11 +54,29 @@ export function graphqlModule(): DynamicModule {
       return {
         autoSchemaFile: true,
         sortSchema: true,
+        buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
         path: '/graphql',
         graphiql: env.NODE_ENV === 'development',
         fieldResolverEnhancers: ['guards'],
-        validationRules: [limitsRule(env.GRAPHQL_MAX_DEPTH, env.GRAPHQL_MAX_COMPLEXITY)],
-        hooks: { preExecution: rejectNul },
+        validationRules: [
+          limitsRule({
+            maxDepth: env.GRAPHQL_MAX_DEPTH,
+            maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
+            maxAliases: env.GRAPHQL_MAX_ALIASES,
+          }),
+        ],
+        hooks: {
+          preParsing: [guardQueryTextHook],
+          preSubscriptionParsing: [guardQueryTextHook],
+          preExecution: [
+            (_schema, document, context) =>
+              Promise.resolve().then(() => {
+                const { principal } = context as unknown as GqlContext;
+                checkIntrospectionAccess(env.graphqlIntrospection, document, principal !== null);
+              }),
+            rejectNul,
+          ],
+        },
         errorFormatter: (execution) => formatGraphQLErrors(execution, log),
         // Must not throw: Mercurius would call it again to format the error and then hand the raw
         // error to Fastify, which prints its message. A failure becomes the request's auth error.

@@ -1,6 +1,7 @@
 // The only reader of process.env for the API, the worker and the admin command. Parsed once at
 // boot; a bad environment fails the process with every bad variable listed.
 import { z } from 'zod';
+import { GRAPHQL_LIMITS } from './limits.js';
 
 const duration = z
   .string()
@@ -28,8 +29,11 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(GRAPHQL_LIMITS.maxDepth),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(GRAPHQL_LIMITS.maxComplexity),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(GRAPHQL_LIMITS.maxAliases),
+  /** Who may introspect the schema: everyone, or signed-in callers only (default in production). */
+  GRAPHQL_INTROSPECTION: z.enum(['public', 'authenticated']).optional(),
   GATEWAY_PUBLIC_URL: z.url().default('ws://localhost:3001/v1/tunnel'),
   AGENT_IMAGE: z.string().min(1).default('palisade/agent:0.1.0'),
   CLUSTER_REQUEST_TIMEOUT: duration.default(parseDuration('10s')),
@@ -39,7 +43,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Env = z.infer<typeof schema> & { cookieSecure: boolean };
+export type Env = z.infer<typeof schema> & {
+  cookieSecure: boolean;
+  graphqlIntrospection: 'public' | 'authenticated';
+};
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
@@ -61,5 +68,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  return { ...env, cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:') };
+  return {
+    ...env,
+    cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:'),
+    graphqlIntrospection:
+      env.GRAPHQL_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'public'),
+  };
 }

@@ -1,0 +1,23 @@
+// Every limit the API puts on a request, in one place. env.ts takes the configurable ones' defaults
+// from here; the others are fixed because no legitimate request comes near them.
+
+/** GraphQL document limits (validation rules and the pre-parse guard). */
+export const GRAPHQL_LIMITS = {
+  /** Selection depth; introspection subtrees are exempt (their depth is the meta-schema's). */
+  maxDepth: 10,
+  /** Cost of an operation: 1 a field, pages multiplied (platform/graphql/complexity.ts). */
+  maxComplexity: 5000,
+  /** Aliased fields in one operation, counted through fragments: aliases are how a small request
+   *  asks for the same expensive field many times. */
+  maxAliases: 30,
+  /** Cost of one `__schema` selection: a full dump of the schema answers about as many values as a
+   *  thousand ordinary fields, so five of them fill the complexity budget. */
+  introspectionSchemaCost: 1000,
+  /** Cost of one `__type` selection (one type: its fields and their arguments). */
+  introspectionTypeCost: 50,
+  /** Brackets, braces and parentheses open at once in the query text. graphql-js parses by
+   *  recursion; this guard runs first, iteratively, so a deep text cannot exhaust the stack. */
+  maxTextNesting: 100,
+  /** Nesting of a JSON scalar value (a Calico resource nests about eight levels). */
+  maxJsonDepth: 32,
+} as const;
