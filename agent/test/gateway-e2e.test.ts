@@ -7,7 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
@@ -82,11 +84,25 @@ async function registeredCluster(): Promise<{ clusterId: string; token: string }
   return { clusterId: rows[0]!.id, token };
 }
 
+/** A logger that keeps every line the agent writes, parsed, for assertions on what it said. */
+function recordingLogger(): { logger: Logger; lines: { msg: string; level: number; reason?: string }[] } {
+  const lines: { msg: string; level: number; reason?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as (typeof lines)[number]);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
 async function agent(
   gatewayUrl: string,
   token: string | null,
   name: string,
   file = SHOP,
+  logger?: Logger,
 ): Promise<RunningAgent<SimulatedProvider>> {
   const running = await startAgent({
     provider: await SimulatedProvider.load({ file, debounceMs: 20, pollIntervalMs: 100 }),
@@ -94,6 +110,7 @@ async function agent(
     credentials: new FileCredentialStore(join(dir, name)),
     enrollmentToken: token,
     timings: AGENT_TIMINGS,
+    ...(logger ? { logger } : {}),
   });
   agents.push(running);
   return running;
@@ -167,7 +184,8 @@ describe('agent and cluster gateway, end to end', () => {
   it('reconnects by itself with its credential after the gateway crashes and comes back', async () => {
     const first = await gateway();
     const { clusterId, token } = await registeredCluster();
-    const running = await agent(url(first), token, 'restart');
+    const { logger, lines } = recordingLogger();
+    const running = await agent(url(first), token, 'restart', SHOP, logger);
     await waitFor(() => running.status() === 'connected', 'connected');
     const port = first.port;
     await first.kill();
@@ -189,6 +207,11 @@ describe('agent and cluster gateway, end to end', () => {
     await gateway(port);
     await waitFor(() => running.status() === 'connected', 'reconnected after a graceful restart');
     expect(running.stopReason()).toBeNull();
+    // The gateway's farewell is a valid frame: the agent took its reason rather than refusing it.
+    expect(lines.filter((l) => l.msg === 'refusing a frame from the gateway')).toEqual([]);
+    expect(lines.filter((l) => l.msg === 'tunnel closed').map((l) => l.reason)).toContain(
+      'server_shutting_down',
+    );
   });
 
   it('enrolls again with the same token after dying before its credential was stored', async () => {

@@ -169,8 +169,10 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     close() {
       stopped ??= (async () => {
         accepting = false;
+        // No retryAfterMs (the protocol allows 1 ms to 1 day, or null): `server_shutting_down` already
+        // advises an immediate reconnect, which agents spread over a second (decision 0007).
         for (const session of registry.all()) {
-          session.close(CLOSE_REASONS.SERVER_SHUTTING_DOWN, 'the gateway is restarting; reconnect', 0);
+          session.close(CLOSE_REASONS.SERVER_SHUTTING_DOWN, 'the gateway is restarting; reconnect', null);
         }
         await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
         for (const session of registry.all()) session.destroy();
