@@ -15,6 +15,7 @@ import { limitsRule } from './platform/graphql/complexity.js';
 import { DateTimeScalar } from './platform/graphql/date-time.scalar.js';
 import { checkIntrospectionAccess } from './platform/graphql/introspection-access.js';
 import { rejectNul } from './platform/graphql/reject-nul.js';
+import { type GuardedSocket, SubscriptionGate } from './platform/graphql/subscription-gate.js';
 import { guardQueryTextHook } from './platform/graphql/text-guard.js';
 import type { GqlContext } from './platform/graphql/context.js';
 import { LOGGER } from './platform/http/logger.js';
@@ -44,8 +45,13 @@ export class LoggerModule {
 export function graphqlModule(): DynamicModule {
   return GraphQLModule.forRootAsync<MercuriusDriverConfig>({
     driver: MercuriusDriver,
-    inject: [Authenticator, ENV, LOGGER],
-    useFactory: (auth: Authenticator, env: Env, log: Logger): MercuriusDriverConfig => {
+    inject: [Authenticator, ENV, LOGGER, SubscriptionGate],
+    useFactory: (
+      auth: Authenticator,
+      env: Env,
+      log: Logger,
+      gate: SubscriptionGate,
+    ): MercuriusDriverConfig => {
       const authenticate = (req: Parameters<Authenticator['authenticate']>[0], requireCsrf: boolean) =>
         auth.authenticate(req, { requireCsrf }).catch((err: unknown) => ({
           principal: null,
@@ -91,30 +97,15 @@ export function graphqlModule(): DynamicModule {
             fieldScopes: new WeakMap(),
           };
         },
-        // Subscriptions (graphql-ws over WebSocket): a browser authenticates with its session cookie,
-        // accepted only from the console's own origin (a WebSocket carries no CSRF header);
-        // automation sends `{"authorization": "Bearer pal_…"}` as the connection_init payload.
+        // Subscriptions (graphql-ws over WebSocket): SubscriptionGate authenticates connection_init
+        // (bearer token in the payload, or the session cookie from the console's own origin), closes
+        // sockets that never send it or have no credential, and re-checks access while they live.
         subscription: {
-          context: async (_socket: unknown, req: FastifyRequest): Promise<Partial<GqlContext>> => {
-            const base = { req, orgScopes: new Map(), fieldScopes: new WeakMap() };
-            const fromBrowserOrigin = req.headers.origin === new URL(env.PUBLIC_ORIGIN).origin;
-            if (!req.headers.cookie || !fromBrowserOrigin)
-              return { ...base, principal: null, authError: null };
-            const { principal, error } = await authenticate(
-              { headers: { cookie: req.headers.cookie } },
-              false,
-            );
-            return { ...base, principal, authError: error };
-          },
-          onConnect: async ({ payload }: { payload: unknown }) => {
-            const authorization =
-              payload && typeof payload === 'object'
-                ? (payload as Record<string, unknown>)['authorization']
-                : undefined;
-            if (typeof authorization !== 'string') return true;
-            const { principal, error } = await authenticate({ headers: { authorization } }, false);
-            return { principal, authError: error };
-          },
+          context: async (socket: GuardedSocket, req: FastifyRequest): Promise<Partial<GqlContext>> => ({
+            req,
+            fieldScopes: new WeakMap(),
+            ...(await gate.contextFor(socket)),
+          }),
         },
       };
     },

@@ -1,5 +1,6 @@
 // Builds the API's Fastify/Nest application (used by main.ts, the tests and the benchmarks).
 import 'reflect-metadata';
+import fastifyWebsocket from '@fastify/websocket';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -7,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { Env } from './config/env.js';
 import { ApiMetrics } from './platform/health/metrics.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
+import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: false });
@@ -23,6 +25,11 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
   });
   // The built web console, when there is one (npm start builds it first).
   registerStaticConsole(fastify, env.CONSOLE_DIR);
+  // The WebSocket server for subscriptions is registered here, at the root, so that the gate can
+  // guard it; Mercurius uses an already registered one (it would otherwise hide its own in a child
+  // context). 1 MiB frames, Mercurius's own default.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  app.get(SubscriptionGate).attach(fastify.websocketServer);
   app.enableShutdownHooks();
   await app.init();
   return app;

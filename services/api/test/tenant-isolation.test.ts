@@ -64,6 +64,7 @@ const secretsOf = (v: Victim): string[] => [
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
+const CLOSE_CODES: Record<number, string> = { 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN' };
 const deniedFor = (a: Attacker, codes: string[]): string[] =>
   a.kind === 'anonymous' ? ['UNAUTHENTICATED'] : codes;
 
@@ -428,7 +429,8 @@ async function subscribe(a: Attacker, query: string, variables: Record<string, u
               : [
                   {
                     message: String((err as { reason?: string }).reason ?? err),
-                    extensions: { code: 'CLOSED' },
+                    // The API refuses a socket without a valid credential with graphql-ws's 4401.
+                    extensions: { code: CLOSE_CODES[(err as { code?: number }).code ?? 0] ?? 'CLOSED' },
                   },
                 ];
             resolve({ status: 101, data: null, errors });

@@ -21,3 +21,13 @@ export const GRAPHQL_LIMITS = {
   /** Nesting of a JSON scalar value (a Calico resource nests about eight levels). */
   maxJsonDepth: 32,
 } as const;
+
+/** GraphQL over WebSocket (subscriptions). */
+export const SUBSCRIPTION_LIMITS = {
+  /** A socket that has not sent `connection_init` by then is closed (graphql-ws 4408). */
+  connectionInitTimeoutMs: 5_000,
+  /** Every open socket's credential, memberships and roles are checked again this often, so a
+   *  revoked token, a signed-out session, a removed member or a changed role loses its live events
+   *  within seconds (decision 0056). */
+  reauthorizeIntervalMs: 5_000,
+} as const;

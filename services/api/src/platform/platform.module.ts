@@ -8,6 +8,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiMetrics } from './health/metrics.js';
 import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
+import { SubscriptionGate } from './graphql/subscription-gate.js';
 
 @Global()
 @Module({
@@ -17,9 +18,10 @@ import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
     Authenticator,
     OrgAccessService,
     AuditWriter,
+    SubscriptionGate,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
   ],
-  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter],
+  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter, SubscriptionGate],
 })
 export class PlatformModule {}
