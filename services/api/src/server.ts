@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Env } from './config/env.js';
 import { ApiMetrics } from './platform/health/metrics.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
 import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
 
@@ -16,6 +17,7 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
     logger: ['error', 'warn'],
     abortOnError: false,
   });
+  await registerSecurityHeaders(app, env);
   const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', async (req, reply) => {

@@ -40,6 +40,9 @@ const schema = z.object({
   API_INSTANCE_ID: z.string().min(1).optional(),
   /** Directory of the built web console (default: web/dist of this checkout). */
   CONSOLE_DIR: z.string().min(1).optional(),
+  /** Bearer token Prometheus must send for /metrics. Without one, /metrics is open outside
+   *  production and absent (404) in production. */
+  METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
