@@ -16,6 +16,7 @@ import { DateTimeScalar } from './platform/graphql/date-time.scalar.js';
 import { checkIntrospectionAccess } from './platform/graphql/introspection-access.js';
 import { rejectNul } from './platform/graphql/reject-nul.js';
 import { type GuardedSocket, SubscriptionGate } from './platform/graphql/subscription-gate.js';
+import { RequestLimits } from './platform/rate-limit/request-limits.js';
 import { guardQueryTextHook } from './platform/graphql/text-guard.js';
 import type { GqlContext } from './platform/graphql/context.js';
 import { LOGGER } from './platform/http/logger.js';
@@ -45,12 +46,13 @@ export class LoggerModule {
 export function graphqlModule(): DynamicModule {
   return GraphQLModule.forRootAsync<MercuriusDriverConfig>({
     driver: MercuriusDriver,
-    inject: [Authenticator, ENV, LOGGER, SubscriptionGate],
+    inject: [Authenticator, ENV, LOGGER, SubscriptionGate, RequestLimits],
     useFactory: (
       auth: Authenticator,
       env: Env,
       log: Logger,
       gate: SubscriptionGate,
+      limits: RequestLimits,
     ): MercuriusDriverConfig => {
       const authenticate = (req: Parameters<Authenticator['authenticate']>[0], requireCsrf: boolean) =>
         auth.authenticate(req, { requireCsrf }).catch((err: unknown) => ({
@@ -75,11 +77,18 @@ export function graphqlModule(): DynamicModule {
           preParsing: [guardQueryTextHook],
           preSubscriptionParsing: [guardQueryTextHook],
           preExecution: [
-            (_schema, document, context) =>
-              Promise.resolve().then(() => {
-                const { principal } = context as unknown as GqlContext;
-                checkIntrospectionAccess(env.graphqlIntrospection, document, principal !== null);
-              }),
+            // A rate-limited request is refused as a whole, before anything runs; a caller's
+            // operation is charged its cost (decision 0058).
+            async (_schema, document, context) => {
+              const ctx = context as unknown as GqlContext;
+              if (ctx.authError?.code === 'RATE_LIMITED') throw ctx.authError;
+              checkIntrospectionAccess(env.graphqlIntrospection, document, ctx.principal !== null);
+              if (!ctx.principal) return;
+              const refused = await limits.chargeGraphQL(ctx.principal, document);
+              if (!refused) return;
+              void ctx.reply.header('retry-after', String(refused.retryAfterSeconds));
+              throw refused;
+            },
             rejectNul,
           ],
         },
@@ -87,15 +96,15 @@ export function graphqlModule(): DynamicModule {
         // Must not throw: Mercurius would call it again to format the error and then hand the raw
         // error to Fastify, which prints its message. A failure becomes the request's auth error.
         context: async (req: FastifyRequest, reply: FastifyReply): Promise<GqlContext> => {
+          const base = { req, reply, orgScopes: new Map(), fieldScopes: new WeakMap() };
+          const limited = await limits.beforeAuthentication(req);
+          if (limited) {
+            void reply.header('retry-after', String(limited.retryAfterSeconds));
+            return { ...base, principal: null, authError: limited };
+          }
           const { principal, error } = await authenticate({ headers: req.headers }, true);
-          return {
-            req,
-            reply,
-            principal,
-            authError: error,
-            orgScopes: new Map(),
-            fieldScopes: new WeakMap(),
-          };
+          if (error && error.code !== 'INTERNAL') await limits.authenticationFailed(req.ip);
+          return { ...base, principal, authError: error };
         },
         // Subscriptions (graphql-ws over WebSocket): SubscriptionGate authenticates connection_init
         // (bearer token in the payload, or the session cookie from the console's own origin), closes

@@ -7,12 +7,13 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Env } from './config/env.js';
 import { ApiMetrics } from './platform/health/metrics.js';
+import { RequestLimits } from './platform/rate-limit/request-limits.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
 import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: false });
+  const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, {
     logger: ['error', 'warn'],
     abortOnError: false,
@@ -24,6 +25,15 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ route, status: `${Math.floor(reply.statusCode / 100)}xx` });
     metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  // Anonymous HTTP routes (sign-in, install manifests) count per client IP (decision 0058).
+  const limits = app.get(RequestLimits);
+  const limited = (url: string) => /^\/(auth|v1\/install)(\/|\?|$)/.test(url);
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (limited(req.url)) await limits.guardHttp(req, reply);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    if (limited(req.url) && reply.statusCode !== 429) await limits.afterHttp(req, reply);
   });
   // The built web console, when there is one (npm start builds it first).
   registerStaticConsole(fastify, env.CONSOLE_DIR);

@@ -9,6 +9,7 @@ import { CLOSE_REASONS } from '@palisade/protocol';
 import { resolveConfig, type GatewayConfig } from './config/gateway-config.js';
 import { InventoryStore } from './inventory/inventory-store.js';
 import { RATE_LIMITED_RETRY_AFTER_MS, SHUTDOWN_DRAIN_MS } from './limits.js';
+import { ConnectLimiter } from './tunnel/connect-limiter.js';
 import { createLogger } from './log.js';
 import { ControlChannel } from './routing/control-channel.js';
 import { redisKeys } from './routing/keys.js';
@@ -89,8 +90,10 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
   const cleanups = new Set<Promise<unknown>>();
   let accepting = true;
   let killed = false;
+  const limiter = new ConnectLimiter(redis.commands, config.redisPrefix, tuning, log);
   const ctx: TunnelContext = {
     gatewayId,
+    limiter,
     tuning,
     db,
     leases: new LeaseStore(redis.commands, keys, tuning.leaseTtlMs),
@@ -113,8 +116,9 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     metrics,
     readiness: () => checkReadiness(db, redis.commands),
     accepting: () => accepting,
-    onTunnel: (socket) => {
-      const session = new TunnelSession(socket, ctx, Date.now());
+    admitUpgrade: (ip) => limiter.admitUpgrade(ip),
+    onTunnel: (socket, ip) => {
+      const session = new TunnelSession(socket, ctx, Date.now(), ip);
       const pending = registry.size - registry.authenticated;
       registry.add(session);
       if (pending >= tuning.maxPendingHandshakes) {

@@ -59,6 +59,17 @@ export interface GatewayTuning {
    * reports nothing has nothing applied (lost state, a new install of a re-registered cluster).
    */
   readonly connectReportGraceMs: number;
+  /**
+   * Rate limits on tunnel set-up, per fixed window, shared by every gateway through Redis
+   * (decision 0058): upgrades per client IP (generous: many clusters can share one NAT address),
+   * failed authentications per client IP (once over, the IP's upgrades are refused with 429 until
+   * the window ends), and accepted connections per cluster (two agents fighting over one cluster,
+   * or a crash loop, are slowed down).
+   */
+  readonly connectRateWindowMs: number;
+  readonly connectsPerIp: number;
+  readonly failedAuthsPerIp: number;
+  readonly connectsPerCluster: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
@@ -83,6 +94,10 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   rolloutSweepIntervalMs: 30_000,
   desiredAckTimeoutMs: 60_000,
   connectReportGraceMs: 2_000,
+  connectRateWindowMs: 60_000,
+  connectsPerIp: 600,
+  failedAuthsPerIp: 30,
+  connectsPerCluster: 30,
 });
 
 /** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */

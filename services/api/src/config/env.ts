@@ -1,7 +1,7 @@
 // The only reader of process.env for the API, the worker and the admin command. Parsed once at
 // boot; a bad environment fails the process with every bad variable listed.
 import { z } from 'zod';
-import { GRAPHQL_LIMITS } from './limits.js';
+import { GRAPHQL_LIMITS, RATE_LIMITS } from './limits.js';
 
 const duration = z
   .string()
@@ -40,6 +40,20 @@ const schema = z.object({
   API_INSTANCE_ID: z.string().min(1).optional(),
   /** Directory of the built web console (default: web/dist of this checkout). */
   CONSOLE_DIR: z.string().min(1).optional(),
+  /** Rate limits (decision 0058): the window, and each limit per window. */
+  RATE_LIMIT_WINDOW: duration.default(RATE_LIMITS.windowMs),
+  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(RATE_LIMITS.anonymousPerIp),
+  RATE_LIMIT_FAILED_AUTH: z.coerce.number().int().min(1).default(RATE_LIMITS.failedAuthPerIp),
+  RATE_LIMIT_GRAPHQL_COST: z.coerce.number().int().min(1).default(RATE_LIMITS.graphqlCostPerCaller),
+  RATE_LIMIT_ORG_GRAPHQL_COST: z.coerce.number().int().min(1).default(RATE_LIMITS.graphqlCostPerOrg),
+  /** Which proxies' X-Forwarded-For to believe for the client IP (rate limits): unset or "false"
+   *  (none), "true" (any), or a comma-separated list of proxy addresses and CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | string[] =>
+      v === undefined || v === 'false' ? false : v === 'true' ? true : v.split(',').map((s) => s.trim()),
+    ),
   /** Bearer token Prometheus must send for /metrics. Without one, /metrics is open outside
    *  production and absent (404) in production. */
   METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),

@@ -31,3 +31,19 @@ export const SUBSCRIPTION_LIMITS = {
    *  within seconds (decision 0056). */
   reauthorizeIntervalMs: 5_000,
 } as const;
+
+/** Rate limits, per fixed one-minute window, shared by every replica through Redis (decision 0058).
+ *  Each is configurable through env.ts (RATE_LIMIT_*); these are the defaults. */
+export const RATE_LIMITS = {
+  windowMs: 60_000,
+  /** Requests without any credential, per client IP: GraphQL, /auth/*, /v1/install/*. */
+  anonymousPerIp: 300,
+  /** Failed authentications per client IP: unknown, revoked or expired tokens, forged or expired
+   *  sessions, wrong CSRF headers, failed sign-in callbacks, unknown install tokens. Once over, the
+   *  IP's credentials are not even checked until the window ends. */
+  failedAuthPerIp: 30,
+  /** GraphQL cost (complexity.ts) per caller: an API token, or a signed-in user. */
+  graphqlCostPerCaller: 100_000,
+  /** GraphQL cost per organisation, summed over its API tokens. */
+  graphqlCostPerOrg: 300_000,
+} as const;

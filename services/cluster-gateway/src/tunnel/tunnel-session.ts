@@ -40,6 +40,8 @@ import type { TunnelContext } from './tunnel-context.js';
 type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
 
 export class TunnelSession {
+  /** The client address, for the per-IP limit on failed authentications. */
+  readonly #ip: string;
   readonly #socket: WebSocket;
   readonly #ctx: TunnelContext;
   readonly #openedAt: number;
@@ -57,7 +59,8 @@ export class TunnelSession {
   /** Desired-state frames handed to the socket and not yet written; settled false on close. */
   readonly #unwritten = new Set<(written: boolean) => void>();
 
-  constructor(socket: WebSocket, ctx: TunnelContext, now: number) {
+  constructor(socket: WebSocket, ctx: TunnelContext, now: number, ip: string) {
+    this.#ip = ip;
     this.#socket = socket;
     this.#ctx = ctx;
     this.#openedAt = now;
@@ -316,12 +319,25 @@ export class TunnelSession {
     try {
       const negotiated = negotiateVersion(hello.protocol);
       if (!negotiated.ok) return this.close(negotiated.reason, negotiated.detail);
-      const auth = await authenticate(ctx.db, hello.auth, (authenticated) =>
-        this.#state === 'authenticating'
-          ? takeOwnership(ctx, authenticated, hello, Date.now())
-          : Promise.resolve(null),
-      );
-      if (!auth.ok) return this.close(auth.reason, auth.detail);
+      // Over the cluster's connection limit, ownership is not taken, which rolls a token trade back.
+      let clusterRetryAfterMs: number | null = null;
+      const auth = await authenticate(ctx.db, hello.auth, async (authenticated) => {
+        if (this.#state !== 'authenticating') return null;
+        clusterRetryAfterMs = await ctx.limiter.admitCluster(authenticated.clusterId);
+        if (clusterRetryAfterMs !== null || this.#state !== 'authenticating') return null;
+        return takeOwnership(ctx, authenticated, hello, Date.now());
+      });
+      if (!auth.ok) {
+        ctx.track(ctx.limiter.authenticationFailed(this.#ip));
+        return this.close(auth.reason, auth.detail);
+      }
+      if (clusterRetryAfterMs !== null) {
+        return this.close(
+          CLOSE_REASONS.RATE_LIMITED,
+          'this cluster connected too often; retry later',
+          clusterRetryAfterMs,
+        );
+      }
       if (auth.owned === null) return;
       const { cluster } = auth;
       const { ownership: owner, previous } = auth.owned;

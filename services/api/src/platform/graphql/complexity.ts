@@ -9,6 +9,7 @@
 // Aliases are counted per use, through fragments: they are what lets one small request ask for the
 // same expensive field many times.
 import {
+  type DocumentNode,
   GraphQLError,
   type ASTVisitor,
   type FieldNode,
@@ -110,6 +111,32 @@ function measure(
 const refusal = (message: string, node: OperationDefinitionNode) =>
   new GraphQLError(message, { nodes: [node], extensions: { code: 'BAD_REQUEST' } });
 
+/** Costs of validated documents, for the per-minute cost budgets (Mercurius caches the document
+ *  object with its validation, so a cached query is costed once). */
+const costs = new WeakMap<DocumentNode, number>();
+
+/** The cost of every operation of `document` (as validated; computed now if it never was). */
+export function documentCost(document: DocumentNode): number {
+  const known = costs.get(document);
+  if (known !== undefined) return known;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  let total = 0;
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    try {
+      const walk: Walk = { fragments, seen: new Set(), visitsLeft: 1_000_000 };
+      total += measure(def.selectionSet, walk, 1, false, false).cost;
+    } catch (err) {
+      if (!(err instanceof WalkBudgetExceeded)) throw err;
+      total += 1_000_000;
+    }
+  }
+  costs.set(document, total);
+  return total;
+}
+
 export function limitsRule({ maxDepth, maxComplexity, maxAliases }: GraphQLLimits) {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -128,6 +155,8 @@ export function limitsRule({ maxDepth, maxComplexity, maxAliases }: GraphQLLimit
           return;
         }
         const { cost, depth, aliases } = result;
+        const document = context.getDocument();
+        costs.set(document, (costs.get(document) ?? 0) + cost);
         // One error an operation, whatever the size of the attack: the refusal stays small.
         if (aliases > maxAliases) {
           context.reportError(

@@ -55,6 +55,8 @@ export function formatGraphQLErrors(
     if (orig instanceof AppError) {
       // Refusals of the request itself (pre-parse guard) are HTTP 400 like graphql-js's own.
       if (orig.code === 'BAD_REQUEST') badRequest = true;
+      // The Retry-After header is set where the limit was hit (request-limits.ts).
+      if (orig.code === 'RATE_LIMITED') httpStatus = 429;
       return { ...base, message: orig.message, extensions: orig.extensions };
     }
     if (orig instanceof InvalidScalarValueError) {

@@ -22,6 +22,7 @@ import type { OrgScope, Principal } from '../access/principal.js';
 import { Authenticator, type AuthResult } from '../auth/authenticator.js';
 import { logInternalError } from '../errors/internal-error.js';
 import { LOGGER } from '../http/logger.js';
+import { RequestLimits } from '../rate-limit/request-limits.js';
 
 /** The parts of a `ws` socket and server the gate uses (Mercurius owns the ws dependency). */
 export interface GuardedSocket {
@@ -75,6 +76,7 @@ export class SubscriptionGate implements OnModuleDestroy {
     @Inject(OrgAccessService) private readonly access: OrgAccessService,
     @Inject(ENV) private readonly env: Env,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(RequestLimits) private readonly limits: RequestLimits,
   ) {}
 
   /** Starts guarding `wss` (called once the server exists, after Mercurius registered it). */
@@ -121,7 +123,7 @@ export class SubscriptionGate implements OnModuleDestroy {
       const credentials = this.#credentialsOf(req, payload);
       const conn: Connection = {
         credentials,
-        auth: this.#authenticate(credentials),
+        auth: this.#authenticate(credentials, req.socket.remoteAddress ?? ''),
         orgScopes: new Map(),
         closed: false,
       };
@@ -151,12 +153,19 @@ export class SubscriptionGate implements OnModuleDestroy {
     return cookie && fromConsole ? { cookie } : null;
   }
 
-  #authenticate(credentials: Record<string, string> | null): Promise<AuthResult> {
-    if (!credentials) return Promise.resolve({ principal: null, error: null });
-    return this.auth.authenticate({ headers: credentials }, { requireCsrf: false }).catch((err: unknown) => ({
-      principal: null,
-      error: logInternalError(this.log, err, 'authentication'),
-    }));
+  /** Authenticates, within the client IP's failed-authentication limit (decision 0058). */
+  async #authenticate(credentials: Record<string, string> | null, ip: string): Promise<AuthResult> {
+    if (!credentials) return { principal: null, error: null };
+    const limited = await this.limits.beforeAuthentication({ headers: credentials, ip });
+    if (limited) return { principal: null, error: limited };
+    const result = await this.auth
+      .authenticate({ headers: credentials }, { requireCsrf: false })
+      .catch((err: unknown) => ({
+        principal: null,
+        error: logInternalError(this.log, err, 'authentication'),
+      }));
+    if (result.error && result.error.code !== 'INTERNAL') await this.limits.authenticationFailed(ip);
+    return result;
   }
 
   async #recheckAll(): Promise<void> {
