@@ -3,6 +3,7 @@
 // (usable again until its credential is used, decision 0012), rotation, and revocation.
 // Organisations and clusters are inserted with SQL as the superuser, as the API would register them.
 
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { waitFor } from '@palisade/testing';
 
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const AGENT_TIMINGS = { backoff: { initialMs: 100, maxMs: 1_000 }, immediateJitterMs: 100 };
 
 const prefix = `agent-e2e-${randomBytes(4).toString('hex')}`;
@@ -261,6 +263,55 @@ describe('agent and cluster gateway, end to end', () => {
     expect(second.stopReason()!.reason).toBe('unauthenticated');
     expect(running.status()).toBe('connected');
     expect(await storedCredentialIsCurrent('once-a', clusterId)).toBe(true);
+  });
+
+  it('spends the token as soon as the first agent stored its credential: a second agent run with it exits 1 saying what to do, and the first keeps its tunnel', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const first = await agent(url(g), token, 'single-use-a');
+    await waitFor(() => first.status() === 'connected', 'the first agent connected');
+    const sessionOf = async () =>
+      (await redis.get(`${prefix}:cluster:${clusterId}:lease`))?.match(/"sessionId":"([^"]+)"/)?.[1];
+    const session = await sessionOf();
+    expect(session).toBeDefined();
+    // No reconnect needed: the agent's credential.stored spends the token on this very session.
+    await waitFor(async () => {
+      const { rows } = await sql.query<{ enrollment_token_hash: Buffer | null }>(
+        'SELECT enrollment_token_hash FROM clusters WHERE id = $1',
+        [clusterId],
+      );
+      return rows[0]!.enrollment_token_hash === null;
+    }, 'the token spent while the first session is still open');
+
+    // The agent command, as an operator would run it again with the install token.
+    const second = spawn(
+      process.execPath,
+      [
+        '--import',
+        './scripts/register.mjs',
+        'agent/src/main.ts',
+        '--simulate',
+        SHOP,
+        '--token',
+        token,
+        '--gateway',
+        url(g),
+        '--state-dir',
+        join(dir, 'single-use-b'),
+      ],
+      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    second.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => second.on('close', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/not valid or was already used/);
+    expect(output).toMatch(/register the cluster again/);
+
+    expect(first.status()).toBe('connected');
+    expect(await sessionOf()).toBe(session);
+    expect(await storedCredentialIsCurrent('single-use-a', clusterId)).toBe(true);
   });
 
   it('rotates the credential in-band and reconnects with the new one', async () => {

@@ -142,6 +142,8 @@ const credentialRotated = object({
   message: nullable(text),
 });
 
+const credentialStored = object({ type: literal('credential.stored') });
+
 const heartbeat = object({ type: literal('heartbeat'), sentAtMs: timestamp });
 
 // ── Inventory ────────────────────────────────────────────────────────────────────────────────────
@@ -433,6 +435,7 @@ const SCHEMAS = {
   welcome,
   'credential.rotate': credentialRotate,
   'credential.rotated': credentialRotated,
+  'credential.stored': credentialStored,
   heartbeat,
   'inventory.snapshot': inventorySnapshot,
   'inventory.delta': inventoryDelta,

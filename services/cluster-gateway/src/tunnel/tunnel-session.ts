@@ -32,7 +32,7 @@ import type { RawData, WebSocket } from 'ws';
 import { InventoryStream } from '../inventory/inventory-stream.js';
 import { INTERNAL_ERROR_RETRY_AFTER_MS, MAX_EARLY_FRAMES, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
 import type { RolloutTunnel } from '../rollout/rollout-coordinator.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, confirmStored } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
 import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
 import type { TunnelContext } from './tunnel-context.js';
@@ -54,6 +54,8 @@ export class TunnelSession {
   #closeReason: CloseReason | undefined;
   #rolloutTunnel: RolloutTunnel | undefined;
   #protocolVersion = 0;
+  /** The hash of the credential this session's enrollment issued, until the agent says it stored it. */
+  #issuedHash: Buffer | null = null;
   /** Stages `apply.result.chunk` frames of this connection (decision 0014); made on first use. */
   #applyResults: ApplyResultAssembler | undefined;
   /** Desired-state frames handed to the socket and not yet written; settled false on close. */
@@ -272,6 +274,9 @@ export class TunnelSession {
       case 'credential.rotated':
         this.#rotated(owner, message);
         return;
+      case 'credential.stored':
+        this.#stored(owner);
+        return;
       case 'response':
         owner.pending?.settle(message);
         return;
@@ -357,6 +362,7 @@ export class TunnelSession {
         });
       }
       this.#protocolVersion = negotiated.version;
+      if (auth.issuedCredential !== null) this.#issuedHash = cluster.credentialHash;
       this.#send(welcomeMessage(ctx, negotiated.version, owner, auth.issuedCredential));
       this.#state = 'open';
       owner.opened = true;
@@ -443,6 +449,27 @@ export class TunnelSession {
         this.close(step.reason, step.detail);
         return;
     }
+  }
+
+  /** The agent stored its enrollment's credential: the token is spent now (decision 0059). */
+  #stored(owner: Ownership): void {
+    const hash = this.#issuedHash;
+    this.#issuedHash = null;
+    const clusterId = owner.cluster.clusterId;
+    if (hash === null) {
+      this.#ctx.log.info({ clusterId }, 'unexpected credential.stored');
+      return;
+    }
+    this.#ctx.track(
+      confirmStored(this.#ctx.db, hash).then(
+        (spent) => {
+          if (spent)
+            this.#ctx.log.info({ clusterId }, 'the agent stored its credential; enrollment token spent');
+        },
+        (error: unknown) =>
+          this.#ctx.log.error({ err: error, clusterId }, 'spending the enrollment token failed'),
+      ),
+    );
   }
 
   #rotated(owner: Ownership, message: CredentialRotatedMessage): void {
