@@ -47,3 +47,6 @@ export const RATE_LIMITS = {
   /** GraphQL cost per organisation, summed over its API tokens. */
   graphqlCostPerOrg: 300_000,
 } as const;
+
+/** An install command's code is good for one fetch of the manifest within this time (decision 0059). */
+export const INSTALL_CODE_TTL_MS = 60 * 60_000;

@@ -48,11 +48,14 @@ export class RegisterClusterPayload {
   @Field(() => ClusterModel) cluster!: ClusterModel;
   @Field(() => String, {
     description:
-      'Enrollment token for one agent (valid 24 hours; spent once the agent has connected with the credential it receives). Shown only here.',
+      'Enrollment token for one agent (valid 24 hours; spent as soon as the agent has stored the credential it receives). Shown only here.',
   })
   enrollmentToken!: string;
   @Field(() => Date) enrollmentExpiresAt!: Date;
-  @Field(() => String, { description: 'Run this in the cluster to install the agent.' })
+  @Field(() => String, {
+    description:
+      'Run this in the cluster to install the agent. Its URL holds an install code good for one download within an hour, not the token.',
+  })
   installCommand!: string;
 }
 
