@@ -118,6 +118,21 @@ describe('connecting', () => {
   });
 });
 
+describe('hostile subscriptions', () => {
+  it('closes the socket (4400) on a subscription nested 20,000 deep, leaking no engine message', async () => {
+    const token = await ctx.tokenCaller(slug, 'viewer');
+    const s = open();
+    await init(s, { authorization: `Bearer ${token.secret}` });
+    expect(await s.acked()).toBe(true);
+    const query = `subscription { clusterStatusChanged(orgSlug: "${slug}") ${'{ a '.repeat(20_000)}${'}'.repeat(20_000)} }`;
+    s.ws.send(JSON.stringify({ id: '9', type: 'subscribe', payload: { query } }));
+    const { code, reason } = await s.closed;
+    expect(code).toBe(4400);
+    expect(reason).toMatch(/nests brackets/);
+    expect(JSON.stringify(s.messages)).not.toMatch(/stack size|RangeError/);
+  });
+});
+
 describe('while open', () => {
   it('a revoked token closes its socket (4401)', async () => {
     const token = await ctx.tokenCaller(slug, 'viewer');

@@ -9,7 +9,8 @@
 //  - re-checks every open socket periodically: the credential (a revoked or expired token, a
 //    signed-out or expired session: 4401) and every organisation the socket's subscriptions reached
 //    (a removed member: 4403; a changed role: 4403 too, since the subscription was authorised for the
-//    old one). The close reason says which, for the client to show.
+//    old one). The close reason says which, for the client to show;
+//  - refuses a subscription whose query text nests too deeply (4400), before Mercurius parses it.
 // It never serves anything itself; Mercurius reads the result through `contextFor`.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
@@ -23,6 +24,7 @@ import { Authenticator, type AuthResult } from '../auth/authenticator.js';
 import { logInternalError } from '../errors/internal-error.js';
 import { LOGGER } from '../http/logger.js';
 import { RequestLimits } from '../rate-limit/request-limits.js';
+import { guardQueryText } from './text-guard.js';
 
 /** The parts of a `ws` socket and server the gate uses (Mercurius owns the ws dependency). */
 export interface GuardedSocket {
@@ -37,6 +39,7 @@ export interface GuardedServer {
 
 /** graphql-ws close codes. */
 export const WS_CLOSE = {
+  BAD_REQUEST: 4400,
   UNAUTHORIZED: 4401,
   FORBIDDEN: 4403,
   INIT_TIMEOUT: 4408,
@@ -61,6 +64,15 @@ function connectionInitPayload(data: unknown): Record<string, unknown> | null | 
     const msg = JSON.parse(String(data)) as { type?: unknown; payload?: unknown };
     if (msg.type !== 'connection_init') return undefined;
     return msg.payload && typeof msg.payload === 'object' ? (msg.payload as Record<string, unknown>) : null;
+  } catch {
+    return undefined;
+  }
+}
+
+function subscribeQuery(data: unknown): string | undefined {
+  try {
+    const msg = JSON.parse(String(data)) as { type?: unknown; payload?: { query?: unknown } };
+    return msg.type === 'subscribe' && typeof msg.payload?.query === 'string' ? msg.payload.query : undefined;
   } catch {
     return undefined;
   }
@@ -139,6 +151,17 @@ export class SubscriptionGate implements OnModuleDestroy {
       });
     };
     socket.on('message', onMessage);
+    // Mercurius parses a subscription's query before any hook runs; the text guard refuses a
+    // hostile one first (4400), so graphql-js's recursion never sees it and no engine message leaks.
+    socket.on('message', (data: unknown) => {
+      const query = subscribeQuery(data);
+      if (query === undefined) return;
+      try {
+        guardQueryText(query);
+      } catch (err) {
+        socket.close(WS_CLOSE.BAD_REQUEST, (err as Error).message.slice(0, 120));
+      }
+    });
   }
 
   /** The bearer token of the payload, else the session cookie of a socket from the console's origin. */
