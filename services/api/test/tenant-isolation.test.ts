@@ -610,7 +610,44 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'policy_resources',
     'policy_revisions',
     'org_policy_settings',
+    // What agents report and what the API computes for them: checked behaviourally too, since
+    // "RLS enabled and forced" alone would pass a USING (true) policy (issue 20).
+    'cluster_inventory',
+    'cluster_desired_state',
+    'cluster_sync_status',
+    'cluster_resource_status',
   ];
+
+  // Each organisation's cluster gets the rows an agent's reports and a rollout would leave, written
+  // as the system role, so an unfiltered read as the API role would show both organisations.
+  beforeAll(async () => {
+    const clusters = await ctx.sql<{ id: string; org_id: string }>(
+      'SELECT id, org_id FROM clusters WHERE org_id = ANY($1::uuid[])',
+      [[victim.orgId, attackerOrgId]],
+    );
+    for (const c of clusters) {
+      await ctx.sql(
+        `INSERT INTO cluster_inventory (org_id, cluster_id, kind, namespace, name, labels, data)
+         VALUES ($1, $2, 'namespace', '', 'shop', '{}', '{}') ON CONFLICT DO NOTHING`,
+        [c.org_id, c.id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_desired_state (cluster_id, org_id, generation, resource_set_hash, resources)
+         VALUES ($1, $2, 1, 'h', '[]') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_sync_status (cluster_id, org_id, applied_generation, status)
+         VALUES ($1, $2, 1, 'IN_SYNC') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_resource_status (cluster_id, org_id, resource_kind, namespace, name, generation, status)
+         VALUES ($1, $2, 'NetworkPolicy', 'shop', 'p', 1, 'IN_SYNC') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+    }
+  });
 
   async function asApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     const c = new pg.Client({ connectionString: ctx.env.DATABASE_URL });
