@@ -1,6 +1,8 @@
 // Tenant isolation, walked over the whole schema. Every Query and Mutation field, and every field of
-// Organization that takes arguments or returns a connection, has an entry in ATTACKS below; a field
-// without one fails the suite, so a new field cannot ship without its isolation check. Each entry
+// Organization that takes arguments or returns a connection, has an entry in ATTACKS below; every
+// other field of every type reachable from an organisation or the viewer is listed in THROUGH_PARENT
+// (its isolation is its parent's). A field in neither fails the suite, so a new field cannot ship
+// without its isolation being considered. Each entry
 // is tried by callers who do not belong to the victim organisation (the owner of another org, an
 // owner-role token of another org, a signed-in user who belongs to nothing, and nobody at all), and
 // the victim's rows are compared before and after. A second part talks to Postgres directly as the
@@ -12,6 +14,9 @@ import {
   getIntrospectionQuery,
   getNamedType,
   type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
   type IntrospectionQuery,
 } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -359,6 +364,236 @@ function coveredFields(schema: GraphQLSchema): string[] {
   return out.sort();
 }
 
+/**
+ * Every field of every type reachable from Organization or Viewer (through connections, edges and
+ * nested objects). Each must be in ATTACKS, or in THROUGH_PARENT below (issue 20).
+ */
+function reachableFields(schema: GraphQLSchema): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const queue = ['Organization', 'Viewer'];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const type = schema.getType(name);
+    if (isUnionType(type)) queue.push(...type.getTypes().map((t) => t.name));
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    for (const [field, def] of Object.entries(type.getFields())) {
+      out.add(`${name}.${field}`);
+      queue.push(getNamedType(def.type).name);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * Fields whose isolation is their parent's: they read only the object they hang off (its own
+ * columns, or rows of that object selected by paging and filters), take no id or name of anything
+ * outside it, and so are reached by an outsider only if an entry of ATTACKS lets the parent through.
+ * A new field goes here only after checking that; one that takes an id, a name or a slug of its
+ * own needs an entry in ATTACKS instead.
+ */
+const THROUGH_PARENT = new Set([
+  'AgentHealth.receivedAt',
+  'AgentHealth.report',
+  'ApiToken.createdAt',
+  'ApiToken.createdBy',
+  'ApiToken.expiresAt',
+  'ApiToken.id',
+  'ApiToken.lastUsedAt',
+  'ApiToken.name',
+  'ApiToken.prefix',
+  'ApiToken.revokedAt',
+  'ApiToken.role',
+  'ApiTokenConnection.edges',
+  'ApiTokenConnection.pageInfo',
+  'ApiTokenConnection.totalCount',
+  'ApiTokenEdge.cursor',
+  'ApiTokenEdge.node',
+  'AuditActor.id',
+  'AuditActor.label',
+  'AuditActor.type',
+  'AuditChainVerification.checkedEvents',
+  'AuditChainVerification.firstInvalidSeq',
+  'AuditChainVerification.headHash',
+  'AuditChainVerification.valid',
+  'AuditEvent.action',
+  'AuditEvent.actor',
+  'AuditEvent.after',
+  'AuditEvent.before',
+  'AuditEvent.hash',
+  'AuditEvent.occurredAt',
+  'AuditEvent.prevHash',
+  'AuditEvent.seq',
+  'AuditEvent.targetId',
+  'AuditEvent.targetType',
+  'AuditEventConnection.edges',
+  'AuditEventConnection.pageInfo',
+  'AuditEventConnection.totalCount',
+  'AuditEventEdge.cursor',
+  'AuditEventEdge.node',
+  'Cluster.agentHealth',
+  'Cluster.agentVersion',
+  'Cluster.calicoVersion',
+  'Cluster.connectedSince',
+  'Cluster.createdAt',
+  'Cluster.endpoints',
+  'Cluster.id',
+  'Cluster.inventoryUpdatedAt',
+  'Cluster.kubernetesVersion',
+  'Cluster.labels',
+  'Cluster.lastSeenAt',
+  'Cluster.name',
+  'Cluster.namespaces',
+  'Cluster.policySync',
+  'Cluster.provider',
+  'Cluster.status',
+  'ClusterConnection.edges',
+  'ClusterConnection.pageInfo',
+  'ClusterConnection.totalCount',
+  'ClusterEdge.cursor',
+  'ClusterEdge.node',
+  'ClusterNamespace.endpointCount',
+  'ClusterNamespace.labels',
+  'ClusterNamespace.name',
+  'ClusterNamespaceConnection.edges',
+  'ClusterNamespaceConnection.pageInfo',
+  'ClusterNamespaceConnection.totalCount',
+  'ClusterNamespaceEdge.cursor',
+  'ClusterNamespaceEdge.node',
+  'ClusterPolicyResourceStatus.diff',
+  'ClusterPolicyResourceStatus.generation',
+  'ClusterPolicyResourceStatus.kind',
+  'ClusterPolicyResourceStatus.message',
+  'ClusterPolicyResourceStatus.name',
+  'ClusterPolicyResourceStatus.namespace',
+  'ClusterPolicyResourceStatus.reportedAt',
+  'ClusterPolicyResourceStatus.status',
+  'ClusterPolicySync.appliedGeneration',
+  'ClusterPolicySync.error',
+  'ClusterPolicySync.generation',
+  'ClusterPolicySync.reportedAt',
+  'ClusterPolicySync.resources',
+  'ClusterPolicySync.status',
+  'EndpointPort.name',
+  'EndpointPort.port',
+  'EndpointPort.protocol',
+  'Invitation.createdAt',
+  'Invitation.email',
+  'Invitation.expiresAt',
+  'Invitation.id',
+  'Invitation.invitedBy',
+  'Invitation.organization',
+  'Invitation.role',
+  'Invitation.status',
+  'InvitationConnection.edges',
+  'InvitationConnection.pageInfo',
+  'InvitationConnection.totalCount',
+  'InvitationEdge.cursor',
+  'InvitationEdge.node',
+  'InvitationOrganization.name',
+  'InvitationOrganization.slug',
+  'Label.key',
+  'Label.value',
+  'Member.joinedAt',
+  'Member.role',
+  'Member.user',
+  'MemberConnection.edges',
+  'MemberConnection.pageInfo',
+  'MemberConnection.totalCount',
+  'MemberEdge.cursor',
+  'MemberEdge.node',
+  'Organization.createdAt',
+  'Organization.defaultDriftMode',
+  'Organization.id',
+  'Organization.name',
+  'Organization.slug',
+  'Organization.tiers',
+  'Organization.viewerRole',
+  'OrganizationConnection.edges',
+  'OrganizationConnection.pageInfo',
+  'OrganizationConnection.totalCount',
+  'OrganizationEdge.cursor',
+  'OrganizationEdge.node',
+  'PageInfo.endCursor',
+  'PageInfo.hasNextPage',
+  'PageInfo.hasPreviousPage',
+  'PageInfo.startCursor',
+  'PolicyClusterStatus.cluster',
+  'PolicyClusterStatus.diff',
+  'PolicyClusterStatus.message',
+  'PolicyClusterStatus.status',
+  'PolicyFieldChange.after',
+  'PolicyFieldChange.before',
+  'PolicyFieldChange.op',
+  'PolicyFieldChange.path',
+  'PolicyResource.builtIn',
+  'PolicyResource.clusterSelector',
+  'PolicyResource.clusterStatus',
+  'PolicyResource.createdAt',
+  'PolicyResource.driftMode',
+  'PolicyResource.effectiveDriftMode',
+  'PolicyResource.id',
+  'PolicyResource.kind',
+  'PolicyResource.name',
+  'PolicyResource.namespace',
+  'PolicyResource.object',
+  'PolicyResource.revision',
+  'PolicyResource.revisions',
+  'PolicyResource.tier',
+  'PolicyResource.updatedAt',
+  'PolicyResource.yaml',
+  'PolicyResourceConnection.edges',
+  'PolicyResourceConnection.pageInfo',
+  'PolicyResourceConnection.totalCount',
+  'PolicyResourceEdge.cursor',
+  'PolicyResourceEdge.node',
+  'PolicyRevision.actor',
+  'PolicyRevision.change',
+  'PolicyRevision.createdAt',
+  'PolicyRevision.object',
+  'PolicyRevision.revision',
+  'PolicyRevision.yaml',
+  'PolicyRevisionConnection.edges',
+  'PolicyRevisionConnection.pageInfo',
+  'PolicyRevisionConnection.totalCount',
+  'PolicyRevisionDiff.changes',
+  'PolicyRevisionDiff.from',
+  'PolicyRevisionDiff.to',
+  'PolicyRevisionDiff.unified',
+  'PolicyRevisionEdge.cursor',
+  'PolicyRevisionEdge.node',
+  'Tier.builtIn',
+  'Tier.defaultAction',
+  'Tier.name',
+  'Tier.order',
+  'Tier.policyCount',
+  'Tier.resource',
+  'User.email',
+  'User.id',
+  'User.name',
+  'Viewer.invitations',
+  'Viewer.kind',
+  'Viewer.organizations',
+  'Viewer.token',
+  'Viewer.user',
+  'ViewerToken.id',
+  'ViewerToken.name',
+  'ViewerToken.role',
+  'WorkloadEndpoint.ips',
+  'WorkloadEndpoint.labels',
+  'WorkloadEndpoint.name',
+  'WorkloadEndpoint.namespace',
+  'WorkloadEndpoint.node',
+  'WorkloadEndpoint.ports',
+  'WorkloadEndpoint.serviceAccount',
+  'WorkloadEndpointConnection.edges',
+  'WorkloadEndpointConnection.pageInfo',
+  'WorkloadEndpointConnection.totalCount',
+  'WorkloadEndpointEdge.cursor',
+  'WorkloadEndpointEdge.node',
+]);
+
 async function snapshot(ctx: TestContext, orgId: string) {
   const q = (text: string) => ctx.sql(text, [orgId]);
   return {
@@ -537,6 +772,19 @@ describe('the isolation table covers the schema', () => {
         'Mutation.createApiToken',
         'Organization.members',
       ]),
+    );
+  });
+
+  it('has an entry for every field of every type reachable from an organisation or the viewer', () => {
+    const reachable = [...new Set([...reachableFields(fileSchema), ...reachableFields(liveSchema)])].sort();
+    const missing = reachable.filter((f) => !(f in ATTACKS) && !THROUGH_PARENT.has(f));
+    expect(missing, 'add these to ATTACKS, or to THROUGH_PARENT once checked').toEqual([]);
+    expect(
+      [...THROUGH_PARENT].filter((f) => !reachable.includes(f)),
+      'stale THROUGH_PARENT entries',
+    ).toEqual([]);
+    expect(reachable).toEqual(
+      expect.arrayContaining(['Viewer.organizations', 'Cluster.endpoints', 'Tier.name']),
     );
   });
 
