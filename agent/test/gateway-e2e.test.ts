@@ -3,22 +3,27 @@
 // (usable again until its credential is used, decision 0012), rotation, and revocation.
 // Organisations and clusters are inserted with SQL as the superuser, as the API would register them.
 
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
 import { createMigratedDatabase, type TestDatabase } from '@palisade/migrations/test-databases';
 import { startAgent, type CredentialStore, type RunningAgent } from '../src/agent.js';
 import { FileCredentialStore } from '../src/credentials/file-store.js';
+import { AGENT_EXIT } from '../src/exit-codes.js';
 import { SimulatedProvider } from '../src/providers/simulated/simulated-provider.js';
 import { waitFor } from '@palisade/testing';
 
 const REDIS_URL = process.env['PALISADE_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
 const SHOP = new URL('../examples/shop.yaml', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const AGENT_TIMINGS = { backoff: { initialMs: 100, maxMs: 1_000 }, immediateJitterMs: 100 };
 
 const prefix = `agent-e2e-${randomBytes(4).toString('hex')}`;
@@ -82,11 +87,25 @@ async function registeredCluster(): Promise<{ clusterId: string; token: string }
   return { clusterId: rows[0]!.id, token };
 }
 
+/** A logger that keeps every line the agent writes, parsed, for assertions on what it said. */
+function recordingLogger(): { logger: Logger; lines: { msg: string; level: number; reason?: string }[] } {
+  const lines: { msg: string; level: number; reason?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as (typeof lines)[number]);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
 async function agent(
   gatewayUrl: string,
   token: string | null,
   name: string,
   file = SHOP,
+  logger?: Logger,
 ): Promise<RunningAgent<SimulatedProvider>> {
   const running = await startAgent({
     provider: await SimulatedProvider.load({ file, debounceMs: 20, pollIntervalMs: 100 }),
@@ -94,6 +113,7 @@ async function agent(
     credentials: new FileCredentialStore(join(dir, name)),
     enrollmentToken: token,
     timings: AGENT_TIMINGS,
+    ...(logger ? { logger } : {}),
   });
   agents.push(running);
   return running;
@@ -167,7 +187,8 @@ describe('agent and cluster gateway, end to end', () => {
   it('reconnects by itself with its credential after the gateway crashes and comes back', async () => {
     const first = await gateway();
     const { clusterId, token } = await registeredCluster();
-    const running = await agent(url(first), token, 'restart');
+    const { logger, lines } = recordingLogger();
+    const running = await agent(url(first), token, 'restart', SHOP, logger);
     await waitFor(() => running.status() === 'connected', 'connected');
     const port = first.port;
     await first.kill();
@@ -189,6 +210,11 @@ describe('agent and cluster gateway, end to end', () => {
     await gateway(port);
     await waitFor(() => running.status() === 'connected', 'reconnected after a graceful restart');
     expect(running.stopReason()).toBeNull();
+    // The gateway's farewell is a valid frame: the agent took its reason rather than refusing it.
+    expect(lines.filter((l) => l.msg === 'refusing a frame from the gateway')).toEqual([]);
+    expect(lines.filter((l) => l.msg === 'tunnel closed').map((l) => l.reason)).toContain(
+      'server_shutting_down',
+    );
   });
 
   it('enrolls again with the same token after dying before its credential was stored', async () => {
@@ -238,6 +264,56 @@ describe('agent and cluster gateway, end to end', () => {
     expect(second.stopReason()!.reason).toBe('unauthenticated');
     expect(running.status()).toBe('connected');
     expect(await storedCredentialIsCurrent('once-a', clusterId)).toBe(true);
+  });
+
+  it('spends the token as soon as the first agent stored its credential: a second agent run with it exits 1 saying what to do, and the first keeps its tunnel', async () => {
+    const g = await gateway();
+    const { clusterId, token } = await registeredCluster();
+    const first = await agent(url(g), token, 'single-use-a');
+    await waitFor(() => first.status() === 'connected', 'the first agent connected');
+    const sessionOf = async () =>
+      (await redis.get(`${prefix}:cluster:${clusterId}:lease`))?.match(/"sessionId":"([^"]+)"/)?.[1];
+    const session = await sessionOf();
+    expect(session).toBeDefined();
+    // No reconnect needed: the agent's credential.stored spends the token on this very session.
+    await waitFor(async () => {
+      const { rows } = await sql.query<{ enrollment_token_hash: Buffer | null }>(
+        'SELECT enrollment_token_hash FROM clusters WHERE id = $1',
+        [clusterId],
+      );
+      return rows[0]!.enrollment_token_hash === null;
+    }, 'the token spent while the first session is still open');
+
+    // The agent command, as an operator would run it again with the install token.
+    const second = spawn(
+      process.execPath,
+      [
+        '--import',
+        './scripts/register.mjs',
+        'agent/src/main.ts',
+        '--simulate',
+        SHOP,
+        '--token',
+        token,
+        '--gateway',
+        url(g),
+        '--state-dir',
+        join(dir, 'single-use-b'),
+      ],
+      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    second.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => second.on('close', resolve));
+    // Refused for good: the exit code that tells a supervisor only a new registration helps.
+    expect(code).toBe(AGENT_EXIT.CREDENTIAL_REFUSED);
+    expect(output).toMatch(/not valid or was already used/);
+    expect(output).toMatch(/register the cluster again/);
+
+    expect(first.status()).toBe('connected');
+    expect(await sessionOf()).toBe(session);
+    expect(await storedCredentialIsCurrent('single-use-a', clusterId)).toBe(true);
   });
 
   it('rotates the credential in-band and reconnects with the new one', async () => {

@@ -160,6 +160,9 @@ async function main(): Promise<void> {
     REDIS_PREFIX: `bench-${db.name}`,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    // One token drives the whole load: the per-caller cost budget (decision 0058) would cap it.
+    RATE_LIMIT_GRAPHQL_COST: '1000000000000',
+    RATE_LIMIT_ORG_GRAPHQL_COST: '1000000000000',
   });
   const api = await createApiServer(env, createLogger('silent', 'bench'));
   await api.listen({ port: 0, host: '127.0.0.1' });

@@ -159,6 +159,8 @@ async function main(): Promise<void> {
           REDIS_PREFIX: prefix,
           PORT: String(gatewayPort),
           LOG_LEVEL: 'warn',
+          // Every simulated cluster dials from 127.0.0.1 (decision 0058's per-IP limit).
+          RATE_LIMIT_CONNECTS_PER_IP: '1000000',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },

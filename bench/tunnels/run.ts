@@ -117,6 +117,10 @@ async function main(): Promise<void> {
       REDIS_URL,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'warn',
+      // Every bench tunnel dials from 127.0.0.1 and reconnects at once after the restart; the
+      // per-IP and per-cluster limits (decision 0058) would measure themselves, not the gateway.
+      RATE_LIMIT_CONNECTS_PER_IP: '1000000',
+      RATE_LIMIT_CONNECTS_PER_CLUSTER: '1000',
     };
     gateway = startGateway({ ...gatewayEnv, GATEWAY_ID: 'bench-1' });
     await waitUntil(

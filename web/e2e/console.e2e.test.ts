@@ -138,8 +138,14 @@ if (!chromiumAvailable()) {
       await dialog.getByLabel('Labels').fill('env=prod, region=eu');
       await dialog.getByRole('button', { name: 'Register cluster' }).click();
       const command = (await dialog.getByLabel('Install command').textContent()) ?? '';
-      const token = /\/v1\/install\/(pen_[A-Za-z0-9_-]+)\.yaml/.exec(command)?.[1];
-      expect(token, command).toBeDefined();
+      // The command's URL holds a single-use install code, not the token (decision 0059); the token
+      // is in the manifest's Secret, as kubectl would apply it.
+      const installUrl = /(https?:\/\/\S+\/v1\/install\/pic_[A-Za-z0-9_-]+\.yaml)/.exec(command)?.[1];
+      expect(installUrl, command).toBeDefined();
+      expect(command).not.toContain('pen_');
+      const manifest = await (await fetch(installUrl ?? '')).text();
+      const token = /PALISADE_ENROLLMENT_TOKEN:\s*['"]?(pen_[A-Za-z0-9_-]+)/.exec(manifest)?.[1];
+      expect(token, manifest).toBeDefined();
       await dialog.getByText('Waiting for the agent to connect…').waitFor();
       await screenshot(page, '06-connect-wizard-waiting');
       agent = stack.startAgent('shop', token ?? '');

@@ -227,7 +227,7 @@ export class TunnelClient {
     }
   }
 
-  async #persistIssued(credential: string, welcome: WelcomeMessage): Promise<void> {
+  async #persistIssued(credential: string, welcome: WelcomeMessage): Promise<boolean> {
     const token = this.#options.enrollmentToken;
     const record: StoredCredential = {
       credential,
@@ -244,7 +244,7 @@ export class TunnelClient {
           { store: this.#options.credentials.description, clusterId: welcome.clusterId },
           'enrolled; cluster credential stored',
         );
-        return;
+        return true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt >= CREDENTIAL_PERSIST_ATTEMPTS) {
@@ -252,7 +252,7 @@ export class TunnelClient {
             { store: this.#options.credentials.description, err: message },
             'enrolled, but the credential could not be stored; it is kept in memory only, and a restart will need a new enrollment token',
           );
-          return;
+          return false;
         }
         await new Promise((resolve) => setTimeout(resolve, CREDENTIAL_PERSIST_RETRY_MS * attempt));
       }

@@ -14,6 +14,7 @@ import {
   closeReasonByName,
   decodeMessage,
   encodeMessage,
+  isInVersion,
   utf8ByteLength,
   type AgentMessage,
   type CloseReason,
@@ -47,7 +48,8 @@ export interface TunnelSessionOptions {
   readonly dialTimeoutMs: number;
   readonly welcomeTimeoutMs: number;
   /** Makes a credential issued in `welcome` durable; the session waits for it before anything else. */
-  readonly persistIssued: (credential: string, welcome: WelcomeMessage) => Promise<void>;
+  /** Stores a credential issued in `welcome`; true once it is durably stored. */
+  readonly persistIssued: (credential: string, welcome: WelcomeMessage) => Promise<boolean>;
   /** Makes a rotated credential durable; a rejection is reported to the gateway as `persisted: false`. */
   readonly persistRotated: (credential: string) => Promise<void>;
   readonly establish: (session: EstablishedSession) => SessionRouter;
@@ -224,10 +226,15 @@ export class TunnelSession {
       );
       return;
     }
-    if (welcome.credential !== null) await this.#options.persistIssued(welcome.credential, welcome);
+    const stored =
+      welcome.credential !== null && (await this.#options.persistIssued(welcome.credential, welcome));
     if (this.#ownClose !== undefined || this.#socket?.readyState !== WebSocket.OPEN) return;
     this.#welcome = welcome;
     this.#establishedAt = Date.now();
+    // Tells the gateway to spend the enrollment token now (decision 0059); a credential kept in
+    // memory only is not confirmed, so a restart can still enroll with the token.
+    if (stored && isInVersion('credential.stored', welcome.protocolVersion))
+      this.#sendRaw({ type: 'credential.stored' });
     const limits: ProtocolLimits = { ...DEFAULT_LIMITS, ...welcome.limits };
     this.#every(
       () => this.#sendRaw({ type: 'heartbeat', sentAtMs: Date.now() }),

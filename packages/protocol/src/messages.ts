@@ -96,6 +96,15 @@ export interface CredentialRotatedMessage {
   message: string | null;
 }
 
+/**
+ * Agent → gateway (protocol 3), once, after the agent durably stored the credential its `welcome`
+ * issued. The gateway then spends the enrollment token at once (decision 0059), instead of waiting
+ * for the credential's first use. An agent that could not store it does not send this.
+ */
+export interface CredentialStoredMessage {
+  type: 'credential.stored';
+}
+
 /** Either way, every heartbeat interval; any frame counts as a sign of life. */
 export interface HeartbeatMessage {
   type: 'heartbeat';
@@ -353,6 +362,7 @@ export type TunnelMessage =
   | WelcomeMessage
   | CredentialRotateMessage
   | CredentialRotatedMessage
+  | CredentialStoredMessage
   | HeartbeatMessage
   | InventorySnapshotMessage
   | InventoryDeltaMessage
@@ -376,6 +386,7 @@ export type Peer = 'agent' | 'gateway';
 export const AGENT_MESSAGE_TYPES = [
   'hello',
   'credential.rotated',
+  'credential.stored',
   'heartbeat',
   'inventory.snapshot',
   'inventory.delta',

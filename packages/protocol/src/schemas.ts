@@ -137,6 +137,8 @@ const credentialRotated = object({
   message: nullable(text),
 });
 
+const credentialStored = object({ type: literal('credential.stored') });
+
 const heartbeat = object({ type: literal('heartbeat'), sentAtMs: timestamp });
 
 // ── Inventory ────────────────────────────────────────────────────────────────────────────────────
@@ -382,6 +384,7 @@ const SCHEMAS = {
   welcome,
   'credential.rotate': credentialRotate,
   'credential.rotated': credentialRotated,
+  'credential.stored': credentialStored,
   heartbeat,
   'inventory.snapshot': inventorySnapshot,
   'inventory.delta': inventoryDelta,

@@ -55,7 +55,13 @@ describe('negotiateVersion', () => {
 
 describe('isInVersion', () => {
   it('knows which version added each message', () => {
-    expect(INTRODUCED_IN).toEqual({ 'desired.state.chunk': 2, 'apply.result.chunk': 2 });
+    expect(INTRODUCED_IN).toEqual({
+      'desired.state.chunk': 2,
+      'apply.result.chunk': 2,
+      'credential.stored': 3,
+    });
+    expect(isInVersion('credential.stored', 2)).toBe(false);
+    expect(isInVersion('credential.stored', 3)).toBe(true);
     expect(isInVersion('apply.result.chunk', 1)).toBe(false);
     expect(isInVersion('apply.result.chunk', 2)).toBe(true);
     expect(isInVersion('desired.state', 1)).toBe(true);

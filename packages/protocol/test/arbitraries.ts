@@ -155,6 +155,7 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
     persisted: fc.boolean(),
     message: orNull(text),
   }),
+  'credential.stored': fc.record({ type: fc.constant('credential.stored' as const) }),
   heartbeat: fc.record({ type: fc.constant('heartbeat' as const), sentAtMs: count }),
   'inventory.snapshot': fc
     .record({

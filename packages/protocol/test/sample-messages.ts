@@ -74,6 +74,7 @@ export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
     credential: 'pal_cc_Nw2Lq9Xm4Vb7Rt1Ys8Ke',
   },
   'credential.rotated': { type: 'credential.rotated', rotationId: 'rot-7', persisted: true, message: null },
+  'credential.stored': { type: 'credential.stored' },
   heartbeat: { type: 'heartbeat', sentAtMs: 1_763_712_003_141 },
   'inventory.snapshot': {
     type: 'inventory.snapshot',

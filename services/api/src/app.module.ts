@@ -12,8 +12,13 @@ import { DbModule } from './platform/db/db.module.js';
 import { formatGraphQLErrors } from './platform/graphql/error-formatter.js';
 import { logInternalError } from './platform/errors/internal-error.js';
 import { limitsRule } from './platform/graphql/complexity.js';
+import { DateTimeScalar } from './platform/graphql/date-time.scalar.js';
+import { checkIntrospectionAccess } from './platform/graphql/introspection-access.js';
 import { rejectNul } from './platform/graphql/reject-nul.js';
 import { describeRootTypes } from './platform/graphql/root-types.js';
+import { type GuardedSocket, SubscriptionGate } from './platform/graphql/subscription-gate.js';
+import { RequestLimits } from './platform/rate-limit/request-limits.js';
+import { guardQueryTextHook } from './platform/graphql/text-guard.js';
 import type { GqlContext } from './platform/graphql/context.js';
 import { LOGGER } from './platform/http/logger.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -43,8 +48,14 @@ export class LoggerModule {
 export function graphqlModule(): DynamicModule {
   return GraphQLModule.forRootAsync<MercuriusDriverConfig>({
     driver: MercuriusDriver,
-    inject: [Authenticator, ENV, LOGGER],
-    useFactory: (auth: Authenticator, env: Env, log: Logger): MercuriusDriverConfig => {
+    inject: [Authenticator, ENV, LOGGER, SubscriptionGate, RequestLimits],
+    useFactory: (
+      auth: Authenticator,
+      env: Env,
+      log: Logger,
+      gate: SubscriptionGate,
+      limits: RequestLimits,
+    ): MercuriusDriverConfig => {
       const authenticate = (req: Parameters<Authenticator['authenticate']>[0], requireCsrf: boolean) =>
         auth.authenticate(req, { requireCsrf }).catch((err: unknown) => ({
           principal: null,
@@ -54,49 +65,59 @@ export function graphqlModule(): DynamicModule {
         autoSchemaFile: true,
         sortSchema: true,
         transformSchema: describeRootTypes,
+        buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
         path: '/graphql',
         graphiql: env.NODE_ENV === 'development',
         fieldResolverEnhancers: ['guards'],
-        validationRules: [limitsRule(env.GRAPHQL_MAX_DEPTH, env.GRAPHQL_MAX_COMPLEXITY)],
-        hooks: { preExecution: rejectNul },
+        validationRules: [
+          limitsRule({
+            maxDepth: env.GRAPHQL_MAX_DEPTH,
+            maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
+            maxAliases: env.GRAPHQL_MAX_ALIASES,
+          }),
+        ],
+        hooks: {
+          preParsing: [guardQueryTextHook],
+          preSubscriptionParsing: [guardQueryTextHook],
+          preExecution: [
+            // A rate-limited request is refused as a whole, before anything runs; a caller's
+            // operation is charged its cost (decision 0058).
+            async (_schema, document, context) => {
+              const ctx = context as unknown as GqlContext;
+              if (ctx.authError?.code === 'RATE_LIMITED') throw ctx.authError;
+              checkIntrospectionAccess(env.graphqlIntrospection, document, ctx.principal !== null);
+              if (!ctx.principal) return;
+              const refused = await limits.chargeGraphQL(ctx.principal, document);
+              if (!refused) return;
+              void ctx.reply.header('retry-after', String(refused.retryAfterSeconds));
+              throw refused;
+            },
+            rejectNul,
+          ],
+        },
         errorFormatter: (execution) => formatGraphQLErrors(execution, log),
         // Must not throw: Mercurius would call it again to format the error and then hand the raw
         // error to Fastify, which prints its message. A failure becomes the request's auth error.
         context: async (req: FastifyRequest, reply: FastifyReply): Promise<GqlContext> => {
+          const base = { req, reply, orgScopes: new Map(), fieldScopes: new WeakMap() };
+          const limited = await limits.beforeAuthentication(req);
+          if (limited) {
+            void reply.header('retry-after', String(limited.retryAfterSeconds));
+            return { ...base, principal: null, authError: limited };
+          }
           const { principal, error } = await authenticate({ headers: req.headers }, true);
-          return {
-            req,
-            reply,
-            principal,
-            authError: error,
-            orgScopes: new Map(),
-            fieldScopes: new WeakMap(),
-          };
+          if (error && error.code !== 'INTERNAL') await limits.authenticationFailed(req.ip);
+          return { ...base, principal, authError: error };
         },
-        // Subscriptions (graphql-ws over WebSocket): a browser authenticates with its session cookie,
-        // accepted only from the console's own origin (a WebSocket carries no CSRF header);
-        // automation sends `{"authorization": "Bearer pal_…"}` as the connection_init payload.
+        // Subscriptions (graphql-ws over WebSocket): SubscriptionGate authenticates connection_init
+        // (bearer token in the payload, or the session cookie from the console's own origin), closes
+        // sockets that never send it or have no credential, and re-checks access while they live.
         subscription: {
-          context: async (_socket: unknown, req: FastifyRequest): Promise<Partial<GqlContext>> => {
-            const base = { req, orgScopes: new Map(), fieldScopes: new WeakMap() };
-            const fromBrowserOrigin = req.headers.origin === new URL(env.PUBLIC_ORIGIN).origin;
-            if (!req.headers.cookie || !fromBrowserOrigin)
-              return { ...base, principal: null, authError: null };
-            const { principal, error } = await authenticate(
-              { headers: { cookie: req.headers.cookie } },
-              false,
-            );
-            return { ...base, principal, authError: error };
-          },
-          onConnect: async ({ payload }: { payload: unknown }) => {
-            const authorization =
-              payload && typeof payload === 'object'
-                ? (payload as Record<string, unknown>)['authorization']
-                : undefined;
-            if (typeof authorization !== 'string') return true;
-            const { principal, error } = await authenticate({ headers: { authorization } }, false);
-            return { principal, authError: error };
-          },
+          context: async (socket: GuardedSocket, req: FastifyRequest): Promise<Partial<GqlContext>> => ({
+            req,
+            fieldScopes: new WeakMap(),
+            ...(await gate.contextFor(socket)),
+          }),
         },
       };
     },

@@ -1,6 +1,8 @@
 // Tenant isolation, walked over the whole schema. Every Query and Mutation field, and every field of
-// Organization that takes arguments or returns a connection, has an entry in ATTACKS below; a field
-// without one fails the suite, so a new field cannot ship without its isolation check. Each entry
+// Organization that takes arguments or returns a connection, has an entry in ATTACKS below; every
+// other field of every type reachable from an organisation or the viewer is listed in THROUGH_PARENT
+// (its isolation is its parent's). A field in neither fails the suite, so a new field cannot ship
+// without its isolation being considered. Each entry
 // is tried by callers who do not belong to the victim organisation (the owner of another org, an
 // owner-role token of another org, a signed-in user who belongs to nothing, and nobody at all), and
 // the victim's rows are compared before and after. A second part talks to Postgres directly as the
@@ -12,6 +14,9 @@ import {
   getIntrospectionQuery,
   getNamedType,
   type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
   type IntrospectionQuery,
 } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -65,6 +70,7 @@ const secretsOf = (v: Victim): string[] => [
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
+const CLOSE_CODES: Record<number, string> = { 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN' };
 const deniedFor = (a: Attacker, codes: string[]): string[] =>
   a.kind === 'anonymous' ? ['UNAUTHENTICATED'] : codes;
 
@@ -386,6 +392,341 @@ function coveredFields(schema: GraphQLSchema): string[] {
   return out.sort();
 }
 
+/**
+ * Every field of every type reachable from Organization or Viewer (through connections, edges and
+ * nested objects). Each must be in ATTACKS, or in THROUGH_PARENT below (issue 20).
+ */
+function reachableFields(schema: GraphQLSchema): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const queue = ['Organization', 'Viewer'];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const type = schema.getType(name);
+    if (isUnionType(type)) queue.push(...type.getTypes().map((t) => t.name));
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    for (const [field, def] of Object.entries(type.getFields())) {
+      out.add(`${name}.${field}`);
+      queue.push(getNamedType(def.type).name);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * Fields whose isolation is their parent's: they read only the object they hang off (its own
+ * columns, or rows of that object selected by paging and filters), take no id or name of anything
+ * outside it, and so are reached by an outsider only if an entry of ATTACKS lets the parent through.
+ * A new field goes here only after checking that; one that takes an id, a name or a slug of its
+ * own needs an entry in ATTACKS instead.
+ */
+const THROUGH_PARENT = new Set([
+  // Flows (issue 13): every field below sits under Organization.flows, flowFilterHints,
+  // policyStatistics, serviceGraph or flowRetention, or Cluster, which ATTACKS try as an outsider.
+  'Cluster.flowIngestion',
+  'Flow.action',
+  'Flow.bytesIn',
+  'Flow.bytesOut',
+  'Flow.cluster',
+  'Flow.destLabels',
+  'Flow.destName',
+  'Flow.destNamespace',
+  'Flow.destPort',
+  'Flow.destServiceName',
+  'Flow.destServiceNamespace',
+  'Flow.destServicePort',
+  'Flow.destServicePortName',
+  'Flow.destType',
+  'Flow.endTime',
+  'Flow.enforcedPolicies',
+  'Flow.enforcedTrace',
+  'Flow.id',
+  'Flow.numFlows',
+  'Flow.numFlowsCompleted',
+  'Flow.numFlowsStarted',
+  'Flow.packetsIn',
+  'Flow.packetsOut',
+  'Flow.pendingAction',
+  'Flow.pendingPolicies',
+  'Flow.pendingTrace',
+  'Flow.proto',
+  'Flow.reporter',
+  'Flow.sourceLabels',
+  'Flow.sourceName',
+  'Flow.sourceNamespace',
+  'Flow.sourceType',
+  'Flow.startTime',
+  'FlowConnection.edges',
+  'FlowConnection.pageInfo',
+  'FlowConnection.totalCount',
+  'FlowConnection.totalCountExact',
+  'FlowEdge.cursor',
+  'FlowEdge.node',
+  'FlowFilterHint.value',
+  'FlowFilterHintConnection.edges',
+  'FlowFilterHintConnection.pageInfo',
+  'FlowFilterHintConnection.totalCount',
+  'FlowFilterHintEdge.cursor',
+  'FlowFilterHintEdge.node',
+  'FlowIngestionStatus.droppedTotal',
+  'FlowIngestionStatus.lastBatchAt',
+  'FlowIngestionStatus.recordsAccepted',
+  'FlowIngestionStatus.recordsPerSecond',
+  'FlowIngestionStatus.recordsRejected',
+  'FlowIngestionStatus.rejected',
+  'FlowRejection.count',
+  'FlowRejection.reason',
+  'FlowRetention.days',
+  'FlowRetention.oldestVisible',
+  'Organization.flowRetention',
+  'PolicyHit.action',
+  'PolicyHit.kind',
+  'PolicyHit.name',
+  'PolicyHit.namespace',
+  'PolicyHit.policyIndex',
+  'PolicyHit.ruleIndex',
+  'PolicyHit.tier',
+  'PolicyHit.trace',
+  'PolicyHit.trigger',
+  'PolicyStatistics.allowed',
+  'PolicyStatistics.denied',
+  'PolicyStatistics.kind',
+  'PolicyStatistics.name',
+  'PolicyStatistics.namespace',
+  'PolicyStatistics.passed',
+  'PolicyStatistics.ruleIndex',
+  'PolicyStatistics.tier',
+  'PolicyStatisticsConnection.edges',
+  'PolicyStatisticsConnection.pageInfo',
+  'PolicyStatisticsConnection.totalCount',
+  'PolicyStatisticsEdge.cursor',
+  'PolicyStatisticsEdge.node',
+  'PolicyTrigger.kind',
+  'PolicyTrigger.name',
+  'PolicyTrigger.namespace',
+  'ServiceGraph.edges',
+  'ServiceGraph.from',
+  'ServiceGraph.nodes',
+  'ServiceGraph.to',
+  'ServiceGraph.truncated',
+  'ServiceGraphEdge.allowed',
+  'ServiceGraphEdge.deniedAtDest',
+  'ServiceGraphEdge.deniedAtSource',
+  'ServiceGraphEdge.destId',
+  'ServiceGraphEdge.sourceId',
+  'ServiceGraphNode.cluster',
+  'ServiceGraphNode.id',
+  'ServiceGraphNode.name',
+  'ServiceGraphNode.namespace',
+  'ServiceGraphNode.parentId',
+  'ServiceGraphNode.type',
+  'TrafficCounters.bytesIn',
+  'TrafficCounters.bytesOut',
+  'TrafficCounters.connectionsCompleted',
+  'TrafficCounters.connectionsStarted',
+  'TrafficCounters.packetsIn',
+  'TrafficCounters.packetsOut',
+  'AgentHealth.receivedAt',
+  'AgentHealth.report',
+  'ApiToken.createdAt',
+  'ApiToken.createdBy',
+  'ApiToken.expiresAt',
+  'ApiToken.id',
+  'ApiToken.lastUsedAt',
+  'ApiToken.name',
+  'ApiToken.prefix',
+  'ApiToken.revokedAt',
+  'ApiToken.role',
+  'ApiTokenConnection.edges',
+  'ApiTokenConnection.pageInfo',
+  'ApiTokenConnection.totalCount',
+  'ApiTokenEdge.cursor',
+  'ApiTokenEdge.node',
+  'AuditActor.id',
+  'AuditActor.label',
+  'AuditActor.type',
+  'AuditChainVerification.checkedEvents',
+  'AuditChainVerification.firstInvalidSeq',
+  'AuditChainVerification.headHash',
+  'AuditChainVerification.valid',
+  'AuditEvent.action',
+  'AuditEvent.actor',
+  'AuditEvent.after',
+  'AuditEvent.before',
+  'AuditEvent.hash',
+  'AuditEvent.occurredAt',
+  'AuditEvent.prevHash',
+  'AuditEvent.seq',
+  'AuditEvent.targetId',
+  'AuditEvent.targetType',
+  'AuditEventConnection.edges',
+  'AuditEventConnection.pageInfo',
+  'AuditEventConnection.totalCount',
+  'AuditEventEdge.cursor',
+  'AuditEventEdge.node',
+  'Cluster.agentHealth',
+  'Cluster.agentVersion',
+  'Cluster.calicoVersion',
+  'Cluster.connectedSince',
+  'Cluster.createdAt',
+  'Cluster.endpoints',
+  'Cluster.id',
+  'Cluster.inventoryUpdatedAt',
+  'Cluster.kubernetesVersion',
+  'Cluster.labels',
+  'Cluster.lastSeenAt',
+  'Cluster.name',
+  'Cluster.namespaces',
+  'Cluster.policySync',
+  'Cluster.provider',
+  'Cluster.status',
+  'ClusterConnection.edges',
+  'ClusterConnection.pageInfo',
+  'ClusterConnection.totalCount',
+  'ClusterEdge.cursor',
+  'ClusterEdge.node',
+  'ClusterNamespace.endpointCount',
+  'ClusterNamespace.labels',
+  'ClusterNamespace.name',
+  'ClusterNamespaceConnection.edges',
+  'ClusterNamespaceConnection.pageInfo',
+  'ClusterNamespaceConnection.totalCount',
+  'ClusterNamespaceEdge.cursor',
+  'ClusterNamespaceEdge.node',
+  'ClusterPolicyResourceStatus.diff',
+  'ClusterPolicyResourceStatus.generation',
+  'ClusterPolicyResourceStatus.kind',
+  'ClusterPolicyResourceStatus.message',
+  'ClusterPolicyResourceStatus.name',
+  'ClusterPolicyResourceStatus.namespace',
+  'ClusterPolicyResourceStatus.reportedAt',
+  'ClusterPolicyResourceStatus.status',
+  'ClusterPolicySync.appliedGeneration',
+  'ClusterPolicySync.error',
+  'ClusterPolicySync.generation',
+  'ClusterPolicySync.reportedAt',
+  'ClusterPolicySync.resources',
+  'ClusterPolicySync.status',
+  'EndpointPort.name',
+  'EndpointPort.port',
+  'EndpointPort.protocol',
+  'Invitation.createdAt',
+  'Invitation.email',
+  'Invitation.expiresAt',
+  'Invitation.id',
+  'Invitation.invitedBy',
+  'Invitation.organization',
+  'Invitation.role',
+  'Invitation.status',
+  'InvitationConnection.edges',
+  'InvitationConnection.pageInfo',
+  'InvitationConnection.totalCount',
+  'InvitationEdge.cursor',
+  'InvitationEdge.node',
+  'InvitationOrganization.name',
+  'InvitationOrganization.slug',
+  'Label.key',
+  'Label.value',
+  'Member.joinedAt',
+  'Member.role',
+  'Member.user',
+  'MemberConnection.edges',
+  'MemberConnection.pageInfo',
+  'MemberConnection.totalCount',
+  'MemberEdge.cursor',
+  'MemberEdge.node',
+  'Organization.createdAt',
+  'Organization.defaultDriftMode',
+  'Organization.id',
+  'Organization.name',
+  'Organization.slug',
+  'Organization.tiers',
+  'Organization.viewerRole',
+  'OrganizationConnection.edges',
+  'OrganizationConnection.pageInfo',
+  'OrganizationConnection.totalCount',
+  'OrganizationEdge.cursor',
+  'OrganizationEdge.node',
+  'PageInfo.endCursor',
+  'PageInfo.hasNextPage',
+  'PageInfo.hasPreviousPage',
+  'PageInfo.startCursor',
+  'PolicyClusterStatus.cluster',
+  'PolicyClusterStatus.diff',
+  'PolicyClusterStatus.message',
+  'PolicyClusterStatus.status',
+  'PolicyFieldChange.after',
+  'PolicyFieldChange.before',
+  'PolicyFieldChange.op',
+  'PolicyFieldChange.path',
+  'PolicyResource.builtIn',
+  'PolicyResource.clusterSelector',
+  'PolicyResource.clusterStatus',
+  'PolicyResource.createdAt',
+  'PolicyResource.driftMode',
+  'PolicyResource.effectiveDriftMode',
+  'PolicyResource.id',
+  'PolicyResource.kind',
+  'PolicyResource.name',
+  'PolicyResource.namespace',
+  'PolicyResource.object',
+  'PolicyResource.revision',
+  'PolicyResource.revisions',
+  'PolicyResource.tier',
+  'PolicyResource.updatedAt',
+  'PolicyResource.yaml',
+  'PolicyResourceConnection.edges',
+  'PolicyResourceConnection.pageInfo',
+  'PolicyResourceConnection.totalCount',
+  'PolicyResourceEdge.cursor',
+  'PolicyResourceEdge.node',
+  'PolicyRevision.actor',
+  'PolicyRevision.change',
+  'PolicyRevision.createdAt',
+  'PolicyRevision.object',
+  'PolicyRevision.revision',
+  'PolicyRevision.yaml',
+  'PolicyRevisionConnection.edges',
+  'PolicyRevisionConnection.pageInfo',
+  'PolicyRevisionConnection.totalCount',
+  'PolicyRevisionDiff.changes',
+  'PolicyRevisionDiff.from',
+  'PolicyRevisionDiff.to',
+  'PolicyRevisionDiff.unified',
+  'PolicyRevisionEdge.cursor',
+  'PolicyRevisionEdge.node',
+  'Tier.builtIn',
+  'Tier.defaultAction',
+  'Tier.name',
+  'Tier.order',
+  'Tier.policyCount',
+  'Tier.resource',
+  'User.email',
+  'User.id',
+  'User.name',
+  'Viewer.invitations',
+  'Viewer.kind',
+  'Viewer.organizations',
+  'Viewer.token',
+  'Viewer.user',
+  'ViewerToken.id',
+  'ViewerToken.name',
+  'ViewerToken.role',
+  'WorkloadEndpoint.ips',
+  'WorkloadEndpoint.labels',
+  'WorkloadEndpoint.name',
+  'WorkloadEndpoint.namespace',
+  'WorkloadEndpoint.node',
+  'WorkloadEndpoint.ports',
+  'WorkloadEndpoint.serviceAccount',
+  'WorkloadEndpointConnection.edges',
+  'WorkloadEndpointConnection.pageInfo',
+  'WorkloadEndpointConnection.totalCount',
+  'WorkloadEndpointEdge.cursor',
+  'WorkloadEndpointEdge.node',
+]);
+
 async function snapshot(ctx: TestContext, orgId: string) {
   const q = (text: string) => ctx.sql(text, [orgId]);
   return {
@@ -456,7 +797,8 @@ async function subscribe(a: Attacker, query: string, variables: Record<string, u
               : [
                   {
                     message: String((err as { reason?: string }).reason ?? err),
-                    extensions: { code: 'CLOSED' },
+                    // The API refuses a socket without a valid credential with graphql-ws's 4401.
+                    extensions: { code: CLOSE_CODES[(err as { code?: number }).code ?? 0] ?? 'CLOSED' },
                   },
                 ];
             resolve({ status: 101, data: null, errors });
@@ -568,6 +910,19 @@ describe('the isolation table covers the schema', () => {
     );
   });
 
+  it('has an entry for every field of every type reachable from an organisation or the viewer', () => {
+    const reachable = [...new Set([...reachableFields(fileSchema), ...reachableFields(liveSchema)])].sort();
+    const missing = reachable.filter((f) => !(f in ATTACKS) && !THROUGH_PARENT.has(f));
+    expect(missing, 'add these to ATTACKS, or to THROUGH_PARENT once checked').toEqual([]);
+    expect(
+      [...THROUGH_PARENT].filter((f) => !reachable.includes(f)),
+      'stale THROUGH_PARENT entries',
+    ).toEqual([]);
+    expect(reachable).toEqual(
+      expect.arrayContaining(['Viewer.organizations', 'Cluster.endpoints', 'Tier.name']),
+    );
+  });
+
   it('has no stale entries, and the committed schema lists the live operations', () => {
     const present = new Set([...coveredFields(fileSchema), ...coveredFields(liveSchema)]);
     expect(Object.keys(ATTACKS).filter((k) => !present.has(k) && k !== 'Organization.auditChain')).toEqual(
@@ -638,7 +993,44 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'policy_resources',
     'policy_revisions',
     'org_policy_settings',
+    // What agents report and what the API computes for them: checked behaviourally too, since
+    // "RLS enabled and forced" alone would pass a USING (true) policy (issue 20).
+    'cluster_inventory',
+    'cluster_desired_state',
+    'cluster_sync_status',
+    'cluster_resource_status',
   ];
+
+  // Each organisation's cluster gets the rows an agent's reports and a rollout would leave, written
+  // as the system role, so an unfiltered read as the API role would show both organisations.
+  beforeAll(async () => {
+    const clusters = await ctx.sql<{ id: string; org_id: string }>(
+      'SELECT id, org_id FROM clusters WHERE org_id = ANY($1::uuid[])',
+      [[victim.orgId, attackerOrgId]],
+    );
+    for (const c of clusters) {
+      await ctx.sql(
+        `INSERT INTO cluster_inventory (org_id, cluster_id, kind, namespace, name, labels, data)
+         VALUES ($1, $2, 'namespace', '', 'shop', '{}', '{}') ON CONFLICT DO NOTHING`,
+        [c.org_id, c.id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_desired_state (cluster_id, org_id, generation, resource_set_hash, resources)
+         VALUES ($1, $2, 1, 'h', '[]') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_sync_status (cluster_id, org_id, applied_generation, status)
+         VALUES ($1, $2, 1, 'IN_SYNC') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+      await ctx.sql(
+        `INSERT INTO cluster_resource_status (cluster_id, org_id, resource_kind, namespace, name, generation, status)
+         VALUES ($1, $2, 'NetworkPolicy', 'shop', 'p', 1, 'IN_SYNC') ON CONFLICT DO NOTHING`,
+        [c.id, c.org_id],
+      );
+    }
+  });
 
   async function asApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     const c = new pg.Client({ connectionString: ctx.env.DATABASE_URL });

@@ -15,6 +15,7 @@ import { FlowRateLimits } from './flows/flow-rate-limits.js';
 import { FlowWriter } from './flows/flow-writer.js';
 import { InventoryStore } from './inventory/inventory-store.js';
 import { RATE_LIMITED_RETRY_AFTER_MS, SHUTDOWN_DRAIN_MS } from './limits.js';
+import { ConnectLimiter } from './tunnel/connect-limiter.js';
 import { createLogger } from './log.js';
 import { ControlChannel } from './routing/control-channel.js';
 import { redisKeys } from './routing/keys.js';
@@ -96,8 +97,10 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
   const cleanups = new Set<Promise<unknown>>();
   let accepting = true;
   let killed = false;
+  const limiter = new ConnectLimiter(redis.commands, config.redisPrefix, tuning, log);
   const ctx: TunnelContext = {
     gatewayId,
+    limiter,
     tuning,
     db,
     leases: new LeaseStore(redis.commands, keys, tuning.leaseTtlMs),
@@ -128,8 +131,9 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     metrics,
     readiness: () => checkReadiness(db, redis.commands),
     accepting: () => accepting,
-    onTunnel: (socket) => {
-      const session = new TunnelSession(socket, ctx, Date.now());
+    admitUpgrade: (ip) => limiter.admitUpgrade(ip),
+    onTunnel: (socket, ip) => {
+      const session = new TunnelSession(socket, ctx, Date.now(), ip);
       const pending = registry.size - registry.authenticated;
       registry.add(session);
       if (pending >= tuning.maxPendingHandshakes) {
@@ -184,8 +188,10 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     close() {
       stopped ??= (async () => {
         accepting = false;
+        // No retryAfterMs (the protocol allows 1 ms to 1 day, or null): `server_shutting_down` already
+        // advises an immediate reconnect, which agents spread over a second (decision 0007).
         for (const session of registry.all()) {
-          session.close(CLOSE_REASONS.SERVER_SHUTTING_DOWN, 'the gateway is restarting; reconnect', 0);
+          session.close(CLOSE_REASONS.SERVER_SHUTTING_DOWN, 'the gateway is restarting; reconnect', null);
         }
         await waitUntil(() => registry.size === 0, SHUTDOWN_DRAIN_MS);
         for (const session of registry.all()) session.destroy();

@@ -67,6 +67,17 @@ export interface GatewayTuning {
    */
   readonly flowRecordsPerSecond: number;
   readonly flowRecordBurst: number;
+  /**
+   * Rate limits on tunnel set-up, per fixed window, shared by every gateway through Redis
+   * (decision 0058): upgrades per client IP (generous: many clusters can share one NAT address),
+   * failed authentications per client IP (once over, the IP's upgrades are refused with 429 until
+   * the window ends), and accepted connections per cluster (two agents fighting over one cluster,
+   * or a crash loop, are slowed down).
+   */
+  readonly connectRateWindowMs: number;
+  readonly connectsPerIp: number;
+  readonly failedAuthsPerIp: number;
+  readonly connectsPerCluster: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
@@ -96,6 +107,10 @@ export const DEFAULT_TUNING: GatewayTuning = Object.freeze({
   // closed. Memory does not grow with it: see MAX_QUEUED_FLOW_BATCHES.
   flowRecordsPerSecond: 5_000,
   flowRecordBurst: 150_000,
+  connectRateWindowMs: 60_000,
+  connectsPerIp: 600,
+  failedAuthsPerIp: 30,
+  connectsPerCluster: 30,
 });
 
 /** Frames that arrive while a hello is being checked are held (the socket is paused meanwhile), up to this many. */

@@ -6,6 +6,7 @@
 // with the protocol's reason and store nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PROTOCOL_VERSION,
   DEFAULT_LIMITS,
   encodeMessage,
   planApplyResult,
@@ -101,7 +102,7 @@ async function connectedWithDesired(generation: number) {
 describe('chunked apply results, gateway side', () => {
   it('stores a chunked result for 5,000 failing resources exactly as one apply.result would be', async () => {
     const { clusterId, names, client, welcome } = await connectedWithDesired(1);
-    expect(welcome.protocolVersion).toBe(2);
+    expect(welcome.protocolVersion).toBe(PROTOCOL_VERSION);
 
     const whole = calicoMissing(1, names);
     expect(utf8ByteLength(encodeMessage(whole))).toBeGreaterThan(DEFAULT_LIMITS.maxFrameBytes);

@@ -7,6 +7,7 @@
 // reason, for the cluster and each of its resources, and is not pushed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PROTOCOL_VERSION,
   DEFAULT_LIMITS,
   encodeMessage,
   utf8ByteLength,
@@ -102,7 +103,7 @@ describe('chunked desired state, gateway side', () => {
     expect(utf8ByteLength(JSON.stringify(resources))).toBeGreaterThan(3 * 1024 * 1024);
     await h.setDesired(orgId, clusterId, 1, resources);
     const { client, welcome } = await connectAgent(h.url(gateway), { kind: 'credential', credential });
-    expect(welcome.protocolVersion).toBe(2);
+    expect(welcome.protocolVersion).toBe(PROTOCOL_VERSION);
 
     const chunks = await transfer(client, 1);
     expect(chunks.length).toBeGreaterThanOrEqual(3);

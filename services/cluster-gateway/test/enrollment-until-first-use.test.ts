@@ -7,6 +7,7 @@ import type { AgentAuth, WelcomeMessage } from '@palisade/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHarness, sha256 } from './support/harness.js';
 import { TestTunnelClient } from './support/tunnel-client.js';
+import { waitFor } from '@palisade/testing';
 
 let h: GatewayHarness;
 let url: string;
@@ -102,6 +103,46 @@ describe('an enrollment token whose credential was never used', () => {
     });
     expect(await attempt({ kind: 'enrollment', token })).toEqual(USED);
     expect(await works(credential)).toBe(true);
+  });
+});
+
+describe('credential.stored (decision 0059)', () => {
+  it('spends the token on the enrolling session itself, which stays open', async () => {
+    const { clusterId, token } = await h.newCluster();
+    const client = await TestTunnelClient.connect(url);
+    client.hello({ kind: 'enrollment', token });
+    const credential = (await client.next('welcome')).credential!;
+    client.send({ type: 'credential.stored' });
+    await waitFor(
+      async () => (await h.cluster(clusterId))?.['enrollment_token_hash'] === null,
+      'the token spent',
+    );
+    expect(await h.cluster(clusterId)).toMatchObject({
+      credential_token_hash: null,
+      credential_hash: sha256(credential),
+    });
+    expect(await attempt({ kind: 'enrollment', token })).toEqual(USED);
+    expect(client.isClosed).toBe(false);
+    await client.closeAndWait();
+    expect(await works(credential)).toBe(true);
+  });
+
+  it('is ignored on a session that was not an enrollment', async () => {
+    const { clusterId, token } = await h.newCluster();
+    const credential = issued(await attempt({ kind: 'enrollment', token }));
+    // Re-registered meanwhile: a new token the old credential must not spend by saying "stored".
+    const fresh = `pen_${randomBytes(32).toString('base64url')}`;
+    await h.sql.query('UPDATE clusters SET enrollment_token_hash = $2 WHERE id = $1', [
+      clusterId,
+      sha256(fresh),
+    ]);
+    const client = await TestTunnelClient.connect(url);
+    client.hello({ kind: 'credential', credential });
+    await client.next('welcome');
+    client.send({ type: 'credential.stored' });
+    client.send({ type: 'heartbeat', sentAtMs: Date.now() });
+    await client.closeAndWait();
+    expect((await h.cluster(clusterId))?.['enrollment_token_hash']).toEqual(sha256(fresh));
   });
 });
 

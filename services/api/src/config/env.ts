@@ -1,6 +1,7 @@
 // The only reader of process.env for the API, the worker and the admin command. Parsed once at
 // boot; a bad environment fails the process with every bad variable listed.
 import { z } from 'zod';
+import { GRAPHQL_LIMITS, RATE_LIMITS } from './limits.js';
 
 const duration = z
   .string()
@@ -30,18 +31,41 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(GRAPHQL_LIMITS.maxDepth),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(GRAPHQL_LIMITS.maxComplexity),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(GRAPHQL_LIMITS.maxAliases),
+  /** Who may introspect the schema: everyone, or signed-in callers only (default in production). */
+  GRAPHQL_INTROSPECTION: z.enum(['public', 'authenticated']).optional(),
   GATEWAY_PUBLIC_URL: z.url().default('ws://localhost:3001/v1/tunnel'),
   AGENT_IMAGE: z.string().min(1).default('palisade/agent:0.1.0'),
   CLUSTER_REQUEST_TIMEOUT: duration.default(parseDuration('10s')),
   API_INSTANCE_ID: z.string().min(1).optional(),
   /** Directory of the built web console (default: web/dist of this checkout). */
   CONSOLE_DIR: z.string().min(1).optional(),
+  /** Rate limits (decision 0058): the window, and each limit per window. */
+  RATE_LIMIT_WINDOW: duration.default(RATE_LIMITS.windowMs),
+  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(RATE_LIMITS.anonymousPerIp),
+  RATE_LIMIT_FAILED_AUTH: z.coerce.number().int().min(1).default(RATE_LIMITS.failedAuthPerIp),
+  RATE_LIMIT_GRAPHQL_COST: z.coerce.number().int().min(1).default(RATE_LIMITS.graphqlCostPerCaller),
+  RATE_LIMIT_ORG_GRAPHQL_COST: z.coerce.number().int().min(1).default(RATE_LIMITS.graphqlCostPerOrg),
+  /** Which proxies' X-Forwarded-For to believe for the client IP (rate limits): unset or "false"
+   *  (none), "true" (any), or a comma-separated list of proxy addresses and CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | string[] =>
+      v === undefined || v === 'false' ? false : v === 'true' ? true : v.split(',').map((s) => s.trim()),
+    ),
+  /** Bearer token Prometheus must send for /metrics. Without one, /metrics is open outside
+   *  production and absent (404) in production. */
+  METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Env = z.infer<typeof schema> & { cookieSecure: boolean };
+export type Env = z.infer<typeof schema> & {
+  cookieSecure: boolean;
+  graphqlIntrospection: 'public' | 'authenticated';
+};
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
@@ -63,5 +87,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  return { ...env, cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:') };
+  return {
+    ...env,
+    cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:'),
+    graphqlIntrospection:
+      env.GRAPHQL_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'public'),
+  };
 }

@@ -8,6 +8,9 @@ import { Authenticator } from './auth/authenticator.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiMetrics } from './health/metrics.js';
 import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
+import { SubscriptionGate } from './graphql/subscription-gate.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { RequestLimits } from './rate-limit/request-limits.js';
 
 @Global()
 @Module({
@@ -17,9 +20,12 @@ import { GraphQLPassthroughFilter } from './graphql/passthrough.filter.js';
     Authenticator,
     OrgAccessService,
     AuditWriter,
+    SubscriptionGate,
+    RateLimiter,
+    RequestLimits,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
   ],
-  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter],
+  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter, SubscriptionGate, RequestLimits],
 })
 export class PlatformModule {}

@@ -31,6 +31,8 @@ interface Registered {
   };
 }
 
+const installUrlOf = (command: string): string => command.replace(/^kubectl apply -f /, '');
+
 describe('registering clusters', () => {
   it('returns a one-time enrollment token valid for 24 h and the install command', async () => {
     const r = await ctx.gql<Registered>(owner, REGISTER, {
@@ -39,7 +41,11 @@ describe('registering clusters', () => {
     expect(r.errors).toBeUndefined();
     const p = r.data!.registerCluster;
     expect(p.enrollmentToken).toMatch(/^pen_[A-Za-z0-9_-]{43}$/);
-    expect(p.installCommand).toBe(`kubectl apply -f ${ctx.origin}/v1/install/${p.enrollmentToken}.yaml`);
+    // The install URL carries a single-use install code, never the token (decision 0059).
+    expect(p.installCommand).toMatch(
+      new RegExp(`^kubectl apply -f ${ctx.origin}/v1/install/pic_[A-Za-z0-9_-]{43}\\.yaml$`),
+    );
+    expect(p.installCommand).not.toContain(p.enrollmentToken);
     const ttl = new Date(p.enrollmentExpiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(23.9 * 3600e3);
     expect(ttl).toBeLessThanOrEqual(24 * 3600e3);
@@ -57,10 +63,11 @@ describe('registering clusters', () => {
     );
   });
 
-  it('serves the install manifest for the token, and 404 for anything else', async () => {
+  it('serves the install manifest once for the install code, and 404 for anything else', async () => {
     const r = await ctx.gql<Registered>(owner, REGISTER, { i: { orgSlug: slug, name: 'manifest-test' } });
     const token = r.data!.registerCluster.enrollmentToken;
-    const res = await fetch(`${ctx.origin}/v1/install/${token}.yaml`);
+    const installUrl = installUrlOf(r.data!.registerCluster.installCommand);
+    const res = await fetch(installUrl);
     expect(res.status).toBe(200);
     const docs = parseAllDocuments(await res.text()).map(
       (d) => d.toJS() as { kind: string; metadata: { name: string }; stringData?: Record<string, string> },
@@ -96,8 +103,12 @@ describe('registering clusters', () => {
       PALISADE_ENROLLMENT_TOKEN: token,
       PALISADE_GATEWAY_URL: ctx.env.GATEWAY_PUBLIC_URL,
     });
-    expect((await fetch(`${ctx.origin}/v1/install/pen_${'x'.repeat(43)}.yaml`)).status).toBe(404);
-    expect((await fetch(`${ctx.origin}/v1/install/not-a-token.yaml`)).status).toBe(404);
+    // Single use: the URL left in shell history and proxy logs is spent.
+    expect((await fetch(installUrl)).status).toBe(404);
+    // The token itself is no install URL.
+    expect((await fetch(`${ctx.origin}/v1/install/${token}.yaml`)).status).toBe(404);
+    expect((await fetch(`${ctx.origin}/v1/install/pic_${'x'.repeat(43)}.yaml`)).status).toBe(404);
+    expect((await fetch(`${ctx.origin}/v1/install/not-a-code.yaml`)).status).toBe(404);
   });
 
   it('re-registering keeps the cluster and replaces the enrollment token', async () => {
@@ -105,12 +116,9 @@ describe('registering clusters', () => {
     const b = await ctx.gql<Registered>(owner, REGISTER, { i: { orgSlug: slug, name: 'again' } });
     expect(b.data!.registerCluster.cluster.id).toBe(a.data!.registerCluster.cluster.id);
     expect(b.data!.registerCluster.enrollmentToken).not.toBe(a.data!.registerCluster.enrollmentToken);
-    expect(
-      (await fetch(`${ctx.origin}/v1/install/${a.data!.registerCluster.enrollmentToken}.yaml`)).status,
-    ).toBe(404);
-    expect(
-      (await fetch(`${ctx.origin}/v1/install/${b.data!.registerCluster.enrollmentToken}.yaml`)).status,
-    ).toBe(200);
+    // The first command's code still redeems, but its token was replaced: nothing to install.
+    expect((await fetch(installUrlOf(a.data!.registerCluster.installCommand))).status).toBe(404);
+    expect((await fetch(installUrlOf(b.data!.registerCluster.installCommand))).status).toBe(200);
   });
 
   it('refuses bad names and labels with the field path, and viewers', async () => {

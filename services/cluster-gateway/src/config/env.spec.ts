@@ -38,4 +38,19 @@ describe('resolveConfig', () => {
     ).toThrow(RangeError);
     expect(() => resolveConfig({ ...base, tuning: { deadPeerTimeoutMs: 5_000 } })).toThrow(RangeError);
   });
+
+  it('takes the set-up rate limits from the environment', () => {
+    const env = loadEnv({
+      RATE_LIMIT_CONNECTS_PER_IP: '50',
+      RATE_LIMIT_FAILED_AUTHS_PER_IP: '5',
+      RATE_LIMIT_CONNECTS_PER_CLUSTER: '7',
+    });
+    expect(resolveConfig(configFromEnv(env)).tuning).toMatchObject({
+      connectsPerIp: 50,
+      failedAuthsPerIp: 5,
+      connectsPerCluster: 7,
+    });
+    expect(resolveConfig(configFromEnv(loadEnv({}))).tuning.connectsPerIp).toBe(DEFAULT_TUNING.connectsPerIp);
+    expect(() => loadEnv({ RATE_LIMIT_CONNECTS_PER_IP: '0' })).toThrow(/RATE_LIMIT_CONNECTS_PER_IP/);
+  });
 });

@@ -18,6 +18,10 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore, at most 64')
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Rate limits on tunnel set-up a minute (decision 0058); defaults in limits.ts. */
+  RATE_LIMIT_CONNECTS_PER_IP: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_FAILED_AUTHS_PER_IP: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_CONNECTS_PER_CLUSTER: z.coerce.number().int().min(1).optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'GATEWAY_ID'> & { GATEWAY_ID: string };

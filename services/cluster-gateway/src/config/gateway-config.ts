@@ -35,7 +35,18 @@ export function configFromEnv(env: Env): GatewayConfig {
     redisPrefix: env.REDIS_PREFIX,
     gatewayId: env.GATEWAY_ID,
     logLevel: env.LOG_LEVEL,
-    tuning: env.DATABASE_POOL_SIZE === undefined ? {} : { databasePoolSize: env.DATABASE_POOL_SIZE },
+    tuning: {
+      ...(env.DATABASE_POOL_SIZE === undefined ? {} : { databasePoolSize: env.DATABASE_POOL_SIZE }),
+      ...(env.RATE_LIMIT_CONNECTS_PER_IP === undefined
+        ? {}
+        : { connectsPerIp: env.RATE_LIMIT_CONNECTS_PER_IP }),
+      ...(env.RATE_LIMIT_FAILED_AUTHS_PER_IP === undefined
+        ? {}
+        : { failedAuthsPerIp: env.RATE_LIMIT_FAILED_AUTHS_PER_IP }),
+      ...(env.RATE_LIMIT_CONNECTS_PER_CLUSTER === undefined
+        ? {}
+        : { connectsPerCluster: env.RATE_LIMIT_CONNECTS_PER_CLUSTER }),
+    },
   };
 }
 

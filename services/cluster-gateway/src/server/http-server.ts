@@ -16,7 +16,9 @@ export interface HttpServerOptions {
   readonly readiness: () => Promise<Readiness>;
   /** False while shutting down: new upgrades are refused with 503. */
   readonly accepting: () => boolean;
-  readonly onTunnel: (socket: WebSocket) => void;
+  /** Rate limits per client IP (decision 0058): null admits, a number refuses with 429 and Retry-After. */
+  readonly admitUpgrade: (ip: string) => Promise<number | null>;
+  readonly onTunnel: (socket: WebSocket, ip: string) => void;
 }
 
 export interface GatewayHttpServer {
@@ -48,9 +50,17 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== TUNNEL_PATH) return refuse(socket, 404, 'Not Found');
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      options.metrics.connects.inc({ stage: 'upgraded' });
-      options.onTunnel(ws);
+    const ip = req.socket.remoteAddress ?? '';
+    void options.admitUpgrade(ip).then((retryAfterMs) => {
+      if (socket.destroyed) return;
+      if (retryAfterMs !== null) {
+        options.metrics.connects.inc({ stage: 'rate_limited' });
+        return refuse(socket, 429, 'Too Many Requests', Math.ceil(retryAfterMs / 1000));
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        options.metrics.connects.inc({ stage: 'upgraded' });
+        options.onTunnel(ws, ip);
+      });
     });
   });
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -92,6 +102,7 @@ function pathOf(req: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${String(status)} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, text: string, retryAfterS?: number): void {
+  const retry = retryAfterS === undefined ? '' : `retry-after: ${String(retryAfterS)}\r\n`;
+  socket.end(`HTTP/1.1 ${String(status)} ${text}\r\n${retry}connection: close\r\ncontent-length: 0\r\n\r\n`);
 }

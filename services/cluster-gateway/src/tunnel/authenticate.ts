@@ -128,6 +128,15 @@ async function lookUp<T>(db: Database, credential: string, own: TakeOwnership<T>
   return { ok: true, cluster, issuedCredential: null, owned: await own(cluster) };
 }
 
+/**
+ * The agent stored the credential its enrollment issued (`credential.stored`, decision 0059): the
+ * credential is confirmed and the token that produced it spent now, as its first use would. True
+ * when it was still unconfirmed (a rotation or a newer trade in between leaves nothing to confirm).
+ */
+export async function confirmStored(db: Database, credentialHash: Buffer): Promise<boolean> {
+  return ((await db.query(CONFIRM, [credentialHash])).rowCount ?? 0) > 0;
+}
+
 function toCluster(row: ClusterRow, credentialHash: Buffer): AuthenticatedCluster {
   return {
     clusterId: row.id,

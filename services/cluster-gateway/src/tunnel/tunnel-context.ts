@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../server/metrics.js';
 import type { ClusterEvents } from '../status/cluster-events.js';
 import type { StatusWriter } from '../status/status-writer.js';
 import type { Database } from '../store/database.js';
+import type { ConnectLimiter } from './connect-limiter.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { TunnelHandle } from './tunnel-handle.js';
 
@@ -18,6 +19,8 @@ export interface TunnelContext {
   readonly gatewayId: string;
   readonly tuning: GatewayTuning;
   readonly db: Database;
+  /** Rate limits on set-up: failed authentications per IP, connections per cluster. */
+  readonly limiter: ConnectLimiter;
   readonly leases: LeaseStore;
   readonly status: StatusWriter;
   readonly events: ClusterEvents;

@@ -34,7 +34,7 @@ import { FlowBatchStream } from '../flows/flow-batch-stream.js';
 import { InventoryStream } from '../inventory/inventory-stream.js';
 import { INTERNAL_ERROR_RETRY_AFTER_MS, MAX_EARLY_FRAMES, RATE_LIMITED_RETRY_AFTER_MS } from '../limits.js';
 import type { RolloutTunnel } from '../rollout/rollout-coordinator.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, confirmStored } from './authenticate.js';
 import { MessageBudget } from './message-budget.js';
 import { takeOwnership, welcomeMessage, type Ownership } from './ownership.js';
 import type { TunnelContext } from './tunnel-context.js';
@@ -43,6 +43,8 @@ import type { TunnelHandle } from './tunnel-handle.js';
 type State = 'hello' | 'authenticating' | 'open' | 'closing' | 'closed';
 
 export class TunnelSession implements TunnelHandle {
+  /** The client address, for the per-IP limit on failed authentications. */
+  readonly #ip: string;
   readonly #socket: WebSocket;
   readonly #ctx: TunnelContext;
   readonly #openedAt: number;
@@ -55,12 +57,15 @@ export class TunnelSession implements TunnelHandle {
   #closeReason: CloseReason | undefined;
   #rolloutTunnel: RolloutTunnel | undefined;
   #protocolVersion = 0;
+  /** The hash of the credential this session's enrollment issued, until the agent says it stored it. */
+  #issuedHash: Buffer | null = null;
   /** Stages `apply.result.chunk` frames of this connection (decision 0014); made on first use. */
   #applyResults: ApplyResultAssembler | undefined;
   /** Desired-state frames handed to the socket and not yet written; settled false on close. */
   readonly #unwritten = new Set<(written: boolean) => void>();
 
-  constructor(socket: WebSocket, ctx: TunnelContext, now: number) {
+  constructor(socket: WebSocket, ctx: TunnelContext, now: number, ip: string) {
+    this.#ip = ip;
     this.#socket = socket;
     this.#ctx = ctx;
     this.#openedAt = now;
@@ -272,6 +277,9 @@ export class TunnelSession implements TunnelHandle {
       case 'credential.rotated':
         this.#rotated(owner, message);
         return;
+      case 'credential.stored':
+        this.#stored(owner);
+        return;
       case 'response':
         owner.pending?.settle(message);
         return;
@@ -314,12 +322,25 @@ export class TunnelSession implements TunnelHandle {
     try {
       const negotiated = negotiateVersion(hello.protocol);
       if (!negotiated.ok) return this.close(negotiated.reason, negotiated.detail);
-      const auth = await authenticate(ctx.db, hello.auth, (authenticated) =>
-        this.#state === 'authenticating'
-          ? takeOwnership(ctx, authenticated, hello, Date.now())
-          : Promise.resolve(null),
-      );
-      if (!auth.ok) return this.close(auth.reason, auth.detail);
+      // Over the cluster's connection limit, ownership is not taken, which rolls a token trade back.
+      let clusterRetryAfterMs: number | null = null;
+      const auth = await authenticate(ctx.db, hello.auth, async (authenticated) => {
+        if (this.#state !== 'authenticating') return null;
+        clusterRetryAfterMs = await ctx.limiter.admitCluster(authenticated.clusterId);
+        if (clusterRetryAfterMs !== null || this.#state !== 'authenticating') return null;
+        return takeOwnership(ctx, authenticated, hello, Date.now());
+      });
+      if (!auth.ok) {
+        ctx.track(ctx.limiter.authenticationFailed(this.#ip));
+        return this.close(auth.reason, auth.detail);
+      }
+      if (clusterRetryAfterMs !== null) {
+        return this.close(
+          CLOSE_REASONS.RATE_LIMITED,
+          'this cluster connected too often; retry later',
+          clusterRetryAfterMs,
+        );
+      }
       if (auth.owned === null) return;
       const { cluster } = auth;
       const { ownership: owner, previous } = auth.owned;
@@ -339,6 +360,7 @@ export class TunnelSession implements TunnelHandle {
         });
       }
       this.#protocolVersion = negotiated.version;
+      if (auth.issuedCredential !== null) this.#issuedHash = cluster.credentialHash;
       this.#send(welcomeMessage(ctx, negotiated.version, owner, auth.issuedCredential));
       this.#state = 'open';
       owner.opened = true;
@@ -445,6 +467,27 @@ export class TunnelSession implements TunnelHandle {
         this.close(step.reason, step.detail);
         return;
     }
+  }
+
+  /** The agent stored its enrollment's credential: the token is spent now (decision 0059). */
+  #stored(owner: Ownership): void {
+    const hash = this.#issuedHash;
+    this.#issuedHash = null;
+    const clusterId = owner.cluster.clusterId;
+    if (hash === null) {
+      this.#ctx.log.info({ clusterId }, 'unexpected credential.stored');
+      return;
+    }
+    this.#ctx.track(
+      confirmStored(this.#ctx.db, hash).then(
+        (spent) => {
+          if (spent)
+            this.#ctx.log.info({ clusterId }, 'the agent stored its credential; enrollment token spent');
+        },
+        (error: unknown) =>
+          this.#ctx.log.error({ err: error, clusterId }, 'spending the enrollment token failed'),
+      ),
+    );
   }
 
   #rotated(owner: Ownership, message: CredentialRotatedMessage): void {

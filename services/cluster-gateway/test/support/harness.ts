@@ -18,6 +18,11 @@ export const FAST_TUNING: Partial<GatewayTuning> = {
   heartbeatIntervalMs: 300,
   leaseTtlMs: 3_000,
   statusWriteIntervalMs: 500,
+  // Every test dials from 127.0.0.1 and many refuse credentials on purpose; the rate limits have
+  // their own tests (test/rate-limits.test.ts), which set them low again.
+  connectsPerIp: 100_000,
+  failedAuthsPerIp: 100_000,
+  connectsPerCluster: 100_000,
 };
 
 export interface EnrolledCluster {

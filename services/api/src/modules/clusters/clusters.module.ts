@@ -4,6 +4,7 @@ import { ClusterRouter } from './cluster-router.js';
 import { ClustersRepository } from './clusters.repository.js';
 import { ClustersResolver, OrgClustersResolver } from './clusters.resolver.js';
 import { ClustersService } from './clusters.service.js';
+import { InstallCodes } from './install-codes.js';
 import { InstallController } from './install.controller.js';
 import { RolloutModule } from '../rollout/rollout.module.js';
 
@@ -15,6 +16,7 @@ import { RolloutModule } from '../rollout/rollout.module.js';
     ClustersService,
     ClusterRouter,
     ClusterEvents,
+    InstallCodes,
     ClustersResolver,
     OrgClustersResolver,
   ],

@@ -22,6 +22,7 @@ import type { Cluster } from '../../generated/prisma/client.js';
 import { ClusterRouter } from './cluster-router.js';
 import type { ClusterLease } from './cluster-keys.js';
 import { ClustersRepository } from './clusters.repository.js';
+import { InstallCodes } from './install-codes.js';
 import { DesiredStateService } from '../rollout/desired-state.service.js';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'pen_';
@@ -109,10 +110,13 @@ export class ClustersService {
     @Inject(ClusterRouter) private readonly router: ClusterRouter,
     @Inject(ENV) private readonly env: Env,
     @Inject(DesiredStateService) private readonly desired: DesiredStateService,
+    @Inject(InstallCodes) private readonly installCodes: InstallCodes,
   ) {}
 
-  installCommand(token: string): string {
-    return `kubectl apply -f ${new URL(`/v1/install/${token}.yaml`, this.env.PUBLIC_ORIGIN).toString()}`;
+  /** The install command for `token`: its URL holds a single-use install code, never the token. */
+  async installCommand(token: string): Promise<string> {
+    const code = await this.installCodes.issue(token);
+    return `kubectl apply -f ${new URL(`/v1/install/${code}.yaml`, this.env.PUBLIC_ORIGIN).toString()}`;
   }
 
   async list(scope: OrgScope, skip: number, take: number): Promise<{ rows: ClusterView[]; total: number }> {
@@ -178,7 +182,7 @@ export class ClustersService {
       cluster: clusterView(cluster, await this.router.lease(cluster.id)),
       token,
       enrollmentExpiresAt,
-      installCommand: this.installCommand(token),
+      installCommand: await this.installCommand(token),
     };
   }
 

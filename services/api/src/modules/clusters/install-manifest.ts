@@ -1,4 +1,4 @@
-// The Kubernetes manifest `kubectl apply -f <api>/v1/install/<token>.yaml` installs: the agent's
+// The Kubernetes manifest `kubectl apply -f <api>/v1/install/<install code>.yaml` installs: the agent's
 // namespace, ServiceAccount, RBAC for exactly what it reads (namespaces, pods, service accounts,
 // services) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
 // its own credential Secret), a Secret with the enrollment token and gateway URL, and the agent

@@ -1,12 +1,15 @@
-// GET /v1/install/<enrollment token>.yaml — the agent's install manifest. Public by necessity
-// (kubectl fetches it with no credentials); the unguessable one-time token is the credential, and
-// an unknown or expired token gets 404 with nothing revealed.
+// GET /v1/install/<install code>.yaml — the agent's install manifest. Public by necessity (kubectl
+// fetches it with no credentials); the unguessable install code is the credential, good for one
+// fetch within an hour (decision 0059), so the URL in shell history and proxy logs is spent. An
+// unknown, used or expired code, or a token that has since been used or replaced, gets 404 with
+// nothing revealed.
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ENV } from '../../config/env.module.js';
 import type { Env } from '../../config/env.js';
 import { Database } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/auth/secrets.js';
+import { InstallCodes } from './install-codes.js';
 import { installManifest } from './install-manifest.js';
 
 @Controller('v1/install')
@@ -14,20 +17,21 @@ export class InstallController {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(ENV) private readonly env: Env,
+    @Inject(InstallCodes) private readonly codes: InstallCodes,
   ) {}
 
   @Get(':file')
   async manifest(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
-    const m = /^(pen_[A-Za-z0-9_-]{43})\.yaml$/.exec(file);
+    const m = /^(.+)\.yaml$/.exec(file);
     const notFound = () =>
       reply
         .code(404)
         .type('text/plain')
         .send(
-          'No such install manifest: the enrollment token is unknown, used or expired. Re-register the cluster for a new one.\n',
+          'No such install manifest: the install code is unknown, used or expired. Re-register the cluster for a new install command.\n',
         );
-    if (!m?.[1]) return void (await notFound());
-    const token = m[1];
+    const token = m?.[1] ? await this.codes.redeem(m[1]) : null;
+    if (token === null) return void (await notFound());
     const rows = await this.db.prisma.$queryRaw<
       { cluster_name: string; org_slug: string; expires_at: Date | null }[]
     >`

@@ -14,6 +14,8 @@ export class AppError extends Error {
   override readonly name = 'AppError';
   /** Set on INTERNAL errors: the id under which the real cause was logged. */
   errorId: string | null = null;
+  /** Set on RATE_LIMITED errors: sent as the Retry-After header and in the extensions. */
+  retryAfterSeconds: number | null = null;
 
   constructor(
     readonly code: ErrorCode,
@@ -31,6 +33,8 @@ export class AppError extends Error {
   get extensions(): Record<string, unknown> {
     const first = this.issues[0];
     if (first) return { code: this.code, field: first.path, issues: this.issues };
+    if (this.retryAfterSeconds !== null)
+      return { code: this.code, retryAfterSeconds: this.retryAfterSeconds };
     return this.errorId ? { code: this.code, errorId: this.errorId } : { code: this.code };
   }
 

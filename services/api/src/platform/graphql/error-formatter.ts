@@ -1,5 +1,6 @@
 // The one mapping from thrown errors to GraphQL error responses:
 //  - AppError            -> its code; validation errors also carry the bad fields' paths
+//  - a scalar's refusal  -> VALIDATION_FAILED (HTTP 400), with graphql-js's message naming the value
 //  - GraphQL parse/validation/coercion errors, malformed bodies -> BAD_REQUEST (HTTP 400)
 //  - oversized bodies    -> BAD_REQUEST with HTTP 413
 //  - anything else       -> INTERNAL with an error id that is also logged; never a stack trace
@@ -13,6 +14,7 @@ import { isErrorCode } from '@palisade/access';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.js';
 import { logInternalError } from '../errors/internal-error.js';
+import { InvalidScalarValueError } from './invalid-scalar.js';
 
 interface WithStatus {
   statusCode?: unknown;
@@ -47,7 +49,17 @@ export function formatGraphQLErrors(
       ...(err.path ? { path: err.path } : {}),
     };
     const orig = err.originalError as (Error & WithStatus) | undefined;
-    if (orig instanceof AppError) return { ...base, message: orig.message, extensions: orig.extensions };
+    if (orig instanceof AppError) {
+      // Refusals of the request itself (pre-parse guard) are HTTP 400 like graphql-js's own.
+      if (orig.code === 'BAD_REQUEST') badRequest = true;
+      // The Retry-After header is set where the limit was hit (request-limits.ts).
+      if (orig.code === 'RATE_LIMITED') httpStatus = 429;
+      return { ...base, message: orig.message, extensions: orig.extensions };
+    }
+    if (orig instanceof InvalidScalarValueError) {
+      badRequest = true;
+      return { ...base, extensions: { code: 'VALIDATION_FAILED' } };
+    }
     const status = typeof orig?.statusCode === 'number' ? orig.statusCode : null;
     if (status !== null && status >= 400 && status < 500) {
       httpStatus = status;

@@ -136,8 +136,8 @@ function InstallStep({ slug, registered }: { slug: string; registered: Registere
       <ol style={{ paddingLeft: 18 }}>
         <li>
           <p>
-            Run this in the cluster with kubectl. The enrollment token in it connects one agent and is valid
-            until {absoluteTime(registered.expiresAt)}.
+            Run this in the cluster with kubectl. It downloads the agent once, within an hour; the enrollment
+            token it installs connects one agent and is valid until {absoluteTime(registered.expiresAt)}.
           </p>
           <CopyableText text={registered.installCommand} label="Install command" />
         </li>

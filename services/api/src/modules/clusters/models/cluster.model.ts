@@ -85,14 +85,14 @@ export class RegisterClusterPayload {
   @Field(() => ClusterModel, { description: 'The cluster, new or existing.' }) cluster!: ClusterModel;
   @Field(() => String, {
     description:
-      'Enrollment token for one agent (pen_…; valid 24 hours; spent once the agent has connected with the credential it receives). Shown only here; a new registration replaces it.',
+      'Enrollment token for one agent (pen_…; valid 24 hours; spent as soon as the agent has stored the credential it receives). Shown only here; a new registration replaces it.',
   })
   enrollmentToken!: string;
   @Field(() => Date, { description: 'When the enrollment token expires: 24 hours after registration.' })
   enrollmentExpiresAt!: Date;
   @Field(() => String, {
     description:
-      'Run this against the cluster to install the agent: kubectl apply -f <api>/v1/install/<token>.yaml.',
+      'Run this in the cluster to install the agent: kubectl apply -f <api>/v1/install/pic_….yaml. Its URL holds an install code good for one download within an hour, not the token.',
   })
   installCommand!: string;
 }
