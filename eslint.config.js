@@ -10,6 +10,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      '**/dist-bench/**',
       'test-artifacts/**',
       '**/generated/**',
       'scripts/*.mjs',

@@ -14,6 +14,7 @@ const PG = process.env['PALISADE_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const DB = process.env['PALISADE_DB'] ?? 'palisade';
 const API_PORT = 3000;
 const GATEWAY_PORT = 3001;
+const WORKER_PORT = 3002;
 const OIDC_PORT = 3100;
 const ORIGIN = `http://localhost:${API_PORT}`;
 const ISSUER = `http://localhost:${OIDC_PORT}`;
@@ -22,6 +23,7 @@ const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   NODE_ENV: 'development',
   PORT: String(API_PORT),
+  WORKER_PORT: String(WORKER_PORT),
   PUBLIC_ORIGIN: ORIGIN,
   DATABASE_URL: `postgres://palisade_app@127.0.0.1:5432/${DB}`,
   DATABASE_ADMIN_URL: `${PG}/${DB}`,
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   run('api', 'services/api/src/main.ts');
   run('worker', 'services/api/src/worker.ts');
   await waitFor(`${ORIGIN}/readyz`, 'the API');
+  await waitFor(`http://127.0.0.1:${WORKER_PORT}/readyz`, 'the worker');
 
   step('starting the cluster gateway and the demo clusters');
   run('gateway', 'services/cluster-gateway/src/main.ts', [], {

@@ -1,8 +1,11 @@
-// The agent command (`npm run agent -- …`, and the container's entrypoint). Exit codes: 0 after a
-// signal, 1 when the agent fails or stops on its own (a revoked credential, a refused token,
-// forbidden Kubernetes access), 2 for bad flags, environment or cluster description.
+// The agent command (`npm run agent -- …`, built `node agent/dist/main.js`, the container's
+// entrypoint). Exit codes: 0 after a signal (and for --help/-h and --version, answered on stdout),
+// 1 when the agent fails or stops on its own (a revoked credential, a refused token, forbidden
+// Kubernetes access), 2 for bad flags (the problem and the usage on stderr), environment or cluster
+// description.
 // `edit` changes a simulated cluster's policy objects from outside (edit-command.ts).
 
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentStartError, startAgent, type RunningAgent } from './agent.js';
@@ -16,7 +19,8 @@ import { loadKubeConfig } from './providers/kubernetes/kube-config.js';
 import { KubernetesProvider } from './providers/kubernetes/kubernetes-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SimulatedProvider } from './providers/simulated/simulated-provider.js';
-import { EditError, runEditCommand } from './providers/simulated/edit-command.js';
+import { AGENT_VERSION } from './version.js';
+import { EDIT_USAGE, EditError, runEditCommand } from './providers/simulated/edit-command.js';
 import { ClusterSpecError } from './providers/simulated/spec-error.js';
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -28,13 +32,18 @@ async function main(): Promise<number> {
   if (process.argv[2] === 'edit') return edit(process.argv.slice(3));
   let command: AgentCommand;
   try {
-    command = parseCommand(process.argv.slice(2), readEnv());
+    command = parseCommand(process.argv.slice(2), readEnv);
   } catch (error) {
-    if (error instanceof CliError || error instanceof EnvError) return usageFailure(error.message);
+    if (error instanceof CliError) return usageFailure(error.message, USAGE);
+    if (error instanceof EnvError) return usageFailure(error.message);
     throw error;
   }
   if (command.mode === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.mode === 'version') {
+    process.stdout.write(`${AGENT_VERSION}\n`);
     return 0;
   }
   const log = createLogger(command.logLevel);
@@ -74,7 +83,7 @@ async function main(): Promise<number> {
 }
 
 async function prepare(
-  command: Exclude<AgentCommand, { mode: 'help' }>,
+  command: Exclude<AgentCommand, { mode: 'help' | 'version' }>,
   log: Logger,
 ): Promise<{ provider: Provider; credentials: CredentialStore }> {
   if (command.mode === 'simulate') {
@@ -132,6 +141,10 @@ async function prepare(
 }
 
 async function edit(args: readonly string[]): Promise<number> {
+  if (args.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`Usage:\n${EDIT_USAGE}\n`);
+    return 0;
+  }
   try {
     await runEditCommand(args, {
       stdin: async () => {
@@ -148,8 +161,11 @@ async function edit(args: readonly string[]): Promise<number> {
   }
 }
 
-function usageFailure(message: string): number {
-  process.stderr.write(`palisade-agent: ${message}\n(see --help)\n`);
+/** Bad usage: the problem, then the usage when given (else a pointer to it); exit code 2. */
+function usageFailure(message: string, usage?: string): number {
+  process.stderr.write(
+    `palisade-agent: ${message}\n${usage === undefined ? '(see --help)' : `\n${usage}`}\n`,
+  );
   return 2;
 }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_REASONS } from '@palisade/protocol';
 import { FakeGateway } from './support/fake-gateway.js';
 import { waitFor } from '@palisade/testing';
+import { AGENT_VERSION } from '../src/version.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -15,7 +16,7 @@ function run(
   args: string[],
   env: Record<string, string> = {},
   onSpawn?: (child: Child) => void,
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -23,12 +24,14 @@ function run(
       {
         cwd: ROOT,
         env: { PATH: process.env['PATH'] ?? '', ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
     onSpawn?.(child);
   });
 }
@@ -42,6 +45,26 @@ describe('the agent command', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('answers --help, -h, --version and edit --help on stdout with exit 0, whatever the environment', async () => {
+    const badEnv = { PALISADE_GATEWAY_URL: 'http://not-a-tunnel' };
+    const [help, short, version, edit] = await Promise.all([
+      run(['--help'], badEnv),
+      run(['-h']),
+      run(['--version'], badEnv),
+      run(['edit', '--help']),
+    ]);
+    for (const r of [help, short]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Usage:\n {2}npm run agent -- --simulate <cluster\.yaml>/);
+      expect(r.stdout).toContain('--version');
+      expect(r.stderr).toBe('');
+    }
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`${AGENT_VERSION}\n`);
+    expect(edit.code).toBe(0);
+    expect(edit.stdout).toMatch(/^Usage:\n {2}npm run agent -- edit <state-dir> set /);
+  });
+
   it('exits 2 naming the flag for bad flags, environment and descriptions', async () => {
     const cases = await Promise.all([
       run(['--simulate', 'agent/examples/shop.yaml', '--bogus']),
@@ -51,6 +74,8 @@ describe('the agent command', () => {
     ]);
     expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2]);
     expect(cases[0].stderr).toContain('palisade-agent: --bogus: is not a known option');
+    expect(cases[0].stderr).toContain('Usage:\n  npm run agent -- --simulate');
+    expect(cases[0].stdout).toBe('');
     expect(cases[1].stderr).toContain('--simulate:');
     expect(cases[1].stderr).toContain('missing.yaml does not exist');
     expect(cases[2].stderr).toContain('--token: required the first time: no cluster credential in file');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, MigrationError, loadMigrations, migrate } from '../runner.js';
+import { MIGRATIONS_DIR, MigrationError, loadMigrations, migrate } from '../src/runner.js';
 
 const BASE = process.env['PALISADE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
 const created: string[] = [];

@@ -1,5 +1,5 @@
 // Builds the console into web/dist when it is missing or older than its sources (web/src,
-// index.html, the Vite config, the policy package it bundles). Used by `npm start`, the browser
+// index.html, the Vite config, the packages it bundles). Used by `npm start`, the browser
 // tests and bench/web, so none of them serves a stale console and none rebuilds needlessly.
 // CLI: node --import ./scripts/register.mjs web/scripts/build-console.ts [--force]
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_DIR = join(WEB_DIR, 'dist');
-const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json', '../packages/policy/src'];
+const SOURCES = [
+  'src',
+  'index.html',
+  'vite.config.ts',
+  'package.json',
+  '../packages/policy/src',
+  '../packages/access/src',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -32,6 +39,15 @@ export function consoleIsStale(): boolean {
 export function buildConsoleIfStale(opts: { force?: boolean; log?: (line: string) => void } = {}): boolean {
   if (!opts.force && !consoleIsStale()) return false;
   opts.log?.('building the web console (web/dist)');
+  // Vite's production build resolves @palisade/* to their compiled dist/ (the `default` export
+  // condition), like every production build: compile the packages the console bundles first.
+  const deps = spawnSync(
+    process.execPath,
+    ['--import', './scripts/register.mjs', 'scripts/build.ts', '--deps-of', 'web'],
+    { cwd: join(WEB_DIR, '..'), stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (deps.status !== 0)
+    throw new Error(`building the console's packages failed (exit ${deps.status ?? deps.signal})`);
   const vite = join(WEB_DIR, '../node_modules/vite/bin/vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
     cwd: WEB_DIR,

@@ -8,7 +8,7 @@ const TOKEN = 'pen_0123456789abcdef0123';
 
 function refusal(argv: string[], env: AgentEnv = NO_ENV): string {
   try {
-    parseCommand(argv, env);
+    parseCommand(argv, () => env);
   } catch (error) {
     expect(error).toBeInstanceOf(CliError);
     return (error as CliError).message;
@@ -18,7 +18,7 @@ function refusal(argv: string[], env: AgentEnv = NO_ENV): string {
 
 describe('agent command line', () => {
   it('simulated mode with defaults', () => {
-    expect(parseCommand(['--simulate', 'shop.yaml', '--token', TOKEN], NO_ENV)).toEqual({
+    expect(parseCommand(['--simulate', 'shop.yaml', '--token', TOKEN], () => NO_ENV)).toEqual({
       mode: 'simulate',
       file: 'shop.yaml',
       token: TOKEN,
@@ -36,7 +36,7 @@ describe('agent command line', () => {
       PALISADE_CREDENTIAL_SECRET: 'palisade-agent-credential',
       POD_NAMESPACE: 'palisade-system',
     });
-    expect(parseCommand(['--kubernetes', '--in-cluster'], env)).toEqual({
+    expect(parseCommand(['--kubernetes', '--in-cluster'], () => env)).toEqual({
       mode: 'kubernetes',
       inCluster: true,
       kubeconfig: null,
@@ -53,7 +53,10 @@ describe('agent command line', () => {
   it('flags win over the environment', () => {
     const env = readEnv({ PALISADE_GATEWAY_URL: 'ws://a:1/v1/tunnel', KUBECONFIG: '/env/config' });
     expect(
-      parseCommand(['--kubernetes', '--kubeconfig', '/flag/config', '--gateway', 'ws://b:2/v1/tunnel'], env),
+      parseCommand(
+        ['--kubernetes', '--kubeconfig', '/flag/config', '--gateway', 'ws://b:2/v1/tunnel'],
+        () => env,
+      ),
     ).toMatchObject({
       kubeconfig: '/flag/config',
       gatewayUrl: 'ws://b:2/v1/tunnel',
@@ -91,6 +94,16 @@ describe('agent command line', () => {
     expect(refusal(['--kubernetes=yes'])).toBe('--kubernetes: takes no value');
     expect(refusal(['--simulate', 'a.yaml', '--log-level', 'loud'])).toMatch(/^--log-level: must be one of/);
     expect(refusal(['stray'])).toMatch(/^arguments: unexpected argument/);
+  });
+
+  it('answers --help, -h and --version without reading the environment', () => {
+    const unreadable = (): AgentEnv => {
+      throw new Error('the environment was read');
+    };
+    expect(parseCommand(['--help'], unreadable)).toEqual({ mode: 'help' });
+    expect(parseCommand(['-h'], unreadable)).toEqual({ mode: 'help' });
+    expect(parseCommand(['--version'], unreadable)).toEqual({ mode: 'version' });
+    expect(parseCommand(['--simulate', 'a.yaml', '--help'], unreadable)).toEqual({ mode: 'help' });
   });
 
   it('lists every bad environment variable at once', () => {

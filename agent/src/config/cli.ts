@@ -1,6 +1,7 @@
 // The agent's command line, resolved against the environment: flags win, then the variables the
 // install manifest sets, then defaults. Every refusal names the flag at fault, so `main` can print
-// it and exit 2.
+// it with the usage and exit 2. --help/-h and --version are answered before the environment is
+// read, so they work whatever it holds.
 
 import { parseArgs } from 'node:util';
 import { SECRET } from '@palisade/protocol';
@@ -29,7 +30,11 @@ Options:
   --flow-buffer <n>    flow records kept while the gateway is unreachable before the oldest are
                        dropped (default: PALISADE_FLOW_BUFFER_RECORDS, else ${String(DEFAULT_FLOW_BUFFER_RECORDS)})
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, else info)
-  --help               show this help`;
+  -h, --help           show this help
+  --version            print the agent's version
+
+Exit codes: 0 after a signal, 1 when the agent fails or stops on its own, 2 for bad usage, environment
+or cluster description.`;
 
 interface Common {
   readonly gatewayUrl: string;
@@ -41,6 +46,7 @@ interface Common {
 
 export type AgentCommand =
   | { readonly mode: 'help' }
+  | { readonly mode: 'version' }
   | (Common & { readonly mode: 'simulate'; readonly file: string })
   | (Common & {
       readonly mode: 'kubernetes';
@@ -63,7 +69,8 @@ export class CliError extends Error {
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function parseCommand(argv: readonly string[], env: AgentEnv): AgentCommand {
+/** `env` is read only when the command needs it (not for --help or --version). */
+export function parseCommand(argv: readonly string[], readEnv: () => AgentEnv): AgentCommand {
   let values;
   try {
     ({ values } = parseArgs({
@@ -80,13 +87,16 @@ export function parseCommand(argv: readonly string[], env: AgentEnv): AgentComma
         'state-dir': { type: 'string' },
         'flow-buffer': { type: 'string' },
         'log-level': { type: 'string' },
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     }));
   } catch (error) {
     throw parseError(error);
   }
   if (values.help) return { mode: 'help' };
+  if (values.version) return { mode: 'version' };
+  const env = readEnv();
 
   if (values.simulate !== undefined && values.kubernetes) {
     throw new CliError('--simulate', 'cannot be combined with --kubernetes; choose one provider');

@@ -1,6 +1,8 @@
 /// <reference types="node" />
-// The palisade-policy command, spawned as users run it: output formats and exit codes of
-// `evaluate`, `selectors` and `validate` (evaluation-scenarios.md).
+// The palisade-policy command, spawned as users run it (its bin, here under the repository's
+// development loader, so on the sources): output formats and exit codes of `evaluate`, `selectors`
+// and `validate` (evaluation-scenarios.md, and issue 21 for evaluate's exit 1), help, version and
+// usage errors. test/policy-package.test.ts runs the packed and installed package.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,11 +12,18 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/palisade-policy.mjs', import.meta.url));
+const REGISTER = fileURLToPath(new URL('../../../scripts/register.mjs', import.meta.url));
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const SHARED = fileURLToPath(new URL('../../../../shared/spec/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'palisade-policy-cli-'));
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -67,7 +76,7 @@ describe('palisade-policy evaluate', () => {
     expect(r.stdout).toMatch(/expectations: \d+ checked, 0 failed\n$/);
   });
 
-  it('exits 0 and reports failures when expectations do not hold', () => {
+  it('exits 1 and reports failures when expectations do not hold', () => {
     const path = file(
       'failing.yaml',
       `name: failing
@@ -76,7 +85,7 @@ flows: [{ id: f, source: { ip: 1.2.3.4 }, destination: { endpoint: a/p }, protoc
 `,
     );
     const r = run('evaluate', path, '--json');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).expectations).toEqual({
       checked: 1,
       failed: 1,
@@ -173,5 +182,54 @@ spec:
         `^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:17: spec\\.ingress\\[0\\]\\.protocol: .+\\n$`,
       ),
     );
+  });
+});
+
+describe('palisade-policy command line', () => {
+  it.each([['--help'], ['-h'], ['help']])('%s prints the usage on stdout and exits 0', (flag) => {
+    const r = run(flag);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: palisade-policy <command> \[options\]\n/);
+    expect(r.stdout).toContain('evaluate <scenario.yaml> [--json]');
+    expect(r.stderr).toBe('');
+  });
+
+  it('--version prints the package version and exits 0', () => {
+    const r = run('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it.each([['evaluate'], ['selectors'], ['validate']])("%s --help prints that command's usage", (name) => {
+    for (const flag of ['--help', '-h']) {
+      const r = run(name, flag);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: palisade-policy ${name} `));
+      expect(r.stdout).toContain('exit codes:');
+    }
+  });
+
+  it.each([
+    [[], 'a command is required', 'usage: palisade-policy <command>'],
+    [['frobnicate'], 'unknown command "frobnicate"', 'usage: palisade-policy <command>'],
+    [['--verbose'], 'unknown option "--verbose"', 'usage: palisade-policy <command>'],
+    [['evaluate'], 'evaluate: expects exactly one scenario file', 'usage: palisade-policy evaluate'],
+    [
+      ['evaluate', 'a.yaml', '--jsno'],
+      'evaluate: unknown option "--jsno"',
+      'usage: palisade-policy evaluate',
+    ],
+    [['validate'], 'validate: expects at least one file', 'usage: palisade-policy validate'],
+    [
+      ['selectors', 'a.json', 'b.json'],
+      'selectors: expects exactly one vectors file',
+      'usage: palisade-policy selectors',
+    ],
+  ])('%j is bad usage: stderr names it, then the usage; exit 2', (args, problem, usage) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(problem);
+    expect(r.stderr).toContain(usage);
   });
 });

@@ -1,4 +1,5 @@
 // API entrypoint: parse the environment, build the server, listen.
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { EnvError, loadEnv } from './config/env.js';
 import { createLogger } from './platform/http/logger.js';
 import { createApiServer } from './server.js';

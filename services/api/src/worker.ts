@@ -1,15 +1,20 @@
 // Job worker entrypoint (separate from the HTTP server so they scale separately): consumes the
-// BullMQ queues named in platform/queue/catalogue.ts.
+// BullMQ queues named in platform/queue/catalogue.ts; as a process it also serves /healthz,
+// /readyz and /metrics on WORKER_PORT (platform/health/worker-health-server.ts).
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import { Database } from './platform/db/database.js';
+import { startWorkerHealthServer } from './platform/health/worker-health-server.js';
 import { createLogger } from './platform/http/logger.js';
 import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
 
 export interface RunningWorker {
   close(): Promise<void>;
   queue(name: string): Queue;
+  /** What /readyz checks: the worker's own connections. */
+  readonly checks: Readonly<Record<string, () => Promise<void>>>;
 }
 
 export async function startWorker(env: Env): Promise<RunningWorker> {
@@ -48,6 +53,12 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
     w.on('failed', (job, err) => log.error({ job: job?.name, id: job?.id, err }, 'job failed'));
   log.info({ queues: [...queues.keys()] }, 'worker started');
   return {
+    checks: {
+      database: () => db.ping(),
+      redis: async () => {
+        await connection.ping();
+      },
+    },
     queue: (name) => {
       const q = queues.get(name);
       if (!q) throw new Error(`unknown queue ${name}`);
@@ -71,7 +82,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const worker = await startWorker(env);
-  const stop = () => void worker.close().then(() => process.exit(0));
+  const health = await startWorkerHealthServer({
+    host: env.HOST,
+    port: env.WORKER_PORT,
+    checks: worker.checks,
+  });
+  createLogger(env.LOG_LEVEL, 'palisade-worker').info(
+    { health: `http://${env.HOST}:${health.port}/healthz` },
+    'worker health endpoints listening',
+  );
+  const stop = () => void Promise.all([health.close(), worker.close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

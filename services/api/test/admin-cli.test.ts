@@ -3,12 +3,16 @@
 // the test context serving the same database so a printed token can be tried for real.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContext } from './context.js';
 import { expectData } from './factories/members.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const API_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const CLI_TIMEOUT_MS = 60_000;
 
 let ctx: TestContext;
@@ -170,6 +174,37 @@ describe('npm run admin', { timeout: 2 * CLI_TIMEOUT_MS }, () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
     expect(r.stdout).not.toMatch(/pal_/);
     expect(await state()).toEqual(before);
+  });
+
+  it.each([[['--help']], [['-h']], [['create-token', '--help']]] as const)(
+    '%j prints the usage on stdout and exits 0',
+    async (args) => {
+      const r = await admin(...args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^usage: npm run admin -- <command> \[options\]\n/);
+      expect(r.stdout).toContain('create-token --org S --role R');
+      expect(r.stderr).toBe('');
+    },
+  );
+
+  it('--version prints the version of services/api', async () => {
+    const r = await admin('--version');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${API_VERSION}\n`);
+  });
+
+  it.each([
+    [[], 'a command is required'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['--verbose'], 'unknown option "--verbose"'],
+    [['migrate', '--force'], "Unknown option '--force'"],
+    [['create-org', '--slug', 'y-corp'], '--name is required'],
+  ] as const)('bad usage %j: the problem and the usage on stderr, exit 2', async (args, problem) => {
+    const r = await admin(...args);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(problem);
+    expect(r.stderr).toContain('usage: npm run admin -- <command> [options]');
   });
 
   it('seed-demo creates acme with the demo users, and a second run changes nothing', async () => {

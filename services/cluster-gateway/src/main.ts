@@ -1,5 +1,7 @@
-// Entry point: `node --import ./scripts/register.mjs services/cluster-gateway/src/main.ts`.
+// Entry point: `node services/cluster-gateway/dist/main.js` (built), or in development
+// `node --import ./scripts/register.mjs services/cluster-gateway/src/main.ts`.
 // Reads the environment once, starts the gateway, and stops it gracefully on SIGTERM/SIGINT.
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
 import { configFromEnv } from './config/gateway-config.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { startGateway } from './gateway.js';

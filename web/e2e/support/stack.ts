@@ -152,7 +152,7 @@ export async function startStack(): Promise<Stack> {
   };
   try {
     const api = run('api', ['services/api/src/main.ts'], apiEnv);
-    run('worker', ['services/api/src/worker.ts'], apiEnv);
+    run('worker', ['services/api/src/worker.ts'], { ...apiEnv, WORKER_PORT: '0' });
     const gateway = run('gateway', ['services/cluster-gateway/src/main.ts'], {
       HOST: '127.0.0.1',
       PORT: String(gatewayPort),

@@ -80,13 +80,6 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import('./audit-page'), 'AuditPage'),
 });
 
-/** A fixture page for bench/web: the policy board with N generated policies, no API involved. */
-const benchBoardRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/bench/board',
-  component: lazyRouteComponent(() => import('./bench-board-page'), 'BenchBoardPage'),
-});
-
 const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
@@ -102,7 +95,6 @@ const routeTree = rootRoute.addChildren([
       auditRoute,
     ]),
   ]),
-  benchBoardRoute,
 ]);
 
 /** The console's router; tests pass a memory history. */

@@ -1,11 +1,13 @@
-// `palisade-policy evaluate <scenario.yaml> [--json]` (evaluation-scenarios.md): exit 0 when the
-// file was evaluated, 2 when it is not a valid scenario (the message names the bad field).
+// `palisade-policy evaluate <scenario.yaml> [--json]` (evaluation-scenarios.md): prints the result
+// and exits 0 when every expectation holds, 1 when one does not (issue 21: a failing expectation
+// fails a CI step), 2 when the file is not a valid scenario (the message names the bad field).
 
 import type { DirectionVerdict } from '../engine/connection.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { runScenario, type FlowResult, type ScenarioResult } from '../scenario/run-scenario.js';
 import { ScenarioError } from '../scenario/scenario.js';
-import { EXIT_BAD_INPUT, EXIT_OK, type CommandIo } from './io.js';
+import { UsageError, parseCommandArgs } from './args.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type CommandIo } from './io.js';
 import { renderTable } from './table.js';
 
 function jsonDocument(result: ScenarioResult): unknown {
@@ -49,14 +51,17 @@ function readable(result: ScenarioResult): string {
   ].join('');
 }
 
+export const EVALUATE_USAGE = `usage: palisade-policy evaluate <scenario.yaml> [--json]
+  Evaluates every flow of the scenario against its policies and checks the flows' expectations.
+  --json  print one JSON document (flows, expectations) instead of a table
+  exit codes: 0 every expectation holds, 1 one does not, 2 bad usage or not a valid scenario
+`;
+
 export function evaluateCommand(args: readonly string[], io: CommandIo): number {
-  const json = args.includes('--json');
-  const files = args.filter((a) => a !== '--json');
-  if (files.length !== 1) {
-    io.stderr('usage: palisade-policy evaluate <scenario.yaml> [--json]\n');
-    return EXIT_BAD_INPUT;
-  }
-  const file = files[0]!;
+  const { flags, positionals } = parseCommandArgs(args, ['--json']);
+  if (positionals.length !== 1) throw new UsageError('expects exactly one scenario file');
+  const json = flags.has('--json');
+  const file = positionals[0]!;
   let result: ScenarioResult;
   try {
     result = runScenario(loadScenario(io.readFile(file)));
@@ -72,5 +77,5 @@ export function evaluateCommand(args: readonly string[], io: CommandIo): number 
     throw err;
   }
   io.stdout(json ? `${JSON.stringify(jsonDocument(result), null, 2)}\n` : readable(result));
-  return EXIT_OK;
+  return result.expectations.failed > 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,18 +1,12 @@
 /// <reference types="node" />
-// Entry point of the `palisade-policy` command: dispatches to a command with Node's file system
-// and streams, and exits with the command's code. The only module of the package that uses node:*.
+// Entry point of the `palisade-policy` command (bin/palisade-policy.mjs loads it): runs the command
+// line with Node's file system and streams, and exits with its code. The only module of the
+// package that uses node:*. The version is the package's own (package.json, one folder above src/
+// and dist/ alike).
 
 import { readFileSync } from 'node:fs';
-import { evaluateCommand } from './evaluate-command.js';
-import { EXIT_BAD_INPUT, type CommandIo } from './io.js';
-import { selectorsCommand } from './selectors-command.js';
-import { validateCommand } from './validate-command.js';
-
-const USAGE = `usage:
-  palisade-policy evaluate <scenario.yaml> [--json]
-  palisade-policy selectors <vectors.json> --json
-  palisade-policy validate <file.yaml>...
-`;
+import { runCommandLine } from './dispatch.js';
+import type { CommandIo } from './io.js';
 
 const io: CommandIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
@@ -20,17 +14,8 @@ const io: CommandIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CommandIo) => number>> = {
-  evaluate: evaluateCommand,
-  selectors: selectorsCommand,
-  validate: validateCommand,
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
 };
 
-const [name, ...args] = process.argv.slice(2);
-const command = name === undefined ? undefined : COMMANDS[name];
-if (!command) {
-  process.stderr.write(USAGE);
-  process.exitCode = EXIT_BAD_INPUT;
-} else {
-  process.exitCode = command(args, io);
-}
+process.exitCode = runCommandLine(process.argv.slice(2), io, manifest.version);

@@ -8,6 +8,7 @@ import {
   parseSelector,
   type SelectorNode,
 } from '../selector/index.js';
+import { UsageError, parseCommandArgs } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type CommandIo } from './io.js';
 
 interface VectorFile {
@@ -39,12 +40,15 @@ function tryParse(selector: string): SelectorNode | null {
   }
 }
 
+export const SELECTORS_USAGE = `usage: palisade-policy selectors <vectors.json> --json
+  Computes, for each entry of a file in the calico-selector-vectors.json format, whether the
+  selector matches, fails to parse, or its canonical form; prints one JSON document.
+  exit codes: 0 the file was read, 2 bad usage or not such a file
+`;
+
 export function selectorsCommand(args: readonly string[], io: CommandIo): number {
-  const files = args.filter((a) => a !== '--json');
-  if (files.length !== 1) {
-    io.stderr('usage: palisade-policy selectors <vectors.json> --json\n');
-    return EXIT_BAD_INPUT;
-  }
+  const { positionals: files } = parseCommandArgs(args, ['--json']);
+  if (files.length !== 1) throw new UsageError('expects exactly one vectors file');
   let doc: unknown;
   try {
     doc = JSON.parse(io.readFile(files[0]!));

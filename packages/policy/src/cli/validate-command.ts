@@ -3,16 +3,21 @@
 // (2 when a file cannot be read).
 
 import { parseResourcesYaml } from '../yaml/index.js';
+import { UsageError, parseCommandArgs } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type CommandIo } from './io.js';
 
+export const VALIDATE_USAGE = `usage: palisade-policy validate <file.yaml>...
+  Validates every resource of every file as the API does; prints file:line:column: path: message
+  for each error.
+  exit codes: 0 every resource is valid, 1 there are errors, 2 bad usage or a file cannot be read
+`;
+
 export function validateCommand(args: readonly string[], io: CommandIo): number {
-  if (args.length === 0) {
-    io.stderr('usage: palisade-policy validate <file.yaml>...\n');
-    return EXIT_BAD_INPUT;
-  }
+  const { positionals: files } = parseCommandArgs(args, []);
+  if (files.length === 0) throw new UsageError('expects at least one file');
   let errors = 0;
   let resources = 0;
-  for (const file of args) {
+  for (const file of files) {
     let text: string;
     try {
       text = io.readFile(file);

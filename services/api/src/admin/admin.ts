@@ -1,30 +1,86 @@
-// `npm run admin -- <command>`: operator commands.
-//   migrate                                             apply pending SQL migrations
-//   seed-demo                                           demo organisation "acme" and its members
-//   create-org --slug S --name N --owner EMAIL          create an organisation with an owner
-//   create-token --org S --role R [--name N] [--expires-in 30d]
-//                                                       print a new API token as the last line
-import { parseArgs } from 'node:util';
+// `npm run admin -- <command>` (built: `node services/api/dist/admin/admin.js <command>`): operator
+// commands. Command-line conventions: --help/-h and --version answer on stdout with exit 0; bad
+// usage (no or unknown command, unknown or missing option) prints what is wrong and the usage on
+// stderr and exits 2; a bad value (a slug, a role, an organisation that does not exist) exits 2
+// with a message naming it; nothing is changed in either case. Help and version need no database.
+import '@palisade/node-guard'; // first: stops on a Node.js older than engines.node
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
 import { seedDemo } from './seed-demo.js';
 
-const USAGE = `usage: npm run admin -- <command> [options]
-  migrate
-  seed-demo
-  create-org --slug S --name N --owner EMAIL
-  create-token --org S --role R [--name N] [--expires-in 30d]`;
+export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
+       node services/api/dist/admin/admin.js <command> [options]   (built)
 
-function required(values: Record<string, string | boolean | undefined>, name: string): string {
+commands:
+  migrate                                      apply pending SQL migrations
+  seed-demo                                    the demo organisation "acme" and its members
+  create-org --slug S --name N --owner EMAIL   create an organisation with an owner
+  create-token --org S --role R [--name N] [--expires-in 30d]
+                                               print a new API token as the last line
+
+options:
+  -h, --help   show this help
+  --version    print the version
+
+environment: DATABASE_ADMIN_URL, the database to act on (services/api/src/config/env.ts)
+exit codes: 0 done, 1 failed, 2 bad usage or a bad value (nothing changed)`;
+
+/** The command line is malformed: the usage follows the message. */
+export class AdminCommandLineError extends Error {
+  override readonly name = 'AdminCommandLineError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const text = { type: 'string' } as const;
+const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
+  migrate: {},
+  'seed-demo': {},
+  'create-org': { slug: text, name: text, owner: text },
+  'create-token': { org: text, role: text, name: text, 'expires-in': text },
+};
+
+const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
+
+/** services/api's version: package.json is two folders above src/admin/ and dist/admin/ alike. */
+export function adminVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+function required(values: Record<string, string | undefined>, name: string): string {
   const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new AdminUsageError(`--${name} is required`);
+  if (v === undefined || v === '') throw new AdminCommandLineError(`--${name} is required`);
   return v;
 }
 
 export async function runAdmin(argv: string[], out: (line: string) => void = console.log): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === undefined) throw new AdminCommandLineError('a command is required');
+  if (argv.some(isHelp)) {
+    out(ADMIN_USAGE);
+    return;
+  }
+  if (command === '--version') {
+    out(adminVersion());
+    return;
+  }
+  const options = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
+  if (!options) {
+    throw new AdminCommandLineError(
+      command.startsWith('-') ? `unknown option "${command}"` : `unknown command "${command}"`,
+    );
+  }
+  const parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values;
+  // Every option is a string option (COMMAND_OPTIONS).
+  const values: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]),
+  );
   const env = loadEnv();
   if (command === 'migrate') {
     const r = await migrate(env.DATABASE_ADMIN_URL, { log: out });
@@ -35,18 +91,6 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     );
     return;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      slug: { type: 'string' },
-      name: { type: 'string' },
-      owner: { type: 'string' },
-      org: { type: 'string' },
-      role: { type: 'string' },
-      'expires-in': { type: 'string' },
-    },
-    strict: true,
-  });
   const db = new Database(env.DATABASE_ADMIN_URL, 2);
   const admin = new AdminService(db);
   try {
@@ -87,7 +131,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         return;
       }
       default:
-        throw new AdminUsageError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+        throw new AdminCommandLineError(`unknown command "${command}"`);
     }
   } finally {
     await db.close();
@@ -97,10 +141,13 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
 if (import.meta.url === `file://${process.argv[1]}`) {
   runAdmin(process.argv.slice(2)).catch((err: unknown) => {
     if (
-      err instanceof AdminUsageError ||
-      err instanceof EnvError ||
+      err instanceof AdminCommandLineError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
+      console.error(`error: ${(err as Error).message}\n\n${ADMIN_USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof AdminUsageError || err instanceof EnvError) {
       console.error(`error: ${(err as Error).message}`);
       process.exit(2);
     }

@@ -11,6 +11,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The job worker's own port, for /healthz, /readyz and /metrics (it serves nothing else). */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   PUBLIC_ORIGIN: z.url().default('http://localhost:3000'),
   DATABASE_URL: z.url().default('postgres://palisade_app@127.0.0.1:5432/palisade'),
   DATABASE_ADMIN_URL: z.url().default('postgres://postgres@127.0.0.1:5432/palisade'),

@@ -3,20 +3,9 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Database } from '../db/database.js';
+import { check } from './check.js';
 import { RedisClient } from '../queue/redis.js';
 import { ApiMetrics } from './metrics.js';
-
-async function check(fn: () => Promise<void>): Promise<string> {
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2s')), 2000)),
-    ]);
-    return 'ok';
-  } catch (err) {
-    return `failing: ${(err as Error).message}`;
-  }
-}
 
 @Controller()
 export class HealthController {

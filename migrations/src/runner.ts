@@ -13,7 +13,8 @@ import pg from 'pg';
 const LOCK_KEY = 7_215_330_001; // arbitrary constant: "palisade migrations"
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('.', import.meta.url));
+// The SQL files sit in the package folder, one level above this file in src/ and in dist/ alike.
+export const MIGRATIONS_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export interface MigrationFile {
   version: number;

@@ -1,6 +1,7 @@
-// Fixture page for bench/web: renders the policy board with ?n= generated policies and records,
-// in ms since navigation start, when building the board began (__boardRenderStart), when React
-// committed it (__boardRendered) and when the browser had painted it (__boardPainted).
+// Fixture page of the bench build (web/src/bench/bench-main.tsx, bench/web): renders the policy
+// board with ?n= generated policies and records, in ms since navigation start, when building the
+// board began (__boardRenderStart), when React committed it (__boardRendered) and when the browser
+// had painted it (__boardPainted).
 import { useLayoutEffect, useMemo, useState } from 'react';
 import { buildBoard, movePolicy, type BoardTier } from '../features/policies/model';
 import { benchPolicies, benchTiers } from '../features/policies/bench-fixture';

@@ -48,6 +48,13 @@ function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
+/** A new database without any migration: for running a migrator, such as a built admin command. */
+export async function createEmptyDatabase(prefix: string): Promise<TestDatabase> {
+  const name = uniqueName(prefix);
+  await onServer(`CREATE DATABASE ${name}`);
+  return testDatabase(name);
+}
+
 /** A new database with every migration applied. */
 export async function createMigratedDatabase(prefix: string): Promise<TestDatabase> {
   const name = uniqueName(prefix);
