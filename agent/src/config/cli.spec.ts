@@ -65,8 +65,8 @@ describe('agent command line', () => {
 
   it('takes the flow buffer size from the flag, else the environment', () => {
     const env = readEnv({ PALISADE_FLOW_BUFFER_RECORDS: '5000' });
-    expect(parseCommand(['--simulate', 'a.yaml'], env)).toMatchObject({ flowBufferRecords: 5000 });
-    expect(parseCommand(['--simulate', 'a.yaml', '--flow-buffer', '70'], env)).toMatchObject({
+    expect(parseCommand(['--simulate', 'a.yaml'], () => env)).toMatchObject({ flowBufferRecords: 5000 });
+    expect(parseCommand(['--simulate', 'a.yaml', '--flow-buffer', '70'], () => env)).toMatchObject({
       flowBufferRecords: 70,
     });
     expect(refusal(['--simulate', 'a.yaml', '--flow-buffer', '0'])).toBe(
