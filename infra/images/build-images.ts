@@ -11,7 +11,7 @@
 //      names: api worker gateway agent (default: all); --skip-build: use the existing dist/ folders.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -220,6 +220,20 @@ function revision(): string {
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
+/**
+ * The CA certificates the build stage's npm trusts besides the image's own: those this machine adds
+ * for Node.js (NODE_EXTRA_CA_CERTS, e.g. a TLS-inspecting proxy's), else an empty file. Mounted as a
+ * build secret, so it never lands in a layer.
+ */
+function buildCa(): string {
+  const extra = process.env['NODE_EXTRA_CA_CERTS'];
+  if (extra && existsSync(extra)) return extra;
+  const empty = join(STORE, 'no-extra-ca.pem');
+  mkdirSync(STORE, { recursive: true });
+  writeFileSync(empty, '');
+  return empty;
+}
+
 /** Builds one image from its Containerfile and writes it as an OCI archive; returns the archive's path. */
 export function buildImage(
   spec: ImageSpec,
@@ -249,6 +263,8 @@ export function buildImage(
       `REVISION=${revision()}`,
       '--build-arg',
       `CREATED=${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+      '--secret',
+      `id=build-ca,src=${buildCa()}`,
       '--file',
       spec.containerfile,
       '--tag',
