@@ -227,6 +227,12 @@ const ENCRYPTION: Record<string, Requirement> = {
   aws_ebs_volume: requireAll(flag('encrypted'), key('kms_key_id')),
   aws_efs_file_system: requireAll(flag('encrypted'), key('kms_key_id')),
   aws_cloudwatch_log_group: key('kms_key_id'),
+  aws_ecr_repository: (b) => {
+    const config = first(b['encryption_configuration']);
+    return config['encryption_type'] === 'KMS' && isSet(config['kms_key'])
+      ? undefined
+      : 'encryption_configuration must be KMS with a kms_key';
+  },
   aws_eks_cluster: (b) => {
     const config = first(b['encryption_config']);
     return list(config['resources']).includes('secrets') && isSet(first(config['provider'])['key_arn'])

@@ -103,3 +103,11 @@ module "archive" {
   retention_mode = var.archive_retention_mode
   retention_days = var.archive_retention_days
 }
+
+module "registry" {
+  source = "./modules/registry"
+
+  name         = local.name
+  repositories = ["api", "worker", "gateway"]
+  kms_key_arn  = module.kms.key_arns["registry"]
+}

@@ -70,3 +70,8 @@ output "pod_role_arns" {
   description = "IAM roles bound to Palisade's service accounts through EKS Pod Identity, by service account."
   value       = module.eks.pod_role_arns
 }
+
+output "image_repositories" {
+  description = "ECR repository URLs of the api, worker and gateway images."
+  value       = module.registry.repository_urls
+}

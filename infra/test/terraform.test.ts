@@ -30,7 +30,17 @@ const hclFiles = readdirSync(TERRAFORM, { recursive: true, withFileTypes: true }
 describe('infra/terraform', () => {
   it('has the modules of the reference deployment', () => {
     const modules = readdirSync(join(TERRAFORM, 'modules')).sort();
-    expect(modules).toEqual(['archive', 'edge', 'eks', 'kms', 'network', 'postgres', 'redis', 'secrets']);
+    expect(modules).toEqual([
+      'archive',
+      'edge',
+      'eks',
+      'kms',
+      'network',
+      'postgres',
+      'redis',
+      'registry',
+      'secrets',
+    ]);
   });
 
   it.each(hclFiles.map((f) => [f.slice(TERRAFORM.length + 1), f]))(
@@ -133,6 +143,7 @@ describe('the checks catch', () => {
   it('storage, databases, caches and secrets without KMS encryption', async () => {
     expect(messages(checkEncryption(await fixture('encryption')))).toEqual([
       'main.tf: aws_db_instance.db: kms_key_id must name a KMS key',
+      'main.tf: aws_ecr_repository.api: encryption_configuration must be KMS with a kms_key',
       'main.tf: aws_elasticache_replication_group.cache: transit_encryption_enabled must be true',
       'main.tf: aws_kms_key.db: enable_key_rotation must be true',
       'main.tf: aws_s3_bucket.reports: default encryption must be aws:kms with a kms_master_key_id',

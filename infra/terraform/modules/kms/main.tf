@@ -1,9 +1,9 @@
 # Customer-managed KMS keys, one per purpose so a grant or a key policy never reaches further than
 # its data: EKS secrets envelope encryption, node EBS volumes, the database, the cache, Secrets
-# Manager and the report archive. Plus the asymmetric P-256 key that signs compliance evidence:
+# Manager, the report archive and the image registry. Plus the asymmetric P-256 key that signs compliance evidence:
 # its private half never leaves KMS, and auditors verify with the public key.
 locals {
-  purposes = toset(["eks", "ebs", "database", "cache", "secrets", "archive"])
+  purposes = toset(["eks", "ebs", "database", "cache", "secrets", "archive", "registry"])
 }
 
 data "aws_caller_identity" "current" {}

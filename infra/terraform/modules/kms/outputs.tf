@@ -1,5 +1,5 @@
 output "key_arns" {
-  description = "Symmetric key ARNs by purpose: eks, ebs, database, cache, secrets, archive."
+  description = "Symmetric key ARNs by purpose: eks, ebs, database, cache, secrets, archive, registry."
   value       = { for k, key in aws_kms_key.this : k => key.arn }
 }
 
