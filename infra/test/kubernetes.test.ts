@@ -260,3 +260,62 @@ describe("every variable of each deployable's env.ts", () => {
     expect(secrets(gateway)).toEqual(['DATABASE_URL', 'REDIS_URL']);
   });
 });
+
+describe('infra/kubernetes agrees with infra/terraform', () => {
+  const hcl = async () => {
+    const { loadConfig } = await import('../checks/terraform-config.js');
+    return loadConfig(join(REPO, 'infra/terraform'));
+  };
+
+  /** Terraform's cidrsubnet for IPv4. */
+  function cidrsubnet(prefix: string, newbits: number, netnum: number): string {
+    const [ip, bits] = prefix.split('/') as [string, string];
+    const base = ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    const length = Number(bits) + newbits;
+    const addr = base + netnum * 2 ** (32 - length);
+    return `${[24, 16, 8, 0].map((s) => Math.floor(addr / 2 ** s) % 256).join('.')}/${length}`;
+  }
+
+  it('the network policies name the public and data subnets of the default VPC', async () => {
+    const config = await hcl();
+    const root = config.modules.get('.')!;
+    const vpc = root.variables.find((v) => v.name === 'vpc_cidr')!.body['default'] as string;
+    const network = config.modules.get('modules/network')!;
+    const newbits = Number(network.locals.find((l) => l.name === 'newbits')!.body['value']);
+    const publicSubnets = [0, 1, 2].map((i) => cidrsubnet(vpc, newbits, i));
+    const dataSubnets = [6, 7, 8].map((i) => cidrsubnet(vpc, newbits, i));
+    const blocks = (name: string, direction: 'ingress' | 'egress', port: number) =>
+      (
+        (
+          find('NetworkPolicy', name)!['spec'] as Record<
+            string,
+            { to?: unknown[]; from?: unknown[]; ports: { port: number }[] }[]
+          >
+        )[direction] ?? []
+      )
+        .filter((rule) => rule.ports.some((p) => p.port === port))
+        .flatMap((rule) => (rule.to ?? rule.from ?? []) as { ipBlock?: { cidr: string } }[])
+        .flatMap((peer) => (peer.ipBlock ? [peer.ipBlock.cidr] : []));
+    expect(blocks('palisade-api', 'ingress', 3000)).toEqual(publicSubnets);
+    expect(blocks('palisade-gateway', 'ingress', 3001)).toEqual(publicSubnets);
+    for (const name of ['palisade-api', 'palisade-worker', 'palisade-gateway', 'palisade-migrate'])
+      expect(blocks(name, 'egress', 5432), name).toEqual(dataSubnets);
+  });
+
+  it('the load balancers forward to the ports the API and gateway listen on', async () => {
+    const edge = (await hcl()).modules.get('.')!.modules.find((m) => m.name === 'edge')!.body;
+    expect(container('Deployment', 'palisade-api').ports?.[0]?.containerPort).toBe(edge['api_port']);
+    expect(container('Deployment', 'palisade-gateway').ports?.[0]?.containerPort).toBe(edge['gateway_port']);
+  });
+
+  it('the target group bindings name existing Services and their ports', () => {
+    for (const binding of manifests.filter((m) => m.kind === 'TargetGroupBinding')) {
+      const ref = (binding['spec'] as { serviceRef: { name: string; port: string } }).serviceRef;
+      const service = find('Service', ref.name);
+      expect(service, ref.name).toBeDefined();
+      expect((service!['spec'] as { ports: { name: string }[] }).ports.map((p) => p.name)).toContain(
+        ref.port,
+      );
+    }
+  });
+});
