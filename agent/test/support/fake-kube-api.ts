@@ -2,8 +2,8 @@
 // and writes newline-delimited watch events into them on demand, answers scripted failures (410,
 // 401, 403), keeps Secrets, and applies PATCH / DELETE of objects under /apis/ to the collection
 // lists (so server-side apply and pruning can be observed in later lists), while recording every
-// request. The kubernetes provider and the
-// Secret store are tested on the requests they make and the responses they handle.
+// request; with `authorize` set it refuses what RBAC would (rbac-authorizer.ts). The kubernetes
+// provider and the Secret store are tested on the requests they make and the responses they handle.
 
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,6 +37,8 @@ export class FakeKubeApi {
   readonly secrets = new Map<string, Record<string, unknown>>();
   /** One-shot replies, by `LIST <path>` or `WATCH <path>` or `GET <path>`, used before the defaults. */
   readonly scripted = new Map<string, Reply[]>();
+  /** When set, a request it refuses is answered 403 Forbidden, as by the API server's authorizer. */
+  authorize: ((request: RecordedRequest) => boolean) | undefined;
   readonly #watches = new Map<string, ServerResponse[]>();
   readonly #server: Server;
   #secretVersion = 1;
@@ -122,6 +124,8 @@ export class FakeKubeApi {
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
     };
     this.requests.push(request);
+    if (this.authorize && !this.authorize(request))
+      return send(res, status(403, 'Forbidden', `${request.method} ${request.path} is forbidden`));
     const watching = request.query['watch'] === 'true';
     const key = `${watching ? 'WATCH' : request.method === 'GET' && this.lists.has(request.path) ? 'LIST' : request.method} ${request.path}`;
     const scripted = this.scripted.get(key)?.shift();
