@@ -58,10 +58,8 @@ export function attributesOf(
     DELETE: name === null ? 'deletecollection' : 'delete',
   }[request.method];
   if (!verb) throw new Error(`no RBAC verb for ${request.method}`);
-  // A namespace object is cluster-scoped: /api/v1/namespaces/<name>.
-  if (resource === undefined && namespace !== null)
-    return { verb, group, resource: 'namespaces', namespace: null, name: namespace };
-  return { verb, group, resource: resource!, namespace, name };
+  // `/api/v1/namespaces/<name>` is the cluster-scoped namespace object: rest is [namespaces, name].
+  return { verb, group, resource, namespace, name };
 }
 
 const matches = (values: readonly string[] | undefined, value: string) =>
