@@ -82,13 +82,12 @@ variable "eks_public_access_cidrs" {
 }
 
 variable "eks_admin_role_arns" {
-  description = "IAM role ARNs granted cluster-admin through EKS access entries (the deploy pipeline, operators)."
+  description = "IAM role ARNs granted cluster-admin through EKS access entries (the deploy pipeline, operators). The cluster's creator gets no implicit access, so at least one is needed."
   type        = list(string)
-  default     = []
 
   validation {
-    condition     = alltrue([for a in var.eks_admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
-    error_message = "eks_admin_role_arns must be IAM role ARNs."
+    condition     = length(var.eks_admin_role_arns) > 0 && alltrue([for a in var.eks_admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "eks_admin_role_arns must list at least one IAM role ARN."
   }
 }
 

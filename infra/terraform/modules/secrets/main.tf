@@ -34,8 +34,9 @@ locals {
   }
 }
 
+# for_each over the names only: the values are sensitive, and Terraform refuses a sensitive for_each.
 resource "aws_secretsmanager_secret" "this" {
-  for_each = local.values
+  for_each = toset(keys(local.values))
 
   name                    = "${var.name}/${each.key}"
   description             = "Palisade ${each.key} runtime secrets (environment variables)"
@@ -44,8 +45,8 @@ resource "aws_secretsmanager_secret" "this" {
 }
 
 resource "aws_secretsmanager_secret_version" "this" {
-  for_each = local.values
+  for_each = aws_secretsmanager_secret.this
 
-  secret_id     = aws_secretsmanager_secret.this[each.key].id
-  secret_string = jsonencode(each.value)
+  secret_id     = each.value.id
+  secret_string = jsonencode(local.values[each.key])
 }
