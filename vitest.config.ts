@@ -13,6 +13,7 @@ export default defineConfig({
       'test/vitest.config.ts',
       'web/vitest.config.ts',
       'web/vitest.e2e.config.ts',
+      'infra/vitest.config.ts',
     ],
   },
 });

@@ -2,13 +2,15 @@
 // and writes newline-delimited watch events into them on demand, answers scripted failures (410,
 // 401, 403), keeps Secrets, and applies PATCH / DELETE of objects under /apis/ to the collection
 // lists (so server-side apply and pruning can be observed in later lists), while recording every
-// request. The kubernetes provider and the
-// Secret store are tested on the requests they make and the responses they handle.
+// request; with `authorize` set it refuses what RBAC would (rbac-authorizer.ts), and with
+// `serverSideApply` an apply merges by field ownership (server-side-apply.ts). The kubernetes
+// provider and the Secret store are tested on the requests they make and the responses they handle.
 
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { serverSideApply } from './server-side-apply.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -37,6 +39,12 @@ export class FakeKubeApi {
   readonly secrets = new Map<string, Record<string, unknown>>();
   /** One-shot replies, by `LIST <path>` or `WATCH <path>` or `GET <path>`, used before the defaults. */
   readonly scripted = new Map<string, Reply[]>();
+  /** When set, a request it refuses is answered 403 Forbidden, as by the API server's authorizer. */
+  authorize: ((request: RecordedRequest) => boolean) | undefined;
+  /** When true, an apply PATCH merges by field ownership (server-side-apply.ts) instead of replacing. */
+  serverSideApply = false;
+  readonly #owners = new Map<string, Map<string, Set<string>>>();
+  #objectVersion = 1000;
   readonly #watches = new Map<string, ServerResponse[]>();
   readonly #server: Server;
   #secretVersion = 1;
@@ -122,6 +130,8 @@ export class FakeKubeApi {
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
     };
     this.requests.push(request);
+    if (this.authorize && !this.authorize(request))
+      return send(res, status(403, 'Forbidden', `${request.method} ${request.path} is forbidden`));
     const watching = request.query['watch'] === 'true';
     const key = `${watching ? 'WATCH' : request.method === 'GET' && this.lists.has(request.path) ? 'LIST' : request.method} ${request.path}`;
     const scripted = this.scripted.get(key)?.shift();
@@ -181,7 +191,32 @@ export class FakeKubeApi {
     if (request.method === 'DELETE') {
       if (existing === undefined) return send(res, status(404, 'NotFound', `${name!} not found`));
       list.items = list.items.filter((item) => !same(item));
+      this.#owners.delete(request.path);
       return send(res, { status: 200, body: existing });
+    }
+    if (this.serverSideApply && request.contentType === 'application/apply-patch+yaml') {
+      const manager = request.query['fieldManager'];
+      if (!manager) return send(res, status(400, 'BadRequest', 'fieldManager is required for apply patch'));
+      const result = serverSideApply(
+        existing,
+        this.#owners.get(request.path) ?? new Map(),
+        request.body,
+        manager,
+        request.query['force'] === 'true',
+      );
+      if (!result.ok) {
+        const fields = result.conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join('\n');
+        return send(
+          res,
+          status(409, 'Conflict', `Apply failed with ${result.conflicts.length} conflicts: ${fields}`),
+        );
+      }
+      this.#owners.set(request.path, result.owners);
+      (result.object['metadata'] as Record<string, unknown>)['resourceVersion'] = String(
+        ++this.#objectVersion,
+      );
+      list.items = [...list.items.filter((item) => !same(item)), result.object];
+      return send(res, { status: existing === undefined ? 201 : 200, body: result.object });
     }
     list.items = [...list.items.filter((item) => !same(item)), request.body];
     send(res, { status: existing === undefined ? 201 : 200, body: request.body });

@@ -1,6 +1,6 @@
 // The Kubernetes manifest `kubectl apply -f <api>/v1/install/<install code>.yaml` installs: the agent's
 // namespace, ServiceAccount, RBAC for exactly what it reads (namespaces, pods, service accounts,
-// services) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
+// services, Calico's clusterinformation) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
 // its own credential Secret), a Secret with the enrollment token and gateway URL, and the agent
 // Deployment (one replica; the gateway's fencing makes a second replica harmless). For flows it may
 // read exactly two objects Calico's operator made: Goldmane's CA bundle and the client key pair
@@ -8,6 +8,8 @@
 import { stringify } from 'yaml';
 
 export const AGENT_NAMESPACE = 'palisade-system';
+
+const POLICY_VERBS = ['list', 'watch', 'create', 'patch', 'delete'];
 
 export interface ManifestInput {
   clusterName: string;
@@ -31,17 +33,15 @@ export function installManifest(m: ManifestInput): string {
       kind: 'ClusterRole',
       metadata: { name: 'palisade-agent', labels },
       rules: [
+        // The inventory: listed, then watched (agent/src/providers/kubernetes/kubernetes-provider.ts).
         {
           apiGroups: [''],
-          resources: ['namespaces', 'pods', 'serviceaccounts', 'services', 'endpoints'],
-          verbs: ['get', 'list', 'watch'],
+          resources: ['namespaces', 'pods', 'serviceaccounts', 'services'],
+          verbs: ['list', 'watch'],
         },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-        {
-          apiGroups: ['networking.k8s.io'],
-          resources: ['networkpolicies'],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-        },
+        // Managed policy: listed, watched for drift, applied (server-side apply, which creates an
+        // absent object) and pruned. No get or update: the agent never reads one object or PUTs.
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: POLICY_VERBS },
         {
           apiGroups: ['projectcalico.org'],
           resources: [
@@ -53,12 +53,22 @@ export function installManifest(m: ManifestInput): string {
             'stagedkubernetesnetworkpolicies',
             'networksets',
             'globalnetworksets',
+            // Calico's API server authorizes a tiered policy as tier.<kind> too.
             'tier.networkpolicies',
             'tier.globalnetworkpolicies',
             'tier.stagednetworkpolicies',
             'tier.stagedglobalnetworkpolicies',
           ],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+          verbs: POLICY_VERBS,
+        },
+        // ...and a tiered policy needs `get` on its tier.
+        { apiGroups: ['projectcalico.org'], resources: ['tiers'], verbs: ['get'] },
+        // The Calico version reported with the cluster's facts (cluster-facts.ts).
+        {
+          apiGroups: ['crd.projectcalico.org'],
+          resources: ['clusterinformations'],
+          resourceNames: ['default'],
+          verbs: ['get'],
         },
       ],
     },
@@ -103,8 +113,9 @@ export function installManifest(m: ManifestInput): string {
           apiGroups: [''],
           resources: ['secrets'],
           resourceNames: ['palisade-agent-credential'],
-          verbs: ['get', 'update', 'patch'],
+          verbs: ['get', 'update'],
         },
+        // create cannot be limited by name: the name is in the body, not the URL.
         { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
       ],
     },

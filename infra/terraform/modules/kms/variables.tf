@@ -1,0 +1,4 @@
+variable "name" {
+  description = "Name prefix of the keys' aliases."
+  type        = string
+}
