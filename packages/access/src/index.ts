@@ -18,12 +18,13 @@ export const PERMISSIONS = [
   'clusters:write',
   'policies:read',
   'policies:write',
+  'flows:read',
   'compliance:read',
   'compliance:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['org:read', 'members:read', 'clusters:read', 'policies:read'];
+const READ: Permission[] = ['org:read', 'members:read', 'clusters:read', 'policies:read', 'flows:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),

@@ -26,6 +26,7 @@ import { TokensModule } from './modules/tokens/tokens.module.js';
 import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
+import { FlowsModule } from './modules/flows/flows.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -122,6 +123,7 @@ export class AppModule {
         ViewerModule,
         ClustersModule,
         PoliciesModule,
+        FlowsModule,
       ],
     };
   }

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Caller, type GqlResult, TestContext } from './context.js';
 import { count, expectData, signedInMember, signedInUser, userIdOf } from './factories/members.js';
+import { bucketAgo, record, storeFlows } from './flows/flow-rows.js';
 
 type AttackerKind = 'other-org-owner' | 'other-org-token' | 'member-of-nothing' | 'anonymous';
 
@@ -328,6 +329,33 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  // Flows: the victim has one stored flow (see beforeAll), so an answer would have something to leak.
+  'Organization.flows': orgField(
+    'flows(first: 100) { totalCount edges { node { id cluster { id name } sourceName enforcedTrace } } }',
+  ),
+  'Organization.flowFilterHints': orgField(
+    'flowFilterHints(type: SOURCE_NAME, first: 100) { totalCount edges { node { value } } }',
+  ),
+  'Organization.policyStatistics': orgField(
+    'policyStatistics(first: 100, groupBy: RULE) { totalCount edges { node { name allowed { packetsIn } } } }',
+  ),
+  'Organization.serviceGraph': orgField(
+    'serviceGraph(clusters: ["prod"]) { nodes { id name cluster } edges { sourceId destId } }',
+  ),
+  'Mutation.setFlowRetention': (v, a) => [
+    {
+      query: 'mutation($i: SetFlowRetentionInput!) { setFlowRetention(input: $i) { days } }',
+      variables: { i: { orgSlug: v.slug, days: 1 } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Subscription.flowsLive': (v, a) => [
+    {
+      query: 'subscription($s: String!) { flowsLive(orgSlug: $s) { cluster { id } flows { id } } }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Subscription.policySyncChanged': (v, a) => [
     {
       query:
@@ -472,6 +500,8 @@ beforeAll(async () => {
       { i: { orgSlug: v.slug, name: 'prod', labels: [{ key: 'env', value: 'prod' }] } },
     ),
   );
+  // One stored flow of the victim's cluster, with a trace, for the flow fields to (not) reveal.
+  await storeFlows(ctx, v.orgId, cluster.registerCluster.cluster.id, [record({ start_time: bucketAgo(5) })]);
   const tokenRows = await ctx.sql<{ id: string }>('SELECT id FROM api_tokens WHERE org_id = $1', [v.orgId]);
   victim = {
     slug: v.slug,

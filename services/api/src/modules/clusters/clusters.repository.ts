@@ -17,6 +17,10 @@ export class ClustersRepository {
     return tx.cluster.findFirst({ where: { orgId, name } });
   }
 
+  findByIds(tx: Tx, orgId: string, ids: string[]) {
+    return tx.cluster.findMany({ where: { orgId, id: { in: ids } } });
+  }
+
   findById(tx: Tx, orgId: string, id: string) {
     return tx.cluster.findFirst({ where: { orgId, id } });
   }

@@ -83,6 +83,17 @@ export class ClustersService {
     return { rows: rows.map((r) => clusterView(r, leases.get(r.id))), total };
   }
 
+  /** Several clusters by id in one read and one lease lookup (ids of other orgs are absent). */
+  async viewsByIds(scope: OrgScope, ids: readonly string[]): Promise<Map<string, ClusterView>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      this.repo.findByIds(db, scope.orgId, unique),
+    ]);
+    const leases = await this.router.leases(rows.map((r) => r.id));
+    return new Map(rows.map((r) => [r.id, clusterView(r, leases.get(r.id))]));
+  }
+
   async get(scope: OrgScope, name: string): Promise<ClusterView> {
     const c = await this.find(scope, name);
     return clusterView(c, await this.router.lease(c.id));

@@ -1,0 +1,412 @@
+// FlowStore on Postgres (migration 0006): the day-partitioned `flows` table for lists and hints,
+// the per-minute rollups `flow_policy_minutes` and `flow_edge_minutes` for policy statistics and
+// the service graph, and `cluster_flow_status` for ingestion. Every read goes through
+// Database.query: one pipelined, read-only transaction with the tenant context set, so RLS applies
+// on top of the org id in every WHERE, and a page and its count cost one round trip. Each
+// statement is cut at the organisation's retention (flow-filter.sql.ts: retentionFloor).
+//
+// At fleet scale this class is what moves (decision 0045): a columnar engine (ClickHouse,
+// MergeTree partitioned by day with a TTL, ordered by org, cluster and time, fed from the gateways
+// through a log such as Kafka) answers the same five methods with the same SQL shapes — the
+// filter translation is plain predicates and array containment, the rollups become aggregating
+// materialised views — while settings and ingestion status stay in Postgres.
+import { Inject, Injectable } from '@nestjs/common';
+import { STAGED_POLICY_KINDS, type PolicyHit } from '@palisade/flows';
+import { Database } from '../../platform/db/database.js';
+import { ident, join, sql, type SqlFragment } from '../../platform/db/sql.js';
+import { clusterIdsByName, END_OF_TIER, flowCondition, retentionFloor } from './flow-filter.sql.js';
+import type {
+  FlowCursor,
+  FlowHintType,
+  FlowQuery,
+  FlowSortKey,
+  FlowStore,
+  IngestionStatus,
+  PolicyMatch,
+  PolicyStatisticsQuery,
+  PolicyStatisticsRow,
+  ServiceGraphPair,
+  ServiceGraphQuery,
+  StoredFlow,
+  TrafficCounters,
+} from './flow-store.js';
+
+interface FlowRow {
+  cluster_id: string;
+  start_time: Date;
+  end_time: Date;
+  flow_key: string;
+  source_type: string;
+  source_namespace: string;
+  source_name: string;
+  source_labels: string[];
+  dest_type: string;
+  dest_namespace: string;
+  dest_name: string;
+  dest_labels: string[];
+  dest_port: number;
+  dest_service_namespace: string;
+  dest_service_name: string;
+  dest_service_port_name: string;
+  dest_service_port: number;
+  proto: string;
+  reporter: string;
+  action: string;
+  pending_action: string | null;
+  policies_enforced: PolicyHit[];
+  policies_pending: PolicyHit[];
+  packets_in: number;
+  packets_out: number;
+  bytes_in: number;
+  bytes_out: number;
+  num_flows: number;
+  num_flows_started: number;
+  num_flows_completed: number;
+}
+
+const SORT_COLUMNS = [
+  'f.source_name',
+  'f.source_namespace',
+  'f.source_type',
+  'f.dest_name',
+  'f.dest_namespace',
+  'f.dest_type',
+];
+
+const FLOW_COLUMNS = sql`f.cluster_id, f.start_time, f.end_time, encode(f.flow_key, 'hex') AS flow_key,
+  f.source_type, f.source_namespace, f.source_name, f.source_labels,
+  f.dest_type, f.dest_namespace, f.dest_name, f.dest_labels, f.dest_port,
+  f.dest_service_namespace, f.dest_service_name, f.dest_service_port_name, f.dest_service_port,
+  f.proto, f.reporter, f.action, f.pending_action, f.policies_enforced, f.policies_pending,
+  f.packets_in::float8 AS packets_in, f.packets_out::float8 AS packets_out,
+  f.bytes_in::float8 AS bytes_in, f.bytes_out::float8 AS bytes_out, f.num_flows::float8 AS num_flows,
+  f.num_flows_started::float8 AS num_flows_started, f.num_flows_completed::float8 AS num_flows_completed`;
+
+const orNull = (s: string): string | null => (s === '' ? null : s);
+
+function toFlow(r: FlowRow): StoredFlow {
+  return {
+    clusterId: r.cluster_id,
+    flowKey: r.flow_key,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    sourceType: r.source_type,
+    sourceNamespace: r.source_namespace,
+    sourceName: r.source_name,
+    sourceLabels: r.source_labels,
+    destType: r.dest_type,
+    destNamespace: r.dest_namespace,
+    destName: r.dest_name,
+    destLabels: r.dest_labels,
+    // The store writes 0 where a protocol has no port and where no Service was addressed.
+    destPort: r.dest_port === 0 ? null : r.dest_port,
+    destServiceNamespace: r.dest_service_namespace,
+    destServiceName: r.dest_service_name,
+    destServicePortName: r.dest_service_port_name,
+    destServicePort: r.dest_service_port === 0 ? null : r.dest_service_port,
+    proto: r.proto,
+    reporter: r.reporter,
+    action: r.action,
+    pendingAction: r.pending_action,
+    enforced: r.policies_enforced,
+    pending: r.policies_pending,
+    packetsIn: r.packets_in,
+    packetsOut: r.packets_out,
+    bytesIn: r.bytes_in,
+    bytesOut: r.bytes_out,
+    numFlows: r.num_flows,
+    numFlowsStarted: r.num_flows_started,
+    numFlowsCompleted: r.num_flows_completed,
+  };
+}
+
+/** ORDER BY and "after the cursor" for a sort: the column ascending, then newest first. */
+function ordering(sort: FlowSortKey, after: FlowCursor | null): { order: SqlFragment; after: SqlFragment } {
+  const key = sql`(f.start_time, f.cluster_id, f.flow_key)`;
+  const keyAfter = after
+    ? sql`${key} < (${new Date(after.t)}::timestamptz, ${after.c}::uuid, decode(${after.k}, 'hex'))`
+    : sql`TRUE`;
+  const tail = sql`f.start_time DESC, f.cluster_id DESC, f.flow_key DESC`;
+  if (sort === 'time') return { order: tail, after: keyAfter };
+  const col = ident(`f.${sort}`, SORT_COLUMNS);
+  return {
+    order: sql`${col} ASC, ${tail}`,
+    after: after ? sql`(${col} > ${after.v} OR (${col} = ${after.v} AND ${keyAfter}))` : sql`TRUE`,
+  };
+}
+
+// The policy a hit is about: itself, or for an end-of-tier hit the policy that triggered it.
+const HIT_KIND = sql`CASE WHEN h->>'kind' = 'eot' THEN h->'trigger'->>'kind' ELSE h->>'kind' END`;
+const HIT_NAMESPACE = sql`CASE WHEN h->>'kind' = 'eot' THEN h->'trigger'->>'namespace' ELSE h->>'namespace' END`;
+const HIT_NAME = sql`CASE WHEN h->>'kind' = 'eot' THEN h->'trigger'->>'name' ELSE h->>'name' END`;
+
+/** The value a hint type lists, over the flow (f) or one of its hits (h). */
+function hintValue(type: FlowHintType): SqlFragment {
+  switch (type) {
+    case 'dest_name':
+    case 'source_name':
+    case 'dest_namespace':
+    case 'source_namespace':
+      return ident(`f.${type}`, SORT_COLUMNS);
+    case 'policy_tier':
+      return sql`h->>'tier'`;
+    case 'policy_kind':
+      return HIT_KIND;
+    case 'policy_namespace':
+      return HIT_NAMESPACE;
+    case 'policy_name':
+      return HIT_NAME;
+  }
+}
+
+/** The time window and clusters of a rollup read (alias r, column `minute`). */
+function rollupScope(
+  orgId: string,
+  q: { clusters: string[]; from: Date | null; to: Date | null },
+): SqlFragment {
+  const parts = [
+    sql`r.org_id = ${orgId}::uuid`,
+    // Whole minutes only: a minute that began before the floor may hold older flows.
+    sql`r.minute >= ${retentionFloor(orgId)}`,
+  ];
+  parts.push(sql`r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`);
+  if (q.from) parts.push(sql`r.minute >= date_trunc('minute', ${q.from}::timestamptz)`);
+  if (q.to) parts.push(sql`r.minute < ${q.to}`);
+  return join(parts, ' AND ');
+}
+
+/** A hit of the policy rollup matching one PolicyMatch (end of tier: rule -1 of its trigger). */
+function rollupPolicyMatch(m: PolicyMatch): SqlFragment {
+  const parts: SqlFragment[] = [];
+  if (m.kind === END_OF_TIER) parts.push(sql`r.rule_index = -1`);
+  else if (m.kind) parts.push(sql`r.policy_kind = ${m.kind}`);
+  if (m.tier) parts.push(sql`r.policy_tier = ${m.tier}`);
+  if (m.namespace) parts.push(sql`r.policy_namespace = ${m.namespace}`);
+  if (m.name) parts.push(sql`r.policy_name = ${m.name}`);
+  if (m.action) parts.push(sql`r.policy_action = ${m.action}`);
+  return parts.length ? sql`(${join(parts, ' AND ')})` : sql`TRUE`;
+}
+
+const COUNTERS = [
+  ['packets_in', 'packetsIn'],
+  ['packets_out', 'packetsOut'],
+  ['bytes_in', 'bytesIn'],
+  ['bytes_out', 'bytesOut'],
+  ['num_flows_started', 'connectionsStarted'],
+  ['num_flows_completed', 'connectionsCompleted'],
+] as const;
+const COUNTER_COLUMNS = COUNTERS.map(([c]) => `r.${c}`);
+const SUM_PREFIXES = [
+  'allowed',
+  'denied',
+  'passed',
+  'allowed_dst',
+  'allowed_src',
+  'denied_src',
+  'denied_dst',
+] as const;
+type SumPrefix = (typeof SUM_PREFIXES)[number];
+const SUM_ALIASES = SUM_PREFIXES.flatMap((p) => COUNTERS.map(([c]) => `${p}_${c}`));
+
+/** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
+function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
+  return join(
+    COUNTERS.map(([c]) => {
+      const column = ident(`r.${c}`, COUNTER_COLUMNS);
+      const alias = ident(`${prefix}_${c}`, SUM_ALIASES);
+      return sql`coalesce(sum(${column}) FILTER (WHERE ${when}), 0)::float8 AS ${alias}`;
+    }),
+    ', ',
+  );
+}
+
+function counters(row: Record<string, unknown>, prefix: SumPrefix): TrafficCounters {
+  const out = {} as Record<(typeof COUNTERS)[number][1], number>;
+  for (const [c, name] of COUNTERS) out[name] = Number(row[`${prefix}_${c}`] ?? 0);
+  return out;
+}
+
+@Injectable()
+export class FlowsRepository implements FlowStore {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  async list(
+    orgId: string,
+    query: FlowQuery,
+    sort: FlowSortKey,
+    after: FlowCursor | null,
+    limit: number,
+  ): Promise<{ rows: StoredFlow[]; total: number }> {
+    const where = flowCondition(orgId, query);
+    const o = ordering(sort, after);
+    const [rows, count] = await this.db.query({ orgId }, [
+      sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${where} AND ${o.after}
+        ORDER BY ${o.order} LIMIT ${limit}`,
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM flows f WHERE ${where}`,
+    ]);
+    return { rows: rows.map(toFlow), total: count[0]?.n ?? 0 };
+  }
+
+  async hints(
+    orgId: string,
+    type: FlowHintType,
+    query: FlowQuery,
+    after: string | null,
+    limit: number,
+  ): Promise<{ values: string[]; total: number }> {
+    const where = flowCondition(orgId, query);
+    const value = hintValue(type);
+    const isPolicy = type.startsWith('policy_');
+    const from = isPolicy
+      ? sql`flows f CROSS JOIN LATERAL jsonb_array_elements(f.policies_enforced || f.policies_pending) h`
+      : sql`flows f`;
+    // Goldmane leaves profiles out of policy hints; '' is "no namespace".
+    const extra = isPolicy ? sql`${HIT_KIND} <> 'pro' AND ${value} <> ''` : sql`TRUE`;
+    const [rows, count] = await this.db.query({ orgId }, [
+      sql<{ value: string }>`SELECT DISTINCT ${value} AS value FROM ${from}
+        WHERE ${where} AND ${extra} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
+        ORDER BY value LIMIT ${limit}`,
+      sql<{ n: number }>`SELECT count(DISTINCT ${value})::int AS n FROM ${from} WHERE ${where} AND ${extra}`,
+    ]);
+    return { values: rows.map((r) => r.value), total: count[0]?.n ?? 0 };
+  }
+
+  async policyStatistics(
+    orgId: string,
+    q: PolicyStatisticsQuery,
+    skip: number,
+    limit: number,
+  ): Promise<{ rows: PolicyStatisticsRow[]; total: number }> {
+    const where = join(
+      [
+        rollupScope(orgId, q),
+        sql`(r.trace = 'enforced' OR r.policy_kind = ANY(${[...STAGED_POLICY_KINDS]}::text[]))`,
+        q.policies.length ? sql`(${join(q.policies.map(rollupPolicyMatch), ' OR ')})` : sql`TRUE`,
+      ],
+      ' AND ',
+    );
+    const rule = q.byRule ? sql`r.rule_index` : sql`NULL::int`;
+    const group = sql`r.policy_kind, r.policy_tier, r.policy_namespace, r.policy_name, ${rule}`;
+    const [rows, count] = await this.db.query({ orgId }, [
+      sql<
+        Record<string, unknown> & {
+          kind: string;
+          tier: string;
+          namespace: string;
+          name: string;
+          rule_index: number | null;
+        }
+      >`
+        SELECT r.policy_kind AS kind, r.policy_tier AS tier, r.policy_namespace AS namespace,
+               r.policy_name AS name, ${rule} AS rule_index,
+               ${sums('allowed', sql`r.policy_action = 'allow'`)},
+               ${sums('denied', sql`r.policy_action = 'deny'`)},
+               ${sums('passed', sql`r.policy_action = 'pass'`)}
+          FROM flow_policy_minutes r WHERE ${where}
+         GROUP BY ${group}
+         ORDER BY tier, kind, namespace, name, rule_index LIMIT ${limit} OFFSET ${skip}`,
+      sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flow_policy_minutes r WHERE ${where} GROUP BY ${group}) g`,
+    ]);
+    return {
+      total: count[0]?.n ?? 0,
+      rows: rows.map((r) => ({
+        kind: r.kind,
+        tier: r.tier,
+        namespace: orNull(r.namespace),
+        name: r.name,
+        ruleIndex: r.rule_index,
+        allowed: counters(r, 'allowed'),
+        denied: counters(r, 'denied'),
+        passed: counters(r, 'passed'),
+      })),
+    };
+  }
+
+  async serviceGraph(orgId: string, q: ServiceGraphQuery): Promise<ServiceGraphPair[]> {
+    const parts = [rollupScope(orgId, q)];
+    if (q.namespaces.length)
+      parts.push(
+        sql`(r.source_namespace = ANY(${q.namespaces}::text[]) OR r.dest_namespace = ANY(${q.namespaces}::text[]))`,
+      );
+    const key = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
+      r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name`;
+    // Allowed traffic once: the destination's report when it made one for this pair (it saw what
+    // arrived), else the source's (a destination outside Calico's view reports nothing).
+    const [rows] = await this.db.query({ orgId }, [
+      sql<
+        Record<string, unknown> & {
+          cluster_id: string;
+          source_type: string;
+          source_namespace: string;
+          source_name: string;
+          dest_type: string;
+          dest_namespace: string;
+          dest_name: string;
+          dest_service_namespace: string;
+          dest_service_name: string;
+          dst_reported: boolean;
+        }
+      >`
+        SELECT ${key},
+               bool_or(r.action = 'allow' AND r.reporter = 'dst') AS dst_reported,
+               ${sums('allowed_dst', sql`r.action = 'allow' AND r.reporter = 'dst'`)},
+               ${sums('allowed_src', sql`r.action = 'allow' AND r.reporter = 'src'`)},
+               ${sums('denied_src', sql`r.action = 'deny' AND r.reporter = 'src'`)},
+               ${sums('denied_dst', sql`r.action = 'deny' AND r.reporter = 'dst'`)}
+          FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
+         GROUP BY ${key}
+         ORDER BY sum(r.bytes_in + r.bytes_out) DESC, sum(r.packets_in + r.packets_out) DESC,
+                  r.cluster_id, r.source_namespace, r.source_name, r.dest_namespace, r.dest_name,
+                  r.dest_service_namespace, r.dest_service_name, r.source_type, r.dest_type
+         LIMIT ${q.maxPairs + 1}`,
+    ]);
+    return rows.map((r) => ({
+      clusterId: r.cluster_id,
+      sourceType: r.source_type,
+      sourceNamespace: r.source_namespace,
+      sourceName: r.source_name,
+      destType: r.dest_type,
+      destNamespace: r.dest_namespace,
+      destName: r.dest_name,
+      destServiceNamespace: r.dest_service_namespace,
+      destServiceName: r.dest_service_name,
+      allowed: counters(r, r.dst_reported ? 'allowed_dst' : 'allowed_src'),
+      deniedAtSource: counters(r, 'denied_src'),
+      deniedAtDest: counters(r, 'denied_dst'),
+    }));
+  }
+
+  async ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>> {
+    const out = new Map<string, IngestionStatus>();
+    if (clusterIds.length === 0) return out;
+    const [rows] = await this.db.query({ orgId }, [
+      sql<{
+        cluster_id: string;
+        last_batch_at: Date;
+        records_per_second: number;
+        records_accepted: string;
+        records_rejected: string;
+        dropped_total: string;
+        rejected_by_reason: Record<string, number>;
+      }>`SELECT s.cluster_id, s.last_batch_at, s.records_per_second, s.records_accepted,
+                s.records_rejected, s.dropped_total, s.rejected_by_reason
+           FROM cluster_flow_status s
+          WHERE s.org_id = ${orgId}::uuid AND s.cluster_id = ANY(${[...clusterIds]}::uuid[])`,
+    ]);
+    for (const r of rows) {
+      out.set(r.cluster_id, {
+        lastBatchAt: r.last_batch_at,
+        recordsPerSecond: r.records_per_second,
+        recordsAccepted: Number(r.records_accepted),
+        recordsRejected: Number(r.records_rejected),
+        droppedTotal: Number(r.dropped_total),
+        rejected: Object.entries(r.rejected_by_reason)
+          .map(([reason, count]) => ({ reason, count: Number(count) }))
+          .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      });
+    }
+    return out;
+  }
+}
