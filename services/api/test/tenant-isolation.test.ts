@@ -257,6 +257,21 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  'Query.previewPolicyChanges': (v, a) => [
+    {
+      query: `query($i: PreviewPolicyChangesInput!) { previewPolicyChanges(input: $i) {
+        clusters totals { newlyDenied } byNamespace { namespace }
+        flows(first: 100) { totalCount edges { node { id cluster sourceName before { trace } } } } } }`,
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: planted\nspec:\n  selector: all()\n  types: [Ingress]\n',
+          filter: { clusters: ['prod'] },
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Mutation.createPolicyResource': (v, a) => [
     {
       query: 'mutation($i: CreatePolicyResourceInput!) { createPolicyResource(input: $i) { id } }',

@@ -123,6 +123,7 @@ export class PolicyPreviewResolver {
       byCluster: r.byCluster.map((c) => ({ cluster: c.cluster, counts: counts(c.counts) })),
       byNamespace: r.byNamespace.map((n) => ({ ...n, counts: counts(n.counts) })),
       rows: r.rows,
+      orgId: scope.orgId,
     };
   }
 

@@ -175,4 +175,6 @@ export class PolicyChangePreviewModel {
   byNamespace!: PreviewNamespaceTotalsModel[];
   /** Every previewed flow, in list order; read by the `flows` field, not exposed. */
   rows!: PreviewRow[];
+  /** The organisation, for the access guard of `flows`; not exposed. */
+  orgId!: string;
 }
