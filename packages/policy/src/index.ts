@@ -77,7 +77,7 @@ export {
 } from './preview/preview-types.js';
 export { previewFlows } from './preview/preview.js';
 export { applyEdits, changedResources, type PolicyEdit, type AppliedEdits } from './preview/edits.js';
-export { flowKeysOf, flowKeyId, flowKey } from './preview/flow-keys.js';
+export { flowKeysOf, flowKeyId, flowKey, mergeFlowInputs } from './preview/flow-keys.js';
 export {
   previewTotals,
   emptyCounts,

@@ -10,7 +10,7 @@ export function flowKeyString(key: FlowKey): string {
   return JSON.stringify(
     FLOW_KEY_FIELDS.map((f) => {
       const v = key[f];
-      return Array.isArray(v) ? [...(v)].sort() : v;
+      return Array.isArray(v) ? [...v].sort() : v;
     }),
   );
 }
@@ -50,6 +50,30 @@ export function flowKeysOf(records: Iterable<FlowRecord>): PreviewFlowInput[] {
       first_seen: Math.min(seen.first_seen, r.start_time),
       last_seen: Math.max(seen.last_seen, r.start_time),
       num_flows: seen.num_flows + r.num_flows,
+    });
+  }
+  return [...keys.values()];
+}
+
+/**
+ * Merges inputs of one flow key (a store returns one per recorded verdict and trace): the latest
+ * gives the verdict and trace, the window spans all, flows add up. Order of first appearance.
+ */
+export function mergeFlowInputs(inputs: Iterable<PreviewFlowInput>): PreviewFlowInput[] {
+  const keys = new Map<string, PreviewFlowInput>();
+  for (const f of inputs) {
+    const id = flowKeyString(f);
+    const seen = keys.get(id);
+    if (!seen) {
+      keys.set(id, f);
+      continue;
+    }
+    const latest = f.last_seen >= seen.last_seen ? f : seen;
+    keys.set(id, {
+      ...latest,
+      first_seen: Math.min(seen.first_seen, f.first_seen),
+      last_seen: Math.max(seen.last_seen, f.last_seen),
+      num_flows: seen.num_flows + f.num_flows,
     });
   }
   return [...keys.values()];

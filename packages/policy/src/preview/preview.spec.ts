@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseResourcesYaml } from '../yaml/index.js';
 import type { PolicyResource } from '../resources/types.js';
 import { applyEdits, type PolicyEdit } from './edits.js';
-import { flowKeysOf } from './flow-keys.js';
+import { flowKeysOf, mergeFlowInputs } from './flow-keys.js';
 import { previewFlows } from './preview.js';
 import { previewTotals } from './preview-totals.js';
 import type { PreviewFlowInput, PreviewInventory, PreviewedFlow } from './preview-types.js';
@@ -529,5 +529,17 @@ describe('flowKeysOf', () => {
       first_seen: 1767225600,
       last_seen: 1767225630,
     });
+  });
+});
+
+describe('mergeFlowInputs', () => {
+  it('merges the inputs of one key recorded with different verdicts, keeping the latest', () => {
+    const merged = mergeFlowInputs([
+      flow({ action: 'deny', last_seen: 200, first_seen: 100, num_flows: 1 }),
+      flow({ action: 'allow', last_seen: 300, first_seen: 300, num_flows: 2 }),
+      flow({ dest_port: 9090 }),
+    ]);
+    expect(merged).toHaveLength(2);
+    expect(merged[0]).toMatchObject({ action: 'allow', first_seen: 100, last_seen: 300, num_flows: 3 });
   });
 });

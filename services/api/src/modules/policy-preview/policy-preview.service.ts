@@ -10,6 +10,7 @@ import {
   applyEdits,
   compileSelector,
   labelsFromRecord,
+  mergeFlowInputs,
   parseResourcesYaml,
   parseSelector,
   previewFlows,
@@ -223,7 +224,7 @@ export class PolicyPreviewService {
       const result = previewFlows({
         before,
         after,
-        flows: keys.filter((k) => k.clusterId === cluster.id).map(flowInput),
+        flows: mergeFlowInputs(keys.filter((k) => k.clusterId === cluster.id).map(flowInput)),
         inventory: inventoryOf(inventory.filter((i) => i.cluster_id === cluster.id)),
       });
       const totals = previewTotals(result);
