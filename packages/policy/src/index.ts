@@ -85,3 +85,15 @@ export {
   type ClassCounts,
   type PreviewTotals,
 } from './preview/preview-totals.js';
+export {
+  recommendPolicies,
+  recommendationTier,
+  isUncovered,
+  RECOMMENDATION_TIER,
+  RECOMMENDATION_TIER_ORDER,
+  PRIVATE_NETWORKS,
+  FLOWS_ANNOTATION,
+  type Recommendation,
+  type RecommendedRule,
+  type RecommendationScope,
+} from './preview/recommend.js';
