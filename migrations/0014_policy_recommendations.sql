@@ -21,6 +21,8 @@ CREATE TABLE recommendation_scopes (
   excluded_namespace_prefixes jsonb NOT NULL DEFAULT '["tigera-", "calico-", "kube-"]'::jsonb
                           CHECK (jsonb_typeof(excluded_namespace_prefixes) = 'array'),
   intra_namespace       text NOT NULL DEFAULT 'ALLOW' CHECK (intra_namespace IN ('ALLOW', 'PASS')),
+  -- Set by the refresh job; NULL until the first refresh.
+  refreshed_at          timestamptz,
   updated_at            timestamptz NOT NULL DEFAULT now()
 );
 
@@ -57,3 +59,14 @@ CREATE POLICY policy_recommendations_tenant ON policy_recommendations
 
 GRANT SELECT, INSERT, UPDATE ON recommendation_scopes TO palisade_app;
 GRANT SELECT, INSERT, UPDATE ON policy_recommendations TO palisade_app;
+
+-- The worker's repeatable job asks which organisations are due for a refresh (enabled, and not
+-- refreshed for their interval). A definer function: the worker's role sees no organisation's rows.
+CREATE FUNCTION recommendation_orgs_due() RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT s.org_id FROM recommendation_scopes s
+  WHERE s.enabled AND (s.refreshed_at IS NULL OR s.refreshed_at <= now() - make_interval(secs => s.interval_seconds))
+  ORDER BY s.org_id
+$$;
+REVOKE ALL ON FUNCTION recommendation_orgs_due() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION recommendation_orgs_due() TO palisade_app;

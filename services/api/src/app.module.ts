@@ -28,6 +28,7 @@ import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
 import { FlowsModule } from './modules/flows/flows.module.js';
 import { PolicyPreviewModule } from './modules/policy-preview/policy-preview.module.js';
+import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -126,6 +127,7 @@ export class AppModule {
         PoliciesModule,
         FlowsModule,
         PolicyPreviewModule,
+        RecommendationsModule,
       ],
     };
   }

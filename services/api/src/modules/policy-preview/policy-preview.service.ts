@@ -140,7 +140,8 @@ function inventoryOf(rows: readonly InventoryRow[]): PreviewInventory {
   return inventory;
 }
 
-function flowInput(k: StoredFlowKey): PreviewFlowInput {
+/** A stored flow key as the engine's preview and recommendation take it. */
+export function flowInput(k: StoredFlowKey): PreviewFlowInput {
   return {
     source_type: k.sourceType as EndpointType,
     source_namespace: k.sourceNamespace,
