@@ -83,7 +83,7 @@ export class OrgRecommendationsResolver {
     const take = pageSize(page);
     const skip = decodeCursor(page.after, isOffsetCursor)?.o ?? 0;
     const [rows, settings] = await Promise.all([
-      this.recommendations.list(scope, cluster, states ?? []),
+      this.recommendations.list(scope, cluster ?? null, states ?? []),
       this.recommendations.scope(scope),
     ]);
     const window = rows.slice(skip, skip + take + 1).map((row, i) => ({ row, o: skip + i + 1 }));
