@@ -13,6 +13,7 @@ import { startSimulatedAgent } from '@palisade/agent/simulated';
 import { TestContext, type Caller } from '../context.js';
 import { expectData } from '../factories/members.js';
 import { eventually, startTestGateway } from '../support/fleet.js';
+import { SteppedClock } from '../support/stepped-clock.js';
 
 const BUCKET_MS = 15_000;
 const TIMEOUT = 120_000;
@@ -39,33 +40,6 @@ spec:
       destination: { nets: [172.20.10.0/25], ports: [443] }
     - action: Allow
 `;
-
-/** Time that moves only when the test says so; fires due timers in order (the agent's Clock). */
-class SteppedClock {
-  private timers: { every: number; next: number; fn: () => void }[] = [];
-  constructor(private current: number) {}
-  now(): number {
-    return this.current;
-  }
-  every(intervalMs: number, fn: () => void): () => void {
-    const t = { every: intervalMs, next: this.current + intervalMs, fn };
-    this.timers.push(t);
-    return () => {
-      this.timers = this.timers.filter((x) => x !== t);
-    };
-  }
-  advance(ms: number): void {
-    const target = this.current + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.next <= target).sort((a, b) => a.next - b.next)[0];
-      if (!due) break;
-      this.current = due.next;
-      due.next += due.every;
-      due.fn();
-    }
-    this.current = target;
-  }
-}
 
 let ctx: TestContext;
 let owner: Caller;
