@@ -126,6 +126,69 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** The final verdict on a flow (Calico logs allowed and denied traffic separately). */
+export type FlowAction =
+  /** The traffic was allowed. */
+  | 'ALLOW'
+  /** The traffic was denied. */
+  | 'DENY';
+
+/** Every list is OR-ed, every field AND-ed; an empty or missing field matches everything. */
+export type FlowFilter = {
+  /** Enforced verdicts. */
+  actions?: Array<FlowAction> | null | undefined;
+  /** Cluster names. */
+  clusters?: Array<string> | null | undefined;
+  /** Destination names. */
+  destNames?: Array<StringMatch> | null | undefined;
+  /** Destination namespaces. */
+  destNamespaces?: Array<StringMatch> | null | undefined;
+  /** Destination ports. */
+  destPorts?: Array<number> | null | undefined;
+  /** Final pending verdicts (the last pending hit), a deliberate departure from Goldmane’s any-hit rule. */
+  pendingActions?: Array<PolicyAction> | null | undefined;
+  /** Policies in the traces. */
+  policies?: Array<PolicyMatch> | null | undefined;
+  /** Protocols, as stored: lower case (tcp, udp, icmp, …). */
+  protocols?: Array<StringMatch> | null | undefined;
+  /** Which end logged the flow. */
+  reporter?: FlowReporter | null | undefined;
+  /** Source names. */
+  sourceNames?: Array<StringMatch> | null | undefined;
+  /** Source namespaces. */
+  sourceNamespaces?: Array<StringMatch> | null | undefined;
+  /** Bucket start times. */
+  timeRange?: TimeRange | null | undefined;
+};
+
+/** The kind of policy a trace hit names (Goldmane’s PolicyKind). */
+export type FlowPolicyKind =
+  /** projectcalico.org/v3 NetworkPolicy (`np`). */
+  | 'CALICO_NETWORK_POLICY'
+  /** No rule of the tier matched an endpoint its policies select: the tier default action. The trigger names the selecting policy. */
+  | 'END_OF_TIER'
+  /** projectcalico.org/v3 GlobalNetworkPolicy (`gnp`). */
+  | 'GLOBAL_NETWORK_POLICY'
+  /** Kubernetes ClusterNetworkPolicy (`kcnp`). */
+  | 'KUBERNETES_CLUSTER_NETWORK_POLICY'
+  /** Kubernetes networking.k8s.io/v1 NetworkPolicy (`knp`). */
+  | 'KUBERNETES_NETWORK_POLICY'
+  /** A Calico profile (tier `__PROFILE__`, e.g. `kns.shop`). */
+  | 'PROFILE'
+  /** StagedGlobalNetworkPolicy (`sgnp`); only in pending traces. */
+  | 'STAGED_GLOBAL_NETWORK_POLICY'
+  /** StagedKubernetesNetworkPolicy (`sknp`); only in pending traces. */
+  | 'STAGED_KUBERNETES_NETWORK_POLICY'
+  /** StagedNetworkPolicy (`snp`); only in pending traces. */
+  | 'STAGED_NETWORK_POLICY';
+
+/** Which end of the connection logged the flow. */
+export type FlowReporter =
+  /** The destination endpoint’s node (ingress policy). */
+  | 'DST'
+  /** The source endpoint’s node (egress policy). */
+  | 'SRC';
+
 /** Where an invitation stands. */
 export type InvitationStatus =
   /** The invitee joined. */
@@ -161,6 +224,15 @@ export type LeaveOrganizationInput = {
   orgSlug: string;
 };
 
+/** What one policy hit decided. */
+export type PolicyAction =
+  /** Allowed by the rule (or the tier default). */
+  | 'ALLOW'
+  /** Denied by the rule (or the tier default). */
+  | 'DENY'
+  /** Passed on to the next tier. */
+  | 'PASS';
+
 /** What made a revision. */
 export type PolicyChange =
   /** It was updated (updatePolicyResource or applyResources). */
@@ -175,6 +247,37 @@ export type PolicyChange =
   | 'REORDERED'
   /** An earlier revision was made current again. */
   | 'ROLLED_BACK';
+
+/** One unsaved change: a resource to apply, or one to delete. */
+export type PolicyChangeInput = {
+  /** For APPLY: the resource as a JSON object (its cluster selector in the annotation, as stored). */
+  object?: unknown;
+  /** APPLY or DELETE. */
+  op: PolicyChangeOp;
+  /** For DELETE: the resource. */
+  resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** What a structured change does. */
+export type PolicyChangeOp =
+  /** Create the resource, or replace it when it exists. */
+  | 'APPLY'
+  /** Delete the resource. */
+  | 'DELETE';
+
+/** Matches flows with a hit of this policy in the enforced or the pending trace; unset parts match anything. An EndOfTier hit matches through the policy that triggered it. */
+export type PolicyMatch = {
+  /** What the hit decided. */
+  action?: PolicyAction | null | undefined;
+  /** Kind of the policy. */
+  kind?: FlowPolicyKind | null | undefined;
+  /** Name of the policy. */
+  name?: string | null | undefined;
+  /** Namespace of the policy. */
+  namespace?: string | null | undefined;
+  /** Tier of the policy. */
+  tier?: string | null | undefined;
+};
 
 /** Narrows a list or export; every given field must match. */
 export type PolicyResourceFilter = {
@@ -233,6 +336,44 @@ export type PolicySyncStatus =
   | 'IN_SYNC'
   /** The agent has not yet applied the newest generation. */
   | 'PENDING';
+
+/** What the edits do to a flow key, replayed. */
+export type PreviewClass =
+  /** Denied with the policies as stored, allowed with the edits. */
+  | 'NEWLY_ALLOWED'
+  /** Allowed with the policies as stored, denied with the edits. */
+  | 'NEWLY_DENIED'
+  /** An edited policy needs a fact the flow record does not carry; see uncertainties. */
+  | 'UNCERTAIN'
+  /** The same verdict before and after. */
+  | 'UNCHANGED';
+
+/** Unsaved edits and the flows to replay them on; give yaml, changes, promote or several. */
+export type PreviewPolicyChangesInput = {
+  /** Structured changes, at most 500, applied after the YAML. */
+  changes?: Array<PolicyChangeInput> | null | undefined;
+  /** The flows to replay: clusters narrow the edits' targets; the time range defaults to the last 24 hours and may not reach beyond retention. */
+  filter?: FlowFilter | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** A staged policy whose promotion to preview: its enforced kind replaces (or deletes) the enforced twin. */
+  promote?: PolicyResourceRefInput | null | undefined;
+  /** Resources to create or replace, as multi-document YAML of at most 1 MiB (tier changes and reordering are replacements with a new tier or order). */
+  yaml?: string | null | undefined;
+};
+
+/** Which fact a flow record lacks. */
+export type PreviewUncertaintyReason =
+  /** A selector uses a label the aggregated endpoints do not share (or an unknown namespace label). */
+  | 'AGGREGATED_LABELS'
+  /** A rule names a CIDR; the record has only pub/pvt or no address. */
+  | 'AGGREGATED_NETWORK'
+  /** A rule names a port range, named port, source port or ICMP type the record does not pin down. */
+  | 'AGGREGATED_PORT'
+  /** A selector uses the service account, which records do not carry. */
+  | 'SERVICE_ACCOUNT'
+  /** A host endpoint or network set of the record is not among the resources. */
+  | 'UNKNOWN_ENDPOINT';
 
 /** The staged policy to enforce. */
 export type PromoteStagedPolicyInput = {
@@ -325,6 +466,29 @@ export type SetDriftModeInput = {
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** A string to match, exactly or as a substring. */
+export type StringMatch = {
+  /** EXACT (default) or FUZZY. */
+  type?: StringMatchType | null | undefined;
+  /** The value. Names accept `PUBLIC NETWORK` / `PRIVATE NETWORK` for `pub` / `pvt`; namespaces accept `Global` for `-`. */
+  value: string;
+};
+
+/** How a filter string matches. */
+export type StringMatchType =
+  /** The whole value, exactly. */
+  | 'EXACT'
+  /** A case-sensitive substring of the value. */
+  | 'FUZZY';
+
+/** A window of bucket start times. */
+export type TimeRange = {
+  /** Inclusive; default: the oldest retained flow. */
+  from?: string | null | undefined;
+  /** Exclusive; default: now. */
+  to?: string | null | undefined;
 };
 
 /** A cluster's new labels. */
@@ -933,6 +1097,37 @@ export type SetDriftModeMutation = {
   setDriftMode: {
     defaultDriftMode: DriftMode;
     resource: { id: string; driftMode: DriftMode | null; effectiveDriftMode: DriftMode } | null;
+  };
+};
+
+export type PromotionPreviewQueryVariables = Exact<{
+  input: PreviewPolicyChangesInput;
+}>;
+
+export type PromotionPreviewQuery = {
+  previewPolicyChanges: {
+    from: string;
+    to: string;
+    clusters: Array<string>;
+    totals: { newlyDenied: number; newlyAllowed: number; uncertain: number; unchanged: number };
+    flows: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          cluster: string;
+          class: PreviewClass;
+          sourceNamespace: string;
+          sourceName: string;
+          destNamespace: string;
+          destName: string;
+          destPort: number | null;
+          proto: string;
+          reporter: FlowReporter;
+          uncertainties: Array<{ reason: PreviewUncertaintyReason; detail: string }>;
+        };
+      }>;
+    };
   };
 };
 
@@ -1660,6 +1855,42 @@ export const SetDriftModeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetDriftModeMutation, SetDriftModeMutationVariables>;
+export const PromotionPreviewDocument = new TypedDocumentString(`
+    query PromotionPreview($input: PreviewPolicyChangesInput!) {
+  previewPolicyChanges(input: $input) {
+    from
+    to
+    clusters
+    totals {
+      newlyDenied
+      newlyAllowed
+      uncertain
+      unchanged
+    }
+    flows(first: 50, classes: [NEWLY_DENIED, UNCERTAIN, NEWLY_ALLOWED]) {
+      totalCount
+      edges {
+        node {
+          id
+          cluster
+          class
+          sourceNamespace
+          sourceName
+          destNamespace
+          destName
+          destPort
+          proto
+          reporter
+          uncertainties {
+            reason
+            detail
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PromotionPreviewQuery, PromotionPreviewQueryVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {
