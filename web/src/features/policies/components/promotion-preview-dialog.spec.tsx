@@ -51,7 +51,7 @@ const preview: Preview = {
       },
     ],
   },
-} as Preview;
+};
 
 describe('PromotionPreviewDialog', () => {
   it('summarises the replay, lists what would change with why, and promotes on confirmation', async () => {
