@@ -309,7 +309,11 @@ if (!chromiumAvailable()) {
       expect(await card.textContent()).toContain('env == "prod"');
       await screenshot(page, '18-policy-board-staged');
       await card.getByRole('button', { name: 'frontend/stage-egress' }).click();
-      await page.getByRole('button', { name: 'Promote to enforced' }).click();
+      // Stage → preview → enforce: the promotion's impact over the last day of flows comes first.
+      await page.getByRole('button', { name: 'Preview and promote' }).click();
+      const promotion = page.getByRole('dialog', { name: 'Promote stage-egress?' });
+      await promotion.getByText(/flows? replayed: \d+ newly denied/).waitFor();
+      await promotion.getByRole('button', { name: /^Promote (to enforced|anyway)$/ }).click();
       await page.getByText('stage-egress promoted to NetworkPolicy').waitFor();
       await page.waitForURL((url) => url.searchParams.get('kind') === 'NetworkPolicy');
       await page.getByRole('heading', { name: 'frontend/stage-egress' }).waitFor();

@@ -62,3 +62,38 @@ export {
   type FlowExpectation,
   type DirectionExpectation,
 } from './scenario/scenario.js';
+export {
+  PREVIEW_CLASSES,
+  UNCERTAINTY_REASONS,
+  FLOW_KEY_FIELDS,
+  type PreviewClass,
+  type UncertaintyReason,
+  type Uncertainty,
+  type FlowKey,
+  type PreviewFlowInput,
+  type PreviewedFlow,
+  type PreviewInventory,
+  type PreviewInput,
+} from './preview/preview-types.js';
+export { previewFlows } from './preview/preview.js';
+export { applyEdits, changedResources, type PolicyEdit, type AppliedEdits } from './preview/edits.js';
+export { flowKeysOf, flowKeyId, flowKey, mergeFlowInputs } from './preview/flow-keys.js';
+export {
+  previewTotals,
+  emptyCounts,
+  reporterNamespace,
+  type ClassCounts,
+  type PreviewTotals,
+} from './preview/preview-totals.js';
+export {
+  recommendPolicies,
+  recommendationTier,
+  isUncovered,
+  RECOMMENDATION_TIER,
+  RECOMMENDATION_TIER_ORDER,
+  PRIVATE_NETWORKS,
+  FLOWS_ANNOTATION,
+  type Recommendation,
+  type RecommendedRule,
+  type RecommendationScope,
+} from './preview/recommend.js';

@@ -32,6 +32,8 @@ import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
 import { FlowsModule } from './modules/flows/flows.module.js';
+import { PolicyPreviewModule } from './modules/policy-preview/policy-preview.module.js';
+import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -145,6 +147,8 @@ export class AppModule {
         ClustersModule,
         PoliciesModule,
         FlowsModule,
+        PolicyPreviewModule,
+        RecommendationsModule,
       ],
     };
   }

@@ -8,6 +8,10 @@ import { EnvError, loadEnv, type Env } from './config/env.js';
 import { Database } from './platform/db/database.js';
 import { FlowPartitionsProcessor } from './modules/flows/jobs/flow-partitions.processor.js';
 import { startWorkerHealthServer } from './platform/health/worker-health-server.js';
+import { FlowsRepository } from './modules/flows/flows.repository.js';
+import { RecommendationsRefreshProcessor } from './modules/recommendations/jobs/recommendations-refresh.processor.js';
+import { RecommendationRefresher } from './modules/recommendations/recommendation-refresher.js';
+import { RecommendationsRepository } from './modules/recommendations/recommendations.repository.js';
 import { createLogger } from './platform/http/logger.js';
 import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
 
@@ -24,6 +28,11 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const db = new Database(env.DATABASE_URL, 4);
   const prefix = `${env.REDIS_PREFIX}:bull`;
   const flowPartitions = new FlowPartitionsProcessor(db);
+  const recommendationsRepo = new RecommendationsRepository(db);
+  const recommendations = new RecommendationsRefreshProcessor(
+    recommendationsRepo,
+    new RecommendationRefresher(db, recommendationsRepo, new FlowsRepository(db)),
+  );
 
   const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
     'maintenance.purge-expired-sessions': async () => {
@@ -31,6 +40,7 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
       return { purged: r.count };
     },
     'flows.maintain-partitions': () => flowPartitions.run(),
+    'recommendations.refresh-due': () => recommendations.run(),
   };
 
   const queues = new Map<string, Queue>();

@@ -263,6 +263,53 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  'Query.previewPolicyChanges': (v, a) => [
+    {
+      query: `query($i: PreviewPolicyChangesInput!) { previewPolicyChanges(input: $i) {
+        clusters totals { newlyDenied } byNamespace { namespace }
+        flows(first: 100) { totalCount edges { node { id cluster sourceName before { trace } } } } } }`,
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: planted\nspec:\n  selector: all()\n  types: [Ingress]\n',
+          filter: { clusters: ['prod'] },
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Organization.policyRecommendations': orgField(
+    'policyRecommendations(first: 100) { totalCount edges { node { id cluster namespace yaml } } }',
+  ),
+  'Mutation.refreshPolicyRecommendations': (v, a) => [
+    {
+      query:
+        'mutation($i: RefreshPolicyRecommendationsInput!) { refreshPolicyRecommendations(input: $i) { id yaml } }',
+      variables: { i: { orgSlug: v.slug, cluster: 'prod' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.acceptPolicyRecommendation': (v, a) => [
+    {
+      query: 'mutation($i: PolicyRecommendationRefInput!) { acceptPolicyRecommendation(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, id: '00000000-0000-4000-8000-000000000000' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.dismissPolicyRecommendation': (v, a) => [
+    {
+      query: 'mutation($i: PolicyRecommendationRefInput!) { dismissPolicyRecommendation(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, id: '00000000-0000-4000-8000-000000000000' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.setRecommendationScope': (v, a) => [
+    {
+      query: 'mutation($i: SetRecommendationScopeInput!) { setRecommendationScope(input: $i) { enabled } }',
+      variables: { i: { orgSlug: v.slug, enabled: true } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Mutation.createPolicyResource': (v, a) => [
     {
       query: 'mutation($i: CreatePolicyResourceInput!) { createPolicyResource(input: $i) { id } }',

@@ -295,6 +295,23 @@ export type PolicyChange =
   /** An earlier revision was made current again. */
   | 'ROLLED_BACK';
 
+/** One unsaved change: a resource to apply, or one to delete. */
+export type PolicyChangeInput = {
+  /** For APPLY: the resource as a JSON object (its cluster selector in the annotation, as stored). */
+  object?: unknown;
+  /** APPLY or DELETE. */
+  op: PolicyChangeOp;
+  /** For DELETE: the resource. */
+  resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** What a structured change does. */
+export type PolicyChangeOp =
+  /** Create the resource, or replace it when it exists. */
+  | 'APPLY'
+  /** Delete the resource. */
+  | 'DELETE';
+
 /** Matches flows with a hit of this policy in the enforced or the pending trace; unset parts match anything. An EndOfTier hit matches through the policy that triggered it. */
 export type PolicyMatch = {
   /** What the hit decided. */
@@ -366,6 +383,44 @@ export type PolicySyncStatus =
   | 'IN_SYNC'
   /** The agent has not yet applied the newest generation. */
   | 'PENDING';
+
+/** What the edits do to a flow key, replayed. */
+export type PreviewClass =
+  /** Denied with the policies as stored, allowed with the edits. */
+  | 'NEWLY_ALLOWED'
+  /** Allowed with the policies as stored, denied with the edits. */
+  | 'NEWLY_DENIED'
+  /** An edited policy needs a fact the flow record does not carry; see uncertainties. */
+  | 'UNCERTAIN'
+  /** The same verdict before and after. */
+  | 'UNCHANGED';
+
+/** Unsaved edits and the flows to replay them on; give yaml, changes, promote or several. */
+export type PreviewPolicyChangesInput = {
+  /** Structured changes, at most 500, applied after the YAML. */
+  changes?: Array<PolicyChangeInput> | null | undefined;
+  /** The flows to replay: clusters narrow the edits' targets; the time range defaults to the last 24 hours and may not reach beyond retention. */
+  filter?: FlowFilter | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** A staged policy whose promotion to preview: its enforced kind replaces (or deletes) the enforced twin. */
+  promote?: PolicyResourceRefInput | null | undefined;
+  /** Resources to create or replace, as multi-document YAML of at most 1 MiB (tier changes and reordering are replacements with a new tier or order). */
+  yaml?: string | null | undefined;
+};
+
+/** Which fact a flow record lacks. */
+export type PreviewUncertaintyReason =
+  /** A selector uses a label the aggregated endpoints do not share (or an unknown namespace label). */
+  | 'AGGREGATED_LABELS'
+  /** A rule names a CIDR; the record has only pub/pvt or no address. */
+  | 'AGGREGATED_NETWORK'
+  /** A rule names a port range, named port, source port or ICMP type the record does not pin down. */
+  | 'AGGREGATED_PORT'
+  /** A selector uses the service account, which records do not carry. */
+  | 'SERVICE_ACCOUNT'
+  /** A host endpoint or network set of the record is not among the resources. */
+  | 'UNKNOWN_ENDPOINT';
 
 /** The staged policy to enforce. */
 export type PromoteStagedPolicyInput = {
@@ -1353,6 +1408,37 @@ export type PolicyHitCountsQuery = {
           allowed: { connectionsStarted: number };
           denied: { connectionsStarted: number };
           passed: { connectionsStarted: number };
+        };
+      }>;
+    };
+  };
+};
+
+export type PromotionPreviewQueryVariables = Exact<{
+  input: PreviewPolicyChangesInput;
+}>;
+
+export type PromotionPreviewQuery = {
+  previewPolicyChanges: {
+    from: string;
+    to: string;
+    clusters: Array<string>;
+    totals: { newlyDenied: number; newlyAllowed: number; uncertain: number; unchanged: number };
+    flows: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          cluster: string;
+          class: PreviewClass;
+          sourceNamespace: string;
+          sourceName: string;
+          destNamespace: string;
+          destName: string;
+          destPort: number | null;
+          proto: string;
+          reporter: FlowReporter;
+          uncertainties: Array<{ reason: PreviewUncertaintyReason; detail: string }>;
         };
       }>;
     };
@@ -2435,6 +2521,42 @@ export const PolicyHitCountsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PolicyHitCountsQuery, PolicyHitCountsQueryVariables>;
+export const PromotionPreviewDocument = new TypedDocumentString(`
+    query PromotionPreview($input: PreviewPolicyChangesInput!) {
+  previewPolicyChanges(input: $input) {
+    from
+    to
+    clusters
+    totals {
+      newlyDenied
+      newlyAllowed
+      uncertain
+      unchanged
+    }
+    flows(first: 50, classes: [NEWLY_DENIED, UNCERTAIN, NEWLY_ALLOWED]) {
+      totalCount
+      edges {
+        node {
+          id
+          cluster
+          class
+          sourceNamespace
+          sourceName
+          destNamespace
+          destName
+          destPort
+          proto
+          reporter
+          uncertainties {
+            reason
+            detail
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PromotionPreviewQuery, PromotionPreviewQueryVariables>;
 export const ServiceGraphDocument = new TypedDocumentString(`
     query ServiceGraph($slug: String!, $clusters: [String!], $timeRange: TimeRange) {
   organization(slug: $slug) {

@@ -18,6 +18,7 @@ import {
   useDeletePolicy,
   usePolicyResource,
   usePromotePolicy,
+  usePromotionPreview,
   useRollbackPolicy,
   useSavePolicy,
   type ResourceRef,
@@ -25,6 +26,7 @@ import {
 import { DriftModeSelect } from '../features/policies/components/drift-mode-select';
 import { PolicyForm } from '../features/policies/components/policy-form';
 import { PolicyYamlEditor } from '../features/policies/components/policy-yaml-editor';
+import { PromotionPreviewDialog } from '../features/policies/components/promotion-preview-dialog';
 import { ReviewChangesDialog } from '../features/policies/components/review-changes-dialog';
 import { RevisionHistory } from '../features/policies/components/revision-history';
 import { SyncPill } from '../features/policies/components/sync-pill';
@@ -93,6 +95,8 @@ function Editor({
   const [draft, setDraft] = useState(stored?.yaml ?? NEW_POLICY_YAML);
   const [reviewing, setReviewing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [promoting, setPromoting] = useState(false);
+  const promotionPreview = usePromotionPreview(slug, promoting ? refInUrl : null);
   const [view, setView] = useState('yaml');
   const [saveError, setSaveError] = useState<string | null>(null);
   useEffect(() => setSaveError(null), [draft]);
@@ -115,23 +119,7 @@ function Editor({
       </p>
       <PageHeader title={title}>
         {stored && canWrite && isStagedKind(stored.kind) && (
-          <Button
-            busy={promote.isPending}
-            onClick={() =>
-              refInUrl &&
-              promote.mutate(refInUrl, {
-                onSuccess: (r) => {
-                  toast.show({ title: `${stored.name} promoted to ${r.enforcedKind}`, tone: 'ok' });
-                  if (r.enforced) goTo(r.enforced);
-                  else void navigate({ to: '/o/$slug/policies', params: { slug } });
-                },
-                onError: (err) =>
-                  toast.show({ title: 'Not promoted', body: errorMessage(err), tone: 'danger' }),
-              })
-            }
-          >
-            Promote to enforced
-          </Button>
+          <Button onClick={() => setPromoting(true)}>Preview and promote</Button>
         )}
         {stored && canWrite && (
           <Button variant="danger" onClick={() => setDeleting(true)}>
@@ -139,6 +127,28 @@ function Editor({
           </Button>
         )}
       </PageHeader>
+      <PromotionPreviewDialog
+        open={promoting}
+        name={stored?.name ?? ''}
+        preview={promotionPreview.data}
+        loading={promotionPreview.isPending}
+        error={promotionPreview.error ? errorMessage(promotionPreview.error) : null}
+        promoting={promote.isPending}
+        onClose={() => setPromoting(false)}
+        onPromote={() =>
+          refInUrl &&
+          stored &&
+          promote.mutate(refInUrl, {
+            onSuccess: (r) => {
+              setPromoting(false);
+              toast.show({ title: `${stored.name} promoted to ${r.enforcedKind}`, tone: 'ok' });
+              if (r.enforced) goTo(r.enforced);
+              else void navigate({ to: '/o/$slug/policies', params: { slug } });
+            },
+            onError: (err) => toast.show({ title: 'Not promoted', body: errorMessage(err), tone: 'danger' }),
+          })
+        }
+      />
       <div className="editor-layout">
         <div className="stack">
           <YamlFileActions

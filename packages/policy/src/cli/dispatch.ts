@@ -5,6 +5,7 @@
 import { UsageError } from './args.js';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type CommandIo } from './io.js';
+import { PREVIEW_USAGE, previewCommand } from './preview-command.js';
 import { SELECTORS_USAGE, selectorsCommand } from './selectors-command.js';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.js';
 
@@ -12,6 +13,8 @@ export const USAGE = `usage: palisade-policy <command> [options]
 
 commands:
   evaluate <scenario.yaml> [--json]   evaluate a scenario's flows and check its expectations
+  preview --policies DIR --flows FILE --edit FILE [--json]
+                                      what an edit would change for past flows (exit 1: newly denies)
   selectors <vectors.json> --json     compute selector match, parse and canonical-form vectors
   validate <file.yaml>...             validate Calico and Kubernetes policy resources
 
@@ -29,6 +32,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   evaluate: { usage: EVALUATE_USAGE, run: evaluateCommand },
+  preview: { usage: PREVIEW_USAGE, run: previewCommand },
   selectors: { usage: SELECTORS_USAGE, run: selectorsCommand },
   validate: { usage: VALIDATE_USAGE, run: validateCommand },
 };

@@ -3,6 +3,8 @@
 
 export interface CommandIo {
   readFile(path: string): string;
+  /** Names of the entries of a directory. */
+  listFiles(path: string): string[];
   stdout(text: string): void;
   stderr(text: string): void;
 }

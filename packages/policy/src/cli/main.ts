@@ -4,12 +4,13 @@
 // package that uses node:*. The version is the package's own (package.json, one folder above src/
 // and dist/ alike).
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runCommandLine } from './dispatch.js';
 import type { CommandIo } from './io.js';
 
 const io: CommandIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
+  listFiles: (path) => readdirSync(path),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };

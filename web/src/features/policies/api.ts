@@ -13,6 +13,7 @@ import {
   PolicyResourceDocument,
   PolicySyncChangedDocument,
   PromoteStagedPolicyDocument,
+  PromotionPreviewDocument,
   ReorderTierPoliciesDocument,
   RollbackPolicyResourceDocument,
   SetDriftModeDocument,
@@ -196,6 +197,19 @@ export function usePromotePolicy(slug: string) {
       (d) => d.promoteStagedPolicy,
     ),
   );
+}
+
+/** What promoting a staged policy would do to the last 24 hours of flows (stage → preview → enforce). */
+export function usePromotionPreview(slug: string, ref: ResourceRef | null) {
+  return useQuery({
+    queryKey: [...keys.policies(slug), 'promotion-preview', ref],
+    queryFn: () =>
+      gqlRequest(PromotionPreviewDocument, { input: { orgSlug: slug, promote: refInput(ref!) } }).then(
+        (d) => d.previewPolicyChanges,
+      ),
+    enabled: ref !== null,
+    staleTime: 0,
+  });
 }
 
 /** Saves a tier's new order; the board shows it optimistically and rolls back on failure. */

@@ -167,6 +167,35 @@ export interface IngestionStatus {
   rejected: { reason: string; count: number }[];
 }
 
+/**
+ * One flow key of a window (every replay-relevant field of a flow: no time, verdict or counters),
+ * as the impact preview replays it; the latest bucket gives the recorded verdict and trace.
+ */
+export interface StoredFlowKey {
+  clusterId: string;
+  sourceType: string;
+  sourceNamespace: string;
+  sourceName: string;
+  sourceLabels: string[];
+  destType: string;
+  destNamespace: string;
+  destName: string;
+  destLabels: string[];
+  /** 0 where the protocol has no port (as stored, unlike StoredFlow). */
+  destPort: number;
+  destServiceNamespace: string;
+  destServiceName: string;
+  destServicePortName: string;
+  destServicePort: number;
+  proto: string;
+  reporter: string;
+  action: string;
+  enforced: PolicyHit[];
+  firstSeen: Date;
+  lastSeen: Date;
+  numFlows: number;
+}
+
 export interface FlowStore {
   /**
    * One page in `sort` order after `after`, `limit` rows at most, and how many match, counted up
@@ -199,6 +228,9 @@ export interface FlowStore {
 
   /** Endpoint pairs with the most traffic first, `maxPairs + 1` at most (the extra one says "more"). */
   serviceGraph(orgId: string, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
+
+  /** The distinct flow keys of the matching flows (for the impact preview), in no set order. */
+  flowKeys(orgId: string, query: FlowQuery): Promise<StoredFlowKey[]>;
 
   /** For several clusters in one read; a cluster that never sent a batch has no entry. */
   ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;

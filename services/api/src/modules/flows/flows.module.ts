@@ -17,5 +17,7 @@ import { FlowsService } from './flows.service.js';
     OrgFlowsResolver,
     ClusterFlowsResolver,
   ],
+  // The impact preview (modules/policy-preview) replays stored flow keys through the same store.
+  exports: [FLOW_STORE],
 })
 export class FlowsModule {}

@@ -34,6 +34,7 @@ import type {
   ServiceGraphPair,
   ServiceGraphQuery,
   StoredFlow,
+  StoredFlowKey,
   TrafficCounters,
 } from './flow-store.js';
 
@@ -87,6 +88,35 @@ const FLOW_COLUMNS = sql`f.cluster_id, f.start_time, f.end_time, encode(f.flow_k
   f.packets_in::float8 AS packets_in, f.packets_out::float8 AS packets_out,
   f.bytes_in::float8 AS bytes_in, f.bytes_out::float8 AS bytes_out, f.num_flows::float8 AS num_flows,
   f.num_flows_started::float8 AS num_flows_started, f.num_flows_completed::float8 AS num_flows_completed`;
+
+/** The columns of a flow key (StoredFlowKey): grouped by, so one row per key and cluster. */
+const FLOW_KEY_COLUMNS = sql`f.cluster_id, f.source_type, f.source_namespace, f.source_name, f.source_labels,
+  f.dest_type, f.dest_namespace, f.dest_name, f.dest_labels, f.dest_port,
+  f.dest_service_namespace, f.dest_service_name, f.dest_service_port_name, f.dest_service_port,
+  f.proto, f.reporter`;
+
+type FlowKeyRow = Pick<
+  FlowRow,
+  | 'cluster_id'
+  | 'source_type'
+  | 'source_namespace'
+  | 'source_name'
+  | 'source_labels'
+  | 'dest_type'
+  | 'dest_namespace'
+  | 'dest_name'
+  | 'dest_labels'
+  | 'dest_port'
+  | 'dest_service_namespace'
+  | 'dest_service_name'
+  | 'dest_service_port_name'
+  | 'dest_service_port'
+  | 'proto'
+  | 'reporter'
+  | 'action'
+  | 'policies_enforced'
+  | 'num_flows'
+> & { first_seen: Date; last_seen: Date };
 
 const orNull = (s: string): string | null => (s === '' ? null : s);
 
@@ -513,6 +543,46 @@ export class FlowsRepository implements FlowStore {
       allowed: counters(r, r.dst_reported ? 'allowed_dst' : 'allowed_src'),
       deniedAtSource: counters(r, 'denied_src'),
       deniedAtDest: counters(r, 'denied_dst'),
+    }));
+  }
+
+  async flowKeys(orgId: string, query: FlowQuery): Promise<StoredFlowKey[]> {
+    // Hash-group by the stored aggregation key (every key field, the verdict and the trace; not
+    // the time), then read each group's latest bucket by primary key for its fields, verdict and
+    // trace: far cheaper than grouping by the sixteen columns. The labels are the latest bucket's.
+    const [rows] = await this.db.query({ orgId }, [
+      sql<FlowKeyRow>`WITH g AS (
+          SELECT f.cluster_id, f.flow_key, min(f.start_time) AS first_seen, max(f.start_time) AS last_seen,
+            sum(f.num_flows)::float8 AS num_flows
+          FROM flows f WHERE ${flowCondition(orgId, query)}
+          GROUP BY f.cluster_id, f.flow_key)
+        SELECT ${FLOW_KEY_COLUMNS}, f.action, f.policies_enforced, g.first_seen, g.last_seen, g.num_flows
+        FROM g JOIN flows f
+          ON f.org_id = ${orgId}::uuid AND f.cluster_id = g.cluster_id AND f.start_time = g.last_seen
+            AND f.flow_key = g.flow_key`,
+    ]);
+    return rows.map((r) => ({
+      clusterId: r.cluster_id,
+      sourceType: r.source_type,
+      sourceNamespace: r.source_namespace,
+      sourceName: r.source_name,
+      sourceLabels: r.source_labels,
+      destType: r.dest_type,
+      destNamespace: r.dest_namespace,
+      destName: r.dest_name,
+      destLabels: r.dest_labels,
+      destPort: r.dest_port,
+      destServiceNamespace: r.dest_service_namespace,
+      destServiceName: r.dest_service_name,
+      destServicePortName: r.dest_service_port_name,
+      destServicePort: r.dest_service_port,
+      proto: r.proto,
+      reporter: r.reporter,
+      action: r.action,
+      enforced: r.policies_enforced,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      numFlows: r.num_flows,
     }));
   }
 

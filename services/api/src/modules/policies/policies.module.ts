@@ -22,5 +22,7 @@ import { RolloutModule } from '../rollout/rollout.module.js';
     PoliciesResolver,
     ClusterPolicySyncResolver,
   ],
+  // Accepting a recommendation (modules/recommendations) writes through the same rules.
+  exports: [PoliciesService, PolicyChangesService],
 })
 export class PoliciesModule {}
