@@ -11,10 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/palisade-policy.mjs', import.meta.url));
+// The bin loads the compiled command as installed; in the repository, the development loader runs the sources.
+const REGISTER = fileURLToPath(new URL('../../../scripts/register.mjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'palisade-policy-preview-'));
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'preview', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, 'preview', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -469,6 +469,35 @@ function reachableFields(schema: GraphQLSchema): string[] {
  * own needs an entry in ATTACKS instead.
  */
 const THROUGH_PARENT = new Set([
+  // Recommendations (issue 14): under Organization.policyRecommendations, which ATTACKS try, or
+  // Organization.recommendationScope, the organisation's own settings (no argument of its own).
+  'Organization.recommendationScope',
+  'PolicyRecommendation.changedAt',
+  'PolicyRecommendation.cluster',
+  'PolicyRecommendation.id',
+  'PolicyRecommendation.namespace',
+  'PolicyRecommendation.rules',
+  'PolicyRecommendation.stable',
+  'PolicyRecommendation.state',
+  'PolicyRecommendation.unmatchedFlows',
+  'PolicyRecommendation.windowFrom',
+  'PolicyRecommendation.windowTo',
+  'PolicyRecommendation.yaml',
+  'PolicyRecommendationConnection.edges',
+  'PolicyRecommendationConnection.pageInfo',
+  'PolicyRecommendationConnection.totalCount',
+  'PolicyRecommendationEdge.cursor',
+  'PolicyRecommendationEdge.node',
+  'RecommendationScope.enabled',
+  'RecommendationScope.excludedNamespacePrefixes',
+  'RecommendationScope.initialLookbackSeconds',
+  'RecommendationScope.intervalSeconds',
+  'RecommendationScope.intraNamespace',
+  'RecommendationScope.refreshedAt',
+  'RecommendationScope.stabilizationSeconds',
+  'RecommendedRuleSource.direction',
+  'RecommendedRuleSource.flowKeys',
+  'RecommendedRuleSource.index',
   // Flows (issue 13): every field below sits under Organization.flows, flowFilterHints,
   // policyStatistics, serviceGraph or flowRetention, or Cluster, which ATTACKS try as an outsider.
   'Cluster.flowIngestion',

@@ -3,6 +3,7 @@
 // missing — written through the policies service, with its revisions, audit and rollout), dismiss.
 // States: RECOMMENDED → ACCEPTED → ENFORCED (seen by the refresh once the staged policy is
 // promoted), or DISMISSED, which nothing updates again.
+import { AuditWriter } from '../../platform/audit/audit-writer.js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   canonicalSelector,
@@ -11,7 +12,7 @@ import {
   toCanonicalYaml,
   type PolicyResource,
 } from '@palisade/policy';
-import type { OrgScope } from '../../platform/access/principal.js';
+import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import { Database } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { PoliciesService } from '../policies/policies.service.js';
@@ -32,6 +33,7 @@ export interface RecommendationView extends RecommendationRow {
 export class RecommendationsService {
   constructor(
     @Inject(Database) private readonly db: Database,
+    @Inject(AuditWriter) private readonly audit: AuditWriter,
     @Inject(RecommendationsRepository) private readonly repo: RecommendationsRepository,
     @Inject(RecommendationRefresher) private readonly refresher: RecommendationRefresher,
     @Inject(PoliciesService) private readonly policies: PoliciesService,
@@ -44,8 +46,17 @@ export class RecommendationsService {
 
   async setScope(scope: OrgScope, value: Omit<ScopeRow, 'refreshedAt'>): Promise<ScopeRow> {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const before = await this.repo.scope(tx, scope.orgId);
       await this.repo.setScope(tx, scope.orgId, value);
-      return this.repo.scope(tx, scope.orgId);
+      const after = await this.repo.scope(tx, scope.orgId);
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'recommendation.scope.update',
+        targetType: 'organization',
+        targetId: scope.orgId,
+        before: { ...before, refreshedAt: null },
+        after: { ...after, refreshedAt: null },
+      });
+      return after;
     });
   }
 
@@ -135,6 +146,13 @@ export class RecommendationsService {
       if (r.state === 'ENFORCED')
         throw new AppError('PRECONDITION_FAILED', 'an enforced recommendation cannot be dismissed');
       await this.repo.update(tx, scope.orgId, id, { state: 'DISMISSED' });
+      await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
+        action: 'recommendation.dismiss',
+        targetType: 'policy_recommendation',
+        targetId: id,
+        before: { namespace: r.namespace, state: r.state },
+        after: { namespace: r.namespace, state: 'DISMISSED' },
+      });
     });
     return (await this.list(scope, null, [])).find((r) => r.id === id)!;
   }
