@@ -9,7 +9,10 @@ import type { PolicyResource } from '@palisade/policy';
 import { waitFor } from '@palisade/testing';
 import { SecretCredentialStore } from '../../agent/src/credentials/secret-store.js';
 import { KubernetesProvider } from '../../agent/src/providers/kubernetes/kubernetes-provider.js';
-import { collectionPath, PLACEMENTS as POLICY_KINDS } from '../../agent/src/providers/kubernetes/policy-kinds.js';
+import {
+  collectionPath,
+  PLACEMENTS as POLICY_KINDS,
+} from '../../agent/src/providers/kubernetes/policy-kinds.js';
 import { FakeKubeApi, namespace } from '../../agent/test/support/fake-kube-api.js';
 import { RbacAuthorizer } from '../../agent/test/support/rbac-authorizer.js';
 import {

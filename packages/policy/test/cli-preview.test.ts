@@ -16,7 +16,10 @@ const REGISTER = fileURLToPath(new URL('../../../scripts/register.mjs', import.m
 const work = mkdtempSync(join(tmpdir(), 'palisade-policy-preview-'));
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, 'preview', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, 'preview', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
