@@ -1,0 +1,86 @@
+// flows_policy_matches (migration 0016, decision 0085): the definer function through which the API's
+// policy filter reaches flows_policies_idx under RLS. It bypasses RLS by design, so its tenant
+// guarantee is its own: called as the API's role, it returns only keys of the organisation in
+// app.org_id, nothing without one, and only within the window it is given.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestContext } from '../context.js';
+import { bucketAgo, record, storeFlows } from './flow-rows.js';
+
+let ctx: TestContext;
+let app: pg.Client;
+const orgs: { orgId: string; clusterId: string }[] = [];
+const T = bucketAgo(10);
+const DENY = '0|security|gnp:block-all|deny|0';
+
+/** The keys the function returns to palisade_app with `org` as the tenant context. */
+async function matches(org: string | null, patterns: unknown[], from: number | null = null) {
+  await app.query('BEGIN');
+  try {
+    if (org) await app.query("SELECT set_config('app.org_id', $1, true)", [org]);
+    const r = await app.query<{ cluster_id: string; start_time: Date }>(
+      `SELECT cluster_id, start_time FROM flows_policy_matches($1::jsonb[], $2::timestamptz, NULL)`,
+      [patterns.map((p) => JSON.stringify(p)), from === null ? null : new Date(from * 1000)],
+    );
+    return r.rows.map((x) => `${x.cluster_id}@${x.start_time.getTime() / 1000}`).sort();
+  } finally {
+    await app.query('ROLLBACK');
+  }
+}
+
+beforeAll(async () => {
+  ctx = await TestContext.start();
+  for (let i = 0; i < 2; i++) {
+    const { orgId } = await ctx.newOrg();
+    const [c] = await ctx.sql<{ id: string }>(
+      `INSERT INTO clusters (org_id, name) VALUES ($1, 'prod') RETURNING id`,
+      [orgId],
+    );
+    orgs.push({ orgId, clusterId: c!.id });
+    // The same two flows in both organisations: one denied by block-all, one allowed.
+    await storeFlows(ctx, orgId, c!.id, [
+      record({ start_time: T, policies: { enforced: [DENY], pending: [] }, action: 'deny' }),
+      record({ start_time: T + 15, source_name: 'other-*' }),
+      record({ start_time: T - 60, policies: { enforced: [], pending: [DENY] } }),
+    ]);
+  }
+  app = new pg.Client({ connectionString: ctx.env.DATABASE_URL });
+  await app.connect();
+});
+afterAll(async () => {
+  await app?.end();
+  await ctx?.close();
+});
+
+describe('flows_policy_matches', () => {
+  it('returns the matching flows of the organisation in app.org_id, enforced and pending hits alike', async () => {
+    for (const { orgId, clusterId } of orgs) {
+      expect(await matches(orgId, [[{ name: 'block-all' }]])).toEqual(
+        [`${clusterId}@${T - 60}`, `${clusterId}@${T}`].sort(),
+      );
+    }
+  });
+
+  it('never returns another organisation’s flows, and nothing without a tenant context', async () => {
+    const [a, b] = orgs as [(typeof orgs)[0], (typeof orgs)[0]];
+    const seenByA = await matches(a.orgId, [[{ kind: 'gnp' }], [{ kind: 'np' }]]);
+    expect(seenByA).toHaveLength(3);
+    expect(seenByA.every((k) => k.startsWith(a.clusterId))).toBe(true);
+    expect(seenByA.some((k) => k.startsWith(b.clusterId))).toBe(false);
+    expect(await matches(null, [[{ kind: 'gnp' }], [{ kind: 'np' }]])).toEqual([]);
+  });
+
+  it('keeps to the window it is given', async () => {
+    const { orgId, clusterId } = orgs[0]!;
+    expect(await matches(orgId, [[{ name: 'block-all' }]], T)).toEqual([`${clusterId}@${T}`]);
+  });
+
+  it('may be called by the API role only', async () => {
+    const grantees = await ctx.sql<{ grantee: string }>(
+      `SELECT a.grantee::regrole::text AS grantee
+         FROM pg_proc p, aclexplode(p.proacl) a
+        WHERE p.proname = 'flows_policy_matches' AND a.privilege_type = 'EXECUTE'`,
+    );
+    expect(grantees.map((g) => g.grantee).sort()).toEqual(['palisade_app', 'palisade_system']);
+  });
+});
