@@ -1,12 +1,13 @@
-// Flow reads through the real API (issue 13 item 7, read side): the `flows` query with a selective
-// filter over BENCH_FLOWS stored flows (default 10 M, spread over the last 24 h of a 2,000-pod
-// cluster: 200 workloads of 10 pods in 20 namespaces), and the service graph and policy statistics
-// over those 24 h. Rows are generated in SQL straight into the tables the gateway writes (flows and
-// both per-minute rollups, summed from the flows exactly as the writer sums them), then ANALYZEd.
-// Each query is warmed up, then run sequentially; the figures are per request, end to end over
-// HTTP (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
+// Flow reads through the real API (issue 13 item 7, read side): the `flows` query with selective
+// filters over `flows` stored flows spread over the last 24 h of a 2,000-pod cluster (200
+// workloads of 10 pods in 20 namespaces), and the service graph and policy statistics over those
+// 24 h. Rows are generated in SQL straight into the tables the gateway writes (flows and both
+// per-minute rollups, summed from the flows exactly as the writer sums them), then ANALYZEd. Each
+// query is warmed up, then run sequentially; the figures are per request, end to end over HTTP
+// (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
+// Also, in SQL as the API's role under RLS: the policy filter as migration 0006 wrote it (inline
+// jsonb @>, which RLS keeps off the GIN index) against flows_policy_matches (migration 0016).
 // Goals (issue 13): flows p99 < 200 ms; service graph < 1 s.
-// Usage: BENCH_FLOWS=1000000 npm run bench -- flow-queries
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
@@ -15,10 +16,7 @@ import { loadEnv } from '../../services/api/src/config/env.js';
 import { Database } from '../../services/api/src/platform/db/database.js';
 import { createLogger } from '../../services/api/src/platform/http/logger.js';
 import { createApiServer } from '../../services/api/src/server.js';
-import { machineLine } from '../lib/machine.js';
 
-const FLOWS = Number(process.env['BENCH_FLOWS'] ?? 10_000_000);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 50);
 const CHUNK = 500_000;
 const BUCKETS_PER_DAY = 5_760;
 
@@ -99,13 +97,69 @@ const GRAPH_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) 
 const STATS_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { policyStatistics(timeRange: $r, first: 100) {
   totalCount edges { node { name allowed { packetsIn } denied { packetsIn } } } } } }`;
 
+// A page of 50 and its count up to 10,001, as FlowsRepository.list reads them, with only the policy
+// condition: inline (migration 0006's form) or through the definer function (migration 0016's).
+const POLICY_FORMS = {
+  'inline @> under RLS (0006)': (cond: string) =>
+    cond.replace('$P', '(f.policies_enforced || f.policies_pending) @> $2::jsonb'),
+  'flows_policy_matches (0016)': (cond: string) =>
+    cond.replace(
+      '$P',
+      `(f.cluster_id, f.start_time, f.flow_key) IN (SELECT m.cluster_id, m.start_time, m.flow_key
+         FROM flows_policy_matches(ARRAY[$2::jsonb], now() - interval '30 days', NULL) m)`,
+    ),
+};
+const POLICY_PAGE = `SELECT f.start_time, f.flow_key FROM flows f WHERE f.org_id = $1 AND $P
+  ORDER BY f.start_time DESC, f.cluster_id DESC, f.flow_key DESC LIMIT 50`;
+const POLICY_COUNT = `SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE f.org_id = $1 AND $P LIMIT 10001) c`;
+
+/** Both forms of the policy filter, as the API's role with the tenant set, on the same rows. */
+async function comparePolicyFilter(appUrl: string, orgId: string, runs: number): Promise<void> {
+  const app = new pg.Client({ connectionString: appUrl });
+  await app.connect();
+  try {
+    const cases: [string, unknown[]][] = [
+      ['selective: one deny policy (0.2 % of flows)', [{ name: 'deny-10' }]],
+      ['broad: a staged policy in the pending trace (10 %)', [{ name: 'quarantine' }]],
+      ['broadest: every hit of tier default (100 %)', [{ tier: 'default' }]],
+    ];
+    for (const [name, pattern] of cases) {
+      const line: string[] = [];
+      let answers: string | null = null;
+      for (const [form, make] of Object.entries(POLICY_FORMS)) {
+        const times: number[] = [];
+        for (let i = 0; i < runs + 2; i++) {
+          await app.query('BEGIN READ ONLY');
+          await app.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+          const t = performance.now();
+          const page = await app.query<{ start_time: Date }>(make(POLICY_PAGE), [
+            orgId,
+            JSON.stringify(pattern),
+          ]);
+          const count = await app.query<{ n: number }>(make(POLICY_COUNT), [orgId, JSON.stringify(pattern)]);
+          if (i >= 2) times.push(performance.now() - t);
+          await app.query('COMMIT');
+          const answer = `${String(count.rows[0]?.n)}:${String(page.rows[0]?.start_time.getTime())}`;
+          if (answers !== null && answers !== answer) throw new Error(`the two forms disagree on ${name}`);
+          answers = answer;
+        }
+        times.sort((a, b) => a - b);
+        line.push(`${form} p50 ${percentile(times, 50).toFixed(1)} ms`);
+      }
+      console.log(`policy filter, page + count, ${name}: ${line.join(' | ')} (${String(runs)} runs)`);
+    }
+  } finally {
+    await app.end();
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function main(): Promise<void> {
-  console.log(machineLine());
-  const db = await createMigratedDatabase('palisade_bench_flowq');
+export async function benchQueries(opts: { flows: number; runs: number }): Promise<void> {
+  const { flows: FLOWS, runs: RUNS } = opts;
+  const db = await createMigratedDatabase('palisade_bench_flows_query');
   const admin = new pg.Client({ connectionString: db.adminUrl });
   await admin.connect();
   const adminDb = new Database(db.adminUrl, 2);
@@ -130,6 +184,8 @@ async function main(): Promise<void> {
     console.log(
       `stored ${FLOWS.toLocaleString('en')} flows with rollups in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
     );
+
+    await comparePolicyFilter(db.urlAs('palisade_app'), orgId, Math.max(5, Math.round(RUNS / 5)));
 
     const env = loadEnv({
       NODE_ENV: 'production',
@@ -186,5 +242,3 @@ async function main(): Promise<void> {
     await db.drop();
   }
 }
-
-await main();
