@@ -18,17 +18,28 @@ SET LOCAL ROLE palisade_system;
 
 CREATE FUNCTION flows_policy_matches(p_patterns jsonb[], p_from timestamptz, p_to timestamptz)
 RETURNS TABLE (cluster_id uuid, start_time timestamptz, flow_key bytea)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp
 ROWS 1000
 AS $$
-  SELECT f.cluster_id, f.start_time, f.flow_key
-    FROM flows f
-   WHERE f.org_id = app_current_org()
-     AND f.start_time >= coalesce(p_from, '-infinity'::timestamptz)
-     AND f.start_time < coalesce(p_to, 'infinity'::timestamptz)
-     -- The expression of flows_policies_idx; one bitmap descent per pattern.
-     AND (f.policies_enforced || f.policies_pending) @> ANY (p_patterns)
+DECLARE
+  org uuid := app_current_org();
+BEGIN
+  IF org IS NULL OR p_patterns IS NULL THEN
+    RETURN;
+  END IF;
+  -- EXECUTE plans with the values: a generic plan (what a SQL function body gets) cannot tell a
+  -- rare pattern from a common one and reads the org/time index for both; with the values, the
+  -- planner takes flows_policies_idx for a rare policy and the time index for one in every flow.
+  RETURN QUERY EXECUTE
+    'SELECT f.cluster_id, f.start_time, f.flow_key
+       FROM flows f
+      WHERE f.org_id = $1
+        AND f.start_time >= coalesce($2, ''-infinity''::timestamptz)
+        AND f.start_time < coalesce($3, ''infinity''::timestamptz)
+        AND (f.policies_enforced || f.policies_pending) @> ANY ($4)'
+    USING org, p_from, p_to, p_patterns;
+END
 $$;
 REVOKE ALL ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz) TO palisade_app;
