@@ -523,12 +523,15 @@ export class FlowsRepository implements FlowStore {
       sql<{
         cluster_id: string;
         last_batch_at: Date;
+        seconds_since_last_batch: number;
         records_per_second: number;
         records_accepted: string;
         records_rejected: string;
         dropped_total: string;
         rejected_by_reason: Record<string, number>;
-      }>`SELECT s.cluster_id, s.last_batch_at, s.records_per_second, s.records_accepted,
+      }>`SELECT s.cluster_id, s.last_batch_at,
+                extract(epoch FROM now() - s.last_batch_at)::float8 AS seconds_since_last_batch,
+                s.records_per_second, s.records_accepted,
                 s.records_rejected, s.dropped_total, s.rejected_by_reason
            FROM cluster_flow_status s
           WHERE s.org_id = ${orgId}::uuid AND s.cluster_id = ANY(${[...clusterIds]}::uuid[])`,
@@ -536,6 +539,7 @@ export class FlowsRepository implements FlowStore {
     for (const r of rows) {
       out.set(r.cluster_id, {
         lastBatchAt: r.last_batch_at,
+        secondsSinceLastBatch: r.seconds_since_last_batch,
         recordsPerSecond: r.records_per_second,
         recordsAccepted: Number(r.records_accepted),
         recordsRejected: Number(r.records_rejected),
