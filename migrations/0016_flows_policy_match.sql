@@ -10,13 +10,14 @@
 -- which bypasses RLS, so the planner may use the index) that returns the primary keys of the flows
 -- of the CURRENT organisation, app_current_org() (the same setting RLS reads; unset reads as NULL
 -- and matches nothing), whose enforced or pending hits contain one of the patterns, started in
--- [p_from, p_to). It returns keys only: the caller re-reads the rows through RLS, where every other
+-- [p_from, p_to), at most p_limit of them (the caller reads a broad match another way, decision
+-- 0085). It returns keys only: the caller re-reads the rows through RLS, where every other
 -- condition of the filter applies. It cannot widen what a caller sees: every key it returns is one
 -- the caller may already read.
 
 SET LOCAL ROLE palisade_system;
 
-CREATE FUNCTION flows_policy_matches(p_patterns jsonb[], p_from timestamptz, p_to timestamptz)
+CREATE FUNCTION flows_policy_matches(p_patterns jsonb[], p_from timestamptz, p_to timestamptz, p_limit integer)
 RETURNS TABLE (cluster_id uuid, start_time timestamptz, flow_key bytea)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp
@@ -37,9 +38,10 @@ BEGIN
       WHERE f.org_id = $1
         AND f.start_time >= coalesce($2, ''-infinity''::timestamptz)
         AND f.start_time < coalesce($3, ''infinity''::timestamptz)
-        AND (f.policies_enforced || f.policies_pending) @> ANY ($4)'
-    USING org, p_from, p_to, p_patterns;
+        AND (f.policies_enforced || f.policies_pending) @> ANY ($4)
+      LIMIT $5'
+    USING org, p_from, p_to, p_patterns, p_limit;
 END
 $$;
-REVOKE ALL ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz) TO palisade_app;
+REVOKE ALL ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION flows_policy_matches(jsonb[], timestamptz, timestamptz, integer) TO palisade_app;

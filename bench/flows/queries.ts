@@ -102,11 +102,11 @@ const STATS_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) 
 const POLICY_FORMS = {
   'inline @> under RLS (0006)': (cond: string) =>
     cond.replace('$P', '(f.policies_enforced || f.policies_pending) @> $2::jsonb'),
-  'flows_policy_matches (0016)': (cond: string) =>
+  'every key through flows_policy_matches (0016)': (cond: string) =>
     cond.replace(
       '$P',
       `(f.cluster_id, f.start_time, f.flow_key) IN (SELECT m.cluster_id, m.start_time, m.flow_key
-         FROM flows_policy_matches(ARRAY[$2::jsonb], now() - interval '30 days', NULL) m)`,
+         FROM flows_policy_matches(ARRAY[$2::jsonb], now() - interval '30 days', NULL, NULL) m)`,
     ),
 };
 const POLICY_PAGE = `SELECT f.start_time, f.flow_key FROM flows f WHERE f.org_id = $1 AND $P
@@ -218,7 +218,24 @@ export async function benchQueries(opts: { flows: number; runs: number }): Promi
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
       ],
-      ['flows, policy match, first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      [
+        'flows, policy match (0.2 % of flows), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ name: 'deny-10' }] } },
+        RUNS,
+      ],
+      [
+        'flows, policy match (10 %), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ name: 'quarantine' }] } },
+        RUNS,
+      ],
+      [
+        'flows, policy match (100 %), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ tier: 'default' }] } },
+        RUNS,
+      ],
       ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
       ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, Math.max(5, RUNS / 5)],
       ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, Math.max(5, RUNS / 5)],

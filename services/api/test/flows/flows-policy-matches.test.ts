@@ -14,13 +14,18 @@ const T = bucketAgo(10);
 const DENY = '0|security|gnp:block-all|deny|0';
 
 /** The keys the function returns to palisade_app with `org` as the tenant context. */
-async function matches(org: string | null, patterns: unknown[], from: number | null = null) {
+async function matches(
+  org: string | null,
+  patterns: unknown[],
+  from: number | null = null,
+  limit: number | null = null,
+) {
   await app.query('BEGIN');
   try {
     if (org) await app.query("SELECT set_config('app.org_id', $1, true)", [org]);
     const r = await app.query<{ cluster_id: string; start_time: Date }>(
-      `SELECT cluster_id, start_time FROM flows_policy_matches($1::jsonb[], $2::timestamptz, NULL)`,
-      [patterns.map((p) => JSON.stringify(p)), from === null ? null : new Date(from * 1000)],
+      `SELECT cluster_id, start_time FROM flows_policy_matches($1::jsonb[], $2::timestamptz, NULL, $3::int)`,
+      [patterns.map((p) => JSON.stringify(p)), from === null ? null : new Date(from * 1000), limit],
     );
     return r.rows.map((x) => `${x.cluster_id}@${x.start_time.getTime() / 1000}`).sort();
   } finally {
@@ -70,9 +75,10 @@ describe('flows_policy_matches', () => {
     expect(await matches(null, [[{ kind: 'gnp' }], [{ kind: 'np' }]])).toEqual([]);
   });
 
-  it('keeps to the window it is given', async () => {
+  it('keeps to the window and the number of keys it is given', async () => {
     const { orgId, clusterId } = orgs[0]!;
     expect(await matches(orgId, [[{ name: 'block-all' }]], T)).toEqual([`${clusterId}@${T}`]);
+    expect(await matches(orgId, [[{ kind: 'gnp' }], [{ kind: 'np' }]], null, 2)).toHaveLength(2);
   });
 
   it('may be called by the API role only', async () => {

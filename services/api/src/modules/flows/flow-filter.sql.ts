@@ -97,20 +97,30 @@ export function policyPatterns(m: PolicyMatch): unknown[][] {
   return patterns;
 }
 
+/** The policy match inline: what migration 0006's GIN index serves, but RLS keeps it a filter. */
+function policyMatch(matches: PolicyMatch[]): SqlFragment {
+  const parts: SqlFragment[] = [];
+  for (const m of matches)
+    for (const p of policyPatterns(m))
+      // The expression of the GIN index flows_policies_idx (migration 0006).
+      parts.push(sql`(f.policies_enforced || f.policies_pending) @> ${JSON.stringify(p)}::jsonb`);
+  return anyOf(parts);
+}
+
 /**
- * Flows whose enforced or pending hits contain one of the patterns, as a semi-join on the primary
- * key against flows_policy_matches (migration 0016, decision 0085): a definer function scoped by
- * app_current_org() that reads through flows_policies_idx, which RLS would otherwise keep the
- * non-leakproof `@>` from using. Its window is the query's, cut at the retention floor, so it
- * returns no key the rest of the condition would drop for its time.
+ * The keys of at most `cap` + 1 flows matching the query's policy conditions, from
+ * flows_policy_matches (migration 0016, decision 0085): a definer function scoped by
+ * app_current_org() that can use flows_policies_idx, which RLS keeps the inline `@>` from using.
+ * Its window is the query's, cut at the retention floor. More than `cap` keys means the match is
+ * broad, and the inline filter over the time-ordered scan is then the faster plan.
  */
-function policyMatch(orgId: string, q: FlowQuery): SqlFragment {
+export function policyMatchKeys(orgId: string, q: FlowQuery, cap: number): SqlFragment {
   const patterns = q.policies.flatMap((m) => policyPatterns(m).map((p) => JSON.stringify(p)));
   const from = q.from
     ? sql`GREATEST(${retentionFloor(orgId)}, ${q.from}::timestamptz)`
     : retentionFloor(orgId);
-  return sql`(f.cluster_id, f.start_time, f.flow_key) IN (SELECT m.cluster_id, m.start_time, m.flow_key
-    FROM flows_policy_matches(${patterns}::jsonb[], ${from}, ${q.to}::timestamptz) m)`;
+  return sql`SELECT m.cluster_id, m.start_time, m.flow_key
+    FROM flows_policy_matches(${patterns}::jsonb[], ${from}, ${q.to}::timestamptz, ${cap + 1}) m`;
 }
 
 /** The organisation, its retention floor, clusters and time window: the part every read shares. */
@@ -139,6 +149,6 @@ export function flowCondition(orgId: string, q: FlowQuery): SqlFragment {
   if (q.actions.length) parts.push(sql`f.action = ANY(${q.actions}::text[])`);
   if (q.pendingActions.length) parts.push(sql`f.pending_action = ANY(${q.pendingActions}::text[])`);
   if (q.reporter) parts.push(sql`f.reporter = ${q.reporter}`);
-  if (q.policies.length) parts.push(policyMatch(orgId, q));
+  if (q.policies.length) parts.push(policyMatch(q.policies));
   return join(parts, ' AND ');
 }

@@ -18,6 +18,7 @@ import {
   clusterIdsByName,
   END_OF_TIER,
   flowCondition,
+  policyMatchKeys,
   retentionFloor,
   scopeCondition,
 } from './flow-filter.sql.js';
@@ -284,6 +285,56 @@ function counters(row: Record<string, unknown>, prefix: SumPrefix): TrafficCount
   return out;
 }
 
+/** A page and its count, over one condition. */
+function plainListStatements(
+  where: SqlFragment,
+  o: { order: SqlFragment; after: SqlFragment },
+  limit: number,
+  countUpTo: number,
+) {
+  return [
+    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${where} AND ${o.after}
+      ORDER BY ${o.order} LIMIT ${limit}`,
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${where}
+      LIMIT ${countUpTo + 1}) c`,
+  ] as const;
+}
+
+/**
+ * Matches of a policy filter this many or fewer are read by key through flows_policies_idx (the
+ * definer function, decision 0085); more, and the page reads newest first with the inline filter,
+ * stopping at its limit (a policy hit by most flows: the index would return every one of them).
+ */
+const POLICY_KEYS_CAP = 5_000;
+
+/**
+ * A page and its count under a policy filter: two branches of which one-time filters run exactly
+ * one, chosen by whether the policy match has more than POLICY_KEYS_CAP keys.
+ */
+function policyListStatements(
+  orgId: string,
+  query: FlowQuery,
+  o: { order: SqlFragment; after: SqlFragment },
+  limit: number,
+  countUpTo: number,
+) {
+  const rest = flowCondition(orgId, { ...query, policies: [] });
+  const inline = flowCondition(orgId, query);
+  const keys = policyMatchKeys(orgId, query, POLICY_KEYS_CAP);
+  const branches = (select: SqlFragment, tail: SqlFragment) => sql`WITH pm AS MATERIALIZED (${keys}),
+      broad AS MATERIALIZED (SELECT count(*) > ${POLICY_KEYS_CAP} AS b FROM pm)
+    SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad)
+    UNION ALL
+    SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
+      AND (f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm) AND NOT (SELECT b FROM broad)`;
+  return [
+    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM (${branches(sql`f.*`, o.after)}) f
+      ORDER BY ${o.order} LIMIT ${limit}`,
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${branches(sql`1`, sql`TRUE`)}
+      LIMIT ${countUpTo + 1}) c`,
+  ] as const;
+}
+
 @Injectable()
 export class FlowsRepository implements FlowStore {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -296,18 +347,16 @@ export class FlowsRepository implements FlowStore {
     limit: number,
     countUpTo: number,
   ): Promise<{ rows: StoredFlow[]; total: number; exact: boolean }> {
-    const where = flowCondition(orgId, query);
     const o = ordering(sort, after);
     // The count stops one past countUpTo: an exact count of millions of rows would cost more than
     // the page itself, and "more than 10,000" is all a flow log needs to say (Elasticsearch's
     // track_total_hits makes the same trade for Calico Enterprise's flow log).
-    const [rows, count] = await this.db.query({ orgId }, [
-      sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${where} AND ${o.after}
-        ORDER BY ${o.order} LIMIT ${limit}`,
-      sql<{
-        n: number;
-      }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${where} LIMIT ${countUpTo + 1}) c`,
-    ]);
+    const [rows, count] = await this.db.query(
+      { orgId },
+      query.policies.length
+        ? policyListStatements(orgId, query, o, limit, countUpTo)
+        : plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
+    );
     const n = count[0]?.n ?? 0;
     return { rows: rows.map(toFlow), total: Math.min(n, countUpTo), exact: n <= countUpTo };
   }
