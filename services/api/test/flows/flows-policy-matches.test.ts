@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContext } from '../context.js';
+import { expectData } from '../factories/members.js';
 import { bucketAgo, record, storeFlows } from './flow-rows.js';
 
 let ctx: TestContext;
@@ -88,5 +89,54 @@ describe('flows_policy_matches', () => {
         WHERE p.proname = 'flows_policy_matches' AND a.privilege_type = 'EXECUTE'`,
     );
     expect(grantees.map((g) => g.grantee).sort()).toEqual(['palisade_app', 'palisade_system']);
+  });
+});
+
+describe('the flows query under a policy filter', () => {
+  it('answers the same whether the match is read by key (few) or filtered inline (more than 5,000)', async () => {
+    const { slug, orgId } = await ctx.newOrg();
+    const viewer = await ctx.tokenCaller(slug, 'viewer');
+    const [c] = await ctx.sql<{ id: string }>(
+      `INSERT INTO clusters (org_id, name) VALUES ($1, 'big') RETURNING id`,
+      [orgId],
+    );
+    // 5,100 flows hit `everywhere`; the 7 newest of them also hit `rare`; 50 hit neither.
+    const everywhere = '0|default|gnp:everywhere|allow|0';
+    const records = Array.from({ length: 5_150 }, (_, i) =>
+      record({
+        start_time: T - 15 * Math.floor(i / 100),
+        source_name: `app-${String(i)}-*`,
+        policies: {
+          enforced: i < 5_100 ? (i < 7 ? ['0|default|gnp:rare|pass|0', everywhere] : [everywhere]) : [],
+          pending: [],
+        },
+      }),
+    );
+    await storeFlows(ctx, orgId, c!.id, records);
+    type Page = {
+      organization: {
+        flows: { totalCount: number; edges: { node: { sourceName: string; startTime: string } }[] };
+      };
+    };
+    const page = async (name: string) =>
+      expectData(
+        await ctx.gql<Page>(
+          viewer,
+          `query($s: String!, $f: FlowFilter) { organization(slug: $s) { flows(filter: $f, first: 10) {
+            totalCount edges { node { sourceName startTime } } } } }`,
+          { s: slug, f: { policies: [{ name }] } },
+        ),
+      ).organization.flows;
+    const broad = await page('everywhere');
+    expect(broad.totalCount).toBe(5_100);
+    expect(broad.edges).toHaveLength(10);
+    for (const e of broad.edges) expect(Number(e.node.sourceName.split('-')[1])).toBeLessThan(5_100);
+    const times = broad.edges.map((e) => Date.parse(e.node.startTime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const rare = await page('rare');
+    expect(rare.totalCount).toBe(7);
+    expect(rare.edges.map((e) => e.node.sourceName).sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `app-${String(i)}-*`).sort(),
+    );
   });
 });
