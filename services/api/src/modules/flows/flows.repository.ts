@@ -301,15 +301,12 @@ function plainListStatements(
 }
 
 /**
- * Matches of a policy filter this many or fewer are read by key through flows_policies_idx (the
- * definer function, decision 0085); more, and the page reads newest first with the inline filter,
- * stopping at its limit (a policy hit by most flows: the index would return every one of them).
- */
-const POLICY_KEYS_CAP = 5_000;
-
-/**
  * A page and its count under a policy filter: two branches of which one-time filters run exactly
- * one, chosen by whether the policy match has more than POLICY_KEYS_CAP keys.
+ * one, chosen by whether the policy match has more than `countUpTo` keys (decision 0085). Up to
+ * that many, the inline filter would read the whole window to count them, so they are read by key
+ * through flows_policies_idx (the definer function); beyond it, the inline filter on the
+ * newest-first scan stops at the page and at the count's limit, where the keys would be every
+ * match (a policy hit by most flows).
  */
 function policyListStatements(
   orgId: string,
@@ -320,9 +317,9 @@ function policyListStatements(
 ) {
   const rest = flowCondition(orgId, { ...query, policies: [] });
   const inline = flowCondition(orgId, query);
-  const keys = policyMatchKeys(orgId, query, POLICY_KEYS_CAP);
+  const keys = policyMatchKeys(orgId, query, countUpTo);
   const branches = (select: SqlFragment, tail: SqlFragment) => sql`WITH pm AS MATERIALIZED (${keys}),
-      broad AS MATERIALIZED (SELECT count(*) > ${POLICY_KEYS_CAP} AS b FROM pm)
+      broad AS MATERIALIZED (SELECT count(*) > ${countUpTo} AS b FROM pm)
     SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad)
     UNION ALL
     SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
