@@ -31,7 +31,8 @@ BEGIN
   END IF;
   -- EXECUTE plans with the values: a generic plan (what a SQL function body gets) cannot tell a
   -- rare pattern from a common one and reads the org/time index for both; with the values, the
-  -- planner takes flows_policies_idx for a rare policy and the time index for one in every flow.
+  -- planner takes flows_policies_idx for a rare policy and, newest first with the limit, the time
+  -- index for one in most flows (stopping at the limit instead of building a bitmap of them all).
   RETURN QUERY EXECUTE
     'SELECT f.cluster_id, f.start_time, f.flow_key
        FROM flows f
@@ -39,6 +40,7 @@ BEGIN
         AND f.start_time >= coalesce($2, ''-infinity''::timestamptz)
         AND f.start_time < coalesce($3, ''infinity''::timestamptz)
         AND (f.policies_enforced || f.policies_pending) @> ANY ($4)
+      ORDER BY f.start_time DESC
       LIMIT $5'
     USING org, p_from, p_to, p_patterns, p_limit;
 END

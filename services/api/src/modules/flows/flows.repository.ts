@@ -248,7 +248,7 @@ const PLAIN_SUMS = join(
 /**
  * Rollup reads group a day of minutes (millions of rows at fleet scale) down to a few thousand
  * groups. With the default 4 MB the planner sorts them on disk; in memory it is several times
- * faster (bench/flow-queries). Local to the read's own transaction; a hash aggregate that outgrows
+ * faster (bench/flows). Local to the read's own transaction; a hash aggregate that outgrows
  * it spills to disk rather than exceed it.
  */
 const ROLLUP_WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
@@ -257,7 +257,7 @@ const ROLLUP_WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
  * The service graph groups by an eleven-column key whose groups Postgres cannot estimate (no
  * multi-column statistics on the rollup), so it guesses one group per row and sorts every minute
  * row to group them; there are in fact only pairs × reporter × action groups. Without sorts it
- * hashes them instead: measured 3–5× faster on 300 k minute rows (bench/flow-queries). Only the
+ * hashes them instead: measured 3–5× faster on 300 k minute rows (bench/flows). Only the
  * final top-N ordering still sorts, a few hundred rows. The lasting fix is multi-column statistics
  * (CREATE STATISTICS … (ndistinct)) on flow_edge_minutes in a migration.
  */
