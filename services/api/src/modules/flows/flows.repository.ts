@@ -318,16 +318,22 @@ function policyListStatements(
   const rest = flowCondition(orgId, { ...query, policies: [] });
   const inline = flowCondition(orgId, query);
   const keys = policyMatchKeys(orgId, query, countUpTo);
-  const branches = (select: SqlFragment, tail: SqlFragment) => sql`WITH pm AS MATERIALIZED (${keys}),
+  // Each branch orders and limits on its own, so the inline one keeps its newest-first index scan
+  // that stops at the page (an ORDER BY over the union would read and sort every row first).
+  const branches = (
+    select: SqlFragment,
+    tail: SqlFragment,
+    page: SqlFragment,
+  ) => sql`WITH pm AS MATERIALIZED (${keys}),
       broad AS MATERIALIZED (SELECT count(*) > ${countUpTo} AS b FROM pm)
-    SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad)
+    (SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad) ${page})
     UNION ALL
-    SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
-      AND (f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm) AND NOT (SELECT b FROM broad)`;
+    (SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
+      AND (f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm) AND NOT (SELECT b FROM broad) ${page})`;
   return [
-    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM (${branches(sql`f.*`, o.after)}) f
+    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM (${branches(sql`f.*`, o.after, sql`ORDER BY ${o.order} LIMIT ${limit}`)}) f
       ORDER BY ${o.order} LIMIT ${limit}`,
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${branches(sql`1`, sql`TRUE`)}
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${branches(sql`1`, sql`TRUE`, sql``)}
       LIMIT ${countUpTo + 1}) c`,
   ] as const;
 }
