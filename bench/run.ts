@@ -1,5 +1,6 @@
-// `npm run bench [name…]`: runs each benchmark in bench/<name>/run.ts in its own process, one after
-// the other (they would skew each other on a small machine). Without names, runs them all.
+// `npm run bench [name…] [--option …]`: runs each benchmark in bench/<name>/run.ts in its own process,
+// one after the other (they would skew each other on a small machine). Without names, runs them
+// all. Everything from the first `--option` on is passed to each benchmark (e.g. `flows --flows N`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,10 @@ const all = readdirSync(dir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`${dir}${d.name}/run.ts`))
   .map((d) => d.name)
   .sort();
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const wanted = firstOption === -1 ? args : args.slice(0, firstOption);
+const options = firstOption === -1 ? [] : args.slice(firstOption);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${all.join(', ')}`);
@@ -23,7 +27,14 @@ for (const name of wanted.length ? wanted : all) {
   console.log(`\n=== bench/${name} ===`);
   const r = spawnSync(
     process.execPath,
-    ['--enable-source-maps', '--expose-gc', '--import', './scripts/register.mjs', `bench/${name}/run.ts`],
+    [
+      '--enable-source-maps',
+      '--expose-gc',
+      '--import',
+      './scripts/register.mjs',
+      `bench/${name}/run.ts`,
+      ...options,
+    ],
     {
       stdio: 'inherit',
     },

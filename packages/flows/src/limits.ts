@@ -26,3 +26,10 @@ export const MAX_NAME_LENGTH = 253;
 
 /** Largest counter value: exact in a JavaScript number and in a Postgres bigint. */
 export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Time constant of a cluster's ingestion rate, in seconds: the gateway smooths records per second
+ * with weights exp(-dt / this) at each batch, and the API decays the stored rate by the same law
+ * while no batch arrives, so both read one estimator.
+ */
+export const INGESTION_RATE_TIME_CONSTANT_SECONDS = 60;

@@ -10,6 +10,7 @@ import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { INGESTION_RATE_GRACE_SECONDS } from '../../src/modules/flows/ingestion-rate.js';
 import { Database } from '../../src/platform/db/database.js';
 import { TestContext, codeOf, type Caller, type GqlResult } from '../context.js';
 import { expectData } from '../factories/members.js';
@@ -961,6 +962,54 @@ describe('Cluster.flowIngestion', () => {
       expect(reads).toHaveLength(1);
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe('Cluster.flowIngestion: the rate as of now', () => {
+  it('decays to 0 while a cluster sends nothing, and is the stored rate while it sends', async () => {
+    const set = (name: string, rate: number, secondsAgo: number) =>
+      ctx.sql(
+        `UPDATE cluster_flow_status SET records_per_second = $2,
+                last_batch_at = now() - make_interval(secs => $3) WHERE cluster_id = $1`,
+        [clusterIds[name], rate, secondsAgo],
+      );
+    const [saved] = await ctx.sql<{ rows: unknown }>(
+      `SELECT json_agg(json_build_array(cluster_id, records_per_second, last_batch_at)) AS rows
+         FROM cluster_flow_status WHERE cluster_id = ANY($1::uuid[])`,
+      [[clusterIds['prod'], clusterIds['staging'], clusterIds['dev']]],
+    );
+    try {
+      await set('prod', 40, 5); // live: a batch 5 s ago
+      await set('staging', 40, INGESTION_RATE_GRACE_SECONDS + 60); // one time constant past the grace
+      await set('dev', 40, 15 * 60); // silent for a quarter of an hour
+      type R = {
+        organization: {
+          clusters: { edges: { node: { name: string; flowIngestion: { recordsPerSecond: number } } }[] };
+        };
+      };
+      const r = expectData(
+        await ctx.gql<R>(
+          viewer,
+          `query($s: String!) { organization(slug: $s) { clusters(first: 10) { edges { node { name
+            flowIngestion { recordsPerSecond } } } } } }`,
+          { s: slug },
+        ),
+      );
+      const rate = Object.fromEntries(
+        r.organization.clusters.edges.map((e) => [e.node.name, e.node.flowIngestion.recordsPerSecond]),
+      );
+      expect(rate['prod']).toBe(40);
+      // 40/e, less the few seconds between the update and the read.
+      expect(rate['staging']).toBeGreaterThan((40 / Math.E) * 0.9);
+      expect(rate['staging']).toBeLessThan(40 / Math.E + 0.1);
+      expect(rate['dev']).toBe(0);
+    } finally {
+      await ctx.sql(
+        `UPDATE cluster_flow_status s SET records_per_second = (x->>1)::float8, last_batch_at = (x->>2)::timestamptz
+           FROM json_array_elements($1::json) x WHERE s.cluster_id = (x->>0)::uuid`,
+        [JSON.stringify(saved?.rows ?? [])],
+      );
     }
   });
 });

@@ -60,13 +60,14 @@ export class FlowBatchStream {
       );
       return;
     }
-    const checked = this.#ingest.check(batch, now);
+    const prepared = this.#ingest.check(batch, now);
+    const { checked } = prepared;
     this.#queued += 1;
     this.#tail = this.#tail.then(async () => {
       this.#queued -= 1;
       if (this.#stopped) return;
       try {
-        const outcome = await this.#ingest.store(this.#source, batch, checked);
+        const outcome = await this.#ingest.store(this.#source, batch, prepared);
         if (outcome.kind === 'stored' && checked.firstProblem !== null) {
           const rejected = [...checked.rejected.values()].reduce((a, b) => a + b, 0);
           this.#peer.reportRejected(

@@ -8,7 +8,7 @@ import { checkBatch, type CheckedBatch } from './flow-batch-check.js';
 import type { FlowEvents } from './flow-events.js';
 import type { FlowPartitions } from './flow-partitions.js';
 import type { FlowRateLimits } from './flow-rate-limits.js';
-import { flowRows } from './flow-rows.js';
+import { flowRows, type FlowRows } from './flow-rows.js';
 import type { FlowBatchOutcome, FlowBatchSource, FlowWriter } from './flow-writer.js';
 
 export interface FlowBatchInput {
@@ -26,6 +26,12 @@ export interface FlowIngestParts {
   readonly log: Logger;
 }
 
+/** A batch as checked on arrival: the verdict per record and the rows of the accepted ones. */
+export interface PreparedBatch {
+  readonly checked: CheckedBatch;
+  readonly rows: FlowRows;
+}
+
 export class FlowIngest {
   readonly #parts: FlowIngestParts;
 
@@ -40,18 +46,22 @@ export class FlowIngest {
     return false;
   }
 
-  check(batch: FlowBatchInput, now: number): CheckedBatch {
-    return checkBatch(batch.records, Math.floor(now / 1000));
+  /**
+   * Validates a batch and builds its rows, on arrival: the stream does this while the tunnel's
+   * previous batch is still being written, so only the write itself is serial per tunnel.
+   */
+  check(batch: FlowBatchInput, now: number): PreparedBatch {
+    const checked = checkBatch(batch.records, Math.floor(now / 1000));
+    return { checked, rows: flowRows(checked.accepted) };
   }
 
   /** Resolves once the batch is committed (or found already stored); rejects when it is not. */
   async store(
     source: FlowBatchSource,
     batch: FlowBatchInput,
-    checked: CheckedBatch,
+    { checked, rows }: PreparedBatch,
   ): Promise<FlowBatchOutcome> {
     const { partitions, writer, events, metrics, log } = this.#parts;
-    const rows = flowRows(checked.accepted);
     let outcome: FlowBatchOutcome;
     try {
       await partitions.ensure(rows.days);

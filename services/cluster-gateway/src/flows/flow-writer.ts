@@ -3,6 +3,7 @@
 // nothing), then the flows with their two per-minute rollups in one statement over unnest arrays,
 // then the cluster's ingestion status. The caller acknowledges only after this resolves, that is
 // after COMMIT. org and cluster ids come from the authenticated tunnel, never from the batch.
+import { INGESTION_RATE_TIME_CONSTANT_SECONDS } from '@palisade/flows';
 import type pg from 'pg';
 import { inTransaction, retryOnDeadlock, type Database } from '../store/database.js';
 import type { FlowRows } from './flow-rows.js';
@@ -153,7 +154,7 @@ ON CONFLICT (cluster_id) DO UPDATE SET
     records_per_second = (
       SELECT w * s.records_per_second + (1 - w) * EXCLUDED.records_accepted / dt
         FROM (SELECT greatest(extract(epoch FROM now() - s.last_batch_at)::double precision, 0.001) AS dt) AS d,
-             LATERAL (SELECT exp(-d.dt / 60.0) AS w) AS e)
+             LATERAL (SELECT exp(-d.dt / ${String(INGESTION_RATE_TIME_CONSTANT_SECONDS)}.0) AS w) AS e)
 RETURNING dropped_total`;
 
 export class FlowWriter {

@@ -97,6 +97,7 @@ export function policyPatterns(m: PolicyMatch): unknown[][] {
   return patterns;
 }
 
+/** The policy match inline: what migration 0006's GIN index serves, but RLS keeps it a filter. */
 function policyMatch(matches: PolicyMatch[]): SqlFragment {
   const parts: SqlFragment[] = [];
   for (const m of matches)
@@ -104,6 +105,22 @@ function policyMatch(matches: PolicyMatch[]): SqlFragment {
       // The expression of the GIN index flows_policies_idx (migration 0006).
       parts.push(sql`(f.policies_enforced || f.policies_pending) @> ${JSON.stringify(p)}::jsonb`);
   return anyOf(parts);
+}
+
+/**
+ * The keys of at most `cap` + 1 flows matching the query's policy conditions, from
+ * flows_policy_matches (migration 0016, decision 0085): a definer function scoped by
+ * app_current_org() that can use flows_policies_idx, which RLS keeps the inline `@>` from using.
+ * Its window is the query's, cut at the retention floor. More than `cap` keys means the match is
+ * broad, and the inline filter over the time-ordered scan is then the faster plan.
+ */
+export function policyMatchKeys(orgId: string, q: FlowQuery, cap: number): SqlFragment {
+  const patterns = q.policies.flatMap((m) => policyPatterns(m).map((p) => JSON.stringify(p)));
+  const from = q.from
+    ? sql`GREATEST(${retentionFloor(orgId)}, ${q.from}::timestamptz)`
+    : retentionFloor(orgId);
+  return sql`SELECT m.cluster_id, m.start_time, m.flow_key
+    FROM flows_policy_matches(${patterns}::jsonb[], ${from}, ${q.to}::timestamptz, ${cap + 1}) m`;
 }
 
 /** The organisation, its retention floor, clusters and time window: the part every read shares. */

@@ -158,7 +158,9 @@ export interface ServiceGraphPair {
 
 export interface IngestionStatus {
   lastBatchAt: Date | null;
-  /** Accepted records per second, smoothed over about a minute by the gateway. */
+  /** Since the last batch, by the store's clock (which stamped it); null without one. */
+  secondsSinceLastBatch: number | null;
+  /** Accepted records per second, smoothed over about a minute by the gateway, as of its last batch. */
   recordsPerSecond: number;
   recordsAccepted: number;
   recordsRejected: number;

@@ -18,6 +18,7 @@ import {
   clusterIdsByName,
   END_OF_TIER,
   flowCondition,
+  policyMatchKeys,
   retentionFloor,
   scopeCondition,
 } from './flow-filter.sql.js';
@@ -277,7 +278,7 @@ const PLAIN_SUMS = join(
 /**
  * Rollup reads group a day of minutes (millions of rows at fleet scale) down to a few thousand
  * groups. With the default 4 MB the planner sorts them on disk; in memory it is several times
- * faster (bench/flow-queries). Local to the read's own transaction; a hash aggregate that outgrows
+ * faster (bench/flows). Local to the read's own transaction; a hash aggregate that outgrows
  * it spills to disk rather than exceed it.
  */
 const ROLLUP_WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
@@ -286,7 +287,7 @@ const ROLLUP_WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
  * The service graph groups by an eleven-column key whose groups Postgres cannot estimate (no
  * multi-column statistics on the rollup), so it guesses one group per row and sorts every minute
  * row to group them; there are in fact only pairs × reporter × action groups. Without sorts it
- * hashes them instead: measured 3–5× faster on 300 k minute rows (bench/flow-queries). Only the
+ * hashes them instead: measured 3–5× faster on 300 k minute rows (bench/flows). Only the
  * final top-N ordering still sorts, a few hundred rows. The lasting fix is multi-column statistics
  * (CREATE STATISTICS … (ndistinct)) on flow_edge_minutes in a migration.
  */
@@ -314,6 +315,59 @@ function counters(row: Record<string, unknown>, prefix: SumPrefix): TrafficCount
   return out;
 }
 
+/** A page and its count, over one condition. */
+function plainListStatements(
+  where: SqlFragment,
+  o: { order: SqlFragment; after: SqlFragment },
+  limit: number,
+  countUpTo: number,
+) {
+  return [
+    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${where} AND ${o.after}
+      ORDER BY ${o.order} LIMIT ${limit}`,
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${where}
+      LIMIT ${countUpTo + 1}) c`,
+  ] as const;
+}
+
+/**
+ * A page and its count under a policy filter: two branches of which one-time filters run exactly
+ * one, chosen by whether the policy match has more than `countUpTo` keys (decision 0085). Up to
+ * that many, the inline filter would read the whole window to count them, so they are read by key
+ * through flows_policies_idx (the definer function); beyond it, the inline filter on the
+ * newest-first scan stops at the page and at the count's limit, where the keys would be every
+ * match (a policy hit by most flows).
+ */
+function policyListStatements(
+  orgId: string,
+  query: FlowQuery,
+  o: { order: SqlFragment; after: SqlFragment },
+  limit: number,
+  countUpTo: number,
+) {
+  const rest = flowCondition(orgId, { ...query, policies: [] });
+  const inline = flowCondition(orgId, query);
+  const keys = policyMatchKeys(orgId, query, countUpTo);
+  // Each branch orders and limits on its own, so the inline one keeps its newest-first index scan
+  // that stops at the page (an ORDER BY over the union would read and sort every row first).
+  const branches = (
+    select: SqlFragment,
+    tail: SqlFragment,
+    page: SqlFragment,
+  ) => sql`WITH pm AS MATERIALIZED (${keys}),
+      broad AS MATERIALIZED (SELECT count(*) > ${countUpTo} AS b FROM pm)
+    (SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad) ${page})
+    UNION ALL
+    (SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
+      AND (f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm) AND NOT (SELECT b FROM broad) ${page})`;
+  return [
+    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM (${branches(sql`f.*`, o.after, sql`ORDER BY ${o.order} LIMIT ${limit}`)}) f
+      ORDER BY ${o.order} LIMIT ${limit}`,
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${branches(sql`1`, sql`TRUE`, sql``)}
+      LIMIT ${countUpTo + 1}) c`,
+  ] as const;
+}
+
 @Injectable()
 export class FlowsRepository implements FlowStore {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -326,18 +380,16 @@ export class FlowsRepository implements FlowStore {
     limit: number,
     countUpTo: number,
   ): Promise<{ rows: StoredFlow[]; total: number; exact: boolean }> {
-    const where = flowCondition(orgId, query);
     const o = ordering(sort, after);
     // The count stops one past countUpTo: an exact count of millions of rows would cost more than
     // the page itself, and "more than 10,000" is all a flow log needs to say (Elasticsearch's
     // track_total_hits makes the same trade for Calico Enterprise's flow log).
-    const [rows, count] = await this.db.query({ orgId }, [
-      sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${where} AND ${o.after}
-        ORDER BY ${o.order} LIMIT ${limit}`,
-      sql<{
-        n: number;
-      }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${where} LIMIT ${countUpTo + 1}) c`,
-    ]);
+    const [rows, count] = await this.db.query(
+      { orgId },
+      query.policies.length
+        ? policyListStatements(orgId, query, o, limit, countUpTo)
+        : plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
+    );
     const n = count[0]?.n ?? 0;
     return { rows: rows.map(toFlow), total: Math.min(n, countUpTo), exact: n <= countUpTo };
   }
@@ -593,12 +645,15 @@ export class FlowsRepository implements FlowStore {
       sql<{
         cluster_id: string;
         last_batch_at: Date;
+        seconds_since_last_batch: number;
         records_per_second: number;
         records_accepted: string;
         records_rejected: string;
         dropped_total: string;
         rejected_by_reason: Record<string, number>;
-      }>`SELECT s.cluster_id, s.last_batch_at, s.records_per_second, s.records_accepted,
+      }>`SELECT s.cluster_id, s.last_batch_at,
+                extract(epoch FROM now() - s.last_batch_at)::float8 AS seconds_since_last_batch,
+                s.records_per_second, s.records_accepted,
                 s.records_rejected, s.dropped_total, s.rejected_by_reason
            FROM cluster_flow_status s
           WHERE s.org_id = ${orgId}::uuid AND s.cluster_id = ANY(${[...clusterIds]}::uuid[])`,
@@ -606,6 +661,7 @@ export class FlowsRepository implements FlowStore {
     for (const r of rows) {
       out.set(r.cluster_id, {
         lastBatchAt: r.last_batch_at,
+        secondsSinceLastBatch: r.seconds_since_last_batch,
         recordsPerSecond: r.records_per_second,
         recordsAccepted: Number(r.records_accepted),
         recordsRejected: Number(r.records_rejected),

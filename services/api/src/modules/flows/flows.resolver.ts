@@ -3,11 +3,10 @@
 // and the flowsLive subscription. Translation only: arguments are validated here, once, and every
 // rule lives in FlowsService.
 import { Inject } from '@nestjs/common';
-import { Args, Context, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { hitPolicy, renderPolicyHit, type PolicyHit } from '@palisade/flows';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
-import { BatchLoader, requestLoader } from '../../platform/graphql/batch-loader.js';
 import {
   PageArgs,
   decodeCursor,
@@ -16,7 +15,7 @@ import {
   toConnection,
   type ConnectionShape,
 } from '../../platform/graphql/connection.js';
-import type { GqlContext } from '../../platform/graphql/context.js';
+import { Loaders, type RequestLoaders } from '../../platform/graphql/request-loaders.js';
 import { validateInput } from '../../platform/graphql/validate.js';
 import { toClusterModel } from '../clusters/clusters.resolver.js';
 import { ClusterModel } from '../clusters/models/cluster.model.js';
@@ -394,13 +393,17 @@ export class ClusterFlowsResolver {
   async flowIngestion(
     @Parent() cluster: ClusterModel,
     @Scope() scope: OrgScope,
-    @Context() ctx: GqlContext,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<FlowIngestionStatusModel> {
-    const loader = requestLoader(
-      ctx,
-      `flowIngestion:${scope.orgId}`,
-      () => new BatchLoader<string, IngestionStatus>((ids) => this.flows.ingestionStatus(scope, ids)),
+    const status = await loaders.load(
+      `flow-ingestion:${scope.orgId}`,
+      cluster.id,
+      async (ids) => {
+        const byId = await this.flows.ingestionStatus(scope, ids);
+        return ids.map((id) => byId.get(id));
+      },
+      (id) => id,
     );
-    return toIngestionModel(await loader.load(cluster.id));
+    return toIngestionModel(status);
   }
 }

@@ -11,6 +11,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { ClustersService, type ClusterView } from '../clusters/clusters.service.js';
 import { FlowEvents, type FlowsLanded } from './flow-events.js';
 import { FlowSettingsRepository } from './flow-settings.repository.js';
+import { currentIngestionRate } from './ingestion-rate.js';
 import {
   FLOW_STORE,
   type FlowCursor,
@@ -194,9 +195,21 @@ export class FlowsService {
     return { nodes: [...nodes.values()], edges: [...edges.values()], truncated, from, to };
   }
 
-  /** Batched per request by the resolver: one read for every cluster of a page. */
-  ingestionStatus(scope: OrgScope, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>> {
-    return this.store.ingestionStatus(scope.orgId, clusterIds);
+  /**
+   * Batched per request by the resolver: one read for every cluster of a page. The rate is as of
+   * now: it decays while a cluster sends nothing (ingestion-rate.ts).
+   */
+  async ingestionStatus(
+    scope: OrgScope,
+    clusterIds: readonly string[],
+  ): Promise<Map<string, IngestionStatus>> {
+    const stored = await this.store.ingestionStatus(scope.orgId, clusterIds);
+    return new Map(
+      [...stored].map(([id, s]) => [
+        id,
+        { ...s, recordsPerSecond: currentIngestionRate(s.recordsPerSecond, s.secondsSinceLastBatch) },
+      ]),
+    );
   }
 
   async retentionDays(scope: OrgScope): Promise<number> {

@@ -194,7 +194,10 @@ export class FlowRejectionModel {
 export class FlowIngestionStatusModel {
   @Field(() => Date, { nullable: true, description: 'When the last batch was stored; null: never.' })
   lastBatchAt!: Date | null;
-  @Field(() => Float, { description: 'Records stored per second, smoothed over about a minute.' })
+  @Field(() => Float, {
+    description:
+      'Records stored per second, smoothed over about a minute; decays to 0 while the cluster sends nothing.',
+  })
   recordsPerSecond!: number;
   @Field(() => Float, { description: 'Records stored since the cluster first sent flows.' })
   recordsAccepted!: number;

@@ -1,12 +1,14 @@
-// Flow reads through the real API (issue 13 item 7, read side): the `flows` query with a selective
-// filter over BENCH_FLOWS stored flows (default 10 M, spread over the last 24 h of a 2,000-pod
-// cluster: 200 workloads of 10 pods in 20 namespaces), and the service graph and policy statistics
-// over those 24 h. Rows are generated in SQL straight into the tables the gateway writes (flows and
-// both per-minute rollups, summed from the flows exactly as the writer sums them), then ANALYZEd.
-// Each query is warmed up, then run sequentially; the figures are per request, end to end over
-// HTTP (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
+// Flow reads through the real API (issue 13 item 7, read side): the `flows` query with selective
+// filters over `flows` stored flows spread over the last 24 h of a 2,000-pod cluster (200
+// workloads of 10 pods in 20 namespaces), and the service graph and policy statistics over those
+// 24 h. Rows are generated in SQL straight into the tables the gateway writes (flows and both
+// per-minute rollups, summed from the flows exactly as the writer sums them), then ANALYZEd. Each
+// query is warmed up, then run sequentially; the figures are per request, end to end over HTTP
+// (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
+// Also, in SQL as the API's role under RLS: the policy filter as migration 0006 wrote it (inline
+// jsonb @>, which RLS keeps off the GIN index) against decision 0085's form (keys through
+// flows_policy_matches, migration 0016, up to 10,000 matches; inline beyond).
 // Goals (issue 13): flows p99 < 200 ms; service graph < 1 s.
-// Usage: BENCH_FLOWS=1000000 npm run bench -- flow-queries
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
@@ -15,10 +17,7 @@ import { loadEnv } from '../../services/api/src/config/env.js';
 import { Database } from '../../services/api/src/platform/db/database.js';
 import { createLogger } from '../../services/api/src/platform/http/logger.js';
 import { createApiServer } from '../../services/api/src/server.js';
-import { machineLine } from '../lib/machine.js';
 
-const FLOWS = Number(process.env['BENCH_FLOWS'] ?? 10_000_000);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 50);
 const CHUNK = 500_000;
 const BUCKETS_PER_DAY = 5_760;
 
@@ -99,13 +98,83 @@ const GRAPH_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) 
 const STATS_QUERY = `query($s: String!, $r: TimeRange) { organization(slug: $s) { policyStatistics(timeRange: $r, first: 100) {
   totalCount edges { node { name allowed { packetsIn } denied { packetsIn } } } } } }`;
 
+// A page of 50 and its count up to 10,001 under a policy filter, as FlowsRepository.list reads
+// them: inline (migration 0006's form), or keys through the definer function up to 10,000 with the
+// inline form beyond (migration 0016, decision 0085). $1 the org, $2 the pattern.
+const SCOPE = `f.org_id = $1 AND f.start_time >= now() - interval '30 days'
+  AND f.cluster_id IN (SELECT c.id FROM clusters c WHERE c.org_id = $1)`;
+const INLINE = '(f.policies_enforced || f.policies_pending) @> $2::jsonb';
+const ORDER = 'ORDER BY f.start_time DESC, f.cluster_id DESC, f.flow_key DESC';
+const KEYS = `WITH pm AS MATERIALIZED (SELECT m.cluster_id, m.start_time, m.flow_key
+    FROM flows_policy_matches(ARRAY[$2::jsonb], now() - interval '30 days', NULL, 10001) m),
+  broad AS MATERIALIZED (SELECT count(*) > 10000 AS b FROM pm)`;
+const KEY_MATCH = '(f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm)';
+const POLICY_FORMS: Record<string, { page: string; count: string }> = {
+  'inline (0006)': {
+    page: `SELECT f.start_time, f.flow_key FROM flows f WHERE ${SCOPE} AND ${INLINE} ${ORDER} LIMIT 50`,
+    count: `SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${SCOPE} AND ${INLINE} LIMIT 10001) c`,
+  },
+  'keys up to 10,000, else inline (0016)': {
+    page: `SELECT f.start_time, f.flow_key FROM (${KEYS}
+      (SELECT f.* FROM flows f WHERE ${SCOPE} AND ${INLINE} AND (SELECT b FROM broad) ${ORDER} LIMIT 50)
+      UNION ALL
+      (SELECT f.* FROM flows f WHERE ${SCOPE} AND ${KEY_MATCH} AND NOT (SELECT b FROM broad) ${ORDER} LIMIT 50)
+    ) f ${ORDER} LIMIT 50`,
+    count: `SELECT count(*)::int AS n FROM (${KEYS}
+      (SELECT 1 FROM flows f WHERE ${SCOPE} AND ${INLINE} AND (SELECT b FROM broad))
+      UNION ALL
+      (SELECT 1 FROM flows f WHERE ${SCOPE} AND ${KEY_MATCH} AND NOT (SELECT b FROM broad))
+      LIMIT 10001) c`,
+  },
+};
+
+/** Both forms of the policy filter, as the API's role with the tenant set, on the same rows. */
+async function comparePolicyFilter(appUrl: string, orgId: string, runs: number): Promise<void> {
+  const app = new pg.Client({ connectionString: appUrl });
+  await app.connect();
+  try {
+    const cases: [string, unknown[]][] = [
+      ['selective: one deny policy (2 % of flows)', [{ name: 'deny-10' }]],
+      ['broad: a staged policy in the pending trace (10 %)', [{ name: 'quarantine' }]],
+      ['broadest: every hit of tier default (100 %)', [{ tier: 'default' }]],
+    ];
+    for (const [name, pattern] of cases) {
+      const line: string[] = [];
+      let answers: string | null = null;
+      for (const [form, statements] of Object.entries(POLICY_FORMS)) {
+        const times: number[] = [];
+        for (let i = 0; i < runs + 2; i++) {
+          await app.query('BEGIN READ ONLY');
+          await app.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+          const t = performance.now();
+          const page = await app.query<{ start_time: Date }>(statements.page, [
+            orgId,
+            JSON.stringify(pattern),
+          ]);
+          const count = await app.query<{ n: number }>(statements.count, [orgId, JSON.stringify(pattern)]);
+          if (i >= 2) times.push(performance.now() - t);
+          await app.query('COMMIT');
+          const answer = `${String(count.rows[0]?.n)}:${String(page.rows[0]?.start_time.getTime())}`;
+          if (answers !== null && answers !== answer) throw new Error(`the two forms disagree on ${name}`);
+          answers = answer;
+        }
+        times.sort((a, b) => a - b);
+        line.push(`${form} p50 ${percentile(times, 50).toFixed(1)} ms`);
+      }
+      console.log(`policy filter, page + count, ${name}: ${line.join(' | ')} (${String(runs)} runs)`);
+    }
+  } finally {
+    await app.end();
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function main(): Promise<void> {
-  console.log(machineLine());
-  const db = await createMigratedDatabase('palisade_bench_flowq');
+export async function benchQueries(opts: { flows: number; runs: number }): Promise<void> {
+  const { flows: FLOWS, runs: RUNS } = opts;
+  const db = await createMigratedDatabase('palisade_bench_flows_query');
   const admin = new pg.Client({ connectionString: db.adminUrl });
   await admin.connect();
   const adminDb = new Database(db.adminUrl, 2);
@@ -130,6 +199,8 @@ async function main(): Promise<void> {
     console.log(
       `stored ${FLOWS.toLocaleString('en')} flows with rollups in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
     );
+
+    await comparePolicyFilter(db.urlAs('palisade_app'), orgId, Math.max(5, Math.round(RUNS / 5)));
 
     const env = loadEnv({
       NODE_ENV: 'production',
@@ -162,7 +233,19 @@ async function main(): Promise<void> {
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
       ],
-      ['flows, policy match, first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      ['flows, policy match (2 %), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      [
+        'flows, policy match (10 %), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ name: 'quarantine' }] } },
+        RUNS,
+      ],
+      [
+        'flows, policy match (100 %), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ tier: 'default' }] } },
+        RUNS,
+      ],
       ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
       ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, Math.max(5, RUNS / 5)],
       ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, Math.max(5, RUNS / 5)],
@@ -186,5 +269,3 @@ async function main(): Promise<void> {
     await db.drop();
   }
 }
-
-await main();

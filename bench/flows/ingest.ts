@@ -1,0 +1,226 @@
+// End-to-end flow ingestion (issue 13 item 7): simulated agents → real cluster gateway → Postgres,
+// against a raw COPY of the same rows into the same table, in the same run.
+//
+// The agents (a generated 2,000-pod cluster: 20 namespaces × 10 workloads × 10 pods, each workload
+// calling 20 others at a low rate, so a bucket holds thousands of distinct flows where
+// agent/examples/large.yaml's hand-written matrix holds ~160; on a clock the bench steps) enroll
+// through a real gateway, which is then stopped; the bench steps their clocks through `minutes` of
+// traffic, so each agent's real flow pipeline (simulator, aggregator, bounded buffer) holds that
+// many minutes of flows, as after a gateway outage. A gateway is started again and the figure is
+// the time from the first agent's reconnection until every agent's buffer is acknowledged, i.e.
+// committed (flow rows upserted, both rollups, idempotency row, status). The rows stored are then
+// exported and COPYed back (under other cluster ids) into `flows` with psql's \copy: what a write
+// with no merge, no rollups and no idempotency costs. The per-cluster rate limit is raised for
+// the run: the bench measures capacity, not the tenant limit (5,000 records/s by default).
+// Agents and gateway share this process (and the machine with Postgres).
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
+import { startSimulatedAgent } from '@palisade/agent/simulated';
+import { createMigratedDatabase } from '@palisade/migrations/test-databases';
+import { SteppedClock } from './stepped-clock.js';
+
+const REDIS_URL = process.env['PALISADE_REDIS'] ?? 'redis://127.0.0.1:6379';
+const COLUMNS = `org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
+  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto,
+  reporter, action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in,
+  packets_out, bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed`.replace(/\s+/g, ' ');
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** The heap in use after a full collection (the bench runs with --expose-gc). */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The cluster description: 2,000 pods, 4,000 workload pairs, one port each. */
+function denseCluster(): string {
+  const lines = ['cluster: { name: dense, nodes: 40 }', 'namespaces:'];
+  for (let n = 0; n < 20; n++) lines.push(`  - { name: ns-${String(n)} }`);
+  lines.push('workloads:');
+  for (let n = 0; n < 20; n++)
+    for (let w = 0; w < 10; w++)
+      lines.push(
+        `  - { namespace: ns-${String(n)}, name: app-${String(w)}, replicas: 10, labels: { app: app-${String(w)} }, ports: [{ port: ${String(8000 + w)} }] }`,
+      );
+  lines.push('traffic:');
+  for (let i = 0; i < 200; i++)
+    for (let k = 1; k <= 20; k++) {
+      const j = (i * 7 + k * 13) % 200;
+      const [from, to] = [i, j].map((x) => `ns-${String(Math.floor(x / 10))}/app-${String(x % 10)}`);
+      lines.push(`  - { from: ${from!}, to: ${to!}, port: ${String(8000 + (j % 10))}, rate: 0.1 }`);
+    }
+  return `${lines.join('\n')}\n`;
+}
+
+type Agent = Awaited<ReturnType<typeof startSimulatedAgent>>;
+
+async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function benchIngest(opts: { agents: number; minutes: number }): Promise<void> {
+  const db = await createMigratedDatabase('palisade_bench_flows_ingest');
+  const admin = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+  const work = mkdtempSync(join(tmpdir(), 'bench-flows-'));
+  const prefix = `bench-flows-${randomBytes(4).toString('hex')}`;
+  const spec = join(work, 'dense.yaml');
+  writeFileSync(spec, denseCluster());
+  const gatewayConfig = {
+    databaseUrl: db.urlAs('palisade_gateway'),
+    redisUrl: REDIS_URL,
+    redisPrefix: prefix,
+    host: '127.0.0.1',
+    logLevel: 'silent' as const,
+    tuning: { flowRecordsPerSecond: 1e9, flowRecordBurst: 1e9 },
+  };
+  let gateway: RunningGateway | null = null;
+  const agents: Agent[] = [];
+  try {
+    const { rows: orgs } = await admin.query<{ id: string }>(
+      "INSERT INTO organizations (slug, name) VALUES ('bench', 'Bench') RETURNING id",
+    );
+    const orgId = orgs[0]!.id;
+    gateway = await startGateway(gatewayConfig);
+    const port = gateway.port;
+    // Clocks start `minutes` (and a bucket) ago, so the flows end about now: the gateway's time
+    // checks see real times.
+    const start = Date.now() - (opts.minutes * 60 + 30) * 1000;
+    const clocks: SteppedClock[] = [];
+    for (let i = 0; i < opts.agents; i++) {
+      const token = `pen_${randomBytes(32).toString('base64url')}`;
+      await admin.query(
+        `INSERT INTO clusters (org_id, name, enrollment_token_hash, enrollment_expires_at)
+         VALUES ($1, $2, $3, now() + interval '1 hour')`,
+        [orgId, `large-${String(i)}`, createHash('sha256').update(token).digest()],
+      );
+      const clock = new SteppedClock(start);
+      clocks.push(clock);
+      agents.push(
+        await startSimulatedAgent({
+          file: spec,
+          gatewayUrl: `ws://127.0.0.1:${String(port)}/v1/tunnel`,
+          enrollmentToken: token,
+          stateDir: join(work, `agent-${String(i)}`),
+          watch: false,
+          watchPolicies: false,
+          clock,
+          trafficSeed: i + 1,
+          flowBufferRecords: 5_000_000,
+          timings: { backoff: { initialMs: 100, maxMs: 200 }, immediateJitterMs: 0 },
+        }),
+      );
+    }
+    await until('the agents to enroll', () => agents.every((a) => a.status() === 'connected'), 60_000);
+    await gateway.close();
+    gateway = null;
+
+    // The outage: every agent's pipeline fills its buffer with `minutes` of traffic.
+    const heapBefore = heapUsed();
+    const t0 = performance.now();
+    for (let ms = 0; ms < opts.minutes * 60_000 + 20_000; ms += 1_000) {
+      for (const c of clocks) c.advance(1_000);
+      if (ms % 10_000 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const buffered = agents.reduce((n, a) => n + a.flows().bufferedRecords, 0);
+    const dropped = agents.reduce((n, a) => n + a.flows().droppedTotal, 0);
+    console.log(
+      `  ${String(opts.agents)} agent(s) of a 2,000-pod cluster, ${String(opts.minutes)} min of traffic: ` +
+        `${buffered.toLocaleString('en')} flow records buffered (${String(dropped)} dropped), ` +
+        `simulated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    if (buffered === 0) throw new Error('the agents buffered no flows');
+    const heapFull = heapUsed();
+
+    let firstConnected = Number.NaN;
+    const offs = agents.map((a) =>
+      a.onStatus((s) => {
+        if (s === 'connected' && Number.isNaN(firstConnected)) firstConnected = performance.now();
+      }),
+    );
+    gateway = await startGateway({ ...gatewayConfig, port });
+    await until(
+      'every buffered flow to be acknowledged',
+      () => agents.every((a) => a.flows().bufferedRecords === 0),
+      30 * 60_000,
+    );
+    const ingestMs = performance.now() - firstConnected;
+    for (const off of offs) off();
+    // What the buffered records held: the heap with them, less the heap once they are acknowledged
+    // (the simulator's own growth over the outage stays in both).
+    const heapDrained = heapUsed();
+    console.log(
+      `  agent buffer: ${Math.round((heapFull - heapDrained) / buffered).toLocaleString('en')} bytes of heap per buffered flow ` +
+        `(heap ${mib(heapBefore)} → ${mib(heapFull)} buffered → ${mib(heapDrained)} drained)`,
+    );
+
+    const { rows: stored } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM flows');
+    const rows = Number(stored[0]!.n);
+    // The same rows, under other cluster ids (no foreign key on flows), COPYed into the same table.
+    const file = join(work, 'flows.csv');
+    const exported = spawnSync(
+      'psql',
+      [
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        db.adminUrl,
+        '-c',
+        `\\copy (SELECT ${COLUMNS.replace('cluster_id', "md5(cluster_id::text || 'copy')::uuid")} FROM flows) TO '${file}' WITH (FORMAT csv)`,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (exported.status !== 0) throw new Error(`export failed: ${exported.stderr}`);
+    const t1 = performance.now();
+    const copy = spawnSync(
+      'psql',
+      [
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        db.adminUrl,
+        '-c',
+        `\\copy flows (${COLUMNS}) FROM '${file}' WITH (FORMAT csv)`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const copyMs = performance.now() - t1;
+    if (copy.status !== 0) throw new Error(`COPY failed: ${copy.stderr}`);
+    const { rows: after } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM flows');
+    if (Number(after[0]!.n) !== rows * 2)
+      throw new Error(`COPY stored ${String(Number(after[0]!.n) - rows)} of ${String(rows)}`);
+
+    const perSecond = (n: number, ms: number): string => Math.round((n / ms) * 1000).toLocaleString('en');
+    console.log(
+      `  end to end (agents → gateway → Postgres, acknowledged): ${perSecond(buffered, ingestMs)} records/s ` +
+        `(${buffered.toLocaleString('en')} records → ${rows.toLocaleString('en')} rows in ${(ingestMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(
+      `  raw COPY of the same rows into flows (psql \\copy, one session): ${perSecond(rows, copyMs)} rows/s`,
+    );
+    console.log(
+      `  ratio: ${((rows / ingestMs / (rows / copyMs)) * 100).toFixed(0)} % of COPY (goal ≥ 50 %), rows per second`,
+    );
+  } finally {
+    await Promise.allSettled(agents.map((a) => a.close()));
+    await gateway?.close();
+    await admin.end();
+    rmSync(work, { recursive: true, force: true });
+    await db.drop();
+  }
+}
