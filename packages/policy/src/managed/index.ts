@@ -32,6 +32,7 @@ export {
   type RefLike,
   type WireRef,
 } from './resource-ref.js';
+export { APPLIES_AS_ANNOTATION } from '../resources/felix-configuration.js';
 export {
   CLUSTER_SELECTOR_ANNOTATION,
   DRIFT_MODE_ANNOTATION,
@@ -63,6 +64,7 @@ export {
   fromStored,
   isBuiltinTier,
   pushedObject,
+  clusterRefOf,
   sameDocument,
   storedDocument,
   tierOf,
