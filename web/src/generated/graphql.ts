@@ -192,6 +192,8 @@ export type PolicyResourceFilter = {
 
 /** projectcalico.org/v3 kinds by their Calico names, exactly as in YAML kind: (docs/decisions/0030); KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy. */
 export type PolicyResourceKind =
+  /** A Calico FelixConfiguration (cluster-scoped): dataplane, WireGuard and flow-log settings; applied as the object named by palisade.io/applies-as (default or node.<name>), else by its own name. */
+  | 'FelixConfiguration'
   /** A Calico GlobalNetworkPolicy (cluster-scoped), evaluated in its tier. */
   | 'GlobalNetworkPolicy'
   /** A Calico GlobalNetworkSet (cluster-scoped): labelled CIDRs and domains. */

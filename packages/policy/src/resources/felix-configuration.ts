@@ -87,7 +87,10 @@ function port(r: Reader, raw: RawObject, key: string): number | undefined {
 function mtu(r: Reader, raw: RawObject, key: string): number | undefined {
   const n = r.number(raw[key], ['spec', key]);
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || (n !== WIREGUARD_MTU.auto && (n < WIREGUARD_MTU.min || n > WIREGUARD_MTU.max))) {
+  if (
+    !Number.isInteger(n) ||
+    (n !== WIREGUARD_MTU.auto && (n < WIREGUARD_MTU.min || n > WIREGUARD_MTU.max))
+  ) {
     return r.fail(
       ['spec', key],
       `must be 0 (detect) or a whole number from ${WIREGUARD_MTU.min} to ${WIREGUARD_MTU.max}, not ${n}`,
