@@ -10,7 +10,6 @@
 // cluster (`default` or `node.<name>`; the object's own name when absent).
 
 import type { FelixConfigurationSpec, ObjectMeta } from './types.js';
-import type { Path } from './issues.js';
 import { isPlainObject, type RawObject, type Reader } from './reader.js';
 import { checkName, NAME_RULES } from './names.js';
 
@@ -162,5 +161,5 @@ export function readFelixConfigurationSpec(
     const next = validated ? checked[key as keyof typeof checked] : v;
     if (next !== undefined && next !== null) out[key] = next;
   }
-  return out as FelixConfigurationSpec;
+  return out;
 }

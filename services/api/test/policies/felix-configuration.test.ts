@@ -137,7 +137,7 @@ describe('FelixConfiguration rollout', () => {
     );
     expect(r.errors?.[0]?.message).toContain('as FelixConfiguration/default');
     expect(await generations()).toEqual(before);
-    const [{ n }] = await ctx.sql<{ n: string }>(
+    const [{ n } = { n: '' }] = await ctx.sql<{ n: string }>(
       "SELECT count(*)::text AS n FROM policy_resources WHERE org_id = $1 AND name = 'fleet-default'",
       [orgId],
     );
@@ -169,7 +169,7 @@ describe('FelixConfiguration rollout', () => {
     expectError(r, 'CONFLICT');
     expect(r.errors?.[0]?.message).toContain('cluster "prod-b"');
     expect(await generations()).toEqual(before);
-    const [{ labels }] = await ctx.sql<{ labels: Record<string, string> }>(
+    const [{ labels } = { labels: {} }] = await ctx.sql<{ labels: Record<string, string> }>(
       'SELECT labels FROM clusters WHERE id = $1',
       [ids['prod-b']],
     );
