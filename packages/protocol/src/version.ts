@@ -11,8 +11,9 @@ import type { MessageType } from './messages.js';
  * - 2: adds `desired.state.chunk` (decision 0013), a desired set larger than one frame, and
  *   `apply.result.chunk` (decision 0014), an apply result larger than one frame. Version 2 was not
  *   yet released when the second was added, so no peer speaks a version 2 without it.
+ * - 3: adds `inventory.nodes` (decision 0091), each node's dataplane and WireGuard state.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The oldest version this build still speaks. */
 export const MIN_SUPPORTED = 1;
 export const MAX_VERSION_NUMBER = 65_535;
@@ -32,6 +33,7 @@ export const SUPPORTED_VERSIONS: VersionRange = Object.freeze({ min: MIN_SUPPORT
 export const INTRODUCED_IN: Readonly<Partial<Record<MessageType, number>>> = Object.freeze({
   'desired.state.chunk': 2,
   'apply.result.chunk': 2,
+  'inventory.nodes': 3,
 });
 
 /** Whether `type` is part of protocol `version`. */
