@@ -27,6 +27,7 @@ import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
 import { FlowsModule } from './modules/flows/flows.module.js';
+import { FleetModule } from './modules/fleet/fleet.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -124,6 +125,7 @@ export class AppModule {
         ClustersModule,
         PoliciesModule,
         FlowsModule,
+        FleetModule,
       ],
     };
   }

@@ -1,0 +1,12 @@
+// Fleet configuration as the clusters run it (issue 18, decision 0091): reads the nodes gateways
+// store and answers coverage. Read-only; FelixConfiguration documents themselves are managed
+// resources of the policies module. Depends on no other module's services.
+import { Module } from '@nestjs/common';
+import { FleetRepository } from './fleet.repository.js';
+import { ClusterNodesResolver, OrgEncryptionResolver } from './fleet.resolver.js';
+import { FleetService } from './fleet.service.js';
+
+@Module({
+  providers: [FleetRepository, FleetService, ClusterNodesResolver, OrgEncryptionResolver],
+})
+export class FleetModule {}
