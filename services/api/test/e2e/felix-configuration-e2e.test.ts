@@ -150,6 +150,66 @@ describe('FelixConfiguration across a fleet', () => {
   );
 
   it(
+    'the clusters then report their nodes encrypting, except the node without a key, and coverage says so',
+    async () => {
+      interface Coverage {
+        nodes: number;
+        encryptingNodes: number;
+        clusters: { clusterName: string; nodes: number; encryptingNodes: number }[];
+      }
+      const coverage = await eventually(
+        'coverage 4 of 9',
+        async () => {
+          const r = await gql<{ organization: { encryptionCoverage: Coverage } }>(
+            `query($s: String!) { organization(slug: $s) { encryptionCoverage { nodes encryptingNodes clusters { clusterName nodes encryptingNodes } } } }`,
+            { s: slug },
+          );
+          const c = r.organization.encryptionCoverage;
+          return c.nodes === 9 && c.encryptingNodes === 4 ? c : undefined;
+        },
+        TIMEOUT,
+      );
+      expect(coverage.clusters).toEqual([
+        { clusterName: 'prod-eu', nodes: 3, encryptingNodes: 2 },
+        { clusterName: 'prod-us', nodes: 3, encryptingNodes: 2 },
+        { clusterName: 'staging', nodes: 3, encryptingNodes: 0 },
+      ]);
+      const r = await gql<{
+        organization: {
+          cluster: {
+            nodes: {
+              name: string;
+              dataplane: string;
+              wireguardEnabled: boolean;
+              wireguardPublicKey: boolean;
+              encrypting: boolean;
+              mtu: number | null;
+              calicoVersion: string | null;
+            }[];
+          };
+        };
+      }>(
+        `query($s: String!) { organization(slug: $s) { cluster(name: "prod-eu") {
+          nodes { name dataplane wireguardEnabled wireguardPublicKey encrypting mtu calicoVersion } } } }`,
+        { s: slug },
+      );
+      const nodes = r.organization.cluster.nodes;
+      expect(
+        nodes.map((n) => [n.name.replace(/^.*-node-/, 'node-'), n.encrypting, n.wireguardPublicKey]),
+      ).toEqual([
+        ['node-1', true, true],
+        ['node-2', true, true],
+        ['node-3', false, false],
+      ]);
+      expect(nodes.every((n) => n.dataplane === 'IPTABLES' && n.wireguardEnabled && n.mtu === 1440)).toBe(
+        true,
+      );
+      expect(nodes[0]?.calicoVersion).toBe('v3.29.1');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'a FelixConfiguration edited on the cluster is reported DRIFTED with what differs',
     async () => {
       const file = join(stateDirs.get('prod-eu')!, 'policies.json');
