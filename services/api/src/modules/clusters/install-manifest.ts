@@ -33,7 +33,7 @@ export function installManifest(m: ManifestInput): string {
       rules: [
         {
           apiGroups: [''],
-          resources: ['namespaces', 'pods', 'serviceaccounts', 'services', 'endpoints'],
+          resources: ['namespaces', 'pods', 'serviceaccounts', 'services', 'endpoints', 'nodes'],
           verbs: ['get', 'list', 'watch'],
         },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
@@ -53,6 +53,7 @@ export function installManifest(m: ManifestInput): string {
             'stagedkubernetesnetworkpolicies',
             'networksets',
             'globalnetworksets',
+            'felixconfigurations',
             'tier.networkpolicies',
             'tier.globalnetworkpolicies',
             'tier.stagednetworkpolicies',
