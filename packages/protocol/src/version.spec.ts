@@ -55,7 +55,13 @@ describe('negotiateVersion', () => {
 
 describe('isInVersion', () => {
   it('knows which version added each message', () => {
-    expect(INTRODUCED_IN).toEqual({ 'desired.state.chunk': 2, 'apply.result.chunk': 2 });
+    expect(INTRODUCED_IN).toEqual({
+      'desired.state.chunk': 2,
+      'apply.result.chunk': 2,
+      'inventory.nodes': 3,
+    });
+    expect(isInVersion('inventory.nodes', 2)).toBe(false);
+    expect(isInVersion('inventory.nodes', 3)).toBe(true);
     expect(isInVersion('apply.result.chunk', 1)).toBe(false);
     expect(isInVersion('apply.result.chunk', 2)).toBe(true);
     expect(isInVersion('desired.state', 1)).toBe(true);
