@@ -14,7 +14,7 @@ export function effectiveFelix(resources: readonly PolicyResource[], node: strin
   const byName = new Map(
     resources
       .filter((r) => r.apiVersion === 'projectcalico.org/v3' && r.kind === 'FelixConfiguration')
-      .map((r) => [r.metadata.name, r.spec as FelixConfigurationSpec]),
+      .map((r) => [r.metadata.name, r.spec]),
   );
   return { ...byName.get('default'), ...byName.get(`node.${node}`) };
 }

@@ -75,7 +75,7 @@ export class KubeNodeState {
         if (this.#felix.delete(o.metadata?.name ?? '')) this.#changed();
       },
     });
-    this.#watches = [nodes, felix] as unknown as ResourceWatch<KubernetesObject>[];
+    this.#watches = [nodes, felix];
   }
 
   /** Starts listing and watching; never rejects (failures are logged and shown by `problem()`). */
@@ -99,15 +99,12 @@ export class KubeNodeState {
   }
 
   nodes(): NodeInfo[] {
-    const felix = [...this.#felix.values()].map(
-      (o) =>
-        ({
-          apiVersion: 'projectcalico.org/v3',
-          kind: 'FelixConfiguration',
-          metadata: { name: o.metadata?.name ?? '' },
-          spec: o.spec ?? {},
-        }) as PolicyResource,
-    );
+    const felix = [...this.#felix.values()].map((o) => ({
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'FelixConfiguration',
+      metadata: { name: o.metadata?.name ?? '' },
+      spec: o.spec ?? {},
+    }));
     return [...this.#nodes.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, publicKey]) =>

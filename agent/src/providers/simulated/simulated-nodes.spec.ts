@@ -12,7 +12,7 @@ function felix(name: string, spec: Record<string, unknown>): PolicyResource {
     kind: 'FelixConfiguration',
     metadata: { name },
     spec,
-  } as PolicyResource;
+  };
 }
 
 describe('simulated nodes', () => {
