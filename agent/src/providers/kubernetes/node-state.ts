@@ -99,7 +99,7 @@ export class KubeNodeState {
   }
 
   nodes(): NodeInfo[] {
-    const felix = [...this.#felix.values()].map((o) => ({
+    const felix = [...this.#felix.values()].map((o): PolicyResource => ({
       apiVersion: 'projectcalico.org/v3',
       kind: 'FelixConfiguration',
       metadata: { name: o.metadata?.name ?? '' },
