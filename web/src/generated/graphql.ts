@@ -99,6 +99,15 @@ export type CreatePolicyResourceInput = {
   yaml?: string | null | undefined;
 };
 
+/** The dataplane Felix runs on a node, from its FelixConfiguration. */
+export type Dataplane =
+  /** eBPF (FelixConfiguration bpfEnabled: true). */
+  | 'BPF'
+  /** iptables (Felix’s default). */
+  | 'IPTABLES'
+  /** nftables (FelixConfiguration nftablesMode: Enabled). */
+  | 'NFTABLES';
+
 /** The cluster to delete. */
 export type DeleteClusterInput = {
   /** Name of the cluster. */
@@ -652,6 +661,45 @@ export type DashboardQuery = {
           policySync: { status: PolicySyncStatus; error: string | null };
         };
       }>;
+    };
+  };
+};
+
+export type ClusterNodesQueryVariables = Exact<{
+  slug: string;
+  name: string;
+}>;
+
+export type ClusterNodesQuery = {
+  organization: {
+    id: string;
+    cluster: {
+      id: string;
+      nodes: Array<{
+        name: string;
+        dataplane: Dataplane;
+        wireguardEnabled: boolean;
+        wireguardPublicKey: boolean;
+        encrypting: boolean;
+        mtu: number | null;
+        calicoVersion: string | null;
+        reportedAt: string;
+      }>;
+    };
+  };
+};
+
+export type EncryptionCoverageQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type EncryptionCoverageQuery = {
+  organization: {
+    id: string;
+    encryptionCoverage: {
+      nodes: number;
+      encryptingNodes: number;
+      clusters: Array<{ clusterName: string; nodes: number; encryptingNodes: number }>;
     };
   };
 };
@@ -1356,6 +1404,42 @@ export const DashboardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const ClusterNodesDocument = new TypedDocumentString(`
+    query ClusterNodes($slug: String!, $name: String!) {
+  organization(slug: $slug) {
+    id
+    cluster(name: $name) {
+      id
+      nodes {
+        name
+        dataplane
+        wireguardEnabled
+        wireguardPublicKey
+        encrypting
+        mtu
+        calicoVersion
+        reportedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClusterNodesQuery, ClusterNodesQueryVariables>;
+export const EncryptionCoverageDocument = new TypedDocumentString(`
+    query EncryptionCoverage($slug: String!) {
+  organization(slug: $slug) {
+    id
+    encryptionCoverage {
+      nodes
+      encryptingNodes
+      clusters {
+        clusterName
+        nodes
+        encryptingNodes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EncryptionCoverageQuery, EncryptionCoverageQueryVariables>;
 export const MembersDocument = new TypedDocumentString(`
     query Members($slug: String!, $withInvitations: Boolean!) {
   organization(slug: $slug) {
