@@ -219,4 +219,27 @@ describe('FelixConfiguration rollout', () => {
       ),
     ).toEqual({ 'prod-a': 'IN_SYNC', 'prod-b': 'DISCONNECTED' });
   });
+
+  it('keeps settings Palisade does not validate as written, and says which they are', async () => {
+    expectData(
+      await apply(
+        felix('node.prod-a-1', 'env == "prod"', 'wireguardMTU: 1400\nlogSeverityScreen: Debug', null),
+      ),
+    );
+    const r = expectData(
+      await ctx.gql<{
+        organization: { policyResource: { object: { spec: object }; unvalidatedFields: string[] } };
+      }>(
+        owner,
+        `query($s: String!) { organization(slug: $s) {
+          policyResource(kind: FelixConfiguration, name: "node.prod-a-1") { object unvalidatedFields } } }`,
+        { s: slug },
+      ),
+    );
+    expect(r.organization.policyResource.object.spec).toEqual({
+      wireguardMTU: 1400,
+      logSeverityScreen: 'Debug',
+    });
+    expect(r.organization.policyResource.unvalidatedFields).toEqual(['logSeverityScreen']);
+  });
 });
