@@ -2,7 +2,10 @@
 // Node with whether Calico published its WireGuard public key, under the cluster's FelixConfigurations
 // (`default`, overridden per node by `node.<name>`) — dataplane, WireGuard, MTU — and the Calico
 // version from the cluster facts; a watch event on a Node or a FelixConfiguration changes the report.
+// Calico's own `default` object is shared (decision 0090): Palisade applies its fields over it and
+// releases them when it no longer wants them, never deleting the object.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PolicyResource } from '@palisade/policy';
 import { waitFor } from '@palisade/testing';
 import { KubernetesProvider } from '../src/providers/kubernetes/kubernetes-provider.js';
 import { FakeKubeApi, namespace } from './support/fake-kube-api.js';
@@ -108,5 +111,35 @@ describe('kubernetes provider: nodes', () => {
       ['worker-3', 'iptables', null],
     ]);
     expect(changes).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sets its fields in Calico's own default object, and releases them instead of deleting it", async () => {
+    const desired = {
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'FelixConfiguration',
+      metadata: {
+        name: 'default',
+        labels: { 'app.kubernetes.io/managed-by': 'palisade' },
+        annotations: { 'palisade.io/drift-mode': 'report' },
+      },
+      spec: { wireguardEnabled: true },
+    } as unknown as PolicyResource;
+    const applied = await provider!.applyDesiredState(1, [desired], []);
+    expect(applied.results.map((r) => [r.resource.name, r.status])).toEqual([['default', 'ok']]);
+    const writes = () => api.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE');
+    expect(writes().map((r) => [r.method, r.path, r.query])).toEqual([
+      ['PATCH', `${FELIX}/default`, { fieldManager: 'palisade', force: 'true' }],
+    ]);
+    await provider!.applyDesiredState(2, [], []);
+    expect(writes().map((r) => [r.method, r.path])).toEqual([
+      ['PATCH', `${FELIX}/default`],
+      ['PATCH', `${FELIX}/default`],
+    ]);
+    // The empty apply: Palisade's field manager keeps no field, so its settings and label go.
+    expect(writes()[1]!.body).toEqual({
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'FelixConfiguration',
+      metadata: { name: 'default' },
+    });
   });
 });

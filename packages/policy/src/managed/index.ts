@@ -7,6 +7,8 @@ export {
   POLICY_KINDS,
   isManagedKind,
   isPolicyKind,
+  isSharedObjectKind,
+  SHARED_OBJECT_KINDS,
   type KindPlacement,
   type ManagedKind,
   type ManagedPolicyKind,

@@ -72,3 +72,15 @@ export const KIND_PLACEMENTS: Readonly<Record<ManagedKind, KindPlacement>> = {
     true,
   ),
 };
+
+/**
+ * Kinds whose cluster objects Palisade shares rather than owns (decision 0090): Calico creates the
+ * `default` FelixConfiguration at install and operators set fields in it, so Palisade applies its
+ * fields over an existing object without the managed-by label, and pruning releases its fields
+ * instead of deleting the object.
+ */
+export const SHARED_OBJECT_KINDS = ['FelixConfiguration'] as const satisfies readonly ManagedKind[];
+
+export function isSharedObjectKind(kind: string): boolean {
+  return (SHARED_OBJECT_KINDS as readonly string[]).includes(kind);
+}
