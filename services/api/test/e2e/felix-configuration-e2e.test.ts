@@ -2,7 +2,9 @@
 // API, a cluster gateway, simulated agents with their own stores, PostgreSQL and Redis. Enabling
 // WireGuard with a FelixConfiguration for clusters `env == "prod"` reaches IN_SYNC on exactly those
 // clusters, as the `default` object in each; the other cluster receives nothing; the agent's store
-// holds the setting; drift on the cluster is reported like a policy's. Every wait is bounded polling.
+// holds the setting; the nodes then encrypt (except the one without a WireGuard key) and coverage
+// says so; drift on the cluster is reported like a policy's and, in revert mode, put back. Every
+// wait is bounded polling.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,6 +233,54 @@ describe('FelixConfiguration across a fleet', () => {
       const row = drifted.resources.find((r) => r.kind === 'FelixConfiguration');
       expect(row?.status).toBe('DRIFTED');
       expect(JSON.stringify(row?.diff)).toContain('spec.wireguardEnabled');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'in revert mode, the edited FelixConfiguration is put back and its nodes encrypt again',
+    async () => {
+      await gql(`mutation($i: SetDriftModeInput!) { setDriftMode(input: $i) { __typename } }`, {
+        i: {
+          orgSlug: slug,
+          mode: 'REVERT',
+          resource: { kind: 'FelixConfiguration', name: 'prod-wireguard' },
+        },
+      });
+      await inSync('prod-eu', ['FelixConfiguration/default']);
+      const file = join(stateDirs.get('prod-eu')!, 'policies.json');
+      const objects = JSON.parse(readFileSync(file, 'utf8')) as {
+        kind: string;
+        spec: Record<string, unknown>;
+      }[];
+      objects.find((o) => o.kind === 'FelixConfiguration')!.spec.wireguardEnabled = false;
+      writeFileSync(file, JSON.stringify(objects, null, 2));
+      // The agent writes its store back to the file when it reverts: the file says true again.
+      await eventually(
+        'the setting put back by the agent',
+        () => {
+          const now = JSON.parse(readFileSync(file, 'utf8')) as {
+            kind: string;
+            spec: Record<string, unknown>;
+          }[];
+          return now.find((o) => o.kind === 'FelixConfiguration')?.spec.wireguardEnabled === true
+            ? true
+            : undefined;
+        },
+        TIMEOUT,
+      );
+      await inSync('prod-eu', ['FelixConfiguration/default']);
+      await eventually(
+        'prod-eu encrypting 2 of 3 again',
+        async () => {
+          const r = await gql<{ organization: { cluster: { nodes: { encrypting: boolean }[] } } }>(
+            `query($s: String!) { organization(slug: $s) { cluster(name: "prod-eu") { nodes { encrypting } } } }`,
+            { s: slug },
+          );
+          return r.organization.cluster.nodes.filter((n) => n.encrypting).length === 2 ? true : undefined;
+        },
+        TIMEOUT,
+      );
     },
     TIMEOUT,
   );
