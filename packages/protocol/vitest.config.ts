@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+// Property tests run thousands of cases: on a loaded two-core CI machine they can pass Vitest's
+// 5 s default while doing nothing wrong, so they get the same budget as the service suites.
 export default defineConfig({
-  test: { name: 'protocol', include: ['src/**/*.spec.ts', 'test/**/*.test.ts'] },
+  test: { testTimeout: 30_000, name: 'protocol', include: ['src/**/*.spec.ts', 'test/**/*.test.ts'] },
 });

@@ -238,6 +238,12 @@ describe('every mutation writes exactly one audit event', () => {
       input: () => ({ orgSlug: slug, mode: 'REVERT' }),
       action: 'policy.default_drift_mode',
     },
+    setFlowRetention: {
+      caller: () => alice,
+      query: 'mutation($i: SetFlowRetentionInput!) { setFlowRetention(input: $i) { days } }',
+      input: () => ({ orgSlug: slug, days: 90 }),
+      action: 'organization.flow_retention.update',
+    },
     deletePolicyResource: {
       caller: () => alice,
       query: 'mutation($i: DeletePolicyResourceInput!) { deletePolicyResource(input: $i) { id } }',

@@ -202,7 +202,7 @@ export class OrgFlowsResolver {
 
   @ResolveField('flows', () => FlowConnection, {
     description:
-      'Flow history: Goldmane’s filter plus clusters and a time window, newest first by default. Never older than the retention setting.',
+      'Flow history: Goldmane’s filter plus clusters and a time window, newest first by default. Never older than the retention setting. Roles: any.',
   })
   @RequirePermission('flows:read')
   async flowsField(
@@ -234,7 +234,8 @@ export class OrgFlowsResolver {
   }
 
   @ResolveField('flowFilterHints', () => FlowFilterHintConnection, {
-    description: 'Values of one field among the flows the filter matches, A to Z: for filter pickers.',
+    description:
+      'Values of one field among the flows the filter matches, A to Z: for filter pickers. Roles: any.',
   })
   @RequirePermission('flows:read')
   async flowFilterHints(
@@ -261,7 +262,7 @@ export class OrgFlowsResolver {
 
   @ResolveField('policyStatistics', () => PolicyStatisticsConnection, {
     description:
-      'Traffic each policy (or rule) allowed, denied and passed: the policy board’s hit counters. Per minute of the window.',
+      'Traffic each policy (or rule) allowed, denied and passed: the policy board’s hit counters. Per minute of the window. Roles: any.',
   })
   @RequirePermission('flows:read')
   async policyStatistics(
@@ -312,7 +313,7 @@ export class OrgFlowsResolver {
 
   @ResolveField('serviceGraph', () => ServiceGraphModel, {
     description:
-      'Who talked to whom in the window (default: the last hour), busiest first, within bounded node and edge counts.',
+      'Who talked to whom in the window (default: the last hour), busiest first, within bounded node and edge counts. Roles: any.',
   })
   @RequirePermission('flows:read')
   async serviceGraph(
@@ -339,7 +340,7 @@ export class OrgFlowsResolver {
   }
 
   @ResolveField('flowRetention', () => FlowRetentionModel, {
-    description: 'How long flow history is kept; every member can read it.',
+    description: 'How long flow history is kept. Roles: any.',
   })
   @RequirePermission('org:read')
   async flowRetention(@Scope() scope: OrgScope): Promise<FlowRetentionModel> {
@@ -348,7 +349,7 @@ export class OrgFlowsResolver {
   }
 
   @Mutation(() => FlowRetentionModel, {
-    description: 'Change how long flow history is kept (admins and owners). Audited.',
+    description: 'Change how long flow history is kept; audited. Roles: owner, admin.',
   })
   @RequirePermission('org:update')
   async setFlowRetention(
@@ -363,7 +364,7 @@ export class OrgFlowsResolver {
 
   @Subscription(() => FlowLiveBatchModel, {
     description:
-      'Flows of each batch of buckets a cluster stores, that match the filter, as they land (re-read from the store).',
+      'Flows of each batch of buckets a cluster stores, that match the filter, as they land (re-read from the store). Roles: any.',
     resolve: (b: LiveBatch): FlowLiveBatchModel => ({
       cluster: toClusterModel(b.cluster),
       flows: b.flows.map(toFlowModel),
@@ -386,7 +387,8 @@ export class ClusterFlowsResolver {
   constructor(@Inject(FlowsService) private readonly flows: FlowsService) {}
 
   @ResolveField('flowIngestion', () => FlowIngestionStatusModel, {
-    description: 'How the cluster’s flow records are arriving (one read for every cluster of a page).',
+    description:
+      'How the cluster’s flow records are arriving (one read for every cluster of a page). Roles: any.',
   })
   @RequirePermission('flows:read')
   async flowIngestion(
