@@ -14,6 +14,7 @@ import { DesiredStateReceiver } from './desired-receiver.js';
 import type { DesiredStateController } from './desired-state.js';
 import { InventorySync, type RevisionCounter } from './inventory-sync.js';
 import { MethodRegistry, RequestDispatcher } from './requests.js';
+import { attachNodeReport } from './node-report.js';
 
 export interface SessionRouterDeps {
   readonly provider: Provider;
@@ -48,6 +49,13 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
     limits: session.limits,
   });
   const detachFlows = deps.flows.attach(session.send, session.limits);
+  const detachNodes = attachNodeReport({
+    provider: deps.provider,
+    send: session.send,
+    protocolVersion: session.welcome.protocolVersion,
+    limits: session.limits,
+    log,
+  });
   const desired = new DesiredStateReceiver({
     protocolVersion: session.welcome.protocolVersion,
     desired: deps.desired,
@@ -82,6 +90,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
     },
     detach(): void {
       detachFlows();
+      detachNodes();
       detachDesired();
       sync.stop();
       requests.close();

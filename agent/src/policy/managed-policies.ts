@@ -10,7 +10,14 @@
 //   and reported applied again, so the console shows DRIFTED and then IN_SYNC.
 // One operation at a time: applies and checks are queued.
 import { resourceKey, stableStringify, type PolicyResource } from '@palisade/policy';
-import { MANAGED_BY_LABEL, driftModeOf, isManaged, wireRefKey, wireRefOf } from '@palisade/policy/managed';
+import {
+  MANAGED_BY_LABEL,
+  driftModeOf,
+  isManaged,
+  isSharedObjectKind,
+  wireRefKey,
+  wireRefOf,
+} from '@palisade/policy/managed';
 import type { DriftReport, ResourceRef, ResourceStatus } from '@palisade/protocol';
 import { MAX_RESULT_MESSAGE_LENGTH } from '../limits.js';
 import { describeDifferences } from './object-diff.js';
@@ -101,7 +108,7 @@ export class ManagedPolicies {
     await this.#batch(async () => {
       for (const [key, resource] of desired) {
         const found = existing.get(key);
-        if (found !== undefined && !isManaged(found)) {
+        if (found !== undefined && !isManaged(found) && !isSharedObjectKind(found.kind)) {
           results.push({
             resource: wireRefOf(resource),
             status: 'failed',

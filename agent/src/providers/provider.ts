@@ -13,7 +13,14 @@
 
 import type { FlowRecord } from '@palisade/flows';
 import type { PolicyResource } from '@palisade/policy';
-import type { ClusterFacts, InventoryItems, JsonValue, ProviderKind, ResourceRef } from '@palisade/protocol';
+import type {
+  ClusterFacts,
+  InventoryItems,
+  JsonValue,
+  NodeInfo,
+  ProviderKind,
+  ResourceRef,
+} from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../inventory/inventory-delta.js';
 import type { ApplyOutcome } from '../policy/managed-policies.js';
 
@@ -60,6 +67,13 @@ export interface Provider {
    * afterwards. Delivery is synchronous and must be cheap; never throw from the listener's caller.
    */
   onFlows?(listener: (records: FlowRecord[]) => void): () => void;
+  /**
+   * Every node with its dataplane and WireGuard state, sorted by name (decision 0091); a provider
+   * that cannot see nodes omits both.
+   */
+  nodes?(): NodeInfo[];
+  /** Calls `listener` when `nodes()` may have changed; returns the unsubscribe function. */
+  onNodes?(listener: () => void): () => void;
   /** Request methods only this provider serves (the simulated one: `traffic.evaluate`). */
   extraMethods?(): Readonly<Record<string, (params: JsonValue) => JsonValue | Promise<JsonValue>>>;
 }

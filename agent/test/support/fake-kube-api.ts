@@ -56,6 +56,10 @@ export class FakeKubeApi {
   static async start(): Promise<FakeKubeApi> {
     const server = createServer();
     const api = new FakeKubeApi(server);
+    // Every cluster serves nodes and Calico's FelixConfigurations (the provider's node state lists
+    // both); empty unless a test sets them.
+    api.setList('/api/v1/nodes', [], '1');
+    api.setList('/apis/projectcalico.org/v3/felixconfigurations', [], '1');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void api.#handle(req, res));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

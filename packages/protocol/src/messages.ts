@@ -224,6 +224,37 @@ export interface InventoryResyncMessage {
   reason: InventoryResyncReason;
 }
 
+/** The dataplanes Felix runs (FelixConfiguration bpfEnabled / nftablesMode). */
+export const DATAPLANES = ['iptables', 'nftables', 'bpf'] as const;
+export type Dataplane = (typeof DATAPLANES)[number];
+
+/**
+ * A node as fleet configuration sees it (decision 0091): its dataplane, whether Felix has WireGuard
+ * on for it, whether the node published its WireGuard public key (Calico's node annotation
+ * `projectcalico.org/WireguardPublicKey`: without it no peer encrypts to the node), the WireGuard
+ * interface MTU and the Calico version. A node encrypts when both `wireguardEnabled` and
+ * `wireguardPublicKey` hold.
+ */
+export interface NodeInfo {
+  name: string;
+  dataplane: Dataplane;
+  wireguardEnabled: boolean;
+  wireguardPublicKey: boolean;
+  /** The WireGuard interface MTU; null when WireGuard is off or the MTU is detected by Felix. */
+  mtu: number | null;
+  calicoVersion: string | null;
+}
+
+/**
+ * Agent → gateway, protocol version 3 and later: every node of the cluster, sorted by name,
+ * replacing what the gateway holds. Sent after every welcome and whenever a node changes. One frame:
+ * at most `maxInventoryItemsPerFrame` nodes.
+ */
+export interface InventoryNodesMessage {
+  type: 'inventory.nodes';
+  nodes: NodeInfo[];
+}
+
 // ── Desired state ────────────────────────────────────────────────────────────────────────────────
 
 /** Gateway → agent: the complete set of resources the cluster should have at `generation`. */
@@ -367,6 +398,7 @@ export type TunnelMessage =
   | InventorySnapshotMessage
   | InventoryDeltaMessage
   | InventoryResyncMessage
+  | InventoryNodesMessage
   | DesiredStateMessage
   | DesiredStateChunkMessage
   | ApplyResultMessage
@@ -390,6 +422,7 @@ export const AGENT_MESSAGE_TYPES = [
   'heartbeat',
   'inventory.snapshot',
   'inventory.delta',
+  'inventory.nodes',
   'apply.result',
   'apply.result.chunk',
   'flow.batch',

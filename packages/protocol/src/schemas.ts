@@ -14,6 +14,7 @@ import {
   ERROR_CODES,
   INVENTORY_RESYNC_REASONS,
   L4_PROTOCOLS,
+  DATAPLANES,
   PROVIDER_KINDS,
   type MessageOf,
   type MessageType,
@@ -246,6 +247,21 @@ const inventoryDelta = refine(
   (message, limits) => checkItemBudget(itemCount(message.upserts) + itemCount(message.deletes), limits),
 );
 
+const inventoryNodes = object({
+  type: literal('inventory.nodes'),
+  nodes: array(
+    object({
+      name: objectName,
+      dataplane: oneOf(DATAPLANES),
+      wireguardEnabled: boolean,
+      wireguardPublicKey: boolean,
+      mtu: nullable(integer(0, 65_535)),
+      calicoVersion: nullable(versionString),
+    }),
+    byInventory,
+  ),
+});
+
 const inventoryResync = object({
   type: literal('inventory.resync'),
   reason: oneOf(INVENTORY_RESYNC_REASONS),
@@ -389,6 +405,7 @@ const SCHEMAS = {
   'inventory.snapshot': inventorySnapshot,
   'inventory.delta': inventoryDelta,
   'inventory.resync': inventoryResync,
+  'inventory.nodes': inventoryNodes,
   'desired.state': desiredState,
   'desired.state.chunk': desiredStateChunk,
   'apply.result': applyResult,

@@ -59,9 +59,12 @@ describe('isInVersion', () => {
       'desired.state.chunk': 2,
       'apply.result.chunk': 2,
       'credential.stored': 3,
+      'inventory.nodes': 3,
     });
     expect(isInVersion('credential.stored', 2)).toBe(false);
     expect(isInVersion('credential.stored', 3)).toBe(true);
+    expect(isInVersion('inventory.nodes', 2)).toBe(false);
+    expect(isInVersion('inventory.nodes', 3)).toBe(true);
     expect(isInVersion('apply.result.chunk', 1)).toBe(false);
     expect(isInVersion('apply.result.chunk', 2)).toBe(true);
     expect(isInVersion('desired.state', 1)).toBe(true);

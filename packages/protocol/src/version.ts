@@ -12,7 +12,8 @@ import type { MessageType } from './messages.js';
  *   `apply.result.chunk` (decision 0014), an apply result larger than one frame. Version 2 was not
  *   yet released when the second was added, so no peer speaks a version 2 without it.
  * - 3: adds `credential.stored` (decision 0059): the agent confirms it stored its credential, and
- *   the gateway spends the enrollment token then.
+ *   the gateway spends the enrollment token then; and `inventory.nodes` (decision 0091), each
+ *   node's dataplane and WireGuard state. Both landed before version 3 was released.
  */
 export const PROTOCOL_VERSION = 3;
 /** The oldest version this build still speaks. */
@@ -35,6 +36,7 @@ export const INTRODUCED_IN: Readonly<Partial<Record<MessageType, number>>> = Obj
   'desired.state.chunk': 2,
   'apply.result.chunk': 2,
   'credential.stored': 3,
+  'inventory.nodes': 3,
 });
 
 /** Whether `type` is part of protocol `version`. */

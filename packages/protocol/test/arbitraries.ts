@@ -7,6 +7,7 @@ import {
   DRIFT_KINDS,
   ERROR_CODES,
   INVENTORY_RESYNC_REASONS,
+  DATAPLANES,
   L4_PROTOCOLS,
   PROVIDER_KINDS,
   type JsonObject,
@@ -180,6 +181,19 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Tu
       serviceAccounts: small(objectRef),
       services: small(objectRef),
     }),
+  }),
+  'inventory.nodes': fc.record({
+    type: fc.constant('inventory.nodes' as const),
+    nodes: small(
+      fc.record({
+        name: dnsLabel,
+        dataplane: fc.constantFrom(...DATAPLANES),
+        wireguardEnabled: fc.boolean(),
+        wireguardPublicKey: fc.boolean(),
+        mtu: fc.option(fc.integer({ min: 0, max: 65_535 }), { nil: null }),
+        calicoVersion: fc.option(versionString, { nil: null }),
+      }),
+    ),
   }),
   'inventory.resync': fc.record({
     type: fc.constant('inventory.resync' as const),

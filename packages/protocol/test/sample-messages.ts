@@ -119,6 +119,19 @@ export const SAMPLES: { readonly [T in MessageType]: MessageOf<T> } = {
     },
   },
   'inventory.resync': { type: 'inventory.resync', reason: 'sequence_gap' },
+  'inventory.nodes': {
+    type: 'inventory.nodes',
+    nodes: [
+      {
+        name: 'worker-1',
+        dataplane: 'bpf',
+        wireguardEnabled: true,
+        wireguardPublicKey: true,
+        mtu: 1440,
+        calicoVersion: 'v3.30.2',
+      },
+    ],
+  },
   'desired.state': {
     type: 'desired.state',
     generation: 12,

@@ -34,6 +34,7 @@ import { PoliciesModule } from './modules/policies/policies.module.js';
 import { FlowsModule } from './modules/flows/flows.module.js';
 import { PolicyPreviewModule } from './modules/policy-preview/policy-preview.module.js';
 import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
+import { FleetModule } from './modules/fleet/fleet.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -149,6 +150,7 @@ export class AppModule {
         FlowsModule,
         PolicyPreviewModule,
         RecommendationsModule,
+        FleetModule,
       ],
     };
   }

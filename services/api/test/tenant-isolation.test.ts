@@ -213,7 +213,10 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
     'auditEvents(first: 50, filter: { action: "member." }) { totalCount edges { node { seq action targetId } } }',
   ),
   'Organization.auditChain': orgField('auditChain { valid checkedEvents headHash }'),
-  'Organization.cluster': orgField('cluster(name: "prod") { id name labels { key value } }'),
+  // Cluster.nodes and Organization.encryptionCoverage (no arguments) ride along with the cluster.
+  'Organization.cluster': orgField(
+    'cluster(name: "prod") { id name labels { key value } nodes { name encrypting } } encryptionCoverage { nodes encryptingNodes clusters { clusterName } }',
+  ),
   'Organization.clusters': orgField('clusters(first: 100) { totalCount edges { node { id name } } }'),
   // Re-registering an existing name would hand out a fresh enrollment token for the victim's cluster.
   'Mutation.registerCluster': (v, a) => [

@@ -14,6 +14,7 @@ import { FlowPartitions } from './flows/flow-partitions.js';
 import { FlowRateLimits } from './flows/flow-rate-limits.js';
 import { FlowWriter } from './flows/flow-writer.js';
 import { InventoryStore } from './inventory/inventory-store.js';
+import { NodeStore } from './inventory/node-store.js';
 import { RATE_LIMITED_RETRY_AFTER_MS, SHUTDOWN_DRAIN_MS } from './limits.js';
 import { ConnectLimiter } from './tunnel/connect-limiter.js';
 import { createLogger } from './log.js';
@@ -107,6 +108,7 @@ export async function startGateway(input: GatewayConfig): Promise<RunningGateway
     status,
     events: new ClusterEvents(redis.commands, keys, gatewayId),
     inventory: new InventoryStore(db, tuning.inventoryWriteBatch),
+    nodes: new NodeStore(db),
     flows: new FlowIngest({
       limits: new FlowRateLimits(tuning.flowRecordsPerSecond, tuning.flowRecordBurst),
       partitions: new FlowPartitions(db),

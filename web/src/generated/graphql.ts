@@ -99,6 +99,15 @@ export type CreatePolicyResourceInput = {
   yaml?: string | null | undefined;
 };
 
+/** The dataplane Felix runs on a node, from its FelixConfiguration. */
+export type Dataplane =
+  /** eBPF (FelixConfiguration bpfEnabled: true). */
+  | 'BPF'
+  /** iptables (Felix’s default). */
+  | 'IPTABLES'
+  /** nftables (FelixConfiguration nftablesMode: Enabled). */
+  | 'NFTABLES';
+
 /** The cluster to delete. */
 export type DeleteClusterInput = {
   /** Name of the cluster. */
@@ -342,6 +351,8 @@ export type PolicyResourceFilter = {
 
 /** projectcalico.org/v3 kinds by their Calico names, exactly as in YAML kind: (docs/decisions/0030); KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy. */
 export type PolicyResourceKind =
+  /** A Calico FelixConfiguration (cluster-scoped): dataplane, WireGuard and flow-log settings; applied as the object named by palisade.io/applies-as (default or node.<name>), else by its own name. */
+  | 'FelixConfiguration'
   /** A Calico GlobalNetworkPolicy (cluster-scoped), evaluated in its tier. */
   | 'GlobalNetworkPolicy'
   /** A Calico GlobalNetworkSet (cluster-scoped): labelled CIDRs and domains. */
@@ -896,6 +907,45 @@ export type DashboardDeniedFlowsQueryVariables = Exact<{
 
 export type DashboardDeniedFlowsQuery = {
   organization: { id: string; flows: { totalCount: number; totalCountExact: boolean } };
+};
+
+export type ClusterNodesQueryVariables = Exact<{
+  slug: string;
+  name: string;
+}>;
+
+export type ClusterNodesQuery = {
+  organization: {
+    id: string;
+    cluster: {
+      id: string;
+      nodes: Array<{
+        name: string;
+        dataplane: Dataplane;
+        wireguardEnabled: boolean;
+        wireguardPublicKey: boolean;
+        encrypting: boolean;
+        mtu: number | null;
+        calicoVersion: string | null;
+        reportedAt: string;
+      }>;
+    };
+  };
+};
+
+export type EncryptionCoverageQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type EncryptionCoverageQuery = {
+  organization: {
+    id: string;
+    encryptionCoverage: {
+      nodes: number;
+      encryptingNodes: number;
+      clusters: Array<{ clusterName: string; nodes: number; encryptingNodes: number }>;
+    };
+  };
 };
 
 export type FlowHitFieldsFragment = {
@@ -2025,6 +2075,42 @@ export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
+export const ClusterNodesDocument = new TypedDocumentString(`
+    query ClusterNodes($slug: String!, $name: String!) {
+  organization(slug: $slug) {
+    id
+    cluster(name: $name) {
+      id
+      nodes {
+        name
+        dataplane
+        wireguardEnabled
+        wireguardPublicKey
+        encrypting
+        mtu
+        calicoVersion
+        reportedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClusterNodesQuery, ClusterNodesQueryVariables>;
+export const EncryptionCoverageDocument = new TypedDocumentString(`
+    query EncryptionCoverage($slug: String!) {
+  organization(slug: $slug) {
+    id
+    encryptionCoverage {
+      nodes
+      encryptingNodes
+      clusters {
+        clusterName
+        nodes
+        encryptingNodes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EncryptionCoverageQuery, EncryptionCoverageQueryVariables>;
 export const FlowsDocument = new TypedDocumentString(`
     query Flows($slug: String!, $filter: FlowFilter, $sort: FlowSort, $after: String) {
   organization(slug: $slug) {

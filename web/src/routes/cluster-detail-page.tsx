@@ -1,4 +1,4 @@
-// One cluster: status (live), versions, labels, inventory (namespaces and endpoints); edit labels,
+// One cluster: status (live), versions, labels, inventory (namespaces and endpoints), nodes; edit labels,
 // re-register and delete for those who may.
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -18,6 +18,7 @@ import { InventoryEndpoints } from '../features/clusters/components/inventory-en
 import { InventoryNamespaces } from '../features/clusters/components/inventory-namespaces';
 import { ClusterPolicySync } from '../features/clusters/components/cluster-policy-sync';
 import { LabelList } from '../features/clusters/components/label-list';
+import { NodeTable } from '../features/fleet/components/node-table';
 import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluster-status';
 import { useLivePolicySync } from '../features/policies/api';
 import { usePermissions } from '../features/orgs/hooks/use-permissions';
@@ -118,6 +119,7 @@ function ClusterDetail({ slug, cluster }: { slug: string; cluster: ClusterSummar
           { id: 'endpoints', label: 'Endpoints' },
           { id: 'namespaces', label: 'Namespaces' },
           { id: 'policies', label: 'Policy sync' },
+          { id: 'nodes', label: 'Nodes' },
         ]}
         selected={tab}
         onSelect={setTab}
@@ -125,6 +127,7 @@ function ClusterDetail({ slug, cluster }: { slug: string; cluster: ClusterSummar
         {tab === 'endpoints' && <InventoryEndpoints slug={slug} name={cluster.name} />}
         {tab === 'namespaces' && <InventoryNamespaces slug={slug} name={cluster.name} />}
         {tab === 'policies' && <ClusterPolicySync slug={slug} name={cluster.name} />}
+        {tab === 'nodes' && <NodeTable slug={slug} name={cluster.name} />}
       </Tabs>
       {dialog === 'labels' && (
         <EditLabelsDialog

@@ -1,9 +1,10 @@
-// Dashboard: fleet health (live) and recent changes.
+// Dashboard: fleet health (live), encryption coverage and recent changes.
 import { PageHeader } from '../components/layout/page-header';
 import { useLiveClusterStatus } from '../features/clusters/hooks/use-live-cluster-status';
 import { useLivePolicySync } from '../features/policies/api';
 import { FleetCard } from '../features/dashboard/components/fleet-card';
 import { FlowFiguresCard } from '../features/dashboard/components/flow-figures-card';
+import { EncryptionCard } from '../features/fleet/components/encryption-card';
 import { RecentChangesCard } from '../features/dashboard/components/recent-changes-card';
 import { useOrgHeader } from '../features/orgs/api';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
@@ -20,6 +21,7 @@ export function DashboardPage() {
       <div className="stack">
         <FleetCard slug={slug} />
         {perms.can('flows:read') && <FlowFiguresCard slug={slug} />}
+        <EncryptionCard slug={slug} />
         {perms.can('audit:read') && <RecentChangesCard slug={slug} />}
       </div>
     </>

@@ -6,7 +6,7 @@
 // the API's message, which the agent reports per resource.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { resourceKey, type PolicyResource } from '@palisade/policy';
-import type { KindPlacement } from '@palisade/policy/managed';
+import { isSharedObjectKind, type KindPlacement } from '@palisade/policy/managed';
 import type { ResourceRef } from '@palisade/protocol';
 import type { PolicyCluster } from '../../policy/managed-policies.js';
 import { failureOf, kubeRequest } from './kube-request.js';
@@ -57,9 +57,27 @@ export class KubePolicyCluster implements PolicyCluster {
 
   async remove(ref: ResourceRef): Promise<void> {
     const path = objectPath(kindOf(ref.apiVersion, ref.kind), ref);
+    if (isSharedObjectKind(ref.kind)) return this.#release(ref, path);
     const response = await kubeRequest(this.#config, 'DELETE', path);
     if (response.status !== 200 && response.status !== 202 && response.status !== 404) {
       throw failureOf(response, `delete ${path}`);
+    }
+  }
+
+  /**
+   * A shared object (a FelixConfiguration) is never deleted (decision 0090): `default` holds settings of the cluster's
+   * installer and operators too, and Felix falls back to its defaults without it. Pruning one applies
+   * it empty with Palisade's field manager, which releases exactly the fields Palisade set (its
+   * settings, the managed-by label, the drift-mode annotation) and keeps everyone else's.
+   */
+  async #release(ref: ResourceRef, path: string): Promise<void> {
+    const response = await kubeRequest(this.#config, 'PATCH', path, {
+      query: { fieldManager: FIELD_MANAGER, force: 'true' },
+      body: { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } },
+      contentType: APPLY_PATCH_CONTENT_TYPE,
+    });
+    if (response.status !== 200 && response.status !== 201 && response.status !== 404) {
+      throw failureOf(response, `release Palisade's fields of ${path}`);
     }
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '@kubernetes/client-node';
 import type { FlowRecord } from '@palisade/flows';
 import type { PolicyResource } from '@palisade/policy';
-import type { ClusterFacts, InventoryItems, JsonValue, ResourceRef } from '@palisade/protocol';
+import type { ClusterFacts, InventoryItems, JsonValue, NodeInfo, ResourceRef } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
 import { InventoryStore } from '../../inventory/inventory-store.js';
 import { silentLogger, type Logger } from '../../log.js';
@@ -35,6 +35,7 @@ import { GoldmaneFlows } from './goldmane/goldmane-flows.js';
 import type { KubeFailure } from './kube-errors.js';
 import { KubePolicyCluster } from './kube-policy-cluster.js';
 import { mapNamespace, mapPod, mapService, mapServiceAccount } from './map-objects.js';
+import { KubeNodeState } from './node-state.js';
 import { PolicyWatch } from './policy-watch.js';
 import { ResourceWatch } from './resource-watch.js';
 
@@ -60,6 +61,7 @@ export class KubernetesProvider implements Provider {
   readonly #policyWatch: PolicyWatch;
   readonly #driftListeners = new Set<(outcome: ApplyOutcome) => void>();
   readonly #flows: GoldmaneFlows | null;
+  readonly #nodeState: KubeNodeState;
   /** Present only with a Goldmane configured: a provider that cannot see traffic omits it. */
   readonly onFlows?: (listener: (records: FlowRecord[]) => void) => () => void;
 
@@ -92,6 +94,11 @@ export class KubernetesProvider implements Provider {
       const flows = this.#flows;
       this.onFlows = (listener) => flows.subscribe(listener);
     }
+    this.#nodeState = new KubeNodeState({
+      config: options.config,
+      log: this.#log,
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
     const core = options.config.makeApiClient(CoreV1Api);
     const store = this.#store;
     const common = {
@@ -157,6 +164,7 @@ export class KubernetesProvider implements Provider {
       }
       this.#store.flush();
       this.#policyWatch.start();
+      this.#nodeState.start(this.#facts.calicoVersion);
       this.#log.info(
         { counts: this.#store.counts(), facts: this.#facts },
         'cluster inventory listed; watching',
@@ -183,7 +191,12 @@ export class KubernetesProvider implements Provider {
 
   problems(): string[] {
     const flows = this.#flows?.problem() ?? null;
-    return [...this.failures().map((f) => f.message), ...(flows === null ? [] : [flows])];
+    const nodes = this.#nodeState.problem();
+    return [
+      ...this.failures().map((f) => f.message),
+      ...(flows === null ? [] : [flows]),
+      ...(nodes === null ? [] : [nodes]),
+    ];
   }
 
   /** Current list/watch failures, with their HTTP status. */
@@ -208,6 +221,15 @@ export class KubernetesProvider implements Provider {
     return () => this.#driftListeners.delete(listener);
   }
 
+  /** Every node with its dataplane and WireGuard state, from Nodes and FelixConfigurations (decision 0091). */
+  nodes(): NodeInfo[] {
+    return this.#nodeState.nodes();
+  }
+
+  onNodes(listener: () => void): () => void {
+    return this.#nodeState.onChange(listener);
+  }
+
   extraMethods(): Readonly<Record<string, () => JsonValue>> {
     const flows = this.#flows;
     if (flows === null) return {};
@@ -227,7 +249,7 @@ export class KubernetesProvider implements Provider {
 
   async stop(): Promise<void> {
     this.#policyWatch.stop();
-    await Promise.all([...this.#watches.map((w) => w.stop()), this.#flows?.stop()]);
+    await Promise.all([...this.#watches.map((w) => w.stop()), this.#flows?.stop(), this.#nodeState.stop()]);
     this.#store.close();
   }
 

@@ -16,6 +16,14 @@ export function checkClusterSpec(spec: ClusterSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const report = (path: SpecPath, message: string): void => void problems.push({ path, message });
 
+  spec.cluster.nodesWithoutWireguardKey.forEach((n, i) => {
+    if (n > spec.cluster.nodes)
+      report(
+        ['cluster', 'nodesWithoutWireguardKey', i],
+        `node ${String(n)} does not exist: the cluster has ${String(spec.cluster.nodes)} nodes`,
+      );
+  });
+
   const namespaces = firstIndexes(
     spec.namespaces.map((n) => n.name),
     'namespaces',

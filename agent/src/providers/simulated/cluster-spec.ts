@@ -58,6 +58,14 @@ const clusterSection = z.strictObject({
     .min(1, 'must be at least 1')
     .max(5_000, 'must be at most 5000')
     .default(3),
+  /**
+   * Nodes (1-based, as in their names `<cluster>-node-<n>`) whose kernel lacks WireGuard: Calico
+   * never publishes their public key, so they do not encrypt even with WireGuard enabled.
+   */
+  nodesWithoutWireguardKey: z
+    .array(z.number().int('must be a whole number').min(1, 'must be a node number from 1'))
+    .max(5_000, 'must list at most 5000 nodes')
+    .default([]),
 });
 
 const namespaceSpec = z.strictObject({ name, labels });

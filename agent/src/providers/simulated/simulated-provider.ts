@@ -22,6 +22,7 @@ import {
   type ClusterFacts,
   type InventoryItems,
   type JsonValue,
+  type NodeInfo,
   type ResourceRef,
 } from '@palisade/protocol';
 import type { InventoryCounts, InventoryDelta } from '../../inventory/inventory-delta.js';
@@ -41,6 +42,7 @@ import { addressPoolsFor, buildInventory, type AddressPools } from './build-inve
 import type { ClusterSpec, TrafficSpec } from './cluster-spec.js';
 import { watchFile, type FileWatcher } from './file-watcher.js';
 import { parseClusterSpec } from './parse-cluster-spec.js';
+import { simulatedNodes } from './simulated-nodes.js';
 import { SimulatedPolicyStore } from './policy-store.js';
 import { seedOf } from './random.js';
 import { TrafficEvaluator, type TrafficQuery, type TrafficVerdict } from './traffic-evaluator.js';
@@ -74,6 +76,7 @@ export class SimulatedProvider implements Provider {
   readonly #log: Logger;
   readonly #options: SimulatedProviderOptions;
   readonly #store = new InventoryStore({ coalesceMs: 0 });
+  readonly #nodeListeners = new Set<() => void>();
   #spec: ClusterSpec;
   #text: string;
   #pools: AddressPools;
@@ -247,12 +250,30 @@ export class SimulatedProvider implements Provider {
     this.#stopTraffic = undefined;
   }
 
-  applyDesiredState(
+  async applyDesiredState(
     generation: number,
     resources: readonly PolicyResource[],
     keep: readonly ResourceRef[],
   ): Promise<ApplyOutcome> {
-    return this.#requirePolicies().managed.apply(generation, resources, keep);
+    try {
+      return await this.#requirePolicies().managed.apply(generation, resources, keep);
+    } finally {
+      this.#nodesChanged();
+    }
+  }
+
+  /** The nodes, following the FelixConfigurations in the store (decision 0091). */
+  nodes(): NodeInfo[] {
+    return simulatedNodes(this.#spec, this.clusterName(), this.policies());
+  }
+
+  onNodes(listener: () => void): () => void {
+    this.#nodeListeners.add(listener);
+    return () => this.#nodeListeners.delete(listener);
+  }
+
+  #nodesChanged(): void {
+    for (const listener of this.#nodeListeners) listener();
   }
 
   appliedState(): ApplyOutcome | null {
@@ -275,6 +296,7 @@ export class SimulatedProvider implements Provider {
     } catch (error) {
       this.#log.error({ err: error instanceof Error ? error.message : String(error) }, 'drift check failed');
     }
+    this.#nodesChanged();
   }
 
   /** The policy objects the simulated cluster has now (managed or not). */
@@ -361,6 +383,7 @@ export class SimulatedProvider implements Provider {
     this.#store.replace(buildInventory(spec, this.clusterName(), this.#pools));
     this.#store.flush();
     this.#log.info({ counts: this.#store.counts() }, 'cluster description reloaded');
+    this.#nodesChanged();
   }
 
   #reject(error: Error): void {

@@ -4,11 +4,13 @@
 // cluster-selector annotation stripped, the managed-by label and the effective drift mode added.
 // Pure functions over validated resources.
 import { BUILTIN_TIERS } from '../resources/builtin-tiers.js';
+import { APPLIES_AS_ANNOTATION, felixObjectName } from '../resources/felix-configuration.js';
 import { isTieredKind } from '../resources/kinds.js';
 import { resourceKindKey, type PolicyResource } from '../resources/types.js';
 import { stableStringify } from '../yaml/canonical-json.js';
 import { canonicalResource } from '../yaml/canonical-resource.js';
 import type { DriftMode } from './drift-mode.js';
+import type { ManagedRef } from './resource-ref.js';
 import {
   CLUSTER_SELECTOR_ANNOTATION,
   DRIFT_MODE_ANNOTATION,
@@ -51,18 +53,35 @@ export function sameDocument(a: PolicyResource, b: PolicyResource): boolean {
   return stableStringify(a) === stableStringify(b);
 }
 
-/** What a cluster receives: no cluster-selector annotation, the managed-by label, the drift mode. */
+/**
+ * What a cluster receives: no cluster-selector annotation, the managed-by label, the drift mode; a
+ * FelixConfiguration takes the name it applies as (decision 0090), without that annotation.
+ */
 export function pushedObject(doc: StoredDocument, driftMode: DriftMode): PushedObject {
   const { annotations = {}, labels = {}, ...meta } = doc.metadata;
+  const felix = doc.kind === 'FelixConfiguration';
   const metadata = {
     ...meta,
+    ...(felix ? { name: felixObjectName(doc.metadata) } : {}),
     labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
     annotations: {
-      ...withoutKey(annotations, CLUSTER_SELECTOR_ANNOTATION),
+      ...withoutKey(
+        felix ? withoutKey(annotations, APPLIES_AS_ANNOTATION) : annotations,
+        CLUSTER_SELECTOR_ANNOTATION,
+      ),
       [DRIFT_MODE_ANNOTATION]: driftMode,
     },
   };
   return canonicalResource({ ...doc, metadata }) as unknown as PushedObject;
+}
+
+/**
+ * The reference a stored resource has in a cluster (what apply results and drift reports name):
+ * its own, except a FelixConfiguration's, which is the object it applies as.
+ */
+export function clusterRefOf(ref: ManagedRef, doc: StoredDocument | null): ManagedRef {
+  if (ref.kind !== 'FelixConfiguration' || doc === null) return ref;
+  return { ...ref, name: felixObjectName(doc.metadata) };
 }
 
 function withoutKey(record: Readonly<Record<string, string>>, key: string): Record<string, string> {

@@ -7,6 +7,8 @@ export {
   POLICY_KINDS,
   isManagedKind,
   isPolicyKind,
+  isSharedObjectKind,
+  SHARED_OBJECT_KINDS,
   type KindPlacement,
   type ManagedKind,
   type ManagedPolicyKind,
@@ -32,6 +34,7 @@ export {
   type RefLike,
   type WireRef,
 } from './resource-ref.js';
+export { APPLIES_AS_ANNOTATION } from '../resources/felix-configuration.js';
 export {
   CLUSTER_SELECTOR_ANNOTATION,
   DRIFT_MODE_ANNOTATION,
@@ -63,6 +66,7 @@ export {
   fromStored,
   isBuiltinTier,
   pushedObject,
+  clusterRefOf,
   sameDocument,
   storedDocument,
   tierOf,

@@ -1,9 +1,10 @@
 // The kinds Palisade stores per organisation and pushes to clusters, in the order a cluster applies
-// them (tiers and sets before the policies that name them), and where each lives in the Kubernetes
+// them (Felix's configuration first, tiers and sets before the policies that name them), and where each lives in the Kubernetes
 // API. The one home of these lists: the API, the gateway, the agent and the console import them.
 import { CALICO_API_VERSION, K8S_NETWORKING_API_VERSION, type ResourceKindKey } from '../resources/types.js';
 
 export const MANAGED_KINDS = [
+  'FelixConfiguration',
   'Tier',
   'GlobalNetworkSet',
   'NetworkSet',
@@ -50,6 +51,7 @@ function calico(kind: ManagedKind, plural: string, namespaced: boolean): KindPla
 }
 
 export const KIND_PLACEMENTS: Readonly<Record<ManagedKind, KindPlacement>> = {
+  FelixConfiguration: calico('FelixConfiguration', 'felixconfigurations', false),
   Tier: calico('Tier', 'tiers', false),
   GlobalNetworkSet: calico('GlobalNetworkSet', 'globalnetworksets', false),
   NetworkSet: calico('NetworkSet', 'networksets', true),
@@ -70,3 +72,15 @@ export const KIND_PLACEMENTS: Readonly<Record<ManagedKind, KindPlacement>> = {
     true,
   ),
 };
+
+/**
+ * Kinds whose cluster objects Palisade shares rather than owns (decision 0090): Calico creates the
+ * `default` FelixConfiguration at install and operators set fields in it, so Palisade applies its
+ * fields over an existing object without the managed-by label, and pruning releases its fields
+ * instead of deleting the object.
+ */
+export const SHARED_OBJECT_KINDS = ['FelixConfiguration'] as const satisfies readonly ManagedKind[];
+
+export function isSharedObjectKind(kind: string): boolean {
+  return (SHARED_OBJECT_KINDS as readonly string[]).includes(kind);
+}

@@ -25,3 +25,15 @@ export { NAMESPACE_LABEL, TIER_LABEL } from './metadata.js';
 export { MAX_NETS, MAX_PORTS } from './entity-rule.js';
 export { MAX_HTTP_MATCHES } from './http-match.js';
 export { MAX_POLICY_SELECTOR_LENGTH } from './selector-fields.js';
+export {
+  APPLIES_AS_ANNOTATION,
+  BPF_EXTERNAL_SERVICE_MODES,
+  checkFelixObjectName,
+  FELIX_VALIDATED_FIELDS,
+  felixObjectName,
+  FLOW_LOG_AGGREGATION_KINDS,
+  NFTABLES_MODES,
+  unvalidatedFelixFields,
+  WIREGUARD_MTU,
+  type NftablesMode,
+} from './felix-configuration.js';

@@ -16,7 +16,8 @@ export type CalicoKind =
   | 'StagedKubernetesNetworkPolicy'
   | 'NetworkSet'
   | 'GlobalNetworkSet'
-  | 'HostEndpoint';
+  | 'HostEndpoint'
+  | 'FelixConfiguration';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -136,6 +137,25 @@ export interface HostEndpointSpec {
   ports?: HostEndpointPort[];
 }
 
+/**
+ * FelixConfiguration spec: the settings Palisade validates are typed; any other Felix setting is
+ * kept as written, unvalidated (felix-configuration.ts).
+ */
+export interface FelixConfigurationSpec {
+  wireguardEnabled?: boolean;
+  wireguardEnabledV6?: boolean;
+  wireguardListeningPort?: number;
+  wireguardMTU?: number;
+  bpfEnabled?: boolean;
+  bpfExternalServiceMode?: string;
+  nftablesMode?: 'Disabled' | 'Enabled' | 'Auto';
+  flowLogsFlushInterval?: string;
+  flowLogsFileAggregationKindForAllowed?: number;
+  flowLogsFileAggregationKindForDenied?: number;
+  policySyncPathPrefix?: string;
+  [unvalidated: string]: unknown;
+}
+
 // ---- Kubernetes networking.k8s.io/v1 NetworkPolicy ---------------------------------------------
 
 export interface LabelSelectorRequirement {
@@ -210,6 +230,7 @@ export type StagedKubernetesNetworkPolicy = CalicoResourceBase<
 export type NetworkSet = CalicoResourceBase<'NetworkSet', NetworkSetSpec>;
 export type GlobalNetworkSet = CalicoResourceBase<'GlobalNetworkSet', NetworkSetSpec>;
 export type HostEndpoint = CalicoResourceBase<'HostEndpoint', HostEndpointSpec>;
+export type FelixConfiguration = CalicoResourceBase<'FelixConfiguration', FelixConfigurationSpec>;
 
 export interface KubernetesNetworkPolicy {
   apiVersion: typeof K8S_NETWORKING_API_VERSION;
@@ -227,7 +248,8 @@ export type CalicoResource =
   | StagedKubernetesNetworkPolicy
   | NetworkSet
   | GlobalNetworkSet
-  | HostEndpoint;
+  | HostEndpoint
+  | FelixConfiguration;
 
 /** Every resource kind Palisade stores, validates and evaluates. */
 export type PolicyResource = CalicoResource | KubernetesNetworkPolicy;

@@ -18,6 +18,7 @@ import { K8S_SPEC_FIELDS, readK8sPolicySpec } from './k8s-policy.js';
 import { readTierSpec } from './tier.js';
 import { readNetworkSetSpec } from './network-set.js';
 import { readHostEndpointSpec } from './host-endpoint.js';
+import { readFelixConfigurationSpec } from './felix-configuration.js';
 import { isTieredKind } from './kinds.js';
 
 export interface ValidateOptions {
@@ -48,6 +49,7 @@ const CALICO_KINDS: Readonly<Record<CalicoKind, KindRules>> = {
   NetworkSet: { namespaced: true, name: NAME_RULES.subdomain, forbiddenLabels: [NAMESPACE_LABEL] },
   GlobalNetworkSet: { namespaced: false, name: NAME_RULES.subdomain, forbiddenLabels: [NAMESPACE_LABEL] },
   HostEndpoint: { namespaced: false, name: NAME_RULES.subdomain },
+  FelixConfiguration: { namespaced: false, name: NAME_RULES.subdomain },
 };
 const K8S_POLICY_RULES: KindRules = { namespaced: true, name: NAME_RULES.subdomain };
 
@@ -84,6 +86,8 @@ function readSpec(
       return readNetworkSetSpec(r, spec);
     case 'HostEndpoint':
       return readHostEndpointSpec(r, spec);
+    case 'FelixConfiguration':
+      return readFelixConfigurationSpec(r, spec, meta);
     case 'StagedKubernetesNetworkPolicy':
       return readStagedK8sSpec(r, spec);
     case 'K8sNetworkPolicy': {

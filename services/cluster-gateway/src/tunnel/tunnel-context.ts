@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { FlowIngest } from '../flows/flow-ingest.js';
 import type { InventoryStore } from '../inventory/inventory-store.js';
+import type { NodeStore } from '../inventory/node-store.js';
 import type { GatewayTuning } from '../limits.js';
 import type { RolloutCoordinator } from '../rollout/rollout-coordinator.js';
 import type { LeaseStore } from '../routing/lease.js';
@@ -25,6 +26,7 @@ export interface TunnelContext {
   readonly status: StatusWriter;
   readonly events: ClusterEvents;
   readonly inventory: InventoryStore;
+  readonly nodes: NodeStore;
   readonly flows: FlowIngest;
   readonly rollout: RolloutCoordinator;
   readonly registry: SessionRegistry<TunnelHandle>;

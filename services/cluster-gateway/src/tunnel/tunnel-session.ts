@@ -28,6 +28,7 @@ import {
   type HelloMessage,
   type InventoryResyncReason,
   type JsonValue,
+  type NodeInfo,
 } from '@palisade/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { FlowBatchStream } from '../flows/flow-batch-stream.js';
@@ -59,6 +60,7 @@ export class TunnelSession implements TunnelHandle {
   #protocolVersion = 0;
   /** The hash of the credential this session's enrollment issued, until the agent says it stored it. */
   #issuedHash: Buffer | null = null;
+  #nodeWrites: Promise<void> = Promise.resolve();
   /** Stages `apply.result.chunk` frames of this connection (decision 0014); made on first use. */
   #applyResults: ApplyResultAssembler | undefined;
   /** Desired-state frames handed to the socket and not yet written; settled false on close. */
@@ -274,6 +276,9 @@ export class TunnelSession implements TunnelHandle {
       case 'inventory.delta':
         this.#inventory(owner).receive(message);
         return;
+      case 'inventory.nodes':
+        this.#nodes(owner, message.nodes);
+        return;
       case 'credential.rotated':
         this.#rotated(owner, message);
         return;
@@ -399,6 +404,17 @@ export class TunnelSession implements TunnelHandle {
       if (this.#state !== 'open') return;
       this.#handleFrame(frame.data, frame.isBinary);
     }
+  }
+
+  /** Node reports of this connection are written in arrival order; a failure is logged, not fatal. */
+  #nodes(owner: Ownership, nodes: NodeInfo[]): void {
+    const write = this.#nodeWrites.then(() => this.#ctx.nodes.replace(owner.fence, nodes));
+    this.#nodeWrites = write.then(
+      () => undefined,
+      (error: unknown) =>
+        this.#ctx.log.error({ err: error, clusterId: owner.cluster.clusterId }, 'node report failed'),
+    );
+    this.#ctx.track(this.#nodeWrites);
   }
 
   #inventory(owner: Ownership): InventoryStream {

@@ -36,7 +36,7 @@ export function installManifest(m: ManifestInput): string {
         // The inventory: listed, then watched (agent/src/providers/kubernetes/kubernetes-provider.ts).
         {
           apiGroups: [''],
-          resources: ['namespaces', 'pods', 'serviceaccounts', 'services'],
+          resources: ['namespaces', 'pods', 'serviceaccounts', 'services', 'nodes'],
           verbs: ['list', 'watch'],
         },
         // Managed policy: listed, watched for drift, applied (server-side apply, which creates an
@@ -53,6 +53,7 @@ export function installManifest(m: ManifestInput): string {
             'stagedkubernetesnetworkpolicies',
             'networksets',
             'globalnetworksets',
+            'felixconfigurations',
             // Calico's API server authorizes a tiered policy as tier.<kind> too.
             'tier.networkpolicies',
             'tier.globalnetworkpolicies',

@@ -4,8 +4,8 @@
 // Translation only: inputs are validated here, every rule lives in the services.
 import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { toCanonicalYaml } from '@palisade/policy';
-import { refKey } from '@palisade/policy/managed';
+import { toCanonicalYaml, type PolicyResource as PolicyDocument } from '@palisade/policy';
+import { clusterRefOf, refKey } from '@palisade/policy/managed';
 import type { PolicySyncEvent } from '@palisade/protocol/routing';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
 import type { OrgScope } from '../../platform/access/principal.js';
@@ -250,10 +250,10 @@ export class PoliciesResolver {
     @Scope() scope: OrgScope,
     @Loaders() loaders: RequestLoaders,
   ): Promise<PolicyClusterStatusModel[]> {
+    const ref = { kind: resource.kind, namespace: resource.namespace ?? '', name: resource.name };
     const target: SyncTarget = {
-      kind: resource.kind,
-      namespace: resource.namespace ?? '',
-      name: resource.name,
+      ...ref,
+      clusterName: clusterRefOf(ref, resource.object as PolicyDocument).name,
       clusterSelector: resource.clusterSelector,
       builtin: resource.builtIn,
     };
@@ -261,7 +261,7 @@ export class PoliciesResolver {
       `policy-cluster-status:${scope.orgId}`,
       target,
       (targets) => this.sync.resourcesClusters(scope, targets),
-      (t) => JSON.stringify([refKey(t), t.clusterSelector]),
+      (t) => JSON.stringify([refKey(t), t.clusterName, t.clusterSelector]),
     );
     return statuses.map((s) => ({
       cluster: toClusterModel(s.cluster),

@@ -10,6 +10,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { stableStringify } from '@palisade/policy';
 import {
   clusterMatcher,
+  clusterRefOf,
   compareRefs,
   effectiveDriftMode,
   fromStored,
@@ -25,6 +26,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { RedisClient } from '../../platform/queue/redis.js';
 import { readLeases } from '../clusters/cluster-keys.js';
 import { RolloutRepository } from './rollout.repository.js';
+import { clashError, firstClash } from './desired-set-conflicts.js';
 
 export interface DesiredChange {
   orgId: string;
@@ -34,6 +36,7 @@ export interface DesiredChange {
 
 interface Candidate {
   ref: ManagedRef;
+  clusterRef: ManagedRef;
   matches: ClusterMatcher;
   object: Record<string, unknown>;
   json: string;
@@ -72,9 +75,12 @@ export class DesiredStateService {
     const candidates: Candidate[] = [];
     for (const r of rows) {
       if (!isManagedKind(r.kind) || isBuiltinTier(r.kind, r.name)) continue;
-      const object = pushedObject(fromStored(r.object), effectiveDriftMode(r.driftMode, orgDefault));
+      const doc = fromStored(r.object);
+      const object = pushedObject(doc, effectiveDriftMode(r.driftMode, orgDefault));
+      const ref = { kind: r.kind, namespace: r.namespace, name: r.name };
       candidates.push({
-        ref: { kind: r.kind, namespace: r.namespace, name: r.name },
+        ref,
+        clusterRef: clusterRefOf(ref, doc),
         matches: clusterMatcher(r.clusterSelector),
         object,
         json: stableStringify(object),
@@ -86,6 +92,8 @@ export class DesiredStateService {
     for (const c of clusters) {
       const labels = (c.labels ?? {}) as Record<string, string>;
       const set = candidates.filter((k) => k.matches(labels));
+      const clash = firstClash(set);
+      if (clash) throw clashError(c.name, clash);
       const hash = createHash('sha256')
         .update(`[${set.map((k) => k.json).join(',')}]`)
         .digest('hex');

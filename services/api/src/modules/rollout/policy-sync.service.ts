@@ -25,8 +25,13 @@ import { clusterView, type ClusterView } from '../clusters/clusters.service.js';
 import type { PolicyView } from '../policies/policy-views.js';
 import { RolloutRepository } from './rollout.repository.js';
 
-/** What the status of a resource in its clusters depends on (a PolicyView has it all). */
-export type SyncTarget = Pick<PolicyView, 'kind' | 'namespace' | 'name' | 'clusterSelector' | 'builtin'>;
+/**
+ * What the status of a resource in its clusters depends on: its selector and the name its object
+ * has in the clusters (`clusterRefOf`: a FelixConfiguration's applies-as name, else its own).
+ */
+export type SyncTarget = Pick<PolicyView, 'kind' | 'namespace' | 'name' | 'clusterSelector' | 'builtin'> & {
+  clusterName: string;
+};
 
 export interface ResourceSyncView {
   ref: ManagedRef;
@@ -206,7 +211,11 @@ export class PolicySyncService {
   ): Promise<ResourceClusterStatusView[][]> {
     const wanted = targets.filter((t) => !t.builtin);
     if (wanted.length === 0) return targets.map(() => []);
-    const refs: ManagedRef[] = wanted.map((t) => ({ kind: t.kind, namespace: t.namespace, name: t.name }));
+    const refs: ManagedRef[] = wanted.map((t) => ({
+      kind: t.kind,
+      namespace: t.namespace,
+      name: t.clusterName,
+    }));
     const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
       this.repo.clusterRows(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
@@ -232,7 +241,7 @@ export class PolicySyncService {
       ]),
     );
     return targets.map((t, i) => {
-      const key = refKey({ kind: t.kind, namespace: t.namespace, name: t.name });
+      const key = refKey({ kind: t.kind, namespace: t.namespace, name: t.clusterName });
       return targetedBy[i]!.map((c) => {
         const lease = leases.get(c.id);
         return {

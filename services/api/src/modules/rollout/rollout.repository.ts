@@ -31,7 +31,7 @@ export class RolloutRepository {
   clusters(tx: Tx, orgId: string, ids?: readonly string[]) {
     return tx.cluster.findMany({
       where: { orgId, ...(ids ? { id: { in: [...ids] } } : {}) },
-      select: { id: true, labels: true },
+      select: { id: true, name: true, labels: true },
     });
   }
 

@@ -26,6 +26,10 @@ registerEnumType(PolicyResourceKind, {
   description:
     'projectcalico.org/v3 kinds by their Calico names, exactly as in YAML kind: (docs/decisions/0030); KubernetesNetworkPolicy is networking.k8s.io/v1 NetworkPolicy.',
   valuesMap: {
+    FelixConfiguration: {
+      description:
+        'A Calico FelixConfiguration (cluster-scoped): dataplane, WireGuard and flow-log settings; applied as the object named by palisade.io/applies-as (default or node.<name>), else by its own name.',
+    },
     Tier: {
       description: 'A Calico Tier (cluster-scoped): an ordered group of policies with a default action.',
     },
