@@ -43,6 +43,8 @@ const CALLS: Record<string, readonly Permission[]> = {
   'core.listPodForAllNamespaces': inventory('pods'),
   'core.listServiceAccountForAllNamespaces': inventory('serviceaccounts'),
   'core.listServiceForAllNamespaces': inventory('services'),
+  // nodes.ts: each node's WireGuard key annotation (issue 18).
+  'core.listNode': inventory('nodes'),
   'core.readNamespacedSecret': [perm('palisade-system', '', 'secrets', 'get', CREDENTIAL_SECRET)],
   'core.replaceNamespacedSecret': [perm('palisade-system', '', 'secrets', 'update', CREDENTIAL_SECRET)],
   'core.createNamespacedSecret': [perm('palisade-system', '', 'secrets', 'create')],

@@ -472,6 +472,25 @@ function reachableFields(schema: GraphQLSchema): string[] {
  * own needs an entry in ATTACKS instead.
  */
 const THROUGH_PARENT = new Set([
+  // Fleet configuration (issue 18): under Cluster (nodes) and PolicyResource, or the organisation's
+  // own encryption coverage (no argument of its own).
+  'Cluster.nodes',
+  'ClusterEncryption.clusterName',
+  'ClusterEncryption.encryptingNodes',
+  'ClusterEncryption.nodes',
+  'ClusterNode.calicoVersion',
+  'ClusterNode.dataplane',
+  'ClusterNode.encrypting',
+  'ClusterNode.mtu',
+  'ClusterNode.name',
+  'ClusterNode.reportedAt',
+  'ClusterNode.wireguardEnabled',
+  'ClusterNode.wireguardPublicKey',
+  'EncryptionCoverage.clusters',
+  'EncryptionCoverage.encryptingNodes',
+  'EncryptionCoverage.nodes',
+  'Organization.encryptionCoverage',
+  'PolicyResource.unvalidatedFields',
   // Recommendations (issue 14): under Organization.policyRecommendations, which ATTACKS try, or
   // Organization.recommendationScope, the organisation's own settings (no argument of its own).
   'Organization.recommendationScope',
