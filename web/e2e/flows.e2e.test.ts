@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshot } from './support/browser.js';
-import { startStack, type Stack } from './support/stack.js';
+import { enrollmentTokenOf, startStack, type Stack } from './support/stack.js';
 
 const DENY_DB = `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
@@ -88,9 +88,7 @@ if (!chromiumAvailable()) {
       await dialog.getByLabel('Cluster name').fill(name);
       await dialog.getByRole('button', { name: 'Register cluster' }).click();
       const command = (await dialog.getByLabel('Install command').textContent()) ?? '';
-      const token = /\/v1\/install\/(pen_[A-Za-z0-9_-]+)\.yaml/.exec(command)?.[1];
-      expect(token, command).toBeDefined();
-      stack.startAgent(example, token ?? '');
+      stack.startAgent(example, await enrollmentTokenOf(command));
       await dialog
         .getByText(`${name} is connected.`)
         .waitFor({ timeout: 60_000 })

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshot } from './support/browser.js';
-import { startStack, type Stack } from './support/stack.js';
+import { enrollmentTokenOf, startStack, type Stack } from './support/stack.js';
 
 if (!chromiumAvailable()) {
   describe('liveness in Chromium', () => {
@@ -60,8 +60,7 @@ if (!chromiumAvailable()) {
       await dialog.getByLabel('Cluster name').fill('shop');
       await dialog.getByRole('button', { name: 'Register cluster' }).click();
       const command = (await dialog.getByLabel('Install command').textContent()) ?? '';
-      const token = /\/v1\/install\/(pen_[A-Za-z0-9_-]+)\.yaml/.exec(command)?.[1] ?? '';
-      stack.startAgent('shop', token);
+      stack.startAgent('shop', await enrollmentTokenOf(command));
       await dialog.getByText('shop is connected.').waitFor({ timeout: 60_000 });
       await dialog.getByRole('button', { name: 'Close' }).click();
       const row = page.locator('tr[data-cluster="shop"]');

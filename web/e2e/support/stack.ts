@@ -41,6 +41,19 @@ async function waitForOk(
   }
 }
 
+/**
+ * The enrollment token behind a console install command, fetched as kubectl would: the command's
+ * URL holds a single-use install code (decision 0059), and the token is in the manifest's Secret.
+ */
+export async function enrollmentTokenOf(installCommand: string): Promise<string> {
+  const url = /(https?:\/\/\S+\/v1\/install\/pic_[A-Za-z0-9_-]+\.yaml)/.exec(installCommand)?.[1];
+  if (!url) throw new Error(`no install URL in: ${installCommand}`);
+  const manifest = await (await fetch(url)).text();
+  const token = /PALISADE_ENROLLMENT_TOKEN:\s*['"]?(pen_[A-Za-z0-9_-]+)/.exec(manifest)?.[1];
+  if (!token) throw new Error(`no enrollment token in the manifest from ${url}`);
+  return token;
+}
+
 export interface Stack {
   origin: string;
   gatewayUrl: string;
