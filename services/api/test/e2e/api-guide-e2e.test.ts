@@ -292,7 +292,8 @@ describe('the API guide (docs/api.md)', () => {
 
     const refused = await run(process.execPath, ['watch-clusters.mjs'], dir, envFor('pal_not-a-token'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('UNAUTHENTICATED: unknown API token');
+    // A bad token is refused at connection_init: the socket closes with 4401 and the reason.
+    expect(refused.stderr).toContain('connection closed (4401 unknown API token)');
   }, 120_000);
 
   it('ran every example the guide marks', () => {
