@@ -26,6 +26,8 @@ import { TokensModule } from './modules/tokens/tokens.module.js';
 import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
+import { ComplianceReportsModule } from './modules/compliance-reports/compliance-reports.module.js';
+import { JobQueueModule } from './platform/queue/job-queue.js';
 
 @Module({})
 export class LoggerModule {
@@ -112,6 +114,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DbModule,
         RedisModule,
+        JobQueueModule,
         PlatformModule,
         graphqlModule(),
         AuthModule,
@@ -122,6 +125,7 @@ export class AppModule {
         ViewerModule,
         ClustersModule,
         PoliciesModule,
+        ComplianceReportsModule,
       ],
     };
   }

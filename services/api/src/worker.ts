@@ -5,8 +5,12 @@ import { Redis } from 'ioredis';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import { Database } from './platform/db/database.js';
 import { FlowPartitionsProcessor } from './modules/flows/jobs/flow-partitions.processor.js';
+import { ReportRunProcessor } from './modules/compliance-reports/jobs/report-run.processor.js';
+import { ReportTickProcessor } from './modules/compliance-reports/jobs/report-tick.processor.js';
+import { ComplianceReportComputer } from './modules/compliance-reports/report-computer.js';
+import { JobQueue, bullPrefix } from './platform/queue/job-queue.js';
 import { createLogger } from './platform/http/logger.js';
-import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
+import { QUEUES, SCHEDULES, type JobName, type JobPayloads } from './platform/queue/catalogue.js';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -17,15 +21,22 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const log = createLogger(env.LOG_LEVEL, 'palisade-worker');
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const db = new Database(env.DATABASE_URL, 4);
-  const prefix = `${env.REDIS_PREFIX}:bull`;
+  const prefix = bullPrefix(env.REDIS_PREFIX);
   const flowPartitions = new FlowPartitionsProcessor(db);
+  const jobs = new JobQueue(connection, prefix, false);
+  const reportTick = new ReportTickProcessor(db, (orgId, runId) =>
+    jobs.add('compliance.run', { orgId, runId }, runId),
+  );
+  const reportRun = new ReportRunProcessor(db, new ComplianceReportComputer(db));
 
-  const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
+  const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
     'maintenance.purge-expired-sessions': async () => {
       const r = await db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
       return { purged: r.count };
     },
     'flows.maintain-partitions': () => flowPartitions.run(),
+    'compliance.tick': () => reportTick.run(),
+    'compliance.run': (job, token) => reportRun.run(job as Job<JobPayloads['compliance.run']>, token),
   };
 
   const queues = new Map<string, Queue>();
@@ -37,10 +48,11 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
     (name) =>
       new Worker(
         name,
-        async (job) => {
-          const run = processors[job.name as JobName] as ((j: Job) => Promise<unknown>) | undefined;
+        async (job, token) => {
+          const run = processors[job.name as JobName] as
+            ((j: Job, token?: string) => Promise<unknown>) | undefined;
           if (!run) throw new Error(`no processor for job ${job.name}`);
-          const result = await run(job);
+          const result = await run(job, token);
           log.info({ queue: name, job: job.name, id: job.id, result }, 'job done');
           return result;
         },
@@ -58,6 +70,7 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await jobs.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await db.close();
       connection.disconnect();

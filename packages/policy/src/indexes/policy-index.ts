@@ -19,6 +19,7 @@ import type { PolicyEngine, Direction } from '../engine/engine.js';
 import type { PolicyKindShort } from '../engine/policy-definition.js';
 import type { Entity } from '../engine/world.js';
 import type { Rule } from '../resources/types.js';
+import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
 import { portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
@@ -46,6 +47,7 @@ const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
 export class PolicyIndex {
   private readonly exposures = new Map<string, EndpointExposure>();
+  private readonly decided = new Map<string, boolean>();
 
   constructor(private readonly engine: PolicyEngine) {}
 
@@ -197,6 +199,63 @@ export class PolicyIndex {
     };
     this.exposures.set(endpointKey, result);
     return result;
+  }
+
+  /**
+   * Palisade's protection (compliance reports, decision 0067): some enforced policy applies in
+   * `direction` AND no connection in that direction is decided by the endpoint's profile (which a
+   * Pass out of the last tier with applicable policies, or a tier whose end action is Pass, leads
+   * to). Calico's reports only ask the first question. Evaluates the same representative
+   * connections as exposure: one address per region that no rule or entity splits, one peer per
+   * signature (same namespace included), one packet per piece of the rules' port ranges.
+   */
+  decidedByPolicy(endpointKey: string, direction: Direction): boolean {
+    const key = `${endpointKey}\u0000${direction}`;
+    const cached = this.decided.get(key);
+    if (cached !== undefined) return cached;
+    const e = this.endpoint(endpointKey);
+    const result = this.appliedPolicies(e.key, direction).length > 0 && !this.reachesProfile(e, direction);
+    this.decided.set(key, result);
+    return result;
+  }
+
+  private reachesProfile(e: Entity, direction: Direction): boolean {
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const ownRules = this.rules(e, direction);
+    const byProfile = (conn: Connection): boolean => {
+      const { pkt } = this.engine.packet(conn);
+      const trace = this.engine.evaluateDirection(e, direction, pkt).trace;
+      const last = trace[trace.length - 1];
+      return last !== undefined && last.split('|')[1] === PROFILE_TIER;
+    };
+    const own = (ip: string) => ({ endpoint: e.key, ip });
+    for (const family of new Set(e.ips.map((ip) => ip.family))) {
+      const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
+      const probes = portProbes(ownRules, this.engine.world);
+      for (const a of publicAddressProbes(ownRules, this.engine.world, family)) {
+        const other = { ip: formatIp(fromBigInt(a, family)) };
+        const ends =
+          direction === 'ingress'
+            ? { source: other, destination: own(ownIp) }
+            : { source: own(ownIp), destination: other };
+        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+      const seen = new Set<string>();
+      for (const peer of this.engine.world.endpoints) {
+        const peerIp = peer.ips.find((ip) => ip.family === family);
+        if (peer === e || !peerIp) continue;
+        const signature = peerSignature(this.engine, peer, peerDirection, family, ownRules);
+        if (seen.has(signature)) continue;
+        seen.add(signature);
+        const other = { endpoint: peer.key, ip: formatIp(peerIp) };
+        const ends =
+          direction === 'ingress'
+            ? { source: other, destination: own(ownIp) }
+            : { source: own(ownIp), destination: other };
+        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+    }
+    return false;
   }
 
   /** Every endpoint's exposure, in world order. */

@@ -1,0 +1,64 @@
+// The `compliance.run` job: computes one report run. Thin: claims the run (at most
+// REPORT_RUNS_PER_ORG running per organisation; a job over the limit is put back, delayed,
+// without using up an attempt), computes it through ReportComputer, stores the result. A failed
+// attempt goes back to queued with its reason; the last one marks the run failed. Idempotent: a
+// finished run is never computed again, whatever BullMQ redelivers.
+import { DelayedError, type Job } from 'bullmq';
+import type { Database } from '../../../platform/db/database.js';
+import type { JobPayloads } from '../../../platform/queue/catalogue.js';
+import { ComplianceReportsRepository, type RunRow } from '../compliance-reports.repository.js';
+
+/** Runs of one organisation computed at once (Calico keeps at most 5 active report jobs). */
+export const REPORT_RUNS_PER_ORG = 2;
+/** How long a job over the organisation's limit waits before it tries again. */
+export const BUSY_RETRY_MS = 5_000;
+
+export type Progress = (percent: number) => Promise<void>;
+
+/** Computes a run's result (whatever is stored in report_runs.result and exported). */
+export interface ReportComputer {
+  compute(run: RunRow, progress: Progress): Promise<unknown>;
+}
+
+export interface RunOutcome {
+  runId: string;
+  outcome: 'succeeded' | 'skipped';
+}
+
+export class ReportRunProcessor {
+  private readonly repo = new ComplianceReportsRepository();
+
+  constructor(
+    private readonly db: Database,
+    private readonly computer: ReportComputer,
+    private readonly perOrg = REPORT_RUNS_PER_ORG,
+  ) {}
+
+  async run(job: Job<JobPayloads['compliance.run']>, token?: string): Promise<RunOutcome> {
+    const { orgId, runId } = job.data;
+    const claim = await this.db.inOrg({ orgId }, (tx) => this.repo.claim(tx, orgId, runId, this.perOrg));
+    if (claim === 'done') return { runId, outcome: 'skipped' };
+    if (claim === 'busy') {
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      const run = await this.db.inOrg({ orgId }, (tx) => this.repo.runWithResult(tx, orgId, runId));
+      if (!run) return { runId, outcome: 'skipped' };
+      let last = -1;
+      const result = await this.computer.compute(run, async (percent) => {
+        const p = Math.max(0, Math.min(99, Math.floor(percent)));
+        if (p === last) return;
+        last = p;
+        await this.db.inOrg({ orgId }, (tx) => this.repo.progress(tx, orgId, runId, p));
+      });
+      await this.db.inOrg({ orgId }, (tx) => this.repo.succeed(tx, orgId, runId, result));
+      return { runId, outcome: 'succeeded' };
+    } catch (err) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const reason = err instanceof Error ? err.message : String(err);
+      await this.db.inOrg({ orgId }, (tx) => this.repo.attemptFailed(tx, orgId, runId, reason, final));
+      throw err;
+    }
+  }
+}
