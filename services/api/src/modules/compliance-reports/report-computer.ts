@@ -602,8 +602,7 @@ export class ComplianceReportComputer implements ReportComputer {
         verb,
         action: e.action,
         user: { type: e.actorType, id: e.actorId, label: e.actorLabel },
-        resource:
-          after?.resource ?? before?.resource ?? `${storedKind}/${namespace ? `${namespace}/` : ''}${name}`,
+        resource,
         kind: storedKind,
         namespace,
         name,
