@@ -8,6 +8,8 @@ import { FlowPartitionsProcessor } from './modules/flows/jobs/flow-partitions.pr
 import { ReportRunProcessor } from './modules/compliance-reports/jobs/report-run.processor.js';
 import { ReportTickProcessor } from './modules/compliance-reports/jobs/report-tick.processor.js';
 import { ComplianceReportComputer } from './modules/compliance-reports/report-computer.js';
+import { EvidenceKeys } from './modules/compliance-reports/evidence-keys.js';
+import { ReportSealer } from './modules/compliance-reports/report-sealer.js';
 import { JobQueue, bullPrefix } from './platform/queue/job-queue.js';
 import { createLogger } from './platform/http/logger.js';
 import { QUEUES, SCHEDULES, type JobName, type JobPayloads } from './platform/queue/catalogue.js';
@@ -27,7 +29,11 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const reportTick = new ReportTickProcessor(db, (orgId, runId) =>
     jobs.add('compliance.run', { orgId, runId }, runId),
   );
-  const reportRun = new ReportRunProcessor(db, new ComplianceReportComputer(db));
+  const reportRun = new ReportRunProcessor(
+    db,
+    new ComplianceReportComputer(db),
+    new ReportSealer(db, new EvidenceKeys(db, env.evidenceKeyEncryptionKey)),
+  );
 
   const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
     'maintenance.purge-expired-sessions': async () => {

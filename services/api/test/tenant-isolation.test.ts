@@ -395,6 +395,33 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  // Evidence: keys are public; a run's archive and the audit export belong to their organisation.
+  'Query.evidenceSigningKeys': () => [
+    {
+      query: '{ evidenceSigningKeys { id algorithm publicKeyPem notBefore notAfter } }',
+      variables: {},
+      expect: 'allowed',
+    },
+  ],
+  'Mutation.downloadReportRun': (v, a) => [
+    {
+      query: 'mutation($i: DownloadReportRunInput!) { downloadReportRun(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: v.slug, runId: v.reportRunId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: DownloadReportRunInput!) { downloadReportRun(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: a.ownSlug, runId: v.reportRunId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.exportAuditLog': (v, a) => [
+    {
+      query: 'mutation($i: ExportAuditLogInput!) { exportAuditLog(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: v.slug, from: '2020-01-01T00:00:00Z', to: new Date().toISOString() } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Subscription.policySyncChanged': (v, a) => [
     {
       query:

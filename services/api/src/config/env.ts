@@ -37,9 +37,23 @@ const schema = z.object({
   /** Directory of the built web console (default: web/dist of this checkout). */
   CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * 32 bytes, base64: encrypts the evidence signing keys stored in Postgres (decision 0068).
+   * Required in production; development and tests use a fixed, public key.
+   */
+  EVIDENCE_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      '32 bytes, base64-encoded (openssl rand -base64 32)',
+    )
+    .optional(),
 });
 
-export type Env = z.infer<typeof schema> & { cookieSecure: boolean };
+export type Env = z.infer<typeof schema> & { cookieSecure: boolean; evidenceKeyEncryptionKey: Buffer };
+
+/** Not a secret: what development and tests encrypt evidence signing keys with. */
+const DEVELOPMENT_EVIDENCE_KEY = Buffer.from('palisade-development-evidence-k!').toString('base64');
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
@@ -61,5 +75,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  return { ...env, cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:') };
+  if (env.NODE_ENV === 'production' && !env.EVIDENCE_KEY_ENCRYPTION_KEY)
+    throw new EnvError('invalid environment:\n  EVIDENCE_KEY_ENCRYPTION_KEY: required in production');
+  return {
+    ...env,
+    cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:'),
+    evidenceKeyEncryptionKey: Buffer.from(
+      env.EVIDENCE_KEY_ENCRYPTION_KEY ?? DEVELOPMENT_EVIDENCE_KEY,
+      'base64',
+    ),
+  };
 }

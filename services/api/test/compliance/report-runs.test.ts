@@ -10,6 +10,8 @@ import { ComplianceReportsRepository } from '../../src/modules/compliance-report
 import { ReportRunProcessor } from '../../src/modules/compliance-reports/jobs/report-run.processor.js';
 import { ReportTickProcessor } from '../../src/modules/compliance-reports/jobs/report-tick.processor.js';
 import { ComplianceReportComputer } from '../../src/modules/compliance-reports/report-computer.js';
+import { EvidenceKeys } from '../../src/modules/compliance-reports/evidence-keys.js';
+import { ReportSealer } from '../../src/modules/compliance-reports/report-sealer.js';
 import { Database } from '../../src/platform/db/database.js';
 import type { RunningWorker } from '../../src/worker.js';
 import { type Caller, TestContext } from '../context.js';
@@ -337,7 +339,11 @@ describe('limits and failures', () => {
     const connection = new Redis(ctx.env.REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue('compliance', { connection, prefix });
     const events = new QueueEvents('compliance', { connection: connection.duplicate(), prefix });
-    const processor = new ReportRunProcessor(db, new ComplianceReportComputer(db));
+    const processor = new ReportRunProcessor(
+      db,
+      new ComplianceReportComputer(db),
+      new ReportSealer(db, new EvidenceKeys(db, ctx.env.evidenceKeyEncryptionKey)),
+    );
     const w = new Worker('compliance', (job, token) => processor.run(job, token), { connection, prefix });
     try {
       await events.waitUntilReady();

@@ -1,12 +1,16 @@
 // The `compliance.run` job: computes one report run. Thin: claims the run (at most
 // REPORT_RUNS_PER_ORG running per organisation; a job over the limit is put back, delayed,
-// without using up an attempt), computes it through ReportComputer, stores the result. A failed
+// without using up an attempt), computes it through ReportComputer, seals its signed evidence,
+// stores result and evidence in one transaction. A failed
 // attempt goes back to queued with its reason; the last one marks the run failed. Idempotent: a
 // finished run is never computed again, whatever BullMQ redelivers.
 import { DelayedError, type Job } from 'bullmq';
 import type { Database } from '../../../platform/db/database.js';
 import type { JobPayloads } from '../../../platform/queue/catalogue.js';
 import { ComplianceReportsRepository, type RunRow } from '../compliance-reports.repository.js';
+import { EvidenceRepository } from '../evidence.repository.js';
+import type { SealedEvidence } from '../report-evidence.js';
+import type { ReportResult } from '../report-result.js';
 
 /** Runs of one organisation computed at once (Calico keeps at most 5 active report jobs). */
 export const REPORT_RUNS_PER_ORG = 2;
@@ -15,9 +19,14 @@ export const BUSY_RETRY_MS = 5_000;
 
 export type Progress = (percent: number) => Promise<void>;
 
-/** Computes a run's result (whatever is stored in report_runs.result and exported). */
+/** Computes a run's result (stored in report_runs.result and exported). */
 export interface ReportComputer {
-  compute(run: RunRow, progress: Progress): Promise<unknown>;
+  compute(run: RunRow, progress: Progress): Promise<ReportResult>;
+}
+
+/** Makes a result's signed evidence archive. */
+export interface ReportSealing {
+  seal(run: RunRow, result: ReportResult): Promise<SealedEvidence>;
 }
 
 export interface RunOutcome {
@@ -27,10 +36,12 @@ export interface RunOutcome {
 
 export class ReportRunProcessor {
   private readonly repo = new ComplianceReportsRepository();
+  private readonly evidence = new EvidenceRepository();
 
   constructor(
     private readonly db: Database,
     private readonly computer: ReportComputer,
+    private readonly sealer: ReportSealing,
     private readonly perOrg = REPORT_RUNS_PER_ORG,
   ) {}
 
@@ -52,7 +63,17 @@ export class ReportRunProcessor {
         last = p;
         await this.db.inOrg({ orgId }, (tx) => this.repo.progress(tx, orgId, runId, p));
       });
-      await this.db.inOrg({ orgId }, (tx) => this.repo.succeed(tx, orgId, runId, result));
+      const sealed = await this.sealer.seal(run, result);
+      await this.db.inOrg({ orgId }, async (tx) => {
+        await this.repo.succeed(tx, orgId, runId, result);
+        await this.evidence.addEvidence(tx, orgId, {
+          runId,
+          keyId: sealed.keyId,
+          manifest: sealed.manifest,
+          archive: sealed.archive,
+          archiveSha256: sealed.archiveSha256,
+        });
+      });
       return { runId, outcome: 'succeeded' };
     } catch (err) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
