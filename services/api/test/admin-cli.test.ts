@@ -193,4 +193,20 @@ describe('npm run admin', { timeout: 2 * CLI_TIMEOUT_MS }, () => {
     expect(second.lastLine).toMatch(/^kept demo organisation acme/);
     expect(await state()).toEqual(before);
   });
+
+  it('rotate-evidence-key retires the active signing key and keeps it published', async () => {
+    const first = await admin('rotate-evidence-key');
+    expect(first.code, first.stderr).toBe(0);
+    const second = await admin('rotate-evidence-key');
+    expect(second.code, second.stderr).toBe(0);
+    const ids = [first, second].map((r) => /signed with (pal-ev-\d{8}-[0-9a-f]{8})$/.exec(r.lastLine)?.[1]);
+    const keys = await ctx.sql<{ id: string; not_after: Date | null }>(
+      'SELECT id, not_after FROM evidence_signing_keys WHERE id = ANY($1::text[]) ORDER BY not_before',
+      [ids],
+    );
+    expect(keys.map((k) => [k.id, k.not_after === null])).toEqual([
+      [ids[0], false],
+      [ids[1], true],
+    ]);
+  });
 });

@@ -4,10 +4,12 @@
 //   create-org --slug S --name N --owner EMAIL          create an organisation with an owner
 //   create-token --org S --role R [--name N] [--expires-in 30d]
 //                                                       print a new API token as the last line
+//   rotate-evidence-key                                 retire the evidence signing key, make the next
 import { parseArgs } from 'node:util';
 import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
+import { EvidenceKeys } from '../modules/compliance-reports/evidence-keys.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
 import { seedDemo } from './seed-demo.js';
 
@@ -15,7 +17,8 @@ const USAGE = `usage: npm run admin -- <command> [options]
   migrate
   seed-demo
   create-org --slug S --name N --owner EMAIL
-  create-token --org S --role R [--name N] [--expires-in 30d]`;
+  create-token --org S --role R [--name N] [--expires-in 30d]
+  rotate-evidence-key`;
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const v = values[name];
@@ -84,6 +87,12 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         );
         out(`created a ${values.role} token for ${values.org}; it is shown only once:`);
         out(secret);
+        return;
+      }
+      case 'rotate-evidence-key': {
+        // Old keys stay published (not_after set), so evidence signed before still verifies.
+        const id = await new EvidenceKeys(db, env.evidenceKeyEncryptionKey).rotate();
+        out(`evidence manifests are now signed with ${id}`);
         return;
       }
       default:
