@@ -48,6 +48,17 @@ const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 export class PolicyIndex {
   private readonly exposures = new Map<string, EndpointExposure>();
   private readonly decided = new Map<string, boolean>();
+  /**
+   * Per rule plan (shared by every workload endpoint with the same applicable policies) and
+   * family: the representative outside addresses and port probes, and the peers grouped by
+   * signature (two of each, so an endpoint can skip itself). They depend on the plan's rules and
+   * the world only, so computing them once per plan instead of once per endpoint removes the
+   * quadratic part of a report over thousands of endpoints.
+   */
+  private readonly planProbes = new Map<
+    object,
+    Map<string, { addresses: bigint[]; ports: PortProbe[]; peers: Entity[][] | null }>
+  >();
 
   constructor(private readonly engine: PolicyEngine) {}
 
@@ -126,11 +137,10 @@ export class PolicyIndex {
 
   private internet(e: Entity, direction: Direction): boolean {
     const rules = this.rules(e, direction);
-    const probes = portProbes(rules, this.engine.world);
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
-      const addresses = publicAddressProbes(rules, this.engine.world, family).filter((a) =>
-        isPublic(a, family),
-      );
+      const shared = this.probesFor(e, direction, family, rules, false);
+      const probes = shared.ports;
+      const addresses = shared.addresses.filter((a) => isPublic(a, family));
       for (const a of addresses) {
         const outside = { ip: formatIp(fromBigInt(a, family)) };
         const own = { endpoint: e.key };
@@ -219,8 +229,62 @@ export class PolicyIndex {
     return result;
   }
 
-  private reachesProfile(e: Entity, direction: Direction): boolean {
+  /** Probes for `e` in `direction` and `family`, shared across endpoints of the same plan. */
+  private probesFor(e: Entity, direction: Direction, family: 4 | 6, rules: Rule[], withPeers: boolean) {
+    const compute = () => ({
+      addresses: publicAddressProbes(rules, this.engine.world, family),
+      ports: portProbes(rules, this.engine.world),
+      peers: null as Entity[][] | null,
+    });
+    // Host endpoints have several dataplane stages; only workload endpoints share the cache.
+    if (e.kind !== 'wep') {
+      const p = compute();
+      if (withPeers) p.peers = this.peerGroups(direction, family, rules);
+      return p;
+    }
+    const plan = this.engine.planFor(e, direction);
+    let byKey = this.planProbes.get(plan);
+    if (!byKey) this.planProbes.set(plan, (byKey = new Map()));
+    const key = `${direction}:${family}`;
+    let p = byKey.get(key);
+    if (!p) byKey.set(key, (p = compute()));
+    if (withPeers && !p.peers) p.peers = this.peerGroups(direction, family, rules);
+    return p;
+  }
+
+  /** Every endpoint with an address of `family`, grouped by peer signature, two per group. */
+  private peerGroups(direction: Direction, family: 4 | 6, ownRules: Rule[]): Entity[][] {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const groups = new Map<string, Entity[]>();
+    for (const peer of this.engine.world.endpoints) {
+      if (!peer.ips.some((ip) => ip.family === family)) continue;
+      const signature = peerSignature(this.engine, peer, peerDirection, family, ownRules);
+      const g = groups.get(signature);
+      if (!g) groups.set(signature, [peer]);
+      else if (g.length < 2) g.push(peer);
+    }
+    return [...groups.values()];
+  }
+
+  private reachesProfile(e: Entity, direction: Direction): boolean {
+    // A packet reaches the profile only by passing through every tier with applicable policies;
+    // a tier with no Pass rule and a Deny end decides every packet itself. Most endpoints stop
+    // here, exactly and without probes.
+    const stages = e.kind === 'hep' ? STAGES : (['normal'] as const);
+    const mayPassAll = stages.some((stage) =>
+      this.engine
+        .tierPlans(e, direction, false, stage)
+        .every(
+          (t) =>
+            t.tier.defaultAction === 'Pass' ||
+            t.policies.some((p) =>
+              (direction === 'ingress' ? p.definition.ingress : p.definition.egress).some(
+                (r) => r.action === 'Pass',
+              ),
+            ),
+        ),
+    );
+    if (!mayPassAll) return false;
     const ownRules = this.rules(e, direction);
     const byProfile = (conn: Connection): boolean => {
       const { pkt } = this.engine.packet(conn);
@@ -231,28 +295,25 @@ export class PolicyIndex {
     const own = (ip: string) => ({ endpoint: e.key, ip });
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
       const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
-      const probes = portProbes(ownRules, this.engine.world);
-      for (const a of publicAddressProbes(ownRules, this.engine.world, family)) {
+      const { addresses, ports, peers } = this.probesFor(e, direction, family, ownRules, true);
+      for (const a of addresses) {
         const other = { ip: formatIp(fromBigInt(a, family)) };
         const ends =
           direction === 'ingress'
             ? { source: other, destination: own(ownIp) }
             : { source: own(ownIp), destination: other };
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+        for (const probe of ports) if (byProfile(this.withProbe(ends, probe))) return true;
       }
-      const seen = new Set<string>();
-      for (const peer of this.engine.world.endpoints) {
-        const peerIp = peer.ips.find((ip) => ip.family === family);
-        if (peer === e || !peerIp) continue;
-        const signature = peerSignature(this.engine, peer, peerDirection, family, ownRules);
-        if (seen.has(signature)) continue;
-        seen.add(signature);
+      for (const group of peers ?? []) {
+        const peer = group[0] !== e ? group[0] : group[1];
+        const peerIp = peer?.ips.find((ip) => ip.family === family);
+        if (!peer || !peerIp) continue;
         const other = { endpoint: peer.key, ip: formatIp(peerIp) };
         const ends =
           direction === 'ingress'
             ? { source: other, destination: own(ownIp) }
             : { source: own(ownIp), destination: other };
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+        for (const probe of ports) if (byProfile(this.withProbe(ends, probe))) return true;
       }
     }
     return false;

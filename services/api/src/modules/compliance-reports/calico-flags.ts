@@ -43,8 +43,20 @@ const PRIVATE: [string, number, 'ipv4' | 'ipv6'][] = [
   ['fc00::', 7, 'ipv6'],
 ];
 
+const publicCache = new Map<string, boolean>();
+
 /** True when the CIDR (or address) holds an address outside the private ranges. */
 export function hasPublicAddress(cidr: string): boolean {
+  let v = publicCache.get(cidr);
+  if (v === undefined) {
+    v = computeHasPublicAddress(cidr);
+    if (publicCache.size >= MAX_COMPILED) publicCache.clear();
+    publicCache.set(cidr, v);
+  }
+  return v;
+}
+
+function computeHasPublicAddress(cidr: string): boolean {
   const [addr = '', len] = cidr.split('/');
   const family = isIP(addr);
   if (family === 0) return false;
@@ -59,14 +71,28 @@ export function hasPublicAddress(cidr: string): boolean {
   return true;
 }
 
-function selectorMatchesPublicSet(selector: string, sets: readonly NetworkSetInfo[]): boolean {
-  let matches: (l: LabelMap) => boolean;
-  try {
-    matches = compileSelector(parseSelector(selector));
-  } catch {
-    return false;
+/** Compiled selectors by text: the same few selectors recur in every endpoint's rules. */
+const compiled = new Map<string, (l: LabelMap) => boolean>();
+const MAX_COMPILED = 10_000;
+
+function matcherOf(selector: string): (l: LabelMap) => boolean {
+  let m = compiled.get(selector);
+  if (!m) {
+    try {
+      m = compileSelector(parseSelector(selector));
+    } catch {
+      m = () => false;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(selector, m);
   }
-  return sets.some((s) => matches(s.labels) && s.nets.some(hasPublicAddress));
+  return m;
+}
+
+function selectorMatchesPublicSet(selector: string, sets: readonly NetworkSetInfo[]): boolean {
+  if (sets.length === 0) return false;
+  const matches = matcherOf(selector);
+  return sets.some((s) => s.nets.some(hasPublicAddress) && matches(s.labels));
 }
 
 /** Calico's flags for an endpoint from the policies applying to it (per direction). */
