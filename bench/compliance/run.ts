@@ -23,8 +23,7 @@ const NAMESPACES = Number(process.env['BENCH_NAMESPACES'] ?? Math.max(1, Math.ro
 const POLICIES = Number(process.env['BENCH_POLICIES'] ?? 1_000);
 const CHANGES = Number(process.env['BENCH_CHANGES'] ?? 50);
 const TYPES = (process.env['BENCH_TYPES'] ?? 'inventory,network-access').split(',') as (
-  | 'inventory'
-  | 'network-access'
+  'inventory' | 'network-access'
 )[];
 const GOAL_S = 10;
 const WEEK = 7 * 86_400_000;
@@ -67,7 +66,13 @@ async function main(): Promise<void> {
     for (const e of world.endpoints ?? []) {
       const sa = e.serviceAccount ?? 'default';
       accounts.add(`${e.namespace}/${sa}`);
-      rows.push(['endpoint', e.namespace, e.name, e.labels ?? {}, { ...e, serviceAccount: sa, ports: [], node: 'n' }]);
+      rows.push([
+        'endpoint',
+        e.namespace,
+        e.name,
+        e.labels ?? {},
+        { ...e, serviceAccount: sa, ports: [], node: 'n' },
+      ]);
     }
     for (const a of accounts) {
       const [ns = '', name = ''] = a.split('/');

@@ -45,6 +45,13 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
+interface PlanProbes {
+  addresses: bigint[];
+  ports: PortProbe[];
+  peers: Entity[][] | null;
+}
+
 export class PolicyIndex {
   private readonly exposures = new Map<string, EndpointExposure>();
   private readonly decided = new Map<string, boolean>();
@@ -55,10 +62,7 @@ export class PolicyIndex {
    * the world only, so computing them once per plan instead of once per endpoint removes the
    * quadratic part of a report over thousands of endpoints.
    */
-  private readonly planProbes = new Map<
-    object,
-    Map<string, { addresses: bigint[]; ports: PortProbe[]; peers: Entity[][] | null }>
-  >();
+  private readonly planProbes = new Map<object, Map<string, PlanProbes>>();
 
   constructor(private readonly engine: PolicyEngine) {}
 
@@ -231,11 +235,12 @@ export class PolicyIndex {
 
   /** Probes for `e` in `direction` and `family`, shared across endpoints of the same plan. */
   private probesFor(e: Entity, direction: Direction, family: 4 | 6, rules: Rule[], withPeers: boolean) {
-    const compute = () => ({
-      addresses: publicAddressProbes(rules, this.engine.world, family),
-      ports: portProbes(rules, this.engine.world),
-      peers: null as Entity[][] | null,
-    });
+    const compute = () =>
+      ({
+        addresses: publicAddressProbes(rules, this.engine.world, family),
+        ports: portProbes(rules, this.engine.world),
+        peers: null,
+      }) as PlanProbes;
     // Host endpoints have several dataplane stages; only workload endpoints share the cache.
     if (e.kind !== 'wep') {
       const p = compute();
@@ -244,7 +249,7 @@ export class PolicyIndex {
     }
     const plan = this.engine.planFor(e, direction);
     let byKey = this.planProbes.get(plan);
-    if (!byKey) this.planProbes.set(plan, (byKey = new Map()));
+    if (!byKey) this.planProbes.set(plan, (byKey = new Map<string, PlanProbes>()));
     const key = `${direction}:${family}`;
     let p = byKey.get(key);
     if (!p) byKey.set(key, (p = compute()));
