@@ -10,6 +10,7 @@ import { ReportTickProcessor } from './modules/compliance-reports/jobs/report-ti
 import { ComplianceReportComputer } from './modules/compliance-reports/report-computer.js';
 import { EvidenceKeys } from './modules/compliance-reports/evidence-keys.js';
 import { ReportSealer } from './modules/compliance-reports/report-sealer.js';
+import { publishReportRunEvent } from './modules/compliance-reports/report-run-events.js';
 import { JobQueue, bullPrefix } from './platform/queue/job-queue.js';
 import { createLogger } from './platform/http/logger.js';
 import { QUEUES, SCHEDULES, type JobName, type JobPayloads } from './platform/queue/catalogue.js';
@@ -26,13 +27,18 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const prefix = bullPrefix(env.REDIS_PREFIX);
   const flowPartitions = new FlowPartitionsProcessor(db);
   const jobs = new JobQueue(connection, prefix, false);
-  const reportTick = new ReportTickProcessor(db, (orgId, runId) =>
-    jobs.add('compliance.run', { orgId, runId }, runId),
-  );
+  const runChanged = (orgId: string, runId: string) =>
+    publishReportRunEvent(connection, env.REDIS_PREFIX, { orgId, runId });
+  const reportTick = new ReportTickProcessor(db, async (orgId, runId) => {
+    await jobs.add('compliance.run', { orgId, runId }, runId);
+    await runChanged(orgId, runId);
+  });
   const reportRun = new ReportRunProcessor(
     db,
     new ComplianceReportComputer(db),
     new ReportSealer(db, new EvidenceKeys(db, env.evidenceKeyEncryptionKey)),
+    undefined,
+    runChanged,
   );
 
   const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {

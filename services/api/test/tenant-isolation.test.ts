@@ -422,6 +422,13 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  'Subscription.reportRunChanged': (v, a) => [
+    {
+      query: 'subscription($s: String!) { reportRunChanged(orgSlug: $s) { id status } }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
   'Subscription.policySyncChanged': (v, a) => [
     {
       query:

@@ -3,6 +3,8 @@
 // retried, then failed with the reason; status and Calico's history queryable.
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, Worker } from 'bullmq';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@palisade/testing';
@@ -163,6 +165,65 @@ describe('on-demand runs', () => {
     expectError(await ctx.gql(owner, RUN, { i: { ...base, name: 'nope' } }), 'NOT_FOUND');
     expectError(await ctx.gql(viewer, RUN, { i: base }), 'FORBIDDEN');
     expect(await count(ctx, 'report_runs', 'org_id = $1', [orgId])).toBe(runs);
+  });
+  it('are live: a subscription sees a run running and then succeeded', async () => {
+    const client = createClient({
+      url: `${ctx.origin.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: auditor.headers['authorization'] },
+      retryAttempts: 0,
+    });
+    const seen: { id: string; status: string; progress: number }[] = [];
+    const errors: unknown[] = [];
+    const request = async (hoursAgo: number) =>
+      expectData(
+        await ctx.gql<{ runReport: RunView }>(auditor, RUN, {
+          i: {
+            orgSlug: slug,
+            name: 'hourly-inventory',
+            start: hourAgo(hoursAgo + 1),
+            end: hourAgo(hoursAgo),
+          },
+        }),
+      ).runReport;
+    try {
+      client.subscribe<{ reportRunChanged: { id: string; status: string; progress: number } }>(
+        {
+          query: 'subscription($s: String!) { reportRunChanged(orgSlug: $s) { id status progress } }',
+          variables: { s: slug },
+        },
+        {
+          next: (m) => (m.data ? seen.push(m.data.reportRunChanged) : errors.push(m.errors)),
+          error: (e) => errors.push(e),
+          complete: () => undefined,
+        },
+      );
+      // The server gives no sign that a subscription has started: runs are requested until one
+      // shows up on it (each for an interval of its own, so each is a new run).
+      let probe = 20;
+      await waitFor(
+        async () => {
+          if (errors.length) throw new Error(JSON.stringify(errors));
+          if (seen.length > 0) return true;
+          await request(probe++);
+          return null;
+        },
+        'the subscription to deliver an event',
+        30_000,
+        500,
+      );
+      const run = await request(10);
+      await waitFor(
+        () => seen.some((e) => e.id === run.id && e.status === 'SUCCEEDED'),
+        'the run to be seen succeeded',
+      );
+      const mine = seen.filter((e) => e.id === run.id);
+      expect(mine.map((e) => e.status)).toContain('RUNNING');
+      expect(mine[mine.length - 1]).toMatchObject({ status: 'SUCCEEDED', progress: 100 });
+      expect(errors).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { ComplianceReportsService } from './compliance-reports.service.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { EvidenceResolver } from './evidence.resolver.js';
 import { EvidenceService } from './evidence.service.js';
+import { ReportRunEvents } from './report-run-events.js';
 
 @Module({
   providers: [
@@ -20,6 +21,7 @@ import { EvidenceService } from './evidence.service.js';
     EvidenceRepository,
     EvidenceService,
     EvidenceResolver,
+    ReportRunEvents,
   ],
 })
 export class ComplianceReportsModule {}

@@ -4,7 +4,7 @@
 // Access: owners and admins manage definitions; auditors (and owners, admins) run reports; every
 // role sees that reports exist and how their runs went.
 import { Inject } from '@nestjs/common';
-import { Args, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { RequirePermission, Scope } from '../../platform/access/decorators.js';
@@ -40,6 +40,7 @@ import {
   type ReportScopeInput,
 } from './models/report.model.js';
 import { reportName, toGlobalReport, type ReportSpec } from './report-definition.js';
+import { ReportRunEvents, type ReportRunEvent } from './report-run-events.js';
 
 const MAX_NEXT_RUN_TIMES = 20;
 
@@ -150,7 +151,34 @@ export class OrgComplianceReportsResolver {
 
 @Resolver(() => ReportDefinitionModel)
 export class ComplianceReportsResolver {
-  constructor(@Inject(ComplianceReportsService) private readonly reports: ComplianceReportsService) {}
+  constructor(
+    @Inject(ComplianceReportsService) private readonly reports: ComplianceReportsService,
+    @Inject(ReportRunEvents) private readonly events: ReportRunEvents,
+  ) {}
+
+  @Subscription(() => ReportRunModel, {
+    description:
+      "Report runs of the organisation as they change (created, running with progress, succeeded, failed); each event carries the run's current state, no initial snapshot. Roles: any.",
+    resolve: (r: ReportRunModel) => r,
+  })
+  @RequirePermission('compliance:read')
+  reportRunChanged(
+    @Args('orgSlug', { type: () => String, description: 'Slug of the organisation.' }) _orgSlug: string,
+    @Scope() scope: OrgScope,
+  ): AsyncIterableIterator<unknown> {
+    const source = this.events.stream(scope.orgId);
+    const reports = this.reports;
+    const resolved: AsyncIterableIterator<unknown> = {
+      async next() {
+        const r: IteratorResult<ReportRunEvent> = await source.next();
+        if (r.done) return r;
+        return { done: false, value: toRunModel(await reports.run(scope, r.value.runId)) };
+      },
+      return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => resolved,
+    };
+    return resolved;
+  }
 
   @ResolveField('nextRunTimes', () => [Date], {
     description: `When its schedule next ticks (UTC), soonest first; empty while suspended. Roles: any.`,

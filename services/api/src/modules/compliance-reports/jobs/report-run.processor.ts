@@ -43,6 +43,8 @@ export class ReportRunProcessor {
     private readonly computer: ReportComputer,
     private readonly sealer: ReportSealing,
     private readonly perOrg = REPORT_RUNS_PER_ORG,
+    /** Told after every status change (the worker publishes it for subscriptions). */
+    private readonly changed: (orgId: string, runId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async run(job: Job<JobPayloads['compliance.run']>, token?: string): Promise<RunOutcome> {
@@ -53,6 +55,7 @@ export class ReportRunProcessor {
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
+    await this.changed(orgId, runId);
     try {
       const run = await this.db.inOrg({ orgId }, (tx) => this.repo.runWithResult(tx, orgId, runId));
       if (!run) return { runId, outcome: 'skipped' };
@@ -62,6 +65,7 @@ export class ReportRunProcessor {
         if (p === last) return;
         last = p;
         await this.db.inOrg({ orgId }, (tx) => this.repo.progress(tx, orgId, runId, p));
+        await this.changed(orgId, runId);
       });
       const sealed = await this.sealer.seal(run, result);
       await this.db.inOrg({ orgId }, async (tx) => {
@@ -74,11 +78,13 @@ export class ReportRunProcessor {
           archiveSha256: sealed.archiveSha256,
         });
       });
+      await this.changed(orgId, runId);
       return { runId, outcome: 'succeeded' };
     } catch (err) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = err instanceof Error ? err.message : String(err);
       await this.db.inOrg({ orgId }, (tx) => this.repo.attemptFailed(tx, orgId, runId, reason, final));
+      await this.changed(orgId, runId);
       throw err;
     }
   }
