@@ -187,6 +187,16 @@ describe('npm run admin', { timeout: 2 * CLI_TIMEOUT_MS }, () => {
       { email: 'dave@example.com', role: 'viewer' },
       { email: 'erin@example.com', role: 'auditor' },
     ]);
+    // One report definition of each type, from GlobalReport YAML.
+    const reports = await ctx.sql(
+      `SELECT d.name, d.report_type, d.schedule FROM report_definitions d JOIN organizations o ON o.id = d.org_id
+        WHERE o.slug = 'acme' ORDER BY d.name`,
+    );
+    expect(reports).toEqual([
+      { name: 'daily-inventory', report_type: 'inventory', schedule: '0 2 * * *' },
+      { name: 'daily-policy-audit', report_type: 'policy-audit', schedule: '30 2 * * *' },
+      { name: 'hourly-network-access', report_type: 'network-access', schedule: '0 * * * *' },
+    ]);
     const before = await state();
     const second = await admin('seed-demo');
     expect(second.code, second.stderr).toBe(0);

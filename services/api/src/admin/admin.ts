@@ -10,8 +10,9 @@ import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
 import { EvidenceKeys } from '../modules/compliance-reports/evidence-keys.js';
+import { seedDemoReports } from '../modules/compliance-reports/demo-reports.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
-import { seedDemo } from './seed-demo.js';
+import { DEMO_ORG, seedDemo } from './seed-demo.js';
 
 const USAGE = `usage: npm run admin -- <command> [options]
   migrate
@@ -56,6 +57,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     switch (command) {
       case 'seed-demo':
         await seedDemo(admin, out);
+        await seedDemoReports(db, env, DEMO_ORG.slug);
         return;
       case 'create-org': {
         const r = await admin.createOrg(

@@ -134,7 +134,7 @@ export class ComplianceReportsService {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       if (await this.repo.find(tx, scope.orgId, name))
         throw ComplianceErrors.definitionExists(name, ['input', 'name']);
-      return this.insert(tx, scope, actorOf(scope.principal), name, spec);
+      return this.insert(tx, scope.orgId, actorOf(scope.principal), name, spec);
     });
   }
 
@@ -144,7 +144,7 @@ export class ComplianceReportsService {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
       const spec = this.parse({ ...specOf(existing), ...patch }, ['input']);
-      return (await this.change(tx, scope, existing, spec)).row;
+      return (await this.change(tx, scope.orgId, actorOf(scope.principal), existing, spec)).row;
     });
   }
 
@@ -166,7 +166,12 @@ export class ComplianceReportsService {
   }
 
   /** kubectl apply for GlobalReport YAML: every document validated before anything is written. */
-  async apply(scope: OrgScope, yaml: string): Promise<ApplyItem[]> {
+  apply(scope: OrgScope, yaml: string): Promise<ApplyItem[]> {
+    return this.applyAs(scope.orgId, actorOf(scope.principal), yaml);
+  }
+
+  /** The same for an operator (the demo seed): the actor is given, not a caller's. */
+  async applyAs(orgId: string, actor: Actor, yaml: string): Promise<ApplyItem[]> {
     let docs: NamedReportSpec[];
     try {
       docs = parseGlobalReports(yaml);
@@ -182,16 +187,15 @@ export class ComplianceReportsService {
         );
       throw err;
     }
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
-      const actor = actorOf(scope.principal);
+    return this.db.inOrg({ orgId }, async (tx) => {
       const out: ApplyItem[] = [];
       for (const { name, ...spec } of docs) {
-        const existing = await this.repo.find(tx, scope.orgId, name);
+        const existing = await this.repo.find(tx, orgId, name);
         if (!existing) {
-          out.push({ name, action: 'created', definition: await this.insert(tx, scope, actor, name, spec) });
+          out.push({ name, action: 'created', definition: await this.insert(tx, orgId, actor, name, spec) });
           continue;
         }
-        const { row, changed } = await this.change(tx, scope, existing, spec);
+        const { row, changed } = await this.change(tx, orgId, actor, existing, spec);
         out.push({ name, action: changed ? 'configured' : 'unchanged', definition: row });
       }
       return out;
@@ -272,11 +276,11 @@ export class ComplianceReportsService {
     }
   }
 
-  private async insert(tx: Tx, scope: OrgScope, actor: Actor, name: string, spec: ReportSpec) {
+  private async insert(tx: Tx, orgId: string, actor: Actor, name: string, spec: ReportSpec) {
     const { nextRunAt, lastTickAt } = timing(spec, new Date());
-    const row = await this.repo.create(tx, scope.orgId, name, spec, nextRunAt, lastTickAt);
-    await this.repo.addRevision(tx, scope.orgId, row, 1, spec, 'created', actor);
-    await this.audit.append(tx, scope.orgId, actor, {
+    const row = await this.repo.create(tx, orgId, name, spec, nextRunAt, lastTickAt);
+    await this.repo.addRevision(tx, orgId, row, 1, spec, 'created', actor);
+    await this.audit.append(tx, orgId, actor, {
       action: 'report_definition.create',
       targetType: 'report_definition',
       targetId: row.id,
@@ -287,7 +291,8 @@ export class ComplianceReportsService {
 
   private async change(
     tx: Tx,
-    scope: OrgScope,
+    orgId: string,
+    actor: Actor,
     existing: DefinitionRow,
     spec: ReportSpec,
   ): Promise<{ row: DefinitionRow; changed: boolean }> {
@@ -298,19 +303,10 @@ export class ComplianceReportsService {
     const t = retimed
       ? timing(spec, new Date())
       : { nextRunAt: existing.nextRunAt, lastTickAt: existing.lastTickAt };
-    const actor = actorOf(scope.principal);
     const revision = existing.revision + 1;
-    const row = await this.repo.update(
-      tx,
-      scope.orgId,
-      existing.id,
-      revision,
-      spec,
-      t.nextRunAt,
-      t.lastTickAt,
-    );
-    await this.repo.addRevision(tx, scope.orgId, row, revision, spec, 'configured', actor);
-    await this.audit.append(tx, scope.orgId, actor, {
+    const row = await this.repo.update(tx, orgId, existing.id, revision, spec, t.nextRunAt, t.lastTickAt);
+    await this.repo.addRevision(tx, orgId, row, revision, spec, 'configured', actor);
+    await this.audit.append(tx, orgId, actor, {
       action: 'report_definition.update',
       targetType: 'report_definition',
       targetId: row.id,
