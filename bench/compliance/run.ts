@@ -39,6 +39,9 @@ async function main(): Promise<void> {
     `world: ${ENDPOINTS} endpoints in ${NAMESPACES} namespaces, ${POLICIES} policies, ${CHANGES} changes over a week`,
   );
   const db = await createMigratedDatabase('palisade_bench_compliance');
+  // An interrupted run (timeout, Ctrl-C) still drops its database.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void db.drop().finally(() => process.exit(130)));
   const admin = new pg.Client({ connectionString: db.adminUrl });
   await admin.connect();
   const app = new Database(db.urlAs('palisade_app'), 4);

@@ -30,6 +30,7 @@ import {
   differences,
   type AppliedPolicyRules,
   type ExposureFlags,
+  type NetworkSetInfo,
 } from './calico-flags.js';
 import type { Progress, ReportComputer } from './jobs/report-run.processor.js';
 import type { ReportScope, ReportSpec } from './report-definition.js';
@@ -74,6 +75,18 @@ interface Period {
   /** Resources in force, by resource id (deleted ones absent). */
   resources: Map<string, RevisionData>;
 }
+
+/** An endpoint's flags that depend only on its own applied policies (see evaluate). */
+interface Memo {
+  ingressProtected: boolean;
+  egressProtected: boolean;
+  calico: ExposureFlags;
+  applied: string[];
+  refs: string[];
+}
+
+/** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
+const CONTEXT_KINDS = new Set(['Tier', 'NetworkSet', 'GlobalNetworkSet', 'HostEndpoint']);
 
 interface Accumulated {
   palisade: ExposureFlags;
@@ -302,8 +315,9 @@ export class ComplianceReportComputer implements ReportComputer {
           { palisade: { ...PROTECTED_ALL }, calico: { ...PROTECTED_ALL }, applied: new Set() },
         ]),
       );
-      // Distinct consecutive policy states for this cluster.
+      // Distinct consecutive policy states for this cluster, and what carries over between them.
       let previousKey: string | null = null;
+      const memo = new Map<string, Memo>();
       for (const period of periods) {
         const inForce = [...period.resources.values()]
           .filter((r) => {
@@ -317,10 +331,12 @@ export class ComplianceReportComputer implements ReportComputer {
         policyStates += 1;
         this.evaluate(
           { ...base, resources: inForce.map((r) => r.object as unknown as PolicyResource) },
+          inForce,
           keys,
           acc,
           type === 'network-access',
           appliedRefs,
+          memo,
         );
       }
       const rows = this.rows(cluster, keys, acc, type);
@@ -402,13 +418,21 @@ export class ComplianceReportComputer implements ReportComputer {
     return result;
   }
 
-  /** One policy state: folds each in-scope endpoint's flags into `acc`. */
+  /**
+   * One policy state: folds each in-scope endpoint's flags into `acc`. Protection and Calico's
+   * flags depend only on the endpoint's own applied policies, the tiers and the network sets (the
+   * inventory is the same in every state), so they are memoised across states under the revisions
+   * of exactly those: a change to one policy re-evaluates only the endpoints it applies to.
+   * Exposure also depends on the peers' policies and is evaluated in every state.
+   */
   private evaluate(
     input: WorldInput,
+    inForce: readonly RevisionData[],
     keys: readonly string[],
     acc: Map<string, Accumulated>,
     exposure: boolean,
     appliedRefs: Set<string>,
+    memo: Map<string, Memo>,
   ): void {
     const engine = new PolicyEngine(buildWorld(input));
     const index = new PolicyIndex(engine);
@@ -418,32 +442,66 @@ export class ComplianceReportComputer implements ReportComputer {
         p.definition,
       ]),
     );
-    const sets = engine.world.entities
-      .filter((e) => e.kind === 'netset' || e.kind === 'gnetset')
-      .map((e) => {
-        const r = input.resources?.find(
-          (x) =>
-            (x.kind === 'NetworkSet' || x.kind === 'GlobalNetworkSet') &&
-            (x.metadata.namespace === undefined
-              ? x.metadata.name
-              : `${x.metadata.namespace}/${x.metadata.name}`) === e.key,
-        );
-        const nets = (r?.spec as { nets?: string[] } | undefined)?.nets ?? [];
-        return { labels: e.labels, nets };
-      });
+    const revisionOf = new Map(
+      inForce.map((r) => [`${r.kind}|${r.namespace}|${r.name}`, `${r.resourceId}@${r.revision}`]),
+    );
+    const context = inForce
+      .filter((r) => CONTEXT_KINDS.has(r.kind))
+      .map((r) => `${r.resourceId}@${r.revision}`)
+      .join(',');
+    let sets: NetworkSetInfo[] | null = null;
+    const networkSets = () =>
+      (sets ??= engine.world.entities
+        .filter((e) => e.kind === 'netset' || e.kind === 'gnetset')
+        .map((e) => {
+          const r = input.resources?.find(
+            (x) =>
+              (x.kind === 'NetworkSet' || x.kind === 'GlobalNetworkSet') &&
+              (x.metadata.namespace === undefined
+                ? x.metadata.name
+                : `${x.metadata.namespace}/${x.metadata.name}`) === e.key,
+          );
+          const nets = (r?.spec as { nets?: string[] } | undefined)?.nets ?? [];
+          return { labels: e.labels, nets };
+        }));
     for (const key of keys) {
       const a = acc.get(key)!;
-      const rulesOf = (dir: 'ingress' | 'egress'): AppliedPolicyRules[] =>
-        index.appliedPolicies(key, dir).map((ref) => {
-          const d = definitions.get(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)!;
-          a.applied.add(appliedName(d));
-          appliedRefs.add(`${d.kindName}|${d.namespace ?? ''}|${d.name}`);
-          return { global: d.namespace === undefined, ingress: d.ingress, egress: d.egress };
-        });
-      const calico = calicoFlags(rulesOf('ingress'), rulesOf('egress'), sets);
+      const applied = {
+        ingress: index
+          .appliedPolicies(key, 'ingress')
+          .map((ref) => definitions.get(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)!),
+        egress: index
+          .appliedPolicies(key, 'egress')
+          .map((ref) => definitions.get(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)!),
+      };
+      const revisions = (list: typeof applied.ingress) =>
+        list
+          .map(
+            (d) =>
+              revisionOf.get(`${d.kindName}|${d.namespace ?? ''}|${d.name}`) ??
+              `?${d.kindName}|${d.namespace ?? ''}|${d.name}`,
+          )
+          .join(',');
+      const memoKey = `${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+      let m = memo.get(memoKey);
+      if (!m) {
+        const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
+          list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
+        const all = [...applied.ingress, ...applied.egress];
+        m = {
+          ingressProtected: index.decidedByPolicy(key, 'ingress'),
+          egressProtected: index.decidedByPolicy(key, 'egress'),
+          calico: calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets()),
+          applied: all.map(appliedName),
+          refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
+        };
+        memo.set(memoKey, m);
+      }
+      for (const name of m.applied) a.applied.add(name);
+      for (const ref of m.refs) appliedRefs.add(ref);
       const palisade: ExposureFlags = {
-        ingressProtected: index.decidedByPolicy(key, 'ingress'),
-        egressProtected: index.decidedByPolicy(key, 'egress'),
+        ingressProtected: m.ingressProtected,
+        egressProtected: m.egressProtected,
         ingressFromInternet: false,
         egressToInternet: false,
         ingressFromOtherNamespace: false,
@@ -457,7 +515,7 @@ export class ComplianceReportComputer implements ReportComputer {
         palisade.egressToOtherNamespace = x.egressToOtherNamespaces;
       }
       fold(a.palisade, palisade);
-      fold(a.calico, calico);
+      fold(a.calico, m.calico);
     }
   }
 
