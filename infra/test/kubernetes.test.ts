@@ -254,8 +254,14 @@ describe("every variable of each deployable's env.ts", () => {
         .filter((e) => e.valueFrom?.secretKeyRef)
         .map((e) => e.name)
         .sort();
-    expect(secrets(api)).toEqual(['DATABASE_URL', 'METRICS_TOKEN', 'OIDC_CLIENT_SECRET', 'REDIS_URL']);
-    expect(secrets(worker)).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    expect(secrets(api)).toEqual([
+      'DATABASE_URL',
+      'EVIDENCE_KEY_ENCRYPTION_KEY',
+      'METRICS_TOKEN',
+      'OIDC_CLIENT_SECRET',
+      'REDIS_URL',
+    ]);
+    expect(secrets(worker)).toEqual(['DATABASE_URL', 'EVIDENCE_KEY_ENCRYPTION_KEY', 'REDIS_URL']);
     expect(secrets(migrate)).toEqual(['DATABASE_ADMIN_URL']);
     expect(secrets(gateway)).toEqual(['DATABASE_URL', 'REDIS_URL']);
   });

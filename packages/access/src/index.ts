@@ -36,19 +36,30 @@ export const PERMISSIONS = [
   'policies:read',
   'policies:write',
   'flows:read',
+  /** See that compliance reports exist: definitions, their schedules and run status. */
   'compliance:read',
+  /** Run reports on demand and download their files and signed evidence. */
   'compliance:run',
+  /** Create, change and delete report definitions. */
+  'compliance:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['org:read', 'members:read', 'clusters:read', 'policies:read', 'flows:read'];
+const READ: Permission[] = [
+  'org:read',
+  'members:read',
+  'clusters:read',
+  'policies:read',
+  'flows:read',
+  'compliance:read',
+];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
   admin: new Set(PERMISSIONS),
-  editor: new Set<Permission>([...READ, 'clusters:write', 'policies:write', 'compliance:read']),
+  editor: new Set<Permission>([...READ, 'clusters:write', 'policies:write']),
   viewer: new Set<Permission>([...READ]),
-  auditor: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:read', 'compliance:run']),
+  auditor: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:run']),
 };
 
 export function isRole(v: string): v is Role {

@@ -35,6 +35,8 @@ import { FlowsModule } from './modules/flows/flows.module.js';
 import { PolicyPreviewModule } from './modules/policy-preview/policy-preview.module.js';
 import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
 import { FleetModule } from './modules/fleet/fleet.module.js';
+import { ComplianceReportsModule } from './modules/compliance-reports/compliance-reports.module.js';
+import { JobQueueModule } from './platform/queue/job-queue.js';
 
 @Module({})
 export class LoggerModule {
@@ -137,6 +139,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DbModule,
         RedisModule,
+        JobQueueModule,
         PlatformModule,
         graphqlModule(),
         AuthModule,
@@ -151,6 +154,7 @@ export class AppModule {
         PolicyPreviewModule,
         RecommendationsModule,
         FleetModule,
+        ComplianceReportsModule,
       ],
     };
   }

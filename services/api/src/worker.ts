@@ -12,8 +12,15 @@ import { FlowsRepository } from './modules/flows/flows.repository.js';
 import { RecommendationsRefreshProcessor } from './modules/recommendations/jobs/recommendations-refresh.processor.js';
 import { RecommendationRefresher } from './modules/recommendations/recommendation-refresher.js';
 import { RecommendationsRepository } from './modules/recommendations/recommendations.repository.js';
+import { ReportRunProcessor } from './modules/compliance-reports/jobs/report-run.processor.js';
+import { ReportTickProcessor } from './modules/compliance-reports/jobs/report-tick.processor.js';
+import { ComplianceReportComputer } from './modules/compliance-reports/report-computer.js';
+import { EvidenceKeys } from './modules/compliance-reports/evidence-keys.js';
+import { ReportSealer } from './modules/compliance-reports/report-sealer.js';
+import { publishReportRunEvent } from './modules/compliance-reports/report-run-events.js';
+import { JobQueue, bullPrefix } from './platform/queue/job-queue.js';
 import { createLogger } from './platform/http/logger.js';
-import { QUEUES, SCHEDULES, type JobName } from './platform/queue/catalogue.js';
+import { QUEUES, SCHEDULES, type JobName, type JobPayloads } from './platform/queue/catalogue.js';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -26,21 +33,37 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const log = createLogger(env.LOG_LEVEL, 'palisade-worker');
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const db = new Database(env.DATABASE_URL, 4);
-  const prefix = `${env.REDIS_PREFIX}:bull`;
+  const prefix = bullPrefix(env.REDIS_PREFIX);
   const flowPartitions = new FlowPartitionsProcessor(db);
   const recommendationsRepo = new RecommendationsRepository(db);
   const recommendations = new RecommendationsRefreshProcessor(
     recommendationsRepo,
     new RecommendationRefresher(db, recommendationsRepo, new FlowsRepository(db)),
   );
+  const jobs = new JobQueue(connection, prefix, false);
+  const runChanged = (orgId: string, runId: string) =>
+    publishReportRunEvent(connection, env.REDIS_PREFIX, { orgId, runId });
+  const reportTick = new ReportTickProcessor(db, async (orgId, runId) => {
+    await jobs.add('compliance.run', { orgId, runId }, runId);
+    await runChanged(orgId, runId);
+  });
+  const reportRun = new ReportRunProcessor(
+    db,
+    new ComplianceReportComputer(db),
+    new ReportSealer(db, new EvidenceKeys(db, env.evidenceKeyEncryptionKey)),
+    undefined,
+    runChanged,
+  );
 
-  const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
+  const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
     'maintenance.purge-expired-sessions': async () => {
       const r = await db.global((tx) => tx.session.deleteMany({ where: { expiresAt: { lte: new Date() } } }));
       return { purged: r.count };
     },
     'flows.maintain-partitions': () => flowPartitions.run(),
     'recommendations.refresh-due': () => recommendations.run(),
+    'compliance.tick': () => reportTick.run(),
+    'compliance.run': (job, token) => reportRun.run(job as Job<JobPayloads['compliance.run']>, token),
   };
 
   const queues = new Map<string, Queue>();
@@ -61,10 +84,11 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
     (name) =>
       new Worker(
         name,
-        async (job) => {
-          const run = processors[job.name as JobName] as ((j: Job) => Promise<unknown>) | undefined;
+        async (job, token) => {
+          const run = processors[job.name as JobName] as
+            ((j: Job, token?: string) => Promise<unknown>) | undefined;
           if (!run) throw new Error(`no processor for job ${job.name}`);
-          const result = await run(job);
+          const result = await run(job, token);
           log.info({ queue: name, job: job.name, id: job.id, result }, 'job done');
           return result;
         },
@@ -88,6 +112,7 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await jobs.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await db.close();
       connection.disconnect();

@@ -222,10 +222,36 @@ describe('npm run admin', { timeout: 2 * CLI_TIMEOUT_MS }, () => {
       { email: 'dave@example.com', role: 'viewer' },
       { email: 'erin@example.com', role: 'auditor' },
     ]);
+    // One report definition of each type, from GlobalReport YAML.
+    const reports = await ctx.sql(
+      `SELECT d.name, d.report_type, d.schedule FROM report_definitions d JOIN organizations o ON o.id = d.org_id
+        WHERE o.slug = 'acme' ORDER BY d.name`,
+    );
+    expect(reports).toEqual([
+      { name: 'daily-inventory', report_type: 'inventory', schedule: '0 2 * * *' },
+      { name: 'daily-policy-audit', report_type: 'policy-audit', schedule: '30 2 * * *' },
+      { name: 'hourly-network-access', report_type: 'network-access', schedule: '0 * * * *' },
+    ]);
     const before = await state();
     const second = await admin('seed-demo');
     expect(second.code, second.stderr).toBe(0);
     expect(second.lastLine).toMatch(/^kept demo organisation acme/);
     expect(await state()).toEqual(before);
+  });
+
+  it('rotate-evidence-key retires the active signing key and keeps it published', async () => {
+    const first = await admin('rotate-evidence-key');
+    expect(first.code, first.stderr).toBe(0);
+    const second = await admin('rotate-evidence-key');
+    expect(second.code, second.stderr).toBe(0);
+    const ids = [first, second].map((r) => /signed with (pal-ev-\d{8}-[0-9a-f]{8})$/.exec(r.lastLine)?.[1]);
+    const keys = await ctx.sql<{ id: string; not_after: Date | null }>(
+      'SELECT id, not_after FROM evidence_signing_keys WHERE id = ANY($1::text[]) ORDER BY not_before',
+      [ids],
+    );
+    expect(keys.map((k) => [k.id, k.not_after === null])).toEqual([
+      [ids[0], false],
+      [ids[1], true],
+    ]);
   });
 });

@@ -8,6 +8,12 @@ import { buildSchema } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditHash } from '../src/platform/audit/audit-hash.js';
+import { ComplianceReportsRepository } from '../src/modules/compliance-reports/compliance-reports.repository.js';
+import { EvidenceRepository } from '../src/modules/compliance-reports/evidence.repository.js';
+import { EvidenceKeys } from '../src/modules/compliance-reports/evidence-keys.js';
+import { ComplianceReportComputer } from '../src/modules/compliance-reports/report-computer.js';
+import { ReportSealer } from '../src/modules/compliance-reports/report-sealer.js';
+import { Database } from '../src/platform/db/database.js';
 import { type Caller, TestContext } from './context.js';
 import {
   count,
@@ -98,6 +104,7 @@ describe('every mutation writes exactly one audit event', () => {
     revokedInvitationId?: string;
     tokenId?: string;
     recommendationId?: string;
+    finishedRunId?: string;
   } = {};
 
   // Mutation field → how to perform it once (successfully) and the event it must write.
@@ -279,6 +286,57 @@ describe('every mutation writes exactly one audit event', () => {
       input: () => ({ orgSlug: slug, kind: 'Tier', name: 'audited-tier' }),
       action: 'policy.delete',
     },
+    // Compliance reports and evidence.
+    createReportDefinition: {
+      caller: () => alice,
+      query: 'mutation($i: CreateReportDefinitionInput!) { createReportDefinition(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'audited-report', type: 'INVENTORY', schedule: '0 0 * * *' }),
+      action: 'report_definition.create',
+    },
+    updateReportDefinition: {
+      caller: () => alice,
+      query: 'mutation($i: UpdateReportDefinitionInput!) { updateReportDefinition(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'audited-report', schedule: '0 1 * * *' }),
+      action: 'report_definition.update',
+    },
+    applyGlobalReports: {
+      caller: () => alice,
+      query: 'mutation($i: ApplyGlobalReportsInput!) { applyGlobalReports(input: $i) { name } }',
+      input: () => ({
+        orgSlug: slug,
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalReport\nmetadata:\n  name: audited-yaml\nspec:\n  reportType: policy-audit\n  schedule: 0 0 * * *\n',
+      }),
+      action: 'report_definition.create',
+    },
+    runReport: {
+      caller: () => alice,
+      query: 'mutation($i: RunReportInput!) { runReport(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        name: 'audited-report',
+        start: '2026-01-01T00:00:00Z',
+        end: '2026-01-01T01:00:00Z',
+      }),
+      action: 'report_run.request',
+    },
+    downloadReportRun: {
+      caller: () => alice,
+      query: 'mutation($i: DownloadReportRunInput!) { downloadReportRun(input: $i) { sha256 } }',
+      input: () => ({ orgSlug: slug, runId: st.finishedRunId }),
+      action: 'report_run.download',
+    },
+    exportAuditLog: {
+      caller: () => alice,
+      query: 'mutation($i: ExportAuditLogInput!) { exportAuditLog(input: $i) { sha256 } }',
+      input: () => ({ orgSlug: slug, from: '2020-01-01T00:00:00Z', to: new Date().toISOString() }),
+      action: 'audit_log.export',
+    },
+    deleteReportDefinition: {
+      caller: () => alice,
+      query: 'mutation($i: DeleteReportDefinitionInput!) { deleteReportDefinition(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'audited-yaml' }),
+      action: 'report_definition.delete',
+    },
     createOrganization: {
       caller: () => alice,
       query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
@@ -310,6 +368,57 @@ describe('every mutation writes exactly one audit event', () => {
       { i: { orgSlug: slug, email: 'someone@example.com', role: 'EDITOR' } },
     );
     st.revokedInvitationId = expectData(r).inviteMember.id;
+  });
+
+  it('setup: a report run computed and sealed as the worker does, without any audit event', async () => {
+    const db = new Database(ctx.env.DATABASE_URL, 2);
+    try {
+      const reports = new ComplianceReportsRepository();
+      const definitionId = (
+        await ctx.sql<{ id: string }>(
+          `INSERT INTO report_definitions (org_id, name, report_type, schedule, revision, next_run_at)
+           VALUES ($1, 'setup-report', 'inventory', '0 0 * * *', 1, now()) RETURNING id`,
+          [orgId],
+        )
+      )[0]!.id;
+      const spec = {
+        reportType: 'inventory' as const,
+        schedule: '0 0 * * *',
+        suspend: false,
+        scope: {
+          endpointSelector: '',
+          namespaceNames: [],
+          namespaceSelector: '',
+          serviceAccountNames: [],
+          serviceAccountSelector: '',
+          clusterSelector: '',
+        },
+      };
+      const { run } = await db.inOrg({ orgId }, (tx) =>
+        reports.upsertRun(tx, orgId, {
+          definitionId,
+          definitionName: 'setup-report',
+          spec,
+          trigger: 'on_demand',
+          intervalStart: new Date('2026-01-01T00:00:00Z'),
+          intervalEnd: new Date('2026-01-01T01:00:00Z'),
+          requestedBy: 'setup',
+        }),
+      );
+      const row = (await db.inOrg({ orgId }, (tx) => reports.runWithResult(tx, orgId, run.id)))!;
+      const result = await new ComplianceReportComputer(db).compute(row, () => Promise.resolve());
+      const sealed = await new ReportSealer(db, new EvidenceKeys(db, ctx.env.evidenceKeyEncryptionKey)).seal(
+        row,
+        result,
+      );
+      await db.inOrg({ orgId }, async (tx) => {
+        await reports.succeed(tx, orgId, run.id, result);
+        await new EvidenceRepository().addEvidence(tx, orgId, { runId: run.id, ...sealed });
+      });
+      st.finishedRunId = run.id;
+    } finally {
+      await db.close();
+    }
   });
 
   it.each(Object.keys(STEPS))('%s', async (field) => {

@@ -54,6 +54,8 @@ interface Victim {
   tokenId: string;
   invitationId: string;
   clusterId: string;
+  reportDefinitionId: string;
+  reportRunId: string;
 }
 
 // The ids the victim's data is made of: none may appear in an answer to an outsider.
@@ -67,6 +69,8 @@ const secretsOf = (v: Victim): string[] => [
   v.tokenId,
   v.invitationId,
   v.clusterId,
+  v.reportDefinitionId,
+  v.reportRunId,
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
@@ -408,6 +412,103 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
   'Subscription.flowsLive': (v, a) => [
     {
       query: 'subscription($s: String!) { flowsLive(orgSlug: $s) { cluster { id } flows { id } } }',
+      variables: { s: v.slug },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  // Compliance reports: the victim has a definition `victim-report` and one run of it.
+  'Organization.reportDefinitions': orgField(
+    'reportDefinitions(first: 10) { totalCount edges { node { id name yaml lastSuccessfulRuns { id } activeRuns { id } } } }',
+  ),
+  'Organization.reportDefinition': orgField(
+    'reportDefinition(name: "victim-report") { id nextRunTimes(count: 2) runs(first: 5) { totalCount } revisions(first: 5) { totalCount } }',
+  ),
+  'Organization.reportRun': (v, a) => [
+    ...orgField(`reportRun(id: "${v.reportRunId}") { id status }`)(v, a),
+    // Naming the victim's run id in the attacker's own organisation finds nothing either.
+    {
+      query: 'query($s: String!, $id: String!) { organization(slug: $s) { reportRun(id: $id) { id } } }',
+      variables: { s: a.ownSlug, id: v.reportRunId },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.createReportDefinition': (v, a) => [
+    {
+      query: 'mutation($i: CreateReportDefinitionInput!) { createReportDefinition(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'planted', type: 'INVENTORY', schedule: '0 0 * * *' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updateReportDefinition': (v, a) => [
+    {
+      query: 'mutation($i: UpdateReportDefinitionInput!) { updateReportDefinition(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'victim-report', suspend: true } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.deleteReportDefinition': (v, a) => [
+    {
+      query: 'mutation($i: DeleteReportDefinitionInput!) { deleteReportDefinition(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'victim-report' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.applyGlobalReports': (v, a) => [
+    {
+      query: 'mutation($i: ApplyGlobalReportsInput!) { applyGlobalReports(input: $i) { name } }',
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalReport\nmetadata:\n  name: victim-report\nspec:\n  reportType: inventory\n  schedule: "0 1 * * *"\n',
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.runReport': (v, a) => [
+    {
+      query: 'mutation($i: RunReportInput!) { runReport(input: $i) { id } }',
+      variables: {
+        i: {
+          orgSlug: v.slug,
+          name: 'victim-report',
+          start: '2026-01-01T00:00:00Z',
+          end: '2026-01-02T00:00:00Z',
+        },
+      },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  // Evidence: keys are public; a run's archive and the audit export belong to their organisation.
+  'Query.evidenceSigningKeys': () => [
+    {
+      query: '{ evidenceSigningKeys { id algorithm publicKeyPem notBefore notAfter } }',
+      variables: {},
+      expect: 'allowed',
+    },
+  ],
+  'Mutation.downloadReportRun': (v, a) => [
+    {
+      query: 'mutation($i: DownloadReportRunInput!) { downloadReportRun(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: v.slug, runId: v.reportRunId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: DownloadReportRunInput!) { downloadReportRun(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: a.ownSlug, runId: v.reportRunId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.exportAuditLog': (v, a) => [
+    {
+      query: 'mutation($i: ExportAuditLogInput!) { exportAuditLog(input: $i) { sha256 base64 } }',
+      variables: { i: { orgSlug: v.slug, from: '2020-01-01T00:00:00Z', to: new Date().toISOString() } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Subscription.reportRunChanged': (v, a) => [
+    {
+      query: 'subscription($s: String!) { reportRunChanged(orgSlug: $s) { id status } }',
       variables: { s: v.slug },
       expect: deniedFor(a, NOT_MEMBER),
     },
@@ -838,6 +939,9 @@ async function snapshot(ctx: TestContext, orgId: string) {
     policySettings: await q('SELECT * FROM org_policy_settings WHERE org_id = $1'),
     auditEvents: await count(ctx, 'audit_events', 'org_id = $1', [orgId]),
     auditHead: await q('SELECT * FROM audit_heads WHERE org_id = $1'),
+    reportDefinitions: await q('SELECT * FROM report_definitions WHERE org_id = $1 ORDER BY id'),
+    reportRevisions: await count(ctx, 'report_definition_revisions', 'org_id = $1', [orgId]),
+    reportRuns: await q('SELECT * FROM report_runs WHERE org_id = $1 ORDER BY id'),
     // Nothing may be created anywhere by a refused attempt either.
     totals:
       await ctx.sql(`SELECT (SELECT count(*) FROM organizations) AS orgs, (SELECT count(*) FROM memberships) AS members,
@@ -942,6 +1046,27 @@ beforeAll(async () => {
   );
   // One stored flow of the victim's cluster, with a trace, for the flow fields to (not) reveal.
   await storeFlows(ctx, v.orgId, cluster.registerCluster.cluster.id, [record({ start_time: bucketAgo(5) })]);
+  const definition = expectData(
+    await ctx.gql<{ createReportDefinition: { id: string } }>(
+      alice,
+      'mutation($i: CreateReportDefinitionInput!) { createReportDefinition(input: $i) { id } }',
+      { i: { orgSlug: v.slug, name: 'victim-report', type: 'NETWORK_ACCESS', schedule: '0 0 * * *' } },
+    ),
+  );
+  const run = expectData(
+    await ctx.gql<{ runReport: { id: string } }>(
+      alice,
+      'mutation($i: RunReportInput!) { runReport(input: $i) { id } }',
+      {
+        i: {
+          orgSlug: v.slug,
+          name: 'victim-report',
+          start: '2026-01-01T00:00:00Z',
+          end: '2026-01-02T00:00:00Z',
+        },
+      },
+    ),
+  );
   const tokenRows = await ctx.sql<{ id: string }>('SELECT id FROM api_tokens WHERE org_id = $1', [v.orgId]);
   victim = {
     slug: v.slug,
@@ -953,6 +1078,8 @@ beforeAll(async () => {
     tokenId: tokenRows[0]!.id,
     invitationId: invited.inviteMember.id,
     clusterId: cluster.registerCluster.cluster.id,
+    reportDefinitionId: definition.createReportDefinition.id,
+    reportRunId: run.runReport.id,
   };
   expect(token.secret).toMatch(/^pal_/);
 
@@ -974,6 +1101,24 @@ beforeAll(async () => {
         i: { orgSlug: other.slug, name: 'prod' },
       },
     ),
+  );
+  expectData(
+    await ctx.gql(bob, 'mutation($i: ApplyGlobalReportsInput!) { applyGlobalReports(input: $i) { name } }', {
+      i: {
+        orgSlug: other.slug,
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalReport\nmetadata:\n  name: bobs-report\nspec:\n  reportType: policy-audit\n  schedule: "0 0 * * *"\n',
+      },
+    }),
+  );
+  expectData(
+    await ctx.gql(bob, 'mutation($i: RunReportInput!) { runReport(input: $i) { id } }', {
+      i: {
+        orgSlug: other.slug,
+        name: 'bobs-report',
+        start: '2026-01-01T00:00:00Z',
+        end: '2026-01-01T01:00:00Z',
+      },
+    }),
   );
   const otherToken = await ctx.tokenCaller(other.slug, 'owner');
   const mallory = await signedInUser(ctx, 'mallory@example.com');
@@ -1097,6 +1242,9 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'cluster_desired_state',
     'cluster_sync_status',
     'cluster_resource_status',
+    'report_definitions',
+    'report_definition_revisions',
+    'report_runs',
   ];
 
   // Each organisation's cluster gets the rows an agent's reports and a rollout would leave, written

@@ -23,6 +23,13 @@ resource "random_password" "metrics_token" {
   special = false
 }
 
+# The key that encrypts compliance evidence signing keys at rest (EVIDENCE_KEY_ENCRYPTION_KEY:
+# 32 bytes, base64; decision 0068). 32 random characters are 32 bytes.
+resource "random_password" "evidence_key_encryption_key" {
+  length  = 32
+  special = false
+}
+
 locals {
   db        = "${var.database_address}:5432/palisade?sslmode=verify-full"
   redis_url = "rediss://:${random_password.redis_auth.result}@${var.redis_address}:6379"
@@ -33,6 +40,7 @@ locals {
       REDIS_URL          = local.redis_url
       OIDC_CLIENT_SECRET = var.oidc_client_secret
       METRICS_TOKEN      = random_password.metrics_token.result
+      EVIDENCE_KEY_ENCRYPTION_KEY = base64encode(random_password.evidence_key_encryption_key.result)
     }
     gateway = {
       DATABASE_URL = "postgres://palisade_gateway:${random_password.db["palisade_gateway"].result}@${local.db}"

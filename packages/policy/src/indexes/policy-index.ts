@@ -19,6 +19,7 @@ import type { PolicyEngine, Direction } from '../engine/engine.js';
 import type { PolicyKindShort } from '../engine/policy-definition.js';
 import type { Entity } from '../engine/world.js';
 import type { Rule } from '../resources/types.js';
+import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
 import { portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
@@ -44,8 +45,24 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
+interface PlanProbes {
+  addresses: bigint[];
+  ports: PortProbe[];
+  peers: Entity[][] | null;
+}
+
 export class PolicyIndex {
   private readonly exposures = new Map<string, EndpointExposure>();
+  private readonly decided = new Map<string, boolean>();
+  /**
+   * Per rule plan (shared by every workload endpoint with the same applicable policies) and
+   * family: the representative outside addresses and port probes, and the peers grouped by
+   * signature (two of each, so an endpoint can skip itself). They depend on the plan's rules and
+   * the world only, so computing them once per plan instead of once per endpoint removes the
+   * quadratic part of a report over thousands of endpoints.
+   */
+  private readonly planProbes = new Map<object, Map<string, PlanProbes>>();
 
   constructor(private readonly engine: PolicyEngine) {}
 
@@ -124,11 +141,10 @@ export class PolicyIndex {
 
   private internet(e: Entity, direction: Direction): boolean {
     const rules = this.rules(e, direction);
-    const probes = portProbes(rules, this.engine.world);
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
-      const addresses = publicAddressProbes(rules, this.engine.world, family).filter((a) =>
-        isPublic(a, family),
-      );
+      const shared = this.probesFor(e, direction, family, rules, false);
+      const probes = shared.ports;
+      const addresses = shared.addresses.filter((a) => isPublic(a, family));
       for (const a of addresses) {
         const outside = { ip: formatIp(fromBigInt(a, family)) };
         const own = { endpoint: e.key };
@@ -197,6 +213,115 @@ export class PolicyIndex {
     };
     this.exposures.set(endpointKey, result);
     return result;
+  }
+
+  /**
+   * Palisade's protection (compliance reports, decision 0067): some enforced policy applies in
+   * `direction` AND no connection in that direction is decided by the endpoint's profile (which a
+   * Pass out of the last tier with applicable policies, or a tier whose end action is Pass, leads
+   * to). Calico's reports only ask the first question. Evaluates the same representative
+   * connections as exposure: one address per region that no rule or entity splits, one peer per
+   * signature (same namespace included), one packet per piece of the rules' port ranges.
+   */
+  decidedByPolicy(endpointKey: string, direction: Direction): boolean {
+    const key = `${endpointKey}\u0000${direction}`;
+    const cached = this.decided.get(key);
+    if (cached !== undefined) return cached;
+    const e = this.endpoint(endpointKey);
+    const result = this.appliedPolicies(e.key, direction).length > 0 && !this.reachesProfile(e, direction);
+    this.decided.set(key, result);
+    return result;
+  }
+
+  /** Probes for `e` in `direction` and `family`, shared across endpoints of the same plan. */
+  private probesFor(e: Entity, direction: Direction, family: 4 | 6, rules: Rule[], withPeers: boolean) {
+    const compute = () =>
+      ({
+        addresses: publicAddressProbes(rules, this.engine.world, family),
+        ports: portProbes(rules, this.engine.world),
+        peers: null,
+      }) as PlanProbes;
+    // Host endpoints have several dataplane stages; only workload endpoints share the cache.
+    if (e.kind !== 'wep') {
+      const p = compute();
+      if (withPeers) p.peers = this.peerGroups(direction, family, rules);
+      return p;
+    }
+    const plan = this.engine.planFor(e, direction);
+    let byKey = this.planProbes.get(plan);
+    if (!byKey) this.planProbes.set(plan, (byKey = new Map<string, PlanProbes>()));
+    const key = `${direction}:${family}`;
+    let p = byKey.get(key);
+    if (!p) byKey.set(key, (p = compute()));
+    if (withPeers && !p.peers) p.peers = this.peerGroups(direction, family, rules);
+    return p;
+  }
+
+  /** Every endpoint with an address of `family`, grouped by peer signature, two per group. */
+  private peerGroups(direction: Direction, family: 4 | 6, ownRules: Rule[]): Entity[][] {
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const groups = new Map<string, Entity[]>();
+    for (const peer of this.engine.world.endpoints) {
+      if (!peer.ips.some((ip) => ip.family === family)) continue;
+      const signature = peerSignature(this.engine, peer, peerDirection, family, ownRules);
+      const g = groups.get(signature);
+      if (!g) groups.set(signature, [peer]);
+      else if (g.length < 2) g.push(peer);
+    }
+    return [...groups.values()];
+  }
+
+  private reachesProfile(e: Entity, direction: Direction): boolean {
+    // A packet reaches the profile only by passing through every tier with applicable policies;
+    // a tier with no Pass rule and a Deny end decides every packet itself. Most endpoints stop
+    // here, exactly and without probes.
+    const stages = e.kind === 'hep' ? STAGES : (['normal'] as const);
+    const mayPassAll = stages.some((stage) =>
+      this.engine
+        .tierPlans(e, direction, false, stage)
+        .every(
+          (t) =>
+            t.tier.defaultAction === 'Pass' ||
+            t.policies.some((p) =>
+              (direction === 'ingress' ? p.definition.ingress : p.definition.egress).some(
+                (r) => r.action === 'Pass',
+              ),
+            ),
+        ),
+    );
+    if (!mayPassAll) return false;
+    const ownRules = this.rules(e, direction);
+    const byProfile = (conn: Connection): boolean => {
+      const { pkt } = this.engine.packet(conn);
+      const trace = this.engine.evaluateDirection(e, direction, pkt).trace;
+      const last = trace[trace.length - 1];
+      return last !== undefined && last.split('|')[1] === PROFILE_TIER;
+    };
+    const own = (ip: string) => ({ endpoint: e.key, ip });
+    for (const family of new Set(e.ips.map((ip) => ip.family))) {
+      const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
+      const { addresses, ports, peers } = this.probesFor(e, direction, family, ownRules, true);
+      for (const a of addresses) {
+        const other = { ip: formatIp(fromBigInt(a, family)) };
+        const ends =
+          direction === 'ingress'
+            ? { source: other, destination: own(ownIp) }
+            : { source: own(ownIp), destination: other };
+        for (const probe of ports) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+      for (const group of peers ?? []) {
+        const peer = group[0] !== e ? group[0] : group[1];
+        const peerIp = peer?.ips.find((ip) => ip.family === family);
+        if (!peer || !peerIp) continue;
+        const other = { endpoint: peer.key, ip: formatIp(peerIp) };
+        const ends =
+          direction === 'ingress'
+            ? { source: other, destination: own(ownIp) }
+            : { source: own(ownIp), destination: other };
+        for (const probe of ports) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+    }
+    return false;
   }
 
   /** Every endpoint's exposure, in world order. */

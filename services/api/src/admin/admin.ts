@@ -10,10 +10,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { migrate } from '@palisade/migrations';
 import { EnvError, loadEnv, parseDuration } from '../config/env.js';
 import { Database } from '../platform/db/database.js';
+import { EvidenceKeys } from '../modules/compliance-reports/evidence-keys.js';
+import { seedDemoReports } from '../modules/compliance-reports/demo-reports.js';
 import { AdminService, AdminUsageError } from './admin-service.js';
 import { BACKUP_USAGE, isBackupCommand, runBackupCommand } from './backup-commands.js';
 import { BackupError } from './backup.js';
-import { seedDemo } from './seed-demo.js';
+import { DEMO_ORG, seedDemo } from './seed-demo.js';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
        node services/api/dist/admin/admin.js <command> [options]   (built)
@@ -24,6 +26,7 @@ commands:
   create-org --slug S --name N --owner EMAIL   create an organisation with an owner
   create-token --org S --role R [--name N] [--expires-in 30d]
                                                print a new API token as the last line
+  rotate-evidence-key                          retire the evidence signing key; new manifests use the next
 ${BACKUP_USAGE}
 
 options:
@@ -45,6 +48,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
   'seed-demo': {},
   'create-org': { slug: text, name: text, owner: text },
   'create-token': { org: text, role: text, name: text, 'expires-in': text },
+  'rotate-evidence-key': {},
 };
 
 const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
@@ -102,6 +106,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     switch (command) {
       case 'seed-demo':
         await seedDemo(admin, out);
+        await seedDemoReports(db, env, DEMO_ORG.slug);
         return;
       case 'create-org': {
         const r = await admin.createOrg(
@@ -133,6 +138,12 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         );
         out(`created a ${values.role} token for ${values.org}; it is shown only once:`);
         out(secret);
+        return;
+      }
+      case 'rotate-evidence-key': {
+        // Old keys stay published (not_after set), so evidence signed before still verifies.
+        const id = await new EvidenceKeys(db, env.evidenceKeyEncryptionKey).rotate();
+        out(`evidence manifests are now signed with ${id}`);
         return;
       }
       default:

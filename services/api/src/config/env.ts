@@ -60,12 +60,27 @@ const schema = z.object({
    *  production and absent (404) in production. */
   METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * 32 bytes, base64: encrypts the evidence signing keys stored in Postgres (decision 0068).
+   * Required in production; development and tests use a fixed, public key.
+   */
+  EVIDENCE_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      '32 bytes, base64-encoded (openssl rand -base64 32)',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
   cookieSecure: boolean;
   graphqlIntrospection: 'public' | 'authenticated';
+  evidenceKeyEncryptionKey: Buffer;
 };
+
+/** Not a secret: what development and tests encrypt evidence signing keys with. */
+const DEVELOPMENT_EVIDENCE_KEY = Buffer.from('palisade-development-evidence-k!').toString('base64');
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
@@ -87,9 +102,15 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.EVIDENCE_KEY_ENCRYPTION_KEY)
+    throw new EnvError('invalid environment:\n  EVIDENCE_KEY_ENCRYPTION_KEY: required in production');
   return {
     ...env,
     cookieSecure: env.COOKIE_SECURE ?? env.PUBLIC_ORIGIN.startsWith('https:'),
+    evidenceKeyEncryptionKey: Buffer.from(
+      env.EVIDENCE_KEY_ENCRYPTION_KEY ?? DEVELOPMENT_EVIDENCE_KEY,
+      'base64',
+    ),
     graphqlIntrospection:
       env.GRAPHQL_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'public'),
   };

@@ -44,7 +44,7 @@ export class AuditEventModel {
   action!: string;
   @Field(() => String, {
     description:
-      'Kind of the changed object: organization, member, invitation, api_token, cluster or policy_resource.',
+      'Kind of the changed object: organization, member, invitation, api_token, cluster, policy_resource, report_definition or report_run.',
   })
   targetType!: string;
   @Field(() => String, { description: 'Id of the changed object.' }) targetId!: string;

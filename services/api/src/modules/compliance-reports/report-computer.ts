@@ -1,0 +1,682 @@
+// Computes a report run (decision 0067) from what Palisade stores: the inventory of every cluster
+// the definition's cluster selector picks, the policy revisions in force over the interval, the
+// audit log and the flow rollups. The interval is replayed: the policies in force at its start,
+// then each change in time order, giving one policy state per period; per cluster each distinct
+// state is evaluated with the real engine (@palisade/policy), so tiers, order, Pass, Deny and
+// profiles count. An endpoint is protected only if protected in every period, exposed if exposed
+// in any. Calico's over-approximation is computed alongside, only to say where it would differ.
+// The inventory is the cluster's current one (Palisade keeps no inventory history): endpoints
+// deleted during the interval are missing, which the result's notes say.
+import {
+  PolicyEngine,
+  PolicyIndex,
+  buildWorld,
+  compileSelector,
+  labelsFromRecord,
+  parseSelector,
+  type Entity,
+  type LabelMap,
+  type LabelMatcher,
+  type PolicyResource,
+  type WorldInput,
+} from '@palisade/policy';
+import type { Database, Tx } from '../../platform/db/database.js';
+import { CLUSTER_SELECTOR_ANNOTATION, fieldChanges } from '@palisade/policy/managed';
+import type { RunRow } from './compliance-reports.repository.js';
+import {
+  FLAG_NAMES,
+  calicoFlags,
+  differences,
+  type AppliedPolicyRules,
+  type ExposureFlags,
+  type NetworkSetInfo,
+} from './calico-flags.js';
+import type { Progress, ReportComputer } from './jobs/report-run.processor.js';
+import type { ReportScope, ReportSpec } from './report-definition.js';
+import {
+  RESULT_FORMAT,
+  type EndpointRow,
+  type NamespaceRow,
+  type PolicyAuditEvent,
+  type ReportResult,
+  type ServiceRow,
+} from './report-result.js';
+import {
+  ReportSourcesRepository,
+  type InventoryRowData,
+  type RevisionData,
+  type TrafficEdge,
+} from './report-sources.repository.js';
+
+/** How long the read transaction of one run may take. */
+const READ_TIMEOUT_MS = 120_000;
+
+/** The kinds Calico's policy-audit report covers, plus Kubernetes NetworkPolicy (decision 0067). */
+const AUDITED_KINDS = new Set([
+  'NetworkPolicy',
+  'GlobalNetworkPolicy',
+  'StagedNetworkPolicy',
+  'StagedGlobalNetworkPolicy',
+  'StagedKubernetesNetworkPolicy',
+  'KubernetesNetworkPolicy',
+]);
+
+interface ClusterData {
+  id: string;
+  name: string;
+  labels: LabelMap;
+  inventory: InventoryRowData[];
+  traffic: TrafficEdge[] | null;
+}
+
+interface Period {
+  from: Date;
+  /** Resources in force, by resource id (deleted ones absent). */
+  resources: Map<string, RevisionData>;
+}
+
+/** An endpoint's flags that depend only on its own applied policies (see evaluate). */
+interface Memo {
+  ingressProtected: boolean;
+  egressProtected: boolean;
+  calico: ExposureFlags;
+  applied: string[];
+  refs: string[];
+}
+
+/** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
+const CONTEXT_KINDS = new Set(['Tier', 'NetworkSet', 'GlobalNetworkSet', 'HostEndpoint']);
+
+interface Accumulated {
+  palisade: ExposureFlags;
+  calico: ExposureFlags;
+  applied: Set<string>;
+}
+
+const PROTECTED_ALL: ExposureFlags = {
+  ingressProtected: true,
+  egressProtected: true,
+  ingressFromInternet: false,
+  egressToInternet: false,
+  ingressFromOtherNamespace: false,
+  egressToOtherNamespace: false,
+};
+
+function matcher(selector: string): LabelMatcher | null {
+  if (selector.trim() === '') return null;
+  try {
+    return compileSelector(parseSelector(selector));
+  } catch {
+    // Validated on write; a selector that no longer parses selects nothing.
+    return () => false;
+  }
+}
+
+function clusterSelectorOf(object: Record<string, unknown>): string {
+  const meta = object['metadata'] as { annotations?: Record<string, string> } | undefined;
+  return meta?.annotations?.[CLUSTER_SELECTOR_ANNOTATION] ?? '';
+}
+
+/** The policy periods of [start, end): the state at start, then one after each change. */
+export function replay(revisions: readonly RevisionData[], start: Date): Period[] {
+  const state = new Map<string, RevisionData>();
+  const periods: Period[] = [];
+  let current: Date | null = null;
+  const apply = (r: RevisionData) => {
+    if (r.object === null) state.delete(r.resourceId);
+    else state.set(r.resourceId, r);
+  };
+  for (const r of revisions) {
+    if (r.createdAt <= start) {
+      apply(r);
+      continue;
+    }
+    if (current === null) periods.push({ from: start, resources: new Map(state) });
+    else if (r.createdAt.getTime() !== current.getTime())
+      periods.push({ from: current, resources: new Map(state) });
+    current = r.createdAt;
+    apply(r);
+  }
+  periods.push({ from: current ?? start, resources: new Map(state) });
+  return periods;
+}
+
+function appliedName(d: { kind: string; namespace: string | undefined; name: string }): string {
+  if (d.kind === 'knp') return `${d.namespace}/knp.default.${d.name}`;
+  return d.namespace === undefined ? d.name : `${d.namespace}/${d.name}`;
+}
+
+function worldInput(inventory: readonly InventoryRowData[]): Omit<WorldInput, 'resources'> {
+  const of = (k: InventoryRowData['kind']) => inventory.filter((r) => r.kind === k);
+  return {
+    namespaces: of('namespace').map((n) => ({ name: n.name, labels: n.labels })),
+    serviceAccounts: of('service_account').map((s) => ({
+      namespace: s.namespace,
+      name: s.name,
+      labels: s.labels,
+    })),
+    endpoints: of('endpoint').map((e) => {
+      const d = e.data as {
+        ips?: string[];
+        serviceAccount?: string;
+        ports?: { name: string | null; port: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
+      };
+      return {
+        namespace: e.namespace,
+        name: e.name,
+        labels: e.labels,
+        serviceAccount: d.serviceAccount ?? 'default',
+        ips: d.ips ?? [],
+        ports: (d.ports ?? []).flatMap((p) =>
+          p.name === null
+            ? []
+            : [{ name: p.name, port: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }],
+        ),
+      };
+    }),
+    services: of('service').map((s) => {
+      const d = s.data as {
+        ports?: { port: number; targetPort?: number | string; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
+        endpoints?: { ip: string }[];
+      };
+      return {
+        namespace: s.namespace,
+        name: s.name,
+        endpoints: (d.endpoints ?? []).flatMap((b) =>
+          (d.ports ?? []).map((p) => ({
+            ip: b.ip,
+            port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+            ...(p.protocol ? { protocol: p.protocol } : {}),
+          })),
+        ),
+      };
+    }),
+  };
+}
+
+/** Endpoint keys (`ns/pod`) of the cluster that the scope selects. */
+function inScope(
+  scope: ReportScope,
+  inventory: readonly InventoryRowData[],
+  endpoints: readonly Entity[],
+): string[] {
+  const endpointSel = matcher(scope.endpointSelector);
+  const nsSel = matcher(scope.namespaceSelector);
+  const saSel = matcher(scope.serviceAccountSelector);
+  const nsLabels = new Map(
+    inventory.filter((r) => r.kind === 'namespace').map((r) => [r.name, labelsFromRecord(r.labels)]),
+  );
+  const saLabels = new Map(
+    inventory
+      .filter((r) => r.kind === 'service_account')
+      .map((r) => [`${r.namespace}/${r.name}`, labelsFromRecord(r.labels)]),
+  );
+  const saOf = new Map(
+    inventory
+      .filter((r) => r.kind === 'endpoint')
+      .map((r) => [
+        `${r.namespace}/${r.name}`,
+        (r.data['serviceAccount'] as string | undefined) ?? 'default',
+      ]),
+  );
+  return endpoints
+    .filter((e) => {
+      if (e.kind !== 'wep' || e.namespace === undefined) return false;
+      if (endpointSel && !endpointSel(e.labels)) return false;
+      if (scope.namespaceNames.length && !scope.namespaceNames.includes(e.namespace)) return false;
+      if (nsSel && !nsSel(nsLabels.get(e.namespace) ?? new Map())) return false;
+      const sa = saOf.get(e.key) ?? 'default';
+      if (scope.serviceAccountNames.length && !scope.serviceAccountNames.includes(sa)) return false;
+      if (saSel && !saSel(saLabels.get(`${e.namespace}/${sa}`) ?? new Map())) return false;
+      return true;
+    })
+    .map((e) => e.key)
+    .sort();
+}
+
+function peerName(type: string, namespace: string, name: string): string {
+  if (type === 'net') return name;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+function nameMatches(flowName: string, pod: string): boolean {
+  return flowName === pod || (flowName.endsWith('*') && pod.startsWith(flowName.slice(0, -1)));
+}
+
+export class ComplianceReportComputer implements ReportComputer {
+  private readonly sources = new ReportSourcesRepository();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async compute(run: RunRow, progress: Progress): Promise<ReportResult> {
+    const spec = run.spec as unknown as ReportSpec;
+    const start = run.intervalStart;
+    const end = run.intervalEnd;
+    const type = spec.reportType;
+    const clusterSel = matcher(spec.scope.clusterSelector);
+    const read = await this.db.inOrg(
+      { orgId: run.orgId },
+      async (tx: Tx) => {
+        const org = await tx.organization.findFirst({
+          where: { id: run.orgId },
+          select: { id: true, slug: true, name: true },
+        });
+        const all = await this.sources.clusters(tx, run.orgId);
+        const clusters: ClusterData[] = [];
+        for (const c of all) {
+          const labels = labelsFromRecord((c.labels ?? {}) as Record<string, string>);
+          if (clusterSel && !clusterSel(labels)) continue;
+          clusters.push({
+            id: c.id,
+            name: c.name,
+            labels,
+            inventory: await this.sources.inventory(tx, run.orgId, c.id),
+            traffic:
+              type === 'network-access' ? await this.sources.traffic(tx, run.orgId, c.id, start, end) : null,
+          });
+        }
+        const revisions = await this.sources.revisions(tx, run.orgId, start, end);
+        const audit =
+          type === 'policy-audit'
+            ? await this.sources.auditEvents(tx, run.orgId, start, end, 'policy_resource')
+            : [];
+        return { org, clusters, revisions, audit };
+      },
+      { timeoutMs: READ_TIMEOUT_MS },
+    );
+    if (!read.org) throw new Error('organisation not found');
+    await progress(10);
+
+    const periods = replay(read.revisions, start);
+    const endpoints: EndpointRow[] = [];
+    const namespaces: NamespaceRow[] = [];
+    const services: ServiceRow[] = [];
+    const appliedRefs = new Set<string>();
+    const notes: string[] = [];
+    let policyStates = 0;
+    const scopeGiven =
+      spec.scope.endpointSelector !== '' ||
+      spec.scope.namespaceNames.length > 0 ||
+      spec.scope.namespaceSelector !== '' ||
+      spec.scope.serviceAccountNames.length > 0 ||
+      spec.scope.serviceAccountSelector !== '';
+
+    for (const [ci, cluster] of read.clusters.entries()) {
+      const c = cluster.labels;
+      const base = worldInput(cluster.inventory);
+      const keys = inScope(spec.scope, cluster.inventory, buildWorld(base).endpoints);
+      const acc = new Map<string, Accumulated>(
+        keys.map((k) => [
+          k,
+          { palisade: { ...PROTECTED_ALL }, calico: { ...PROTECTED_ALL }, applied: new Set() },
+        ]),
+      );
+      // Distinct consecutive policy states for this cluster, and what carries over between them.
+      let previousKey: string | null = null;
+      const memo = new Map<string, Memo>();
+      for (const period of periods) {
+        const inForce = [...period.resources.values()]
+          .filter((r) => {
+            const m = matcher(clusterSelectorOf(r.object!));
+            return m === null || m(c);
+          })
+          .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
+        const key = inForce.map((r) => `${r.resourceId}@${r.revision}`).join(',');
+        if (key === previousKey) continue;
+        previousKey = key;
+        policyStates += 1;
+        this.evaluate(
+          { ...base, resources: inForce.map((r) => r.object as unknown as PolicyResource) },
+          inForce,
+          keys,
+          acc,
+          type === 'network-access',
+          appliedRefs,
+          memo,
+        );
+      }
+      const rows = this.rows(cluster, keys, acc, type);
+      endpoints.push(...rows.endpoints);
+      namespaces.push(...rows.namespaces);
+      services.push(...rows.services);
+      if (type === 'network-access' && cluster.traffic?.length === 0)
+        notes.push(
+          `No flows stored for cluster ${cluster.name} in the interval: its traffic columns are empty.`,
+        );
+      await progress(10 + Math.floor((80 * (ci + 1)) / Math.max(1, read.clusters.length)));
+    }
+    if (read.clusters.length === 0) notes.push('No cluster matches the cluster selector.');
+    if (type !== 'policy-audit')
+      notes.push(
+        'Endpoints are those of each cluster’s current inventory; endpoints deleted during the interval are not listed.',
+        'envoyEnabled is always false: the agent does not report pod containers.',
+      );
+
+    const result: ReportResult = {
+      format: RESULT_FORMAT,
+      report: {
+        runId: run.id,
+        definition: run.definitionName,
+        type,
+        trigger: run.trigger,
+        interval: { start: start.toISOString(), end: end.toISOString() },
+        scope: spec.scope,
+      },
+      organization: read.org,
+      clusters: read.clusters.map((c) => ({ id: c.id, name: c.name })),
+      generatedAt: this.clock().toISOString(),
+      policyStates,
+      endpoints: type === 'policy-audit' ? [] : endpoints,
+      namespaces: type === 'inventory' ? namespaces : [],
+      services: type === 'inventory' ? services : [],
+      events: [],
+      notes,
+    };
+    const count = (f: (e: EndpointRow) => boolean) => endpoints.filter(f).length;
+    if (type === 'inventory') {
+      result.inventory = {
+        endpointsNumInScope: endpoints.length,
+        endpointsNumIngressProtected: count((e) => e.ingressProtected),
+        endpointsNumEgressProtected: count((e) => e.egressProtected),
+        namespacesNumInScope: namespaces.length,
+        namespacesNumIngressProtected: namespaces.filter((n) => n.ingressProtected).length,
+        namespacesNumEgressProtected: namespaces.filter((n) => n.egressProtected).length,
+        serviceAccountsNumInScope: new Set(
+          endpoints.map((e) => `${e.cluster}/${e.namespace}/${e.serviceAccount}`),
+        ).size,
+      };
+    } else if (type === 'network-access') {
+      result.networkAccess = {
+        endpointsNumIngressProtected: count((e) => e.ingressProtected),
+        endpointsNumEgressProtected: count((e) => e.egressProtected),
+        endpointsNumIngressUnprotected: count((e) => !e.ingressProtected),
+        endpointsNumEgressUnprotected: count((e) => !e.egressProtected),
+        endpointsNumIngressFromInternet: count((e) => e.ingressFromInternet),
+        endpointsNumEgressToInternet: count((e) => e.egressToInternet),
+        endpointsNumIngressFromOtherNamespace: count((e) => e.ingressFromOtherNamespace),
+        endpointsNumEgressToOtherNamespace: count((e) => e.egressToOtherNamespace),
+        endpointsNumEnvoyEnabled: count((e) => e.envoyEnabled),
+      };
+    } else {
+      result.events = this.auditEvents(
+        read.audit,
+        scopeGiven ? appliedRefs : null,
+        read.clusters.map((c) => c.labels),
+        clusterSel,
+      );
+      result.policyAudit = {
+        numCreatedPolicies: result.events.filter((e) => e.verb === 'create').length,
+        numModifiedPolicies: result.events.filter((e) => e.verb === 'update').length,
+        numDeletedPolicies: result.events.filter((e) => e.verb === 'delete').length,
+      };
+    }
+    await progress(95);
+    return result;
+  }
+
+  /**
+   * One policy state: folds each in-scope endpoint's flags into `acc`. Protection and Calico's
+   * flags depend only on the endpoint's own applied policies, the tiers and the network sets (the
+   * inventory is the same in every state), so they are memoised across states under the revisions
+   * of exactly those: a change to one policy re-evaluates only the endpoints it applies to.
+   * Exposure also depends on the peers' policies and is evaluated in every state.
+   */
+  private evaluate(
+    input: WorldInput,
+    inForce: readonly RevisionData[],
+    keys: readonly string[],
+    acc: Map<string, Accumulated>,
+    exposure: boolean,
+    appliedRefs: Set<string>,
+    memo: Map<string, Memo>,
+  ): void {
+    const engine = new PolicyEngine(buildWorld(input));
+    const index = new PolicyIndex(engine);
+    const definitions = new Map(
+      engine.policies.map((p) => [
+        `${p.definition.kind}|${p.definition.namespace ?? ''}|${p.definition.name}`,
+        p.definition,
+      ]),
+    );
+    const revisionOf = new Map(
+      inForce.map((r) => [`${r.kind}|${r.namespace}|${r.name}`, `${r.resourceId}@${r.revision}`]),
+    );
+    const context = inForce
+      .filter((r) => CONTEXT_KINDS.has(r.kind))
+      .map((r) => `${r.resourceId}@${r.revision}`)
+      .join(',');
+    let sets: NetworkSetInfo[] | null = null;
+    const networkSets = () =>
+      (sets ??= engine.world.entities
+        .filter((e) => e.kind === 'netset' || e.kind === 'gnetset')
+        .map((e) => {
+          const r = input.resources?.find(
+            (x) =>
+              (x.kind === 'NetworkSet' || x.kind === 'GlobalNetworkSet') &&
+              (x.metadata.namespace === undefined
+                ? x.metadata.name
+                : `${x.metadata.namespace}/${x.metadata.name}`) === e.key,
+          );
+          const nets = (r?.spec as { nets?: string[] } | undefined)?.nets ?? [];
+          return { labels: e.labels, nets };
+        }));
+    for (const key of keys) {
+      const a = acc.get(key)!;
+      const applied = {
+        ingress: index
+          .appliedPolicies(key, 'ingress')
+          .map((ref) => definitions.get(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)!),
+        egress: index
+          .appliedPolicies(key, 'egress')
+          .map((ref) => definitions.get(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)!),
+      };
+      const revisions = (list: typeof applied.ingress) =>
+        list
+          .map(
+            (d) =>
+              revisionOf.get(`${d.kindName}|${d.namespace ?? ''}|${d.name}`) ??
+              `?${d.kindName}|${d.namespace ?? ''}|${d.name}`,
+          )
+          .join(',');
+      const memoKey = `${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+      let m = memo.get(memoKey);
+      if (!m) {
+        const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
+          list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
+        const all = [...applied.ingress, ...applied.egress];
+        m = {
+          ingressProtected: index.decidedByPolicy(key, 'ingress'),
+          egressProtected: index.decidedByPolicy(key, 'egress'),
+          calico: calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets()),
+          applied: all.map(appliedName),
+          refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
+        };
+        memo.set(memoKey, m);
+      }
+      for (const name of m.applied) a.applied.add(name);
+      for (const ref of m.refs) appliedRefs.add(ref);
+      const palisade: ExposureFlags = {
+        ingressProtected: m.ingressProtected,
+        egressProtected: m.egressProtected,
+        ingressFromInternet: false,
+        egressToInternet: false,
+        ingressFromOtherNamespace: false,
+        egressToOtherNamespace: false,
+      };
+      if (exposure) {
+        const x = index.exposure(key);
+        palisade.ingressFromInternet = x.ingressFromInternet;
+        palisade.egressToInternet = x.egressToInternet;
+        palisade.ingressFromOtherNamespace = x.ingressFromOtherNamespaces;
+        palisade.egressToOtherNamespace = x.egressToOtherNamespaces;
+      }
+      fold(a.palisade, palisade);
+      fold(a.calico, m.calico);
+    }
+  }
+
+  private rows(cluster: ClusterData, keys: readonly string[], acc: Map<string, Accumulated>, type: string) {
+    const flags: readonly (keyof ExposureFlags)[] =
+      type === 'network-access' ? FLAG_NAMES : ['ingressProtected', 'egressProtected'];
+    const inv = new Map(
+      cluster.inventory.filter((r) => r.kind === 'endpoint').map((r) => [`${r.namespace}/${r.name}`, r]),
+    );
+    const serviceRows = cluster.inventory.filter((r) => r.kind === 'service');
+    const servicesOf = new Map<string, string[]>();
+    const backendsOf = new Map<string, string[]>();
+    for (const s of serviceRows) {
+      const pods = ((s.data['endpoints'] as { pod: string | null }[] | undefined) ?? [])
+        .map((b) => b.pod)
+        .filter((p): p is string => p !== null)
+        .map((p) => `${s.namespace}/${p}`)
+        .filter((k) => acc.has(k));
+      const name = `${s.namespace}/${s.name}`;
+      backendsOf.set(name, [...new Set(pods)].sort());
+      for (const p of pods) servicesOf.set(p, [...new Set([...(servicesOf.get(p) ?? []), name])].sort());
+    }
+    const edges = (cluster.traffic ?? []).filter((t) => t.action === 'allow');
+    const endpoints: EndpointRow[] = keys.map((key) => {
+      const a = acc.get(key)!;
+      const [namespace = '', pod = ''] = key.split('/');
+      const inbound = edges.filter(
+        (t) => t.destType === 'wep' && t.destNamespace === namespace && nameMatches(t.destName, pod),
+      );
+      const outbound = edges.filter(
+        (t) => t.sourceType === 'wep' && t.sourceNamespace === namespace && nameMatches(t.sourceName, pod),
+      );
+      const prefix = [...inbound.map((t) => t.destName), ...outbound.map((t) => t.sourceName)].find((n) =>
+        n.endsWith('*'),
+      );
+      const differs = differences(a.palisade, a.calico, flags);
+      return {
+        cluster: cluster.name,
+        endpoint: key,
+        namespace,
+        serviceAccount: (inv.get(key)?.data['serviceAccount'] as string | undefined) ?? 'default',
+        ...a.palisade,
+        envoyEnabled: false,
+        appliedPolicies: [...a.applied].sort(),
+        services: servicesOf.get(key) ?? [],
+        trafficAggregationPrefix: prefix ?? '',
+        endpointsGeneratingTrafficToThisEndpoint: [
+          ...new Set(inbound.map((t) => peerName(t.sourceType, t.sourceNamespace, t.sourceName))),
+        ].sort(),
+        endpointsReceivingTrafficFromThisEndpoint: [
+          ...new Set(outbound.map((t) => peerName(t.destType, t.destNamespace, t.destName))),
+        ].sort(),
+        differsFromCalico: differs,
+        calicoWouldReport: differs.map((f) => `${f}=${a.calico[f]}`),
+      };
+    });
+    const byNamespace = new Map<string, string[]>();
+    for (const k of keys) {
+      const ns = k.split('/')[0]!;
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), k]);
+    }
+    const rollup = (members: readonly string[]) => {
+      const all = (pick: (a: ExposureFlags) => boolean, side: 'palisade' | 'calico') =>
+        members.every((m) => pick(acc.get(m)![side]));
+      const p = {
+        ingressProtected: all((f) => f.ingressProtected, 'palisade'),
+        egressProtected: all((f) => f.egressProtected, 'palisade'),
+      };
+      const c = {
+        ingressProtected: all((f) => f.ingressProtected, 'calico'),
+        egressProtected: all((f) => f.egressProtected, 'calico'),
+      };
+      return { p, c };
+    };
+    const namespaces: NamespaceRow[] = [...byNamespace.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([ns, members]) => {
+        const { p, c } = rollup(members);
+        return {
+          cluster: cluster.name,
+          namespace: ns,
+          ...p,
+          envoyEnabled: false,
+          endpointsInScope: members.length,
+          differsFromCalico: (['ingressProtected', 'egressProtected'] as const).filter((f) => p[f] !== c[f]),
+        };
+      });
+    const services: ServiceRow[] = [...backendsOf.entries()]
+      .filter(([, members]) => members.length > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, members]) => {
+        const { p, c } = rollup(members);
+        return {
+          cluster: cluster.name,
+          service: name,
+          ingressProtected: p.ingressProtected,
+          envoyEnabled: false,
+          endpointsInScope: members.length,
+          differsFromCalico: p.ingressProtected !== c.ingressProtected ? ['ingressProtected'] : [],
+        };
+      });
+    return { endpoints, namespaces, services };
+  }
+
+  private auditEvents(
+    rows: Awaited<ReturnType<ReportSourcesRepository['auditEvents']>>,
+    appliedRefs: ReadonlySet<string> | null,
+    clusterLabels: readonly LabelMap[],
+    clusterSel: LabelMatcher | null,
+  ): PolicyAuditEvent[] {
+    const out: PolicyAuditEvent[] = [];
+    for (const e of rows) {
+      const before = e.before as { resource?: string; object?: Record<string, unknown> } | null;
+      const after = e.after as {
+        resource?: string;
+        object?: Record<string, unknown>;
+        diff?: PolicyAuditEvent['diff'];
+      } | null;
+      const object = after?.object ?? before?.object;
+      if (!object) continue;
+      // `resource` is the stored reference, Kind/[namespace/]name (policies.service writes it).
+      const resource = after?.resource ?? before?.resource ?? '';
+      const [storedKind = '', ...rest] = resource.split('/');
+      const [namespace, name] = rest.length === 2 ? [rest[0]!, rest[1]!] : ['', rest[0] ?? ''];
+      if (!AUDITED_KINDS.has(storedKind)) continue;
+      if (appliedRefs && !appliedRefs.has(`${storedKind}|${namespace}|${name}`)) continue;
+      if (clusterSel) {
+        const m = matcher(clusterSelectorOf(object));
+        if (m && !clusterLabels.some((l) => m(l))) continue;
+      }
+      const verb =
+        e.action === 'policy.create' ? 'create' : e.action === 'policy.delete' ? 'delete' : 'update';
+      const diff =
+        after?.diff ??
+        fieldChanges(
+          (before?.object ?? null) as PolicyResource | null,
+          (after?.object ?? null) as PolicyResource | null,
+        );
+      out.push({
+        seq: e.seq.toString(),
+        occurredAt: e.occurredAt.toISOString(),
+        verb,
+        action: e.action,
+        user: { type: e.actorType, id: e.actorId, label: e.actorLabel },
+        resource,
+        kind: storedKind,
+        namespace,
+        name,
+        before: before?.object ?? null,
+        after: after?.object ?? null,
+        diff,
+      });
+    }
+    return out;
+  }
+}
+
+function fold(into: ExposureFlags, x: ExposureFlags): void {
+  into.ingressProtected &&= x.ingressProtected;
+  into.egressProtected &&= x.egressProtected;
+  into.ingressFromInternet ||= x.ingressFromInternet;
+  into.egressToInternet ||= x.egressToInternet;
+  into.ingressFromOtherNamespace ||= x.ingressFromOtherNamespace;
+  into.egressToOtherNamespace ||= x.egressToOtherNamespace;
+}

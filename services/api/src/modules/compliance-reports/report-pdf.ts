@@ -1,0 +1,314 @@
+// The PDF of a report run, rendered with pdfkit in the worker: a cover (organisation, report,
+// scope, interval, generation time), summary figures with bar charts, the tables, notes, and page
+// numbers. Deterministic: the document's dates are the result's generation time (pdfkit derives
+// the file ID from them) and only the standard Helvetica fonts are used, so the same result always
+// gives the same bytes, which the signed manifest can then pin.
+import PDFDocument from 'pdfkit';
+import type { ReportResult } from './report-result.js';
+
+const MARGIN = 48;
+const ROW = 13;
+const TYPE_TITLE = {
+  inventory: 'Inventory',
+  'network-access': 'Network access',
+  'policy-audit': 'Policy audit',
+} as const;
+
+/** Keeps what the standard fonts can draw (WinAnsi); anything else becomes '?'. */
+function latin(s: string): string {
+  return s.replace(/[^\x20-\x7e\u00a0-\u00ff\u2019\u2013\u2014]/g, '?');
+}
+
+const yes = (b: boolean) => (b ? 'yes' : 'no');
+
+interface Column<T> {
+  title: string;
+  width: number;
+  value: (row: T) => string;
+}
+
+export function renderPdf(r: ReportResult): Promise<Buffer> {
+  const when = new Date(r.generatedAt);
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: MARGIN,
+    bufferPages: true,
+    compress: true,
+    info: {
+      Title: latin(`${TYPE_TITLE[r.report.type]} report ${r.report.definition}`),
+      Author: 'Palisade',
+      Subject: latin(`${r.organization.name}, ${r.report.interval.start} to ${r.report.interval.end}`),
+      Producer: 'Palisade',
+      Creator: 'Palisade compliance reports',
+      CreationDate: when,
+      ModDate: when,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - 2 * MARGIN;
+  const bottom = () => doc.page.height - MARGIN - ROW;
+
+  // ── cover ──
+  doc.font('Helvetica-Bold').fontSize(26).text('Compliance report', MARGIN, 120);
+  doc
+    .moveDown(0.3)
+    .font('Helvetica')
+    .fontSize(16)
+    .text(latin(`${TYPE_TITLE[r.report.type]}: ${r.report.definition}`));
+  doc.moveDown(1.2).fontSize(11);
+  const s = r.report.scope;
+  const cover: [string, string][] = [
+    ['Organisation', `${r.organization.name} (${r.organization.slug})`],
+    ['Interval', `${r.report.interval.start}  to  ${r.report.interval.end}`],
+    ['Generated', r.generatedAt],
+    ['Run', `${r.report.runId} (${r.report.trigger.replace('_', '-')})`],
+    ['Clusters', r.clusters.map((c) => c.name).join(', ') || 'none'],
+    ['Endpoint selector', s.endpointSelector || 'all endpoints'],
+    ['Namespaces', [s.namespaceNames.join(', '), s.namespaceSelector].filter(Boolean).join('; ') || 'all'],
+    [
+      'Service accounts',
+      [s.serviceAccountNames.join(', '), s.serviceAccountSelector].filter(Boolean).join('; ') || 'all',
+    ],
+    ['Cluster selector', s.clusterSelector || 'all clusters'],
+  ];
+  for (const [k, v] of cover) {
+    const y = doc.y;
+    doc.font('Helvetica-Bold').text(k, MARGIN, y, { width: 140 });
+    doc.font('Helvetica').text(latin(v), MARGIN + 150, y, { width: width - 150 });
+    doc.moveDown(0.4);
+  }
+  doc
+    .moveDown(2)
+    .fontSize(9)
+    .fillColor('#555555')
+    .text(
+      'Evidence: this file is listed with its SHA-256 in manifest.json, which is signed (ECDSA P-256, manifest.sig). ' +
+        'Flags are computed with the full policy semantics (tiers, order, Pass, Deny, profiles); where Calico\u2019s ' +
+        'over-approximation would report otherwise, the CSV files say so in their differsFromCalico column.',
+      MARGIN,
+      doc.y,
+      { width },
+    )
+    .fillColor('black');
+
+  // ── summary ──
+  doc.addPage();
+  doc.font('Helvetica-Bold').fontSize(16).text('Summary', MARGIN, MARGIN);
+  doc.moveDown(0.6);
+  const counters: [string, number, number | null][] = [];
+  const total = r.endpoints.length;
+  if (r.inventory) {
+    const i = r.inventory;
+    counters.push(
+      ['Endpoints in scope', i.endpointsNumInScope, null],
+      ['Endpoints ingress protected', i.endpointsNumIngressProtected, i.endpointsNumInScope],
+      ['Endpoints egress protected', i.endpointsNumEgressProtected, i.endpointsNumInScope],
+      ['Namespaces in scope', i.namespacesNumInScope, null],
+      ['Namespaces ingress protected', i.namespacesNumIngressProtected, i.namespacesNumInScope],
+      ['Namespaces egress protected', i.namespacesNumEgressProtected, i.namespacesNumInScope],
+      ['Service accounts in scope', i.serviceAccountsNumInScope, null],
+    );
+  }
+  if (r.networkAccess) {
+    const n = r.networkAccess;
+    counters.push(
+      ['Endpoints in scope', total, null],
+      ['Ingress protected', n.endpointsNumIngressProtected, total],
+      ['Egress protected', n.endpointsNumEgressProtected, total],
+      ['Reachable from the internet', n.endpointsNumIngressFromInternet, total],
+      ['Reaching the internet', n.endpointsNumEgressToInternet, total],
+      ['Reachable from other namespaces', n.endpointsNumIngressFromOtherNamespace, total],
+      ['Reaching other namespaces', n.endpointsNumEgressToOtherNamespace, total],
+    );
+  }
+  if (r.policyAudit) {
+    const p = r.policyAudit;
+    const sum = p.numCreatedPolicies + p.numModifiedPolicies + p.numDeletedPolicies;
+    counters.push(
+      ['Policies created', p.numCreatedPolicies, sum],
+      ['Policies modified', p.numModifiedPolicies, sum],
+      ['Policies deleted', p.numDeletedPolicies, sum],
+    );
+  }
+  const barX = MARGIN + 260;
+  const barW = 320;
+  doc.fontSize(11);
+  for (const [label, value, of] of counters) {
+    const y = doc.y;
+    doc.font('Helvetica').text(label, MARGIN, y, { width: 200 });
+    doc.font('Helvetica-Bold').text(String(value), MARGIN + 200, y, { width: 50, align: 'right' });
+    if (of !== null) {
+      doc.rect(barX, y + 1, barW, 9).fill('#e6e6e6');
+      if (of > 0 && value > 0) doc.rect(barX, y + 1, (barW * value) / of, 9).fill('#2f6fb0');
+      doc
+        .fillColor('black')
+        .font('Helvetica')
+        .fontSize(9)
+        .text(`of ${of}`, barX + barW + 8, y + 1);
+      doc.fontSize(11);
+    }
+    doc.text('', MARGIN, y + 18);
+  }
+  const differing = r.endpoints.filter((e) => e.differsFromCalico.length > 0).length;
+  if (r.report.type !== 'policy-audit')
+    doc
+      .moveDown(1)
+      .font('Helvetica')
+      .fontSize(10)
+      .text(
+        `Endpoints where Calico\u2019s over-approximation would report otherwise: ${differing} of ${total}.`,
+        MARGIN,
+      );
+
+  // ── tables ──
+  const table = <T>(title: string, columns: Column<T>[], rows: readonly T[]) => {
+    doc.addPage();
+    doc.font('Helvetica-Bold').fontSize(14).text(title, MARGIN, MARGIN);
+    doc.moveDown(0.5);
+    const header = () => {
+      let x = MARGIN;
+      const y = doc.y;
+      doc.font('Helvetica-Bold').fontSize(8);
+      for (const c of columns) {
+        doc.text(c.title, x, y, { width: c.width - 4, lineBreak: false, ellipsis: true });
+        x += c.width;
+      }
+      doc
+        .moveTo(MARGIN, y + ROW - 2)
+        .lineTo(MARGIN + width, y + ROW - 2)
+        .stroke('#999999');
+      doc.text('', MARGIN, y + ROW);
+    };
+    header();
+    if (rows.length === 0)
+      doc
+        .font('Helvetica')
+        .fontSize(9)
+        .text('None.', MARGIN, doc.y + 4);
+    for (const row of rows) {
+      if (doc.y > bottom()) {
+        doc.addPage();
+        doc.text('', MARGIN, MARGIN);
+        header();
+      }
+      let x = MARGIN;
+      const y = doc.y;
+      doc.font('Helvetica').fontSize(8);
+      for (const c of columns) {
+        doc.text(latin(c.value(row)), x, y, { width: c.width - 4, lineBreak: false, ellipsis: true });
+        x += c.width;
+      }
+      doc.text('', MARGIN, y + ROW);
+    }
+  };
+  type E = ReportResult['endpoints'][number];
+  if (r.report.type === 'inventory') {
+    table<E>(
+      'Endpoints',
+      [
+        { title: 'Cluster', width: 80, value: (e) => e.cluster },
+        { title: 'Endpoint', width: 190, value: (e) => e.endpoint },
+        { title: 'Ingress protected', width: 80, value: (e) => yes(e.ingressProtected) },
+        { title: 'Egress protected', width: 80, value: (e) => yes(e.egressProtected) },
+        { title: 'Applied policies', width: 200, value: (e) => e.appliedPolicies.join('; ') },
+        { title: 'Differs from Calico', width: width - 630, value: (e) => e.differsFromCalico.join(', ') },
+      ],
+      r.endpoints,
+    );
+    table<ReportResult['namespaces'][number]>(
+      'Namespaces',
+      [
+        { title: 'Cluster', width: 120, value: (n) => n.cluster },
+        { title: 'Namespace', width: 220, value: (n) => n.namespace },
+        { title: 'Endpoints', width: 80, value: (n) => String(n.endpointsInScope) },
+        { title: 'Ingress protected', width: 100, value: (n) => yes(n.ingressProtected) },
+        { title: 'Egress protected', width: 100, value: (n) => yes(n.egressProtected) },
+        { title: 'Differs from Calico', width: width - 620, value: (n) => n.differsFromCalico.join(', ') },
+      ],
+      r.namespaces,
+    );
+    table<ReportResult['services'][number]>(
+      'Services',
+      [
+        { title: 'Cluster', width: 120, value: (v) => v.cluster },
+        { title: 'Service', width: 260, value: (v) => v.service },
+        { title: 'Endpoints', width: 80, value: (v) => String(v.endpointsInScope) },
+        { title: 'Ingress protected', width: 100, value: (v) => yes(v.ingressProtected) },
+        { title: 'Differs from Calico', width: width - 560, value: (v) => v.differsFromCalico.join(', ') },
+      ],
+      r.services,
+    );
+  } else if (r.report.type === 'network-access') {
+    table<E>(
+      'Endpoints',
+      [
+        { title: 'Cluster', width: 70, value: (e) => e.cluster },
+        { title: 'Endpoint', width: 150, value: (e) => e.endpoint },
+        { title: 'In prot.', width: 42, value: (e) => yes(e.ingressProtected) },
+        { title: 'Eg prot.', width: 42, value: (e) => yes(e.egressProtected) },
+        { title: 'From internet', width: 56, value: (e) => yes(e.ingressFromInternet) },
+        { title: 'To internet', width: 50, value: (e) => yes(e.egressToInternet) },
+        { title: 'From other ns', width: 58, value: (e) => yes(e.ingressFromOtherNamespace) },
+        { title: 'To other ns', width: 50, value: (e) => yes(e.egressToOtherNamespace) },
+        {
+          title: 'Traffic from',
+          width: 110,
+          value: (e) => e.endpointsGeneratingTrafficToThisEndpoint.join('; '),
+        },
+        { title: 'Differs from Calico', width: width - 628, value: (e) => e.differsFromCalico.join(', ') },
+      ],
+      r.endpoints,
+    );
+  } else {
+    table<ReportResult['events'][number]>(
+      'Policy changes',
+      [
+        { title: 'Time', width: 150, value: (e) => e.occurredAt },
+        { title: 'Verb', width: 50, value: (e) => e.verb },
+        { title: 'Resource', width: 240, value: (e) => e.resource },
+        { title: 'User', width: 150, value: (e) => e.user.label },
+        {
+          title: 'Changed fields',
+          width: width - 590,
+          value: (e) => e.diff.map((d) => d.path || '(whole)').join(', '),
+        },
+      ],
+      r.events,
+    );
+  }
+  if (r.notes.length > 0) {
+    doc.addPage();
+    doc.font('Helvetica-Bold').fontSize(14).text('Notes', MARGIN, MARGIN);
+    doc.moveDown(0.5).font('Helvetica').fontSize(10);
+    for (const n of r.notes) doc.text(latin(`\u2013 ${n}`), { width }).moveDown(0.3);
+  }
+
+  // ── page numbers ──
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(
+        latin(`${r.organization.name} \u2013 ${r.report.definition} \u2013 page ${i + 1} of ${range.count}`),
+        MARGIN,
+        doc.page.height - MARGIN / 2 - 4,
+        { width, align: 'center', lineBreak: false },
+      )
+      .fillColor('black');
+    doc.page.margins.bottom = saved;
+  }
+  doc.end();
+  return done;
+}

@@ -1,0 +1,153 @@
+// What a report is computed from, read for one organisation: its clusters, each cluster's stored
+// inventory, the policy revisions that were in force over the interval, the audit events of the
+// interval, and the traffic (flow_edge_minutes of migration 0006). Read-only; org id first.
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../../platform/db/database.js';
+
+export interface InventoryRowData {
+  clusterId: string;
+  kind: 'namespace' | 'endpoint' | 'service_account' | 'service';
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export interface RevisionData {
+  resourceId: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  revision: number;
+  object: Record<string, unknown> | null;
+  change: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  createdAt: Date;
+}
+
+export interface TrafficEdge {
+  sourceType: string;
+  sourceNamespace: string;
+  sourceName: string;
+  destType: string;
+  destNamespace: string;
+  destName: string;
+  action: string;
+}
+
+@Injectable()
+export class ReportSourcesRepository {
+  clusters(tx: Tx, orgId: string) {
+    return tx.cluster.findMany({
+      where: { orgId },
+      select: { id: true, name: true, labels: true },
+      orderBy: { name: 'asc' },
+    });
+  }
+
+  async inventory(tx: Tx, orgId: string, clusterId: string): Promise<InventoryRowData[]> {
+    const rows = await tx.clusterInventory.findMany({
+      where: { orgId, clusterId },
+      orderBy: [{ kind: 'asc' }, { namespace: 'asc' }, { name: 'asc' }],
+    });
+    return rows.map((r) => ({
+      clusterId: r.clusterId,
+      kind: r.kind as InventoryRowData['kind'],
+      namespace: r.namespace,
+      name: r.name,
+      labels: r.labels as Record<string, string>,
+      data: r.data as Record<string, unknown>,
+    }));
+  }
+
+  /**
+   * Every resource's revision in force at `start` (its newest revision created at or before it)
+   * and every revision created in (start, end), in time order. A resource deleted before `start`
+   * comes back as its deletion and is dropped by the caller.
+   */
+  async revisions(tx: Tx, orgId: string, start: Date, end: Date): Promise<RevisionData[]> {
+    const rows = await tx.$queryRaw<
+      {
+        resource_id: string;
+        kind: string;
+        namespace: string;
+        name: string;
+        revision: number;
+        object: Record<string, unknown> | null;
+        change: string;
+        actor_type: string;
+        actor_id: string | null;
+        actor_label: string;
+        created_at: Date;
+      }[]
+    >`
+      SELECT resource_id, kind, namespace, name, revision, object, change, actor_type, actor_id,
+             actor_label, created_at
+        FROM (SELECT DISTINCT ON (resource_id) *
+                FROM policy_revisions
+               WHERE org_id = ${orgId}::uuid AND created_at <= ${start}
+               ORDER BY resource_id, revision DESC) AS at_start
+      UNION ALL
+      SELECT resource_id, kind, namespace, name, revision, object, change, actor_type, actor_id,
+             actor_label, created_at
+        FROM policy_revisions
+       WHERE org_id = ${orgId}::uuid AND created_at > ${start} AND created_at < ${end}
+       ORDER BY created_at, resource_id, revision`;
+    return rows.map((r) => ({
+      resourceId: r.resource_id,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      revision: r.revision,
+      object: r.object,
+      change: r.change,
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      actorLabel: r.actor_label,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Audit events of the interval (policy-audit reads those about policy resources). */
+  auditEvents(tx: Tx, orgId: string, start: Date, end: Date, targetType: string) {
+    return tx.auditEvent.findMany({
+      where: { orgId, targetType, occurredAt: { gte: start, lt: end } },
+      orderBy: { seq: 'asc' },
+    });
+  }
+
+  auditHead(tx: Tx, orgId: string) {
+    return tx.auditHead.findFirst({ where: { orgId } });
+  }
+
+  /** Distinct endpoint-to-endpoint edges seen in the interval touching the given namespaces. */
+  async traffic(tx: Tx, orgId: string, clusterId: string, start: Date, end: Date): Promise<TrafficEdge[]> {
+    const rows = await tx.$queryRaw<
+      {
+        source_type: string;
+        source_namespace: string;
+        source_name: string;
+        dest_type: string;
+        dest_namespace: string;
+        dest_name: string;
+        action: string;
+      }[]
+    >`
+      SELECT DISTINCT source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, action
+        FROM flow_edge_minutes
+       WHERE org_id = ${orgId}::uuid AND cluster_id = ${clusterId}::uuid
+         AND minute >= date_trunc('minute', ${start}::timestamptz) AND minute < ${end}
+       ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+    return rows.map((r) => ({
+      sourceType: r.source_type,
+      sourceNamespace: r.source_namespace,
+      sourceName: r.source_name,
+      destType: r.dest_type,
+      destNamespace: r.dest_namespace,
+      destName: r.dest_name,
+      action: r.action,
+    }));
+  }
+}
