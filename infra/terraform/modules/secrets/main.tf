@@ -35,11 +35,11 @@ locals {
   redis_url = "rediss://:${random_password.redis_auth.result}@${var.redis_address}:6379"
   values = {
     api = {
-      DATABASE_URL       = "postgres://palisade_app:${random_password.db["palisade_app"].result}@${local.db}"
-      DATABASE_ADMIN_URL = "postgres://palisade_system:${random_password.db["palisade_system"].result}@${local.db}"
-      REDIS_URL          = local.redis_url
-      OIDC_CLIENT_SECRET = var.oidc_client_secret
-      METRICS_TOKEN      = random_password.metrics_token.result
+      DATABASE_URL                = "postgres://palisade_app:${random_password.db["palisade_app"].result}@${local.db}"
+      DATABASE_ADMIN_URL          = "postgres://palisade_system:${random_password.db["palisade_system"].result}@${local.db}"
+      REDIS_URL                   = local.redis_url
+      OIDC_CLIENT_SECRET          = var.oidc_client_secret
+      METRICS_TOKEN               = random_password.metrics_token.result
       EVIDENCE_KEY_ENCRYPTION_KEY = base64encode(random_password.evidence_key_encryption_key.result)
     }
     gateway = {
