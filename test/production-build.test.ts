@@ -8,6 +8,7 @@
 //      built admin command migrates a fresh database and the built API, worker and gateway start
 //      with plain `node <deployable>/dist/….js` and answer /healthz with 200; the API answers
 //      GraphQL and serves the built console; the built agent connects through the built gateway.
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -132,12 +133,21 @@ afterAll(async () => {
 
 describe('production build', () => {
   it('packs the policy package, which works installed on its own', () => {
-    const packed = sh('npm', ['pack', '--silent', '--pack-destination', work], join(copy, 'packages/policy'));
-    const tarball = join(work, packed.trim().split('\n').pop()!);
+    // The policy package depends on @palisade/flows (the preview command reads flow records): both
+    // are packed, as they would be published together.
+    const pack = (dir: string) =>
+      join(
+        work,
+        sh('npm', ['pack', '--silent', '--pack-destination', work], join(copy, dir))
+          .trim()
+          .split('\n')
+          .pop()!,
+      );
+    const tarballs = [pack('packages/flows'), pack('packages/policy')];
     const user = join(work, 'policy-user');
     mkdirSync(user);
     writeFileSync(join(user, 'package.json'), '{ "name": "policy-user", "private": true }\n');
-    sh('npm', ['install', '--prefer-offline', '--no-audit', tarball], user);
+    sh('npm', ['install', '--prefer-offline', '--no-audit', ...tarballs], user);
     expect(existsSync(join(user, 'node_modules/@palisade/policy/src'))).toBe(false);
 
     const cli = (...args: string[]) =>
@@ -187,6 +197,8 @@ describe('production build', () => {
     };
     const apiEnv = {
       ...base,
+      // Required in production: it encrypts the compliance evidence signing keys (decision 0068).
+      EVIDENCE_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       DATABASE_URL: db.urlAs('palisade_app'),
@@ -243,9 +255,10 @@ describe('production build', () => {
     const graphql = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      // Not __schema: production refuses introspection to anonymous callers (decision 0055).
+      body: JSON.stringify({ query: '{ __typename }' }),
     });
-    expect(await graphql.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
     const page = await fetch(`http://127.0.0.1:${apiPort}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root"></div>');

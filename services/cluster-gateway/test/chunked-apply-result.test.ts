@@ -6,7 +6,6 @@
 // with the protocol's reason and store nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  PROTOCOL_VERSION,
   DEFAULT_LIMITS,
   encodeMessage,
   planApplyResult,

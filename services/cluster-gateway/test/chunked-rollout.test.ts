@@ -7,7 +7,6 @@
 // reason, for the cluster and each of its resources, and is not pushed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  PROTOCOL_VERSION,
   DEFAULT_LIMITS,
   encodeMessage,
   utf8ByteLength,

@@ -11,9 +11,7 @@ import {
   PolicyEngine,
   PolicyIndex,
   buildWorld,
-  compileSelector,
   labelsFromRecord,
-  parseSelector,
   type Entity,
   type LabelMap,
   type LabelMatcher,
@@ -21,7 +19,14 @@ import {
   type WorldInput,
 } from '@palisade/policy';
 import type { Database, Tx } from '../../platform/db/database.js';
-import { CLUSTER_SELECTOR_ANNOTATION, fieldChanges } from '@palisade/policy/managed';
+import {
+  CLUSTER_SELECTOR_ANNOTATION,
+  MANAGED_KINDS,
+  POLICY_KINDS,
+  clusterMatcher,
+  fieldChanges,
+  isPolicyKind,
+} from '@palisade/policy/managed';
 import type { RunRow } from './compliance-reports.repository.js';
 import {
   FLAG_NAMES,
@@ -52,14 +57,7 @@ import {
 const READ_TIMEOUT_MS = 120_000;
 
 /** The kinds Calico's policy-audit report covers, plus Kubernetes NetworkPolicy (decision 0067). */
-const AUDITED_KINDS = new Set([
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'KubernetesNetworkPolicy',
-]);
+const AUDITED_KINDS: ReadonlySet<string> = new Set(POLICY_KINDS);
 
 interface ClusterData {
   id: string;
@@ -85,7 +83,9 @@ interface Memo {
 }
 
 /** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
-const CONTEXT_KINDS = new Set(['Tier', 'NetworkSet', 'GlobalNetworkSet', 'HostEndpoint']);
+const CONTEXT_KINDS: ReadonlySet<string> = new Set(
+  MANAGED_KINDS.filter((k) => !isPolicyKind(k) && k !== 'FelixConfiguration'),
+);
 
 interface Accumulated {
   palisade: ExposureFlags;
@@ -102,14 +102,15 @@ const PROTECTED_ALL: ExposureFlags = {
   egressToOtherNamespace: false,
 };
 
+/**
+ * A scope or cluster selector over labels, by the managed contract's rule (@palisade/policy/managed):
+ * empty selects everything (null here, so callers skip the check), and one that no longer parses
+ * (it was validated on write) selects nothing.
+ */
 function matcher(selector: string): LabelMatcher | null {
   if (selector.trim() === '') return null;
-  try {
-    return compileSelector(parseSelector(selector));
-  } catch {
-    // Validated on write; a selector that no longer parses selects nothing.
-    return () => false;
-  }
+  const matches = clusterMatcher(selector);
+  return (labels) => matches(Object.fromEntries(labels));
 }
 
 function clusterSelectorOf(object: Record<string, unknown>): string {
@@ -647,12 +648,7 @@ export class ComplianceReportComputer implements ReportComputer {
       }
       const verb =
         e.action === 'policy.create' ? 'create' : e.action === 'policy.delete' ? 'delete' : 'update';
-      const diff =
-        after?.diff ??
-        fieldChanges(
-          (before?.object ?? null) as PolicyResource | null,
-          (after?.object ?? null) as PolicyResource | null,
-        );
+      const diff = after?.diff ?? fieldChanges(before?.object ?? null, after?.object ?? null);
       out.push({
         seq: e.seq.toString(),
         occurredAt: e.occurredAt.toISOString(),
