@@ -197,11 +197,14 @@ describe('introspection for anonymous callers can be turned off', () => {
   afterAll(async () => closed?.close());
 
   it('is off by default in production only', () => {
-    expect(loadEnv({ NODE_ENV: 'production' }).graphqlIntrospection).toBe('authenticated');
+    // Production requires the evidence key (decision 0068); any valid one will do here.
+    const production = {
+      NODE_ENV: 'production',
+      EVIDENCE_KEY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+    };
+    expect(loadEnv(production).graphqlIntrospection).toBe('authenticated');
     expect(loadEnv({ NODE_ENV: 'development' }).graphqlIntrospection).toBe('public');
-    expect(loadEnv({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'public' }).graphqlIntrospection).toBe(
-      'public',
-    );
+    expect(loadEnv({ ...production, GRAPHQL_INTROSPECTION: 'public' }).graphqlIntrospection).toBe('public');
   });
 
   it('refuses __schema and __type, also through a fragment, to an anonymous caller', async () => {

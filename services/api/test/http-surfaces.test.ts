@@ -19,7 +19,12 @@ writeFileSync(join(consoleDir, 'assets', 'app-abc123.js'), 'console.log(1)');
 
 beforeAll(async () => {
   ctx = await TestContext.start({ METRICS_TOKEN, CONSOLE_DIR: consoleDir });
-  prod = await TestContext.start({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://palisade.example' });
+  prod = await TestContext.start({
+    NODE_ENV: 'production',
+    PUBLIC_ORIGIN: 'https://palisade.example',
+    // Required in production (decision 0068); any valid key will do here.
+    EVIDENCE_KEY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+  });
 });
 afterAll(async () => {
   await ctx?.close();
