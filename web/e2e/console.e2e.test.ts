@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshot } from './support/browser.js';
-import { startStack, type Stack } from './support/stack.js';
+import { enrollmentTokenOf, startStack, type Stack } from './support/stack.js';
 
 const POLICY = (name: string, order: number, action: string) => `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
@@ -140,15 +140,11 @@ if (!chromiumAvailable()) {
       const command = (await dialog.getByLabel('Install command').textContent()) ?? '';
       // The command's URL holds a single-use install code, not the token (decision 0059); the token
       // is in the manifest's Secret, as kubectl would apply it.
-      const installUrl = /(https?:\/\/\S+\/v1\/install\/pic_[A-Za-z0-9_-]+\.yaml)/.exec(command)?.[1];
-      expect(installUrl, command).toBeDefined();
       expect(command).not.toContain('pen_');
-      const manifest = await (await fetch(installUrl ?? '')).text();
-      const token = /PALISADE_ENROLLMENT_TOKEN:\s*['"]?(pen_[A-Za-z0-9_-]+)/.exec(manifest)?.[1];
-      expect(token, manifest).toBeDefined();
+      const token = await enrollmentTokenOf(command);
       await dialog.getByText('Waiting for the agent to connect…').waitFor();
       await screenshot(page, '06-connect-wizard-waiting');
-      agent = stack.startAgent('shop', token ?? '');
+      agent = stack.startAgent('shop', token);
       await dialog
         .getByText('shop is connected.')
         .waitFor({ timeout: 60_000 })
