@@ -15,6 +15,7 @@ export function liveness(agent: Pick<RunningAgent, 'status'>): HealthCheck {
 export function readiness(agent: Pick<RunningAgent, 'status' | 'initialSyncDone'>): HealthCheck {
   const status = agent.status();
   if (status !== 'connected') return { ok: false, detail: `tunnel ${status}, not connected to the gateway` };
-  if (!agent.initialSyncDone()) return { ok: false, detail: 'connected, initial inventory sync not done yet' };
+  if (!agent.initialSyncDone())
+    return { ok: false, detail: 'connected, initial inventory sync not done yet' };
   return { ok: true, detail: 'connected and the initial sync is done' };
 }
