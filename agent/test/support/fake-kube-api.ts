@@ -350,14 +350,15 @@ export class FakeKubeApi {
         status(405, 'MethodNotAllowed', `${request.method} is not supported on ${request.path}`),
       );
     }
-    const unchanged =
-      existing !== undefined && isDeepStrictEqual(withoutVolatile(existing), withoutVolatile(result.object));
-    if (unchanged) return send(res, { status: 200, body: existing });
-    this.#owners.set(request.path, result.owners);
     const meta = result.object['metadata'] as Record<string, unknown>;
     const previous = (existing as { metadata?: Record<string, unknown> } | undefined)?.metadata;
     meta['uid'] = previous?.['uid'] ?? `uid-${String(++this.#objectVersion)}`;
     meta['creationTimestamp'] = previous?.['creationTimestamp'] ?? new Date().toISOString();
+    // A write that changes nothing (the same fields, values and owners) is not a write.
+    const unchanged =
+      existing !== undefined && isDeepStrictEqual(withoutVolatile(existing), withoutVolatile(result.object));
+    if (unchanged) return send(res, { status: 200, body: existing });
+    this.#owners.set(request.path, result.owners);
     meta['resourceVersion'] = String(++this.#objectVersion);
     list.items =
       existing === undefined
