@@ -64,7 +64,10 @@ describe('kubernetes provider: nodes', () => {
 
   it('reports each node under the FelixConfigurations in force there, with its WireGuard key', async () => {
     // Both lists are in once the FelixConfigurations are watched (all of them, and Palisade's for drift).
-    await waitFor(() => provider!.nodes().length === 3 && api.openWatches(FELIX) === 2, 'nodes and configurations');
+    await waitFor(
+      () => provider!.nodes().length === 3 && api.openWatches(FELIX) === 2,
+      'nodes and configurations',
+    );
     expect(provider!.nodes()).toEqual([
       {
         name: 'worker-1',

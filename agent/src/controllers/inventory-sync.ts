@@ -71,10 +71,8 @@ export class InventorySync {
     this.#revision = revision;
     this.#sequence = 0;
     const chunks = chunkSnapshot(revision, this.#provider.snapshot(), this.#limits);
-    let sent = 0;
-    for (const chunk of chunks) if (this.#send(chunk)) sent++;
-    else break;
-    if (sent === chunks.length) this.#onSnapshotSent?.();
+    const whole = chunks.every((chunk) => this.#send(chunk));
+    if (whole) this.#onSnapshotSent?.();
     this.#log.info(
       { revision, chunks: chunks.length, counts: this.#provider.counts(), why },
       'inventory snapshot sent',
