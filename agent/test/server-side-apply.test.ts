@@ -54,7 +54,6 @@ describe('server-side apply in the test API server', () => {
 
   beforeEach(async () => {
     api = await FakeKubeApi.start();
-    api.serverSideApply = true;
     api.setList(COLLECTION, [], '1');
     cluster = new KubePolicyCluster(api.kubeConfig());
   });

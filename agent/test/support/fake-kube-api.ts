@@ -3,9 +3,9 @@
 // into them (on demand with push(), and for every change it makes to an object), answers scripted
 // failures (410, 401, 403), keeps Secrets, and stores the objects under /apis/: GET of one object,
 // PATCH, PUT and DELETE change the collection lists, with field management by server-side apply's
-// rules (server-side-apply.ts; `serverSideApply = false` makes an apply replace the object, as some
-// older tests expect), while recording every request. Optionally over TLS (`start({ tls })`), with
-// bearer tokens authenticated (`users`: 401 for an unknown one) and requests authorized
+// rules (server-side-apply.ts), while recording every request. Optionally over TLS
+// (`start({ tls })`), with bearer tokens authenticated (`users`: 401 for an unknown one) and
+// requests authorized
 // (`authorize`, e.g. rbac-authorizer.ts: 403 with the API server's Status body). The kubernetes
 // provider and the Secret store are tested on the requests they make and the responses they handle.
 
@@ -70,8 +70,6 @@ export class FakeKubeApi {
   authorize: ((request: RecordedRequest) => boolean) | undefined;
   /** When set, bearer token → user; a request without a known token is answered 401. */
   users: ReadonlyMap<string, string> | undefined;
-  /** Field management by server-side apply's rules; false: an apply replaces the object. */
-  serverSideApply = true;
   readonly #owners = new Map<string, Ownership>();
   #objectVersion = 1000;
   readonly #watches = new Map<string, ServerResponse[]>();
@@ -195,7 +193,7 @@ export class FakeKubeApi {
     const secret = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(request.path);
     if (secret) return this.#secret(request, secret[1]!, secret[2], res);
     if (request.path.startsWith('/apis/') && OBJECT_PATH.test(request.path) && !watching) {
-      if (request.method !== 'GET' || this.serverSideApply) return this.#object(request, res);
+      return this.#object(request, res);
     }
     const list = this.lists.get(request.path);
     if (list === undefined) return send(res, status(404, 'NotFound', `${request.path} not found`));
@@ -249,10 +247,6 @@ export class FakeKubeApi {
       this.#owners.delete(request.path);
       this.#changed(collection, namespace, 'DELETED', existing);
       return send(res, { status: 200, body: existing });
-    }
-    if (!this.serverSideApply) {
-      list.items = [...list.items.filter((item) => !same(item)), request.body];
-      return send(res, { status: existing === undefined ? 201 : 200, body: request.body });
     }
     const body = request.body as
       { metadata?: { name?: string; namespace?: string; resourceVersion?: string } } | undefined;
