@@ -55,6 +55,8 @@ export interface RunningAgent<P extends Provider = Provider> {
    */
   stopReason(): StopReason | null;
   onStatus(listener: (status: TunnelStatus) => void): () => void;
+  /** The current session's initial sync is done: its whole inventory snapshot was sent. */
+  initialSyncDone(): boolean;
   /** The flow pipeline: buffered, in flight, dropped. */
   flows(): FlowStats;
   readonly instanceId: string;
@@ -80,6 +82,8 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
   await options.provider.start();
   const startedAt = Date.now();
   const revisions = new RevisionCounter();
+  /** The session whose initial snapshot went out; null while disconnected. */
+  let syncedSession: string | null = null;
   const desired = new DesiredStateController({ provider: options.provider, log });
   const flows = new FlowShipper({
     provider: options.provider,
@@ -99,6 +103,9 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
     log,
     establish: (session) =>
       createSessionRouter(session, {
+        onInitialSync: () => {
+          syncedSession ??= session.welcome.sessionId;
+        },
         provider: options.provider,
         instanceId,
         startedAt,
@@ -109,6 +116,9 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
       }),
     ...(options.timings === undefined ? {} : { timings: options.timings }),
   });
+  client.onStatus((status) => {
+    if (status !== 'connected') syncedSession = null;
+  });
   client.start();
   let closing: Promise<void> | undefined;
   return {
@@ -116,6 +126,7 @@ export async function startAgent<P extends Provider>(options: AgentOptions<P>): 
     status: () => client.status(),
     stopReason: () => client.stopReason(),
     onStatus: (listener) => client.onStatus(listener),
+    initialSyncDone: () => syncedSession !== null && client.status() === 'connected',
     flows: () => flows.stats(),
     instanceId,
     provider: options.provider,

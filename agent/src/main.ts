@@ -15,6 +15,8 @@ import { exitCodeForStop } from './exit-codes.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import { FileCredentialStore } from './credentials/file-store.js';
 import { SecretCredentialStore } from './credentials/secret-store.js';
+import { startHealthServer, type RunningHealthServer } from './health/health-server.js';
+import { liveness, readiness } from './health/readiness.js';
 import { createLogger, type Logger } from './log.js';
 import { loadKubeConfig } from './providers/kubernetes/kube-config.js';
 import { KubernetesProvider } from './providers/kubernetes/kubernetes-provider.js';
@@ -67,18 +69,43 @@ async function main(): Promise<number> {
     log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'the agent could not start');
     return 1;
   }
-  log.info({ gateway: command.gatewayUrl, provider: agent.provider.kind }, 'agent started');
+  let health: RunningHealthServer | undefined;
+  if (command.healthPort !== null) {
+    try {
+      health = await startHealthServer({
+        port: command.healthPort,
+        host: '0.0.0.0',
+        live: () => liveness(agent),
+        ready: () => readiness(agent),
+      });
+    } catch (error) {
+      log.fatal(
+        { err: error instanceof Error ? error.message : String(error), port: command.healthPort },
+        'the health endpoint could not listen',
+      );
+      await agent.close();
+      return 1;
+    }
+  }
+  log.info(
+    { gateway: command.gatewayUrl, provider: agent.provider.kind, healthPort: health?.port ?? null },
+    'agent started',
+  );
+  const stop = async (): Promise<void> => {
+    await health?.close();
+    await agent.close();
+  };
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'shutting down');
-      void agent.close().then(() => resolve(0));
+      void stop().then(() => resolve(0));
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     agent.onStatus((status) => {
       const reason = agent.stopReason();
       if (status === 'stopped' && reason !== null && reason.reason !== 'closed')
-        void agent.close().then(() => resolve(exitCodeForStop(reason.reason)));
+        void stop().then(() => resolve(exitCodeForStop(reason.reason)));
     });
   });
 }

@@ -63,7 +63,11 @@ describe('kubernetes provider: nodes', () => {
   });
 
   it('reports each node under the FelixConfigurations in force there, with its WireGuard key', async () => {
-    await waitFor(() => provider!.nodes().length === 3, 'three nodes');
+    // Both lists are in once the FelixConfigurations are watched (all of them, and Palisade's for drift).
+    await waitFor(
+      () => provider!.nodes().length === 3 && api.openWatches(FELIX) === 2,
+      'nodes and configurations',
+    );
     expect(provider!.nodes()).toEqual([
       {
         name: 'worker-1',

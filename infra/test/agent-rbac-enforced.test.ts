@@ -142,6 +142,9 @@ describe("the agent under the install manifest's RBAC", () => {
     expect(authorizer.allows(get('/api/v1/pods', { watch: 'true' }))).toBe(true);
     expect(authorizer.allows(get('/api/v1/namespaces/shop/pods/web-1'))).toBe(false);
     expect(authorizer.allows(get('/api/v1/endpoints'))).toBe(false);
+    expect(authorizer.allows(get('/apis/discovery.k8s.io/v1/endpointslices'))).toBe(false);
+    // A subresource is its own resource: list on pods grants no pods/log.
+    expect(authorizer.allows(get('/api/v1/namespaces/shop/pods/web-1/log'))).toBe(false);
     expect(
       authorizer.allows({
         method: 'PUT',

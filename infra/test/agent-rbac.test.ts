@@ -127,6 +127,19 @@ describe("the agent's RBAC", () => {
     });
   });
 
+  it('has no endpoints or endpointslices permission: the agent reads neither (service endpoints come from pods and selectors)', () => {
+    expect([...granted(manifest)].filter((p) => /\/(endpoints|endpointslices)[ /]/.test(p))).toEqual([]);
+    expect([...agentCalls()].filter((c) => /endpoint/i.test(c))).toEqual([]);
+    const mentions: string[] = [];
+    for (const entry of readdirSync(AGENT_SRC, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || /\.(spec|test)\.ts$/.test(entry.name)) continue;
+      const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      const reads = /discovery\.k8s\.io|\/endpoints\b|\/endpointslices\b|\.(list|read|watch)\w*Endpoint\w*\(/;
+      if (reads.test(text)) mentions.push(entry.name);
+    }
+    expect(mentions).toEqual([]);
+  });
+
   it('catches a permission too many and one too few', () => {
     const widened = manifest.replace('- namespaces\n', '- namespaces\n      - endpoints\n');
     const narrowed = manifest.replace('- clusterinformations\n', '- clusterinformationz\n');

@@ -135,6 +135,25 @@ describe('the workloads', () => {
     },
   );
 
+  it("the agent's install Deployment probes /healthz and /readyz on the port its health endpoint listens on", () => {
+    const install = parseManifests(
+      'install.yaml',
+      installManifest({
+        clusterName: 'prod-eu',
+        orgSlug: 'acme',
+        enrollmentToken: 'pal_enr_0123456789abcdef0123456789abcdef',
+        gatewayUrl: 'wss://tunnel.palisade.example.com/v1/tunnel',
+        image: 'palisade/agent:0.1.0',
+      }),
+    );
+    const agent = find('Deployment', 'palisade-agent', install)!;
+    expect(probeProblems(agent)).toEqual([]);
+    const c = podSpec(agent).containers[0]!;
+    const port = c.env?.find((e) => e.name === 'PALISADE_HEALTH_PORT')?.value;
+    expect(c.ports?.find((p) => p.name === c.livenessProbe?.httpGet?.port)?.containerPort).toBe(Number(port));
+    expect(c.readinessProbe?.httpGet?.port).toBe(c.livenessProbe?.httpGet?.port);
+  });
+
   it('a wrong or missing probe path is caught', () => {
     expect(probeProblems(fixture('broken-api.yaml')[0]!)).toEqual([
       'api: no livenessProbe',

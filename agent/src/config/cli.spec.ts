@@ -26,6 +26,7 @@ describe('agent command line', () => {
       stateDir: null,
       flowBufferRecords: DEFAULT_FLOW_BUFFER_RECORDS,
       logLevel: 'info',
+      healthPort: null,
     });
   });
 
@@ -35,6 +36,7 @@ describe('agent command line', () => {
       PALISADE_ENROLLMENT_TOKEN: TOKEN,
       PALISADE_CREDENTIAL_SECRET: 'palisade-agent-credential',
       POD_NAMESPACE: 'palisade-system',
+      PALISADE_HEALTH_PORT: '8081',
     });
     expect(parseCommand(['--kubernetes', '--in-cluster'], () => env)).toEqual({
       mode: 'kubernetes',
@@ -47,6 +49,7 @@ describe('agent command line', () => {
       stateDir: null,
       flowBufferRecords: DEFAULT_FLOW_BUFFER_RECORDS,
       logLevel: 'info',
+      healthPort: 8081,
       goldmane: {
         address: 'goldmane.calico-system.svc:7443',
         serverName: null,
@@ -126,6 +129,21 @@ describe('agent command line', () => {
     expect(refusal(['--simulate', 'a.yaml', '--flow-buffer', '0'])).toBe(
       '--flow-buffer: must be a number of flow records from 1 to 999999999',
     );
+  });
+
+  it('takes the health port from the flag, else the environment, else off', () => {
+    const env = readEnv({ PALISADE_HEALTH_PORT: '8081' });
+    expect(parseCommand(['--simulate', 'a.yaml'], () => env)).toMatchObject({ healthPort: 8081 });
+    expect(parseCommand(['--simulate', 'a.yaml', '--health-port', 'off'], () => env)).toMatchObject({
+      healthPort: null,
+    });
+    expect(parseCommand(['--simulate', 'a.yaml', '--health-port', '65535'], () => env)).toMatchObject({
+      healthPort: 65535,
+    });
+    for (const bad of ['0', '65536', '08081', 'http'])
+      expect(refusal(['--simulate', 'a.yaml', '--health-port', bad])).toBe(
+        '--health-port: must be a port from 1 to 65535, or off',
+      );
   });
 
   it('names the flag at fault', () => {

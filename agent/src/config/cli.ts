@@ -31,6 +31,8 @@ Options:
                        (default: .palisade/agents/<cluster name>)
   --flow-buffer <n>    flow records kept while the gateway is unreachable before the oldest are
                        dropped (default: PALISADE_FLOW_BUFFER_RECORDS, else ${String(DEFAULT_FLOW_BUFFER_RECORDS)})
+  --health-port <port> serve /healthz (live) and /readyz (connected, initial sync done) on this
+                       port, or off (default: PALISADE_HEALTH_PORT, else off)
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, else info)
   -h, --help           show this help
   --version            print the agent's version
@@ -44,6 +46,8 @@ interface Common {
   readonly stateDir: string | null;
   readonly flowBufferRecords: number;
   readonly logLevel: LogLevel;
+  /** The probes' port (health/health-server.ts); null when off. */
+  readonly healthPort: number | null;
 }
 
 export type AgentCommand =
@@ -91,6 +95,7 @@ export function parseCommand(argv: readonly string[], readEnv: () => AgentEnv): 
         'state-dir': { type: 'string' },
         'flow-buffer': { type: 'string' },
         'log-level': { type: 'string' },
+        'health-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -133,12 +138,17 @@ export function parseCommand(argv: readonly string[], readEnv: () => AgentEnv): 
   if (!/^[1-9][0-9]{0,8}$/.test(flowBuffer)) {
     throw new CliError('--flow-buffer', 'must be a number of flow records from 1 to 999999999');
   }
+  const healthPort = values['health-port'] ?? env.PALISADE_HEALTH_PORT ?? 'off';
+  if (healthPort !== 'off' && !(/^[1-9][0-9]{0,4}$/.test(healthPort) && Number(healthPort) <= 65535)) {
+    throw new CliError('--health-port', 'must be a port from 1 to 65535, or off');
+  }
   const common: Common = {
     gatewayUrl,
     token,
     stateDir: values['state-dir'] ?? env.PALISADE_AGENT_STATE_DIR ?? null,
     flowBufferRecords: Number(flowBuffer),
     logLevel: logLevel as LogLevel,
+    healthPort: healthPort === 'off' ? null : Number(healthPort),
   };
   if (values.simulate !== undefined) return { ...common, mode: 'simulate', file: values.simulate };
   return {

@@ -1,6 +1,7 @@
 // The only reader of process.env in the agent. Parsed once, at start; a bad environment fails with
 // every bad variable listed. The install manifest sets PALISADE_GATEWAY_URL and
-// PALISADE_ENROLLMENT_TOKEN (from a Secret), PALISADE_CREDENTIAL_SECRET and POD_NAMESPACE; the
+// PALISADE_ENROLLMENT_TOKEN (from a Secret), PALISADE_CREDENTIAL_SECRET, POD_NAMESPACE and
+// PALISADE_HEALTH_PORT (the probes' port); the
 // PALISADE_GOLDMANE_* variables change where the kubernetes provider reads flows (decision 0050).
 
 import { DNS_LABEL, DNS_SUBDOMAIN, SECRET } from '@palisade/protocol';
@@ -35,6 +36,8 @@ const schema = z.object({
   PALISADE_AGENT_STATE_DIR: z.string().min(1).optional(),
   /** Checked with the flag that overrides it (cli.ts). */
   PALISADE_FLOW_BUFFER_RECORDS: z.string().min(1).optional(),
+  /** Checked with the flag that overrides it (cli.ts). */
+  PALISADE_HEALTH_PORT: z.string().min(1).optional(),
   PALISADE_GOLDMANE_ADDRESS: z.string().refine(isGoldmaneAddress, 'must be <host>:<port>, or off').optional(),
   PALISADE_GOLDMANE_SERVER_NAME: z
     .string()

@@ -28,6 +28,7 @@ export class InventorySync {
   #revision = 0;
   #sequence = 0;
   #unsubscribe: (() => void) | undefined;
+  readonly #onSnapshotSent: (() => void) | undefined;
 
   constructor(options: {
     provider: Provider;
@@ -35,7 +36,10 @@ export class InventorySync {
     limits: ProtocolLimits;
     log: Logger;
     revisions: RevisionCounter;
+    /** Called when every chunk of a snapshot was handed to the session. */
+    onSnapshotSent?: () => void;
   }) {
+    this.#onSnapshotSent = options.onSnapshotSent;
     this.#provider = options.provider;
     this.#send = options.send;
     this.#limits = options.limits;
@@ -67,7 +71,8 @@ export class InventorySync {
     this.#revision = revision;
     this.#sequence = 0;
     const chunks = chunkSnapshot(revision, this.#provider.snapshot(), this.#limits);
-    for (const chunk of chunks) if (!this.#send(chunk)) break;
+    const whole = chunks.every((chunk) => this.#send(chunk));
+    if (whole) this.#onSnapshotSent?.();
     this.#log.info(
       { revision, chunks: chunks.length, counts: this.#provider.counts(), why },
       'inventory snapshot sent',

@@ -24,6 +24,8 @@ export interface SessionRouterDeps {
   readonly desired: DesiredStateController;
   readonly flows: FlowShipper;
   readonly log: Logger;
+  /** This session's first inventory snapshot went out whole (the agent's readiness). */
+  readonly onInitialSync?: () => void;
 }
 
 export function createSessionRouter(session: EstablishedSession, deps: SessionRouterDeps): SessionRouter {
@@ -34,6 +36,7 @@ export function createSessionRouter(session: EstablishedSession, deps: SessionRo
     limits: session.limits,
     log,
     revisions: deps.revisions,
+    ...(deps.onInitialSync === undefined ? {} : { onSnapshotSent: deps.onInitialSync }),
   });
   const registry = registerAgentMethods(new MethodRegistry(), {
     provider: deps.provider,

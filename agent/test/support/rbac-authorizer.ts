@@ -49,7 +49,9 @@ export function attributesOf(
     namespace = rest[1]!;
     rest = rest.slice(2);
   }
-  const [resource, name = null] = rest as [string, string?];
+  const [plural, name = null, subresource] = rest as [string, string?, string?];
+  // A subresource is authorized as `<resource>/<subresource>` (pods/log, deployments/scale).
+  const resource = subresource === undefined ? plural : `${plural}/${subresource}`;
   const verb = {
     GET: name === null ? (request.query['watch'] === 'true' ? 'watch' : 'list') : 'get',
     POST: 'create',

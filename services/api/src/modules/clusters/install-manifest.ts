@@ -2,12 +2,15 @@
 // namespace, ServiceAccount, RBAC for exactly what it reads (namespaces, pods, service accounts,
 // services, Calico's clusterinformation) and applies (Calico projectcalico.org/v3 policy kinds, networking.k8s.io NetworkPolicy,
 // its own credential Secret), a Secret with the enrollment token and gateway URL, and the agent
-// Deployment (one replica; the gateway's fencing makes a second replica harmless). For flows it may
+// Deployment (one replica; the gateway's fencing makes a second replica harmless) with liveness and
+// readiness probes on the agent's health port. For flows it may
 // read exactly two objects Calico's operator made: Goldmane's CA bundle and the client key pair
 // Goldmane trusts (decision 0050), by name, in whatever namespace Calico runs.
 import { stringify } from 'yaml';
 
 export const AGENT_NAMESPACE = 'palisade-system';
+/** The agent's health endpoint (agent/src/health): the kubelet probes /healthz and /readyz there. */
+export const AGENT_HEALTH_PORT = 8081;
 
 const POLICY_VERBS = ['list', 'watch', 'create', 'patch', 'delete'];
 
@@ -160,7 +163,25 @@ export function installManifest(m: ManifestInput): string {
                 env: [
                   { name: 'PALISADE_CREDENTIAL_SECRET', value: 'palisade-agent-credential' },
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'PALISADE_HEALTH_PORT', value: String(AGENT_HEALTH_PORT) },
                 ],
+                ports: [{ name: 'health', containerPort: AGENT_HEALTH_PORT, protocol: 'TCP' }],
+                // Live while the process answers and the agent has not stopped; ready once the
+                // tunnel is connected and the initial inventory sync was sent. Not ready while the
+                // gateway is unreachable: no Service routes to the agent, so that only shows in
+                // `kubectl get pods` and rollout status, and never restarts it.
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'health' },
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'health' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 2,
+                  failureThreshold: 2,
+                },
                 resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
