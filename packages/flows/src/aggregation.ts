@@ -36,9 +36,13 @@ export function bucketOf(unixSeconds: number): { start_time: number; end_time: n
   return { start_time: start, end_time: start + FLOW_BUCKET_SECONDS };
 }
 
-/** FlowKey fields plus the trace hash, as one string; equal for records of the same flow. */
-export function flowKey(record: FlowRecord): string {
-  return JSON.stringify([...FLOW_KEY_FIELDS.map((f) => record[f]), traceHash(record.policies)]);
+/**
+ * FlowKey fields plus the trace hash, as one string; equal for records of the same flow. A caller
+ * that already has the record's `traceHash` (the gateway computes it once per distinct trace of a
+ * batch) passes it.
+ */
+export function flowKey(record: FlowRecord, hash: string = traceHash(record.policies)): string {
+  return JSON.stringify([...FLOW_KEY_FIELDS.map((f) => record[f]), hash]);
 }
 
 /** The flow key within its bucket: records with equal aggregation keys merge. */

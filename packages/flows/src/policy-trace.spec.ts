@@ -29,6 +29,14 @@ describe('canonical traces', () => {
     expect(stableHash('a')).not.toBe(stableHash('b'));
     // Pinned: a change here orphans every stored trace hash.
     expect(stableHash('[[],[]]')).toBe('0da82cb39aabaaa8c330c08408fe2a7b');
+    // Pinned from the four-pass implementation the one-pass one replaced (same output).
+    expect(stableHash('')).toBe('3af9e9cf68a0ec133314d66f6a5b3e30');
+    expect(stableHash('a')).toBe('f5e78ba313f66b51ab07cc42d993a743');
+    expect(
+      stableHash('[["0|default|np:shop/allow-frontend|allow|0"],["0|security|sgnp:quarantine-shop|deny|0"]]'),
+    ).toBe('9a1c261435ce57f9f545015aed541678');
+    expect(stableHash('naïve ☃ 𝄞')).toBe('63dee544d2032701eb216d0f66cc54e9');
+    expect(stableHash('x'.repeat(1000))).toBe('ad83102626cb3093374e29fde703059a');
   });
 });
 

@@ -147,3 +147,10 @@ export const FLOW_PARTITION_DAYS_CACHED = 64;
  * tunnel is then closed with `rate_limited` rather than holding more frames (up to 1 MiB each).
  */
 export const MAX_QUEUED_FLOW_BATCHES = 16;
+
+/**
+ * Flow batches of one tunnel written in one transaction at most (decision 0160): those that queued
+ * while the previous write ran. Half the agent's window (FLOW_MAX_BATCHES_IN_FLIGHT, 8), so the
+ * agent can send the next ones while these are written.
+ */
+export const MAX_FLOW_BATCHES_PER_WRITE = 4;

@@ -241,6 +241,76 @@ describe('flow batches', () => {
     await client.closeAndWait();
   });
 
+  it('writes the batches that queued during a write in one transaction, acknowledged in order', async () => {
+    const cluster = await h.enrolledCluster();
+    const client = await connect(cluster);
+    const held = flowRecord({ dest_name: 'held-*' });
+    client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 1, records: [wire(flowRecord())] });
+    await client.next('flow.ack');
+    const acksBefore = client.received.filter((m) => m.type === 'flow.ack').length;
+
+    // Batch 2 waits on the held status row; 3, a resend of 1, and 4 queue behind it.
+    const holder = new pg.Client({ connectionString: h.db.adminUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE', [
+        cluster.clusterId,
+      ]);
+      client.send({ type: 'flow.batch', sequence: 2, droppedTotal: 2, records: [wire(held)] });
+      await waitFor(async () => {
+        const { rows } = await h.sql.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+            WHERE usename = 'palisade_gateway' AND wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        return Number(rows[0]?.n) > 0;
+      }, 'the batch to wait on the held row');
+      // 3 and 4 hold the same flow and bucket: written together, they make one row.
+      const merged = flowRecord({ dest_name: 'merged-*', packets_in: 5 });
+      client.send({ type: 'flow.batch', sequence: 3, droppedTotal: 2, records: [wire(merged)] });
+      client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 1, records: [wire(flowRecord())] });
+      client.send({
+        type: 'flow.batch',
+        sequence: 4,
+        droppedTotal: 5,
+        records: [wire({ ...merged, packets_in: 7, source_labels: ['app=frontend'] }), { bad: true }],
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    await waitFor(
+      () => client.received.filter((m) => m.type === 'flow.ack').length === acksBefore + 4,
+      'four acks',
+    );
+    expect(
+      client.received.flatMap((m) => (m.type === 'flow.ack' ? [m.sequence] : [])).slice(acksBefore),
+    ).toEqual([2, 3, 1, 4]);
+    const flows = await storedFlows(h.sql, cluster.clusterId);
+    expect(flows.map((f) => f.dest_name).sort()).toEqual(['cart-5f6d7c8b9-*', 'held-*', 'merged-*']);
+    expect(flows.find((f) => f.dest_name === 'merged-*')).toMatchObject({
+      packets_in: '12',
+      source_labels: ['app=frontend'],
+    });
+    const { rows: batches } = await h.sql.query<{ sequence: string; tx: string }>(
+      'SELECT sequence, xmin::text AS tx FROM flow_batches WHERE cluster_id = $1 ORDER BY sequence',
+      [cluster.clusterId],
+    );
+    expect(batches.map((b) => b.sequence)).toEqual(['1', '2', '3', '4']);
+    // One transaction for the two batches that queued behind the held one.
+    expect(batches[2]!.tx).toBe(batches[3]!.tx);
+    expect(batches[1]!.tx).not.toBe(batches[2]!.tx);
+    expect(await flowStatus(h.sql, cluster.clusterId)).toMatchObject({
+      last_sequence: '4',
+      records_accepted: '4',
+      records_rejected: '1',
+      agent_dropped_total: '5',
+      dropped_total: '5',
+    });
+    await client.closeAndWait();
+  });
+
   it('closes a tunnel whose batches pile up unwritten, holding no more than its bound', async () => {
     const cluster = await h.enrolledCluster();
     const client = await connect(cluster);

@@ -65,17 +65,24 @@ export async function storeFlows(
   const refused = [...rejected.values()].reduce((a, b) => a + b, 0);
   const pool = new pg.Pool({ connectionString: ctx.env.DATABASE_ADMIN_URL, max: 1 });
   try {
-    const outcome = await new FlowWriter(pool).write(
+    const {
+      outcomes: [outcome],
+    } = await new FlowWriter(pool).writeGroup(
       { orgId, clusterId, agentInstance: 'flows-test' },
       {
-        sequence: ++sequence,
-        droppedTotal: batch.droppedTotal ?? 0,
         rows: flowRows(records),
-        received: records.length + refused,
-        rejected,
+        batches: [
+          {
+            sequence: ++sequence,
+            droppedTotal: batch.droppedTotal ?? 0,
+            accepted: records,
+            received: records.length + refused,
+            rejected,
+          },
+        ],
       },
     );
-    if (outcome.kind !== 'stored') throw new Error(`batch not stored: ${outcome.kind}`);
+    if (outcome?.kind !== 'stored') throw new Error(`batch not stored: ${outcome?.kind ?? 'none'}`);
   } finally {
     await pool.end();
   }

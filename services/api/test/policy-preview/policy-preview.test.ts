@@ -3,6 +3,7 @@
 // classes with both traces, totals per class, cluster and namespace; class filter and pagination;
 // bad input (invalid edit with path and line, window beyond retention, another organisation's
 // cluster); roles; and that nothing stored changes.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContext, codeOf, type Caller, type GqlResult } from '../context.js';
 import { expectData } from '../factories/members.js';
@@ -107,6 +108,26 @@ function preview(
   return ctx.gql(caller, PREVIEW, { i: { orgSlug: slug, ...input }, ...page });
 }
 
+/**
+ * Moves an organisation's policy revisions `minutes` into the past (revisions are immutable to
+ * every application role; the test's superuser session skips the trigger), so the policies were in
+ * force when the flows it stores were seen. `revision` narrows it to one revision number.
+ */
+async function backdateRevisions(orgId: string, minutes: number, revision?: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: ctx.env.DATABASE_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query("SET session_replication_role = 'replica'");
+    await admin.query(
+      `UPDATE policy_revisions SET created_at = created_at - make_interval(mins => $2)
+        WHERE org_id = $1 AND ($3::integer IS NULL OR revision = $3)`,
+      [orgId, minutes, revision ?? null],
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
 async function exported(): Promise<string> {
   return expectData(
     await ctx.gql<{ exportResources: string }>(owner, 'query($s: String!) { exportResources(orgSlug: $s) }', {
@@ -159,6 +180,8 @@ beforeAll(async () => {
       i: { orgSlug: slug, yaml: BASE, dryRun: false },
     }),
   );
+  // In force before every flow below was seen.
+  await backdateRevisions(org.orgId, 4 * 24 * 60);
   for (const cluster of ['prod', 'staging']) {
     await storeFlows(ctx, org.orgId, clusterIds[cluster]!, [
       from('frontend', { start_time: T }),
@@ -359,5 +382,87 @@ describe('previewPolicyChanges', () => {
   it('only a role that may make the change may preview it', async () => {
     expect(codeOf(await preview(viewer, { yaml: DROP_BATCH_IN_PROD }))).toBe('FORBIDDEN');
     expect(codeOf(await preview(owner, { yaml: DROP_BATCH_IN_PROD }))).toBeUndefined();
+  });
+});
+
+describe('previewPolicyChanges over a window in which the policies changed', () => {
+  const V1 = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: cart, namespace: shop }
+spec:
+  selector: app == 'cart'
+  types: [Ingress]
+  ingress:
+    - { action: Allow, source: { selector: "app in { 'frontend', 'batch', 'cron' }" } }
+`;
+  const V2 = V1.replace(`"app in { 'frontend', 'batch', 'cron' }"`, "app == 'frontend'");
+  let historySlug: string;
+  let historyEditor: Caller;
+
+  beforeAll(async () => {
+    const org = await ctx.newOrg();
+    historySlug = org.slug;
+    const historyOwner = await ctx.tokenCaller(historySlug, 'owner');
+    historyEditor = await ctx.tokenCaller(historySlug, 'editor');
+    const r = expectData(
+      await ctx.gql<{ registerCluster: { cluster: { id: string } } }>(
+        historyOwner,
+        'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+        { i: { orgSlug: historySlug, name: 'hist' } },
+      ),
+    );
+    const apply = async (yaml: string) =>
+      expectData(
+        await ctx.gql(
+          historyOwner,
+          'mutation($i: ApplyResourcesInput!) { applyResources(input: $i) { applied } }',
+          { i: { orgSlug: historySlug, yaml, dryRun: false } },
+        ),
+      );
+    // v1 (frontend, batch and cron allowed) three hours ago; v2 (frontend only) an hour ago.
+    await apply(V1);
+    await backdateRevisions(org.orgId, 180, 1);
+    await apply(V2);
+    await backdateRevisions(org.orgId, 60, 2);
+    await storeFlows(ctx, org.orgId, r.registerCluster.cluster.id, [
+      // Seen under v1: allowed then.
+      from('batch', { start_time: bucketAgo(120) }),
+      // Seen under v2: denied at its end of tier.
+      from('cron', {
+        start_time: bucketAgo(30),
+        action: 'deny',
+        policies: { enforced: ['0|default|np:shop/cart|deny|-1'], pending: [] },
+      }),
+      // One key seen under both.
+      from('frontend', { start_time: bucketAgo(120) }),
+      from('frontend', { start_time: bucketAgo(30) }),
+    ]);
+  }, 120_000);
+
+  it('replays each flow against the revisions in force when it was seen', async () => {
+    // The edit re-applies what is stored (v2): only history makes a difference.
+    const p = expectData(
+      await ctx.gql<{ previewPolicyChanges: Preview }>(historyEditor, PREVIEW, {
+        i: { orgSlug: historySlug, yaml: V2 },
+      }),
+    ).previewPolicyChanges;
+    const nodes = p.flows.edges.map((e) => e.node);
+    const bySource = (app: string) => nodes.find((n) => n.sourceName.startsWith(app));
+    // Allowed by v1 when seen; v2, stored now, denies it.
+    expect(bySource('batch')).toMatchObject({
+      class: 'NEWLY_DENIED',
+      before: { action: 'ALLOW', trace: ['0|default|np:shop/cart|allow|0'] },
+      after: { action: 'DENY', trace: ['0|default|np:shop/cart|deny|-1'] },
+    });
+    // Seen under v2 already: nothing changes for it.
+    expect(bySource('cron')).toMatchObject({
+      class: 'UNCHANGED',
+      before: { action: 'DENY', trace: ['0|default|np:shop/cart|deny|-1'] },
+    });
+    // Allowed under both revisions: one row for the whole window.
+    expect(nodes.filter((n) => n.sourceName.startsWith('frontend'))).toEqual([
+      expect.objectContaining({ class: 'UNCHANGED', numFlows: 4 }),
+    ]);
+    expect(p.totals).toEqual({ newlyAllowed: 0, newlyDenied: 1, uncertain: 0, unchanged: 2 });
   });
 });

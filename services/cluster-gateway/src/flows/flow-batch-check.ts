@@ -52,8 +52,9 @@ export function checkBatch(records: readonly unknown[], nowSeconds: number): Che
     rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
     firstProblem ??= `${field === '' ? 'record' : field}: ${message}`.slice(0, MAX_PROBLEM_LENGTH);
   };
+  const context = { now: nowSeconds, validHits: new Set<string>() };
   for (const value of records) {
-    const result = validateFlowRecord(value, { now: nowSeconds });
+    const result = validateFlowRecord(value, context);
     if (!result.ok) {
       const issue = result.issues[0];
       reject(issue?.field ?? '', issue?.message ?? 'is not a valid flow record');

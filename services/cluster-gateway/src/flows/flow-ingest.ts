@@ -11,6 +11,12 @@ import type { FlowRateLimits } from './flow-rate-limits.js';
 import { flowRows, type FlowRows } from './flow-rows.js';
 import type { FlowBatchOutcome, FlowBatchSource, FlowWriter } from './flow-writer.js';
 
+/** A batch as received, with what `check` made of it. */
+export interface ReceivedBatch {
+  readonly batch: FlowBatchInput;
+  readonly prepared: PreparedBatch;
+}
+
 export interface FlowBatchInput {
   readonly sequence: number;
   readonly droppedTotal: number;
@@ -55,49 +61,62 @@ export class FlowIngest {
     return { checked, rows: flowRows(checked.accepted) };
   }
 
-  /** Resolves once the batch is committed (or found already stored); rejects when it is not. */
-  async store(
-    source: FlowBatchSource,
-    batch: FlowBatchInput,
-    { checked, rows }: PreparedBatch,
-  ): Promise<FlowBatchOutcome> {
+  /**
+   * Stores consecutive batches of one tunnel in one transaction (decision 0160); resolves once they
+   * are committed (or found already stored) with each one's outcome, in order; rejects, having
+   * stored none of them, when they are not.
+   */
+  async store(source: FlowBatchSource, group: readonly ReceivedBatch[]): Promise<FlowBatchOutcome[]> {
     const { partitions, writer, events, metrics, log } = this.#parts;
-    let outcome: FlowBatchOutcome;
+    let outcomes: readonly FlowBatchOutcome[];
+    let rows: FlowRows;
     try {
-      await partitions.ensure(rows.days);
-      outcome = await writer.write(source, {
-        sequence: batch.sequence,
-        droppedTotal: batch.droppedTotal,
-        rows,
-        received: batch.records.length,
-        rejected: checked.rejected,
-      });
+      // One batch: its rows were built on arrival. Several: the rows of all their records,
+      // merged, since the statement may write each flow and bucket once.
+      const groupRows =
+        group.length === 1
+          ? group[0]!.prepared.rows
+          : flowRows(group.flatMap((g) => g.prepared.checked.accepted));
+      await partitions.ensure(groupRows.days);
+      ({ outcomes, rows } = await writer.writeGroup(source, {
+        rows: groupRows,
+        batches: group.map(({ batch, prepared }) => ({
+          sequence: batch.sequence,
+          droppedTotal: batch.droppedTotal,
+          accepted: prepared.checked.accepted,
+          received: batch.records.length,
+          rejected: prepared.checked.rejected,
+        })),
+      }));
     } catch (error) {
       partitions.forget();
-      metrics.flowBatches.inc({ outcome: 'failed' });
+      metrics.flowBatches.inc({ outcome: 'failed' }, group.length);
       throw error;
     }
-    if (outcome.kind === 'duplicate') {
-      metrics.flowBatches.inc({ outcome: 'duplicate' });
-      return outcome;
-    }
-    metrics.flowBatches.inc({ outcome: 'stored' });
-    metrics.flowRecords.inc({ outcome: 'accepted' }, checked.accepted.length);
-    for (const [reason, count] of checked.rejected) {
-      metrics.flowRecords.inc({ outcome: 'rejected' }, count);
-      metrics.flowRejections.inc({ reason }, count);
-    }
-    if (outcome.droppedIncrease > 0) metrics.flowAgentDropped.inc(outcome.droppedIncrease);
-    if (checked.firstProblem !== null) {
-      log.info(
-        {
-          clusterId: source.clusterId,
-          sequence: batch.sequence,
-          rejected: Object.fromEntries(checked.rejected),
-        },
-        `flow records rejected, first: ${checked.firstProblem}`,
-      );
-    }
+    group.forEach(({ batch, prepared: { checked } }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.kind === 'duplicate') {
+        metrics.flowBatches.inc({ outcome: 'duplicate' });
+        return;
+      }
+      metrics.flowBatches.inc({ outcome: 'stored' });
+      metrics.flowRecords.inc({ outcome: 'accepted' }, checked.accepted.length);
+      for (const [reason, count] of checked.rejected) {
+        metrics.flowRecords.inc({ outcome: 'rejected' }, count);
+        metrics.flowRejections.inc({ reason }, count);
+      }
+      if (outcome.droppedIncrease > 0) metrics.flowAgentDropped.inc(outcome.droppedIncrease);
+      if (checked.firstProblem !== null) {
+        log.info(
+          {
+            clusterId: source.clusterId,
+            sequence: batch.sequence,
+            rejected: Object.fromEntries(checked.rejected),
+          },
+          `flow records rejected, first: ${checked.firstProblem}`,
+        );
+      }
+    });
     if (rows.count > 0) {
       events
         .publish({
@@ -110,6 +129,6 @@ export class FlowIngest {
           log.warn({ err: error, clusterId: source.clusterId }, 'flow event failed'),
         );
     }
-    return outcome;
+    return [...outcomes];
   }
 }

@@ -5,7 +5,6 @@
 // I/O, so what is written is decided here and tested without a database.
 import { createHash } from 'node:crypto';
 import {
-  aggregationKey,
   flowKey,
   hitPolicy,
   mergeFlowRecords,
@@ -13,7 +12,9 @@ import {
   pendingAction,
   traceHash,
   TRACES,
+  type FlowPolicies,
   type FlowRecord,
+  type StructuredPolicies,
 } from '@palisade/flows';
 
 /** One array per column of `flows`, all of the same length; jsonb columns as JSON text. */
@@ -80,16 +81,62 @@ export interface FlowRows {
 const SECONDS_PER_DAY = 86_400;
 
 /** The stored flow key: the first 16 bytes of SHA-256 of the record's flow key (bucket excluded). */
-export function storedFlowKey(record: FlowRecord): Buffer {
-  return createHash('sha256').update(flowKey(record)).digest().subarray(0, 16);
+export function storedFlowKey(record: FlowRecord, key: string = flowKey(record)): Buffer {
+  return createHash('sha256').update(key).digest().subarray(0, 16);
+}
+
+/** What a record's traces give its row: the same for every record with the same traces. */
+interface TraceFacts {
+  readonly hash: string;
+  readonly structured: StructuredPolicies;
+  readonly enforcedJson: string;
+  readonly pendingJson: string;
+  readonly pendingAction: string | null;
+}
+
+/**
+ * The trace facts of a batch's records, computed once per distinct pair of traces: a batch holds
+ * thousands of records but few distinct traces (one per path through the policies), and hashing
+ * and parsing them per record was the largest cost of ingestion after the write itself.
+ */
+function traceFactsOf(): (policies: FlowPolicies) => TraceFacts {
+  const seen = new Map<string, TraceFacts>();
+  return (policies) => {
+    const text = JSON.stringify([policies.enforced, policies.pending]);
+    let facts = seen.get(text);
+    if (facts === undefined) {
+      const structured = parsePolicies(policies);
+      facts = {
+        hash: traceHash(policies),
+        structured,
+        enforcedJson: JSON.stringify(structured.enforced),
+        pendingJson: JSON.stringify(structured.pending),
+        pendingAction: pendingAction(policies),
+      };
+      seen.set(text, facts);
+    }
+    return facts;
+  };
+}
+
+interface KeyedRecord {
+  record: FlowRecord;
+  readonly facts: TraceFacts;
+  /** `flowKey(record)`: every FlowKey field and the trace hash. */
+  readonly key: string;
 }
 
 export function flowRows(records: readonly FlowRecord[]): FlowRows {
-  const merged = new Map<string, FlowRecord>();
+  const factsOf = traceFactsOf();
+  // Records merge under their aggregation key: bucket and flow key (`aggregationKey`).
+  const merged = new Map<string, KeyedRecord>();
   for (const record of records) {
-    const key = aggregationKey(record);
-    const seen = merged.get(key);
-    merged.set(key, seen === undefined ? record : mergeFlowRecords(seen, record));
+    const facts = factsOf(record.policies);
+    const key = flowKey(record, facts.hash);
+    const aggregation = `${String(record.start_time)}|${key}`;
+    const seen = merged.get(aggregation);
+    if (seen === undefined) merged.set(aggregation, { record, facts, key });
+    else seen.record = mergeFlowRecords(seen.record, record);
   }
   const flows = emptyFlowColumns();
   const hits: PolicyHitColumns = {
@@ -105,12 +152,12 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
   const buckets = new Set<number>();
   const days = new Set<number>();
   let row = 0;
-  for (const record of merged.values()) {
+  for (const { record, facts, key } of merged.values()) {
     row += 1;
-    const structured = parsePolicies(record.policies);
+    const { structured } = facts;
     flows.startTime.push(record.start_time);
     flows.endTime.push(record.end_time);
-    flows.flowKey.push(storedFlowKey(record));
+    flows.flowKey.push(storedFlowKey(record, key));
     flows.sourceType.push(record.source_type);
     flows.sourceNamespace.push(record.source_namespace);
     flows.sourceName.push(record.source_name);
@@ -127,10 +174,10 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
     flows.proto.push(record.proto);
     flows.reporter.push(record.reporter);
     flows.action.push(record.action);
-    flows.policiesEnforced.push(JSON.stringify(structured.enforced));
-    flows.policiesPending.push(JSON.stringify(structured.pending));
-    flows.traceHash.push(traceHash(record.policies));
-    flows.pendingAction.push(pendingAction(record.policies));
+    flows.policiesEnforced.push(facts.enforcedJson);
+    flows.policiesPending.push(facts.pendingJson);
+    flows.traceHash.push(facts.hash);
+    flows.pendingAction.push(facts.pendingAction);
     flows.packetsIn.push(record.packets_in);
     flows.packetsOut.push(record.packets_out);
     flows.bytesIn.push(record.bytes_in);

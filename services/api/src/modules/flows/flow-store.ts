@@ -196,6 +196,11 @@ export interface StoredFlowKey {
   firstSeen: Date;
   lastSeen: Date;
   numFlows: number;
+  /**
+   * Which part of the window the key's buckets fall in, when `flowKeys` was given boundaries: the
+   * number of boundaries at or before its buckets' start (0 without boundaries).
+   */
+  segment: number;
 }
 
 export interface FlowStore {
@@ -231,8 +236,11 @@ export interface FlowStore {
   /** Endpoint pairs with the most traffic first, `maxPairs + 1` at most (the extra one says "more"). */
   serviceGraph(orgId: string, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
 
-  /** The distinct flow keys of the matching flows (for the impact preview), in no set order. */
-  flowKeys(orgId: string, query: FlowQuery): Promise<StoredFlowKey[]>;
+  /**
+   * The distinct flow keys of the matching flows (for the impact preview), in no set order; with
+   * `boundaries` (ascending times inside the window), per key and segment between boundaries.
+   */
+  flowKeys(orgId: string, query: FlowQuery, boundaries?: readonly Date[]): Promise<StoredFlowKey[]>;
 
   /** For several clusters in one read; a cluster that never sent a batch has no entry. */
   ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;

@@ -598,17 +598,27 @@ export class FlowsRepository implements FlowStore {
     }));
   }
 
-  async flowKeys(orgId: string, query: FlowQuery): Promise<StoredFlowKey[]> {
+  async flowKeys(
+    orgId: string,
+    query: FlowQuery,
+    boundaries: readonly Date[] = [],
+  ): Promise<StoredFlowKey[]> {
     // Hash-group by the stored aggregation key (every key field, the verdict and the trace; not
     // the time), then read each group's latest bucket by primary key for its fields, verdict and
     // trace: far cheaper than grouping by the sixteen columns. The labels are the latest bucket's.
+    // With boundaries, a bucket's segment is how many boundaries are at or before its start.
+    const segment =
+      boundaries.length === 0
+        ? sql`0`
+        : sql`width_bucket(f.start_time, ${boundaries.map((b) => b.toISOString())}::timestamptz[])`;
     const [rows] = await this.db.query({ orgId }, [
-      sql<FlowKeyRow>`WITH g AS (
-          SELECT f.cluster_id, f.flow_key, min(f.start_time) AS first_seen, max(f.start_time) AS last_seen,
-            sum(f.num_flows)::float8 AS num_flows
+      sql<FlowKeyRow & { segment: number }>`WITH g AS (
+          SELECT f.cluster_id, f.flow_key, ${segment} AS segment, min(f.start_time) AS first_seen,
+            max(f.start_time) AS last_seen, sum(f.num_flows)::float8 AS num_flows
           FROM flows f WHERE ${flowCondition(orgId, query)}
-          GROUP BY f.cluster_id, f.flow_key)
-        SELECT ${FLOW_KEY_COLUMNS}, f.action, f.policies_enforced, g.first_seen, g.last_seen, g.num_flows
+          GROUP BY 1, 2, 3)
+        SELECT ${FLOW_KEY_COLUMNS}, f.action, f.policies_enforced, g.first_seen, g.last_seen, g.num_flows,
+          g.segment
         FROM g JOIN flows f
           ON f.org_id = ${orgId}::uuid AND f.cluster_id = g.cluster_id AND f.start_time = g.last_seen
             AND f.flow_key = g.flow_key`,
@@ -635,6 +645,7 @@ export class FlowsRepository implements FlowStore {
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
       numFlows: r.num_flows,
+      segment: r.segment,
     }));
   }
 

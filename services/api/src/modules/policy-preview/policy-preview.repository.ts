@@ -13,6 +13,15 @@ export interface StoredResourceRow {
   object: unknown;
 }
 
+/** A revision of a resource: `object` null = deleted (migration 0003). */
+export interface RevisionRow {
+  kind: string;
+  namespace: string;
+  name: string;
+  object: unknown;
+  created_at: Date;
+}
+
 export interface ClusterRow {
   id: string;
   name: string;
@@ -42,6 +51,28 @@ export class PolicyPreviewRepository {
       }>`SELECT o.flow_retention_days AS days FROM organizations o WHERE o.id = ${orgId}::uuid`,
     ]);
     return { resources, clusters, retentionDays: org[0]?.days ?? 0 };
+  }
+
+  /**
+   * The revisions that say what was in force after `from`: every revision of a resource changed
+   * after `from`, and that resource's last revision at or before `from` (its state then). In the
+   * order they were written.
+   */
+  async revisionsSince(orgId: string, from: Date): Promise<RevisionRow[]> {
+    const [rows] = await this.db.query({ orgId }, [
+      sql<RevisionRow>`WITH changed AS (
+          SELECT DISTINCT r.resource_id FROM policy_revisions r
+           WHERE r.org_id = ${orgId}::uuid AND r.created_at > ${from})
+        SELECT r.kind, r.namespace, r.name, r.object, r.created_at FROM (
+          SELECT DISTINCT ON (r.resource_id) r.* FROM policy_revisions r JOIN changed c USING (resource_id)
+           WHERE r.org_id = ${orgId}::uuid AND r.created_at <= ${from}
+           ORDER BY r.resource_id, r.revision DESC) AS r
+        UNION ALL
+        SELECT r.kind, r.namespace, r.name, r.object, r.created_at FROM policy_revisions r
+         WHERE r.org_id = ${orgId}::uuid AND r.created_at > ${from}
+        ORDER BY created_at`,
+    ]);
+    return rows;
   }
 
   async inventory(orgId: string, clusterIds: readonly string[]): Promise<InventoryRow[]> {

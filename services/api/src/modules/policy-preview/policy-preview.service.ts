@@ -4,6 +4,9 @@
 // after the edit), and for each replays the window's stored flow keys through @palisade/policy's
 // preview with that cluster's resources as stored and as edited, resolving aggregated names with
 // the cluster's inventory. Nothing is written: no transaction here ever takes a write lock.
+// "Before" is what was in force when each flow was seen (decision 0161): the stored resources
+// rolled back through their revisions, one set per segment of the window between policy changes,
+// each flow key replayed against the set of the segment its buckets fall in.
 import { Inject, Injectable } from '@nestjs/common';
 import { renderPolicyHit, type EndpointType, type FlowAction, type Reporter } from '@palisade/flows';
 import {
@@ -39,7 +42,12 @@ import {
   tierOf,
   type ManagedRef as ResourceRef,
 } from '@palisade/policy/managed';
-import { PolicyPreviewRepository, type ClusterRow, type InventoryRow } from './policy-preview.repository.js';
+import {
+  PolicyPreviewRepository,
+  type ClusterRow,
+  type InventoryRow,
+  type RevisionRow,
+} from './policy-preview.repository.js';
 
 /** The window when none is given: the last 24 hours, as Calico's preview uses "recent" flows. */
 export const DEFAULT_WINDOW_MS = 24 * 3600 * 1000;
@@ -83,11 +91,72 @@ interface Edit {
   selectorAfter: string | null;
 }
 
-interface Stored {
+/** A stored resource with its cluster selector. */
+export interface Stored {
   doc: PolicyResource;
   selector: string;
   kind: string;
   name: string;
+}
+
+/**
+ * What was in force over the window: `boundaries` are the times inside it at which a resource
+ * changed, ascending, and `states[i]` the resources in force from boundary i−1 (the window's start
+ * for i = 0) until boundary i. A resource with no revision after the window's start is as stored
+ * now; one changed since then is rolled back to its last revision at the segment's start (absent
+ * when it was created later or deleted then).
+ */
+export interface PolicyHistory {
+  boundaries: Date[];
+  states: ReadonlyMap<string, Stored>[];
+}
+
+function storedOf(kind: string, name: string, object: unknown): Stored {
+  const doc = fromStored(object);
+  const annotated = annotatedClusterSelector(doc);
+  let selector: string;
+  try {
+    selector = annotated === undefined ? '' : normaliseClusterSelector(annotated);
+  } catch {
+    // Written through the validator, so never; an unreadable selector reaches no cluster.
+    selector = 'palisade.io/unreadable-selector == "true"';
+  }
+  return { doc, selector, kind, name };
+}
+
+export function policyHistory(
+  stored: ReadonlyMap<string, Stored>,
+  revisions: readonly RevisionRow[],
+  from: Date,
+  to: Date,
+): PolicyHistory {
+  const byKey = new Map<string, RevisionRow[]>();
+  for (const r of revisions) {
+    if (isBuiltinTier(r.kind, r.name)) continue;
+    const key = refKey(r);
+    const list = byKey.get(key) ?? [];
+    list.push(r);
+    byKey.set(key, list);
+  }
+  const times = revisions
+    .map((r) => r.created_at.getTime())
+    .filter((t) => t > from.getTime() && t < to.getTime());
+  const boundaries = [...new Set(times)].sort((a, b) => a - b).map((t) => new Date(t));
+  const stateAt = (at: number): Map<string, Stored> => {
+    const state = new Map(stored);
+    for (const [key, list] of byKey) {
+      if (!list.some((r) => r.created_at.getTime() > at)) continue;
+      let then: RevisionRow | undefined;
+      for (const r of list) if (r.created_at.getTime() <= at) then = r;
+      if (then?.object === null || then?.object === undefined) state.delete(key);
+      else state.set(key, storedOf(then.kind, then.name, then.object));
+    }
+    return state;
+  };
+  return {
+    boundaries,
+    states: [from, ...boundaries].map((t) => stateAt(t.getTime())),
+  };
 }
 
 function invalid(issues: PolicyFieldIssue[]): AppError {
@@ -155,6 +224,52 @@ export function flowInput(k: StoredFlowKey): PreviewFlowInput {
   };
 }
 
+/**
+ * One cluster's keys replayed segment by segment: each against the resources in force in its
+ * segment (consecutive segments with the same resources replay as one), all against `after`. A
+ * key seen in several segments is one row: the segment with the most telling class (newly denied,
+ * uncertain, newly allowed, unchanged; the latest on a tie) gives its verdicts, the window its
+ * first and last seen and flows.
+ */
+function previewOverHistory(
+  befores: readonly PolicyResource[][],
+  after: readonly PolicyResource[],
+  keys: readonly StoredFlowKey[],
+  inventory: PreviewInventory,
+): PreviewedFlow[] {
+  const groups: { before: PolicyResource[]; keys: StoredFlowKey[] }[] = [];
+  const groupOf: number[] = [];
+  let previous = '';
+  befores.forEach((before, i) => {
+    const fingerprint = JSON.stringify(before.map((d) => [resourceKey(d), d]).sort());
+    if (i === 0 || fingerprint !== previous) groups.push({ before, keys: [] });
+    previous = fingerprint;
+    groupOf.push(groups.length - 1);
+  });
+  for (const k of keys) groups[groupOf[k.segment] ?? groups.length - 1]!.keys.push(k);
+  const best = new Map<string, { row: PreviewedFlow; inputs: PreviewFlowInput[] }>();
+  for (const group of groups) {
+    if (group.keys.length === 0) continue;
+    for (const row of previewFlows({
+      before: group.before,
+      after,
+      flows: mergeFlowInputs(group.keys.map(flowInput)),
+      inventory,
+    })) {
+      const seen = best.get(row.id);
+      if (!seen) {
+        best.set(row.id, { row, inputs: [row.flow] });
+        continue;
+      }
+      seen.inputs.push(row.flow);
+      if (CLASS_ORDER[row.class] <= CLASS_ORDER[seen.row.class]) seen.row = row;
+    }
+  }
+  return [...best.values()].map(({ row, inputs }) =>
+    inputs.length === 1 ? row : { ...row, flow: mergeFlowInputs(inputs)[0]! },
+  );
+}
+
 @Injectable()
 export class PolicyPreviewService {
   constructor(
@@ -184,6 +299,7 @@ export class PolicyPreviewService {
     }
     const edits = this.edits(request, stored);
     const clusters = this.targets(state.clusters, edits, request.query.clusters);
+    const history = policyHistory(stored, await this.repo.revisionsSince(scope.orgId, from), from, to);
     const [inventory, keys] = await Promise.all([
       this.repo.inventory(
         scope.orgId,
@@ -191,32 +307,39 @@ export class PolicyPreviewService {
       ),
       clusters.length === 0
         ? Promise.resolve([])
-        : this.flows.flowKeys(scope.orgId, {
-            ...request.query,
-            clusters: [],
-            clusterIds: clusters.map((c) => c.id),
-            from,
-            to,
-          }),
+        : this.flows.flowKeys(
+            scope.orgId,
+            {
+              ...request.query,
+              clusters: [],
+              clusterIds: clusters.map((c) => c.id),
+              from,
+              to,
+            },
+            history.boundaries,
+          ),
     ]);
     const rows: PreviewRow[] = [];
     const byCluster: PreviewResult['byCluster'] = [];
     const byNamespace: PreviewResult['byNamespace'] = [];
     for (const cluster of clusters) {
       const labels = cluster.labels ?? {};
-      const before = [...stored.values()].filter((s) => clusterMatcher(s.selector)(labels)).map((s) => s.doc);
+      const inForce = (resources: ReadonlyMap<string, Stored>) =>
+        [...resources.values()].filter((s) => clusterMatcher(s.selector)(labels)).map((s) => s.doc);
       const changes: PolicyEdit[] = edits.map((e) =>
         e.doc && e.selectorAfter !== null && clusterMatcher(e.selectorAfter)(labels)
           ? { op: 'apply', resource: e.doc }
           : { op: 'delete', ref: (e.doc ?? stored.get(e.key)?.doc)! },
       );
-      const { after } = applyEdits(before, changes);
-      const result = previewFlows({
-        before,
+      // After: what is stored now with the edits, whenever the flow was seen.
+      const { after } = applyEdits(inForce(stored), changes);
+      const clusterKeys = keys.filter((k) => k.clusterId === cluster.id);
+      const result = previewOverHistory(
+        history.states.map(inForce),
         after,
-        flows: mergeFlowInputs(keys.filter((k) => k.clusterId === cluster.id).map(flowInput)),
-        inventory: inventoryOf(inventory.filter((i) => i.cluster_id === cluster.id)),
-      });
+        clusterKeys,
+        inventoryOf(inventory.filter((i) => i.cluster_id === cluster.id)),
+      );
       const totals = previewTotals(result);
       byCluster.push({ cluster: cluster.name, counts: totals.total });
       for (const n of totals.byNamespace) byNamespace.push({ cluster: cluster.name, ...n });
