@@ -135,6 +135,16 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** A time range of the audit log to export, signed. */
+export type ExportAuditLogInput = {
+  /** Events at or after this time. */
+  from: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Events before this time; not in the future. */
+  to: string;
+};
+
 /** The final verdict on a flow (Calico logs allowed and denied traffic separately). */
 export type FlowAction =
   /** The traffic was allowed. */
@@ -650,6 +660,33 @@ export type AuditChainQuery = {
   };
 };
 
+export type AuditLogExportMutationVariables = Exact<{
+  input: ExportAuditLogInput;
+}>;
+
+export type AuditLogExportMutation = {
+  exportAuditLog: {
+    filename: string;
+    contentType: string;
+    base64: string;
+    sha256: string;
+    size: number;
+    manifest: unknown;
+  };
+};
+
+export type AuditExportSigningKeysQueryVariables = Exact<{ [key: string]: never }>;
+
+export type AuditExportSigningKeysQuery = {
+  evidenceSigningKeys: Array<{
+    id: string;
+    algorithm: string;
+    publicKeyPem: string;
+    notBefore: string;
+    notAfter: string | null;
+  }>;
+};
+
 export type ClusterSummaryFragment = {
   id: string;
   name: string;
@@ -816,6 +853,7 @@ export type RegisterClusterMutation = {
     enrollmentToken: string;
     enrollmentExpiresAt: string;
     installCommand: string;
+    gatewayUrl: string;
     cluster: {
       id: string;
       name: string;
@@ -1809,6 +1847,29 @@ export const AuditChainDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditChainQuery, AuditChainQueryVariables>;
+export const AuditLogExportDocument = new TypedDocumentString(`
+    mutation AuditLogExport($input: ExportAuditLogInput!) {
+  exportAuditLog(input: $input) {
+    filename
+    contentType
+    base64
+    sha256
+    size
+    manifest
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogExportMutation, AuditLogExportMutationVariables>;
+export const AuditExportSigningKeysDocument = new TypedDocumentString(`
+    query AuditExportSigningKeys {
+  evidenceSigningKeys {
+    id
+    algorithm
+    publicKeyPem
+    notBefore
+    notAfter
+  }
+}
+    `) as unknown as TypedDocumentString<AuditExportSigningKeysQuery, AuditExportSigningKeysQueryVariables>;
 export const ClustersDocument = new TypedDocumentString(`
     query Clusters($slug: String!, $first: Int, $after: String) {
   organization(slug: $slug) {
@@ -1969,6 +2030,7 @@ export const RegisterClusterDocument = new TypedDocumentString(`
     enrollmentToken
     enrollmentExpiresAt
     installCommand
+    gatewayUrl
     cluster {
       ...ClusterSummary
     }
