@@ -22,15 +22,3 @@ spec:
         ports:
           - 8000
 `;
-
-/** A new tier's YAML (Calico Tier: order and the action at its end). */
-export function newTierYaml(name: string, order: number, defaultAction: 'Deny' | 'Pass'): string {
-  return `apiVersion: projectcalico.org/v3
-kind: Tier
-metadata:
-  name: ${name}
-spec:
-  order: ${order}
-  defaultAction: ${defaultAction}
-`;
-}
