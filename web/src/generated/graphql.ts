@@ -483,6 +483,15 @@ export type ReorderTierPoliciesInput = {
   tier: string;
 };
 
+/** What a report computes (Calico's GlobalReport spec.reportType; cis-benchmark is not offered). */
+export type ReportType =
+  /** Endpoints, namespaces and services in scope, with their ingress/egress protection. */
+  | 'INVENTORY'
+  /** Protection plus exposure (from the internet, from other namespaces) and the traffic seen in the interval. */
+  | 'NETWORK_ACCESS'
+  /** Policy creations, changes and deletions in the interval, with their diffs. */
+  | 'POLICY_AUDIT';
+
 /** The API token to revoke. */
 export type RevokeApiTokenInput = {
   /** Slug of the organisation. */
@@ -945,6 +954,29 @@ export type DashboardDeniedFlowsQueryVariables = Exact<{
 
 export type DashboardDeniedFlowsQuery = {
   organization: { id: string; flows: { totalCount: number; totalCountExact: boolean } };
+};
+
+export type DashboardNextReportsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type DashboardNextReportsQuery = {
+  organization: {
+    id: string;
+    reportDefinitions: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          name: string;
+          type: ReportType;
+          schedule: string;
+          suspend: boolean;
+          nextRunTimes: Array<string>;
+        };
+      }>;
+    };
+  };
 };
 
 export type ClusterNodesQueryVariables = Exact<{
@@ -2137,6 +2169,26 @@ export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
+export const DashboardNextReportsDocument = new TypedDocumentString(`
+    query DashboardNextReports($slug: String!) {
+  organization(slug: $slug) {
+    id
+    reportDefinitions(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          type
+          schedule
+          suspend
+          nextRunTimes(count: 1)
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardNextReportsQuery, DashboardNextReportsQueryVariables>;
 export const ClusterNodesDocument = new TypedDocumentString(`
     query ClusterNodes($slug: String!, $name: String!) {
   organization(slug: $slug) {

@@ -42,3 +42,23 @@ describe('sync summaries', () => {
     expect(plural(1200, 'event')).toBe('1,200 events');
   });
 });
+
+describe('next scheduled reports', () => {
+  it('lists the soonest runs first and counts suspended definitions apart', async () => {
+    const { nextScheduledReports } = await import('../dashboard/api');
+    const d = (name: string, at: string | null, suspend = false) => ({
+      name,
+      type: 'INVENTORY',
+      schedule: '0 * * * *',
+      suspend,
+      nextRunTimes: at ? [at] : [],
+    });
+    const r = nextScheduledReports([
+      d('weekly', '2026-12-13T00:00:00Z'),
+      d('hourly', '2026-12-06T12:00:00Z'),
+      d('paused', null, true),
+    ]);
+    expect(r.next.map((x) => x.name)).toEqual(['hourly', 'weekly']);
+    expect(r.suspended).toBe(1);
+  });
+});
