@@ -24,8 +24,8 @@ describe('import dialog wording', () => {
   });
 
   it('names a document it could not identify by its position, never "?"', () => {
-    expect(importResourceLabel({ index: 2, kind: null, namespace: null, name: null })).toBe(
-      'document 3 (kind not readable)',
+    expect(importResourceLabel({ index: 2, line: 19, kind: null, namespace: null, name: null })).toBe(
+      'document 3 (from line 19)',
     );
     expect(importResourceLabel({ index: 0, kind: 'NetworkPolicy', namespace: 'backend', name: 'x' })).toBe(
       'NetworkPolicy backend/x',

@@ -21,11 +21,13 @@ export function importIssueText(e: ImportIssue): string {
 
 export function importResourceLabel(r: {
   index: number;
+  line?: number | null;
   kind?: string | null;
   namespace?: string | null;
   name?: string | null;
 }): string {
-  if (!r.kind) return `document ${r.index + 1} (kind not readable)`;
+  // The API names a document only when it validates; otherwise say which document it is.
+  if (!r.kind) return `document ${r.index + 1}${r.line ? ` (from line ${r.line})` : ''}`;
   const where = r.namespace ? `${r.namespace}/` : '';
   return r.name ? `${r.kind} ${where}${r.name}` : `${r.kind} (no name)`;
 }
