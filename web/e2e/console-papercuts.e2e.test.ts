@@ -246,6 +246,7 @@ if (!chromiumAvailable()) {
 
       const ingress = page.getByRole('group', { name: 'Ingress rules' });
       await ingress.getByLabel('Ingress rule 1 destination ports').fill('8000, 9000');
+      await ingress.getByText('HTTP', { exact: true }).click();
       await ingress.getByLabel('Ingress rule 1 HTTP methods').fill('GET, POST');
       await page.getByRole('checkbox', { name: 'Egress' }).check();
       const egress = page.getByRole('group', { name: 'Egress rules' });
@@ -272,7 +273,7 @@ if (!chromiumAvailable()) {
     it('a long revision diff does not widen the page, and rollback asks first', async () => {
       await page.getByRole('tab', { name: 'Form' }).click();
       const ingress = page.getByRole('group', { name: 'Ingress rules' });
-      await ingress.getByText('Metadata').click();
+      await ingress.getByText('Metadata', { exact: true }).click();
       await ingress
         .getByLabel('Ingress rule 1 annotations')
         .fill(`note=${'allow the api its callers '.repeat(12)}`);

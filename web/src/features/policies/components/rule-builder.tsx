@@ -18,9 +18,14 @@ import {
 import { selectorError } from '../../clusters/components/inventory-endpoints';
 
 const GROUPS = ['Match', 'ICMP', 'Source', 'Destination', 'HTTP', 'Metadata'] as const;
+/** What leaving a field empty means, where that is not obvious. */
 const EMPTY_HINT: Partial<Record<string, string>> = {
-  selector: 'empty: any endpoint',
-  namespaceSelector: 'empty: the policy’s own namespace (namespaced policies)',
+  'source.selector': 'empty: any endpoint',
+  'destination.selector': 'empty: any endpoint',
+  'source.namespaceSelector': 'empty: the policy’s namespace',
+  'destination.namespaceSelector': 'empty: the policy’s namespace',
+  'source.serviceAccounts.selector': 'empty: any service account',
+  'destination.serviceAccounts.selector': 'empty: any service account',
 };
 
 function FieldInput({
@@ -38,8 +43,7 @@ function FieldInput({
 }) {
   const isSelector = f.path[f.path.length - 1]?.toLowerCase().endsWith('selector') ?? false;
   const error = isSelector ? selectorError(value) : undefined;
-  const last = f.path[f.path.length - 1] ?? '';
-  const placeholder = f.hint ?? EMPTY_HINT[last] ?? '';
+  const placeholder = EMPTY_HINT[f.path.join('.')] ?? f.hint ?? '';
   return (
     <label className="rule-field">
       <span className="rule-field__label">{f.label}</span>
