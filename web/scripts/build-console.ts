@@ -3,7 +3,7 @@
 // tests and bench/web, so none of them serves a stale console and none rebuilds needlessly.
 // CLI: node --import ./scripts/register.mjs web/scripts/build-console.ts [--force]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,9 +29,22 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/**
+ * Written beside index.html by every build: a web/dist from before it (or built some other way,
+ * e.g. `vite build` under NODE_ENV=development, which bundles React's development build) counts as
+ * stale, so `npm start` never serves a development build.
+ */
+const BUILD_STAMP = '.palisade-build.json';
+
 export function consoleIsStale(): boolean {
   const built = newestMtime(join(DIST_DIR, 'index.html'));
   if (built === 0) return true;
+  try {
+    const stamp = JSON.parse(readFileSync(join(DIST_DIR, BUILD_STAMP), 'utf8')) as { mode?: unknown };
+    if (stamp.mode !== 'production') return true;
+  } catch {
+    return true;
+  }
   return SOURCES.some((s) => newestMtime(join(WEB_DIR, s)) > built);
 }
 
@@ -49,11 +62,16 @@ export function buildConsoleIfStale(opts: { force?: boolean; log?: (line: string
   if (deps.status !== 0)
     throw new Error(`building the console's packages failed (exit ${deps.status ?? deps.signal})`);
   const vite = join(WEB_DIR, '../node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  // The production build whatever the caller's NODE_ENV: `npm start` runs with NODE_ENV=development
+  // and Vitest with NODE_ENV=test, and Vite would then bundle React's development build
+  // (jsx-dev-runtime, the DevTools banner) into web/dist.
+  const r = spawnSync(process.execPath, [vite, 'build', '--mode', 'production', '--logLevel', 'warn'], {
     cwd: WEB_DIR,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (r.status !== 0) throw new Error(`the console build failed (exit ${r.status ?? r.signal})`);
+  writeFileSync(join(DIST_DIR, BUILD_STAMP), `${JSON.stringify({ mode: 'production' })}\n`);
   return true;
 }
 

@@ -135,6 +135,16 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** A time range of the audit log to export, signed. */
+export type ExportAuditLogInput = {
+  /** Events at or after this time. */
+  from: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Events before this time; not in the future. */
+  to: string;
+};
+
 /** The final verdict on a flow (Calico logs allowed and denied traffic separately). */
 export type FlowAction =
   /** The traffic was allowed. */
@@ -473,6 +483,15 @@ export type ReorderTierPoliciesInput = {
   tier: string;
 };
 
+/** What a report computes (Calico's GlobalReport spec.reportType; cis-benchmark is not offered). */
+export type ReportType =
+  /** Endpoints, namespaces and services in scope, with their ingress/egress protection. */
+  | 'INVENTORY'
+  /** Protection plus exposure (from the internet, from other namespaces) and the traffic seen in the interval. */
+  | 'NETWORK_ACCESS'
+  /** Policy creations, changes and deletions in the interval, with their diffs. */
+  | 'POLICY_AUDIT';
+
 /** The API token to revoke. */
 export type RevokeApiTokenInput = {
   /** Slug of the organisation. */
@@ -650,6 +669,33 @@ export type AuditChainQuery = {
   };
 };
 
+export type AuditLogExportMutationVariables = Exact<{
+  input: ExportAuditLogInput;
+}>;
+
+export type AuditLogExportMutation = {
+  exportAuditLog: {
+    filename: string;
+    contentType: string;
+    base64: string;
+    sha256: string;
+    size: number;
+    manifest: unknown;
+  };
+};
+
+export type AuditExportSigningKeysQueryVariables = Exact<{ [key: string]: never }>;
+
+export type AuditExportSigningKeysQuery = {
+  evidenceSigningKeys: Array<{
+    id: string;
+    algorithm: string;
+    publicKeyPem: string;
+    notBefore: string;
+    notAfter: string | null;
+  }>;
+};
+
 export type ClusterSummaryFragment = {
   id: string;
   name: string;
@@ -816,6 +862,7 @@ export type RegisterClusterMutation = {
     enrollmentToken: string;
     enrollmentExpiresAt: string;
     installCommand: string;
+    gatewayUrl: string;
     cluster: {
       id: string;
       name: string;
@@ -907,6 +954,29 @@ export type DashboardDeniedFlowsQueryVariables = Exact<{
 
 export type DashboardDeniedFlowsQuery = {
   organization: { id: string; flows: { totalCount: number; totalCountExact: boolean } };
+};
+
+export type DashboardNextReportsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type DashboardNextReportsQuery = {
+  organization: {
+    id: string;
+    reportDefinitions: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          name: string;
+          type: ReportType;
+          schedule: string;
+          suspend: boolean;
+          nextRunTimes: Array<string>;
+        };
+      }>;
+    };
+  };
 };
 
 export type ClusterNodesQueryVariables = Exact<{
@@ -1809,6 +1879,29 @@ export const AuditChainDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditChainQuery, AuditChainQueryVariables>;
+export const AuditLogExportDocument = new TypedDocumentString(`
+    mutation AuditLogExport($input: ExportAuditLogInput!) {
+  exportAuditLog(input: $input) {
+    filename
+    contentType
+    base64
+    sha256
+    size
+    manifest
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogExportMutation, AuditLogExportMutationVariables>;
+export const AuditExportSigningKeysDocument = new TypedDocumentString(`
+    query AuditExportSigningKeys {
+  evidenceSigningKeys {
+    id
+    algorithm
+    publicKeyPem
+    notBefore
+    notAfter
+  }
+}
+    `) as unknown as TypedDocumentString<AuditExportSigningKeysQuery, AuditExportSigningKeysQueryVariables>;
 export const ClustersDocument = new TypedDocumentString(`
     query Clusters($slug: String!, $first: Int, $after: String) {
   organization(slug: $slug) {
@@ -1969,6 +2062,7 @@ export const RegisterClusterDocument = new TypedDocumentString(`
     enrollmentToken
     enrollmentExpiresAt
     installCommand
+    gatewayUrl
     cluster {
       ...ClusterSummary
     }
@@ -2075,6 +2169,26 @@ export const DashboardDeniedFlowsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardDeniedFlowsQuery, DashboardDeniedFlowsQueryVariables>;
+export const DashboardNextReportsDocument = new TypedDocumentString(`
+    query DashboardNextReports($slug: String!) {
+  organization(slug: $slug) {
+    id
+    reportDefinitions(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          type
+          schedule
+          suspend
+          nextRunTimes(count: 1)
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardNextReportsQuery, DashboardNextReportsQueryVariables>;
 export const ClusterNodesDocument = new TypedDocumentString(`
     query ClusterNodes($slug: String!, $name: String!) {
   organization(slug: $slug) {

@@ -28,3 +28,22 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 export function formatCount(n: number): string {
   return compact.format(n);
 }
+
+/**
+ * A count with its noun in the right number: "1 policy", "3 policies", "0 clusters". `many`
+ * defaults to the noun + "s" (+ "es" after s, x, ch, sh; y → ies after a consonant).
+ */
+export function plural(n: number, one: string, many?: string): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : (many ?? pluralOf(one))}`;
+}
+
+function pluralOf(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/** The noun alone, in the number `n` asks for (the figure is shown apart). */
+export function nounFor(n: number, one: string, many?: string): string {
+  return n === 1 ? one : (many ?? pluralOf(one));
+}

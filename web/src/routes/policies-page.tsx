@@ -15,7 +15,8 @@ import { DriftModeSelect } from '../features/policies/components/drift-mode-sele
 import { ImportDialog } from '../features/policies/components/import-dialog';
 import { PolicyBoard } from '../features/policies/components/policy-board';
 import { usePolicyHits, withHits } from '../features/policies/hit-counters';
-import { movePolicy, type BoardPolicy } from '../features/policies/model';
+import { movePolicy, type BoardPolicy, type BoardTier } from '../features/policies/model';
+import { TierDialog } from '../features/policies/components/tier-dialog';
 import { downloadText } from '../features/policies/yaml-files';
 import '../features/policies/policies.css';
 
@@ -27,6 +28,8 @@ export function PoliciesPage() {
   const board = usePolicyBoard(slug);
   const reorder = useReorderTier(slug);
   const [importing, setImporting] = useState(false);
+  /** The tier dialog: null closed, 'new' to create, or the tier to edit. */
+  const [tierDialog, setTierDialog] = useState<BoardTier | 'new' | null>(null);
   useLivePolicySync(slug);
   const canWrite = perms.can('policies:write');
 
@@ -79,6 +82,7 @@ export function PoliciesPage() {
         )}
         <Button onClick={() => void exportAll()}>Export YAML</Button>
         {canWrite && <Button onClick={() => setImporting(true)}>Import YAML…</Button>}
+        {canWrite && <Button onClick={() => setTierDialog('new')}>New tier</Button>}
         {canWrite && (
           <Button
             variant="primary"
@@ -104,6 +108,7 @@ export function PoliciesPage() {
             canReorder={canWrite}
             onOpen={open}
             onReorder={onReorder}
+            {...(canWrite ? { onEditTier: setTierDialog } : {})}
           />
           {board.data.others.length > 0 && (
             <Table caption="Network sets" columns={['Name', 'Kind', 'Clusters']}>
@@ -124,6 +129,13 @@ export function PoliciesPage() {
         </div>
       )}
       <ImportDialog slug={slug} open={importing} onClose={() => setImporting(false)} />
+      {tierDialog !== null && (
+        <TierDialog
+          slug={slug}
+          tier={tierDialog === 'new' ? null : tierDialog}
+          onClose={() => setTierDialog(null)}
+        />
+      )}
     </>
   );
 }

@@ -166,7 +166,9 @@ function Editor({
             selected={view}
             onSelect={setView}
           >
-            {view === 'form' && <PolicyForm text={draft} onChange={setDraft} readOnly={!canWrite} />}
+            {view === 'form' && (
+              <PolicyForm slug={slug} text={draft} onChange={setDraft} readOnly={!canWrite} />
+            )}
           </Tabs>
           <PolicyYamlEditor
             value={draft}

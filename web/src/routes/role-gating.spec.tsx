@@ -99,6 +99,19 @@ describe('role-gated actions', () => {
     expect(links).not.toContain('API tokens');
   });
 
+  it('a viewer opening /tokens is told what the role allows, and the tokens are not asked for', async () => {
+    const calls = api('VIEWER');
+    renderApp('/o/acme/tokens');
+    expect(
+      await screen.findByRole('heading', { name: 'API tokens are not available to your role' }),
+    ).toBeTruthy();
+    const allows = screen.getByRole('list', { name: 'What Viewer may do' });
+    expect(allows.textContent).toContain('see policies, tiers and their sync');
+    expect(allows.textContent).not.toContain('create and revoke API tokens');
+    expect(screen.queryByText('Something went wrong')).toBeNull();
+    expect(calls.map((c) => c.operation)).not.toContain('ApiTokens');
+  });
+
   it('an admin may create and revoke tokens', async () => {
     api('ADMIN');
     renderApp('/o/acme/tokens');

@@ -1,5 +1,6 @@
 // API tokens of the organisation.
 import { useState } from 'react';
+import { NotAllowed } from '../components/layout/not-allowed';
 import { PageHeader } from '../components/layout/page-header';
 import { Button } from '../components/ui/button';
 import { EmptyState } from '../components/ui/empty-state';
@@ -13,7 +14,8 @@ import { TokensTable } from '../features/tokens/components/tokens-table';
 export function TokensPage() {
   const slug = useOrgSlug();
   const perms = usePermissions();
-  const q = useApiTokens(slug);
+  const allowed = perms.can('tokens:read');
+  const q = useApiTokens(slug, allowed);
   const [creating, setCreating] = useState(false);
   const canManage = perms.can('tokens:manage');
   const createButton = canManage && (
@@ -21,6 +23,8 @@ export function TokensPage() {
       Create token
     </Button>
   );
+  if (perms.role && !allowed)
+    return <NotAllowed slug={slug} role={perms.role} page="API tokens" needs="tokens:read" />;
   return (
     <>
       <PageHeader title="API tokens">{createButton}</PageHeader>

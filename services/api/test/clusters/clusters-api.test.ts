@@ -12,7 +12,7 @@ let viewer: Caller;
 let slug: string;
 
 const REGISTER = `mutation($i: RegisterClusterInput!) { registerCluster(input: $i) {
-  enrollmentToken enrollmentExpiresAt installCommand cluster { id name status labels { key value } } } }`;
+  enrollmentToken enrollmentExpiresAt installCommand gatewayUrl cluster { id name status labels { key value } } } }`;
 
 beforeAll(async () => {
   ctx = await TestContext.start();
@@ -27,6 +27,7 @@ interface Registered {
     enrollmentToken: string;
     enrollmentExpiresAt: string;
     installCommand: string;
+    gatewayUrl: string;
     cluster: { id: string; name: string; status: string; labels: { key: string; value: string }[] };
   };
 }
@@ -46,6 +47,8 @@ describe('registering clusters', () => {
       new RegExp(`^kubectl apply -f ${ctx.origin}/v1/install/pic_[A-Za-z0-9_-]{43}\\.yaml$`),
     );
     expect(p.installCommand).not.toContain(p.enrollmentToken);
+    // The gateway the agent dials, for running it by hand (the console's agent command).
+    expect(p.gatewayUrl).toBe(ctx.env.GATEWAY_PUBLIC_URL);
     const ttl = new Date(p.enrollmentExpiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(23.9 * 3600e3);
     expect(ttl).toBeLessThanOrEqual(24 * 3600e3);

@@ -1,6 +1,6 @@
 // Clusters: list, detail, inventory, register/re-register, labels, delete. Mutations refresh the
 // list and the detail; live status comes from hooks/use-live-cluster-status.ts.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   ClusterDocument,
   ClusterEndpointsDocument,
@@ -62,13 +62,19 @@ export interface EndpointFilter {
   selector?: string;
 }
 
+/** Endpoints 50 a page; fetchNextPage continues after the last one shown. */
 export function useClusterEndpoints(slug: string, name: string, filter: EndpointFilter) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...keys.cluster(slug, name), 'endpoints', filter],
-    queryFn: ({ signal }) =>
-      gqlRequest(ClusterEndpointsDocument, { slug, name, ...filter }, signal).then(
-        (d) => d.organization.cluster.endpoints,
-      ),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam, signal }) =>
+      gqlRequest(
+        ClusterEndpointsDocument,
+        { slug, name, ...filter, ...(pageParam ? { after: pageParam } : {}) },
+        signal,
+      ).then((d) => d.organization.cluster.endpoints),
+    getNextPageParam: (last) =>
+      last.pageInfo.hasNextPage ? (last.pageInfo.endCursor ?? undefined) : undefined,
     placeholderData: (previous) => previous,
   });
 }

@@ -79,3 +79,17 @@ export function worstSync(clusters: readonly { status: SyncStatus }[]): SyncStat
   for (const s of SYNC_STATUSES_WORST_FIRST) if (clusters.some((c) => c.status === s)) return s;
   return null;
 }
+
+/**
+ * A policy's sync for the board, with the live and the disconnected clusters apart: `live` is the
+ * worst state among clusters whose agent is connected (null when none is), `disconnected` the
+ * clusters whose state is unknown. One stale cluster no longer turns a policy every live cluster
+ * runs into "Disconnected".
+ */
+export function boardSync<C extends { name: string; status: SyncStatus }>(
+  clusters: readonly C[],
+): { live: SyncStatus | null; liveClusters: C[]; disconnected: C[] } {
+  const liveClusters = clusters.filter((c) => c.status !== 'DISCONNECTED');
+  const disconnected = clusters.filter((c) => c.status === 'DISCONNECTED');
+  return { live: worstSync(liveClusters), liveClusters, disconnected };
+}

@@ -8,13 +8,19 @@ describe('policy form model', () => {
   it('reads the common fields', () => {
     expect(readFormFields(NEW_POLICY_YAML)).toEqual({
       kind: 'NetworkPolicy',
-      name: 'allow-frontend-to-api',
-      namespace: 'shop',
+      name: 'allow-storefront-to-api',
+      namespace: 'backend',
       tier: 'default',
       order: '100',
       selector: 'app == "api"',
       clusterSelector: '',
+      namespaceSelector: '',
+      serviceAccountSelector: '',
+      stagedAction: '',
       types: ['Ingress'],
+      doNotTrack: false,
+      preDNAT: false,
+      applyOnForward: false,
     });
   });
 

@@ -12,10 +12,21 @@ export interface PolicyFormFields {
   order: string;
   selector: string;
   clusterSelector: string;
+  /** GlobalNetworkPolicy: which namespaces' endpoints it applies to. */
+  namespaceSelector: string;
+  serviceAccountSelector: string;
+  /** Staged kinds: Set (stage this policy) or Delete (stage its removal). */
+  stagedAction: string;
   types: string[];
+  /** GlobalNetworkPolicy flags. */
+  doNotTrack: boolean;
+  preDNAT: boolean;
+  applyOnForward: boolean;
 }
 
-export type FormField = Exclude<keyof PolicyFormFields, 'kind'>;
+export type FlagField = 'doNotTrack' | 'preDNAT' | 'applyOnForward';
+
+export type FormField = Exclude<keyof PolicyFormFields, 'kind' | FlagField>;
 
 const PATHS: Record<FormField, readonly string[]> = {
   name: ['metadata', 'name'],
@@ -24,6 +35,9 @@ const PATHS: Record<FormField, readonly string[]> = {
   order: ['spec', 'order'],
   selector: ['spec', 'selector'],
   clusterSelector: ['metadata', 'annotations', CLUSTER_SELECTOR_ANNOTATION],
+  namespaceSelector: ['spec', 'namespaceSelector'],
+  serviceAccountSelector: ['spec', 'serviceAccountSelector'],
+  stagedAction: ['spec', 'stagedAction'],
   types: ['spec', 'types'],
 };
 
@@ -52,7 +66,13 @@ export function readFormFields(text: string): PolicyFormFields | null {
     order: str(doc.getIn(PATHS.order)),
     selector: str(doc.getIn(PATHS.selector)),
     clusterSelector: str(doc.getIn(PATHS.clusterSelector)),
+    namespaceSelector: str(doc.getIn(PATHS.namespaceSelector)),
+    serviceAccountSelector: str(doc.getIn(PATHS.serviceAccountSelector)),
+    stagedAction: str(doc.getIn(PATHS.stagedAction)),
     types: typeList,
+    doNotTrack: doc.getIn(['spec', 'doNotTrack']) === true,
+    preDNAT: doc.getIn(['spec', 'preDNAT']) === true,
+    applyOnForward: doc.getIn(['spec', 'applyOnForward']) === true,
   };
 }
 
@@ -72,5 +92,14 @@ export function writeFormField(text: string, field: FormField, value: string | s
   } else {
     doc.setIn(path, Array.isArray(value) ? doc.createNode(value) : value);
   }
+  return doc.toString();
+}
+
+/** The text with a GlobalNetworkPolicy flag set (true) or removed (false, Calico's default). */
+export function writeFlag(text: string, flag: FlagField, on: boolean): string {
+  const doc = single(text);
+  if (!doc) return text;
+  if (on) doc.setIn(['spec', flag], true);
+  else if (doc.hasIn(['spec', flag])) doc.deleteIn(['spec', flag]);
   return doc.toString();
 }

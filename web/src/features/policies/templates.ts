@@ -1,9 +1,11 @@
 // The text a new policy starts from: valid, minimal, and showing the fields people change first.
+// It names a namespace and workloads the demo clusters have (agent/examples/shop.yaml: the API in
+// `backend`, the storefront in `frontend`), so its selectors select something on first try.
 export const NEW_POLICY_YAML = `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata:
-  name: allow-frontend-to-api
-  namespace: shop
+  name: allow-storefront-to-api
+  namespace: backend
 spec:
   tier: default
   order: 100
@@ -14,8 +16,9 @@ spec:
     - action: Allow
       protocol: TCP
       source:
-        selector: app == "frontend"
+        namespaceSelector: team == "web"
+        selector: app == "storefront"
       destination:
         ports:
-          - 8080
+          - 8000
 `;

@@ -12,9 +12,10 @@ import { keys } from '../../lib/query-keys';
 
 export type TokenNode = ApiTokensQuery['organization']['apiTokens']['edges'][number]['node'];
 
-export function useApiTokens(slug: string) {
+export function useApiTokens(slug: string, enabled = true) {
   return useQuery({
     queryKey: keys.tokens(slug),
+    enabled,
     queryFn: ({ signal }) =>
       gqlRequest(ApiTokensDocument, { slug }, signal).then((d) => d.organization.apiTokens),
   });

@@ -142,6 +142,7 @@ export class ClustersResolver {
       enrollmentToken: r.token,
       enrollmentExpiresAt: r.enrollmentExpiresAt,
       installCommand: r.installCommand,
+      gatewayUrl: r.gatewayUrl,
     };
   }
 

@@ -183,6 +183,7 @@ export class ClustersService {
       token,
       enrollmentExpiresAt,
       installCommand: await this.installCommand(token),
+      gatewayUrl: this.env.GATEWAY_PUBLIC_URL,
     };
   }
 

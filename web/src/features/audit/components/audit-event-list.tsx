@@ -6,6 +6,7 @@ import { Button } from '../../../components/ui/button';
 import { DiffView } from '../../../components/ui/diff-view';
 import type { AuditEventsQuery } from '../../../generated/graphql';
 import { absoluteTime, relativeTime } from '../../../lib/format';
+import { namesFromEvents, targetLabel } from '../target-label';
 
 export type AuditEventNode = AuditEventsQuery['organization']['auditEvents']['edges'][number]['node'];
 
@@ -24,7 +25,8 @@ export function prettyJson(v: unknown): string {
   return v === null || v === undefined ? '' : JSON.stringify(sortKeys(v), null, 2);
 }
 
-function AuditEventItem({ event }: { event: AuditEventNode }) {
+function AuditEventItem({ event, names }: { event: AuditEventNode; names: ReadonlyMap<string, string> }) {
+  const target = targetLabel(event, names);
   const [open, setOpen] = useState(false);
   const panelId = useId();
   return (
@@ -45,8 +47,8 @@ function AuditEventItem({ event }: { event: AuditEventNode }) {
         <Badge tone="info" mono>
           {event.action}
         </Badge>
-        <span className="mono">
-          {event.targetType}:{event.targetId}
+        <span title={`${event.targetType} ${event.targetId}`} data-target={event.targetId}>
+          <span className="muted">{target.type}</span> <span className="mono">{target.name}</span>
         </span>
         <span className="muted" title={absoluteTime(event.occurredAt)} style={{ marginLeft: 'auto' }}>
           {relativeTime(event.occurredAt)}
@@ -64,7 +66,13 @@ function AuditEventItem({ event }: { event: AuditEventNode }) {
             <dd>{absoluteTime(event.occurredAt)}</dd>
             <dt>Actor</dt>
             <dd>
-              {event.actor.type.toLowerCase()} {event.actor.id ?? ''}
+              {event.actor.label} ({event.actor.type.toLowerCase()}
+              {event.actor.id ? ` ${event.actor.id}` : ''})
+            </dd>
+            <dt>Target</dt>
+            <dd>
+              {target.type} {target.known ? target.name : ''}{' '}
+              <span className="muted mono">{event.targetId}</span>
             </dd>
             <dt>Hash</dt>
             <dd className="mono">{event.hash}</dd>
@@ -77,11 +85,19 @@ function AuditEventItem({ event }: { event: AuditEventNode }) {
   );
 }
 
-export function AuditEventList({ events }: { events: readonly AuditEventNode[] }) {
+export function AuditEventList({
+  events,
+  names,
+}: {
+  events: readonly AuditEventNode[];
+  /** Names by target id known from elsewhere (live clusters, the organisation). */
+  names?: ReadonlyMap<string, string>;
+}) {
+  const known = namesFromEvents(events, names);
   return (
     <ul className="audit-list" aria-label="Audit events">
       {events.map((e) => (
-        <AuditEventItem key={e.seq} event={e} />
+        <AuditEventItem key={e.seq} event={e} names={known} />
       ))}
     </ul>
   );

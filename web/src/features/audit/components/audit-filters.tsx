@@ -3,7 +3,20 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/field';
 import { Input } from '../../../components/ui/input';
+import { Select } from '../../../components/ui/select';
 import type { AuditSearch } from '../search';
+
+/** AuditEvent.targetType values (the schema's description lists them), as the filter offers them. */
+const TARGET_TYPES = [
+  { value: 'policy_resource', label: 'Policy' },
+  { value: 'cluster', label: 'Cluster' },
+  { value: 'member', label: 'Member' },
+  { value: 'invitation', label: 'Invitation' },
+  { value: 'api_token', label: 'API token' },
+  { value: 'organization', label: 'Organisation' },
+  { value: 'report_definition', label: 'Report definition' },
+  { value: 'report_run', label: 'Report run' },
+] as const;
 
 export function AuditFilters({ value, onApply }: { value: AuditSearch; onApply: (s: AuditSearch) => void }) {
   const [draft, setDraft] = useState<AuditSearch>(value);
@@ -22,10 +35,14 @@ export function AuditFilters({ value, onApply }: { value: AuditSearch; onApply: 
         <Field label="Action" hint="e.g. member. or cluster.register">
           <Input value={draft.action ?? ''} onChange={set('action')} />
         </Field>
-        <Field label="Target type">
-          <Input value={draft.targetType ?? ''} onChange={set('targetType')} />
+        <Field label="Resource type">
+          <Select
+            value={draft.targetType ?? ''}
+            onChange={set('targetType')}
+            options={[{ value: '', label: 'Any' }, ...TARGET_TYPES]}
+          />
         </Field>
-        <Field label="Target id">
+        <Field label="Resource id" hint="From an event’s details">
           <Input value={draft.targetId ?? ''} onChange={set('targetId')} />
         </Field>
         <Field label="From">

@@ -3,6 +3,7 @@
 import { StatusPill } from '../../../components/ui/badge';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { useAuditChain } from '../api';
+import { plural } from '../../../lib/format';
 
 export function ChainBadge({ slug }: { slug: string }) {
   const chain = useAuditChain(slug);
@@ -12,7 +13,7 @@ export function ChainBadge({ slug }: { slug: string }) {
   return c.valid ? (
     <StatusPill
       tone="ok"
-      label={`Chain verified · ${c.checkedEvents} events`}
+      label={`Chain verified · ${plural(c.checkedEvents, 'event')}`}
       {...(c.headHash ? { title: `Head hash ${c.headHash}` } : {})}
     />
   ) : (

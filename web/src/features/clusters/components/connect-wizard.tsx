@@ -8,6 +8,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { errorMessage } from '../../../components/ui/error-state';
 import { Field } from '../../../components/ui/field';
 import { Input } from '../../../components/ui/input';
+import { Tabs } from '../../../components/ui/tabs';
 import { absoluteTime } from '../../../lib/format';
 import { useCluster, useRegisterCluster } from '../api';
 import { clusterNameError, parseLabels } from '../validation';
@@ -16,7 +17,31 @@ import { ClusterStatusPill } from './cluster-status-pill';
 interface Registered {
   name: string;
   installCommand: string;
+  enrollmentToken: string;
+  gatewayUrl: string;
   expiresAt: string;
+}
+
+/** Shell-quotes a word only when it needs it. */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9_./:=@+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The agent run by hand (from a checkout of Palisade): a simulated cluster described by a file, or
+ * a real cluster through a kubeconfig, with the enrollment token and the gateway it dials.
+ */
+export function agentCommand(
+  r: Pick<Registered, 'enrollmentToken' | 'gatewayUrl'>,
+  target: { simulate: string } | { kubeconfig: string },
+): string {
+  const mode =
+    'simulate' in target
+      ? ['--simulate', target.simulate || '<cluster.yaml>']
+      : ['--kubernetes', '--kubeconfig', target.kubeconfig || '~/.kube/config'];
+  return ['npm', 'run', 'agent', '--', ...mode, '--token', r.enrollmentToken, '--gateway', r.gatewayUrl]
+    .map((w) => (w.startsWith('<') || w.startsWith('~') ? w : shellWord(w)))
+    .join(' ');
 }
 
 export function ConnectWizard({
@@ -81,6 +106,8 @@ function RegisterStep({
           onRegistered({
             name: r.cluster.name,
             installCommand: r.installCommand,
+            enrollmentToken: r.enrollmentToken,
+            gatewayUrl: r.gatewayUrl,
             expiresAt: r.enrollmentExpiresAt,
           }),
       },
@@ -131,15 +158,58 @@ function InstallStep({ slug, registered }: { slug: string; registered: Registere
   const cluster = useCluster(slug, registered.name);
   const status = cluster.data?.status;
   const connected = status === 'CONNECTED';
+  const [how, setHow] = useState('kubectl');
+  const [clusterFile, setClusterFile] = useState('agent/examples/shop.yaml');
   return (
     <div>
       <ol style={{ paddingLeft: 18 }}>
         <li>
-          <p>
-            Run this in the cluster with kubectl. It downloads the agent once, within an hour; the enrollment
-            token it installs connects one agent and is valid until {absoluteTime(registered.expiresAt)}.
-          </p>
-          <CopyableText text={registered.installCommand} label="Install command" />
+          <Tabs
+            label="How to run the agent"
+            tabs={[
+              { id: 'kubectl', label: 'kubectl' },
+              { id: 'agent', label: 'Agent command' },
+            ]}
+            selected={how}
+            onSelect={setHow}
+          >
+            {how === 'kubectl' ? (
+              <>
+                <p>
+                  Run this in the cluster with kubectl. It downloads the agent once, within an hour; the
+                  enrollment token it installs connects one agent and is valid until{' '}
+                  {absoluteTime(registered.expiresAt)}.
+                </p>
+                <CopyableText text={registered.installCommand} label="Install command" />
+              </>
+            ) : (
+              <>
+                <p>
+                  Or run the agent yourself from a Palisade checkout: a simulated cluster described by a file
+                  (see agent/examples), or a real one through your kubeconfig. The enrollment token connects
+                  one agent and is valid until {absoluteTime(registered.expiresAt)}.
+                </p>
+                <Field
+                  label="Cluster description"
+                  hint="For --simulate: a file like agent/examples/shop.yaml"
+                >
+                  <Input
+                    className="mono"
+                    value={clusterFile}
+                    onChange={(e) => setClusterFile(e.target.value)}
+                  />
+                </Field>
+                <CopyableText
+                  text={agentCommand(registered, { simulate: clusterFile.trim() })}
+                  label="Agent command (simulated cluster)"
+                />
+                <CopyableText
+                  text={agentCommand(registered, { kubeconfig: '' })}
+                  label="Agent command (kubeconfig)"
+                />
+              </>
+            )}
+          </Tabs>
         </li>
         <li>
           <p>The agent dials out to Palisade; no inbound firewall rule is needed.</p>

@@ -12,6 +12,11 @@ import { Table } from '../../../components/ui/table';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useClusterEndpoints, type EndpointFilter } from '../api';
 import { LabelList } from './label-list';
+import { Button } from '../../../components/ui/button';
+import { plural } from '../../../lib/format';
+
+/** The page size of ClusterEndpoints (first: 50 in clusters.graphql). */
+const PAGE = 50;
 
 export function selectorError(selector: string): string | undefined {
   if (!selector.trim()) return undefined;
@@ -35,6 +40,8 @@ export function InventoryEndpoints({ slug, name }: { slug: string; name: string 
   };
   const q = useClusterEndpoints(slug, name, useDebounced(filter));
   const filtered = Object.keys(filter).length > 0;
+  const shown = q.data?.pages.flatMap((p) => p.edges) ?? [];
+  const total = q.data?.pages[0]?.totalCount ?? 0;
   return (
     <section aria-label="Endpoints">
       <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr 2fr', gap: 12 }}>
@@ -52,27 +59,39 @@ export function InventoryEndpoints({ slug, name }: { slug: string; name: string 
         <SkeletonRows rows={4} />
       ) : q.isError ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      ) : q.data.edges.length === 0 ? (
+      ) : q.data.pages[0]?.edges.length === 0 ? (
         <EmptyState title={filtered ? 'No endpoint matches' : 'No endpoints yet'}>
           {filtered ? 'Loosen the filters.' : 'Endpoints appear once the agent has reported its inventory.'}
         </EmptyState>
       ) : (
-        <Table
-          caption={`${q.data.totalCount} endpoints${q.data.pageInfo.hasNextPage ? ` (first ${q.data.edges.length} shown)` : ''}`}
-          columns={['Endpoint', 'Namespace', 'IPs', 'Service account', 'Labels']}
-        >
-          {q.data.edges.map(({ node }) => (
-            <tr key={`${node.namespace}/${node.name}`}>
-              <td className="mono">{node.name}</td>
-              <td className="mono">{node.namespace}</td>
-              <td className="mono">{node.ips.join(', ')}</td>
-              <td className="mono">{node.serviceAccount}</td>
-              <td>
-                <LabelList labels={node.labels} />
-              </td>
-            </tr>
-          ))}
-        </Table>
+        <div className="stack">
+          <Table
+            caption={`${plural(total, 'endpoint')}${shown.length < total ? ` (${shown.length} shown)` : ''}`}
+            columns={['Endpoint', 'Namespace', 'IPs', 'Service account', 'Labels']}
+          >
+            {shown.map(({ node }) => (
+              <tr key={`${node.namespace}/${node.name}`}>
+                <td className="mono">{node.name}</td>
+                <td className="mono">{node.namespace}</td>
+                <td className="mono">{node.ips.join(', ')}</td>
+                <td className="mono">{node.serviceAccount}</td>
+                <td>
+                  <LabelList labels={node.labels} />
+                </td>
+              </tr>
+            ))}
+          </Table>
+          {q.hasNextPage && (
+            <div className="row">
+              <Button onClick={() => void q.fetchNextPage()} busy={q.isFetchingNextPage}>
+                Show {Math.min(PAGE, total - shown.length)} more
+              </Button>
+              <span className="muted">
+                {shown.length} of {total}
+              </span>
+            </div>
+          )}
+        </div>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { Table } from '../../../components/ui/table';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useClusterNamespaces } from '../api';
 import { LabelList } from './label-list';
+import { plural } from '../../../lib/format';
 
 export function InventoryNamespaces({ slug, name }: { slug: string; name: string }) {
   const [search, setSearch] = useState('');
@@ -29,7 +30,10 @@ export function InventoryNamespaces({ slug, name }: { slug: string; name: string
             : 'Namespaces appear once the agent has connected and reported its inventory.'}
         </EmptyState>
       ) : (
-        <Table caption={`${q.data.totalCount} namespaces`} columns={['Namespace', 'Endpoints', 'Labels']}>
+        <Table
+          caption={plural(q.data.totalCount, 'namespace')}
+          columns={['Namespace', 'Endpoints', 'Labels']}
+        >
           {q.data.edges.map(({ node }) => (
             <tr key={node.name}>
               <td className="mono">{node.name}</td>

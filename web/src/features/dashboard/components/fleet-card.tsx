@@ -4,10 +4,36 @@ import { refKey } from '@palisade/policy/managed';
 import { Link } from '@tanstack/react-router';
 import { ErrorState } from '../../../components/ui/error-state';
 import { SkeletonRows } from '../../../components/ui/skeleton';
-import { relativeTime } from '../../../lib/format';
+import { nounFor, plural, relativeTime } from '../../../lib/format';
 import { ClusterStatusPill } from '../../clusters/components/cluster-status-pill';
 import { SyncPill } from '../../policies/components/sync-pill';
 import { useDashboard } from '../api';
+
+/**
+ * Policies in sync and out of sync across the connected clusters: a policy is out of sync when a
+ * connected cluster that should run it does not (yet) run it as stored, in sync when every connected
+ * cluster that runs it reports IN_SYNC; each policy counts once however many clusters run it.
+ * Disconnected clusters are left out: their state is not known, and they are counted on their own.
+ */
+export function policySyncCounts(
+  clusters: readonly {
+    status: string;
+    policySync: {
+      resources: readonly { kind: string; namespace?: string | null; name: string; status: string }[];
+    };
+  }[],
+): { inSync: number; outOfSync: number } {
+  const worst = new Map<string, boolean>();
+  for (const c of clusters) {
+    if (c.status !== 'CONNECTED') continue;
+    for (const r of c.policySync.resources) {
+      const key = refKey({ kind: r.kind, namespace: r.namespace ?? null, name: r.name });
+      worst.set(key, (worst.get(key) ?? true) && r.status === 'IN_SYNC');
+    }
+  }
+  const values = [...worst.values()];
+  return { inSync: values.filter(Boolean).length, outOfSync: values.filter((v) => !v).length };
+}
 
 export function FleetCard({ slug }: { slug: string }) {
   const q = useDashboard(slug);
@@ -20,11 +46,7 @@ export function FleetCard({ slug }: { slug: string }) {
     clusters.filter((c) => c.status === 'CONNECTED' && c.policySync.status === s).length;
   // A policy is out of sync when a connected cluster that should run it does not (yet) run it as
   // stored; each policy counts once however many clusters it is out of sync in.
-  const outOfSync = new Set(
-    clusters
-      .filter((c) => c.status === 'CONNECTED')
-      .flatMap((c) => c.policySync.resources.filter((r) => r.status !== 'IN_SYNC').map((r) => refKey(r))),
-  ).size;
+  const { inSync, outOfSync } = policySyncCounts(clusters);
   const failing = clusters.filter(
     (c) => c.policySync.status === 'FAILED' || c.policySync.status === 'DRIFTED',
   );
@@ -35,7 +57,7 @@ export function FleetCard({ slug }: { slug: string }) {
           <div className="stat" data-stat="connected">
             {count('CONNECTED')}
           </div>
-          <div className="stat-label">clusters connected</div>
+          <div className="stat-label">{nounFor(count('CONNECTED'), 'cluster')} connected</div>
         </div>
         <div className="card">
           <div className="stat" data-stat="disconnected">
@@ -48,19 +70,19 @@ export function FleetCard({ slug }: { slug: string }) {
           <div className="stat-label">waiting for their agent</div>
         </div>
         <div className="card">
-          <div className="stat" data-stat="in-sync">
-            {sync('IN_SYNC')}
+          <div className="stat" data-stat="policies-in-sync">
+            {inSync}
           </div>
           <div className="stat-label">
-            {sync('IN_SYNC') === 1 ? 'cluster' : 'clusters'} with policy in sync · {sync('PENDING')} pending ·{' '}
-            {failing.length} failed or drifted
+            {nounFor(inSync, 'policy')} in sync · {plural(sync('IN_SYNC'), 'cluster')} fully in sync ·{' '}
+            {sync('PENDING')} pending · {failing.length} failed or drifted
           </div>
         </div>
         <div className="card">
           <div className="stat" data-stat="policies-out-of-sync">
             {outOfSync}
           </div>
-          <div className="stat-label">{outOfSync === 1 ? 'policy' : 'policies'} out of sync</div>
+          <div className="stat-label">{nounFor(outOfSync, 'policy')} out of sync</div>
         </div>
       </div>
       {failing.length > 0 && (

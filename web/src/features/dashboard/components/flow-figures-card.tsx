@@ -6,6 +6,7 @@ import { SkeletonRows } from '../../../components/ui/skeleton';
 import { useServiceGraph } from '../../service-graph/api';
 import { edgeFlowSearch, foldGraph } from '../../service-graph/model';
 import { useDashboard, useDeniedFlowCounts } from '../api';
+import { plural } from '../../../lib/format';
 
 const TOP = 5;
 
@@ -87,7 +88,7 @@ function TopDeniedPairs({ slug }: { slug: string }) {
                   {source.label} → {target.label}
                 </Link>
                 <span className="muted">{source.cluster}</span>
-                <span className="figure-list__value">{denied} connections</span>
+                <span className="figure-list__value">{plural(denied, 'connection')}</span>
               </li>
             );
           })}

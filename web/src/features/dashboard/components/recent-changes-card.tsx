@@ -3,11 +3,12 @@ import { Link } from '@tanstack/react-router';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { SkeletonRows } from '../../../components/ui/skeleton';
-import { useAuditEvents } from '../../audit/api';
+import { useAuditEvents, useTargetNames } from '../../audit/api';
 import { AuditEventList } from '../../audit/components/audit-event-list';
 
 export function RecentChangesCard({ slug }: { slug: string }) {
   const q = useAuditEvents(slug, {}, 8);
+  const names = useTargetNames(slug);
   const events = q.data?.pages[0]?.edges.map((e) => e.node) ?? [];
   return (
     <section aria-label="Recent changes" className="stack">
@@ -24,7 +25,7 @@ export function RecentChangesCard({ slug }: { slug: string }) {
       ) : events.length === 0 ? (
         <EmptyState title="No changes yet" />
       ) : (
-        <AuditEventList events={events} />
+        <AuditEventList events={events} names={names} />
       )}
     </section>
   );

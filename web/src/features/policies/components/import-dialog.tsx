@@ -9,7 +9,9 @@ import { Table } from '../../../components/ui/table';
 import { useToast } from '../../../components/ui/toast';
 import type { ApplyResourcesMutation } from '../../../generated/graphql';
 import { useApplyResources } from '../api';
+import { importIssueText, importResourceLabel } from '../import-issues';
 import { readYamlFile } from '../yaml-files';
+import { plural } from '../../../lib/format';
 
 type Plan = ApplyResourcesMutation['applyResources'];
 
@@ -58,25 +60,18 @@ export function ImportDialog({ slug, open, onClose }: { slug: string; open: bool
         )}
         {plan && (
           <Table
-            caption={`${fileName}: ${plan.results.length} resources`}
+            caption={`${fileName}: ${plural(plan.results.length, 'resource')}`}
             columns={['Line', 'Resource', 'Result']}
           >
             {plan.results.map((r) => (
               <tr key={r.index}>
                 <td>{r.line}</td>
-                <td className="mono">
-                  {r.kind ?? '?'} {r.namespace ? `${r.namespace}/` : ''}
-                  {r.name ?? ''}
-                </td>
+                <td className="mono">{importResourceLabel(r)}</td>
                 <td>
                   {r.errors.length ? (
                     <ul className="validation-list">
                       {r.errors.map((e, i) => (
-                        <li key={i}>
-                          {e.line ? `Line ${e.line}: ` : ''}
-                          {e.field ? `${e.field}: ` : ''}
-                          {e.message}
-                        </li>
+                        <li key={i}>{importIssueText(e)}</li>
                       ))}
                     </ul>
                   ) : (
@@ -102,7 +97,7 @@ export function ImportDialog({ slug, open, onClose }: { slug: string; open: bool
                 {
                   onSuccess: (r) => {
                     toast.show({
-                      title: `Imported ${r.results.length} resources from ${fileName}`,
+                      title: `Imported ${plural(r.results.length, 'resource')} from ${fileName}`,
                       tone: 'ok',
                     });
                     close();

@@ -8,9 +8,11 @@ export interface PolicyBoardProps {
   canReorder: boolean;
   onOpen: (p: BoardPolicy) => void;
   onReorder: (tier: string, from: number, to: number) => void;
+  /** Offered on tiers that are not built in, when the member may write policies. */
+  onEditTier?: (tier: BoardTier) => void;
 }
 
-export function PolicyBoard({ tiers, canReorder, onOpen, onReorder }: PolicyBoardProps) {
+export function PolicyBoard({ tiers, canReorder, onOpen, onReorder, onEditTier }: PolicyBoardProps) {
   return (
     <div className="policy-board" role="region" aria-label="Policy board">
       {canReorder && (
@@ -19,7 +21,14 @@ export function PolicyBoard({ tiers, canReorder, onOpen, onReorder }: PolicyBoar
         </p>
       )}
       {tiers.map((t) => (
-        <TierColumn key={t.name} tier={t} canReorder={canReorder} onOpen={onOpen} onReorder={onReorder} />
+        <TierColumn
+          key={t.name}
+          tier={t}
+          canReorder={canReorder}
+          onOpen={onOpen}
+          onReorder={onReorder}
+          {...(onEditTier ? { onEditTier } : {})}
+        />
       ))}
     </div>
   );

@@ -4,7 +4,8 @@ import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { formatCount } from '../../../lib/format';
-import { worstSync, type BoardPolicy } from '../model';
+import { boardSync, type BoardPolicy } from '../model';
+import { plural } from '../../../lib/format';
 import { SyncPill } from './sync-pill';
 
 export interface PolicyCardProps {
@@ -28,7 +29,7 @@ function PolicyCardView({
   onDragStart,
   onDropAt,
 }: PolicyCardProps) {
-  const sync = policy.clusters ? worstSync(policy.clusters) : null;
+  const sync = policy.clusters ? boardSync(policy.clusters) : null;
   const onKeyDown = (e: KeyboardEvent) => {
     if (!canReorder || !e.altKey) return;
     if (e.key === 'ArrowUp' && index > 0) {
@@ -73,11 +74,20 @@ function PolicyCardView({
         <span className="muted mono" title="Cluster selector">
           {policy.clusterSelector ? policy.clusterSelector : 'all clusters'}
         </span>
-        {sync && (
+        {sync?.live && (
           <SyncPill
-            status={sync}
-            title={policy.clusters?.map((c) => `${c.name}: ${c.status}`).join(', ') ?? ''}
+            status={sync.live}
+            title={sync.liveClusters.map((c) => `${c.name}: ${c.status}`).join(', ')}
           />
+        )}
+        {sync && sync.disconnected.length > 0 && (
+          <span data-disconnected={sync.disconnected.length}>
+            <SyncPill
+              status="DISCONNECTED"
+              label={`${plural(sync.disconnected.length, 'cluster')} disconnected`}
+              title={`State unknown: ${sync.disconnected.map((c) => c.name).join(', ')}`}
+            />
+          </span>
         )}
       </div>
       {policy.hits && (

@@ -12,8 +12,8 @@ const LOOK: Record<SyncStatus, { tone: Tone; label: string }> = {
   DISCONNECTED: { tone: 'neutral', label: 'Disconnected' },
 };
 
-export function SyncPill({ status, title }: { status: SyncStatus; title?: string }) {
-  const look = LOOK[status];
+export function SyncPill({ status, title, label }: { status: SyncStatus; title?: string; label?: string }) {
+  const look = { ...LOOK[status], ...(label ? { label } : {}) };
   const staleSince = useStaleSince();
   if (staleSince !== null)
     return (

@@ -1,6 +1,7 @@
 // A tier as a column: its order and default action on top, its policies in evaluation order.
 import { memo, useCallback, useRef } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
 import type { BoardPolicy, BoardTier } from '../model';
 import { PolicyCard } from './policy-card';
 
@@ -9,9 +10,10 @@ export interface TierColumnProps {
   canReorder: boolean;
   onOpen: (p: BoardPolicy) => void;
   onReorder: (tier: string, from: number, to: number) => void;
+  onEditTier?: (tier: BoardTier) => void;
 }
 
-function TierColumnView({ tier, canReorder, onOpen, onReorder }: TierColumnProps) {
+function TierColumnView({ tier, canReorder, onOpen, onReorder, onEditTier }: TierColumnProps) {
   const dragFrom = useRef<number | null>(null);
   const onMove = useCallback(
     (from: number, to: number) => onReorder(tier.name, from, to),
@@ -36,6 +38,16 @@ function TierColumnView({ tier, canReorder, onOpen, onReorder }: TierColumnProps
           <span className="muted mono">order {tier.order}</span>
           <Badge tone={tier.defaultAction === 'Pass' ? 'info' : 'neutral'}>then {tier.defaultAction}</Badge>
           {tier.builtIn && <Badge>built-in</Badge>}
+          {onEditTier && !tier.builtIn && (
+            <Button
+              size="small"
+              variant="ghost"
+              onClick={() => onEditTier(tier)}
+              aria-label={`Edit tier ${tier.name}`}
+            >
+              Edit
+            </Button>
+          )}
         </div>
       </header>
       {tier.policies.length === 0 ? (

@@ -1,6 +1,7 @@
 // The editor's validation result: "Valid" or each error with its line, column and field.
 import { StatusPill } from '../../../components/ui/badge';
 import type { ValidationError } from '@palisade/policy';
+import { plural } from '../../../lib/format';
 
 export function formatValidationError(e: ValidationError): string {
   const where = e.line ? `Line ${e.line}${e.column ? `, column ${e.column}` : ''}: ` : '';
@@ -12,7 +13,7 @@ export function ValidationList({ errors, count }: { errors: readonly ValidationE
   return (
     <div aria-live="polite" data-testid="validation">
       {errors.length === 0 ? (
-        <StatusPill tone="ok" label={count === 1 ? 'Valid' : `Valid · ${count} resources`} />
+        <StatusPill tone="ok" label={count === 1 ? 'Valid' : `Valid · ${plural(count, 'resource')}`} />
       ) : (
         <>
           <StatusPill tone="danger" label={`${errors.length} problem${errors.length === 1 ? '' : 's'}`} />

@@ -95,6 +95,11 @@ export class RegisterClusterPayload {
       'Run this in the cluster to install the agent: kubectl apply -f <api>/v1/install/pic_….yaml. Its URL holds an install code good for one download within an hour, not the token.',
   })
   installCommand!: string;
+  @Field(() => String, {
+    description:
+      'The gateway tunnel URL the agent dials (what the install manifest sets as PALISADE_GATEWAY_URL), for running the agent by hand: npm run agent -- --simulate <cluster.yaml> --token <enrollmentToken> --gateway <gatewayUrl>.',
+  })
+  gatewayUrl!: string;
 }
 
 @ObjectType('ClusterNamespace', { description: 'A Kubernetes namespace, as the agent last reported it.' })
