@@ -27,7 +27,13 @@ async function sessionsOf(caller: SignedInMember | Awaited<ReturnType<TestContex
 }
 
 async function lastAudit() {
-  const [row] = await ctx.sql<{ action: string; actor_label: string; target_id: string; before: unknown; after: unknown }>(
+  const [row] = await ctx.sql<{
+    action: string;
+    actor_label: string;
+    target_id: string;
+    before: unknown;
+    after: unknown;
+  }>(
     'SELECT action, actor_label, target_id, before, after FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
     [orgId],
   );
@@ -61,7 +67,11 @@ describe('your own sessions', () => {
     expectError(await ctx.gql(laptop, READ, { s: slug }), 'UNAUTHENTICATED');
     expectData(await ctx.gql(dave, READ, { s: slug }));
     expect(await sessionsOf(dave)).toHaveLength(1);
-    expect(await lastAudit()).toMatchObject({ action: 'session.revoke', actor_label: 'dave@example.com', target_id: other.id });
+    expect(await lastAudit()).toMatchObject({
+      action: 'session.revoke',
+      actor_label: 'dave@example.com',
+      target_id: other.id,
+    });
   });
 
   it("cannot end someone else's session (NOT_FOUND), and a token has none", async () => {
@@ -70,17 +80,23 @@ describe('your own sessions', () => {
     const dave = await ctx.signIn('dave@example.com');
     const sessionsBefore = await count(ctx, 'sessions');
     expectError(
-      await ctx.gql(dave, 'mutation($i: RevokeSessionInput!) { revokeSession(input: $i) { id } }', { i: { sessionId: target } }),
+      await ctx.gql(dave, 'mutation($i: RevokeSessionInput!) { revokeSession(input: $i) { id } }', {
+        i: { sessionId: target },
+      }),
       'NOT_FOUND',
     );
     expectError(
-      await ctx.gql(dave, 'mutation($i: RevokeSessionInput!) { revokeSession(input: $i) { id } }', { i: { sessionId: 'nope' } }),
+      await ctx.gql(dave, 'mutation($i: RevokeSessionInput!) { revokeSession(input: $i) { id } }', {
+        i: { sessionId: 'nope' },
+      }),
       'VALIDATION_FAILED',
       ['input', 'sessionId'],
     );
     expect(await count(ctx, 'sessions')).toBe(sessionsBefore);
     const token = await ctx.tokenCaller(slug, 'viewer');
-    expect(expectData(await ctx.gql<{ viewer: { sessions: unknown[] } }>(token, SESSIONS)).viewer.sessions).toEqual([]);
+    expect(
+      expectData(await ctx.gql<{ viewer: { sessions: unknown[] } }>(token, SESSIONS)).viewer.sessions,
+    ).toEqual([]);
   });
 });
 
@@ -90,12 +106,17 @@ describe('an owner ends all sessions of a member', () => {
     const phone = await ctx.signIn('erin@example.com');
     const socket = await liveSubscription(ctx, erin.headers['cookie'] ?? '', slug);
     const started = Date.now();
-    const r = await ctx.gql<{ endMemberSessions: { endedSessions: number; member: { user: { email: string } } } }>(
+    const r = await ctx.gql<{
+      endMemberSessions: { endedSessions: number; member: { user: { email: string } } };
+    }>(
       alice,
       'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions member { user { email } } } }',
       { i: { orgSlug: slug, userId: erin.userId } },
     );
-    expect(expectData(r).endMemberSessions).toEqual({ endedSessions: 2, member: { user: { email: 'erin@example.com' } } });
+    expect(expectData(r).endMemberSessions).toEqual({
+      endedSessions: 2,
+      member: { user: { email: 'erin@example.com' } },
+    });
     expect((await closeWithin(socket, 1_000 - (Date.now() - started))).code).toBe(4401);
     expectError(await ctx.gql(erin, READ, { s: slug }), 'UNAUTHENTICATED');
     expectError(await ctx.gql(phone, READ, { s: slug }), 'UNAUTHENTICATED');
@@ -107,16 +128,26 @@ describe('an owner ends all sessions of a member', () => {
     const mallory = await ctx.signIn('mallory@example.com');
     const sessionsBefore = await count(ctx, 'sessions');
     expectError(
-      await ctx.gql(bob, 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }', {
-        i: { orgSlug: slug, userId: alice.userId },
-      }),
+      await ctx.gql(
+        bob,
+        'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+        {
+          i: { orgSlug: slug, userId: alice.userId },
+        },
+      ),
       'FORBIDDEN',
     );
-    const malloryId = (await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = 'mallory@example.com'"))[0]!.id;
+    const malloryId = (
+      await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = 'mallory@example.com'")
+    )[0]!.id;
     expectError(
-      await ctx.gql(alice, 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }', {
-        i: { orgSlug: slug, userId: malloryId },
-      }),
+      await ctx.gql(
+        alice,
+        'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+        {
+          i: { orgSlug: slug, userId: malloryId },
+        },
+      ),
       'NOT_FOUND',
     );
     expect(await count(ctx, 'sessions')).toBe(sessionsBefore);
@@ -134,13 +165,18 @@ describe("the organisation's session policy", () => {
       'query($s: String!) { organization(slug: $s) { sessionPolicy { maxLifetimeMinutes idleTimeoutMinutes updatedAt } } }',
       { s: slug },
     );
-    expect(expectData(policy).organization.sessionPolicy).toEqual({ maxLifetimeMinutes: null, idleTimeoutMinutes: null, updatedAt: null });
+    expect(expectData(policy).organization.sessionPolicy).toEqual({
+      maxLifetimeMinutes: null,
+      idleTimeoutMinutes: null,
+      updatedAt: null,
+    });
     const admin = await ctx.tokenCaller(slug, 'admin');
     expectError(await ctx.gql(admin, UPDATE, { i: { orgSlug: slug, maxLifetimeMinutes: 60 } }), 'FORBIDDEN');
-    expectError(await ctx.gql(alice, UPDATE, { i: { orgSlug: slug, idleTimeoutMinutes: 1 } }), 'VALIDATION_FAILED', [
-      'input',
-      'idleTimeoutMinutes',
-    ]);
+    expectError(
+      await ctx.gql(alice, UPDATE, { i: { orgSlug: slug, idleTimeoutMinutes: 1 } }),
+      'VALIDATION_FAILED',
+      ['input', 'idleTimeoutMinutes'],
+    );
     expect(await count(ctx, 'session_policies')).toBe(0);
   });
 
@@ -155,7 +191,9 @@ describe("the organisation's session policy", () => {
     expectData(await ctx.gql(carol, READ, { s: slug }));
     const [own] = await sessionsOf(carol);
     // Twenty minutes without a request.
-    await ctx.sql("UPDATE sessions SET last_seen_at = now() - interval '20 minutes' WHERE id = $1", [own!.id]);
+    await ctx.sql("UPDATE sessions SET last_seen_at = now() - interval '20 minutes' WHERE id = $1", [
+      own!.id,
+    ]);
     const idle = expectError(await ctx.gql(carol, READ, { s: slug }), 'UNAUTHENTICATED');
     expect(idle.errors?.[0]?.message).toMatch(/idle longer than this organisation allows \(15 minutes\)/);
     expect(await count(ctx, 'sessions', 'id = $1', [own!.id])).toBe(0);

@@ -181,8 +181,7 @@ describe('every mutation writes exactly one audit event', () => {
         ]);
         st.sessionsMemberId = u!.id;
       },
-      query:
-        'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+      query: 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
       input: () => ({ orgSlug: slug, userId: st.sessionsMemberId }),
       action: 'member.sessions.end',
     },

@@ -6,7 +6,15 @@
 // a SCIM error body and an audit event, and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContext } from './context.js';
-import { count, expectData, expectError, orgIdOf, roleOf, signedInMember, type SignedInMember } from './factories/members.js';
+import {
+  count,
+  expectData,
+  expectError,
+  orgIdOf,
+  roleOf,
+  signedInMember,
+  type SignedInMember,
+} from './factories/members.js';
 import { closeWithin, liveSubscription } from './support/graphql-socket.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -79,7 +87,12 @@ const newUser = (email: string, extra: Record<string, unknown> = {}) => ({
 const patch = (...Operations: Record<string, unknown>[]) => ({ schemas: [PATCH_SCHEMA], Operations });
 
 async function lastAudit(o = orgId) {
-  const [row] = await ctx.sql<{ action: string; actor_label: string; target_id: string; after: Record<string, unknown> | null }>(
+  const [row] = await ctx.sql<{
+    action: string;
+    actor_label: string;
+    target_id: string;
+    after: Record<string, unknown> | null;
+  }>(
     'SELECT action, actor_label, target_id, after FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
     [o],
   );
@@ -113,7 +126,10 @@ describe('users, as Okta provisions them', () => {
   let daveId: string;
 
   it('looks a user up by userName, creates them, and finds them again', async () => {
-    const miss = await okta('GET', `/Users?filter=${encodeURIComponent('userName eq "dave@example.com"')}&startIndex=1&count=100`);
+    const miss = await okta(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "dave@example.com"')}&startIndex=1&count=100`,
+    );
     expect(miss.status).toBe(200);
     expect(miss.contentType).toMatch(/application\/scim\+json/);
     expect(miss.body).toMatchObject({ schemas: [LIST_SCHEMA], totalResults: 0, Resources: [] });
@@ -152,10 +168,18 @@ describe('users, as Okta provisions them', () => {
   });
 
   it('updates with PATCH replace and PUT, keeping what it does not name', async () => {
-    const p = await okta('PATCH', `/Users/${daveId}`, patch({ op: 'replace', value: { displayName: 'Dave V.' } }));
+    const p = await okta(
+      'PATCH',
+      `/Users/${daveId}`,
+      patch({ op: 'replace', value: { displayName: 'Dave V.' } }),
+    );
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ displayName: 'Dave V.', userName: 'dave@example.com', active: true });
-    const put = await okta('PUT', `/Users/${daveId}`, newUser('dave@example.com', { displayName: 'Dave Viewer', title: 'SRE' }));
+    const put = await okta(
+      'PUT',
+      `/Users/${daveId}`,
+      newUser('dave@example.com', { displayName: 'Dave Viewer', title: 'SRE' }),
+    );
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ displayName: 'Dave Viewer', title: 'SRE' });
     expect((await lastAudit()).action).toBe('scim.user.update');
@@ -165,9 +189,15 @@ describe('users, as Okta provisions them', () => {
     await okta('POST', '/Users', newUser('erin@example.com'));
     const all = await okta('GET', '/Users?startIndex=2&count=1');
     expect(all.body).toMatchObject({ totalResults: 2, startIndex: 2, itemsPerPage: 1 });
-    const sw = await okta('GET', `/Users?filter=${encodeURIComponent('userName sw "erin" and active eq true')}`);
+    const sw = await okta(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName sw "erin" and active eq true')}`,
+    );
     expect(sw.body.Resources?.map((r) => r['userName'])).toEqual(['erin@example.com']);
-    const ext = await okta('GET', `/Users?filter=${encodeURIComponent('externalId eq "00u-dave@example.com"')}&attributes=userName`);
+    const ext = await okta(
+      'GET',
+      `/Users?filter=${encodeURIComponent('externalId eq "00u-dave@example.com"')}&attributes=userName`,
+    );
     expect(ext.body.Resources).toEqual([
       expect.objectContaining({ id: daveId, userName: 'dave@example.com' }),
     ]);
@@ -182,13 +212,20 @@ describe('groups, mapped to roles', () => {
 
   beforeAll(async () => {
     const find = async (email: string) =>
-      String((await okta('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`)).body.Resources?.[0]?.['id']);
+      String(
+        (await okta('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`)).body
+          .Resources?.[0]?.['id'],
+      );
     daveId = await find('dave@example.com');
     erinId = await find('erin@example.com');
   });
 
   it('creates a group with a member and lists it by displayName', async () => {
-    const g = await okta('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Platform Engineers', members: [{ value: erinId }] });
+    const g = await okta('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Platform Engineers',
+      members: [{ value: erinId }],
+    });
     expect(g.status).toBe(201);
     groupId = String(g.body['id']);
     expect(g.body).toMatchObject({
@@ -196,7 +233,10 @@ describe('groups, mapped to roles', () => {
       members: [expect.objectContaining({ value: erinId, display: 'erin@example.com' })],
       meta: { resourceType: 'Group', location: `${endpoint(slug)}/Groups/${groupId}` },
     });
-    const found = await okta('GET', `/Groups?filter=${encodeURIComponent('displayName eq "platform engineers"')}&excludedAttributes=members`);
+    const found = await okta(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('displayName eq "platform engineers"')}&excludedAttributes=members`,
+    );
     expect(found.body['totalResults']).toBe(1);
     expect(found.body.Resources?.[0]).not.toHaveProperty('members');
     // The user shows its group.
@@ -218,32 +258,58 @@ describe('groups, mapped to roles', () => {
   });
 
   it('PATCH add and remove members (as Okta sends them) moves roles with membership', async () => {
-    const add = await okta('PATCH', `/Groups/${groupId}`, patch({ op: 'add', path: 'members', value: [{ value: daveId, display: 'dave@example.com' }] }));
+    const add = await okta(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patch({ op: 'add', path: 'members', value: [{ value: daveId, display: 'dave@example.com' }] }),
+    );
     expect(add.status).toBe(200);
     expect(await roleOf(ctx, slug, 'dave@example.com')).toBe('editor');
-    const remove = await okta('PATCH', `/Groups/${groupId}`, patch({ op: 'remove', path: `members[value eq "${erinId}"]` }));
+    const remove = await okta(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patch({ op: 'remove', path: `members[value eq "${erinId}"]` }),
+    );
     expect(remove.status).toBe(200);
     expect((remove.body['members'] as { value: string }[]).map((m) => m.value)).toEqual([daveId]);
     expect(await roleOf(ctx, slug, 'erin@example.com')).toBe('viewer');
     // Entra ID asks "is this user in this group?" with a members filter.
-    const q = await okta('GET', `/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members[value eq "${daveId}"]`)}&excludedAttributes=members`);
+    const q = await okta(
+      'GET',
+      `/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members[value eq "${daveId}"]`)}&excludedAttributes=members`,
+    );
     expect(q.body['totalResults']).toBe(1);
     // Renaming keeps the mapping.
-    const renamed = await okta('PATCH', `/Groups/${groupId}`, patch({ op: 'replace', value: { id: groupId, displayName: 'Platform' } }));
+    const renamed = await okta(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patch({ op: 'replace', value: { id: groupId, displayName: 'Platform' } }),
+    );
     expect(renamed.body['displayName']).toBe('Platform');
     expect(await roleOf(ctx, slug, 'dave@example.com')).toBe('editor');
   });
 
   it('refuses a member id of another organisation, changing nothing, with an audit event', async () => {
-    const foreign = await scim(endpoint(otherSlug), otherToken)('POST', '/Users', newUser('mallory@example.com'));
+    const foreign = await scim(endpoint(otherSlug), otherToken)(
+      'POST',
+      '/Users',
+      newUser('mallory@example.com'),
+    );
     expect(foreign.status).toBe(201);
     const before = await state();
-    const r = await okta('PATCH', `/Groups/${groupId}`, patch({ op: 'add', path: 'members', value: [{ value: foreign.body['id'] }] }));
+    const r = await okta(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patch({ op: 'add', path: 'members', value: [{ value: foreign.body['id'] }] }),
+    );
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidValue' });
     expect(String(r.body['detail'])).toMatch(/is not a user of this organisation/);
     expect(await state()).toEqual(before);
-    expect(await lastAudit()).toMatchObject({ action: 'scim.request.refused', target_id: `PATCH /scim/v2/orgs/${slug}/Groups/${groupId}` });
+    expect(await lastAudit()).toMatchObject({
+      action: 'scim.request.refused',
+      target_id: `PATCH /scim/v2/orgs/${slug}/Groups/${groupId}`,
+    });
   });
 
   it('deleting the group drops the roles it gave', async () => {
@@ -262,7 +328,10 @@ describe('deactivation', () => {
     const carolId = String(created.body['id']);
     const carol = await ctx.signIn('carol@example.com');
     const read = 'query($s: String!) { organization(slug: $s) { slug viewerRole } }';
-    expect(expectData(await ctx.gql<{ organization: { slug: string } }>(carol, read, { s: slug })).organization.slug).toBe(slug);
+    expect(
+      expectData(await ctx.gql<{ organization: { slug: string } }>(carol, read, { s: slug })).organization
+        .slug,
+    ).toBe(slug);
     const socket = await liveSubscription(ctx, carol.headers['cookie'] ?? '', slug);
 
     const started = Date.now();
@@ -273,7 +342,11 @@ describe('deactivation', () => {
     expect(closed.code).toBe(4401);
     // Her session is gone: the very next request is refused.
     expectError(await ctx.gql(carol, read, { s: slug }), 'UNAUTHENTICATED');
-    expect(await count(ctx, 'sessions', 'user_id = (SELECT id FROM users WHERE email = $1)', ['carol@example.com'])).toBe(0);
+    expect(
+      await count(ctx, 'sessions', 'user_id = (SELECT id FROM users WHERE email = $1)', [
+        'carol@example.com',
+      ]),
+    ).toBe(0);
     expect(await roleOf(ctx, slug, 'carol@example.com')).toBeNull();
     expect(await lastAudit()).toMatchObject({
       action: 'scim.user.deactivate',
@@ -281,7 +354,11 @@ describe('deactivation', () => {
       after: expect.objectContaining({ active: false, membershipRemoved: true, sessionsEnded: 1 }),
     });
     // Still listed, inactive; reactivating (as Entra ID writes it) brings the membership back.
-    const entra = await okta('PATCH', `/Users/${carolId}`, patch({ op: 'Replace', path: 'active', value: 'True' }));
+    const entra = await okta(
+      'PATCH',
+      `/Users/${carolId}`,
+      patch({ op: 'Replace', path: 'active', value: 'True' }),
+    );
     expect(entra.status).toBe(200);
     expect(entra.body['active']).toBe(true);
     expect(await roleOf(ctx, slug, 'carol@example.com')).toBe('viewer');
@@ -296,15 +373,24 @@ describe('deactivation', () => {
     expect(del.status).toBe(204);
     const closed = await closeWithin(socket, 1_000 - (Date.now() - started));
     expect(closed).toEqual({ code: 4403, reason: `you no longer have access to ${slug}` });
-    expectError(await ctx.gql(bob, 'query($s: String!) { organization(slug: $s) { slug } }', { s: slug }), 'NOT_FOUND');
-    expectData(await ctx.gql(bob, 'query($s: String!) { organization(slug: $s) { slug } }', { s: otherSlug }));
+    expectError(
+      await ctx.gql(bob, 'query($s: String!) { organization(slug: $s) { slug } }', { s: slug }),
+      'NOT_FOUND',
+    );
+    expectData(
+      await ctx.gql(bob, 'query($s: String!) { organization(slug: $s) { slug } }', { s: otherSlug }),
+    );
   });
 
   it("refuses to deactivate the organisation's last owner", async () => {
     const created = await okta('POST', '/Users', newUser('alice@example.com'));
     expect(created.status).toBe(201);
     const before = await state();
-    const r = await okta('PATCH', `/Users/${String(created.body['id'])}`, patch({ op: 'replace', value: { active: false } }));
+    const r = await okta(
+      'PATCH',
+      `/Users/${String(created.body['id'])}`,
+      patch({ op: 'replace', value: { active: false } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ scimType: 'mutability' });
     expect(String(r.body['detail'])).toMatch(/last owner/);
@@ -317,7 +403,11 @@ describe('bad input is refused with a SCIM error and an audit event, changing no
   it.each([
     ['a filter that does not parse', 'userName xx "a"', /could not be parsed/],
     ['a comparison without a value', 'userName eq', /needs a value/],
-    ['an attribute that is not filterable', 'nickName eq "d"', /filtering users on "nickname" is not supported/],
+    [
+      'an attribute that is not filterable',
+      'nickName eq "d"',
+      /filtering users on "nickname" is not supported/,
+    ],
     ['a negated group', 'userName eq "a" and not (active eq false)', /not supported/],
   ])('%s (400 invalidFilter)', async (_what, filter, detail) => {
     const before = await state();
@@ -333,7 +423,10 @@ describe('bad input is refused with a SCIM error and an audit event, changing no
   });
 
   it("another organisation's user id is not found here, for reads and writes", async () => {
-    const other = await scim(endpoint(otherSlug), otherToken)('GET', `/Users?filter=${encodeURIComponent('userName eq "mallory@example.com"')}`);
+    const other = await scim(endpoint(otherSlug), otherToken)(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "mallory@example.com"')}`,
+    );
     const foreignId = String(other.body.Resources?.[0]?.['id']);
     const before = await state();
     const otherBefore = await state(await orgIdOf(ctx, otherSlug));
@@ -347,7 +440,10 @@ describe('bad input is refused with a SCIM error and an audit event, changing no
       expect(r.status, method).toBe(404);
       expect(r.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '404' });
       expect(String(r.body['detail'])).toBe(`no user ${foreignId} in this organisation`);
-      expect(await lastAudit()).toMatchObject({ action: 'scim.request.refused', target_id: `${method} /scim/v2/orgs/${slug}/Users/${foreignId}` });
+      expect(await lastAudit()).toMatchObject({
+        action: 'scim.request.refused',
+        target_id: `${method} /scim/v2/orgs/${slug}/Users/${foreignId}`,
+      });
     }
     expect(await state()).toEqual(before);
     expect(await state(await orgIdOf(ctx, otherSlug))).toEqual(otherBefore);
@@ -381,10 +477,14 @@ describe('bad input is refused with a SCIM error and an audit event, changing no
     expect(String(noName.body['detail'])).toMatch(/userName/);
     const notEmail = await okta('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'frank' });
     expect(String(notEmail.body['detail'])).toMatch(/must be an email address/);
-    const badPatch = await okta('PATCH', `/Users/${String((await okta('GET', '/Users?count=1')).body.Resources?.[0]?.['id'])}`, {
-      schemas: [PATCH_SCHEMA],
-      Operations: [{ op: 'explode', path: 'active' }],
-    });
+    const badPatch = await okta(
+      'PATCH',
+      `/Users/${String((await okta('GET', '/Users?count=1')).body.Resources?.[0]?.['id'])}`,
+      {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'explode', path: 'active' }],
+      },
+    );
     expect(badPatch.body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
     expect(await state()).toEqual(before);
   });
@@ -401,26 +501,35 @@ describe('the SCIM token', () => {
     const fresh = await issueToken(slug, alice);
     expect((await okta('GET', '/Users')).status).toBe(401);
     expect((await scim(endpoint(slug), fresh)('GET', '/Users')).status).toBe(200);
-    const settings = await ctx.gql<{ organization: { scim: { endpoint: string; token: { prefix: string } } } }>(
+    const settings = await ctx.gql<{
+      organization: { scim: { endpoint: string; token: { prefix: string } } };
+    }>(
       alice,
       'query($s: String!) { organization(slug: $s) { scim { endpoint token { prefix } groups { id } } } }',
       { s: slug },
     );
-    expect(expectData(settings).organization.scim).toMatchObject({ endpoint: endpoint(slug), token: { prefix: fresh.slice(0, 11) } });
+    expect(expectData(settings).organization.scim).toMatchObject({
+      endpoint: endpoint(slug),
+      token: { prefix: fresh.slice(0, 11) },
+    });
     okta = scim(endpoint(slug), fresh);
   });
 
   it('only owners manage it', async () => {
     const caller = await ctx.tokenCaller(slug, 'admin');
     expectError(
-      await ctx.gql(caller, 'mutation($i: ScimTokenInput!) { issueScimToken(input: $i) { secret } }', { i: { orgSlug: slug } }),
+      await ctx.gql(caller, 'mutation($i: ScimTokenInput!) { issueScimToken(input: $i) { secret } }', {
+        i: { orgSlug: slug },
+      }),
       'FORBIDDEN',
     );
   });
 
   it('revoking it turns provisioning off', async () => {
     expectData(
-      await ctx.gql(alice, 'mutation($i: ScimTokenInput!) { revokeScimToken(input: $i) { token { id } } }', { i: { orgSlug: slug } }),
+      await ctx.gql(alice, 'mutation($i: ScimTokenInput!) { revokeScimToken(input: $i) { token { id } } }', {
+        i: { orgSlug: slug },
+      }),
     );
     expect((await okta('GET', '/Users')).status).toBe(401);
   });

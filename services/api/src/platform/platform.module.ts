@@ -28,6 +28,14 @@ import { RequestLimits } from './rate-limit/request-limits.js';
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
   ],
-  exports: [ApiMetrics, AccessRevocations, Authenticator, OrgAccessService, AuditWriter, SubscriptionGate, RequestLimits],
+  exports: [
+    ApiMetrics,
+    AccessRevocations,
+    Authenticator,
+    OrgAccessService,
+    AuditWriter,
+    SubscriptionGate,
+    RequestLimits,
+  ],
 })
 export class PlatformModule {}

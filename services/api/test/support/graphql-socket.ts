@@ -17,7 +17,9 @@ export async function liveSubscription(ctx: TestContext, cookie: string, slug: s
     headers: { cookie, origin: new URL(ctx.env.PUBLIC_ORIGIN).origin },
   });
   const messages: LiveSocket['messages'] = [];
-  ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8')) as LiveSocket['messages'][number]));
+  ws.on('message', (d: Buffer) =>
+    messages.push(JSON.parse(d.toString('utf8')) as LiveSocket['messages'][number]),
+  );
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
   );
@@ -39,7 +41,8 @@ export async function liveSubscription(ctx: TestContext, cookie: string, slug: s
   );
   // Accepted: no error for it after a moment.
   await new Promise((r) => setTimeout(r, 200));
-  if (messages.some((m) => m.type === 'error')) throw new Error(`subscription refused: ${JSON.stringify(messages)}`);
+  if (messages.some((m) => m.type === 'error'))
+    throw new Error(`subscription refused: ${JSON.stringify(messages)}`);
   return { ws, messages, closed };
 }
 

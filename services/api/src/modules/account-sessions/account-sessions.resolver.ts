@@ -47,7 +47,8 @@ export class ViewerSessionsResolver {
     @Args('input', { type: () => RevokeSessionInput, description: 'The session.' }) input: RevokeSessionInput,
     @CurrentPrincipal() p: Principal,
   ): Promise<SessionModel> {
-    if (p.kind !== 'user') throw new AppError('FORBIDDEN', 'an API token has no sessions; revoke the token instead');
+    if (p.kind !== 'user')
+      throw new AppError('FORBIDDEN', 'an API token has no sessions; revoke the token instead');
     const v = validateInput(revokeSessionSchema, input);
     return this.sessions.revokeOwn(p, v.sessionId);
   }

@@ -55,7 +55,9 @@ export class AccountSessionsService {
   ) {}
 
   listOwn(user: UserPrincipal): Promise<SessionView[]> {
-    return this.db.global(async (tx) => (await this.repo.listLive(tx, user.userId)).map((s) => sessionView(s, user)));
+    return this.db.global(async (tx) =>
+      (await this.repo.listLive(tx, user.userId)).map((s) => sessionView(s, user)),
+    );
   }
 
   /**
@@ -85,7 +87,10 @@ export class AccountSessionsService {
   }
 
   /** Ends every session of a member of the scope's organisation. */
-  async endForMember(scope: OrgScope, userId: string): Promise<{ member: MemberView; endedSessions: number }> {
+  async endForMember(
+    scope: OrgScope,
+    userId: string,
+  ): Promise<{ member: MemberView; endedSessions: number }> {
     const out = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const member = await tx.membership.findFirst({
         where: { orgId: scope.orgId, userId },

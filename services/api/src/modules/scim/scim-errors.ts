@@ -18,7 +18,7 @@ export type ScimType =
 export type ScimError = InstanceType<typeof SCIMMY.Types.Error>;
 
 export function scimError(status: number, scimType: ScimType | null, detail: string): ScimError {
-  return new SCIMMY.Types.Error(status as never, scimType as never, detail);
+  return new SCIMMY.Types.Error(status, scimType as never, detail);
 }
 
 export function isScimError(err: unknown): err is ScimError {

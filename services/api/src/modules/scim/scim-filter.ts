@@ -44,7 +44,11 @@ const GROUP_COLUMNS: Record<string, Column> = {
 /** Parses `filter` with SCIMMY; refuses what the translation below cannot honour. */
 export function parseFilter(expression: string): SCIMMY.Types.Filter {
   if (expression.length > SCIM_LIMITS.maxFilterLength)
-    throw scimError(400, 'invalidFilter', `the filter is longer than ${SCIM_LIMITS.maxFilterLength} characters`);
+    throw scimError(
+      400,
+      'invalidFilter',
+      `the filter is longer than ${SCIM_LIMITS.maxFilterLength} characters`,
+    );
   // SCIMMY drops a negated group ("not (…)") from its parsed form: refuse rather than ignore it.
   if (/\bnot\s*\(/i.test(expression))
     throw scimError(400, 'invalidFilter', 'negated groups ("not (…)") are not supported in filters');
@@ -89,13 +93,15 @@ function columnCondition(attr: string, col: Column, comparison: Comparison): Rec
         break;
       }
       case 'uuid': {
-        if (typeof value !== 'string') throw scimError(400, 'invalidFilter', `${attr} compares with a string`);
+        if (typeof value !== 'string')
+          throw scimError(400, 'invalidFilter', `${attr} compares with a string`);
         if (operator === 'eq') return UUID.test(value) ? { [col.field]: value.toLowerCase() } : NOTHING;
         if (operator === 'ne') return UUID.test(value) ? { NOT: { [col.field]: value.toLowerCase() } } : {};
         break;
       }
       case 'date': {
-        const d = new Date(String(value));
+        if (typeof value !== 'string') throw scimError(400, 'invalidFilter', `${attr} compares with a date`);
+        const d = new Date(value);
         if (Number.isNaN(d.getTime())) throw scimError(400, 'invalidFilter', `${attr} compares with a date`);
         const key = { gt: 'gt', ge: 'gte', lt: 'lt', le: 'lte' }[operator];
         if (key) return { [col.field]: { [key]: d } };
@@ -103,7 +109,8 @@ function columnCondition(attr: string, col: Column, comparison: Comparison): Rec
         break;
       }
       case 'string': {
-        if (typeof value !== 'string') throw scimError(400, 'invalidFilter', `${attr} compares with a string`);
+        if (typeof value !== 'string')
+          throw scimError(400, 'invalidFilter', `${attr} compares with a string`);
         const key = { eq: 'equals', co: 'contains', sw: 'startsWith', ew: 'endsWith' }[operator];
         if (key) return { [col.field]: { [key]: value, ...mode } };
         if (operator === 'ne') return { NOT: { [col.field]: { equals: value, ...mode } } };
@@ -141,7 +148,7 @@ function translate(
 }
 
 export function userFilterWhere(filter: SCIMMY.Types.Filter): Prisma.ScimUserWhereInput {
-  return translate(filter, USER_COLUMNS, () => null, 'users') as Prisma.ScimUserWhereInput;
+  return translate(filter, USER_COLUMNS, () => null, 'users');
 }
 
 /** Groups also filter on membership (`members[value eq "<user id>"]`, as Entra ID asks). */
@@ -157,5 +164,5 @@ export function groupFilterWhere(filter: SCIMMY.Types.Filter): Prisma.ScimGroupW
       return UUID.test(value) ? { members: { some: { scimUserId: value.toLowerCase() } } } : NOTHING;
     },
     'groups',
-  ) as Prisma.ScimGroupWhereInput;
+  );
 }

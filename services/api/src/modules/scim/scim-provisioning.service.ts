@@ -77,7 +77,8 @@ function normalisePatch(body: unknown): unknown {
   const ops = ((body as Json)['Operations'] as unknown[]).map((op) => {
     if (!op || typeof op !== 'object') return op;
     const o = { ...(op as Json) };
-    if (typeof o['path'] === 'string' && o['path'].toLowerCase() === 'active') o['value'] = asBool(o['value']);
+    if (typeof o['path'] === 'string' && o['path'].toLowerCase() === 'active')
+      o['value'] = asBool(o['value']);
     const value = o['value'];
     if (value && typeof value === 'object' && !Array.isArray(value) && 'active' in value)
       o['value'] = { ...(value as Json), active: asBool((value as Json)['active']) };
@@ -102,7 +103,9 @@ function attributesOf(q: ListQuery): AttributeFilter {
   const params: Json = {};
   if (q.attributes !== undefined) params['attributes'] = q.attributes;
   if (q.excludedAttributes !== undefined) params['excludedAttributes'] = q.excludedAttributes;
-  const UserResource = SCIMMY.Resources.User as unknown as new (p: Json) => { attributes?: SCIMMY.Types.Filter };
+  const UserResource = SCIMMY.Resources.User as unknown as new (p: Json) => {
+    attributes?: SCIMMY.Types.Filter;
+  };
   return coerce(() => new UserResource(params).attributes);
 }
 
@@ -171,7 +174,11 @@ export class ScimProvisioningService {
     const [rows, total] = await this.db.inOrg({ orgId: caller.org.id }, (tx) =>
       this.repo.listUsers(tx, caller.org.id, where, skip, take),
     );
-    return listBody(rows.map((r) => this.userOut(caller, r, attributes)), total, startIndex);
+    return listBody(
+      rows.map((r) => this.userOut(caller, r, attributes)),
+      total,
+      startIndex,
+    );
   }
 
   async getUser(caller: ScimCaller, id: string, q: ListQuery): Promise<Json> {
@@ -234,7 +241,11 @@ export class ScimProvisioningService {
     const [rows, total] = await this.db.inOrg({ orgId: caller.org.id }, (tx) =>
       this.repo.listGroups(tx, caller.org.id, where, skip, take),
     );
-    return listBody(rows.map((r) => this.groupOut(caller, r, attributes)), total, startIndex);
+    return listBody(
+      rows.map((r) => this.groupOut(caller, r, attributes)),
+      total,
+      startIndex,
+    );
   }
 
   async getGroup(caller: ScimCaller, id: string, q: ListQuery): Promise<Json> {
@@ -345,8 +356,7 @@ export class ScimProvisioningService {
         (await this.repo.findPersonByEmail(tx, email)) ??
         (await this.repo.createPerson(tx, email, displayName ?? ''));
       const linked = await this.repo.findUserByPerson(tx, orgId, person.id);
-      if (linked)
-        throw scimError(409, 'uniqueness', `${email} is already provisioned as user ${linked.id}`);
+      if (linked) throw scimError(409, 'uniqueness', `${email} is already provisioned as user ${linked.id}`);
       row = await this.repo.createUser(tx, orgId, { userId: person.id, ...data });
     }
 
@@ -359,13 +369,21 @@ export class ScimProvisioningService {
       access = await this.revokeAccess(tx, caller, row.userId);
       if (access['membershipRemoved']) revoked.push(row.userId);
     }
-    const action = !existing ? 'scim.user.create' : existing.active && !active ? 'scim.user.deactivate' : !existing.active && active ? 'scim.user.reactivate' : 'scim.user.update';
+    const action = !existing
+      ? 'scim.user.create'
+      : existing.active && !active
+        ? 'scim.user.deactivate'
+        : !existing.active && active
+          ? 'scim.user.reactivate'
+          : 'scim.user.update';
     await this.audit.append(tx, orgId, scimActor(caller), {
       action,
       targetType: 'scim_user',
       targetId: row.id,
       ...(existing
-        ? { before: { userName: existing.userName, externalId: existing.externalId, active: existing.active } }
+        ? {
+            before: { userName: existing.userName, externalId: existing.externalId, active: existing.active },
+          }
         : {}),
       after: { userName, externalId, active, ...access },
     });
@@ -424,19 +442,28 @@ export class ScimProvisioningService {
     const externalId = typeof instance['externalId'] === 'string' ? instance['externalId'] : null;
     const wanted = [
       ...new Set(
-        ((instance['members'] as { value?: unknown }[] | undefined) ?? []).map((m) => String(m.value ?? '')),
+        ((instance['members'] as { value?: unknown }[] | undefined) ?? []).map((m) =>
+          typeof m.value === 'string' ? m.value : JSON.stringify(m.value ?? ''),
+        ),
       ),
     ];
     if (wanted.length > SCIM_LIMITS.maxGroupMembers)
       throw scimError(400, 'invalidValue', `a group holds at most ${SCIM_LIMITS.maxGroupMembers} members`);
     const bad = wanted.filter((v) => !UUID.test(v));
-    const known = await this.repo.existingUserIds(tx, orgId, wanted.filter((v) => UUID.test(v)).map((v) => v.toLowerCase()));
+    const known = await this.repo.existingUserIds(
+      tx,
+      orgId,
+      wanted.filter((v) => UUID.test(v)).map((v) => v.toLowerCase()),
+    );
     const unknown = [...bad, ...wanted.filter((v) => UUID.test(v) && !known.has(v.toLowerCase()))];
     if (unknown.length)
       throw scimError(
         400,
         'invalidValue',
-        `members: ${unknown.slice(0, 5).map((v) => `"${v}"`).join(', ')} ${unknown.length === 1 ? 'is not a user' : 'are not users'} of this organisation`,
+        `members: ${unknown
+          .slice(0, 5)
+          .map((v) => `"${v}"`)
+          .join(', ')} ${unknown.length === 1 ? 'is not a user' : 'are not users'} of this organisation`,
       );
     const members = wanted.map((v) => v.toLowerCase());
 
@@ -465,7 +492,11 @@ export class ScimProvisioningService {
    * when the organisation maps any group); never demotes the last owner. Returns the people whose
    * role changed (their sockets are re-checked).
    */
-  async syncRoles(tx: Tx, caller: { org: OrgSummary; actor?: Actor } & Partial<ScimCaller>, scimUserIds: string[]): Promise<string[]> {
+  async syncRoles(
+    tx: Tx,
+    caller: { org: OrgSummary; actor?: Actor } & Partial<ScimCaller>,
+    scimUserIds: string[],
+  ): Promise<string[]> {
     const orgId = caller.org.id;
     if (!scimUserIds.length || (await this.repo.anyMappedGroup(tx, orgId)) === null) return [];
     const actor = caller.actor ?? scimActor(caller as ScimCaller);
@@ -513,7 +544,8 @@ function displayNameOf(instance: Json): string | null {
 function emailOf(instance: Json): string {
   const emails = (instance['emails'] as { value?: unknown; primary?: unknown }[] | undefined) ?? [];
   const primary = emails.find((e) => e.primary === true) ?? emails[0];
-  const candidate = String(primary?.value ?? instance['userName'] ?? '').trim().toLowerCase();
+  const raw = typeof primary?.value === 'string' ? primary.value : instance['userName'];
+  const candidate = (typeof raw === 'string' ? raw : '').trim().toLowerCase();
   if (!EMAIL.test(candidate) || candidate.length > 320)
     throw scimError(
       400,

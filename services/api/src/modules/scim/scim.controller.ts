@@ -86,8 +86,16 @@ export class ScimController {
   }
 
   @Get('Users')
-  listUsers(@Param('slug') slug: string, @Query() q: ListQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.handle(slug, req, reply, async (c) => ({ status: 200, body: await this.scim.listUsers(c, q) }));
+  listUsers(
+    @Param('slug') slug: string,
+    @Query() q: ListQuery,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.handle(slug, req, reply, async (c) => ({
+      status: 200,
+      body: await this.scim.listUsers(c, q),
+    }));
   }
 
   @Get('Users/:id')
@@ -98,7 +106,10 @@ export class ScimController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return this.handle(slug, req, reply, async (c) => ({ status: 200, body: await this.scim.getUser(c, id, q) }));
+    return this.handle(slug, req, reply, async (c) => ({
+      status: 200,
+      body: await this.scim.getUser(c, id, q),
+    }));
   }
 
   @Post('Users')
@@ -110,7 +121,12 @@ export class ScimController {
   }
 
   @Put('Users/:id')
-  replaceUser(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  replaceUser(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => ({
       status: 200,
       body: await this.scim.replaceUser(c, id, bodyOf(req)),
@@ -118,7 +134,12 @@ export class ScimController {
   }
 
   @Patch('Users/:id')
-  patchUser(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  patchUser(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => ({
       status: 200,
       body: await this.scim.patchUser(c, id, bodyOf(req)),
@@ -126,7 +147,12 @@ export class ScimController {
   }
 
   @Delete('Users/:id')
-  deleteUser(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  deleteUser(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => {
       await this.scim.deleteUser(c, id);
       return { status: 204 };
@@ -134,8 +160,16 @@ export class ScimController {
   }
 
   @Get('Groups')
-  listGroups(@Param('slug') slug: string, @Query() q: ListQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.handle(slug, req, reply, async (c) => ({ status: 200, body: await this.scim.listGroups(c, q) }));
+  listGroups(
+    @Param('slug') slug: string,
+    @Query() q: ListQuery,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.handle(slug, req, reply, async (c) => ({
+      status: 200,
+      body: await this.scim.listGroups(c, q),
+    }));
   }
 
   @Get('Groups/:id')
@@ -146,7 +180,10 @@ export class ScimController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return this.handle(slug, req, reply, async (c) => ({ status: 200, body: await this.scim.getGroup(c, id, q) }));
+    return this.handle(slug, req, reply, async (c) => ({
+      status: 200,
+      body: await this.scim.getGroup(c, id, q),
+    }));
   }
 
   @Post('Groups')
@@ -158,7 +195,12 @@ export class ScimController {
   }
 
   @Put('Groups/:id')
-  replaceGroup(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  replaceGroup(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => ({
       status: 200,
       body: await this.scim.replaceGroup(c, id, bodyOf(req)),
@@ -166,7 +208,12 @@ export class ScimController {
   }
 
   @Patch('Groups/:id')
-  patchGroup(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  patchGroup(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => ({
       status: 200,
       body: await this.scim.patchGroup(c, id, bodyOf(req)),
@@ -174,7 +221,12 @@ export class ScimController {
   }
 
   @Delete('Groups/:id')
-  deleteGroup(@Param('slug') slug: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  deleteGroup(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.handle(slug, req, reply, async (c) => {
       await this.scim.deleteGroup(c, id);
       return { status: 204 };
@@ -200,7 +252,10 @@ export class ScimController {
       };
       actor = scimActor(caller);
       const outcome = await fn(caller);
-      await reply.code(outcome.status).type(SCIM_CONTENT_TYPE).send(outcome.body === undefined ? '' : outcome.body);
+      await reply
+        .code(outcome.status)
+        .type(SCIM_CONTENT_TYPE)
+        .send(outcome.body === undefined ? '' : outcome.body);
     } catch (err) {
       const scim: ScimError = isScimError(err) ? err : this.internal(err);
       const { status, body } = errorBody(scim);
@@ -215,7 +270,13 @@ export class ScimController {
     return scimError(500, null, 'the request could not be completed; try again');
   }
 
-  private async auditRefusal(org: OrgSummary, actor: Actor, req: FastifyRequest, status: number, err: ScimError) {
+  private async auditRefusal(
+    org: OrgSummary,
+    actor: Actor,
+    req: FastifyRequest,
+    status: number,
+    err: ScimError,
+  ) {
     const path = req.url.split('?')[0] ?? req.url;
     await this.db
       .inOrg({ orgId: org.id }, (tx) =>
@@ -242,4 +303,3 @@ function bodyOf(req: FastifyRequest): unknown {
     throw scimError(400, 'invalidSyntax', `send a JSON body (Content-Type: ${SCIM_CONTENT_TYPE})`);
   return req.body;
 }
-

@@ -25,7 +25,11 @@ export class ScimRepository {
     return tx.scimToken.updateMany({ where: { orgId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
-  createToken(tx: Tx, orgId: string, data: { tokenPrefix: string; tokenHash: Buffer; createdByUserId: string | null }) {
+  createToken(
+    tx: Tx,
+    orgId: string,
+    data: { tokenPrefix: string; tokenHash: Buffer; createdByUserId: string | null },
+  ) {
     return tx.scimToken.create({
       data: { orgId, ...data, tokenHash: new Uint8Array(data.tokenHash) },
       include: { createdBy: true },
@@ -64,7 +68,14 @@ export class ScimRepository {
   createUser(
     tx: Tx,
     orgId: string,
-    data: { userId: string; userName: string; externalId: string | null; displayName: string | null; active: boolean; resource: Prisma.InputJsonValue },
+    data: {
+      userId: string;
+      userName: string;
+      externalId: string | null;
+      displayName: string | null;
+      active: boolean;
+      resource: Prisma.InputJsonValue;
+    },
   ) {
     return tx.scimUser.create({ data: { orgId, ...data }, include: USER_WITH_GROUPS });
   }
@@ -73,9 +84,19 @@ export class ScimRepository {
     tx: Tx,
     orgId: string,
     id: string,
-    data: { userName: string; externalId: string | null; displayName: string | null; active: boolean; resource: Prisma.InputJsonValue },
+    data: {
+      userName: string;
+      externalId: string | null;
+      displayName: string | null;
+      active: boolean;
+      resource: Prisma.InputJsonValue;
+    },
   ) {
-    return tx.scimUser.update({ where: { id, orgId }, data: { ...data, updatedAt: new Date() }, include: USER_WITH_GROUPS });
+    return tx.scimUser.update({
+      where: { id, orgId },
+      data: { ...data, updatedAt: new Date() },
+      include: USER_WITH_GROUPS,
+    });
   }
 
   deleteUser(tx: Tx, orgId: string, id: string) {
@@ -139,8 +160,15 @@ export class ScimRepository {
     return tx.scimGroup.deleteMany({ where: { orgId, id } });
   }
 
-  async setGroupMembers(tx: Tx, orgId: string, groupId: string, add: string[], remove: string[]): Promise<void> {
-    if (remove.length) await tx.scimGroupMember.deleteMany({ where: { orgId, groupId, scimUserId: { in: remove } } });
+  async setGroupMembers(
+    tx: Tx,
+    orgId: string,
+    groupId: string,
+    add: string[],
+    remove: string[],
+  ): Promise<void> {
+    if (remove.length)
+      await tx.scimGroupMember.deleteMany({ where: { orgId, groupId, scimUserId: { in: remove } } });
     if (add.length)
       await tx.scimGroupMember.createMany({
         data: add.map((scimUserId) => ({ orgId, groupId, scimUserId })),

@@ -9,7 +9,12 @@ import type { OrgScope } from '../../platform/access/principal.js';
 import { toRole, type RoleEnum } from '../../platform/graphql/role.enum.js';
 import { validateInput } from '../../platform/graphql/validate.js';
 import { OrganizationModel } from '../orgs/models/organization.model.js';
-import { ScimTokenInput, SetScimGroupRoleInput, scimTokenSchema, setScimGroupRoleSchema } from './dto/scim.input.js';
+import {
+  ScimTokenInput,
+  SetScimGroupRoleInput,
+  scimTokenSchema,
+  setScimGroupRoleSchema,
+} from './dto/scim.input.js';
 import { IssueScimTokenPayload, ScimGroupModel, ScimSettingsModel } from './models/scim.model.js';
 import { ScimSettingsService, type ScimGroupView } from './scim-settings.service.js';
 
@@ -68,15 +73,20 @@ export class ScimResolver {
 
   @Mutation(() => ScimGroupModel, {
     description:
-      "Map a SCIM group to a role (or null to unmap); the roles of provisioned members follow their mapped groups at once. Roles: owner.",
+      'Map a SCIM group to a role (or null to unmap); the roles of provisioned members follow their mapped groups at once. Roles: owner.',
   })
   @RequirePermission('scim:manage')
   async setScimGroupRole(
-    @Args('input', { type: () => SetScimGroupRoleInput, description: 'The organisation, the group and the role.' })
+    @Args('input', {
+      type: () => SetScimGroupRoleInput,
+      description: 'The organisation, the group and the role.',
+    })
     input: SetScimGroupRoleInput,
     @Scope() scope: OrgScope,
   ): Promise<ScimGroupModel> {
     const v = validateInput(setScimGroupRoleSchema, input);
-    return toGroupModel(await this.settings.setGroupRole(scope, v.groupId, v.role === null ? null : toRole(v.role)));
+    return toGroupModel(
+      await this.settings.setGroupRole(scope, v.groupId, v.role === null ? null : toRole(v.role)),
+    );
   }
 }

@@ -33,9 +33,15 @@ export function sessionPolicyBreach(
   now = Date.now(),
 ): string | null {
   const minutes = (s: number) => `${Math.round(s / 60)} minutes`;
-  if (policy.maxLifetimeSeconds !== null && now - session.createdAt.getTime() > policy.maxLifetimeSeconds * 1000)
+  if (
+    policy.maxLifetimeSeconds !== null &&
+    now - session.createdAt.getTime() > policy.maxLifetimeSeconds * 1000
+  )
     return `is older than this organisation allows (${minutes(policy.maxLifetimeSeconds)})`;
-  if (policy.idleTimeoutSeconds !== null && now - session.lastSeenAt.getTime() > policy.idleTimeoutSeconds * 1000)
+  if (
+    policy.idleTimeoutSeconds !== null &&
+    now - session.lastSeenAt.getTime() > policy.idleTimeoutSeconds * 1000
+  )
     return `was idle longer than this organisation allows (${minutes(policy.idleTimeoutSeconds)})`;
   return null;
 }

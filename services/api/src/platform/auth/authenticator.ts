@@ -62,10 +62,7 @@ function header(req: HeaderBag, name: string): string | undefined {
 export class Authenticator {
   constructor(@Inject(Database) private readonly db: Database) {}
 
-  async authenticate(
-    req: HeaderBag,
-    opts: { requireCsrf: boolean; touch?: boolean },
-  ): Promise<AuthResult> {
+  async authenticate(req: HeaderBag, opts: { requireCsrf: boolean; touch?: boolean }): Promise<AuthResult> {
     const authz = header(req, 'authorization');
     if (authz !== undefined) return this.fromBearer(authz);
     const sessionId = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);

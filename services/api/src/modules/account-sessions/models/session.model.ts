@@ -35,7 +35,7 @@ export class SessionPolicyModel {
   orgId!: string;
 }
 
-@ObjectType('EndMemberSessionsPayload', { description: "The member whose sessions ended, and how many." })
+@ObjectType('EndMemberSessionsPayload', { description: 'The member whose sessions ended, and how many.' })
 export class EndMemberSessionsPayload {
   @Field(() => MemberModel, { description: 'The member.' }) member!: MemberModel;
   @Field(() => Int, { description: 'How many sessions were ended (0 when they had none).' })

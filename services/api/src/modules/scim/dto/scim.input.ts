@@ -20,5 +20,8 @@ export class SetScimGroupRoleInput {
 export const setScimGroupRoleSchema = z.object({
   orgSlug: z.string(),
   groupId: z.uuid('is not a SCIM group id'),
-  role: z.enum(RoleEnum).nullish().transform((v) => v ?? null),
+  role: z
+    .enum(RoleEnum)
+    .nullish()
+    .transform((v) => v ?? null),
 });
