@@ -135,6 +135,14 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** The member whose sessions to end. */
+export type EndMemberSessionsInput = {
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** User.id of the member. */
+  userId: string | number;
+};
+
 /** The final verdict on a flow (Calico logs allowed and denied traffic separately). */
 export type FlowAction =
   /** The traffic was allowed. */
@@ -489,6 +497,12 @@ export type RevokeInvitationInput = {
   orgSlug: string;
 };
 
+/** One of your own sessions to end. */
+export type RevokeSessionInput = {
+  /** Session.id, from Viewer.sessions. */
+  sessionId: string | number;
+};
+
 /** A member's or API token's role in one organisation; each value says what it may do (docs/api.md has the table). */
 export type Role =
   /** Manages the organisation, members, invitations, API tokens, clusters and policy; reads the audit log. */
@@ -497,7 +511,7 @@ export type Role =
   | 'AUDITOR'
   /** Reads the organisation, members, clusters and policy; registers clusters and changes policy. */
   | 'EDITOR'
-  /** Everything admin may do, and grant owner. An organisation always keeps at least one owner. */
+  /** Everything admin may do, and grant owner, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner. */
   | 'OWNER'
   /** Reads the organisation, members, clusters and policy; changes nothing. */
   | 'VIEWER';
@@ -594,6 +608,16 @@ export type UpdatePolicyResourceInput = {
   orgSlug: string;
   /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
+};
+
+/** The organisation's session policy; null clears a limit. */
+export type UpdateSessionPolicyInput = {
+  /** Minutes a session may sit idle, 5 to 43200; null for no idle limit. */
+  idleTimeoutMinutes?: number | null | undefined;
+  /** Minutes a session may reach the organisation after sign-in, 15 to 43200; null for no limit of its own. */
+  maxLifetimeMinutes?: number | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
 };
 
 /** How the caller authenticated. */
@@ -1550,6 +1574,64 @@ export type ServiceGraphQuery = {
         };
       }>;
     };
+  };
+};
+
+export type MySessionsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MySessionsQuery = {
+  viewer: {
+    kind: ViewerKind;
+    sessions: Array<{
+      id: string;
+      current: boolean;
+      createdAt: string;
+      lastSeenAt: string;
+      expiresAt: string;
+      userAgent: string | null;
+      ip: string | null;
+    }>;
+  };
+};
+
+export type RevokeSessionMutationVariables = Exact<{
+  input: RevokeSessionInput;
+}>;
+
+export type RevokeSessionMutation = { revokeSession: { id: string; current: boolean } };
+
+export type EndMemberSessionsMutationVariables = Exact<{
+  input: EndMemberSessionsInput;
+}>;
+
+export type EndMemberSessionsMutation = {
+  endMemberSessions: { endedSessions: number; member: { user: { id: string; email: string } } };
+};
+
+export type SessionPolicyQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type SessionPolicyQuery = {
+  organization: {
+    id: string;
+    sessionPolicy: {
+      maxLifetimeMinutes: number | null;
+      idleTimeoutMinutes: number | null;
+      updatedAt: string | null;
+    };
+  };
+};
+
+export type UpdateSessionPolicyMutationVariables = Exact<{
+  input: UpdateSessionPolicyInput;
+}>;
+
+export type UpdateSessionPolicyMutation = {
+  updateSessionPolicy: {
+    maxLifetimeMinutes: number | null;
+    idleTimeoutMinutes: number | null;
+    updatedAt: string | null;
   };
 };
 
@@ -2682,6 +2764,64 @@ export const ServiceGraphDocument = new TypedDocumentString(`
   bytesIn
   bytesOut
 }`) as unknown as TypedDocumentString<ServiceGraphQuery, ServiceGraphQueryVariables>;
+export const MySessionsDocument = new TypedDocumentString(`
+    query MySessions {
+  viewer {
+    kind
+    sessions {
+      id
+      current
+      createdAt
+      lastSeenAt
+      expiresAt
+      userAgent
+      ip
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MySessionsQuery, MySessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($input: RevokeSessionInput!) {
+  revokeSession(input: $input) {
+    id
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const EndMemberSessionsDocument = new TypedDocumentString(`
+    mutation EndMemberSessions($input: EndMemberSessionsInput!) {
+  endMemberSessions(input: $input) {
+    endedSessions
+    member {
+      user {
+        id
+        email
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EndMemberSessionsMutation, EndMemberSessionsMutationVariables>;
+export const SessionPolicyDocument = new TypedDocumentString(`
+    query SessionPolicy($slug: String!) {
+  organization(slug: $slug) {
+    id
+    sessionPolicy {
+      maxLifetimeMinutes
+      idleTimeoutMinutes
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SessionPolicyQuery, SessionPolicyQueryVariables>;
+export const UpdateSessionPolicyDocument = new TypedDocumentString(`
+    mutation UpdateSessionPolicy($input: UpdateSessionPolicyInput!) {
+  updateSessionPolicy(input: $input) {
+    maxLifetimeMinutes
+    idleTimeoutMinutes
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSessionPolicyMutation, UpdateSessionPolicyMutationVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {

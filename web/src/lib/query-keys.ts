@@ -1,6 +1,8 @@
 // Query keys in one place so mutations invalidate exactly what they change.
 export const keys = {
   viewer: ['viewer'] as const,
+  sessions: ['viewer', 'sessions'] as const,
+  sessionPolicy: (slug: string) => ['org', slug, 'session-policy'] as const,
   org: (slug: string) => ['org', slug] as const,
   orgHeader: (slug: string) => ['org', slug, 'header'] as const,
   dashboard: (slug: string) => ['org', slug, 'dashboard'] as const,
