@@ -530,6 +530,12 @@ export type RollbackPolicyResourceInput = {
   revision: number;
 };
 
+/** The organisation whose SCIM token to issue or revoke. */
+export type ScimTokenInput = {
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
 /** What a service graph node stands for. */
 export type ServiceGraphNodeType =
   /** A host endpoint. */
@@ -553,6 +559,16 @@ export type SetDriftModeInput = {
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** A SCIM group and the role its members get. */
+export type SetScimGroupRoleInput = {
+  /** ScimGroup.id. */
+  groupId: string | number;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** The role; null removes the mapping. */
+  role?: Role | null | undefined;
 };
 
 /** A string to match, exactly or as a substring. */
@@ -1518,6 +1534,47 @@ export type PromotionPreviewQuery = {
     };
   };
 };
+
+export type ScimSettingsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type ScimSettingsQuery = {
+  organization: {
+    id: string;
+    scim: {
+      endpoint: string;
+      token: {
+        id: string;
+        prefix: string;
+        createdAt: string;
+        createdBy: string | null;
+        lastUsedAt: string | null;
+      } | null;
+      groups: Array<{ id: string; displayName: string; memberCount: number; role: Role | null }>;
+    };
+  };
+};
+
+export type IssueScimTokenMutationVariables = Exact<{
+  input: ScimTokenInput;
+}>;
+
+export type IssueScimTokenMutation = {
+  issueScimToken: { secret: string; token: { id: string; prefix: string } };
+};
+
+export type RevokeScimTokenMutationVariables = Exact<{
+  input: ScimTokenInput;
+}>;
+
+export type RevokeScimTokenMutation = { revokeScimToken: { endpoint: string } };
+
+export type SetScimGroupRoleMutationVariables = Exact<{
+  input: SetScimGroupRoleInput;
+}>;
+
+export type SetScimGroupRoleMutation = { setScimGroupRole: { id: string; role: Role | null } };
 
 export type GraphCountersFragment = {
   connectionsStarted: number;
@@ -2725,6 +2782,55 @@ export const PromotionPreviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PromotionPreviewQuery, PromotionPreviewQueryVariables>;
+export const ScimSettingsDocument = new TypedDocumentString(`
+    query ScimSettings($slug: String!) {
+  organization(slug: $slug) {
+    id
+    scim {
+      endpoint
+      token {
+        id
+        prefix
+        createdAt
+        createdBy
+        lastUsedAt
+      }
+      groups {
+        id
+        displayName
+        memberCount
+        role
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ScimSettingsQuery, ScimSettingsQueryVariables>;
+export const IssueScimTokenDocument = new TypedDocumentString(`
+    mutation IssueScimToken($input: ScimTokenInput!) {
+  issueScimToken(input: $input) {
+    secret
+    token {
+      id
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IssueScimTokenMutation, IssueScimTokenMutationVariables>;
+export const RevokeScimTokenDocument = new TypedDocumentString(`
+    mutation RevokeScimToken($input: ScimTokenInput!) {
+  revokeScimToken(input: $input) {
+    endpoint
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeScimTokenMutation, RevokeScimTokenMutationVariables>;
+export const SetScimGroupRoleDocument = new TypedDocumentString(`
+    mutation SetScimGroupRole($input: SetScimGroupRoleInput!) {
+  setScimGroupRole(input: $input) {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<SetScimGroupRoleMutation, SetScimGroupRoleMutationVariables>;
 export const ServiceGraphDocument = new TypedDocumentString(`
     query ServiceGraph($slug: String!, $clusters: [String!], $timeRange: TimeRange) {
   organization(slug: $slug) {

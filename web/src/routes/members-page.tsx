@@ -11,6 +11,7 @@ import { LeaveOrganization } from '../features/members/components/leave-organiza
 import { MembersTable } from '../features/members/components/members-table';
 import { useOrgHeader } from '../features/orgs/api';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
+import { ScimSettingsSection } from '../features/scim/components/scim-settings';
 import { SessionPolicy } from '../features/sessions/components/session-policy';
 import { YourSessions } from '../features/sessions/components/your-sessions';
 import { useViewer } from '../features/viewer/api';
@@ -51,6 +52,7 @@ export function MembersPage() {
               />
             ))}
           <SessionPolicy slug={slug} canManage={perms.can('sessions:manage')} />
+          {perms.can('scim:manage') && <ScimSettingsSection slug={slug} />}
           {viewer.data?.user && <YourSessions />}
           <LeaveOrganization slug={slug} orgName={org.data?.name ?? slug} />
         </div>

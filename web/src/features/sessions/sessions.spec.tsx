@@ -71,6 +71,9 @@ function api(role: string) {
     Members: () => members(role),
     MySessions: () => sessions,
     SessionPolicy: () => policy,
+    ScimSettings: () => ({
+      organization: { id: 'o1', scim: { endpoint: 'http://x/scim/v2/orgs/acme', token: null, groups: [] } },
+    }),
     RevokeSession: (v) => ({
       revokeSession: { id: (v['input'] as { sessionId: string }).sessionId, current: false },
     }),
@@ -118,7 +121,7 @@ describe('sessions on the members page', () => {
     renderApp('/o/acme/members');
     const idle = await screen.findByLabelText(/Idle timeout/);
     await waitFor(() =>
-      expect((screen.getByLabelText(/Session lifetime/) as HTMLInputElement).value).toBe('720'),
+      expect(screen.getByLabelText<HTMLInputElement>(/Session lifetime/).value).toBe('720'),
     );
     fireEvent.change(idle, { target: { value: '2' } });
     expect(await screen.findByText('Between 5 and 43200 minutes')).toBeTruthy();
