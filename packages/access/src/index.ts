@@ -12,6 +12,8 @@ export {
   ORG_NAME_MAX_LENGTH,
   ORG_SLUG_MAX_LENGTH,
   ORG_SLUG_PATTERN,
+  SESSION_IDLE_MINUTES,
+  SESSION_LIFETIME_MINUTES,
   TOKEN_NAME_MAX_LENGTH,
   isClusterName,
   isOrgName,
@@ -29,6 +31,10 @@ export const PERMISSIONS = [
   'members:manage',
   'tokens:read',
   'tokens:manage',
+  /** Owners only: end all sessions of a member, and set the organisation's session policy. */
+  'sessions:manage',
+  /** Owners only: issue or revoke the SCIM token and map SCIM groups to roles. */
+  'scim:manage',
   'audit:read',
   'audit:export',
   'clusters:read',
@@ -45,6 +51,9 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What only owners may do: who may sign in and for how long, and who provisions members. */
+const OWNER_ONLY: readonly Permission[] = ['sessions:manage', 'scim:manage'];
+
 const READ: Permission[] = [
   'org:read',
   'members:read',
@@ -56,7 +65,7 @@ const READ: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS.filter((p) => !OWNER_ONLY.includes(p))),
   editor: new Set<Permission>([...READ, 'clusters:write', 'policies:write']),
   viewer: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:run']),

@@ -36,3 +36,10 @@ export function isOrgName(name: string): boolean {
 export function isClusterName(name: string): boolean {
   return CLUSTER_NAME_PATTERN.test(name);
 }
+
+/**
+ * An organisation's session policy (decision 0110), in minutes: the longest a session may reach the
+ * organisation after sign-in, and the longest it may sit idle. Null means no limit of its own.
+ */
+export const SESSION_LIFETIME_MINUTES = { min: 15, max: 30 * 24 * 60 } as const;
+export const SESSION_IDLE_MINUTES = { min: 5, max: 30 * 24 * 60 } as const;

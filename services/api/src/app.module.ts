@@ -37,6 +37,8 @@ import { RecommendationsModule } from './modules/recommendations/recommendations
 import { FleetModule } from './modules/fleet/fleet.module.js';
 import { ComplianceReportsModule } from './modules/compliance-reports/compliance-reports.module.js';
 import { JobQueueModule } from './platform/queue/job-queue.js';
+import { AccountSessionsModule } from './modules/account-sessions/account-sessions.module.js';
+import { ScimModule } from './modules/scim/scim.module.js';
 
 @Module({})
 export class LoggerModule {
@@ -155,6 +157,8 @@ export class AppModule {
         RecommendationsModule,
         FleetModule,
         ComplianceReportsModule,
+        AccountSessionsModule,
+        ScimModule,
       ],
     };
   }

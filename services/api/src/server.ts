@@ -11,6 +11,7 @@ import { RequestLimits } from './platform/rate-limit/request-limits.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
 import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
+import { registerScimContentType } from './modules/scim/scim.controller.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY });
@@ -21,6 +22,7 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
   await registerSecurityHeaders(app, env);
   const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  registerScimContentType(fastify);
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ route, status: `${Math.floor(reply.statusCode / 100)}xx` });

@@ -105,6 +105,8 @@ describe('every mutation writes exactly one audit event', () => {
     tokenId?: string;
     recommendationId?: string;
     finishedRunId?: string;
+    scimGroupId?: string;
+    sessionsMemberId?: string;
   } = {};
 
   // Mutation field → how to perform it once (successfully) and the event it must write.
@@ -165,6 +167,55 @@ describe('every mutation writes exactly one audit event', () => {
       query: 'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { id } }',
       input: () => ({ orgSlug: slug, tokenId: st.tokenId }),
       action: 'api_token.revoke',
+    },
+    endMemberSessions: {
+      caller: () => alice,
+      // A member of its own (added behind the API's back, so no event), not one later steps use.
+      before: async () => {
+        const [u] = await ctx.sql<{ id: string }>(
+          "INSERT INTO users (email, name) VALUES ('frank@example.com', 'Frank') RETURNING id",
+        );
+        await ctx.sql("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'viewer')", [
+          orgId,
+          u!.id,
+        ]);
+        st.sessionsMemberId = u!.id;
+      },
+      query: 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+      input: () => ({ orgSlug: slug, userId: st.sessionsMemberId }),
+      action: 'member.sessions.end',
+    },
+    updateSessionPolicy: {
+      caller: () => alice,
+      query:
+        'mutation($i: UpdateSessionPolicyInput!) { updateSessionPolicy(input: $i) { maxLifetimeMinutes } }',
+      input: () => ({ orgSlug: slug, maxLifetimeMinutes: 1440, idleTimeoutMinutes: 720 }),
+      action: 'organization.session_policy.update',
+    },
+    issueScimToken: {
+      caller: () => alice,
+      query: 'mutation($i: ScimTokenInput!) { issueScimToken(input: $i) { secret } }',
+      input: () => ({ orgSlug: slug }),
+      action: 'scim.token.issue',
+    },
+    setScimGroupRole: {
+      caller: () => alice,
+      before: async () => {
+        const [row] = await ctx.sql<{ id: string }>(
+          "INSERT INTO scim_groups (org_id, display_name) VALUES ($1, 'Auditors') RETURNING id",
+          [orgId],
+        );
+        st.scimGroupId = row!.id;
+      },
+      query: 'mutation($i: SetScimGroupRoleInput!) { setScimGroupRole(input: $i) { role } }',
+      input: () => ({ orgSlug: slug, groupId: st.scimGroupId, role: 'AUDITOR' }),
+      action: 'scim.group.role.update',
+    },
+    revokeScimToken: {
+      caller: () => alice,
+      query: 'mutation($i: ScimTokenInput!) { revokeScimToken(input: $i) { endpoint } }',
+      input: () => ({ orgSlug: slug }),
+      action: 'scim.token.revoke',
     },
     removeMember: {
       caller: () => alice,
@@ -348,6 +399,8 @@ describe('every mutation writes exactly one audit event', () => {
 
   // Mutations that do not write exactly one event, and why. Each must still be a mutation.
   const NOT_ONE_EVENT: Record<string, string> = {
+    revokeSession:
+      "ends one of the caller's own sessions, which belong to the person rather than one organisation: it writes one session.revoke event in each organisation they belong to, in the same transaction (test/account-sessions)",
     acceptPolicyRecommendation:
       'writes the staged policy (and the namespace-isolation tier when missing) through applyResources, one policy event per resource it creates (test/recommendations)',
     refreshPolicyRecommendations:

@@ -56,6 +56,9 @@ interface Victim {
   clusterId: string;
   reportDefinitionId: string;
   reportRunId: string;
+  /** The owner's session (Session.id) and a SCIM group of the victim (issue 17). */
+  sessionId: string;
+  scimGroupId: string;
 }
 
 // The ids the victim's data is made of: none may appear in an answer to an outsider.
@@ -71,6 +74,8 @@ const secretsOf = (v: Victim): string[] => [
   v.clusterId,
   v.reportDefinitionId,
   v.reportRunId,
+  v.sessionId,
+  v.scimGroupId,
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
@@ -182,6 +187,66 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
     {
       query: 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
       variables: { i: { orgSlug: v.slug, name: 'backdoor', role: 'OWNER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  // Sessions and SCIM (issue 17): owner-only mutations of the victim, and the confused-deputy
+  // variants with the attacker's own organisation and the victim's ids.
+  'Mutation.revokeSession': (v, a) => [
+    {
+      query: 'mutation($i: RevokeSessionInput!) { revokeSession(input: $i) { id } }',
+      variables: { i: { sessionId: v.sessionId } },
+      expect:
+        a.kind === 'anonymous'
+          ? ['UNAUTHENTICATED']
+          : a.kind === 'other-org-token'
+            ? ['FORBIDDEN']
+            : ['NOT_FOUND'],
+    },
+  ],
+  'Mutation.endMemberSessions': (v, a) => [
+    {
+      query: 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+      variables: { i: { orgSlug: v.slug, userId: v.ownerUserId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: EndMemberSessionsInput!) { endMemberSessions(input: $i) { endedSessions } }',
+      variables: { i: { orgSlug: a.ownSlug, userId: v.ownerUserId } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.updateSessionPolicy': (v, a) => [
+    {
+      query:
+        'mutation($i: UpdateSessionPolicyInput!) { updateSessionPolicy(input: $i) { maxLifetimeMinutes } }',
+      variables: { i: { orgSlug: v.slug, maxLifetimeMinutes: 15, idleTimeoutMinutes: 5 } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.issueScimToken': (v, a) => [
+    {
+      query: 'mutation($i: ScimTokenInput!) { issueScimToken(input: $i) { secret } }',
+      variables: { i: { orgSlug: v.slug } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.revokeScimToken': (v, a) => [
+    {
+      query: 'mutation($i: ScimTokenInput!) { revokeScimToken(input: $i) { endpoint } }',
+      variables: { i: { orgSlug: v.slug } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.setScimGroupRole': (v, a) => [
+    {
+      query: 'mutation($i: SetScimGroupRoleInput!) { setScimGroupRole(input: $i) { id role } }',
+      variables: { i: { orgSlug: v.slug, groupId: v.scimGroupId, role: 'OWNER' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+    {
+      query: 'mutation($i: SetScimGroupRoleInput!) { setScimGroupRole(input: $i) { id role } }',
+      variables: { i: { orgSlug: a.ownSlug, groupId: v.scimGroupId, role: 'OWNER' } },
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
@@ -573,6 +638,33 @@ function reachableFields(schema: GraphQLSchema): string[] {
  * own needs an entry in ATTACKS instead.
  */
 const THROUGH_PARENT = new Set([
+  // Sessions (issue 17): the viewer's own sessions; the organisation's policy has no arguments.
+  'Viewer.sessions',
+  'Session.createdAt',
+  'Session.current',
+  'Session.expiresAt',
+  'Session.id',
+  'Session.ip',
+  'Session.lastSeenAt',
+  'Session.userAgent',
+  'Organization.sessionPolicy',
+  'SessionPolicy.idleTimeoutMinutes',
+  'SessionPolicy.maxLifetimeMinutes',
+  'SessionPolicy.updatedAt',
+  // SCIM settings (issue 17): owners only, no arguments; every row read is the parent's org's.
+  'Organization.scim',
+  'ScimSettings.endpoint',
+  'ScimSettings.groups',
+  'ScimSettings.token',
+  'ScimGroup.displayName',
+  'ScimGroup.id',
+  'ScimGroup.memberCount',
+  'ScimGroup.role',
+  'ScimToken.createdAt',
+  'ScimToken.createdBy',
+  'ScimToken.id',
+  'ScimToken.lastUsedAt',
+  'ScimToken.prefix',
   // Compliance reports (issue 15): under Organization.reportDefinitions, reportDefinition and
   // reportRun, which ATTACKS try; their arguments (first, count) only page within the parent.
   'ReportDefinition.activeRuns',
@@ -1140,6 +1232,15 @@ beforeAll(async () => {
     clusterId: cluster.registerCluster.cluster.id,
     reportDefinitionId: definition.createReportDefinition.id,
     reportRunId: run.runReport.id,
+    sessionId: (
+      await ctx.sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1 LIMIT 1', [alice.userId])
+    )[0]!.id,
+    scimGroupId: (
+      await ctx.sql<{ id: string }>(
+        "INSERT INTO scim_groups (org_id, display_name) VALUES ($1, 'Victim Admins') RETURNING id",
+        [v.orgId],
+      )
+    )[0]!.id,
   };
   expect(token.secret).toMatch(/^pal_/);
 
@@ -1305,7 +1406,41 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'report_definitions',
     'report_definition_revisions',
     'report_runs',
+    // SCIM provisioning and session policies (issue 17).
+    'scim_tokens',
+    'scim_users',
+    'scim_groups',
+    'scim_group_members',
+    'session_policies',
   ];
+
+  // Both organisations get a SCIM token, a provisioned user in a group, and a session policy.
+  beforeAll(async () => {
+    for (const [orgId, email] of [
+      [victim.orgId, victim.editorEmail],
+      [attackerOrgId, 'bob@example.com'],
+    ] as const) {
+      await ctx.sql(
+        "INSERT INTO scim_tokens (org_id, token_prefix, token_hash) VALUES ($1, 'scim_x', decode(md5(random()::text), 'hex'))",
+        [orgId],
+      );
+      const [u] = await ctx.sql<{ id: string }>(
+        `INSERT INTO scim_users (org_id, user_id, user_name, resource)
+         SELECT $1, id, email, '{}'::jsonb FROM users WHERE email = $2 RETURNING id`,
+        [orgId, email],
+      );
+      const [g] = await ctx.sql<{ id: string }>(
+        "INSERT INTO scim_groups (org_id, display_name) VALUES ($1, 'RLS group') RETURNING id",
+        [orgId],
+      );
+      await ctx.sql('INSERT INTO scim_group_members (org_id, group_id, scim_user_id) VALUES ($1, $2, $3)', [
+        orgId,
+        g!.id,
+        u!.id,
+      ]);
+      await ctx.sql('INSERT INTO session_policies (org_id, idle_timeout_seconds) VALUES ($1, 3600)', [orgId]);
+    }
+  });
 
   // Each organisation's cluster gets the rows an agent's reports and a rollout would leave, written
   // as the system role, so an unfiltered read as the API role would show both organisations.

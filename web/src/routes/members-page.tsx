@@ -1,5 +1,5 @@
 // Members: invite (if allowed), the member list with role changes and removal, invitations, and
-// leaving the organisation.
+// the session policy and your own sessions (decision 0110), and leaving the organisation.
 import { PageHeader } from '../components/layout/page-header';
 import { EmptyState } from '../components/ui/empty-state';
 import { ErrorState } from '../components/ui/error-state';
@@ -11,6 +11,9 @@ import { LeaveOrganization } from '../features/members/components/leave-organiza
 import { MembersTable } from '../features/members/components/members-table';
 import { useOrgHeader } from '../features/orgs/api';
 import { useOrgSlug, usePermissions } from '../features/orgs/hooks/use-permissions';
+import { ScimSettingsSection } from '../features/scim/components/scim-settings';
+import { SessionPolicy } from '../features/sessions/components/session-policy';
+import { YourSessions } from '../features/sessions/components/your-sessions';
 import { useViewer } from '../features/viewer/api';
 
 export function MembersPage() {
@@ -36,6 +39,7 @@ export function MembersPage() {
             viewerRole={role}
             viewerId={viewer.data?.user?.id}
             canManage={perms.can('members:manage')}
+            canEndSessions={perms.can('sessions:manage')}
           />
           {q.data.invitations &&
             (q.data.invitations.edges.length === 0 ? (
@@ -47,6 +51,9 @@ export function MembersPage() {
                 canManage={perms.can('members:invite')}
               />
             ))}
+          <SessionPolicy slug={slug} canManage={perms.can('sessions:manage')} />
+          {perms.can('scim:manage') && <ScimSettingsSection slug={slug} />}
+          {viewer.data?.user && <YourSessions />}
           <LeaveOrganization slug={slug} orgName={org.data?.name ?? slug} />
         </div>
       )}

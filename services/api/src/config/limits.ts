@@ -17,6 +17,22 @@ export const LOGIN_FLOW_TTL_SECONDS = 600;
 export const ENROLLMENT_TTL_MS = 24 * HOUR_MS;
 /** An invitation to join an organisation. */
 export const INVITATION_TTL_MS = 7 * DAY_MS;
+/** A session's last_seen_at moves at most this often (idle timeouts are at least 5 minutes). */
+export const SESSION_TOUCH_INTERVAL_SECONDS = 30;
+/** Sessions listed per user (the newest first); older ones still work and can be ended together. */
+export const MAX_LISTED_SESSIONS = 100;
+
+// ── SCIM provisioning (decision 0111) ────────────────────────────────────────────────────────────
+
+export const SCIM_LIMITS = {
+  /** A list page's size when the IdP asks for none, and the most it may ask for. */
+  defaultCount: 100,
+  maxCount: 500,
+  /** Members one group may hold; a PATCH or PUT that would pass it is refused (400 invalidValue). */
+  maxGroupMembers: 10_000,
+  /** Filter expressions longer than this are refused before parsing (400 invalidFilter). */
+  maxFilterLength: 1_000,
+} as const;
 
 // ── database ─────────────────────────────────────────────────────────────────────────────────────
 

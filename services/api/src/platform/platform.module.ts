@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard.js';
 import { OrgAccessService } from './access/org-access.service.js';
 import { AuditWriter } from './audit/audit-writer.js';
+import { AccessRevocations } from './auth/access-revocations.js';
 import { Authenticator } from './auth/authenticator.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiMetrics } from './health/metrics.js';
@@ -17,6 +18,7 @@ import { RequestLimits } from './rate-limit/request-limits.js';
   controllers: [HealthController],
   providers: [
     ApiMetrics,
+    AccessRevocations,
     Authenticator,
     OrgAccessService,
     AuditWriter,
@@ -26,6 +28,14 @@ import { RequestLimits } from './rate-limit/request-limits.js';
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
   ],
-  exports: [ApiMetrics, Authenticator, OrgAccessService, AuditWriter, SubscriptionGate, RequestLimits],
+  exports: [
+    ApiMetrics,
+    AccessRevocations,
+    Authenticator,
+    OrgAccessService,
+    AuditWriter,
+    SubscriptionGate,
+    RequestLimits,
+  ],
 })
 export class PlatformModule {}

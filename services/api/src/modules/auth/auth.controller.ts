@@ -121,7 +121,10 @@ export class AuthController {
     let session;
     try {
       const identity = await this.oidc.finish(url, pending);
-      session = await this.sessions.signIn(identity);
+      session = await this.sessions.signIn(identity, {
+        userAgent: req.headers['user-agent'],
+        ip: req.ip,
+      });
     } catch (err) {
       if (err instanceof AppError) {
         await fail(err.code === 'CONFLICT' ? 409 : 401, `Sign-in failed: ${err.message}`);

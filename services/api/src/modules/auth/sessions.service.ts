@@ -25,7 +25,11 @@ export class SessionsService {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  async signIn(identity: VerifiedIdentity): Promise<NewSession> {
+  /** `client` is what the session list shows its owner (decision 0110): browser and address. */
+  async signIn(
+    identity: VerifiedIdentity,
+    client: { userAgent?: string | undefined; ip?: string | undefined } = {},
+  ): Promise<NewSession> {
     if (!identity.email)
       throw new AppError('UNAUTHENTICATED', 'the identity provider did not share an email address');
     if (identity.emailVerified === false)
@@ -67,6 +71,8 @@ export class SessionsService {
           userId: user.id,
           csrfSecret,
           expiresAt: new Date(now.getTime() + this.env.SESSION_TTL),
+          userAgent: client.userAgent?.slice(0, 512) ?? null,
+          ip: client.ip?.slice(0, 64) ?? null,
         },
       });
       return {

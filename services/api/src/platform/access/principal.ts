@@ -8,6 +8,8 @@ export interface UserPrincipal {
   email: string;
   name: string;
   sessionIdHash: Buffer;
+  /** The session as it stood before this request: organisations' session policies judge it. */
+  session: { id: string; createdAt: Date; lastSeenAt: Date };
 }
 
 export interface TokenPrincipal {

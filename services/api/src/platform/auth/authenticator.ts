@@ -5,6 +5,10 @@
 //    cross-site requests, a session only counts when the request also carries the CSRF header
 //    equal to the session's CSRF secret (double submit; the console reads it from `pal_csrf`).
 // A request that presents a bad credential is refused as a whole, never downgraded to anonymous.
+// A session's last_seen_at is moved forward (at most every SESSION_TOUCH_INTERVAL) by the request
+// that uses it, in the same statement that reads it, and the principal carries the value from
+// before: an organisation's idle timeout judges the gap before this request (decision 0110). A
+// socket's periodic re-check does not count as use (touch: false).
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
@@ -13,6 +17,7 @@ import type { Principal } from '../access/principal.js';
 import { CSRF_HEADER, SESSION_COOKIE, parseCookies } from './cookies.js';
 import { safeEqual, sha256 } from './secrets.js';
 import { sql } from '../db/sql.js';
+import { SESSION_TOUCH_INTERVAL_SECONDS } from '../../config/limits.js';
 
 interface TokenRow {
   id: string;
@@ -27,6 +32,9 @@ interface TokenRow {
 }
 
 interface SessionRow {
+  id: string;
+  created_at: Date;
+  last_seen_at: Date;
   user_id: string;
   expires_at: Date;
   csrf_secret: string;
@@ -54,12 +62,16 @@ function header(req: HeaderBag, name: string): string | undefined {
 export class Authenticator {
   constructor(@Inject(Database) private readonly db: Database) {}
 
-  async authenticate(req: HeaderBag, opts: { requireCsrf: boolean }): Promise<AuthResult> {
+  async authenticate(req: HeaderBag, opts: { requireCsrf: boolean; touch?: boolean }): Promise<AuthResult> {
     const authz = header(req, 'authorization');
     if (authz !== undefined) return this.fromBearer(authz);
     const sessionId = parseCookies(header(req, 'cookie')).get(SESSION_COOKIE);
     if (sessionId)
-      return this.fromSession(sessionId, opts.requireCsrf ? (header(req, CSRF_HEADER) ?? '') : null);
+      return this.fromSession(
+        sessionId,
+        opts.requireCsrf ? (header(req, CSRF_HEADER) ?? '') : null,
+        opts.touch ?? true,
+      );
     return { principal: null, error: null };
   }
 
@@ -82,10 +94,20 @@ export class Authenticator {
     };
   }
 
-  private async fromSession(sessionId: string, csrfHeader: string | null): Promise<AuthResult> {
+  private async fromSession(
+    sessionId: string,
+    csrfHeader: string | null,
+    touch: boolean,
+  ): Promise<AuthResult> {
     const idHash = sha256(sessionId);
+    // The CTE's UPDATE is not visible to the outer SELECT: it reads last_seen_at as it was.
     const [session] = await this.db.queryGlobal(sql<SessionRow>`
-      SELECT s.user_id, s.expires_at, s.csrf_secret, u.email, u.name
+      WITH touched AS (
+        UPDATE sessions SET last_seen_at = now()
+         WHERE ${touch}::boolean AND id_hash = ${idHash} AND expires_at > now()
+           AND last_seen_at < now() - make_interval(secs => ${SESSION_TOUCH_INTERVAL_SECONDS})
+        RETURNING 1)
+      SELECT s.id, s.created_at, s.last_seen_at, s.user_id, s.expires_at, s.csrf_secret, u.email, u.name
         FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id_hash = ${idHash}`);
     if (!session || session.expires_at.getTime() <= Date.now()) {
@@ -101,6 +123,7 @@ export class Authenticator {
         email: session.email,
         name: session.name,
         sessionIdHash: idHash,
+        session: { id: session.id, createdAt: session.created_at, lastSeenAt: session.last_seen_at },
       },
       error: null,
     };

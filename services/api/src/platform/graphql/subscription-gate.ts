@@ -10,7 +10,10 @@
 //    signed-out or expired session: 4401) and every organisation the socket's subscriptions reached
 //    (a removed member: 4403; a changed role: 4403 too, since the subscription was authorised for the
 //    old one). The close reason says which, for the client to show;
-//  - refuses a subscription whose query text nests too deeply (4400), before Mercurius parses it.
+//  - refuses a subscription whose query text nests too deeply (4400), before Mercurius parses it;
+//  - re-checks a user's sockets at once when AccessRevocations says their sessions or access ended
+//    (decision 0110), so ending a session or deactivating a user closes their sockets within a
+//    second rather than at the next round. A re-check is not activity: it never touches the session.
 // It never serves anything itself; Mercurius reads the result through `contextFor`.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
@@ -20,7 +23,9 @@ import type { Env } from '../../config/env.js';
 import { ENV } from '../../config/env.module.js';
 import { OrgAccessService } from '../access/org-access.service.js';
 import type { OrgScope, Principal } from '../access/principal.js';
+import { AccessRevocations } from '../auth/access-revocations.js';
 import { Authenticator, type AuthResult } from '../auth/authenticator.js';
+import { AppError } from '../errors/app-error.js';
 import { logInternalError } from '../errors/internal-error.js';
 import { LOGGER } from '../http/logger.js';
 import { RequestLimits } from '../rate-limit/request-limits.js';
@@ -89,11 +94,13 @@ export class SubscriptionGate implements OnModuleDestroy {
     @Inject(ENV) private readonly env: Env,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(RequestLimits) private readonly limits: RequestLimits,
+    @Inject(AccessRevocations) private readonly revocations: AccessRevocations,
   ) {}
 
   /** Starts guarding `wss` (called once the server exists, after Mercurius registered it). */
   attach(wss: GuardedServer): void {
     wss.on('connection', (socket: GuardedSocket, req: IncomingMessage) => this.#guard(socket, req));
+    if (!this.#timer) this.revocations.onRevoked((userId) => void this.#recheckUser(userId));
     this.#timer ??= setInterval(() => void this.#recheckAll(), SUBSCRIPTION_LIMITS.reauthorizeIntervalMs);
     this.#timer.unref();
   }
@@ -195,11 +202,23 @@ export class SubscriptionGate implements OnModuleDestroy {
     await Promise.all([...this.#connections].map(([socket, conn]) => this.#recheck(socket, conn)));
   }
 
+  async #recheckUser(userId: string): Promise<void> {
+    const mine: [GuardedSocket, Connection][] = [];
+    for (const [socket, conn] of this.#connections) {
+      const { principal } = await conn.auth;
+      if (principal?.kind === 'user' && principal.userId === userId) mine.push([socket, conn]);
+    }
+    await Promise.all(mine.map(([socket, conn]) => this.#recheck(socket, conn)));
+  }
+
   async #recheck(socket: GuardedSocket, conn: Connection): Promise<void> {
     try {
       const before = await conn.auth;
       if (!before.principal || conn.closed) return;
-      const now = await this.auth.authenticate({ headers: conn.credentials ?? {} }, { requireCsrf: false });
+      const now = await this.auth.authenticate(
+        { headers: conn.credentials ?? {} },
+        { requireCsrf: false, touch: false },
+      );
       if (!now.principal) {
         socket.close(WS_CLOSE.UNAUTHORIZED, (now.error?.message ?? 'signed out').slice(0, 120));
         return;
@@ -210,13 +229,22 @@ export class SubscriptionGate implements OnModuleDestroy {
       for (const s of scopes) {
         if (s.status !== 'fulfilled' || seen.has(s.value.orgId)) continue;
         seen.add(s.value.orgId);
+        let ended: string | null = null;
         const reason = await this.access.resolve(principal, { orgId: s.value.orgId }).then(
           (fresh) =>
             fresh.role === s.value.role
               ? null
               : `your role in ${s.value.slug} changed from ${s.value.role} to ${fresh.role}; subscribe again`,
-          () => `you no longer have access to ${s.value.slug}`,
+          (err: unknown) => {
+            // The organisation's session policy ended the session itself: that is a 4401.
+            if (err instanceof AppError && err.code === 'UNAUTHENTICATED') ended = err.message;
+            return `you no longer have access to ${s.value.slug}`;
+          },
         );
+        if (ended !== null) {
+          socket.close(WS_CLOSE.UNAUTHORIZED, String(ended).slice(0, 120));
+          return;
+        }
         if (reason) {
           socket.close(WS_CLOSE.FORBIDDEN, reason.slice(0, 120));
           return;

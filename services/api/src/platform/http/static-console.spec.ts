@@ -61,7 +61,14 @@ describe('static console', () => {
     expect((await app.inject({ url: '/auth/login' })).json()).toEqual({ api: 'login' });
     expect((await app.inject({ url: '/v1/install/abc.yaml' })).json()).toEqual({ api: 'install' });
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ api: 'health' });
-    for (const url of ['/auth/nope', '/v1/nope', '/graphql/x', '/metrics', '/readyz/x'])
+    for (const url of [
+      '/auth/nope',
+      '/v1/nope',
+      '/scim/v2/orgs/x/Nope',
+      '/graphql/x',
+      '/metrics',
+      '/readyz/x',
+    ])
       expect((await app.inject({ url })).statusCode, url).toBe(404);
   });
 

@@ -11,6 +11,7 @@ import { useToast } from '../../../components/ui/toast';
 import type { Role } from '../../../generated/graphql';
 import { relativeTime } from '../../../lib/format';
 import { grantableRoles, roleLabel } from '../../../lib/permissions';
+import { useEndMemberSessions } from '../../sessions/api';
 import { useRemoveMember, useUpdateMemberRole, type MemberNode } from '../api';
 
 export function MembersTable({
@@ -19,17 +20,37 @@ export function MembersTable({
   viewerRole,
   viewerId,
   canManage,
+  canEndSessions = false,
 }: {
   slug: string;
   members: readonly MemberNode[];
   viewerRole: Role;
   viewerId: string | undefined;
   canManage: boolean;
+  /** Owners may end every session of a member (decision 0110). */
+  canEndSessions?: boolean;
 }) {
   const update = useUpdateMemberRole(slug);
   const remove = useRemoveMember(slug);
   const toast = useToast();
   const [removing, setRemoving] = useState<MemberNode | null>(null);
+  const endSessions = useEndMemberSessions(slug);
+  const [signingOut, setSigningOut] = useState<MemberNode | null>(null);
+  const endAll = async (m: MemberNode) => {
+    try {
+      const r = await endSessions.mutateAsync(m.user.id);
+      toast.show({
+        title: `${m.user.email} is signed out`,
+        body: `${r.endedSessions} session${r.endedSessions === 1 ? '' : 's'} ended`,
+        tone: 'ok',
+      });
+      setSigningOut(null);
+    } catch (err) {
+      setSigningOut(null);
+      onError(err);
+    }
+  };
+  const actions = canManage || canEndSessions;
   const roles = grantableRoles(viewerRole);
   const onError = (err: unknown) =>
     toast.show({ title: 'Not saved', body: errorMessage(err), tone: 'danger' });
@@ -57,7 +78,7 @@ export function MembersTable({
     <>
       <Table
         caption="Members"
-        columns={canManage ? ['Member', 'Role', 'Joined', ''] : ['Member', 'Role', 'Joined']}
+        columns={actions ? ['Member', 'Role', 'Joined', ''] : ['Member', 'Role', 'Joined']}
       >
         {members.map((m) => {
           const self = m.user.id === viewerId;
@@ -82,8 +103,17 @@ export function MembersTable({
                 {self && <span className="muted"> (you)</span>}
               </td>
               <td>{relativeTime(m.joinedAt)}</td>
-              {canManage && (
+              {actions && (
                 <td>
+                  {canEndSessions && !self && (
+                    <Button
+                      size="small"
+                      aria-label={`End all sessions of ${m.user.email}`}
+                      onClick={() => setSigningOut(m)}
+                    >
+                      End sessions
+                    </Button>
+                  )}{' '}
                   {editable && (
                     <Button
                       variant="danger"
@@ -118,6 +148,28 @@ export function MembersTable({
         }
       >
         <p>They lose access to this organisation at once.</p>
+      </Dialog>
+      <Dialog
+        open={signingOut !== null}
+        title={`End every session of ${signingOut?.user.email ?? ''}?`}
+        onClose={() => setSigningOut(null)}
+        actions={
+          <>
+            <Button onClick={() => setSigningOut(null)}>Cancel</Button>
+            <Button
+              variant="danger-solid"
+              busy={endSessions.isPending}
+              onClick={() => signingOut && void endAll(signingOut)}
+            >
+              End sessions
+            </Button>
+          </>
+        }
+      >
+        <p>
+          They are signed out of every browser at once, in every organisation they use, and must sign in
+          again.
+        </p>
       </Dialog>
     </>
   );
