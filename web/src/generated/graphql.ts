@@ -135,6 +135,14 @@ export type DriftMode =
   /** Report the drift and re-apply what Palisade applied. */
   | 'REVERT';
 
+/** The member whose sessions to end. */
+export type EndMemberSessionsInput = {
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** User.id of the member. */
+  userId: string | number;
+};
+
 /** A time range of the audit log to export, signed. */
 export type ExportAuditLogInput = {
   /** Events at or after this time. */
@@ -508,6 +516,12 @@ export type RevokeInvitationInput = {
   orgSlug: string;
 };
 
+/** One of your own sessions to end. */
+export type RevokeSessionInput = {
+  /** Session.id, from Viewer.sessions. */
+  sessionId: string | number;
+};
+
 /** A member's or API token's role in one organisation; each value says what it may do (docs/api.md has the table). */
 export type Role =
   /** Manages the organisation, members, invitations, API tokens, clusters and policy; reads the audit log. */
@@ -516,7 +530,7 @@ export type Role =
   | 'AUDITOR'
   /** Reads the organisation, members, clusters and policy; registers clusters and changes policy. */
   | 'EDITOR'
-  /** Everything admin may do, and grant owner. An organisation always keeps at least one owner. */
+  /** Everything admin may do, and grant owner, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner. */
   | 'OWNER'
   /** Reads the organisation, members, clusters and policy; changes nothing. */
   | 'VIEWER';
@@ -533,6 +547,12 @@ export type RollbackPolicyResourceInput = {
   orgSlug: string;
   /** The revision (1 or more) whose object becomes current again. */
   revision: number;
+};
+
+/** The organisation whose SCIM token to issue or revoke. */
+export type ScimTokenInput = {
+  /** Slug of the organisation. */
+  orgSlug: string;
 };
 
 /** What a service graph node stands for. */
@@ -558,6 +578,16 @@ export type SetDriftModeInput = {
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** A SCIM group and the role its members get. */
+export type SetScimGroupRoleInput = {
+  /** ScimGroup.id. */
+  groupId: string | number;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** The role; null removes the mapping. */
+  role?: Role | null | undefined;
 };
 
 /** A string to match, exactly or as a substring. */
@@ -613,6 +643,16 @@ export type UpdatePolicyResourceInput = {
   orgSlug: string;
   /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
+};
+
+/** The organisation's session policy; null clears a limit. */
+export type UpdateSessionPolicyInput = {
+  /** Minutes a session may sit idle, 5 to 43200; null for no idle limit. */
+  idleTimeoutMinutes?: number | null | undefined;
+  /** Minutes a session may reach the organisation after sign-in, 15 to 43200; null for no limit of its own. */
+  maxLifetimeMinutes?: number | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
 };
 
 /** How the caller authenticated. */
@@ -1565,6 +1605,47 @@ export type PromotionPreviewQuery = {
   };
 };
 
+export type ScimSettingsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type ScimSettingsQuery = {
+  organization: {
+    id: string;
+    scim: {
+      endpoint: string;
+      token: {
+        id: string;
+        prefix: string;
+        createdAt: string;
+        createdBy: string | null;
+        lastUsedAt: string | null;
+      } | null;
+      groups: Array<{ id: string; displayName: string; memberCount: number; role: Role | null }>;
+    };
+  };
+};
+
+export type IssueScimTokenMutationVariables = Exact<{
+  input: ScimTokenInput;
+}>;
+
+export type IssueScimTokenMutation = {
+  issueScimToken: { secret: string; token: { id: string; prefix: string } };
+};
+
+export type RevokeScimTokenMutationVariables = Exact<{
+  input: ScimTokenInput;
+}>;
+
+export type RevokeScimTokenMutation = { revokeScimToken: { endpoint: string } };
+
+export type SetScimGroupRoleMutationVariables = Exact<{
+  input: SetScimGroupRoleInput;
+}>;
+
+export type SetScimGroupRoleMutation = { setScimGroupRole: { id: string; role: Role | null } };
+
 export type GraphCountersFragment = {
   connectionsStarted: number;
   packetsIn: number;
@@ -1620,6 +1701,64 @@ export type ServiceGraphQuery = {
         };
       }>;
     };
+  };
+};
+
+export type MySessionsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MySessionsQuery = {
+  viewer: {
+    kind: ViewerKind;
+    sessions: Array<{
+      id: string;
+      current: boolean;
+      createdAt: string;
+      lastSeenAt: string;
+      expiresAt: string;
+      userAgent: string | null;
+      ip: string | null;
+    }>;
+  };
+};
+
+export type RevokeSessionMutationVariables = Exact<{
+  input: RevokeSessionInput;
+}>;
+
+export type RevokeSessionMutation = { revokeSession: { id: string; current: boolean } };
+
+export type EndMemberSessionsMutationVariables = Exact<{
+  input: EndMemberSessionsInput;
+}>;
+
+export type EndMemberSessionsMutation = {
+  endMemberSessions: { endedSessions: number; member: { user: { id: string; email: string } } };
+};
+
+export type SessionPolicyQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type SessionPolicyQuery = {
+  organization: {
+    id: string;
+    sessionPolicy: {
+      maxLifetimeMinutes: number | null;
+      idleTimeoutMinutes: number | null;
+      updatedAt: string | null;
+    };
+  };
+};
+
+export type UpdateSessionPolicyMutationVariables = Exact<{
+  input: UpdateSessionPolicyInput;
+}>;
+
+export type UpdateSessionPolicyMutation = {
+  updateSessionPolicy: {
+    maxLifetimeMinutes: number | null;
+    idleTimeoutMinutes: number | null;
+    updatedAt: string | null;
   };
 };
 
@@ -2757,6 +2896,55 @@ export const PromotionPreviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PromotionPreviewQuery, PromotionPreviewQueryVariables>;
+export const ScimSettingsDocument = new TypedDocumentString(`
+    query ScimSettings($slug: String!) {
+  organization(slug: $slug) {
+    id
+    scim {
+      endpoint
+      token {
+        id
+        prefix
+        createdAt
+        createdBy
+        lastUsedAt
+      }
+      groups {
+        id
+        displayName
+        memberCount
+        role
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ScimSettingsQuery, ScimSettingsQueryVariables>;
+export const IssueScimTokenDocument = new TypedDocumentString(`
+    mutation IssueScimToken($input: ScimTokenInput!) {
+  issueScimToken(input: $input) {
+    secret
+    token {
+      id
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IssueScimTokenMutation, IssueScimTokenMutationVariables>;
+export const RevokeScimTokenDocument = new TypedDocumentString(`
+    mutation RevokeScimToken($input: ScimTokenInput!) {
+  revokeScimToken(input: $input) {
+    endpoint
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeScimTokenMutation, RevokeScimTokenMutationVariables>;
+export const SetScimGroupRoleDocument = new TypedDocumentString(`
+    mutation SetScimGroupRole($input: SetScimGroupRoleInput!) {
+  setScimGroupRole(input: $input) {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<SetScimGroupRoleMutation, SetScimGroupRoleMutationVariables>;
 export const ServiceGraphDocument = new TypedDocumentString(`
     query ServiceGraph($slug: String!, $clusters: [String!], $timeRange: TimeRange) {
   organization(slug: $slug) {
@@ -2796,6 +2984,64 @@ export const ServiceGraphDocument = new TypedDocumentString(`
   bytesIn
   bytesOut
 }`) as unknown as TypedDocumentString<ServiceGraphQuery, ServiceGraphQueryVariables>;
+export const MySessionsDocument = new TypedDocumentString(`
+    query MySessions {
+  viewer {
+    kind
+    sessions {
+      id
+      current
+      createdAt
+      lastSeenAt
+      expiresAt
+      userAgent
+      ip
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MySessionsQuery, MySessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($input: RevokeSessionInput!) {
+  revokeSession(input: $input) {
+    id
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const EndMemberSessionsDocument = new TypedDocumentString(`
+    mutation EndMemberSessions($input: EndMemberSessionsInput!) {
+  endMemberSessions(input: $input) {
+    endedSessions
+    member {
+      user {
+        id
+        email
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EndMemberSessionsMutation, EndMemberSessionsMutationVariables>;
+export const SessionPolicyDocument = new TypedDocumentString(`
+    query SessionPolicy($slug: String!) {
+  organization(slug: $slug) {
+    id
+    sessionPolicy {
+      maxLifetimeMinutes
+      idleTimeoutMinutes
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SessionPolicyQuery, SessionPolicyQueryVariables>;
+export const UpdateSessionPolicyDocument = new TypedDocumentString(`
+    mutation UpdateSessionPolicy($input: UpdateSessionPolicyInput!) {
+  updateSessionPolicy(input: $input) {
+    maxLifetimeMinutes
+    idleTimeoutMinutes
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSessionPolicyMutation, UpdateSessionPolicyMutationVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {
