@@ -17,6 +17,18 @@ export {
   isOrgName,
   isOrgSlug,
 } from './input-rules.js';
+export {
+  EMAIL_DOMAIN_PATTERN,
+  SSO_CONNECTION_NAME_MAX_LENGTH,
+  SSO_GROUP_NAME_MAX_LENGTH,
+  SSO_MAPPABLE_ROLES,
+  domainProofRecordName,
+  domainProofRecordValue,
+  emailDomainOf,
+  isEmailDomain,
+  isSsoMappableRole,
+  type SsoMappableRole,
+} from './sso-rules.js';
 
 export const ROLES = ['owner', 'admin', 'editor', 'viewer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,6 +54,8 @@ export const PERMISSIONS = [
   'compliance:run',
   /** Create, change and delete report definitions. */
   'compliance:manage',
+  /** Configure single sign-on: connections, verified domains, group mappings (owners only). */
+  'sso:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -56,7 +70,7 @@ const READ: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS.filter((p) => p !== 'sso:manage')),
   editor: new Set<Permission>([...READ, 'clusters:write', 'policies:write']),
   viewer: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit:read', 'audit:export', 'compliance:run']),

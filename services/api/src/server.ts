@@ -11,6 +11,7 @@ import { RequestLimits } from './platform/rate-limit/request-limits.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
 import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
+import { registerSamlFormParser } from './modules/sso/sso.controller.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY });
@@ -28,13 +29,15 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
   });
   // Anonymous HTTP routes (sign-in, install manifests) count per client IP (decision 0058).
   const limits = app.get(RequestLimits);
-  const limited = (url: string) => /^\/(auth|v1\/install)(\/|\?|$)/.test(url);
+  const limited = (url: string) => /^\/(auth|sso|v1\/install)(\/|\?|$)/.test(url);
   fastify.addHook('onRequest', async (req, reply) => {
     if (limited(req.url)) await limits.guardHttp(req, reply);
   });
   fastify.addHook('onResponse', async (req, reply) => {
     if (limited(req.url) && reply.statusCode !== 429) await limits.afterHttp(req, reply);
   });
+  // SAML responses arrive as an HTML form post (only /sso/saml/<id>/acs accepts one).
+  registerSamlFormParser(fastify, env.BODY_LIMIT_BYTES);
   // The built web console, when there is one (npm start builds it first).
   registerStaticConsole(fastify, env.CONSOLE_DIR);
   // The WebSocket server for subscriptions is registered here, at the root, so that the gate can
