@@ -11,7 +11,6 @@ import { RequestLimits } from './platform/rate-limit/request-limits.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerStaticConsole } from './platform/http/static-console.js';
 import { SubscriptionGate } from './platform/graphql/subscription-gate.js';
-import { registerSamlFormParser } from './modules/sso/sso.controller.js';
 
 export async function createApiServer(env: Env, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY });
@@ -36,8 +35,6 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
   fastify.addHook('onResponse', async (req, reply) => {
     if (limited(req.url) && reply.statusCode !== 429) await limits.afterHttp(req, reply);
   });
-  // SAML responses arrive as an HTML form post (only /sso/saml/<id>/acs accepts one).
-  registerSamlFormParser(fastify, env.BODY_LIMIT_BYTES);
   // The built web console, when there is one (npm start builds it first).
   registerStaticConsole(fastify, env.CONSOLE_DIR);
   // The WebSocket server for subscriptions is registered here, at the root, so that the gate can

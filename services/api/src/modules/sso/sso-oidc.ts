@@ -116,3 +116,24 @@ export class SsoOidc {
     return config;
   }
 }
+
+/**
+ * A sentence for a refused OIDC response: openid-client wraps the precise reason (e.g. which
+ * claim had which unexpected value) in `cause`, which is what an owner needs to see.
+ */
+export function describeOidcError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth += 1) {
+    if (e instanceof Error) {
+      if (!parts.includes(e.message)) parts.push(e.message);
+      e = e.cause;
+    } else if (typeof e === 'object') {
+      const c = e as { claim?: unknown; expected?: unknown; actual?: unknown; body?: unknown };
+      if (typeof c.claim === 'string')
+        parts.push(`the ID token's "${c.claim}" claim is ${JSON.stringify(c.actual)}, expected ${JSON.stringify(c.expected)}`);
+      break;
+    } else break;
+  }
+  return parts.join(': ') || 'unknown error';
+}

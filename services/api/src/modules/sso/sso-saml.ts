@@ -19,7 +19,6 @@ import { groupsFrom } from './group-mapping.js';
 import type { SsoAssertedIdentity } from './sso-oidc.js';
 
 const ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
-const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 /** Attribute names IdPs commonly use for the email address, in the order they are tried. */
 const EMAIL_ATTRIBUTES = [
   'email',
@@ -81,6 +80,11 @@ export class SsoSaml {
 
   /** Validates a posted SAMLResponse; throws SamlRefusal with the reason when it is not accepted. */
   async consume(settings: SamlConnectionSettings, samlResponse: string): Promise<SsoAssertedIdentity> {
+    // A replayed assertion is named as such before anything else looks at it (the consumed-id
+    // record below is only ever written for assertions that passed every check).
+    const claimedId = this.assertionIdOf(samlResponse);
+    if (claimedId && (await this.redis.redis.exists(this.replayKey(settings.id, claimedId))) === 1)
+      throw new SamlRefusal(`the SAML assertion ${claimedId} was already used (replay)`);
     let profile: Profile | null;
     try {
       ({ profile } = await this.saml(settings).validatePostResponseAsync({ SAMLResponse: samlResponse }));
@@ -107,7 +111,7 @@ export class SsoSaml {
     const assertionId = assertion.getAttribute('ID');
     if (!assertionId) throw new SamlRefusal('the SAML assertion has no ID');
     const fresh = await this.redis.redis.set(
-      this.redis.key('sso', 'saml', 'assertion', settings.id, assertionId),
+      this.replayKey(settings.id, assertionId),
       '1',
       'EX',
       this.replayTtlSeconds(confirmations, settings.clockSkewSeconds),
@@ -115,6 +119,17 @@ export class SsoSaml {
     );
     if (fresh !== 'OK') throw new SamlRefusal(`the SAML assertion ${assertionId} was already used (replay)`);
     return this.identityOf(profile, settings);
+  }
+
+  private replayKey(connectionId: string, assertionId: string): string {
+    return this.redis.key('sso', 'saml', 'assertion', connectionId, assertionId);
+  }
+
+  /** The ID attribute of the first Assertion in a base64 SAMLResponse, unverified; null if none. */
+  private assertionIdOf(samlResponse: string): string | null {
+    const root = parse(Buffer.from(samlResponse, 'base64').toString('utf8')).documentElement;
+    const assertion = root?.getElementsByTagNameNS(ASSERTION, 'Assertion')[0];
+    return assertion?.getAttribute('ID') ?? null;
   }
 
   private identityOf(profile: Profile, settings: SamlConnectionSettings): SsoAssertedIdentity {
@@ -181,5 +196,3 @@ export class SsoSaml {
     };
   }
 }
-
-export { PROTOCOL as SAML_PROTOCOL_NS };

@@ -26,7 +26,7 @@ import {
 import { randomSecret, safeEqual } from '../../platform/auth/secrets.js';
 import type { NewSession } from '../auth/sessions.service.js';
 import { safeReturnTo } from '../auth/auth.controller.js';
-import { SsoOidc } from './sso-oidc.js';
+import { SsoOidc, describeOidcError } from './sso-oidc.js';
 import { SamlRefusal, SsoSaml } from './sso-saml.js';
 import { SsoSignInRefused, SsoSignInService } from './sso-sign-in.service.js';
 import { SsoService } from './sso.service.js';
@@ -130,7 +130,7 @@ export class SsoController {
     try {
       identity = await this.oidc.finish(this.sso.oidcSettings(connection), url, pending);
     } catch (err) {
-      const reason = `the identity provider's response was not accepted: ${(err as Error).message}`;
+      const reason = `the identity provider's response was not accepted: ${describeOidcError(err)}`;
       await this.signIn.refuse(connection.orgId, connection, reason);
       await this.text(reply, 401, `Sign-in failed: ${reason}`);
       return;
@@ -252,24 +252,3 @@ export class SsoController {
   }
 }
 
-/**
- * The SAML ACS receives an HTML form post. Only that route gets a urlencoded body parser, so no
- * other endpoint (GraphQL above all) starts accepting cross-site form posts.
- */
-export function registerSamlFormParser(fastify: {
-  addContentTypeParser: (
-    type: string,
-    opts: { parseAs: 'string'; bodyLimit: number },
-    parser: (req: { url: string }, body: string, done: (err: Error | null, body?: unknown) => void) => void,
-  ) => void;
-}, bodyLimit: number): void {
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (req, body, done) => {
-    if (!/^\/sso\/saml\/[^/]+\/acs(\?|$)/.test(req.url)) {
-      const err = new Error('form posts are accepted only by the SAML assertion consumer service') as Error & { statusCode: number };
-      err.statusCode = 415;
-      done(err);
-      return;
-    }
-    done(null, Object.fromEntries(new URLSearchParams(body)));
-  });
-}
