@@ -148,7 +148,8 @@ export class TestSamlIdp {
     const bad = this.nextBad;
     this.nextBad = null;
     const requestId = String((parsed.extract as { request?: { id?: string } }).request?.id ?? '');
-    const acs = sp.entityMeta.getAssertionConsumerService(samlify.Constants.namespace.binding.post) as string;
+    // samlify does not read the ACS out of unprefixed SP metadata, so it is taken from the XML.
+    const acs = /<(?:\w+:)?AssertionConsumerService[^>]*Location="([^"]+)"/.exec(spXml)?.[1] ?? '';
     const xml = this.responseXml(sp, requestId, acs, this.user, bad);
     const samlResponse =
       bad === 'unsigned'

@@ -39,11 +39,16 @@ function toPem(base64: string): string {
 
 export function parseIdpMetadata(xml: string): IdpMetadata {
   const errors: string[] = [];
-  const doc = new DOMParser({
-    onError: (level: string, msg: string) => {
-      if (level !== 'warning') errors.push(msg);
-    },
-  }).parseFromString(xml, 'text/xml') as unknown as { documentElement: El | null };
+  let doc: { documentElement: El | null };
+  try {
+    doc = new DOMParser({
+      onError: (level: string, msg: string) => {
+        if (level !== 'warning') errors.push(msg);
+      },
+    }).parseFromString(xml, 'text/xml') as unknown as { documentElement: El | null };
+  } catch (err) {
+    throw new MetadataError(`the metadata is not well-formed XML: ${(err as Error).message}`);
+  }
   const root = doc.documentElement;
   if (errors.length > 0 || !root) throw new MetadataError(`the metadata is not well-formed XML: ${errors[0] ?? 'empty'}`);
   const entity =

@@ -48,9 +48,13 @@ type El = {
 };
 
 function parse(xml: string): { documentElement: El | null } {
-  return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml') as unknown as {
-    documentElement: El | null;
-  };
+  try {
+    return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml') as unknown as {
+      documentElement: El | null;
+    };
+  } catch {
+    return { documentElement: null };
+  }
 }
 
 @Injectable()
@@ -89,7 +93,8 @@ export class SsoSaml {
     try {
       ({ profile } = await this.saml(settings).validatePostResponseAsync({ SAMLResponse: samlResponse }));
     } catch (err) {
-      throw new SamlRefusal(`the SAML response was refused: ${(err as Error).message}`);
+      const expired = this.expiry(samlResponse, settings.clockSkewSeconds);
+      throw new SamlRefusal(`the SAML response was refused: ${expired ?? (err as Error).message}`);
     }
     if (!profile) throw new SamlRefusal('the SAML response carries no assertion');
     const acs = this.acsUrl(settings.id);
@@ -123,6 +128,25 @@ export class SsoSaml {
 
   private replayKey(connectionId: string, assertionId: string): string {
     return this.redis.key('sso', 'saml', 'assertion', connectionId, assertionId);
+  }
+
+  /**
+   * node-saml reports a lapsed SubjectConfirmation as "no valid subject confirmation"; when the
+   * assertion's own times say it expired, that is the clearer reason to give.
+   */
+  private expiry(samlResponse: string, skewSeconds: number): string | null {
+    const root = parse(Buffer.from(samlResponse, 'base64').toString('utf8')).documentElement;
+    if (!root) return null;
+    const times = ['SubjectConfirmationData', 'Conditions'].flatMap((tag) =>
+      Array.from({ length: root.getElementsByTagNameNS(ASSERTION, tag).length }, (_, i) =>
+        (root.getElementsByTagNameNS(ASSERTION, tag)[i] as El).getAttribute('NotOnOrAfter'),
+      ),
+    );
+    const ends = times.map((t) => Date.parse(t ?? '')).filter((t) => Number.isFinite(t));
+    if (ends.length === 0) return null;
+    const end = Math.min(...ends);
+    if (end + skewSeconds * 1000 > Date.now()) return null;
+    return `the assertion expired at ${new Date(end).toISOString()} (allowed clock skew ${skewSeconds} s)`;
   }
 
   /** The ID attribute of the first Assertion in a base64 SAMLResponse, unverified; null if none. */
