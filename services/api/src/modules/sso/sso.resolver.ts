@@ -61,7 +61,7 @@ export class SsoResolver {
   })
   @RequirePermission('sso:manage')
   async ssoRolePreview(
-    @Args('connectionId', { type: () => ID, description: 'SsoConnection.id.' }) connectionId: string,
+    @Args('connectionId', { type: () => ID, description: 'SsoIdentityProvider.id.' }) connectionId: string,
     @Args('mappings', {
       type: () => [SsoGroupMappingInput],
       nullable: true,

@@ -17,7 +17,7 @@ registerEnumType(RoleEnum, {
   valuesMap: {
     OWNER: {
       description:
-        'Everything admin may do, and grant owner. An organisation always keeps at least one owner.',
+        'Everything admin may do, grant owner, and configure single sign-on. An organisation always keeps at least one owner.',
     },
     ADMIN: {
       description:

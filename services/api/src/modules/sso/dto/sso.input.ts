@@ -46,7 +46,7 @@ export class CreateSsoConnectionInput {
 @InputType({ description: 'Changes to an SSO connection; omitted fields stay.' })
 export class UpdateSsoConnectionInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
-  @Field(() => ID, { description: 'SsoConnection.id.' }) connectionId!: string;
+  @Field(() => ID, { description: 'SsoIdentityProvider.id.' }) connectionId!: string;
   @Field(() => String, { nullable: true, description: 'A new name.' }) name?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Allow or stop sign-in through it.' }) enabled?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Claim or attribute holding groups.' }) groupsClaim?: string | null;
@@ -59,7 +59,7 @@ export class UpdateSsoConnectionInput {
 @InputType({ description: 'An SSO connection.' })
 export class SsoConnectionRefInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
-  @Field(() => ID, { description: 'SsoConnection.id.' }) connectionId!: string;
+  @Field(() => ID, { description: 'SsoIdentityProvider.id.' }) connectionId!: string;
 }
 
 @InputType({ description: 'One group → role mapping.' })
@@ -71,7 +71,7 @@ export class SsoGroupMappingInput {
 @InputType({ description: 'All group mappings of a connection (replaces the current ones).' })
 export class SetSsoGroupMappingsInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
-  @Field(() => ID, { description: 'SsoConnection.id.' }) connectionId!: string;
+  @Field(() => ID, { description: 'SsoIdentityProvider.id.' }) connectionId!: string;
   @Field(() => [SsoGroupMappingInput], { description: `At most ${SSO_LIMITS.maxMappingsPerConnection}; group names unique.` })
   mappings!: SsoGroupMappingInput[];
 }
@@ -92,7 +92,7 @@ export class SsoDomainRefInput {
 export class UpdateSsoDomainInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => ID, { description: 'SsoDomain.id.' }) domainId!: string;
-  @Field(() => ID, { nullable: true, description: 'SsoConnection.id to route to; null to route nowhere.' })
+  @Field(() => ID, { nullable: true, description: 'SsoIdentityProvider.id to route to; null to route nowhere.' })
   connectionId?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Require SSO (needs a verified domain and a connection).' })
   requireSso?: boolean | null;

@@ -6,7 +6,7 @@ export enum SsoConnectionKind {
   SAML = 'saml',
 }
 registerEnumType(SsoConnectionKind, {
-  name: 'SsoConnectionKind',
+  name: 'SsoProtocol',
   description: 'The protocol an organisation’s identity provider speaks.',
   valuesMap: {
     OIDC: { description: 'OpenID Connect: authorization code flow with PKCE.' },
@@ -65,7 +65,9 @@ export class SsoSamlSettingsModel {
   @Field(() => String, { description: 'The assertion consumer service URL (HTTP-POST).' }) acsUrl!: string;
 }
 
-@ObjectType('SsoConnection', { description: 'An organisation’s own identity provider.' })
+@ObjectType('SsoIdentityProvider', {
+  description: 'An SSO connection: an organisation’s own identity provider.',
+})
 export class SsoConnectionModel {
   @Field(() => ID, { description: 'Stable id of the connection.' }) id!: string;
   @Field(() => SsoConnectionKind, { description: 'OIDC or SAML.' }) kind!: SsoConnectionKind;
@@ -94,7 +96,7 @@ export class SsoDomainModel {
   @Field(() => String, { description: 'The DNS name of the TXT record that proves the domain.' })
   proofRecordName!: string;
   @Field(() => String, { description: 'The value that TXT record must hold.' }) proofRecordValue!: string;
-  @Field(() => ID, { nullable: true, description: 'SsoConnection.id that people of this domain are sent to.' })
+  @Field(() => ID, { nullable: true, description: 'SsoIdentityProvider.id that people of this domain are sent to.' })
   connectionId!: string | null;
   @Field(() => Boolean, {
     description: 'Whether people of this domain must sign in through the connection (owners keep an audited break-glass path).',
