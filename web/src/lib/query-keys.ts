@@ -8,6 +8,7 @@ export const keys = {
   cluster: (slug: string, name: string) => ['org', slug, 'clusters', name] as const,
   members: (slug: string) => ['org', slug, 'members'] as const,
   tokens: (slug: string) => ['org', slug, 'tokens'] as const,
+  sso: (slug: string) => ['org', slug, 'sso'] as const,
   audit: (slug: string) => ['org', slug, 'audit'] as const,
   policies: (slug: string) => ['org', slug, 'policies'] as const,
   flows: (slug: string) => ['org', slug, 'flows'] as const,

@@ -159,7 +159,7 @@ export class TestSamlIdp {
               bad === 'unsigned-assertion'
                 ? samlify.ServiceProvider({ metadata: spXml.replace(/WantAssertionsSigned="true"/, 'WantAssertionsSigned="false"') })
                 : sp,
-              parsed,
+              { extract: parsed.extract as Record<string, unknown> },
               'post',
               { email: this.user.email },
               () => ({ id: requestId, context: xml }),
