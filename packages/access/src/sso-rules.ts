@@ -15,7 +15,8 @@ export function isSsoMappableRole(v: string): v is SsoMappableRole {
 }
 
 /** An email domain: lower-case DNS labels, at least two, 3–253 characters. */
-export const EMAIL_DOMAIN_PATTERN = /^(?=.{3,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+export const EMAIL_DOMAIN_PATTERN =
+  /^(?=.{3,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
 export function isEmailDomain(v: string): boolean {
   return EMAIL_DOMAIN_PATTERN.test(v);
@@ -25,7 +26,10 @@ export function isEmailDomain(v: string): boolean {
 export function emailDomainOf(email: string): string | null {
   const at = email.lastIndexOf('@');
   if (at < 1 || at === email.length - 1) return null;
-  return email.slice(at + 1).trim().toLowerCase();
+  return email
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
 }
 
 /** A group name as the IdP sends it (Okta names, Entra object ids): 1–256 characters. */

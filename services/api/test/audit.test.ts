@@ -353,12 +353,18 @@ describe('every mutation writes exactly one audit event', () => {
       query: 'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id } }',
       input: () => ({ orgSlug: slug, name: 'Audited IdP', saml: { metadataXml: samlIdp!.metadataXml } }),
       action: 'sso.connection.create',
-      after: (d) => (st.ssoConnectionId = (d as { createSsoConnection: { id: string } }).createSsoConnection.id),
+      after: (d) =>
+        (st.ssoConnectionId = (d as { createSsoConnection: { id: string } }).createSsoConnection.id),
     },
     updateSsoConnection: {
       caller: () => alice,
       query: 'mutation($i: UpdateSsoConnectionInput!) { updateSsoConnection(input: $i) { id } }',
-      input: () => ({ orgSlug: slug, connectionId: st.ssoConnectionId, name: 'Audited IdP 2', groupsClaim: 'memberOf' }),
+      input: () => ({
+        orgSlug: slug,
+        connectionId: st.ssoConnectionId,
+        name: 'Audited IdP 2',
+        groupsClaim: 'memberOf',
+      }),
       action: 'sso.connection.update',
     },
     setSsoGroupMappings: {
@@ -381,13 +387,18 @@ describe('every mutation writes exactly one audit event', () => {
     verifySsoDomain: {
       caller: () => alice,
       before: async () => {
-        const [row] = await ctx.sql<{ proof_token: string }>('SELECT proof_token FROM sso_domains WHERE id = $1', [
-          st.ssoDomainId,
-        ]);
+        const [row] = await ctx.sql<{ proof_token: string }>(
+          'SELECT proof_token FROM sso_domains WHERE id = $1',
+          [st.ssoDomainId],
+        );
         ctx.app
           .get(DomainProofResolver)
           .use((name) =>
-            Promise.resolve(name === '_palisade-challenge.audited.test' ? [[`palisade-domain-verification=${row!.proof_token}`]] : []),
+            Promise.resolve(
+              name === '_palisade-challenge.audited.test'
+                ? [[`palisade-domain-verification=${row!.proof_token}`]]
+                : [],
+            ),
           );
       },
       query: 'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }',

@@ -212,7 +212,8 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
   'Organization.ssoRolePreview': (v, a) => [
     ...orgField(`ssoRolePreview(connectionId: "${v.ssoConnectionId}") { email }`)(v, a),
     {
-      query: 'query($s: String!, $c: ID!) { organization(slug: $s) { ssoRolePreview(connectionId: $c) { email } } }',
+      query:
+        'query($s: String!, $c: ID!) { organization(slug: $s) { ssoRolePreview(connectionId: $c) { email } } }',
       variables: { s: a.ownSlug, c: v.ssoConnectionId },
       expect: deniedFor(a, NOT_MEMBER),
     },
@@ -229,7 +230,11 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       [
         ['updateSsoConnection', 'UpdateSsoConnectionInput', { name: 'evil', enabled: false }],
         ['deleteSsoConnection', 'SsoConnectionRefInput', {}],
-        ['setSsoGroupMappings', 'SetSsoGroupMappingsInput', { mappings: [{ groupName: 'x', role: 'ADMIN' }] }],
+        [
+          'setSsoGroupMappings',
+          'SetSsoGroupMappingsInput',
+          { mappings: [{ groupName: 'x', role: 'ADMIN' }] },
+        ],
       ] as const
     ).map(([field, type, extra]) => [
       `Mutation.${field}`,
@@ -1099,13 +1104,14 @@ async function seedSso(orgId: string, tag: string, userId: string) {
      VALUES ($1, $2, 'proof', now(), $3) RETURNING id`,
     [orgId, `${tag}-corp.test`, c!.id],
   );
-  await ctx.sql(`INSERT INTO sso_group_mappings (org_id, connection_id, group_name, role) VALUES ($1, $2, 'eng', 'editor')`, [orgId, c!.id]);
-  await ctx.sql(`INSERT INTO sso_identities (org_id, connection_id, subject, user_id, last_groups) VALUES ($1, $2, $3, $4, '["eng"]')`, [
-    orgId,
-    c!.id,
-    `${tag}-subject`,
-    userId,
-  ]);
+  await ctx.sql(
+    `INSERT INTO sso_group_mappings (org_id, connection_id, group_name, role) VALUES ($1, $2, 'eng', 'editor')`,
+    [orgId, c!.id],
+  );
+  await ctx.sql(
+    `INSERT INTO sso_identities (org_id, connection_id, subject, user_id, last_groups) VALUES ($1, $2, $3, $4, '["eng"]')`,
+    [orgId, c!.id, `${tag}-subject`, userId],
+  );
   return { ssoConnectionId: c!.id, ssoDomainId: d!.id };
 }
 

@@ -38,8 +38,8 @@ function SsoSettings({ slug }: { slug: string }) {
           <h2>Identity providers</h2>
           {q.data.ssoConnections.length === 0 && (
             <EmptyState title="No identity provider">
-              Connect your organisation's OpenID Connect or SAML 2.0 identity provider; its groups then decide who gets
-              which role.
+              Connect your organisation's OpenID Connect or SAML 2.0 identity provider; its groups then decide
+              who gets which role.
             </EmptyState>
           )}
           {q.data.ssoConnections.map((c) => (

@@ -22,7 +22,10 @@ function outcomeOf(res: Response, text: string): SignInOutcome {
     text,
     caller:
       res.status === 303 && session && csrf
-        ? { label: 'sso', headers: { cookie: `pal_session=${session}; pal_csrf=${csrf}`, 'x-palisade-csrf': csrf } }
+        ? {
+            label: 'sso',
+            headers: { cookie: `pal_session=${session}; pal_csrf=${csrf}`, 'x-palisade-csrf': csrf },
+          }
         : null,
   };
 }
@@ -44,13 +47,22 @@ export async function oidcSsoSignIn(
   if (login.status !== 303) throw new Error(`SSO login answered ${login.status}: ${await login.text()}`);
   const state = cookiesOf(login)['pal_sso_login'] ?? '';
   if (beforeIdp) await beforeIdp(new URL(login.headers.get('location') ?? ''));
-  const callback = await loginThroughForm(login.headers.get('location') ?? '', email, DEMO_PASSWORD, new TestBrowser());
+  const callback = await loginThroughForm(
+    login.headers.get('location') ?? '',
+    email,
+    DEMO_PASSWORD,
+    new TestBrowser(),
+  );
   const res = await follow(callback, `pal_sso_login=${state}`);
   return outcomeOf(res, res.status === 303 ? '' : await res.text());
 }
 
 /** Email-first SAML: /sso/start → AuthnRequest → the samlify IdP's page → the form it posts. */
-export async function samlIdpForm(ctx: TestContext, idp: TestSamlIdp, email: string): Promise<PostedResponse> {
+export async function samlIdpForm(
+  ctx: TestContext,
+  idp: TestSamlIdp,
+  email: string,
+): Promise<PostedResponse> {
   const start = await follow(`${ctx.origin}/sso/start?email=${encodeURIComponent(email)}`);
   if (start.status !== 303) throw new Error(`/sso/start answered ${start.status}`);
   const login = await follow(new URL(start.headers.get('location') ?? '', ctx.origin).toString());
@@ -58,7 +70,10 @@ export async function samlIdpForm(ctx: TestContext, idp: TestSamlIdp, email: str
   return idp.signIn(login.headers.get('location') ?? '');
 }
 
-export async function postToAcs(posted: PostedResponse, samlResponse = posted.samlResponse): Promise<SignInOutcome> {
+export async function postToAcs(
+  posted: PostedResponse,
+  samlResponse = posted.samlResponse,
+): Promise<SignInOutcome> {
   const res = await fetch(posted.acs, {
     method: 'POST',
     redirect: 'manual',
@@ -69,10 +84,19 @@ export async function postToAcs(posted: PostedResponse, samlResponse = posted.sa
 }
 
 /** The platform sign-in (/auth/login) for a demo user, with or without break-glass. */
-export async function platformSignIn(ctx: TestContext, email: string, breakGlass = false): Promise<SignInOutcome> {
+export async function platformSignIn(
+  ctx: TestContext,
+  email: string,
+  breakGlass = false,
+): Promise<SignInOutcome> {
   const login = await follow(`${ctx.origin}/auth/login${breakGlass ? '?breakGlass=1' : ''}`);
   const cookie = cookiesOf(login)['pal_login'] ?? '';
-  const callback = await loginThroughForm(login.headers.get('location') ?? '', email, DEMO_PASSWORD, new TestBrowser());
+  const callback = await loginThroughForm(
+    login.headers.get('location') ?? '',
+    email,
+    DEMO_PASSWORD,
+    new TestBrowser(),
+  );
   const res = await follow(callback, `pal_login=${cookie}`);
   return outcomeOf(res, res.status === 303 ? '' : await res.text());
 }

@@ -19,9 +19,27 @@ const dnsRecords = new Map<string, string[]>();
 
 // The customer's directory. Groups are read at every token request, so editing them here is
 // editing them at the IdP.
-const dave = { subject: 'cust-dave', email: 'dave@example.com', name: 'Dave Customer', password: DEMO_PASSWORD, groups: ['palisade-editors'] };
-const erin = { subject: 'cust-erin', email: 'erin@example.com', name: 'Erin Customer', password: DEMO_PASSWORD, groups: ['contractors'] };
-const carol = { subject: 'cust-carol', email: 'carol@other.test', name: 'Carol Elsewhere', password: DEMO_PASSWORD, groups: ['palisade-admins'] };
+const dave = {
+  subject: 'cust-dave',
+  email: 'dave@example.com',
+  name: 'Dave Customer',
+  password: DEMO_PASSWORD,
+  groups: ['palisade-editors'],
+};
+const erin = {
+  subject: 'cust-erin',
+  email: 'erin@example.com',
+  name: 'Erin Customer',
+  password: DEMO_PASSWORD,
+  groups: ['contractors'],
+};
+const carol = {
+  subject: 'cust-carol',
+  email: 'carol@other.test',
+  name: 'Carol Elsewhere',
+  password: DEMO_PASSWORD,
+  groups: ['palisade-admins'],
+};
 const directory: DemoUser[] = [dave, erin, carol];
 const groupsOf = (u: { groups: string[] }, g: string[]) => u.groups.splice(0, u.groups.length, ...g);
 
@@ -33,7 +51,8 @@ let owner: Caller;
 let connectionId = '';
 let domainId = '';
 
-const gqlOwner = <T = Record<string, unknown>>(q: string, v: Record<string, unknown> = {}) => ctx.gql<T>(owner, q, v);
+const gqlOwner = <T = Record<string, unknown>>(q: string, v: Record<string, unknown> = {}) =>
+  ctx.gql<T>(owner, q, v);
 
 async function roleIn(email: string): Promise<string | null> {
   const rows = await ctx.sql<{ role: string }>(
@@ -57,23 +76,33 @@ async function state() {
     users: await ctx.sql('SELECT id, email, name FROM users ORDER BY id'),
     memberships: await ctx.sql('SELECT org_id, user_id, role FROM memberships ORDER BY org_id, user_id'),
     sessions: await ctx.sql<{ n: string }>('SELECT count(*)::text AS n FROM sessions'),
-    identities: await ctx.sql('SELECT connection_id, subject, user_id, last_groups FROM sso_identities ORDER BY subject'),
+    identities: await ctx.sql(
+      'SELECT connection_id, subject, user_id, last_groups FROM sso_identities ORDER BY subject',
+    ),
   };
 }
 
 beforeAll(async () => {
   ctx = await TestContext.start();
-  ctx.app.get(DomainProofResolver).use(async (name) => {
+  ctx.app.get(DomainProofResolver).use((name) => {
     const records = dnsRecords.get(name);
-    if (!records) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-    return records.map((r) => [r]);
+    if (!records)
+      return Promise.reject(Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' }));
+    return Promise.resolve(records.map((r) => [r]));
   });
   proxy = await TokenSwapProxy.start();
-  customerIdp = await startDevOidcProvider({ issuer: proxy.origin, clients: [], users: directory, log: () => undefined });
+  customerIdp = await startDevOidcProvider({
+    issuer: proxy.origin,
+    clients: [],
+    users: directory,
+    log: () => undefined,
+  });
   proxy.target = `http://127.0.0.1:${customerIdp.port}`;
   rogueIdp = await startDevOidcProvider({ clients: [], users: directory, log: () => undefined });
   await ctx.newOrg('acme', 'alice@example.com');
-  owner = await signedInMember(ctx, 'acme', 'owner', 'alice@example.com').catch(async () => ctx.signIn('alice@example.com'));
+  owner = await signedInMember(ctx, 'acme', 'owner', 'alice@example.com').catch(async () =>
+    ctx.signIn('alice@example.com'),
+  );
 });
 
 afterAll(async () => {
@@ -85,7 +114,9 @@ afterAll(async () => {
 
 describe('an owner sets up SSO', () => {
   it('claims the domain and verifies it through its DNS TXT record', async () => {
-    const added = await gqlOwner<{ addSsoDomain: { id: string; verified: boolean; proofRecordName: string; proofRecordValue: string } }>(
+    const added = await gqlOwner<{
+      addSsoDomain: { id: string; verified: boolean; proofRecordName: string; proofRecordValue: string };
+    }>(
       'mutation($i: AddSsoDomainInput!) { addSsoDomain(input: $i) { id verified proofRecordName proofRecordValue } }',
       { i: { orgSlug: 'acme', domain: ' Example.COM ' } },
     );
@@ -102,24 +133,39 @@ describe('an owner sets up SSO', () => {
     expect(codeOf(wrong)).toBe('PRECONDITION_FAILED');
     expect(wrong.errors?.[0]?.message).toContain('do not include');
     dnsRecords.set(d.proofRecordName, ['v=spf1 -all', d.proofRecordValue]);
-    const ok = await gqlOwner<{ verifySsoDomain: { verified: boolean } }>(verify, { i: { orgSlug: 'acme', domainId } });
+    const ok = await gqlOwner<{ verifySsoDomain: { verified: boolean } }>(verify, {
+      i: { orgSlug: 'acme', domainId },
+    });
     expect(expectData(ok).verifySsoDomain.verified).toBe(true);
   });
 
   it('connects the customer IdP; the secret is stored encrypted and never shown', async () => {
     const bad = await gqlOwner(
       'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id } }',
-      { i: { orgSlug: 'acme', name: 'Nowhere', oidc: { issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' } } },
+      {
+        i: {
+          orgSlug: 'acme',
+          name: 'Nowhere',
+          oidc: { issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' },
+        },
+      },
     );
     expect(codeOf(bad)).toBe('VALIDATION_FAILED');
     expect(bad.errors?.[0]?.extensions?.field).toEqual(['input', 'oidc', 'issuer']);
-    const created = await gqlOwner<{ createSsoConnection: { id: string; kind: string; oidc: { redirectUri: string; scopes: string[] } } }>(
+    const created = await gqlOwner<{
+      createSsoConnection: { id: string; kind: string; oidc: { redirectUri: string; scopes: string[] } };
+    }>(
       'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id kind oidc { issuer clientId scopes redirectUri } } }',
       {
         i: {
           orgSlug: 'acme',
           name: 'Acme Okta',
-          oidc: { issuer: proxy.origin, clientId: 'palisade-acme', clientSecret: 'acme-very-secret', scopes: ['openid', 'email', 'profile', 'groups'] },
+          oidc: {
+            issuer: proxy.origin,
+            clientId: 'palisade-acme',
+            clientSecret: 'acme-very-secret',
+            scopes: ['openid', 'email', 'profile', 'groups'],
+          },
         },
       },
     );
@@ -128,16 +174,33 @@ describe('an owner sets up SSO', () => {
     expect(c.kind).toBe('OIDC');
     expect(c.oidc.redirectUri).toBe(`${ctx.origin}/sso/oidc/${c.id}/callback`);
     for (const idp of [customerIdp, rogueIdp]) {
-      await idp.registerClient({ clientId: 'palisade-acme', clientSecret: 'acme-very-secret', redirectUris: [c.oidc.redirectUri, 'http://127.0.0.1:9/rp-callback'] });
+      await idp.registerClient({
+        clientId: 'palisade-acme',
+        clientSecret: 'acme-very-secret',
+        redirectUris: [c.oidc.redirectUri, 'http://127.0.0.1:9/rp-callback'],
+      });
     }
-    await customerIdp.registerClient({ clientId: 'other-app', clientSecret: 'other-secret', redirectUris: ['http://127.0.0.1:9/rp-callback'] });
-    const stored = await ctx.sql<{ enc: Buffer }>('SELECT oidc_client_secret_enc AS enc FROM sso_connections WHERE id = $1', [c.id]);
+    await customerIdp.registerClient({
+      clientId: 'other-app',
+      clientSecret: 'other-secret',
+      redirectUris: ['http://127.0.0.1:9/rp-callback'],
+    });
+    const stored = await ctx.sql<{ enc: Buffer }>(
+      'SELECT oidc_client_secret_enc AS enc FROM sso_connections WHERE id = $1',
+      [c.id],
+    );
     expect(stored[0]?.enc.toString('latin1')).not.toContain('acme-very-secret');
-    expect(JSON.stringify(await gqlOwner('{ organization(slug: "acme") { ssoConnections { id oidc { clientId } } } }'))).not.toContain('acme-very-secret');
+    expect(
+      JSON.stringify(
+        await gqlOwner('{ organization(slug: "acme") { ssoConnections { id oidc { clientId } } } }'),
+      ),
+    ).not.toContain('acme-very-secret');
   });
 
   it('maps groups to roles and routes the domain to the connection', async () => {
-    const set = await gqlOwner<{ setSsoGroupMappings: { groupMappings: { groupName: string; role: string }[] } }>(
+    const set = await gqlOwner<{
+      setSsoGroupMappings: { groupMappings: { groupName: string; role: string }[] };
+    }>(
       'mutation($i: SetSsoGroupMappingsInput!) { setSsoGroupMappings(input: $i) { groupMappings { groupName role } } }',
       {
         i: {
@@ -162,9 +225,18 @@ describe('an owner sets up SSO', () => {
       { i: { orgSlug: 'acme', domainId, connectionId } },
     );
     expect(expectData(routed).updateSsoDomain.connectionId).toBe(connectionId);
-    const discover = (await (await fetch(`${ctx.origin}/sso/discover?email=Dave@Example.com`)).json()) as Record<string, unknown>;
-    expect(discover).toEqual({ domain: DOMAIN, sso: true, requireSso: false, loginUrl: `/sso/oidc/${connectionId}/login` });
-    const elsewhere = (await (await fetch(`${ctx.origin}/sso/discover?email=someone@nowhere.test`)).json()) as Record<string, unknown>;
+    const discover = (await (
+      await fetch(`${ctx.origin}/sso/discover?email=Dave@Example.com`)
+    ).json()) as Record<string, unknown>;
+    expect(discover).toEqual({
+      domain: DOMAIN,
+      sso: true,
+      requireSso: false,
+      loginUrl: `/sso/oidc/${connectionId}/login`,
+    });
+    const elsewhere = (await (
+      await fetch(`${ctx.origin}/sso/discover?email=someone@nowhere.test`)
+    ).json()) as Record<string, unknown>;
     expect(elsewhere['sso']).toBe(false);
   });
 });
@@ -173,22 +245,43 @@ describe('sign-in through the customer IdP', () => {
   it('signs dave in just in time with the role his groups map to', async () => {
     const out = await oidcSsoSignIn(ctx, 'dave@example.com');
     expect(out.status, out.text).toBe(303);
-    const me = await ctx.gql<{ organization: { viewerRole: string } }>(out.caller, '{ organization(slug: "acme") { viewerRole } }');
+    const me = await ctx.gql<{ organization: { viewerRole: string } }>(
+      out.caller,
+      '{ organization(slug: "acme") { viewerRole } }',
+    );
     expect(expectData(me).organization.viewerRole).toBe('EDITOR');
     const events = await lastEvents(2);
     expect(events.map((e) => e.action)).toEqual(['sso.sign_in', 'sso.member.join']);
-    expect(events[0]?.after).toMatchObject({ email: 'dave@example.com', groups: ['palisade-editors'], role: 'editor' });
+    expect(events[0]?.after).toMatchObject({
+      email: 'dave@example.com',
+      groups: ['palisade-editors'],
+      role: 'editor',
+    });
   });
 
   it('the dry run shows who would get what under proposed mappings, and changes nothing', async () => {
     const before = await state();
-    const r = await gqlOwner<{ organization: { ssoRolePreview: { email: string; currentRole: string; resultingRole: string | null; change: string }[] } }>(
+    const r = await gqlOwner<{
+      organization: {
+        ssoRolePreview: {
+          email: string;
+          currentRole: string;
+          resultingRole: string | null;
+          change: string;
+        }[];
+      };
+    }>(
       `query($c: ID!, $m: [SsoGroupMappingInput!]) { organization(slug: "acme") {
          ssoRolePreview(connectionId: $c, mappings: $m) { email groups currentRole resultingRole change } } }`,
       { c: connectionId, m: [{ groupName: 'palisade-editors', role: 'AUDITOR' }] },
     );
     expect(expectData(r).organization.ssoRolePreview).toEqual([
-      expect.objectContaining({ email: 'dave@example.com', currentRole: 'EDITOR', resultingRole: 'AUDITOR', change: 'UPDATE' }),
+      expect.objectContaining({
+        email: 'dave@example.com',
+        currentRole: 'EDITOR',
+        resultingRole: 'AUDITOR',
+        change: 'UPDATE',
+      }),
     ]);
     const none = await gqlOwner<{ organization: { ssoRolePreview: { change: string }[] } }>(
       'query($c: ID!) { organization(slug: "acme") { ssoRolePreview(connectionId: $c, mappings: []) { change } } }',
@@ -224,12 +317,21 @@ describe('sign-in through the customer IdP', () => {
 
   it('an email outside the verified domains is refused, whatever its groups', async () => {
     const before = await state();
-    const out = await oidcSsoSignIn(ctx, 'carol@other.test').catch((e: unknown) => ({ status: 0, text: String(e), caller: null }));
+    const out = await oidcSsoSignIn(ctx, 'carol@other.test').catch((e: unknown) => ({
+      status: 0,
+      text: String(e),
+      caller: null,
+    }));
     // carol@other.test is not routed by /sso/start: start from the connection directly.
     expect(out.status).toBe(0);
     const login = await fetch(`${ctx.origin}/sso/oidc/${connectionId}/login`, { redirect: 'manual' });
     const { loginThroughForm, TestBrowser } = await import('@palisade/dev-oidc/test-login');
-    const cb = await loginThroughForm(login.headers.get('location') ?? '', 'carol@other.test', DEMO_PASSWORD, new TestBrowser());
+    const cb = await loginThroughForm(
+      login.headers.get('location') ?? '',
+      'carol@other.test',
+      DEMO_PASSWORD,
+      new TestBrowser(),
+    );
     const state0 = /pal_sso_login=([^;]+)/.exec(login.headers.getSetCookie().join(';'))?.[1] ?? '';
     const res = await fetch(cb, { redirect: 'manual', headers: { cookie: `pal_sso_login=${state0}` } });
     expect(res.status).toBe(403);
@@ -245,7 +347,13 @@ describe('tokens that must not be accepted', () => {
     const before = await state();
     const out = await oidcSsoSignIn(ctx, 'dave@example.com', async (url) => {
       const nonce = url.searchParams.get('nonce') ?? '';
-      proxy.nextIdToken = await idTokenFrom(rogueIdp.issuer, 'palisade-acme', 'acme-very-secret', 'dave@example.com', nonce);
+      proxy.nextIdToken = await idTokenFrom(
+        rogueIdp.issuer,
+        'palisade-acme',
+        'acme-very-secret',
+        'dave@example.com',
+        nonce,
+      );
     });
     expect(out.status).toBe(401);
     expect(out.text).toMatch(/not accepted: .*iss/i);
@@ -302,7 +410,10 @@ describe('require SSO', () => {
     const [event] = await lastEvents(1);
     expect(event?.action).toBe('sso.break_glass_sign_in');
     expect(event?.after).toMatchObject({ email: 'alice@example.com' });
-    const me = await ctx.gql<{ organization: { viewerRole: string } }>(alice.caller, '{ organization(slug: "acme") { viewerRole } }');
+    const me = await ctx.gql<{ organization: { viewerRole: string } }>(
+      alice.caller,
+      '{ organization(slug: "acme") { viewerRole } }',
+    );
     expect(expectData(me).organization.viewerRole).toBe('OWNER');
     // Without break-glass even the owner goes through SSO.
     expect((await platformSignIn(ctx, 'alice@example.com')).status).toBe(403);
@@ -323,22 +434,32 @@ describe('management rules', () => {
   it('a domain verified by one organisation cannot be verified by another', async () => {
     await ctx.newOrg('globex', 'owner-globex@example.org');
     const token = await ctx.tokenCaller('globex', 'owner');
-    const added = await ctx.gql<{ addSsoDomain: { id: string; proofRecordName: string; proofRecordValue: string } }>(token,
+    const added = await ctx.gql<{
+      addSsoDomain: { id: string; proofRecordName: string; proofRecordValue: string };
+    }>(
+      token,
       'mutation($i: AddSsoDomainInput!) { addSsoDomain(input: $i) { id proofRecordName proofRecordValue } }',
       { i: { orgSlug: 'globex', domain: DOMAIN } },
     );
     const d = expectData(added).addSsoDomain;
     dnsRecords.set(d.proofRecordName, [...(dnsRecords.get(d.proofRecordName) ?? []), d.proofRecordValue]);
-    const r = await ctx.gql(token, 'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }', {
-      i: { orgSlug: 'globex', domainId: d.id },
-    });
+    const r = await ctx.gql(
+      token,
+      'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }',
+      {
+        i: { orgSlug: 'globex', domainId: d.id },
+      },
+    );
     expect(codeOf(r)).toBe('CONFLICT');
   });
 
   it('a connection that a domain requires cannot be deleted', async () => {
-    const r = await gqlOwner('mutation($i: SsoConnectionRefInput!) { deleteSsoConnection(input: $i) { id } }', {
-      i: { orgSlug: 'acme', connectionId },
-    });
+    const r = await gqlOwner(
+      'mutation($i: SsoConnectionRefInput!) { deleteSsoConnection(input: $i) { id } }',
+      {
+        i: { orgSlug: 'acme', connectionId },
+      },
+    );
     expect(codeOf(r)).toBe('PRECONDITION_FAILED');
   });
 });

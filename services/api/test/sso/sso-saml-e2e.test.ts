@@ -17,7 +17,12 @@ let ctx: TestContext;
 let idp: TestSamlIdp;
 let owner: Caller;
 let connectionId = '';
-const gina: SamlTestUser = { nameId: 'gina-0001', email: 'gina@globex.test', name: 'Gina Globex', groups: ['eng'] };
+const gina: SamlTestUser = {
+  nameId: 'gina-0001',
+  email: 'gina@globex.test',
+  name: 'Gina Globex',
+  groups: ['eng'],
+};
 
 async function roleOf(email: string): Promise<string | null> {
   const rows = await ctx.sql<{ role: string }>(
@@ -47,7 +52,7 @@ async function state() {
 
 beforeAll(async () => {
   ctx = await TestContext.start();
-  ctx.app.get(DomainProofResolver).use(async (name) => (dns.get(name) ?? []).map((r) => [r]));
+  ctx.app.get(DomainProofResolver).use((name) => Promise.resolve((dns.get(name) ?? []).map((r) => [r])));
   idp = await TestSamlIdp.start();
   await ctx.newOrg('globex', 'owner-globex@example.com');
   owner = await ctx.tokenCaller('globex', 'owner');
@@ -61,23 +66,41 @@ afterAll(async () => {
 describe('connecting a SAML IdP', () => {
   it('refuses metadata that is not usable, naming what is wrong', async () => {
     const q = 'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id } }';
-    const notXml = await ctx.gql(owner, q, { i: { orgSlug: 'globex', name: 'x', saml: { metadataXml: '<nope' } } });
+    const notXml = await ctx.gql(owner, q, {
+      i: { orgSlug: 'globex', name: 'x', saml: { metadataXml: '<nope' } },
+    });
     expect(codeOf(notXml)).toBe('VALIDATION_FAILED');
     expect(notXml.errors?.[0]?.extensions?.field).toEqual(['input', 'saml', 'metadataXml']);
     const noCert = await ctx.gql(owner, q, {
-      i: { orgSlug: 'globex', name: 'x', saml: { metadataXml: idp.metadataXml.replace(/<(\w+:)?KeyDescriptor[\s\S]*?<\/(\w+:)?KeyDescriptor>/g, '') } },
+      i: {
+        orgSlug: 'globex',
+        name: 'x',
+        saml: {
+          metadataXml: idp.metadataXml.replace(/<(\w+:)?KeyDescriptor[\s\S]*?<\/(\w+:)?KeyDescriptor>/g, ''),
+        },
+      },
     });
     expect(noCert.errors?.[0]?.message).toContain('names no signing certificate');
-    const skew = await ctx.gql(owner, q, { i: { orgSlug: 'globex', name: 'x', saml: { metadataXml: idp.metadataXml, clockSkewSeconds: 3600 } } });
+    const skew = await ctx.gql(owner, q, {
+      i: { orgSlug: 'globex', name: 'x', saml: { metadataXml: idp.metadataXml, clockSkewSeconds: 3600 } },
+    });
     expect(skew.errors?.[0]?.extensions?.field).toEqual(['input', 'saml', 'clockSkewSeconds']);
   });
 
   it('connects by metadata URL and publishes SP metadata for the IdP', async () => {
-    const r = await ctx.gql<{ createSsoConnection: { id: string; kind: string; saml: Record<string, string | number> } }>(
+    const r = await ctx.gql<{
+      createSsoConnection: { id: string; kind: string; saml: Record<string, string | number> };
+    }>(
       owner,
       `mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) {
          id kind saml { idpEntityId idpSsoUrl metadataUrl clockSkewSeconds spEntityId spMetadataUrl acsUrl } } }`,
-      { i: { orgSlug: 'globex', name: 'Globex SAML', saml: { metadataUrl: `${idp.origin}/metadata`, clockSkewSeconds: 30 } } },
+      {
+        i: {
+          orgSlug: 'globex',
+          name: 'Globex SAML',
+          saml: { metadataUrl: `${idp.origin}/metadata`, clockSkewSeconds: 30 },
+        },
+      },
     );
     const c = expectData(r).createSsoConnection;
     connectionId = c.id;
@@ -97,25 +120,35 @@ describe('connecting a SAML IdP', () => {
     idp.trust(String(c.saml['spEntityId']), xml);
 
     expectData(
-      await ctx.gql(owner, 'mutation($i: SetSsoGroupMappingsInput!) { setSsoGroupMappings(input: $i) { id } }', {
-        i: {
-          orgSlug: 'globex',
-          connectionId,
-          mappings: [
-            { groupName: 'eng', role: 'EDITOR' },
-            { groupName: 'auditors', role: 'AUDITOR' },
-          ],
+      await ctx.gql(
+        owner,
+        'mutation($i: SetSsoGroupMappingsInput!) { setSsoGroupMappings(input: $i) { id } }',
+        {
+          i: {
+            orgSlug: 'globex',
+            connectionId,
+            mappings: [
+              { groupName: 'eng', role: 'EDITOR' },
+              { groupName: 'auditors', role: 'AUDITOR' },
+            ],
+          },
         },
-      }),
+      ),
     );
-    const added = await ctx.gql<{ addSsoDomain: { id: string; proofRecordName: string; proofRecordValue: string } }>(
+    const added = await ctx.gql<{
+      addSsoDomain: { id: string; proofRecordName: string; proofRecordValue: string };
+    }>(
       owner,
       'mutation($i: AddSsoDomainInput!) { addSsoDomain(input: $i) { id proofRecordName proofRecordValue } }',
       { i: { orgSlug: 'globex', domain: DOMAIN } },
     );
     const d = expectData(added).addSsoDomain;
     dns.set(d.proofRecordName, [d.proofRecordValue]);
-    expectData(await ctx.gql(owner, 'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }', { i: { orgSlug: 'globex', domainId: d.id } }));
+    expectData(
+      await ctx.gql(owner, 'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }', {
+        i: { orgSlug: 'globex', domainId: d.id },
+      }),
+    );
     expectData(
       await ctx.gql(owner, 'mutation($i: UpdateSsoDomainInput!) { updateSsoDomain(input: $i) { id } }', {
         i: { orgSlug: 'globex', domainId: d.id, connectionId, requireSso: true },
@@ -133,7 +166,10 @@ describe('signing in through the SAML IdP', () => {
       out.caller,
       '{ viewer { user { email } } organization(slug: "globex") { viewerRole } }',
     );
-    expect(expectData(me)).toEqual({ viewer: { user: { email: gina.email } }, organization: { viewerRole: 'EDITOR' } });
+    expect(expectData(me)).toEqual({
+      viewer: { user: { email: gina.email } },
+      organization: { viewerRole: 'EDITOR' },
+    });
     expect((await lastEvent())?.action).toBe('sso.sign_in');
   });
 
@@ -153,7 +189,11 @@ describe('signing in through the SAML IdP', () => {
 });
 
 describe('responses that must be refused: a clear error, an audit event, nothing changed', () => {
-  async function expectRefused(samlResponse: (valid: string) => string, posted: Awaited<ReturnType<typeof samlIdpForm>>, reason: RegExp) {
+  async function expectRefused(
+    samlResponse: (valid: string) => string,
+    posted: Awaited<ReturnType<typeof samlIdpForm>>,
+    reason: RegExp,
+  ) {
     const before = await state();
     const out = await postToAcs(posted, samlResponse(posted.samlResponse));
     expect(out.status).toBe(401);
@@ -197,7 +237,11 @@ describe('responses that must be refused: a clear error, an audit event, nothing
 
   it('an assertion for another recipient', async () => {
     idp.nextBad = 'wrong-recipient';
-    await expectRefused((v) => v, await samlIdpForm(ctx, idp, gina.email), /Recipient .* is not this connection's ACS/);
+    await expectRefused(
+      (v) => v,
+      await samlIdpForm(ctx, idp, gina.email),
+      /Recipient .* is not this connection's ACS/,
+    );
   });
 
   it('a replayed assertion', async () => {
@@ -227,9 +271,13 @@ describe('responses that must be refused: a clear error, an audit event, nothing
 describe('switching a connection off', () => {
   it('stops sign-in through it', async () => {
     expectData(
-      await ctx.gql(owner, 'mutation($i: UpdateSsoConnectionInput!) { updateSsoConnection(input: $i) { enabled } }', {
-        i: { orgSlug: 'globex', connectionId, enabled: false },
-      }),
+      await ctx.gql(
+        owner,
+        'mutation($i: UpdateSsoConnectionInput!) { updateSsoConnection(input: $i) { enabled } }',
+        {
+          i: { orgSlug: 'globex', connectionId, enabled: false },
+        },
+      ),
     );
     const res = await fetch(`${ctx.origin}/sso/saml/${connectionId}/login`, { redirect: 'manual' });
     expect(res.status).toBe(403);

@@ -27,7 +27,8 @@ export class TokenSwapProxy {
       const up = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (upstream) => {
-          const isToken = (req.url ?? '').startsWith('/token') && upstream.statusCode === 200 && proxy.nextIdToken;
+          const isToken =
+            (req.url ?? '').startsWith('/token') && upstream.statusCode === 200 && proxy.nextIdToken;
           if (!isToken) {
             res.writeHead(upstream.statusCode ?? 502, upstream.headers);
             upstream.pipe(res);

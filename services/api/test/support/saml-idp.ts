@@ -23,7 +23,8 @@ export interface SamlTestUser {
   groups: string[];
 }
 
-export type BadResponse = 'unsigned-assertion' | 'unsigned' | 'expired' | 'wrong-audience' | 'wrong-recipient';
+export type BadResponse =
+  'unsigned-assertion' | 'unsigned' | 'expired' | 'wrong-audience' | 'wrong-recipient';
 
 export interface PostedResponse {
   acs: string;
@@ -37,10 +38,9 @@ function useWellFormednessValidator(): void {
   samlify.setSchemaValidator({
     validate: (xml: string) => {
       let bad = '';
-      new DOMParser({ onError: (level: string, msg: string) => void (level !== 'warning' && (bad = msg)) }).parseFromString(
-        xml,
-        'text/xml',
-      );
+      new DOMParser({
+        onError: (level: string, msg: string) => void (level !== 'warning' && (bad = msg)),
+      }).parseFromString(xml, 'text/xml');
       return bad ? Promise.reject(new Error(bad)) : Promise.resolve('well-formed');
     },
   });
@@ -52,16 +52,34 @@ function makeSigningPair(): { key: string; cert: string } {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'idp.key', '-out', 'idp.crt', '-days', '2', '-subj', '/CN=test-saml-idp'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'idp.key',
+        '-out',
+        'idp.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=test-saml-idp',
+      ],
       { cwd: dir, stdio: 'pipe' },
     );
-    return { key: readFileSync(join(dir, 'idp.key'), 'utf8'), cert: readFileSync(join(dir, 'idp.crt'), 'utf8') };
+    return {
+      key: readFileSync(join(dir, 'idp.key'), 'utf8'),
+      cert: readFileSync(join(dir, 'idp.crt'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export class TestSamlIdp {
   user: SamlTestUser | null = null;
@@ -87,7 +105,9 @@ export class TestSamlIdp {
       privateKey: key,
       wantAuthnRequestsSigned: false,
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
-      singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${origin}/sso` }],
+      singleSignOnService: [
+        { Binding: samlify.Constants.namespace.binding.redirect, Location: `${origin}/sso` },
+      ],
     });
     const self = new TestSamlIdp(server, origin, idp, cert, new Map());
     server.on('request', (req, res) => {
@@ -127,7 +147,12 @@ export class TestSamlIdp {
     const action = /<form[^>]+action="([^"]+)"/.exec(html)?.[1];
     const field = (n: string) => new RegExp(`name="${n}" value="([^"]*)"`).exec(html)?.[1] ?? '';
     if (!action) throw new Error(`no form on the IdP page: ${html}`);
-    const un = (s: string) => s.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+    const un = (s: string) =>
+      s
+        .replace(/&quot;/g, '"')
+        .replace(/&gt;/g, '>')
+        .replace(/&lt;/g, '<')
+        .replace(/&amp;/g, '&');
     return { acs: un(action), samlResponse: un(field('SAMLResponse')), relayState: un(field('RelayState')) };
   }
 
@@ -139,7 +164,8 @@ export class TestSamlIdp {
       inflateRawSync(Buffer.from(request, 'base64')).toString('utf8'),
     )?.[1];
     const spXml = issuer ? this.spMetadata.get(issuer) : undefined;
-    if (!spXml) return { status: 400, type: 'text/plain', body: `unknown service provider ${issuer ?? '(none)'}` };
+    if (!spXml)
+      return { status: 400, type: 'text/plain', body: `unknown service provider ${issuer ?? '(none)'}` };
     const sp = samlify.ServiceProvider({ metadata: spXml });
     const parsed = await this.idp.parseLoginRequest(sp, 'redirect', {
       query: Object.fromEntries(url.searchParams),
@@ -157,9 +183,11 @@ export class TestSamlIdp {
         : (
             await this.idp.createLoginResponse(
               bad === 'unsigned-assertion'
-                ? samlify.ServiceProvider({ metadata: spXml.replace(/WantAssertionsSigned="true"/, 'WantAssertionsSigned="false"') })
+                ? samlify.ServiceProvider({
+                    metadata: spXml.replace(/WantAssertionsSigned="true"/, 'WantAssertionsSigned="false"'),
+                  })
                 : sp,
-              { extract: parsed.extract as Record<string, unknown> },
+              { extract: parsed.extract },
               'post',
               { email: this.user.email },
               () => ({ id: requestId, context: xml }),
@@ -202,7 +230,10 @@ export class TestSamlIdp {
       IssueInstant: (bad === 'expired' ? new Date(expiredAt.getTime() - 5 * 60_000) : now).toISOString(),
       AssertionConsumerServiceURL: acs,
       StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
-      ConditionsNotBefore: (bad === 'expired' ? new Date(expiredAt.getTime() - 5 * 60_000) : now).toISOString(),
+      ConditionsNotBefore: (bad === 'expired'
+        ? new Date(expiredAt.getTime() - 5 * 60_000)
+        : now
+      ).toISOString(),
       ConditionsNotOnOrAfter: (bad === 'expired' ? expiredAt : later).toISOString(),
       SubjectConfirmationDataNotOnOrAfter: (bad === 'expired' ? expiredAt : later).toISOString(),
       NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',

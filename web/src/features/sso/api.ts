@@ -30,7 +30,11 @@ export function useSsoSettings(slug: string) {
   });
 }
 
-export function useSsoRolePreview(slug: string, connectionId: string, mappings: SsoGroupMappingInput[] | null) {
+export function useSsoRolePreview(
+  slug: string,
+  connectionId: string,
+  mappings: SsoGroupMappingInput[] | null,
+) {
   return useQuery({
     queryKey: [...keys.sso(slug), 'preview', connectionId, mappings],
     queryFn: ({ signal }) =>
@@ -43,7 +47,10 @@ export function useSsoRolePreview(slug: string, connectionId: string, mappings: 
 
 function useSsoMutation<V, R>(slug: string, run: (v: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: run, onSuccess: () => qc.invalidateQueries({ queryKey: keys.sso(slug) }) });
+  return useMutation({
+    mutationFn: run,
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.sso(slug) }),
+  });
 }
 
 export const useCreateSsoConnection = (slug: string) =>
@@ -63,7 +70,9 @@ export const useSetSsoGroupMappings = (slug: string) =>
     gqlRequest(SetSsoGroupMappingsDocument, { input: { orgSlug: slug, ...v } }),
   );
 export const useAddSsoDomain = (slug: string) =>
-  useSsoMutation(slug, (domain: string) => gqlRequest(AddSsoDomainDocument, { input: { orgSlug: slug, domain } }));
+  useSsoMutation(slug, (domain: string) =>
+    gqlRequest(AddSsoDomainDocument, { input: { orgSlug: slug, domain } }),
+  );
 export const useVerifySsoDomain = (slug: string) =>
   useSsoMutation(slug, (domainId: string) =>
     gqlRequest(VerifySsoDomainDocument, { input: { orgSlug: slug, domainId } }),

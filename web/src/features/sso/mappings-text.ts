@@ -16,11 +16,20 @@ export function parseMappingsText(text: string): { mappings: SsoGroupMappingInpu
     if (!line) continue;
     const eq = line.lastIndexOf('=');
     const groupName = eq > 0 ? line.slice(0, eq).trim() : '';
-    const role = eq > 0 ? line.slice(eq + 1).trim().toUpperCase() : '';
+    const role =
+      eq > 0
+        ? line
+            .slice(eq + 1)
+            .trim()
+            .toUpperCase()
+        : '';
     const where = `Line ${i + 1}`;
     if (!groupName) return { mappings, error: `${where}: write "group = ROLE"` };
     if (groupName.length > SSO_GROUP_NAME_MAX_LENGTH)
-      return { mappings, error: `${where}: the group name is longer than ${SSO_GROUP_NAME_MAX_LENGTH} characters` };
+      return {
+        mappings,
+        error: `${where}: the group name is longer than ${SSO_GROUP_NAME_MAX_LENGTH} characters`,
+      };
     if (!(SSO_MAPPABLE_ROLES as readonly string[]).includes(role.toLowerCase()))
       return { mappings, error: `${where}: the role must be ADMIN, EDITOR, AUDITOR or VIEWER` };
     if (seen.has(groupName)) return { mappings, error: `${where}: ${groupName} is mapped twice` };

@@ -45,12 +45,13 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
       onError: (level: string, msg: string) => {
         if (level !== 'warning') errors.push(msg);
       },
-    }).parseFromString(xml, 'text/xml') as unknown as { documentElement: El | null };
+    }).parseFromString(xml, 'text/xml');
   } catch (err) {
     throw new MetadataError(`the metadata is not well-formed XML: ${(err as Error).message}`);
   }
   const root = doc.documentElement;
-  if (errors.length > 0 || !root) throw new MetadataError(`the metadata is not well-formed XML: ${errors[0] ?? 'empty'}`);
+  if (errors.length > 0 || !root)
+    throw new MetadataError(`the metadata is not well-formed XML: ${errors[0] ?? 'empty'}`);
   const entity =
     root.localName === 'EntityDescriptor' && root.namespaceURI === MD
       ? root
@@ -64,7 +65,8 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     (s) => s.getAttribute('Binding') === REDIRECT,
   );
   const ssoUrl = sso?.getAttribute('Location');
-  if (!ssoUrl) throw new MetadataError('the IdP offers no SingleSignOnService with the HTTP-Redirect binding');
+  if (!ssoUrl)
+    throw new MetadataError('the IdP offers no SingleSignOnService with the HTTP-Redirect binding');
   try {
     const u = new URL(ssoUrl);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');

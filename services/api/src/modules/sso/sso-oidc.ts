@@ -52,7 +52,13 @@ export class SsoOidc {
       timeout: SSO_LIMITS.fetchTimeoutMs / 1000,
       ...(this.env.OIDC_ALLOW_INSECURE_HTTP ? { execute: [oidc.allowInsecureRequests] } : {}),
     };
-    return oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, options);
+    return oidc.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      settings.clientSecret,
+      undefined,
+      options,
+    );
   }
 
   async start(settings: OidcConnectionSettings): Promise<SsoOidcStart> {
@@ -131,7 +137,9 @@ export function describeOidcError(err: unknown): string {
     } else if (typeof e === 'object') {
       const c = e as { claim?: unknown; expected?: unknown; actual?: unknown; body?: unknown };
       if (typeof c.claim === 'string')
-        parts.push(`the ID token's "${c.claim}" claim is ${JSON.stringify(c.actual)}, expected ${JSON.stringify(c.expected)}`);
+        parts.push(
+          `the ID token's "${c.claim}" claim is ${JSON.stringify(c.actual)}, expected ${JSON.stringify(c.expected)}`,
+        );
       break;
     } else break;
   }

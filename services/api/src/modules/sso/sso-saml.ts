@@ -49,9 +49,7 @@ type El = {
 
 function parse(xml: string): { documentElement: El | null } {
   try {
-    return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml') as unknown as {
-      documentElement: El | null;
-    };
+    return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
   } catch {
     return { documentElement: null };
   }
@@ -101,7 +99,9 @@ export class SsoSaml {
     const responseXml = profile.getSamlResponseXml?.() ?? '';
     const destination = parse(responseXml).documentElement?.getAttribute('Destination');
     if (destination && destination !== acs)
-      throw new SamlRefusal(`the SAML response is addressed to ${destination}, not to this connection (${acs})`);
+      throw new SamlRefusal(
+        `the SAML response is addressed to ${destination}, not to this connection (${acs})`,
+      );
     const assertion = parse(profile.getAssertionXml?.() ?? '').documentElement;
     if (!assertion) throw new SamlRefusal('the SAML assertion could not be read');
     const confirmations = Array.from(

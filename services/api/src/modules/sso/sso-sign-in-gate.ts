@@ -39,12 +39,17 @@ export class SsoSignInGate {
       const allowed = await this.db.inOrg({ orgId: route.orgId }, async (tx) => {
         const owner = await this.repo.ownerByEmail(tx, route.orgId, attempt.email);
         if (!owner) return false;
-        await this.audit.append(tx, route.orgId, { ...actor, type: 'user', id: owner.userId }, {
-          action: 'sso.break_glass_sign_in',
-          targetType: 'sso_domain',
-          targetId: domain,
-          after: details,
-        });
+        await this.audit.append(
+          tx,
+          route.orgId,
+          { ...actor, type: 'user', id: owner.userId },
+          {
+            action: 'sso.break_glass_sign_in',
+            targetType: 'sso_domain',
+            targetId: domain,
+            after: details,
+          },
+        );
         return true;
       });
       if (allowed) return;

@@ -108,7 +108,10 @@ export class SsoSignInService {
           role = null;
         }
       }
-      if (!role) return { refused: `no role in this organisation: none of the groups [${groups.join(', ')}] is mapped` } as const;
+      if (!role)
+        return {
+          refused: `no role in this organisation: none of the groups [${groups.join(', ')}] is mapped`,
+        } as const;
       const session = await this.sessions.openSession(tx, user.id, now);
       await this.audit.append(tx, orgId, actor, {
         action: 'sso.sign_in',

@@ -74,7 +74,11 @@ export class SsoController {
     const domain = typeof email === 'string' ? emailDomainOf(email) : null;
     const route = domain ? await this.sso.route(domain) : null;
     if (route?.requireSso && !route.connectionId) {
-      await this.text(reply, 503, `Sign-in for ${domain} requires single sign-on, and its connection is turned off. Ask an owner of ${route.orgSlug}.`);
+      await this.text(
+        reply,
+        503,
+        `Sign-in for ${domain} requires single sign-on, and its connection is turned off. Ask an owner of ${route.orgSlug}.`,
+      );
       return;
     }
     const path = route?.connectionId ? await this.loginPath(route.connectionId) : null;
@@ -92,11 +96,20 @@ export class SsoController {
       start = await this.oidc.start(this.sso.oidcSettings(connection));
     } catch (err) {
       this.log.warn({ err, connectionId: id }, 'SSO OIDC discovery failed');
-      await this.text(reply, 503, `Sign-in is unavailable: ${connection.name}'s identity provider cannot be reached.`);
+      await this.text(
+        reply,
+        503,
+        `Sign-in is unavailable: ${connection.name}'s identity provider cannot be reached.`,
+      );
       return;
     }
     const pending: PendingOidc = { connectionId: id, ...start, returnTo: safeReturnTo(returnTo) };
-    await this.redis.redis.set(this.redis.key('sso', 'oidc', 'login', start.state), JSON.stringify(pending), 'EX', LOGIN_FLOW_TTL_SECONDS);
+    await this.redis.redis.set(
+      this.redis.key('sso', 'oidc', 'login', start.state),
+      JSON.stringify(pending),
+      'EX',
+      LOGIN_FLOW_TTL_SECONDS,
+    );
     await reply
       .header('set-cookie', this.stateCookie(start.state, LOGIN_FLOW_TTL_SECONDS))
       .redirect(start.url, 303);
@@ -109,20 +122,32 @@ export class SsoController {
     const cookieState = parseCookies(req.headers.cookie).get(SSO_LOGIN_COOKIE) ?? '';
     reply.header('set-cookie', this.stateCookie('', 0));
     if (!state || !cookieState || !safeEqual(state, cookieState)) {
-      await this.text(reply, 400, 'Sign-in failed: the sign-in state does not match this browser. Start again.');
+      await this.text(
+        reply,
+        400,
+        'Sign-in failed: the sign-in state does not match this browser. Start again.',
+      );
       return;
     }
     const raw = await this.redis.redis.getdel(this.redis.key('sso', 'oidc', 'login', state));
     const pending = raw ? (JSON.parse(raw) as PendingOidc) : null;
     if (!pending || pending.connectionId !== id) {
-      await this.text(reply, 400, 'Sign-in failed: this sign-in link has expired or was already used. Start again.');
+      await this.text(
+        reply,
+        400,
+        'Sign-in failed: this sign-in link has expired or was already used. Start again.',
+      );
       return;
     }
     const connection = await this.usable(id, 'oidc', reply);
     if (!connection) return;
     if (url.searchParams.get('error')) {
       const e = url.searchParams.get('error') ?? '';
-      await this.signIn.refuse(connection.orgId, connection, `the identity provider refused the sign-in: ${e}`);
+      await this.signIn.refuse(
+        connection.orgId,
+        connection,
+        `the identity provider refused the sign-in: ${e}`,
+      );
       await this.text(reply, 401, `Sign-in was refused by the identity provider: ${e}`);
       return;
     }
@@ -147,7 +172,9 @@ export class SsoController {
       await this.text(reply, 404, 'No such SAML connection.');
       return;
     }
-    await reply.type('application/samlmetadata+xml; charset=utf-8').send(this.saml.spMetadata(this.sso.samlSettings(connection)));
+    await reply
+      .type('application/samlmetadata+xml; charset=utf-8')
+      .send(this.saml.spMetadata(this.sso.samlSettings(connection)));
   }
 
   @Get('saml/:id/login')
@@ -199,7 +226,11 @@ export class SsoController {
     return c?.enabled ? `/sso/${c.kind}/${c.id}/login` : null;
   }
 
-  private async usable(id: string, kind: 'oidc' | 'saml', reply: FastifyReply): Promise<ConnectionRow | null> {
+  private async usable(
+    id: string,
+    kind: 'oidc' | 'saml',
+    reply: FastifyReply,
+  ): Promise<ConnectionRow | null> {
     const connection = await this.sso.connectionForSignIn(id);
     if (connection?.kind !== kind) {
       await this.text(reply, 404, `No such ${kind.toUpperCase()} connection.`);
@@ -232,8 +263,16 @@ export class SsoController {
     await reply
       .header('set-cookie', [
         this.stateCookie('', 0),
-        serializeCookie(SESSION_COOKIE, session.sessionId, { httpOnly: true, secure, maxAgeSeconds: session.maxAgeSeconds }),
-        serializeCookie(CSRF_COOKIE, session.csrfSecret, { httpOnly: false, secure, maxAgeSeconds: session.maxAgeSeconds }),
+        serializeCookie(SESSION_COOKIE, session.sessionId, {
+          httpOnly: true,
+          secure,
+          maxAgeSeconds: session.maxAgeSeconds,
+        }),
+        serializeCookie(CSRF_COOKIE, session.csrfSecret, {
+          httpOnly: false,
+          secure,
+          maxAgeSeconds: session.maxAgeSeconds,
+        }),
       ])
       .redirect(returnTo, 303);
   }
@@ -251,4 +290,3 @@ export class SsoController {
     await reply.code(status).type('text/plain; charset=utf-8').send(message);
   }
 }
-

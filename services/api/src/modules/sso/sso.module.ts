@@ -15,7 +15,15 @@ import { SsoService } from './sso.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [SsoController],
-  providers: [SsoRepository, SsoService, SsoSignInService, SsoOidc, SsoSaml, DomainProofResolver, SsoResolver],
+  providers: [
+    SsoRepository,
+    SsoService,
+    SsoSignInService,
+    SsoOidc,
+    SsoSaml,
+    DomainProofResolver,
+    SsoResolver,
+  ],
   exports: [DomainProofResolver],
 })
 export class SsoModule {}

@@ -175,7 +175,10 @@ export class SsoRepository {
 
   /** Owners of the organisation whose email is `email` (break-glass check). */
   ownerByEmail(tx: Tx, orgId: string, email: string) {
-    return tx.membership.findFirst({ where: { orgId, role: 'owner', user: { email } }, include: { user: true } });
+    return tx.membership.findFirst({
+      where: { orgId, role: 'owner', user: { email } },
+      include: { user: true },
+    });
   }
 
   upsertMembership(tx: Tx, orgId: string, userId: string, role: string) {

@@ -24,16 +24,12 @@ import {
   updateSsoConnectionSchema,
   updateSsoDomainSchema,
 } from './dto/sso.input.js';
-import {
-  SsoConnectionModel,
-  SsoDomainModel,
-  SsoRolePreviewRowModel,
-} from './models/sso.model.js';
+import { SsoConnectionModel, SsoDomainModel, SsoRolePreviewRowModel } from './models/sso.model.js';
 import { SsoService, type ConnectionView, type DomainView, type PreviewRow } from './sso.service.js';
 import { z } from 'zod';
 
 const conn = (v: ConnectionView) => v as unknown as SsoConnectionModel;
-const dom = (v: DomainView) => v as unknown as SsoDomainModel;
+const dom = (v: DomainView) => v;
 const ROLES = 'Roles: owner.';
 
 @Resolver(() => OrganizationModel)
@@ -80,7 +76,8 @@ export class SsoResolver {
   })
   @RequirePermission('sso:manage')
   async createSsoConnection(
-    @Args('input', { type: () => CreateSsoConnectionInput, description: 'The connection.' }) input: CreateSsoConnectionInput,
+    @Args('input', { type: () => CreateSsoConnectionInput, description: 'The connection.' })
+    input: CreateSsoConnectionInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(createSsoConnectionSchema, input);
@@ -97,7 +94,8 @@ export class SsoResolver {
   @Mutation(() => SsoConnectionModel, { description: `Change an SSO connection. ${ROLES}` })
   @RequirePermission('sso:manage')
   async updateSsoConnection(
-    @Args('input', { type: () => UpdateSsoConnectionInput, description: 'The changes.' }) input: UpdateSsoConnectionInput,
+    @Args('input', { type: () => UpdateSsoConnectionInput, description: 'The changes.' })
+    input: UpdateSsoConnectionInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(updateSsoConnectionSchema, input);
@@ -117,7 +115,8 @@ export class SsoResolver {
   })
   @RequirePermission('sso:manage')
   async deleteSsoConnection(
-    @Args('input', { type: () => SsoConnectionRefInput, description: 'The connection.' }) input: SsoConnectionRefInput,
+    @Args('input', { type: () => SsoConnectionRefInput, description: 'The connection.' })
+    input: SsoConnectionRefInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(connectionRefSchema, input);
@@ -129,7 +128,8 @@ export class SsoResolver {
   })
   @RequirePermission('sso:manage')
   async setSsoGroupMappings(
-    @Args('input', { type: () => SetSsoGroupMappingsInput, description: 'The mappings.' }) input: SetSsoGroupMappingsInput,
+    @Args('input', { type: () => SetSsoGroupMappingsInput, description: 'The mappings.' })
+    input: SetSsoGroupMappingsInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(setSsoGroupMappingsSchema, input);
@@ -160,10 +160,13 @@ export class SsoResolver {
     return dom(await this.sso.verifyDomain(scope, v.domainId));
   }
 
-  @Mutation(() => SsoDomainModel, { description: `Route a domain to a connection and require SSO for it, or not. ${ROLES}` })
+  @Mutation(() => SsoDomainModel, {
+    description: `Route a domain to a connection and require SSO for it, or not. ${ROLES}`,
+  })
   @RequirePermission('sso:manage')
   async updateSsoDomain(
-    @Args('input', { type: () => UpdateSsoDomainInput, description: 'The changes.' }) input: UpdateSsoDomainInput,
+    @Args('input', { type: () => UpdateSsoDomainInput, description: 'The changes.' })
+    input: UpdateSsoDomainInput,
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(updateSsoDomainSchema, input);

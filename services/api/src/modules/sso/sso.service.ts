@@ -109,7 +109,10 @@ export class SsoService {
 
   // ---- views and settings ----
 
-  connectionView(c: ConnectionRow, mappings: readonly { groupName: string; role: string }[] = []): ConnectionView {
+  connectionView(
+    c: ConnectionRow,
+    mappings: readonly { groupName: string; role: string }[] = [],
+  ): ConnectionView {
     return {
       groupMappings: mappings.map((m) => ({ groupName: m.groupName, role: m.role as SsoMappableRole })),
       id: c.id,
@@ -149,7 +152,11 @@ export class SsoService {
       updatedAt: c.updatedAt,
       issuer: c.oidcIssuer ?? '',
       clientId: c.oidcClientId ?? '',
-      clientSecret: openSecret(this.env.evidenceKeyEncryptionKey, secretAad(c.id), c.oidcClientSecretEnc ?? new Uint8Array()),
+      clientSecret: openSecret(
+        this.env.evidenceKeyEncryptionKey,
+        secretAad(c.id),
+        c.oidcClientSecretEnc ?? new Uint8Array(),
+      ),
       scopes: c.oidcScopes ?? 'openid email profile',
       groupsClaim: c.groupsClaim,
     };
@@ -185,7 +192,10 @@ export class SsoService {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const mappings = await this.repo.mappingsOfOrg(tx, scope.orgId);
       return (await this.repo.connections(tx, scope.orgId)).map((c) =>
-        this.connectionView(c, mappings.filter((m) => m.connectionId === c.id)),
+        this.connectionView(
+          c,
+          mappings.filter((m) => m.connectionId === c.id),
+        ),
       );
     });
   }
@@ -209,7 +219,10 @@ export class SsoService {
     const prepared = await this.prepareKind(input, null);
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       if ((await this.repo.countConnections(tx, scope.orgId)) >= SSO_LIMITS.maxConnections)
-        throw new AppError('PRECONDITION_FAILED', `an organisation has at most ${SSO_LIMITS.maxConnections} SSO connections`);
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `an organisation has at most ${SSO_LIMITS.maxConnections} SSO connections`,
+        );
       await this.assertNameFree(tx, scope.orgId, input.name, null);
       const row = await this.repo.createConnection(tx, scope.orgId, {
         kind: input.oidc ? 'oidc' : 'saml',
@@ -248,7 +261,9 @@ export class SsoService {
       saml?: SamlSettingsInput | undefined;
     },
   ): Promise<ConnectionView> {
-    const existing = await this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.connection(tx, scope.orgId, id));
+    const existing = await this.db.inOrg({ orgId: scope.orgId }, (tx) =>
+      this.repo.connection(tx, scope.orgId, id),
+    );
     if (!existing) throw AppError.notFound('SSO connection');
     if (input.oidc && existing.kind !== 'oidc')
       throw AppError.validation([{ path: ['input', 'oidc'], message: 'this is a SAML connection' }]);
@@ -315,7 +330,10 @@ export class SsoService {
       if (await this.repo.domainByName(tx, scope.orgId, domain))
         throw new AppError('CONFLICT', `${domain} is already listed for this organisation`);
       if ((await this.repo.countDomains(tx, scope.orgId)) >= SSO_LIMITS.maxDomains)
-        throw new AppError('PRECONDITION_FAILED', `an organisation has at most ${SSO_LIMITS.maxDomains} domains`);
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `an organisation has at most ${SSO_LIMITS.maxDomains} domains`,
+        );
       const row = await this.repo.createDomain(tx, scope.orgId, {
         domain,
         proofToken: randomBytes(24).toString('base64url'),
@@ -331,7 +349,9 @@ export class SsoService {
   }
 
   async verifyDomain(scope: OrgScope, id: string): Promise<DomainView> {
-    const existing = await this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.domain(tx, scope.orgId, id));
+    const existing = await this.db.inOrg({ orgId: scope.orgId }, (tx) =>
+      this.repo.domain(tx, scope.orgId, id),
+    );
     if (!existing) throw AppError.notFound('domain');
     if (existing.verifiedAt) return domainView(existing);
     const name = domainProofRecordName(existing.domain);
@@ -372,7 +392,9 @@ export class SsoService {
       const before = await this.repo.domain(tx, scope.orgId, id);
       if (!before) throw AppError.notFound('domain');
       if (input.connectionId && !(await this.repo.connection(tx, scope.orgId, input.connectionId)))
-        throw AppError.validation([{ path: ['input', 'connectionId'], message: 'is not an SSO connection of this organisation' }]);
+        throw AppError.validation([
+          { path: ['input', 'connectionId'], message: 'is not an SSO connection of this organisation' },
+        ]);
       const connectionId = input.connectionId !== undefined ? input.connectionId : before.connectionId;
       const requireSso = input.requireSso ?? before.requireSso;
       if (requireSso && (!before.verifiedAt || !connectionId))
@@ -405,7 +427,11 @@ export class SsoService {
         action: 'sso.domain.remove',
         targetType: 'sso_domain',
         targetId: id,
-        before: { domain: before.domain, verified: before.verifiedAt !== null, requireSso: before.requireSso },
+        before: {
+          domain: before.domain,
+          verified: before.verifiedAt !== null,
+          requireSso: before.requireSso,
+        },
       });
       return domainView(before);
     });
@@ -446,8 +472,14 @@ export class SsoService {
     return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
       const connection = await this.repo.connection(tx, scope.orgId, connectionId);
       if (!connection) throw AppError.notFound('SSO connection');
-      const mappings = proposed ?? ((await this.repo.mappings(tx, scope.orgId, connectionId)) as GroupMapping[]);
-      const rows = await this.repo.identitiesWithRoles(tx, scope.orgId, connectionId, SSO_LIMITS.maxPreviewIdentities);
+      const mappings =
+        proposed ?? ((await this.repo.mappings(tx, scope.orgId, connectionId)) as GroupMapping[]);
+      const rows = await this.repo.identitiesWithRoles(
+        tx,
+        scope.orgId,
+        connectionId,
+        SSO_LIMITS.maxPreviewIdentities,
+      );
       return rows.map((r) => {
         const groups = Array.isArray(r.last_groups) ? (r.last_groups as string[]) : [];
         const current = (r.role as Role | null) ?? null;
@@ -471,7 +503,14 @@ export class SsoService {
   // ---- helpers ----
 
   private auditShape(v: ConnectionView) {
-    return { name: v.name, kind: v.kind, enabled: v.enabled, groupsClaim: v.groupsClaim, oidc: v.oidc, saml: v.saml };
+    return {
+      name: v.name,
+      kind: v.kind,
+      enabled: v.enabled,
+      groupsClaim: v.groupsClaim,
+      oidc: v.oidc,
+      saml: v.saml,
+    };
   }
 
   private async assertNameFree(tx: Tx, orgId: string, name: string, self: string | null) {
@@ -523,13 +562,16 @@ export class SsoService {
     if (!xml) {
       if (existing && saml.clockSkewSeconds !== undefined)
         return { columns: { samlClockSkewSeconds: saml.clockSkewSeconds } };
-      throw AppError.validation([{ path: ['input', 'saml'], message: 'give the IdP metadata as metadataXml or metadataUrl' }]);
+      throw AppError.validation([
+        { path: ['input', 'saml'], message: 'give the IdP metadata as metadataXml or metadataUrl' },
+      ]);
     }
     let meta: IdpMetadata;
     try {
       meta = parseIdpMetadata(xml);
     } catch (err) {
-      if (err instanceof MetadataError) throw AppError.validation([{ path: ['input', 'saml', field], message: err.message }]);
+      if (err instanceof MetadataError)
+        throw AppError.validation([{ path: ['input', 'saml', field], message: err.message }]);
       throw err;
     }
     return {
@@ -545,7 +587,8 @@ export class SsoService {
   }
 
   private async fetchMetadata(url: string): Promise<string> {
-    const bad = (message: string) => AppError.validation([{ path: ['input', 'saml', 'metadataUrl'], message }]);
+    const bad = (message: string) =>
+      AppError.validation([{ path: ['input', 'saml', 'metadataUrl'], message }]);
     let res: Response;
     try {
       res = await fetch(url, { signal: AbortSignal.timeout(SSO_LIMITS.fetchTimeoutMs), redirect: 'follow' });

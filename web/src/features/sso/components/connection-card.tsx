@@ -33,13 +33,17 @@ export function ConnectionCard({ slug, connection }: { slug: string; connection:
       <header className="row">
         <h3>{connection.name}</h3>
         <Badge>{connection.kind}</Badge>
-        <StatusPill tone={connection.enabled ? 'ok' : 'neutral'} label={connection.enabled ? 'Enabled' : 'Disabled'} />
+        <StatusPill
+          tone={connection.enabled ? 'ok' : 'neutral'}
+          label={connection.enabled ? 'Enabled' : 'Disabled'}
+        />
       </header>
       {connection.oidc && (
         <>
           <p>
-            Issuer <code>{connection.oidc.issuer}</code>, client <code>{connection.oidc.clientId}</code>, scopes{' '}
-            <code>{connection.oidc.scopes.join(' ')}</code>, groups claim <code>{connection.groupsClaim}</code>.
+            Issuer <code>{connection.oidc.issuer}</code>, client <code>{connection.oidc.clientId}</code>,
+            scopes <code>{connection.oidc.scopes.join(' ')}</code>, groups claim{' '}
+            <code>{connection.groupsClaim}</code>.
           </p>
           <CopyableText text={connection.oidc.redirectUri} label="Redirect URI to register at the IdP" />
         </>
@@ -47,8 +51,8 @@ export function ConnectionCard({ slug, connection }: { slug: string; connection:
       {connection.saml && (
         <>
           <p>
-            IdP <code>{connection.saml.idpEntityId}</code>, clock skew {connection.saml.clockSkewSeconds} s, groups
-            attribute <code>{connection.groupsClaim}</code>.
+            IdP <code>{connection.saml.idpEntityId}</code>, clock skew {connection.saml.clockSkewSeconds} s,
+            groups attribute <code>{connection.groupsClaim}</code>.
           </p>
           <CopyableText text={connection.saml.spMetadataUrl} label="SP metadata URL to give the IdP" />
           <CopyableText text={connection.saml.acsUrl} label="Assertion consumer service URL" />
@@ -59,7 +63,13 @@ export function ConnectionCard({ slug, connection }: { slug: string; connection:
         hint="One per line: group = ROLE (ADMIN, EDITOR, AUDITOR or VIEWER). Applied at each person's next sign-in; no mapping left means no membership."
         error={parsed.error ?? undefined}
       >
-        <textarea className="ui-input" rows={4} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+        <textarea
+          className="ui-input"
+          rows={4}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          spellCheck={false}
+        />
       </Field>
       <div className="row">
         <Button disabled={parsed.error !== null} onClick={() => setPreview(parsed.mappings)}>
@@ -99,7 +109,10 @@ export function ConnectionCard({ slug, connection }: { slug: string; connection:
         ) : dryRun.data.length === 0 ? (
           <p>Nobody has signed in through this connection yet.</p>
         ) : (
-          <Table caption="Dry run: roles at the next sign-in" columns={['Email', 'Groups', 'Now', 'Next sign-in', 'Change']}>
+          <Table
+            caption="Dry run: roles at the next sign-in"
+            columns={['Email', 'Groups', 'Now', 'Next sign-in', 'Change']}
+          >
             {dryRun.data.map((r) => (
               <tr key={r.email}>
                 <td>{r.email}</td>
@@ -107,7 +120,15 @@ export function ConnectionCard({ slug, connection }: { slug: string; connection:
                 <td>{r.currentRole ? roleLabel(r.currentRole) : '—'}</td>
                 <td>{r.resultingRole ? roleLabel(r.resultingRole) : '—'}</td>
                 <td>
-                  <Badge tone={r.change === 'REMOVE' ? 'danger' : r.change === 'KEEP' || r.change === 'NONE' ? 'neutral' : 'info'}>
+                  <Badge
+                    tone={
+                      r.change === 'REMOVE'
+                        ? 'danger'
+                        : r.change === 'KEEP' || r.change === 'NONE'
+                          ? 'neutral'
+                          : 'info'
+                    }
+                  >
                     {r.change}
                   </Badge>
                 </td>

@@ -34,7 +34,8 @@ export function DomainsTable({
   const [domain, setDomain] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const candidate = domain.trim().toLowerCase();
-  const domainError = submitted && !isEmailDomain(candidate) ? 'Enter a domain such as example.com' : undefined;
+  const domainError =
+    submitted && !isEmailDomain(candidate) ? 'Enter a domain such as example.com' : undefined;
   const failure = add.error ?? verify.error ?? update.error ?? remove.error;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -42,19 +43,28 @@ export function DomainsTable({
     if (!isEmailDomain(candidate)) return;
     add.mutate(candidate, { onSuccess: () => (setDomain(''), setSubmitted(false)) });
   };
-  const options = [{ value: '', label: 'No connection' }, ...connections.map((c) => ({ value: c.id, label: c.name }))];
+  const options = [
+    { value: '', label: 'No connection' },
+    ...connections.map((c) => ({ value: c.id, label: c.name })),
+  ];
 
   return (
     <div className="stack">
       {domains.length === 0 ? (
         <p>No domains yet. Claim your email domain to send its people to your identity provider.</p>
       ) : (
-        <Table caption="Email domains" columns={['Domain', 'Status', 'DNS proof (TXT)', 'Sign-in through', 'Require SSO', '']}>
+        <Table
+          caption="Email domains"
+          columns={['Domain', 'Status', 'DNS proof (TXT)', 'Sign-in through', 'Require SSO', '']}
+        >
           {domains.map((d) => (
             <tr key={d.id}>
               <td>{d.domain}</td>
               <td>
-                <StatusPill tone={d.verified ? 'ok' : 'warn'} label={d.verified ? 'Verified' : 'Not verified'} />
+                <StatusPill
+                  tone={d.verified ? 'ok' : 'warn'}
+                  label={d.verified ? 'Verified' : 'Not verified'}
+                />
               </td>
               <td>
                 <code>{d.proofRecordName}</code>
@@ -95,7 +105,12 @@ export function DomainsTable({
       {failure && <p role="alert">{errorMessage(failure)}</p>}
       <form className="row" onSubmit={submit} noValidate aria-label="Claim a domain">
         <Field label="Domain" error={domainError}>
-          <Input value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" autoComplete="off" />
+          <Input
+            value={domain}
+            onChange={(e) => setDomain(e.target.value)}
+            placeholder="example.com"
+            autoComplete="off"
+          />
         </Field>
         <Button type="submit" busy={add.isPending}>
           Claim domain

@@ -26,7 +26,14 @@ export function NewConnectionForm({ slug }: { slug: string }) {
         name: name.trim(),
         groupsClaim: groupsClaim.trim() || null,
         ...(kind === 'OIDC'
-          ? { oidc: { issuer: issuer.trim(), clientId: clientId.trim(), clientSecret, scopes: ['openid', 'email', 'profile', 'groups'] } }
+          ? {
+              oidc: {
+                issuer: issuer.trim(),
+                clientId: clientId.trim(),
+                clientSecret,
+                scopes: ['openid', 'email', 'profile', 'groups'],
+              },
+            }
           : { saml: metadataXml.trim() ? { metadataXml } : { metadataUrl: metadataUrl.trim() } }),
       },
       { onSuccess: () => (setName(''), setClientSecret(''), setMetadataXml('')) },
@@ -58,7 +65,12 @@ export function NewConnectionForm({ slug }: { slug: string }) {
             <Input value={clientId} onChange={(e) => setClientId(e.target.value)} autoComplete="off" />
           </Field>
           <Field label="Client secret" hint="Stored encrypted; never shown again.">
-            <Input type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} autoComplete="off" />
+            <Input
+              type="password"
+              value={clientSecret}
+              onChange={(e) => setClientSecret(e.target.value)}
+              autoComplete="off"
+            />
           </Field>
         </>
       ) : (
@@ -67,7 +79,13 @@ export function NewConnectionForm({ slug }: { slug: string }) {
             <Input value={metadataUrl} onChange={(e) => setMetadataUrl(e.target.value)} autoComplete="off" />
           </Field>
           <Field label="Metadata XML">
-            <textarea className="ui-input" rows={4} value={metadataXml} onChange={(e) => setMetadataXml(e.target.value)} spellCheck={false} />
+            <textarea
+              className="ui-input"
+              rows={4}
+              value={metadataXml}
+              onChange={(e) => setMetadataXml(e.target.value)}
+              spellCheck={false}
+            />
           </Field>
         </>
       )}

@@ -16,10 +16,14 @@ export class SsoOidcInput {
   @Field(() => String, { description: 'Client id registered at the IdP.' }) clientId!: string;
   @Field(() => String, {
     nullable: true,
-    description: 'Client secret; stored encrypted, never shown again. Required when creating; omit to keep it.',
+    description:
+      'Client secret; stored encrypted, never shown again. Required when creating; omit to keep it.',
   })
   clientSecret?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Scopes to request; default openid email profile. Must include openid.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Scopes to request; default openid email profile. Must include openid.',
+  })
   scopes?: string[] | null;
 }
 
@@ -29,18 +33,24 @@ export class SsoSamlInput {
   metadataXml?: string | null;
   @Field(() => String, { nullable: true, description: 'Where to fetch the IdP metadata (https).' })
   metadataUrl?: string | null;
-  @Field(() => Int, { nullable: true, description: `Clock skew allowed, 0–${SSO_LIMITS.maxClockSkewSeconds} seconds (default ${SSO_LIMITS.defaultClockSkewSeconds}).` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Clock skew allowed, 0–${SSO_LIMITS.maxClockSkewSeconds} seconds (default ${SSO_LIMITS.defaultClockSkewSeconds}).`,
+  })
   clockSkewSeconds?: number | null;
 }
 
 @InputType({ description: 'A new SSO connection: exactly one of oidc and saml.' })
 export class CreateSsoConnectionInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
-  @Field(() => String, { description: 'A name, 1 to 100 characters, unique in the organisation.' }) name!: string;
+  @Field(() => String, { description: 'A name, 1 to 100 characters, unique in the organisation.' })
+  name!: string;
   @Field(() => String, { nullable: true, description: 'Claim or attribute holding groups (default groups).' })
   groupsClaim?: string | null;
-  @Field(() => SsoOidcInput, { nullable: true, description: 'For an OpenID Connect IdP.' }) oidc?: SsoOidcInput | null;
-  @Field(() => SsoSamlInput, { nullable: true, description: 'For a SAML 2.0 IdP.' }) saml?: SsoSamlInput | null;
+  @Field(() => SsoOidcInput, { nullable: true, description: 'For an OpenID Connect IdP.' })
+  oidc?: SsoOidcInput | null;
+  @Field(() => SsoSamlInput, { nullable: true, description: 'For a SAML 2.0 IdP.' })
+  saml?: SsoSamlInput | null;
 }
 
 @InputType({ description: 'Changes to an SSO connection; omitted fields stay.' })
@@ -48,8 +58,10 @@ export class UpdateSsoConnectionInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => ID, { description: 'SsoIdentityProvider.id.' }) connectionId!: string;
   @Field(() => String, { nullable: true, description: 'A new name.' }) name?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Allow or stop sign-in through it.' }) enabled?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'Claim or attribute holding groups.' }) groupsClaim?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Allow or stop sign-in through it.' }) enabled?:
+    boolean | null;
+  @Field(() => String, { nullable: true, description: 'Claim or attribute holding groups.' }) groupsClaim?:
+    string | null;
   @Field(() => SsoOidcInput, { nullable: true, description: 'New OIDC settings (OIDC connections only).' })
   oidc?: SsoOidcInput | null;
   @Field(() => SsoSamlInput, { nullable: true, description: 'New SAML settings (SAML connections only).' })
@@ -64,7 +76,8 @@ export class SsoConnectionRefInput {
 
 @InputType({ description: 'One group → role mapping.' })
 export class SsoGroupMappingInput {
-  @Field(() => String, { description: 'The group as the IdP sends it, 1 to 256 characters.' }) groupName!: string;
+  @Field(() => String, { description: 'The group as the IdP sends it, 1 to 256 characters.' })
+  groupName!: string;
   @Field(() => RoleEnum, { description: 'ADMIN, EDITOR, AUDITOR or VIEWER (never OWNER).' }) role!: RoleEnum;
 }
 
@@ -72,7 +85,9 @@ export class SsoGroupMappingInput {
 export class SetSsoGroupMappingsInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => ID, { description: 'SsoIdentityProvider.id.' }) connectionId!: string;
-  @Field(() => [SsoGroupMappingInput], { description: `At most ${SSO_LIMITS.maxMappingsPerConnection}; group names unique.` })
+  @Field(() => [SsoGroupMappingInput], {
+    description: `At most ${SSO_LIMITS.maxMappingsPerConnection}; group names unique.`,
+  })
   mappings!: SsoGroupMappingInput[];
 }
 
@@ -92,9 +107,15 @@ export class SsoDomainRefInput {
 export class UpdateSsoDomainInput {
   @Field(() => String, { description: 'Slug of the organisation.' }) orgSlug!: string;
   @Field(() => ID, { description: 'SsoDomain.id.' }) domainId!: string;
-  @Field(() => ID, { nullable: true, description: 'SsoIdentityProvider.id to route to; null to route nowhere.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'SsoIdentityProvider.id to route to; null to route nowhere.',
+  })
   connectionId?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Require SSO (needs a verified domain and a connection).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Require SSO (needs a verified domain and a connection).',
+  })
   requireSso?: boolean | null;
 }
 
@@ -108,7 +129,12 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const oidc = z.object({
   issuer: httpUrl,
   clientId: z.string().trim().min(1, 'must not be empty').max(512),
-  clientSecret: z.string().min(1, 'must not be empty').max(4096).nullish().transform((v) => v ?? undefined),
+  clientSecret: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(4096)
+    .nullish()
+    .transform((v) => v ?? undefined),
   scopes: z
     .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope'))
     .max(30)
@@ -117,7 +143,12 @@ const oidc = z.object({
     .refine((v) => v.includes('openid'), 'must include openid'),
 });
 const saml = z.object({
-  metadataXml: z.string().min(1).max(SSO_LIMITS.maxMetadataBytes, 'is too large').nullish().transform((v) => v ?? undefined),
+  metadataXml: z
+    .string()
+    .min(1)
+    .max(SSO_LIMITS.maxMetadataBytes, 'is too large')
+    .nullish()
+    .transform((v) => v ?? undefined),
   metadataUrl: httpUrl.nullish().transform((v) => v ?? undefined),
   clockSkewSeconds: z
     .number()
@@ -141,7 +172,11 @@ export const createSsoConnectionSchema = z
     if (Boolean(v.oidc) === Boolean(v.saml))
       ctx.addIssue({ code: 'custom', path: ['oidc'], message: 'give exactly one of oidc and saml' });
     if (v.oidc && !v.oidc.clientSecret)
-      ctx.addIssue({ code: 'custom', path: ['oidc', 'clientSecret'], message: 'is required for a new connection' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidc', 'clientSecret'],
+        message: 'is required for a new connection',
+      });
   });
 
 export const updateSsoConnectionSchema = z
@@ -149,13 +184,17 @@ export const updateSsoConnectionSchema = z
     orgSlug: z.string(),
     connectionId: uuid('a connection id'),
     name: name.nullish().transform((v) => v ?? undefined),
-    enabled: z.boolean().nullish().transform((v) => v ?? undefined),
+    enabled: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? undefined),
     groupsClaim: claim.nullish().transform((v) => v ?? undefined),
     oidc: oidc.nullish().transform((v) => v ?? undefined),
     saml: saml.nullish().transform((v) => v ?? undefined),
   })
   .superRefine((v, ctx) => {
-    if (v.oidc && v.saml) ctx.addIssue({ code: 'custom', path: ['oidc'], message: 'give at most one of oidc and saml' });
+    if (v.oidc && v.saml)
+      ctx.addIssue({ code: 'custom', path: ['oidc'], message: 'give at most one of oidc and saml' });
   });
 
 export const connectionRefSchema = z.object({ orgSlug: z.string(), connectionId: uuid('a connection id') });
@@ -174,7 +213,8 @@ export const mappingsSchema = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((m, i) => {
-      if (seen.has(m.groupName)) ctx.addIssue({ code: 'custom', path: [i, 'groupName'], message: 'is mapped twice' });
+      if (seen.has(m.groupName))
+        ctx.addIssue({ code: 'custom', path: [i, 'groupName'], message: 'is mapped twice' });
       seen.add(m.groupName);
     });
   });
@@ -187,11 +227,7 @@ export const setSsoGroupMappingsSchema = z.object({
 
 export const addSsoDomainSchema = z.object({
   orgSlug: z.string(),
-  domain: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine(isEmailDomain, 'is not a domain name such as example.com'),
+  domain: z.string().trim().toLowerCase().refine(isEmailDomain, 'is not a domain name such as example.com'),
 });
 
 export const domainRefSchema = z.object({ orgSlug: z.string(), domainId: uuid('a domain id') });
@@ -200,5 +236,8 @@ export const updateSsoDomainSchema = z.object({
   orgSlug: z.string(),
   domainId: uuid('a domain id'),
   connectionId: uuid('a connection id').nullish(),
-  requireSso: z.boolean().nullish().transform((v) => v ?? undefined),
+  requireSso: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
