@@ -519,7 +519,7 @@ export type Role =
   | 'AUDITOR'
   /** Reads the organisation, members, clusters and policy; registers clusters and changes policy. */
   | 'EDITOR'
-  /** Everything admin may do, and grant owner. An organisation always keeps at least one owner. */
+  /** Everything admin may do, grant owner, and configure single sign-on. An organisation always keeps at least one owner. */
   | 'OWNER'
   /** Reads the organisation, members, clusters and policy; changes nothing. */
   | 'VIEWER';
