@@ -19,6 +19,18 @@ export {
   isOrgName,
   isOrgSlug,
 } from './input-rules.js';
+export {
+  EMAIL_DOMAIN_PATTERN,
+  SSO_CONNECTION_NAME_MAX_LENGTH,
+  SSO_GROUP_NAME_MAX_LENGTH,
+  SSO_MAPPABLE_ROLES,
+  domainProofRecordName,
+  domainProofRecordValue,
+  emailDomainOf,
+  isEmailDomain,
+  isSsoMappableRole,
+  type SsoMappableRole,
+} from './sso-rules.js';
 
 export const ROLES = ['owner', 'admin', 'editor', 'viewer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -48,11 +60,13 @@ export const PERMISSIONS = [
   'compliance:run',
   /** Create, change and delete report definitions. */
   'compliance:manage',
+  /** Configure single sign-on: connections, verified domains, group mappings (owners only). */
+  'sso:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What only owners may do: who may sign in and for how long, and who provisions members. */
-const OWNER_ONLY: readonly Permission[] = ['sessions:manage', 'scim:manage'];
+const OWNER_ONLY: readonly Permission[] = ['sessions:manage', 'scim:manage', 'sso:manage'];
 
 const READ: Permission[] = [
   'org:read',

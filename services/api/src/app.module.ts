@@ -28,6 +28,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { MembersModule } from './modules/members/members.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
+import { SsoModule } from './modules/sso/sso.module.js';
 import { ViewerModule } from './modules/viewer/viewer.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { PoliciesModule } from './modules/policies/policies.module.js';
@@ -148,6 +149,7 @@ export class AppModule {
         OrgsModule,
         MembersModule,
         TokensModule,
+        SsoModule,
         AuditModule,
         ViewerModule,
         ClustersModule,

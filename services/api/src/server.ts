@@ -30,7 +30,7 @@ export async function createApiServer(env: Env, logger: Logger): Promise<NestFas
   });
   // Anonymous HTTP routes (sign-in, install manifests) count per client IP (decision 0058).
   const limits = app.get(RequestLimits);
-  const limited = (url: string) => /^\/(auth|v1\/install)(\/|\?|$)/.test(url);
+  const limited = (url: string) => /^\/(auth|sso|v1\/install)(\/|\?|$)/.test(url);
   fastify.addHook('onRequest', async (req, reply) => {
     if (limited(req.url)) await limits.guardHttp(req, reply);
   });

@@ -15,6 +15,8 @@ import { ComplianceReportComputer } from '../src/modules/compliance-reports/repo
 import { ReportSealer } from '../src/modules/compliance-reports/report-sealer.js';
 import { Database } from '../src/platform/db/database.js';
 import { type Caller, TestContext } from './context.js';
+import { DomainProofResolver } from '../src/modules/sso/domain-proof.js';
+import { TestSamlIdp } from './support/saml-idp.js';
 import {
   count,
   expectData,
@@ -107,7 +109,11 @@ describe('every mutation writes exactly one audit event', () => {
     finishedRunId?: string;
     scimGroupId?: string;
     sessionsMemberId?: string;
+    ssoConnectionId?: string;
+    ssoDomainId?: string;
   } = {};
+  let samlIdp: TestSamlIdp | undefined;
+  afterAll(async () => samlIdp?.close());
 
   // Mutation field → how to perform it once (successfully) and the event it must write.
   const STEPS: Record<
@@ -387,6 +393,86 @@ describe('every mutation writes exactly one audit event', () => {
       query: 'mutation($i: DeleteReportDefinitionInput!) { deleteReportDefinition(input: $i) { id } }',
       input: () => ({ orgSlug: slug, name: 'audited-yaml' }),
       action: 'report_definition.delete',
+    },
+    // Single sign-on (issue 17): a SAML IdP from the test tooling gives real metadata; the DNS
+    // proof is answered from the row's own token.
+    createSsoConnection: {
+      caller: () => alice,
+      before: async () => {
+        samlIdp = await TestSamlIdp.start();
+      },
+      query: 'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, name: 'Audited IdP', saml: { metadataXml: samlIdp!.metadataXml } }),
+      action: 'sso.connection.create',
+      after: (d) =>
+        (st.ssoConnectionId = (d as { createSsoConnection: { id: string } }).createSsoConnection.id),
+    },
+    updateSsoConnection: {
+      caller: () => alice,
+      query: 'mutation($i: UpdateSsoConnectionInput!) { updateSsoConnection(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        connectionId: st.ssoConnectionId,
+        name: 'Audited IdP 2',
+        groupsClaim: 'memberOf',
+      }),
+      action: 'sso.connection.update',
+    },
+    setSsoGroupMappings: {
+      caller: () => alice,
+      query: 'mutation($i: SetSsoGroupMappingsInput!) { setSsoGroupMappings(input: $i) { id } }',
+      input: () => ({
+        orgSlug: slug,
+        connectionId: st.ssoConnectionId,
+        mappings: [{ groupName: 'eng', role: 'EDITOR' }],
+      }),
+      action: 'sso.group_mappings.set',
+    },
+    addSsoDomain: {
+      caller: () => alice,
+      query: 'mutation($i: AddSsoDomainInput!) { addSsoDomain(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, domain: 'audited.test' }),
+      action: 'sso.domain.add',
+      after: (d) => (st.ssoDomainId = (d as { addSsoDomain: { id: string } }).addSsoDomain.id),
+    },
+    verifySsoDomain: {
+      caller: () => alice,
+      before: async () => {
+        const [row] = await ctx.sql<{ proof_token: string }>(
+          'SELECT proof_token FROM sso_domains WHERE id = $1',
+          [st.ssoDomainId],
+        );
+        ctx.app
+          .get(DomainProofResolver)
+          .use((name) =>
+            Promise.resolve(
+              name === '_palisade-challenge.audited.test'
+                ? [[`palisade-domain-verification=${row!.proof_token}`]]
+                : [],
+            ),
+          );
+      },
+      query: 'mutation($i: SsoDomainRefInput!) { verifySsoDomain(input: $i) { verified } }',
+      input: () => ({ orgSlug: slug, domainId: st.ssoDomainId }),
+      action: 'sso.domain.verify',
+    },
+    updateSsoDomain: {
+      caller: () => alice,
+      query: 'mutation($i: UpdateSsoDomainInput!) { updateSsoDomain(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, domainId: st.ssoDomainId, connectionId: st.ssoConnectionId }),
+      action: 'sso.domain.update',
+    },
+    removeSsoDomain: {
+      caller: () => alice,
+      query: 'mutation($i: SsoDomainRefInput!) { removeSsoDomain(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, domainId: st.ssoDomainId }),
+      action: 'sso.domain.remove',
+    },
+    deleteSsoConnection: {
+      caller: () => alice,
+      query: 'mutation($i: SsoConnectionRefInput!) { deleteSsoConnection(input: $i) { id } }',
+      input: () => ({ orgSlug: slug, connectionId: st.ssoConnectionId }),
+      action: 'sso.connection.delete',
     },
     createOrganization: {
       caller: () => alice,

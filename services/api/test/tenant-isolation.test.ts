@@ -59,6 +59,8 @@ interface Victim {
   /** The owner's session (Session.id) and a SCIM group of the victim (issue 17). */
   sessionId: string;
   scimGroupId: string;
+  ssoConnectionId: string;
+  ssoDomainId: string;
 }
 
 // The ids the victim's data is made of: none may appear in an answer to an outsider.
@@ -76,6 +78,8 @@ const secretsOf = (v: Victim): string[] => [
   v.reportRunId,
   v.sessionId,
   v.scimGroupId,
+  v.ssoConnectionId,
+  v.ssoDomainId,
 ];
 
 const NOT_MEMBER = ['NOT_FOUND'];
@@ -269,6 +273,68 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
       expect: deniedFor(a, NOT_MEMBER),
     },
   ],
+  // Single sign-on (issue 17): owners only; another organisation's ids answer NOT_FOUND.
+  'Organization.ssoRolePreview': (v, a) => [
+    ...orgField(`ssoRolePreview(connectionId: "${v.ssoConnectionId}") { email }`)(v, a),
+    {
+      query:
+        'query($s: String!, $c: ID!) { organization(slug: $s) { ssoRolePreview(connectionId: $c) { email } } }',
+      variables: { s: a.ownSlug, c: v.ssoConnectionId },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  'Mutation.createSsoConnection': (v, a) => [
+    {
+      query: 'mutation($i: CreateSsoConnectionInput!) { createSsoConnection(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, name: 'evil', saml: { metadataXml: '<x/>' } } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  ...Object.fromEntries(
+    (
+      [
+        ['updateSsoConnection', 'UpdateSsoConnectionInput', { name: 'evil', enabled: false }],
+        ['deleteSsoConnection', 'SsoConnectionRefInput', {}],
+        [
+          'setSsoGroupMappings',
+          'SetSsoGroupMappingsInput',
+          { mappings: [{ groupName: 'x', role: 'ADMIN' }] },
+        ],
+      ] as const
+    ).map(([field, type, extra]) => [
+      `Mutation.${field}`,
+      (v: Victim, a: Attacker): Attempt[] =>
+        [v.slug, a.ownSlug].map((orgSlug) => ({
+          query: `mutation($i: ${type}!) { ${field}(input: $i) { id } }`,
+          variables: { i: { orgSlug, connectionId: v.ssoConnectionId, ...extra } },
+          expect: deniedFor(a, NOT_MEMBER),
+        })),
+    ]),
+  ),
+  'Mutation.addSsoDomain': (v, a) => [
+    {
+      query: 'mutation($i: AddSsoDomainInput!) { addSsoDomain(input: $i) { id } }',
+      variables: { i: { orgSlug: v.slug, domain: 'evil.test' } },
+      expect: deniedFor(a, NOT_MEMBER),
+    },
+  ],
+  ...Object.fromEntries(
+    (
+      [
+        ['verifySsoDomain', 'SsoDomainRefInput', {}],
+        ['updateSsoDomain', 'UpdateSsoDomainInput', { requireSso: false }],
+        ['removeSsoDomain', 'SsoDomainRefInput', {}],
+      ] as const
+    ).map(([field, type, extra]) => [
+      `Mutation.${field}`,
+      (v: Victim, a: Attacker): Attempt[] =>
+        [v.slug, a.ownSlug].map((orgSlug) => ({
+          query: `mutation($i: ${type}!) { ${field}(input: $i) { id } }`,
+          variables: { i: { orgSlug, domainId: v.ssoDomainId, ...extra } },
+          expect: deniedFor(a, NOT_MEMBER),
+        })),
+    ]),
+  ),
   'Organization.members': orgField(
     'members(first: 100) { totalCount edges { node { user { id email } role } } }',
   ),
@@ -665,6 +731,46 @@ const THROUGH_PARENT = new Set([
   'ScimToken.id',
   'ScimToken.lastUsedAt',
   'ScimToken.prefix',
+  // Single sign-on: owner-only Organization fields without arguments, and what they return.
+  'Organization.ssoConnections',
+  'Organization.ssoDomains',
+  'SsoIdentityProvider.id',
+  'SsoIdentityProvider.kind',
+  'SsoIdentityProvider.name',
+  'SsoIdentityProvider.enabled',
+  'SsoIdentityProvider.groupsClaim',
+  'SsoIdentityProvider.oidc',
+  'SsoIdentityProvider.saml',
+  'SsoIdentityProvider.groupMappings',
+  'SsoIdentityProvider.createdAt',
+  'SsoIdentityProvider.updatedAt',
+  'SsoOidcSettings.issuer',
+  'SsoOidcSettings.clientId',
+  'SsoOidcSettings.scopes',
+  'SsoOidcSettings.redirectUri',
+  'SsoSamlSettings.idpEntityId',
+  'SsoSamlSettings.idpSsoUrl',
+  'SsoSamlSettings.metadataUrl',
+  'SsoSamlSettings.clockSkewSeconds',
+  'SsoSamlSettings.spEntityId',
+  'SsoSamlSettings.spMetadataUrl',
+  'SsoSamlSettings.acsUrl',
+  'SsoGroupMapping.groupName',
+  'SsoGroupMapping.role',
+  'SsoDomain.id',
+  'SsoDomain.domain',
+  'SsoDomain.verified',
+  'SsoDomain.verifiedAt',
+  'SsoDomain.proofRecordName',
+  'SsoDomain.proofRecordValue',
+  'SsoDomain.connectionId',
+  'SsoDomain.requireSso',
+  'SsoDomain.createdAt',
+  'SsoRolePreviewRow.email',
+  'SsoRolePreviewRow.groups',
+  'SsoRolePreviewRow.currentRole',
+  'SsoRolePreviewRow.resultingRole',
+  'SsoRolePreviewRow.change',
   // Compliance reports (issue 15): under Organization.reportDefinitions, reportDefinition and
   // reportRun, which ATTACKS try; their arguments (first, count) only page within the parent.
   'ReportDefinition.activeRuns',
@@ -1078,6 +1184,29 @@ const THROUGH_PARENT = new Set([
   'WorkloadEndpointEdge.node',
 ]);
 
+/** An SSO connection, a verified domain, a mapping and an identity, written as the system role. */
+async function seedSso(orgId: string, tag: string, userId: string) {
+  const [c] = await ctx.sql<{ id: string }>(
+    `INSERT INTO sso_connections (org_id, kind, name, saml_metadata_xml, saml_idp_entity_id, saml_idp_sso_url, saml_idp_certs)
+     VALUES ($1, 'saml', $2, '<EntityDescriptor/>', $3, $3, '["cert"]') RETURNING id`,
+    [orgId, `${tag}-idp`, `https://idp.${tag}.test/`],
+  );
+  const [d] = await ctx.sql<{ id: string }>(
+    `INSERT INTO sso_domains (org_id, domain, proof_token, verified_at, connection_id)
+     VALUES ($1, $2, 'proof', now(), $3) RETURNING id`,
+    [orgId, `${tag}-corp.test`, c!.id],
+  );
+  await ctx.sql(
+    `INSERT INTO sso_group_mappings (org_id, connection_id, group_name, role) VALUES ($1, $2, 'eng', 'editor')`,
+    [orgId, c!.id],
+  );
+  await ctx.sql(
+    `INSERT INTO sso_identities (org_id, connection_id, subject, user_id, last_groups) VALUES ($1, $2, $3, $4, '["eng"]')`,
+    [orgId, c!.id, `${tag}-subject`, userId],
+  );
+  return { ssoConnectionId: c!.id, ssoDomainId: d!.id };
+}
+
 async function snapshot(ctx: TestContext, orgId: string) {
   const q = (text: string) => ctx.sql(text, [orgId]);
   return {
@@ -1094,6 +1223,10 @@ async function snapshot(ctx: TestContext, orgId: string) {
     reportDefinitions: await q('SELECT * FROM report_definitions WHERE org_id = $1 ORDER BY id'),
     reportRevisions: await count(ctx, 'report_definition_revisions', 'org_id = $1', [orgId]),
     reportRuns: await q('SELECT * FROM report_runs WHERE org_id = $1 ORDER BY id'),
+    ssoConnections: await q('SELECT * FROM sso_connections WHERE org_id = $1 ORDER BY id'),
+    ssoDomains: await q('SELECT * FROM sso_domains WHERE org_id = $1 ORDER BY id'),
+    ssoMappings: await q('SELECT * FROM sso_group_mappings WHERE org_id = $1 ORDER BY id'),
+    ssoIdentities: await q('SELECT * FROM sso_identities WHERE org_id = $1 ORDER BY subject'),
     // Nothing may be created anywhere by a refused attempt either.
     totals:
       await ctx.sql(`SELECT (SELECT count(*) FROM organizations) AS orgs, (SELECT count(*) FROM memberships) AS members,
@@ -1241,6 +1374,7 @@ beforeAll(async () => {
         [v.orgId],
       )
     )[0]!.id,
+    ...(await seedSso(v.orgId, 'victim', alice.userId)),
   };
   expect(token.secret).toMatch(/^pal_/);
 
@@ -1249,6 +1383,7 @@ beforeAll(async () => {
   const other = await ctx.newOrg('attacker-org', 'bob@example.com');
   attackerOrgId = other.orgId;
   const bob = await signedInMember(ctx, other.slug, 'owner', 'bob@example.com');
+  await seedSso(other.orgId, 'attacker', bob.userId);
   expectData(
     await ctx.gql(bob, 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }', {
       i: { orgSlug: other.slug, email: 'erin@example.com', role: 'VIEWER' },
@@ -1412,6 +1547,10 @@ describe('row-level security, talking to Postgres as the API role', () => {
     'scim_groups',
     'scim_group_members',
     'session_policies',
+    'sso_connections',
+    'sso_domains',
+    'sso_group_mappings',
+    'sso_identities',
   ];
 
   // Both organisations get a SCIM token, a provisioned user in a group, and a session policy.

@@ -1,5 +1,5 @@
 // Maps a subject to the claims the provider may release about it. The provider filters these by
-// the scopes the grant holds (email → email, email_verified; profile → name), so this function
+// the scopes the grant holds (email → email, email_verified; profile → name; groups → groups), so this function
 // returns everything it knows and never decides on release itself.
 import type { Account, FindAccount } from 'oidc-provider';
 import { findUserBySubject, type DemoUser } from './users.js';
@@ -10,7 +10,13 @@ export function accountFinder(users: readonly DemoUser[]): FindAccount {
     if (user === undefined) return undefined;
     return {
       accountId: user.subject,
-      claims: () => ({ sub: user.subject, email: user.email, email_verified: true, name: user.name }),
+      claims: () => ({
+        sub: user.subject,
+        email: user.email,
+        email_verified: true,
+        name: user.name,
+        ...(user.groups ? { groups: [...user.groups] } : {}),
+      }),
     };
   };
 }

@@ -5,7 +5,7 @@
 //   is raised, so after the login form the authorization request resumes straight to redirect_uri.
 // - grantPromptedConsent answers a consent prompt that is raised anyway (`prompt=consent`).
 // Only scopes the provider supports ever reach a grant, so nothing beyond `openid email profile`
-// can be granted this way.
+// (and `groups`) can be granted this way.
 import type { Grant, Interaction, KoaContextWithOIDC, Provider } from 'oidc-provider';
 
 export async function loadFirstPartyGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {

@@ -1,5 +1,6 @@
 // The oidc-provider configuration: what this issuer supports and nothing more. Authorization code
-// flow only, PKCE (S256) mandatory for every client, scopes `openid email profile`, confidential
+// flow only, PKCE (S256) mandatory for every client, scopes `openid email profile` (and `groups`,
+// which the SSO tests' customer IdP releases), confidential
 // clients authenticating with client_secret_basic or client_secret_post, RP-initiated logout.
 // Every default that oidc-provider marks "you should change this" is set here explicitly, so the
 // provider starts without warnings and its behaviour does not drift with library defaults.
@@ -53,11 +54,12 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
     clients: input.clients.map(clientMetadata),
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     responseTypes: ['code'],
-    scopes: ['openid', 'email', 'profile'],
+    scopes: ['openid', 'email', 'profile', 'groups'],
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
       profile: ['name'],
+      groups: ['groups'],
       acr: null,
       auth_time: null,
       iss: null,

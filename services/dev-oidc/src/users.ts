@@ -17,6 +17,11 @@ export interface DemoUser {
   readonly email: string;
   readonly name: string;
   readonly password: string;
+  /**
+   * Groups released with the `groups` scope (a customer IdP in the SSO tests). Read at every
+   * token request, so a test that changes the array sees the change at the next sign-in.
+   */
+  readonly groups?: readonly string[];
 }
 
 function demoUser(handle: string, name: string): DemoUser {

@@ -26,7 +26,7 @@ describe('authorization code flow with PKCE through the login form', () => {
     expect(metadata.issuer).toBe(provider.issuer);
     expect(metadata.response_types_supported).toEqual(['code']);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
-    expect(metadata.scopes_supported).toEqual(['openid', 'email', 'profile']);
+    expect(metadata.scopes_supported).toEqual(['openid', 'email', 'profile', 'groups']);
     expect(metadata.token_endpoint_auth_methods_supported).toEqual([
       'client_secret_basic',
       'client_secret_post',

@@ -21,6 +21,14 @@ export type ActorType =
   /** A signed-in user. */
   | 'USER';
 
+/** An email domain to claim. */
+export type AddSsoDomainInput = {
+  /** The domain, e.g. example.com. */
+  domain: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
 /** What applyResources did, or would do on a dry run, with one document. */
 export type ApplyAction =
   /** The resource exists and changes. */
@@ -97,6 +105,20 @@ export type CreatePolicyResourceInput = {
   orgSlug: string;
   /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
+};
+
+/** A new SSO connection: exactly one of oidc and saml. */
+export type CreateSsoConnectionInput = {
+  /** Claim or attribute holding groups (default groups). */
+  groupsClaim?: string | null | undefined;
+  /** A name, 1 to 100 characters, unique in the organisation. */
+  name: string;
+  /** For an OpenID Connect IdP. */
+  oidc?: SsoOidcInput | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** For a SAML 2.0 IdP. */
+  saml?: SsoSamlInput | null | undefined;
 };
 
 /** The dataplane Felix runs on a node, from its FelixConfiguration. */
@@ -530,7 +552,7 @@ export type Role =
   | 'AUDITOR'
   /** Reads the organisation, members, clusters and policy; registers clusters and changes policy. */
   | 'EDITOR'
-  /** Everything admin may do, and grant owner, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner. */
+  /** Everything admin may do, and grant owner, configure single sign-on, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner. */
   | 'OWNER'
   /** Reads the organisation, members, clusters and policy; changes nothing. */
   | 'VIEWER';
@@ -588,6 +610,82 @@ export type SetScimGroupRoleInput = {
   orgSlug: string;
   /** The role; null removes the mapping. */
   role?: Role | null | undefined;
+};
+
+/** All group mappings of a connection (replaces the current ones). */
+export type SetSsoGroupMappingsInput = {
+  /** SsoIdentityProvider.id. */
+  connectionId: string | number;
+  /** At most 200; group names unique. */
+  mappings: Array<SsoGroupMappingInput>;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
+/** An SSO connection. */
+export type SsoConnectionRefInput = {
+  /** SsoIdentityProvider.id. */
+  connectionId: string | number;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
+/** A claimed email domain. */
+export type SsoDomainRefInput = {
+  /** SsoDomain.id. */
+  domainId: string | number;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
+/** One group → role mapping. */
+export type SsoGroupMappingInput = {
+  /** The group as the IdP sends it, 1 to 256 characters. */
+  groupName: string;
+  /** ADMIN, EDITOR, AUDITOR or VIEWER (never OWNER). */
+  role: Role;
+};
+
+/** An OpenID Connect IdP. */
+export type SsoOidcInput = {
+  /** Client id registered at the IdP. */
+  clientId: string;
+  /** Client secret; stored encrypted, never shown again. Required when creating; omit to keep it. */
+  clientSecret?: string | null | undefined;
+  /** Issuer URL; its /.well-known/openid-configuration must answer. */
+  issuer: string;
+  /** Scopes to request; default openid email profile. Must include openid. */
+  scopes?: Array<string> | null | undefined;
+};
+
+/** The protocol an organisation’s identity provider speaks. */
+export type SsoProtocol =
+  /** OpenID Connect: authorization code flow with PKCE. */
+  | 'OIDC'
+  /** SAML 2.0: HTTP-Redirect requests, HTTP-POST responses, signed assertions. */
+  | 'SAML';
+
+/** What the next sign-in would do to a person’s membership. */
+export type SsoRoleChange =
+  /** Not a member now; would become one. */
+  | 'GRANT'
+  /** Member now; the role stays. */
+  | 'KEEP'
+  /** Not a member now, and would not become one. */
+  | 'NONE'
+  /** Member now; would lose the membership (no group maps). */
+  | 'REMOVE'
+  /** Member now; the role would change. */
+  | 'UPDATE';
+
+/** A SAML 2.0 IdP, by its metadata. */
+export type SsoSamlInput = {
+  /** Clock skew allowed, 0–300 seconds (default 60). */
+  clockSkewSeconds?: number | null | undefined;
+  /** Where to fetch the IdP metadata (https). */
+  metadataUrl?: string | null | undefined;
+  /** The IdP metadata XML (or give metadataUrl). */
+  metadataXml?: string | null | undefined;
 };
 
 /** A string to match, exactly or as a substring. */
@@ -653,6 +751,36 @@ export type UpdateSessionPolicyInput = {
   maxLifetimeMinutes?: number | null | undefined;
   /** Slug of the organisation. */
   orgSlug: string;
+};
+
+/** Changes to an SSO connection; omitted fields stay. */
+export type UpdateSsoConnectionInput = {
+  /** SsoIdentityProvider.id. */
+  connectionId: string | number;
+  /** Allow or stop sign-in through it. */
+  enabled?: boolean | null | undefined;
+  /** Claim or attribute holding groups. */
+  groupsClaim?: string | null | undefined;
+  /** A new name. */
+  name?: string | null | undefined;
+  /** New OIDC settings (OIDC connections only). */
+  oidc?: SsoOidcInput | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** New SAML settings (SAML connections only). */
+  saml?: SsoSamlInput | null | undefined;
+};
+
+/** Routing and enforcement of a domain; omitted fields stay. */
+export type UpdateSsoDomainInput = {
+  /** SsoIdentityProvider.id to route to; null to route nowhere. */
+  connectionId?: string | number | null | undefined;
+  /** SsoDomain.id. */
+  domainId: string | number;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Require SSO (needs a verified domain and a connection). */
+  requireSso?: boolean | null | undefined;
 };
 
 /** How the caller authenticated. */
@@ -1761,6 +1889,111 @@ export type UpdateSessionPolicyMutation = {
     updatedAt: string | null;
   };
 };
+
+export type SsoSettingsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type SsoSettingsQuery = {
+  organization: {
+    id: string;
+    ssoConnections: Array<{
+      id: string;
+      kind: SsoProtocol;
+      name: string;
+      enabled: boolean;
+      groupsClaim: string;
+      oidc: { issuer: string; clientId: string; scopes: Array<string>; redirectUri: string } | null;
+      saml: {
+        idpEntityId: string;
+        idpSsoUrl: string;
+        metadataUrl: string | null;
+        clockSkewSeconds: number;
+        spEntityId: string;
+        spMetadataUrl: string;
+        acsUrl: string;
+      } | null;
+      groupMappings: Array<{ groupName: string; role: Role }>;
+    }>;
+    ssoDomains: Array<{
+      id: string;
+      domain: string;
+      verified: boolean;
+      verifiedAt: string | null;
+      proofRecordName: string;
+      proofRecordValue: string;
+      connectionId: string | null;
+      requireSso: boolean;
+    }>;
+  };
+};
+
+export type SsoRolePreviewQueryVariables = Exact<{
+  slug: string;
+  connectionId: string | number;
+  mappings?: Array<SsoGroupMappingInput> | SsoGroupMappingInput | null | undefined;
+}>;
+
+export type SsoRolePreviewQuery = {
+  organization: {
+    id: string;
+    ssoRolePreview: Array<{
+      email: string;
+      groups: Array<string>;
+      currentRole: Role | null;
+      resultingRole: Role | null;
+      change: SsoRoleChange;
+    }>;
+  };
+};
+
+export type CreateSsoConnectionMutationVariables = Exact<{
+  input: CreateSsoConnectionInput;
+}>;
+
+export type CreateSsoConnectionMutation = { createSsoConnection: { id: string } };
+
+export type UpdateSsoConnectionMutationVariables = Exact<{
+  input: UpdateSsoConnectionInput;
+}>;
+
+export type UpdateSsoConnectionMutation = { updateSsoConnection: { id: string; enabled: boolean } };
+
+export type DeleteSsoConnectionMutationVariables = Exact<{
+  input: SsoConnectionRefInput;
+}>;
+
+export type DeleteSsoConnectionMutation = { deleteSsoConnection: { id: string } };
+
+export type SetSsoGroupMappingsMutationVariables = Exact<{
+  input: SetSsoGroupMappingsInput;
+}>;
+
+export type SetSsoGroupMappingsMutation = { setSsoGroupMappings: { id: string } };
+
+export type AddSsoDomainMutationVariables = Exact<{
+  input: AddSsoDomainInput;
+}>;
+
+export type AddSsoDomainMutation = { addSsoDomain: { id: string } };
+
+export type VerifySsoDomainMutationVariables = Exact<{
+  input: SsoDomainRefInput;
+}>;
+
+export type VerifySsoDomainMutation = { verifySsoDomain: { id: string; verified: boolean } };
+
+export type UpdateSsoDomainMutationVariables = Exact<{
+  input: UpdateSsoDomainInput;
+}>;
+
+export type UpdateSsoDomainMutation = { updateSsoDomain: { id: string } };
+
+export type RemoveSsoDomainMutationVariables = Exact<{
+  input: SsoDomainRefInput;
+}>;
+
+export type RemoveSsoDomainMutation = { removeSsoDomain: { id: string } };
 
 export type ApiTokensQueryVariables = Exact<{
   slug: string;
@@ -3042,6 +3275,121 @@ export const UpdateSessionPolicyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateSessionPolicyMutation, UpdateSessionPolicyMutationVariables>;
+export const SsoSettingsDocument = new TypedDocumentString(`
+    query SsoSettings($slug: String!) {
+  organization(slug: $slug) {
+    id
+    ssoConnections {
+      id
+      kind
+      name
+      enabled
+      groupsClaim
+      oidc {
+        issuer
+        clientId
+        scopes
+        redirectUri
+      }
+      saml {
+        idpEntityId
+        idpSsoUrl
+        metadataUrl
+        clockSkewSeconds
+        spEntityId
+        spMetadataUrl
+        acsUrl
+      }
+      groupMappings {
+        groupName
+        role
+      }
+    }
+    ssoDomains {
+      id
+      domain
+      verified
+      verifiedAt
+      proofRecordName
+      proofRecordValue
+      connectionId
+      requireSso
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SsoSettingsQuery, SsoSettingsQueryVariables>;
+export const SsoRolePreviewDocument = new TypedDocumentString(`
+    query SsoRolePreview($slug: String!, $connectionId: ID!, $mappings: [SsoGroupMappingInput!]) {
+  organization(slug: $slug) {
+    id
+    ssoRolePreview(connectionId: $connectionId, mappings: $mappings) {
+      email
+      groups
+      currentRole
+      resultingRole
+      change
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SsoRolePreviewQuery, SsoRolePreviewQueryVariables>;
+export const CreateSsoConnectionDocument = new TypedDocumentString(`
+    mutation CreateSsoConnection($input: CreateSsoConnectionInput!) {
+  createSsoConnection(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateSsoConnectionMutation, CreateSsoConnectionMutationVariables>;
+export const UpdateSsoConnectionDocument = new TypedDocumentString(`
+    mutation UpdateSsoConnection($input: UpdateSsoConnectionInput!) {
+  updateSsoConnection(input: $input) {
+    id
+    enabled
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSsoConnectionMutation, UpdateSsoConnectionMutationVariables>;
+export const DeleteSsoConnectionDocument = new TypedDocumentString(`
+    mutation DeleteSsoConnection($input: SsoConnectionRefInput!) {
+  deleteSsoConnection(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteSsoConnectionMutation, DeleteSsoConnectionMutationVariables>;
+export const SetSsoGroupMappingsDocument = new TypedDocumentString(`
+    mutation SetSsoGroupMappings($input: SetSsoGroupMappingsInput!) {
+  setSsoGroupMappings(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetSsoGroupMappingsMutation, SetSsoGroupMappingsMutationVariables>;
+export const AddSsoDomainDocument = new TypedDocumentString(`
+    mutation AddSsoDomain($input: AddSsoDomainInput!) {
+  addSsoDomain(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AddSsoDomainMutation, AddSsoDomainMutationVariables>;
+export const VerifySsoDomainDocument = new TypedDocumentString(`
+    mutation VerifySsoDomain($input: SsoDomainRefInput!) {
+  verifySsoDomain(input: $input) {
+    id
+    verified
+  }
+}
+    `) as unknown as TypedDocumentString<VerifySsoDomainMutation, VerifySsoDomainMutationVariables>;
+export const UpdateSsoDomainDocument = new TypedDocumentString(`
+    mutation UpdateSsoDomain($input: UpdateSsoDomainInput!) {
+  updateSsoDomain(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSsoDomainMutation, UpdateSsoDomainMutationVariables>;
+export const RemoveSsoDomainDocument = new TypedDocumentString(`
+    mutation RemoveSsoDomain($input: SsoDomainRefInput!) {
+  removeSsoDomain(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveSsoDomainMutation, RemoveSsoDomainMutationVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($slug: String!) {
   organization(slug: $slug) {

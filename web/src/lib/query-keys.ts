@@ -11,6 +11,7 @@ export const keys = {
   members: (slug: string) => ['org', slug, 'members'] as const,
   tokens: (slug: string) => ['org', slug, 'tokens'] as const,
   scim: (slug: string) => ['org', slug, 'scim'] as const,
+  sso: (slug: string) => ['org', slug, 'sso'] as const,
   audit: (slug: string) => ['org', slug, 'audit'] as const,
   policies: (slug: string) => ['org', slug, 'policies'] as const,
   flows: (slug: string) => ['org', slug, 'flows'] as const,

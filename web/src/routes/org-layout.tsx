@@ -23,6 +23,7 @@ const SECTIONS = [
   { to: '/o/$slug/service-graph', label: 'Service graph', needs: 'flows:read', exact: false },
   { to: '/o/$slug/members', label: 'Members', needs: 'members:read', exact: false },
   { to: '/o/$slug/tokens', label: 'API tokens', needs: 'tokens:read', exact: false },
+  { to: '/o/$slug/sso', label: 'Single sign-on', needs: 'sso:manage', exact: false },
   { to: '/o/$slug/audit', label: 'Audit log', needs: 'audit:read', exact: false },
 ] as const satisfies readonly { to: string; label: string; needs: Permission; exact: boolean }[];
 

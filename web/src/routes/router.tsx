@@ -89,6 +89,12 @@ const tokensRoute = createRoute({
   component: lazyRouteComponent(() => import('./tokens-page'), 'TokensPage'),
 });
 
+const ssoRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/sso',
+  component: lazyRouteComponent(() => import('./sso-page'), 'SsoPage'),
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/audit',
@@ -110,6 +116,7 @@ const routeTree = rootRoute.addChildren([
       serviceGraphRoute,
       membersRoute,
       tokensRoute,
+      ssoRoute,
       auditRoute,
     ]),
   ]),

@@ -109,3 +109,28 @@ export const RATE_LIMITS = {
 
 /** An install command's code is good for one fetch of the manifest within this time (decision 0059). */
 export const INSTALL_CODE_TTL_MS = 60 * 60_000;
+
+/** Single sign-on (issue 17; decisions 0100–0104). */
+export const SSO_LIMITS = {
+  /** Connections per organisation. */
+  maxConnections: 10,
+  /** Email domains per organisation. */
+  maxDomains: 50,
+  /** Group mappings per connection. */
+  maxMappingsPerConnection: 200,
+  /** Groups kept from one sign-in (the rest are ignored, and the sign-in says so in the audit). */
+  maxGroupsPerSignIn: 500,
+  /** IdP metadata XML, as given or fetched. */
+  maxMetadataBytes: 512 * 1024,
+  /** Fetching IdP metadata or OIDC discovery. */
+  fetchTimeoutMs: 10_000,
+  /** One DNS TXT lookup for a domain proof. */
+  dnsTimeoutMs: 5_000,
+  /** SAML clock skew an owner may allow, and the default. */
+  maxClockSkewSeconds: 300,
+  defaultClockSkewSeconds: 60,
+  /** How long a consumed SAML assertion id is remembered, at most (its own validity bounds it too). */
+  assertionReplayTtlSeconds: 24 * 3600,
+  /** Identities listed in the dry-run role preview. */
+  maxPreviewIdentities: 500,
+} as const;

@@ -1,5 +1,6 @@
 // Browser sign-in endpoints:
-//   GET  /auth/login?returnTo=/path   start the code flow; state, nonce and PKCE verifier are kept
+//   GET  /auth/login?returnTo=/path   start the code flow (&breakGlass=1: an owner's way past
+//                                     "require SSO", audited; modules/sso/sso-sign-in-gate.ts); state, nonce and PKCE verifier are kept
 //                                     in Redis for 10 minutes under the state, and the state is
 //                                     bound to this browser by the HttpOnly pal_login cookie
 //   GET  /auth/callback               finish it (one use), create the session, set cookies
@@ -26,12 +27,14 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { LOGIN_FLOW_TTL_SECONDS } from '../../config/limits.js';
 import { OidcClient } from './oidc-client.js';
 import { SessionsService } from './sessions.service.js';
+import { SsoSignInGate } from '../sso/sso-sign-in-gate.js';
 
 interface PendingLogin {
   state: string;
   nonce: string;
   codeVerifier: string;
   returnTo: string;
+  breakGlass?: boolean;
 }
 
 /** Only same-origin relative paths are accepted as a place to return to (no open redirects). */
@@ -47,10 +50,15 @@ export class AuthController {
     @Inject(RedisClient) private readonly redis: RedisClient,
     @Inject(ENV) private readonly env: Env,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(SsoSignInGate) private readonly ssoGate: SsoSignInGate,
   ) {}
 
   @Get('login')
-  async login(@Query('returnTo') returnTo: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async login(
+    @Query('returnTo') returnTo: unknown,
+    @Query('breakGlass') breakGlass: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     let start;
     try {
       start = await this.oidc.start();
@@ -67,6 +75,7 @@ export class AuthController {
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
       returnTo: safeReturnTo(returnTo),
+      breakGlass: breakGlass === '1' || breakGlass === 'true',
     };
     await this.redis.redis.set(
       this.redis.key('oidc', 'login', start.state),
@@ -121,13 +130,21 @@ export class AuthController {
     let session;
     try {
       const identity = await this.oidc.finish(url, pending);
+      // Single sign-on may be required for this email's domain (issue 17): before any user row.
+      await this.ssoGate.checkPlatformSignIn({
+        email: identity.email,
+        issuer: identity.issuer,
+        subject: identity.subject,
+        breakGlass: pending.breakGlass === true,
+      });
       session = await this.sessions.signIn(identity, {
         userAgent: req.headers['user-agent'],
         ip: req.ip,
       });
     } catch (err) {
       if (err instanceof AppError) {
-        await fail(err.code === 'CONFLICT' ? 409 : 401, `Sign-in failed: ${err.message}`);
+        const status = err.code === 'CONFLICT' ? 409 : err.code === 'FORBIDDEN' ? 403 : 401;
+        await fail(status, `Sign-in failed: ${err.message}`);
         return;
       }
       this.log.warn({ err }, 'OIDC callback rejected');

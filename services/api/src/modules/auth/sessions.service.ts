@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ENV } from '../../config/env.module.js';
 import type { Env } from '../../config/env.js';
-import { Database } from '../../platform/db/database.js';
+import { Database, type Tx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { randomSecret, sha256 } from '../../platform/auth/secrets.js';
 import type { VerifiedIdentity } from './oidc-client.js';
@@ -63,25 +63,38 @@ export class SessionsService {
               lastLoginAt: now,
             });
       }
-      const sessionId = randomSecret(32);
-      const csrfSecret = randomSecret(24);
-      await tx.session.create({
-        data: {
-          idHash: new Uint8Array(sha256(sessionId)),
-          userId: user.id,
-          csrfSecret,
-          expiresAt: new Date(now.getTime() + this.env.SESSION_TTL),
-          userAgent: client.userAgent?.slice(0, 512) ?? null,
-          ip: client.ip?.slice(0, 64) ?? null,
-        },
-      });
-      return {
-        sessionId,
-        csrfSecret,
-        userId: user.id,
-        maxAgeSeconds: Math.floor(this.env.SESSION_TTL / 1000),
-      };
+      return this.openSession(tx, user.id, now, client);
     });
+  }
+
+  /**
+   * Starts a server-side session for a user whose identity is already verified, inside the
+   * caller's transaction. Platform sign-in above and SSO sign-in (modules/sso) both end here.
+   */
+  async openSession(
+    tx: Tx,
+    userId: string,
+    now = new Date(),
+    client: { userAgent?: string | undefined; ip?: string | undefined } = {},
+  ): Promise<NewSession> {
+    const sessionId = randomSecret(32);
+    const csrfSecret = randomSecret(24);
+    await tx.session.create({
+      data: {
+        idHash: new Uint8Array(sha256(sessionId)),
+        userId,
+        csrfSecret,
+        expiresAt: new Date(now.getTime() + this.env.SESSION_TTL),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip?.slice(0, 64) ?? null,
+      },
+    });
+    return {
+      sessionId,
+      csrfSecret,
+      userId,
+      maxAgeSeconds: Math.floor(this.env.SESSION_TTL / 1000),
+    };
   }
 
   async signOut(sessionId: string): Promise<void> {

@@ -4,16 +4,9 @@
 // id is the additional data, so a ciphertext cannot be moved to another key's row). Exactly one
 // key signs at a time; rotation retires it (not_after) and keeps it published, so every signature
 // made before still verifies. The first signature creates the first key.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { Database, Tx } from '../../platform/db/database.js';
+import { openSecret, sealSecret } from '../../platform/auth/sealed-secrets.js';
 import { EvidenceRepository } from './evidence.repository.js';
 
 export const SIGNATURE_ALGORITHM = 'ECDSA-P256-SHA256';
@@ -51,20 +44,11 @@ export class EvidenceKeys {
   }
 
   private encrypt(id: string, pem: string): Buffer {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
-    c.setAAD(Buffer.from(id));
-    const body = Buffer.concat([c.update(pem, 'utf8'), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), body]);
+    return sealSecret(this.encryptionKey, id, pem);
   }
 
   private decrypt(id: string, blob: Uint8Array): KeyObject {
-    const b = Buffer.from(blob);
-    const d = createDecipheriv('aes-256-gcm', this.encryptionKey, b.subarray(0, 12));
-    d.setAAD(Buffer.from(id));
-    d.setAuthTag(b.subarray(12, 28));
-    const pem = Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
-    return createPrivateKey(pem);
+    return createPrivateKey(openSecret(this.encryptionKey, id, blob));
   }
 
   private async create(tx: Tx, at: Date): Promise<string> {

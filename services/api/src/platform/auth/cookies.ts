@@ -3,6 +3,8 @@
 export const SESSION_COOKIE = 'pal_session';
 export const CSRF_COOKIE = 'pal_csrf';
 export const LOGIN_COOKIE = 'pal_login';
+/** The sign-in state of an SSO (OIDC) sign-in through an organisation's own IdP (modules/sso). */
+export const SSO_LOGIN_COOKIE = 'pal_sso_login';
 export const CSRF_HEADER = 'x-palisade-csrf';
 
 export function parseCookies(header: string | undefined): Map<string, string> {

@@ -17,7 +17,7 @@ registerEnumType(RoleEnum, {
   valuesMap: {
     OWNER: {
       description:
-        "Everything admin may do, and grant owner, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner.",
+        "Everything admin may do, and grant owner, configure single sign-on, set the session policy, end members' sessions and manage SCIM provisioning. An organisation always keeps at least one owner.",
     },
     ADMIN: {
       description:

@@ -1,7 +1,7 @@
 // Serves the built web console (web/dist) from the API's origin, so the session cookie, the CSRF
 // cookie and the WebSocket all stay same-origin. Hashed files under /assets/ are cached forever;
 // every other GET that is not an API path gets index.html (the console routes in the browser).
-// It must never shadow the API: /graphql, /auth/*, /v1/*, /scim/*, /healthz, /readyz and /metrics keep
+// It must never shadow the API: /graphql, /auth/*, /sso/*, /v1/*, /scim/*, /healthz, /readyz and /metrics keep
 // their own routes and their own 404s. Without a built console nothing is registered.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** web/dist of this checkout. */
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../../../web/dist/', import.meta.url));
 
-const API_PATHS = /^\/(graphql|graphiql|auth|v1|scim|healthz|readyz|metrics)(\/|$)/;
+const API_PATHS = /^\/(graphql|graphiql|auth|sso|v1|scim|healthz|readyz|metrics)(\/|$)/;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
