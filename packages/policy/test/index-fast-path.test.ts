@@ -56,6 +56,7 @@ describe('the fast reachability index', () => {
           kind: 'GlobalNetworkPolicy',
           metadata: { name: 'web-from-db' },
           spec: {
+            tier: 'default',
             selector: "app == 'web'",
             types: ['Ingress'],
             ingress: [{ action: 'Allow', source: { selector: "app == 'db'" } }],
@@ -91,6 +92,7 @@ describe('the fast reachability index', () => {
           kind: 'NetworkPolicy',
           metadata: { name: 'db-from-x', namespace: 'a' },
           spec: {
+            tier: 'default',
             selector: "app == 'db'",
             types: ['Ingress'],
             ingress: [{ action: 'Allow', source: { selector: "app == 'x'", namespaceSelector: 'all()' } }],
@@ -101,6 +103,7 @@ describe('the fast reachability index', () => {
           kind: 'NetworkPolicy',
           metadata: { name: 'cache-from-c', namespace: 'a' },
           spec: {
+            tier: 'default',
             selector: "app == 'cache'",
             types: ['Ingress'],
             ingress: [{ action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } }],
@@ -111,6 +114,7 @@ describe('the fast reachability index', () => {
           kind: 'NetworkPolicy',
           metadata: { name: 'only-from-10-0-2', namespace: 'c' },
           spec: {
+            tier: 'default',
             selector: 'all()',
             types: ['Egress'],
             egress: [{ action: 'Allow', source: { nets: ['10.0.2.0/24'] } }],

@@ -15,6 +15,8 @@ import type { SelectorSlot } from '../engine/selector-table.js';
 import type { ServiceEndpoint } from '../engine/world.js';
 
 export interface PlanView {
+  /** The criteria as text: views with equal keys split addresses alike in any world. */
+  readonly key: string;
   readonly cidrs: readonly CidrSet[];
   readonly selectors: readonly SelectorSlot[];
   readonly services: readonly (readonly ServiceEndpoint[])[];
@@ -45,9 +47,34 @@ export function planView(plan: RulePlan): PlanView {
     side(r.source);
     side(r.destination);
   }
-  v = { cidrs: [...cidrs], selectors: [...selectors], services: [...services], namedPorts };
+  v = viewOf([...cidrs], [...selectors], [...services], namedPorts);
   views.set(plan, v);
   return v;
+}
+
+function viewOf(
+  cidrs: CidrSet[],
+  selectors: SelectorSlot[],
+  services: (readonly ServiceEndpoint[])[],
+  namedPorts: boolean,
+): PlanView {
+  const key = JSON.stringify([
+    cidrs.map((c) => c.key),
+    selectors.map((s) => s.canonical),
+    services.map((b) => b.map((x) => `${x.ip.family}:${x.ip.w0}.${x.ip.w1}.${x.ip.w2}.${x.ip.w3}:${x.protocol}:${x.port}`)),
+    namedPorts,
+  ]);
+  return { key, cidrs, selectors, services, namedPorts };
+}
+
+/** One view holding every criterion of `views` once (features under it split no less). */
+export function mergedView(views: readonly PlanView[]): PlanView {
+  return viewOf(
+    [...new Set(views.flatMap((v) => v.cidrs))],
+    [...new Set(views.flatMap((v) => v.selectors))],
+    [...new Set(views.flatMap((v) => v.services))],
+    views.some((v) => v.namedPorts),
+  );
 }
 
 /** The features of `addr` under the views, as a string: equal strings, equal verdicts. */

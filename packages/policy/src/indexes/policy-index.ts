@@ -22,8 +22,9 @@ import type { Rule } from '../resources/types.js';
 import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
+import type { ResolvedAddress } from '../engine/packet.js';
 import type { RulePlan } from '../engine/rule-plan.js';
-import { addressFeatures, planView } from './plan-view.js';
+import { addressFeatures, mergedView, planView, type PlanView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
 
@@ -54,6 +55,17 @@ export interface PolicyIndexOptions {
    * address, nothing shared between endpoints. Quadratic in the endpoints.
    */
   exhaustive?: boolean;
+  /**
+   * Peer classes kept across indexes over worlds with the same entities (the same endpoints,
+   * network sets and host endpoints; only policies differ), e.g. the policy states a compliance
+   * report replays. The caller vouches that the entities are the same.
+   */
+  shared?: SharedPeerClasses;
+}
+
+/** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
+export class SharedPeerClasses {
+  readonly local = new Map<string, Map<string, string[]>>();
 }
 
 /** Peers of one plan and family that the plan cannot tell apart, two of each class. */
@@ -66,6 +78,12 @@ interface ExposureClass {
   plan: RulePlan;
   /** Members from at most two namespaces (so one is outside any endpoint's own namespace). */
   members: Entity[];
+}
+
+interface ExposurePeers {
+  classes: ExposureClass[];
+  /** The endpoint's plan's view and every peer plan's: all that sees the endpoint's address. */
+  views: PlanView[];
 }
 
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
@@ -92,8 +110,9 @@ export class PolicyIndex {
   /** Per own plan and family: the peers it cannot tell apart (reachesProfile). */
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
-  private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposureClass[]>>();
+  private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposurePeers>>();
   private readonly pairProbes = new Map<string, PortProbe[]>();
+  private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
   /** Results shared by the workload endpoints of one class (same plan, same features). */
   private readonly classResults = new Map<string, boolean>();
@@ -104,7 +123,10 @@ export class PolicyIndex {
     options: PolicyIndexOptions = {},
   ) {
     this.exhaustive = options.exhaustive ?? false;
+    this.shared = options.shared ?? new SharedPeerClasses();
   }
+
+  private readonly shared: SharedPeerClasses;
 
   private planId(plan: RulePlan): number {
     let id = this.planIds.get(plan);
@@ -227,7 +249,7 @@ export class PolicyIndex {
     if (result === undefined) {
       result = false;
       const rules = this.rulesOfPlan(plan, direction);
-      const probes = portProbes(rules, this.engine.world);
+      const probes = portProbes(rules, this.engine.world, true);
       for (const family of new Set(e.ips.map((ip) => ip.family))) {
         const addresses = this.outsideAddresses(plan, direction, family).filter((a) => isPublic(a, family));
         if (this.anyAllowedFrom(e, direction, family, addresses, probes)) {
@@ -293,14 +315,31 @@ export class PolicyIndex {
 
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
-    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const plan = this.engine.planFor(e, direction);
+    // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
+    // address share the answer.
+    const parts = [`o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`];
+    for (const family of [4, 6] as const) {
+      const addr = this.engine.endpointAddress(e, family);
+      parts.push(addr ? addressFeatures(this.exposurePeers(plan, direction, family).views, addr) : '-');
+    }
+    const key = parts.join('/');
+    let result = this.classResults.get(key);
+    if (result === undefined) {
+      result = this.otherNamespacesFast(e, direction, plan);
+      this.classResults.set(key, result);
+    }
+    return result;
+  }
+
+  private otherNamespacesFast(e: Entity, direction: Direction, plan: RulePlan): boolean {
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const ownRules = this.rulesOfPlan(plan, direction);
     for (const family of [4, 6] as const) {
       const ownIp = e.ips.find((ip) => ip.family === family);
       if (!ownIp) continue;
       const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
-      for (const c of this.exposurePeers(plan, direction, family)) {
+      for (const c of this.exposurePeers(plan, direction, family).classes) {
         const peer = c.members.find((m) => m.namespace !== e.namespace);
         if (!peer) continue;
         const peerIp = peer.ips.find((ip) => ip.family === family)!;
@@ -313,7 +352,7 @@ export class PolicyIndex {
         const pair = `${this.planId(plan)}|${this.planId(c.plan)}`;
         let probes = this.pairProbes.get(pair);
         if (!probes) {
-          probes = portProbes([...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)], this.engine.world);
+          probes = portProbes([...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)], this.engine.world, true);
           this.pairProbes.set(pair, probes);
         }
         for (const probe of probes) if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
@@ -329,11 +368,11 @@ export class PolicyIndex {
    * rules see the peer's address, the peer's rules see its own). Two namespaces per class are
    * kept, so every endpoint finds a member outside its own namespace when there is one.
    */
-  private exposurePeers(plan: RulePlan, direction: Direction, family: 4 | 6): ExposureClass[] {
+  private exposurePeers(plan: RulePlan, direction: Direction, family: 4 | 6): ExposurePeers {
     let byFamily = this.exposureClasses.get(plan);
     if (!byFamily) this.exposureClasses.set(plan, (byFamily = new Map()));
-    let list = byFamily.get(family);
-    if (list) return list;
+    let found = byFamily.get(family);
+    if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const classes = new Map<string, ExposureClass>();
     const ownView = planView(plan);
@@ -342,14 +381,28 @@ export class PolicyIndex {
       const addr = this.engine.endpointAddress(peer, family);
       if (!addr) continue;
       const peerPlan = this.engine.planFor(peer, peerDirection);
-      const key = `${this.planId(peerPlan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([ownView, planView(peerPlan)], addr)}`;
+      const key = `${this.peerSelf(peer, peerDirection, family, peerPlan, addr)}${addressFeatures([ownView], addr)}`;
       const c = classes.get(key);
       if (!c) classes.set(key, { plan: peerPlan, members: [peer] });
       else if (c.members.length < 2 && c.members[0]!.namespace !== peer.namespace) c.members.push(peer);
     }
-    list = [...classes.values()];
-    byFamily.set(family, list);
-    return list;
+    // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
+    // usually stops at the first classes.
+    const list = [...classes.values()].sort((a, b) => a.plan.rules.length - b.plan.rules.length);
+    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
+    byFamily.set(family, found);
+    return found;
+  }
+
+  /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
+  private peerSelf(peer: Entity, direction: Direction, family: 4 | 6, plan: RulePlan, addr: ResolvedAddress): string {
+    const key = `${direction}|${family}|${peer.id}`;
+    let self = this.peerSelves.get(key);
+    if (self === undefined) {
+      self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
+      this.peerSelves.set(key, self);
+    }
+    return self;
   }
 
   /** The straightforward check: every peer grouped by its full signature. */
@@ -484,6 +537,14 @@ export class PolicyIndex {
     if (classes) return classes;
     classes = new Map();
     const view = [planView(plan)];
+    const sharedKey = `${family}|${view[0]!.key}`;
+    const known = this.shared.local.get(sharedKey);
+    if (known) {
+      const byKey = this.engine.world.endpointsByKey;
+      for (const [features, members] of known) classes.set(features, { members: members.map((k) => byKey.get(k)!) });
+      byFamily.set(family, classes);
+      return classes;
+    }
     for (const peer of this.engine.world.endpoints) {
       if (!peer.ips.some((ip) => ip.family === family)) continue;
       const addr = this.engine.addresses.resolveOwned(peer.ips.find((ip) => ip.family === family)!);
@@ -493,11 +554,15 @@ export class PolicyIndex {
       else if (c.members.length < 2) c.members.push(peer);
     }
     byFamily.set(family, classes);
+    this.shared.local.set(
+      sharedKey,
+      new Map([...classes].map(([features, c]) => [features, c.members.map((m) => m.key)])),
+    );
     return classes;
   }
 
   private profileReachable(e: Entity, direction: Direction, plan: RulePlan): boolean {
-    const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world);
+    const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world, true);
     const byProfile = (conn: Connection): boolean => {
       const { pkt } = this.engine.packet(conn);
       const trace = this.engine.evaluateDirection(e, direction, pkt).trace;

@@ -57,8 +57,22 @@ function worldNamedPorts(world: World): number[] {
   return ports;
 }
 
-/** Protocol / port / ICMP combinations that together meet every distinction `rules` make. */
-export function portProbes(rules: readonly Rule[], world: World): PortProbe[] {
+function namesPorts(rules: readonly Rule[], side: 'source' | 'destination'): boolean {
+  return rules.some((r) =>
+    [...(r[side]?.ports ?? []), ...(r[side]?.notPorts ?? [])].some((p) => {
+      const e = parsePortEntry(p);
+      return e !== undefined && 'name' in e;
+    }),
+  );
+}
+
+/**
+ * Protocol / port / ICMP combinations that together meet every distinction `rules` make. With
+ * `tight`, a side's ports are cut at the world's named-port numbers only when some rule names a
+ * port on that side (a port is read only by the ranges and names of its own side), which leaves
+ * one source port instead of several when no rule looks at source ports.
+ */
+export function portProbes(rules: readonly Rule[], world: World, tight = false): PortProbe[] {
   const protocols = new Set<number>([6, 17]);
   const icmpTypes = new Set<number>();
   const icmpCodes = new Set<number>();
@@ -75,8 +89,8 @@ export function portProbes(rules: readonly Rule[], world: World): PortProbe[] {
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
   const namedPorts = worldNamedPorts(world);
-  const dstPorts = portStarts(rules, 'destination', namedPorts);
-  const srcPorts = portStarts(rules, 'source', namedPorts);
+  const dstPorts = portStarts(rules, 'destination', !tight || namesPorts(rules, 'destination') ? namedPorts : []);
+  const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
   const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
   const probes: PortProbe[] = [];

@@ -13,6 +13,12 @@ export interface InventoryRowData {
   data: Record<string, unknown>;
 }
 
+/** One version of an inventory row and the period it was in force, [validFrom, validTo). */
+export interface InventoryVersion extends InventoryRowData {
+  validFrom: Date;
+  validTo: Date | null;
+}
+
 export interface RevisionData {
   resourceId: string;
   kind: string;
@@ -59,6 +65,45 @@ export class ReportSourcesRepository {
       name: r.name,
       labels: r.labels as Record<string, string>,
       data: r.data as Record<string, unknown>,
+    }));
+  }
+
+  /**
+   * Every version of the cluster's inventory rows in force at some time in [start, end)
+   * (cluster_inventory_history, decision 0151), oldest first.
+   */
+  async inventoryHistory(
+    tx: Tx,
+    orgId: string,
+    clusterId: string,
+    start: Date,
+    end: Date,
+  ): Promise<InventoryVersion[]> {
+    const rows = await tx.$queryRaw<
+      {
+        kind: string;
+        namespace: string;
+        name: string;
+        labels: Record<string, string>;
+        data: Record<string, unknown>;
+        valid_from: Date;
+        valid_to: Date | null;
+      }[]
+    >`
+      SELECT kind, namespace, name, labels, data, valid_from, valid_to
+        FROM cluster_inventory_history
+       WHERE org_id = ${orgId}::uuid AND cluster_id = ${clusterId}::uuid
+         AND valid_from < ${end} AND (valid_to IS NULL OR valid_to > ${start})
+       ORDER BY valid_from, kind, namespace, name`;
+    return rows.map((r) => ({
+      clusterId,
+      kind: r.kind as InventoryRowData['kind'],
+      namespace: r.namespace,
+      name: r.name,
+      labels: r.labels,
+      data: r.data,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
     }));
   }
 
