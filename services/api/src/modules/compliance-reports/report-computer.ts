@@ -39,8 +39,11 @@ import {
 } from './calico-flags.js';
 import type { Progress, ReportComputer } from './jobs/report-run.processor.js';
 import type { ReportScope, ReportSpec } from './report-definition.js';
+import { isEncrypting } from '../fleet/fleet.service.js';
 import {
   RESULT_FORMAT,
+  type EncryptionClusterRow,
+  type EncryptionNodeRow,
   type EndpointRow,
   type NamespaceRow,
   type PolicyAuditEvent,
@@ -67,6 +70,8 @@ interface ClusterData {
   labels: LabelMap;
   /** Every version of its inventory rows in force at some time in the interval. */
   history: InventoryVersion[];
+  /** Its nodes as last reported (no history: decision 0152). */
+  nodes: NodeRow[];
   traffic: TrafficEdge[] | null;
 }
 
@@ -267,6 +272,49 @@ function latestRows(history: readonly InventoryVersion[]): InventoryRowData[] {
   return [...byKey.values()];
 }
 
+type NodeRow = Awaited<ReturnType<ReportSourcesRepository['nodes']>>[number];
+
+/** The fleet encryption summary of the clusters in scope (decision 0152). */
+export function encryptionSummary(
+  clusters: readonly { name: string; nodes: readonly NodeRow[] }[],
+): NonNullable<ReportResult['encryption']> {
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
+  const nodes: EncryptionNodeRow[] = clusters.flatMap((c) =>
+    c.nodes.map((n) => ({
+      cluster: c.name,
+      node: n.name,
+      dataplane: n.dataplane,
+      wireguardEnabled: n.wireguardEnabled,
+      wireguardPublicKey: n.wireguardPublicKey,
+      encrypting: isEncrypting(n),
+      mtu: n.mtu,
+      calicoVersion: n.calicoVersion ?? '',
+      reportedAt: n.reportedAt.toISOString(),
+    })),
+  );
+  const rows: EncryptionClusterRow[] = clusters.map((c) => {
+    const own = nodes.filter((n) => n.cluster === c.name);
+    const encrypting = own.filter((n) => n.encrypting).length;
+    return {
+      cluster: c.name,
+      nodes: own.length,
+      encryptingNodes: encrypting,
+      coverage: ratio(encrypting, own.length),
+      dataplanes: [...new Set(own.map((n) => n.dataplane))].sort(),
+      calicoVersions: [...new Set(own.map((n) => n.calicoVersion).filter((v) => v !== ''))].sort(),
+    };
+  });
+  const encrypting = nodes.filter((n) => n.encrypting).length;
+  return {
+    clustersNumInScope: clusters.length,
+    nodesNum: nodes.length,
+    nodesNumEncrypting: encrypting,
+    coverage: ratio(encrypting, nodes.length),
+    clusters: rows,
+    nodes,
+  };
+}
+
 function peerName(type: string, namespace: string, name: string): string {
   if (type === 'net') return name;
   return namespace ? `${namespace}/${name}` : name;
@@ -316,7 +364,9 @@ export class ComplianceReportComputer implements ReportComputer {
             id: c.id,
             name: c.name,
             labels,
-            history: await this.sources.inventoryHistory(tx, run.orgId, c.id, start, end),
+            history:
+              type === 'encryption' ? [] : await this.sources.inventoryHistory(tx, run.orgId, c.id, start, end),
+            nodes: type === 'policy-audit' ? [] : await this.sources.nodes(tx, run.orgId, c.id),
             traffic:
               type === 'network-access' ? await this.sources.traffic(tx, run.orgId, c.id, start, end) : null,
           });
@@ -348,6 +398,8 @@ export class ComplianceReportComputer implements ReportComputer {
       spec.scope.serviceAccountSelector !== '';
 
     for (const [ci, cluster] of read.clusters.entries()) {
+      // The encryption summary needs no policy evaluation.
+      if (type === 'encryption') continue;
       const c = cluster.labels;
       const acc = new Map<string, Accumulated>();
       // Distinct consecutive (policy state, inventory) pairs for this cluster: the interval is cut
@@ -398,7 +450,7 @@ export class ComplianceReportComputer implements ReportComputer {
         );
       }
       const keys = [...acc.keys()].sort();
-      const rows = this.rows(cluster.name, latestRows(cluster.history), keys, acc, type, cluster.traffic);
+      const rows = this.rows(cluster.name, latestRows(cluster.history), keys, acc, type, cluster.traffic, cluster.nodes);
       endpoints.push(...rows.endpoints);
       namespaces.push(...rows.namespaces);
       services.push(...rows.services);
@@ -409,7 +461,15 @@ export class ComplianceReportComputer implements ReportComputer {
       await progress(10 + Math.floor((80 * (ci + 1)) / Math.max(1, read.clusters.length)));
     }
     if (read.clusters.length === 0) notes.push('No cluster matches the cluster selector.');
-    if (type !== 'policy-audit')
+    if (type === 'inventory' || type === 'network-access')
+      notes.push(
+        'nodeEncrypted is the endpoint node’s encryption as its agent last reported it (node reports have no history).',
+      );
+    if (type === 'encryption')
+      notes.push(
+        'Nodes are as their agents last reported them (reportedAt), not replayed over the interval: node reports have no history.',
+      );
+    if (type === 'inventory' || type === 'network-access')
       notes.push(
         'Endpoints are those that existed at any time in the interval, each evaluated over the periods it existed in (inventory history).',
         'envoyEnabled is always false: the agent does not report pod containers.',
@@ -429,7 +489,7 @@ export class ComplianceReportComputer implements ReportComputer {
       clusters: read.clusters.map((c) => ({ id: c.id, name: c.name })),
       generatedAt: this.clock().toISOString(),
       policyStates,
-      endpoints: type === 'policy-audit' ? [] : endpoints,
+      endpoints: type === 'policy-audit' || type === 'encryption' ? [] : endpoints,
       namespaces: type === 'inventory' ? namespaces : [],
       services: type === 'inventory' ? services : [],
       events: [],
@@ -460,6 +520,8 @@ export class ComplianceReportComputer implements ReportComputer {
         endpointsNumEgressToOtherNamespace: count((e) => e.egressToOtherNamespace),
         endpointsNumEnvoyEnabled: count((e) => e.envoyEnabled),
       };
+    } else if (type === 'encryption') {
+      result.encryption = encryptionSummary(read.clusters);
     } else {
       result.events = this.auditEvents(
         read.audit,
@@ -599,7 +661,9 @@ export class ComplianceReportComputer implements ReportComputer {
     acc: Map<string, Accumulated>,
     type: string,
     traffic: readonly TrafficEdge[] | null,
+    nodes: readonly NodeRow[],
   ) {
+    const encrypts = new Map(nodes.map((n) => [n.name, isEncrypting(n)]));
     const flags: readonly (keyof ExposureFlags)[] =
       type === 'network-access' ? FLAG_NAMES : ['ingressProtected', 'egressProtected'];
     const inv = new Map(
@@ -650,6 +714,8 @@ export class ComplianceReportComputer implements ReportComputer {
         ].sort(),
         differsFromCalico: differs,
         calicoWouldReport: differs.map((f) => `${f}=${a.calico[f]}`),
+        node: (inv.get(key)?.data['node'] as string | undefined) ?? '',
+        nodeEncrypted: encrypts.get((inv.get(key)?.data['node'] as string | undefined) ?? '') ?? null,
       };
     });
     const byNamespace = new Map<string, string[]>();

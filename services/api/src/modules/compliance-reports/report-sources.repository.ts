@@ -155,6 +155,11 @@ export class ReportSourcesRepository {
     }));
   }
 
+  /** The cluster's nodes as its agent last reported them (cluster_nodes, decision 0091). */
+  nodes(tx: Tx, orgId: string, clusterId: string) {
+    return tx.clusterNode.findMany({ where: { orgId, clusterId }, orderBy: { name: 'asc' } });
+  }
+
   /** Audit events of the interval (policy-audit reads those about policy resources). */
   auditEvents(tx: Tx, orgId: string, start: Date, end: Date, targetType: string) {
     return tx.auditEvent.findMany({
