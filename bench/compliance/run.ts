@@ -4,7 +4,10 @@
 // (default 1,000, bench/policy's generator) with a week of revisions (BENCH_CHANGES changes,
 // default 50, spread over the interval, each re-ordering one policy: every change is a new policy
 // state to evaluate). Prints wall time, CPU time and peak RSS per report, the replayed states and
-// the machine. Goal (issue 15): < 10 s per report.
+// the machine. Goal (issue 15): < 10 s per report. BENCH_COMPARE=1 also computes each report the
+// straightforward way (decision 0150's baseline, quadratic: use a smaller fleet), checks that
+// both give the same rows and prints the relative speed-up, which a loaded machine skews less
+// than absolute times.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
@@ -25,6 +28,7 @@ const CHANGES = Number(process.env['BENCH_CHANGES'] ?? 50);
 const TYPES = (process.env['BENCH_TYPES'] ?? 'inventory,network-access').split(',') as (
   'inventory' | 'network-access'
 )[];
+const COMPARE = process.env['BENCH_COMPARE'] === '1';
 const GOAL_S = 10;
 const WEEK = 7 * 86_400_000;
 
@@ -123,6 +127,11 @@ async function main(): Promise<void> {
          FROM jsonb_array_elements($2::jsonb) AS r`,
       [orgId, JSON.stringify(revisions)],
     );
+    // The inventory has been running like this since before the interval (inventory history).
+    await admin.query('UPDATE cluster_inventory_history SET valid_from = $2 WHERE cluster_id = $1', [
+      cluster!.id,
+      new Date(start.getTime() - 86_400_000),
+    ]);
     console.log(`stored: ${rows.length} inventory rows, ${revisions.length} policy revisions`);
 
     const env = loadEnv({ NODE_ENV: 'test' });
@@ -165,6 +174,23 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
       const total = (t2 - t0) / 1000;
+      if (COMPARE) {
+        const b0 = performance.now();
+        const bc0 = cpuSeconds();
+        const baseline = await new ComplianceReportComputer(app, undefined, { exhaustive: true }).compute(run, () =>
+          Promise.resolve(),
+        );
+        const wall = (performance.now() - b0) / 1000;
+        const bcpu = cpuSeconds() - bc0;
+        const same =
+          JSON.stringify([baseline.endpoints, baseline.namespaces, baseline.services]) ===
+          JSON.stringify([result.endpoints, result.namespaces, result.services]);
+        console.log(
+          `${type} straightforward: compute ${wall.toFixed(1)} s wall, ${bcpu.toFixed(1)} s CPU; ` +
+            `speed-up ${(wall / ((t1 - t0) / 1000)).toFixed(1)}× wall; same rows: ${same ? 'yes' : 'NO'}`,
+        );
+        if (!same) process.exitCode = 1;
+      }
       console.log(
         `${type}: ${result.endpoints.length} endpoints, ${result.policyStates} policy states; ` +
           `compute ${((t1 - t0) / 1000).toFixed(1)} s + files and signature ${((t2 - t1) / 1000).toFixed(1)} s = ` +

@@ -46,7 +46,13 @@ export {
   type PolicyStage,
 } from './engine/policy-definition.js';
 export { orderedTiers, type TierInfo } from './engine/tiers.js';
-export { PolicyIndex, type PolicyRef, type EndpointExposure } from './indexes/policy-index.js';
+export {
+  PolicyIndex,
+  SharedPeerClasses,
+  type PolicyRef,
+  type EndpointExposure,
+  type PolicyIndexOptions,
+} from './indexes/policy-index.js';
 export { loadScenario } from './scenario/load-scenario.js';
 export { parseScenario } from './scenario/parse-scenario.js';
 export {

@@ -13,7 +13,7 @@ import type { Connection, ConnectionVerdict, DirectionVerdict, Verdict } from '.
 import { ConnectionResolver } from './connection-resolver.js';
 import { EndpointState } from './endpoint-state.js';
 import { NO_PROFILE_MATCH_HIT, profileAllowHit, type Hit } from './hit.js';
-import { MutablePacket, type Packet } from './packet.js';
+import { MutablePacket, type Packet, type ResolvedAddress } from './packet.js';
 import type { PolicyStage } from './policy-definition.js';
 import { ruleMatches } from './rule-match.js';
 import { RulePlan, type TierPlan } from './rule-plan.js';
@@ -218,6 +218,16 @@ export class PolicyEngine {
 
   evaluateDirection(endpoint: Entity, direction: Direction, pkt: Packet, pending = false): DirectionVerdict {
     return this.direction(this.states[endpoint.id]!, direction, pkt, pending);
+  }
+
+  /** The endpoint's first address of `family`, resolved to its owners (null: it has none). */
+  endpointAddress(endpoint: Entity, family: 4 | 6): ResolvedAddress | null {
+    return this.resolver.endpointAddress(this.states[endpoint.id]!, family);
+  }
+
+  /** Whether a packet that reaches the endpoint's profiles is allowed (some profile allows all). */
+  profileAllows(endpoint: Entity): boolean {
+    return this.profileOutcome(this.states[endpoint.id]!) !== NO_PROFILE_MATCH_HIT;
   }
 
   /** The action alone (used by the indexes). */

@@ -22,7 +22,10 @@ import type { Rule } from '../resources/types.js';
 import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
-import { portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
+import type { ResolvedAddress } from '../engine/packet.js';
+import type { RulePlan } from '../engine/rule-plan.js';
+import { addressFeatures, mergedView, planView, type PlanView } from './plan-view.js';
+import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
 
 export interface PolicyRef {
@@ -45,6 +48,44 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+export interface PolicyIndexOptions {
+  /**
+   * Evaluate the straightforward way (the reference the fast path is tested against): peers
+   * grouped by everything about them (all labels), outside addresses cut at every endpoint
+   * address, nothing shared between endpoints. Quadratic in the endpoints.
+   */
+  exhaustive?: boolean;
+  /**
+   * Peer classes kept across indexes over worlds with the same entities (the same endpoints,
+   * network sets and host endpoints; only policies differ), e.g. the policy states a compliance
+   * report replays. The caller vouches that the entities are the same.
+   */
+  shared?: SharedPeerClasses;
+}
+
+/** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
+export class SharedPeerClasses {
+  readonly local = new Map<string, Map<string, string[]>>();
+}
+
+/** Peers of one plan and family that the plan cannot tell apart, two of each class. */
+interface PeerClass {
+  members: Entity[];
+}
+
+/** Peers of another namespace for exposure: one class per (peer plan, profile, features). */
+interface ExposureClass {
+  plan: RulePlan;
+  /** Members from at most two namespaces (so one is outside any endpoint's own namespace). */
+  members: Entity[];
+}
+
+interface ExposurePeers {
+  classes: ExposureClass[];
+  /** The endpoint's plan's view and every peer plan's: all that sees the endpoint's address. */
+  views: PlanView[];
+}
+
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
 interface PlanProbes {
   addresses: bigint[];
@@ -64,7 +105,65 @@ export class PolicyIndex {
    */
   private readonly planProbes = new Map<object, Map<string, PlanProbes>>();
 
-  constructor(private readonly engine: PolicyEngine) {}
+  private readonly exhaustive: boolean;
+  private readonly planIds = new Map<RulePlan, number>();
+  /** Per own plan and family: the peers it cannot tell apart (reachesProfile). */
+  private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
+  /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
+  private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposurePeers>>();
+  private readonly pairProbes = new Map<string, PortProbe[]>();
+  private readonly peerSelves = new Map<string, string>();
+  private readonly planRules = new Map<RulePlan, Rule[]>();
+  /** Results shared by the workload endpoints of one class (same plan, same features). */
+  private readonly classResults = new Map<string, boolean>();
+  private readonly outside = new Map<RulePlan, Map<4 | 6, bigint[]>>();
+
+  constructor(
+    private readonly engine: PolicyEngine,
+    options: PolicyIndexOptions = {},
+  ) {
+    this.exhaustive = options.exhaustive ?? false;
+    this.shared = options.shared ?? new SharedPeerClasses();
+  }
+
+  private readonly shared: SharedPeerClasses;
+
+  private planId(plan: RulePlan): number {
+    let id = this.planIds.get(plan);
+    if (id === undefined) this.planIds.set(plan, (id = this.planIds.size));
+    return id;
+  }
+
+  /** The rules of a workload endpoint's plan in evaluation order (what `rules` would list). */
+  private rulesOfPlan(plan: RulePlan, direction: Direction): Rule[] {
+    let rules = this.planRules.get(plan);
+    if (!rules) {
+      rules = plan.tiers.flatMap((t) =>
+        t.policies.flatMap((p) => [...(direction === 'ingress' ? p.definition.ingress : p.definition.egress)]),
+      );
+      this.planRules.set(plan, rules);
+    }
+    return rules;
+  }
+
+  /** Addresses no endpoint owns, one per region the plan's CIDRs and the world's sets leave. */
+  private outsideAddresses(plan: RulePlan, direction: Direction, family: 4 | 6): bigint[] {
+    let byFamily = this.outside.get(plan);
+    if (!byFamily) this.outside.set(plan, (byFamily = new Map()));
+    let list = byFamily.get(family);
+    if (!list)
+      byFamily.set(
+        family,
+        (list = outsideAddressProbes(this.rulesOfPlan(plan, direction), this.engine.world, family)),
+      );
+    return list;
+  }
+
+  /** The features of the endpoint's own address of `family` under `plans`, or null. */
+  private ownFeatures(e: Entity, family: 4 | 6, plans: readonly RulePlan[]): string | null {
+    const addr = this.engine.endpointAddress(e, family);
+    return addr ? addressFeatures(plans.map(planView), addr) : null;
+  }
 
   private endpoint(key: string): Entity {
     return this.engine.endpoint(key, 'endpoint');
@@ -116,6 +215,8 @@ export class PolicyIndex {
   }
 
   private rules(e: Entity, direction: Direction): Rule[] {
+    if (!this.exhaustive && e.kind === 'wep')
+      return this.rulesOfPlan(this.engine.planFor(e, direction), direction);
     return this.engine.world.policies.length === 0
       ? []
       : this.appliedPolicies(e.key, direction).flatMap((ref) => {
@@ -140,6 +241,50 @@ export class PolicyIndex {
   }
 
   private internet(e: Entity, direction: Direction): boolean {
+    if (this.exhaustive || e.kind !== 'wep') return this.internetOf(e, direction);
+    // Depends on the plan, the endpoint's own address features under it and its profile only.
+    const plan = this.engine.planFor(e, direction);
+    const key = `i|${direction}|${this.planId(plan)}|${this.engine.profileAllows(e) ? 1 : 0}|${this.ownFeatures(e, 4, [plan])}|${this.ownFeatures(e, 6, [plan])}`;
+    let result = this.classResults.get(key);
+    if (result === undefined) {
+      result = false;
+      const rules = this.rulesOfPlan(plan, direction);
+      const probes = portProbes(rules, this.engine.world, true);
+      for (const family of new Set(e.ips.map((ip) => ip.family))) {
+        const addresses = this.outsideAddresses(plan, direction, family).filter((a) => isPublic(a, family));
+        if (this.anyAllowedFrom(e, direction, family, addresses, probes)) {
+          result = true;
+          break;
+        }
+      }
+      this.classResults.set(key, result);
+    }
+    return result;
+  }
+
+  private anyAllowedFrom(
+    e: Entity,
+    direction: Direction,
+    family: 4 | 6,
+    addresses: readonly bigint[],
+    probes: readonly PortProbe[],
+  ): boolean {
+    const own = { endpoint: e.key };
+    for (const a of addresses) {
+      const outside = { ip: formatIp(fromBigInt(a, family)) };
+      const ends =
+        direction === 'ingress' ? { source: outside, destination: own } : { source: own, destination: outside };
+      for (const probe of probes) {
+        const conn = this.withProbe(ends, probe);
+        if (this.allowed(conn, direction === 'egress' ? e : undefined, direction === 'ingress' ? e : undefined))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  /** The straightforward reachability from or to the internet. */
+  private internetOf(e: Entity, direction: Direction): boolean {
     const rules = this.rules(e, direction);
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
       const shared = this.probesFor(e, direction, family, rules, false);
@@ -169,6 +314,99 @@ export class PolicyIndex {
   }
 
   private otherNamespaces(e: Entity, direction: Direction): boolean {
+    if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
+    const plan = this.engine.planFor(e, direction);
+    // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
+    // address share the answer.
+    const parts = [`o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`];
+    for (const family of [4, 6] as const) {
+      const addr = this.engine.endpointAddress(e, family);
+      parts.push(addr ? addressFeatures(this.exposurePeers(plan, direction, family).views, addr) : '-');
+    }
+    const key = parts.join('/');
+    let result = this.classResults.get(key);
+    if (result === undefined) {
+      result = this.otherNamespacesFast(e, direction, plan);
+      this.classResults.set(key, result);
+    }
+    return result;
+  }
+
+  private otherNamespacesFast(e: Entity, direction: Direction, plan: RulePlan): boolean {
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const ownRules = this.rulesOfPlan(plan, direction);
+    for (const family of [4, 6] as const) {
+      const ownIp = e.ips.find((ip) => ip.family === family);
+      if (!ownIp) continue;
+      const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
+      for (const c of this.exposurePeers(plan, direction, family).classes) {
+        const peer = c.members.find((m) => m.namespace !== e.namespace);
+        if (!peer) continue;
+        const peerIp = peer.ips.find((ip) => ip.family === family)!;
+        const peerEnd = { endpoint: peer.key, ip: formatIp(peerIp) };
+        const ends =
+          direction === 'ingress'
+            ? { source: peerEnd, destination: ownEnd }
+            : { source: ownEnd, destination: peerEnd };
+        const [src, dst] = direction === 'ingress' ? [peer, e] : [e, peer];
+        const pair = `${this.planId(plan)}|${this.planId(c.plan)}`;
+        let probes = this.pairProbes.get(pair);
+        if (!probes) {
+          probes = portProbes([...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)], this.engine.world, true);
+          this.pairProbes.set(pair, probes);
+        }
+        for (const probe of probes) if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Workload peers for exposure of endpoints with `plan`, grouped by what the verdict of a
+   * connection with them can depend on: the peer's own plan (its rules, tiers, end of tier),
+   * whether its profile allows, and its address's features under both plans (the endpoint's
+   * rules see the peer's address, the peer's rules see its own). Two namespaces per class are
+   * kept, so every endpoint finds a member outside its own namespace when there is one.
+   */
+  private exposurePeers(plan: RulePlan, direction: Direction, family: 4 | 6): ExposurePeers {
+    let byFamily = this.exposureClasses.get(plan);
+    if (!byFamily) this.exposureClasses.set(plan, (byFamily = new Map()));
+    let found = byFamily.get(family);
+    if (found) return found;
+    const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const classes = new Map<string, ExposureClass>();
+    const ownView = planView(plan);
+    for (const peer of this.engine.world.endpoints) {
+      if (peer.kind !== 'wep') continue;
+      const addr = this.engine.endpointAddress(peer, family);
+      if (!addr) continue;
+      const peerPlan = this.engine.planFor(peer, peerDirection);
+      const key = `${this.peerSelf(peer, peerDirection, family, peerPlan, addr)}${addressFeatures([ownView], addr)}`;
+      const c = classes.get(key);
+      if (!c) classes.set(key, { plan: peerPlan, members: [peer] });
+      else if (c.members.length < 2 && c.members[0]!.namespace !== peer.namespace) c.members.push(peer);
+    }
+    // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
+    // usually stops at the first classes.
+    const list = [...classes.values()].sort((a, b) => a.plan.rules.length - b.plan.rules.length);
+    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
+    byFamily.set(family, found);
+    return found;
+  }
+
+  /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
+  private peerSelf(peer: Entity, direction: Direction, family: 4 | 6, plan: RulePlan, addr: ResolvedAddress): string {
+    const key = `${direction}|${family}|${peer.id}`;
+    let self = this.peerSelves.get(key);
+    if (self === undefined) {
+      self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
+      this.peerSelves.set(key, self);
+    }
+    return self;
+  }
+
+  /** The straightforward check: every peer grouped by its full signature. */
+  private otherNamespacesOf(e: Entity, direction: Direction): boolean {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const ownRules = this.rules(e, direction);
     const seen = new Set<string>();
@@ -272,6 +510,105 @@ export class PolicyIndex {
   }
 
   private reachesProfile(e: Entity, direction: Direction): boolean {
+    if (this.exhaustive || e.kind !== 'wep') return this.reachesProfileOf(e, direction);
+    const plan = this.engine.planFor(e, direction);
+    if (!this.mayPassAll(e, direction)) return false;
+    // The endpoint's own direction alone decides, so peers matter only through what its plan sees
+    // of their address; the class of the endpoint itself counts only with another member.
+    const features = ([4, 6] as const).map((family) => {
+      const own = this.ownFeatures(e, family, [plan]);
+      if (own === null) return '-';
+      const mine = this.localPeers(plan, family).get(own);
+      return `${own}${mine && mine.members.length < 2 ? '!' : ''}`;
+    });
+    const key = `p|${direction}|${this.planId(plan)}|${features.join('/')}`;
+    let result = this.classResults.get(key);
+    if (result !== undefined) return result;
+    result = this.profileReachable(e, direction, plan);
+    this.classResults.set(key, result);
+    return result;
+  }
+
+  /** Peers of every kind grouped by their address features under `plan`, two per class. */
+  private localPeers(plan: RulePlan, family: 4 | 6): Map<string, PeerClass> {
+    let byFamily = this.localClasses.get(plan);
+    if (!byFamily) this.localClasses.set(plan, (byFamily = new Map()));
+    let classes = byFamily.get(family);
+    if (classes) return classes;
+    classes = new Map();
+    const view = [planView(plan)];
+    const sharedKey = `${family}|${view[0]!.key}`;
+    const known = this.shared.local.get(sharedKey);
+    if (known) {
+      const byKey = this.engine.world.endpointsByKey;
+      for (const [features, members] of known) classes.set(features, { members: members.map((k) => byKey.get(k)!) });
+      byFamily.set(family, classes);
+      return classes;
+    }
+    for (const peer of this.engine.world.endpoints) {
+      if (!peer.ips.some((ip) => ip.family === family)) continue;
+      const addr = this.engine.addresses.resolveOwned(peer.ips.find((ip) => ip.family === family)!);
+      const key = addressFeatures(view, addr);
+      const c = classes.get(key);
+      if (!c) classes.set(key, { members: [peer] });
+      else if (c.members.length < 2) c.members.push(peer);
+    }
+    byFamily.set(family, classes);
+    this.shared.local.set(
+      sharedKey,
+      new Map([...classes].map(([features, c]) => [features, c.members.map((m) => m.key)])),
+    );
+    return classes;
+  }
+
+  private profileReachable(e: Entity, direction: Direction, plan: RulePlan): boolean {
+    const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world, true);
+    const byProfile = (conn: Connection): boolean => {
+      const { pkt } = this.engine.packet(conn);
+      const trace = this.engine.evaluateDirection(e, direction, pkt).trace;
+      const last = trace[trace.length - 1];
+      return last !== undefined && last.split('|')[1] === PROFILE_TIER;
+    };
+    for (const family of new Set(e.ips.map((ip) => ip.family))) {
+      const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
+      const own = { endpoint: e.key, ip: ownIp };
+      const remote = (other: { endpoint?: string; ip: string }) =>
+        direction === 'ingress' ? { source: other, destination: own } : { source: own, destination: other };
+      for (const a of this.outsideAddresses(plan, direction, family)) {
+        const ends = remote({ ip: formatIp(fromBigInt(a, family)) });
+        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+      for (const c of this.localPeers(plan, family).values()) {
+        const peer = c.members[0] !== e ? c.members[0] : c.members[1];
+        const peerIp = peer?.ips.find((ip) => ip.family === family);
+        if (!peer || !peerIp) continue;
+        const ends = remote({ endpoint: peer.key, ip: formatIp(peerIp) });
+        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a packet can pass every tier with applicable policies (else it never reaches the profile). */
+  private mayPassAll(e: Entity, direction: Direction): boolean {
+    const stages = e.kind === 'hep' ? STAGES : (['normal'] as const);
+    return stages.some((stage) =>
+      this.engine
+        .tierPlans(e, direction, false, stage)
+        .every(
+          (t) =>
+            t.tier.defaultAction === 'Pass' ||
+            t.policies.some((p) =>
+              (direction === 'ingress' ? p.definition.ingress : p.definition.egress).some(
+                (r) => r.action === 'Pass',
+              ),
+            ),
+        ),
+    );
+  }
+
+  /** The straightforward check. */
+  private reachesProfileOf(e: Entity, direction: Direction): boolean {
     // A packet reaches the profile only by passing through every tier with applicable policies;
     // a tier with no Pass rule and a Deny end decides every packet itself. Most endpoints stop
     // here, exactly and without probes.

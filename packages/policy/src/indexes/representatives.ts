@@ -45,8 +45,34 @@ function portStarts(
     .map(Number);
 }
 
-/** Protocol / port / ICMP combinations that together meet every distinction `rules` make. */
-export function portProbes(rules: readonly Rule[], world: World): PortProbe[] {
+const namedPortNumbers = new WeakMap<World, number[]>();
+
+/** Every port number a named port of the world stands for (memoised per world). */
+function worldNamedPorts(world: World): number[] {
+  let ports = namedPortNumbers.get(world);
+  if (!ports) {
+    ports = [...new Set(world.entities.flatMap((e) => e.namedPorts.map((p) => p.port)))];
+    namedPortNumbers.set(world, ports);
+  }
+  return ports;
+}
+
+function namesPorts(rules: readonly Rule[], side: 'source' | 'destination'): boolean {
+  return rules.some((r) =>
+    [...(r[side]?.ports ?? []), ...(r[side]?.notPorts ?? [])].some((p) => {
+      const e = parsePortEntry(p);
+      return e !== undefined && 'name' in e;
+    }),
+  );
+}
+
+/**
+ * Protocol / port / ICMP combinations that together meet every distinction `rules` make. With
+ * `tight`, a side's ports are cut at the world's named-port numbers only when some rule names a
+ * port on that side (a port is read only by the ranges and names of its own side), which leaves
+ * one source port instead of several when no rule looks at source ports.
+ */
+export function portProbes(rules: readonly Rule[], world: World, tight = false): PortProbe[] {
   const protocols = new Set<number>([6, 17]);
   const icmpTypes = new Set<number>();
   const icmpCodes = new Set<number>();
@@ -62,9 +88,9 @@ export function portProbes(rules: readonly Rule[], world: World): PortProbe[] {
   }
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
-  const namedPorts = world.entities.flatMap((e) => e.namedPorts.map((p) => p.port));
-  const dstPorts = portStarts(rules, 'destination', namedPorts);
-  const srcPorts = portStarts(rules, 'source', namedPorts);
+  const namedPorts = worldNamedPorts(world);
+  const dstPorts = portStarts(rules, 'destination', !tight || namesPorts(rules, 'destination') ? namedPorts : []);
+  const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
   const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
   const probes: PortProbe[] = [];
@@ -113,4 +139,83 @@ export function publicAddressProbes(rules: readonly Rule[], world: World, family
   for (const e of world.endpoints) for (const ip of e.ips) if (ip.family === family) owned.add(toBigInt(ip));
   const max = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
   return regionStarts(bounds, max).filter((v) => !owned.has(v));
+}
+
+interface AddressBase {
+  /** Boundaries every plan shares: non-public ranges, network sets, service backends. */
+  bounds: bigint[];
+  /** Endpoint addresses, sorted, and for each the last address of its run of consecutive ones. */
+  owned: bigint[];
+  runEnd: bigint[];
+}
+
+const bases = new WeakMap<World, Map<4 | 6, AddressBase>>();
+
+function addressBase(world: World, family: 4 | 6): AddressBase {
+  let byFamily = bases.get(world);
+  if (!byFamily) bases.set(world, (byFamily = new Map()));
+  let base = byFamily.get(family);
+  if (base) return base;
+  const bounds: bigint[] = notPublicBoundaries(family);
+  for (const e of world.entities)
+    for (const c of e.nets)
+      if (c.family === family) bounds.push(...cidrRange(c).map((v, i) => v + BigInt(i)));
+  for (const b of [...world.services.values()].flat()) {
+    if (b.ip.family !== family) continue;
+    const v = toBigInt(b.ip);
+    bounds.push(v, v + 1n);
+  }
+  const owned = [
+    ...new Set(world.endpoints.flatMap((e) => e.ips.filter((ip) => ip.family === family).map(toBigInt))),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const runEnd = new Array<bigint>(owned.length);
+  for (let i = owned.length - 1; i >= 0; i--)
+    runEnd[i] = i + 1 < owned.length && owned[i + 1] === owned[i]! + 1n ? runEnd[i + 1]! : owned[i]!;
+  base = { bounds, owned, runEnd };
+  byFamily.set(family, base);
+  return base;
+}
+
+/** The first address in [lo, hi] that no endpoint owns, or undefined. */
+function firstNotOwned(base: AddressBase, lo: bigint, hi: bigint): bigint | undefined {
+  let a = 0;
+  let b = base.owned.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (base.owned[mid]! < lo) a = mid + 1;
+    else b = mid;
+  }
+  const v = a < base.owned.length && base.owned[a] === lo ? base.runEnd[a]! + 1n : lo;
+  return v <= hi ? v : undefined;
+}
+
+/**
+ * Like publicAddressProbes, without cutting the address space at every endpoint address: one
+ * address no endpoint owns per region that no CIDR of `rules`, network set or service backend
+ * splits. Every address such a region holds and no endpoint owns resolves to the same owners
+ * (the network sets containing it), lies in the same CIDRs and backs no Service, so one of them
+ * stands for all; the regions are few (they do not grow with the fleet) and shared bounds are
+ * computed once per world.
+ */
+export function outsideAddressProbes(rules: readonly Rule[], world: World, family: 4 | 6): bigint[] {
+  const base = addressBase(world, family);
+  const bounds = [...base.bounds];
+  for (const r of rules) {
+    for (const side of [r.source, r.destination])
+      for (const t of [...(side?.nets ?? []), ...(side?.notNets ?? [])]) {
+        const c = parseCidr(t);
+        if (c?.family !== family) continue;
+        const [lo, hi] = cidrRange(c);
+        bounds.push(lo, hi + 1n);
+      }
+  }
+  const max = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+  const starts = regionStarts(bounds, max);
+  const out: bigint[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const hi = i + 1 < starts.length ? starts[i + 1]! - 1n : max;
+    const v = firstNotOwned(base, starts[i]!, hi);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 // filter and the rollout so they cannot disagree: an empty selector selects every cluster; a stored
 // selector that no longer parses (a grammar change, a row written by hand) selects none — nothing
 // is pushed on a guess.
+import type { LabelMap } from '../selector/ast.js';
 import { canonicalSelector } from '../selector/canonical.js';
 import { compileSelector } from '../selector/compile.js';
 import { labelsFromRecord } from '../selector/labels.js';
@@ -13,8 +14,12 @@ import { CLUSTER_SELECTOR_ANNOTATION } from './metadata.js';
 export type ClusterLabels = Readonly<Record<string, string>>;
 export type ClusterMatcher = (labels: ClusterLabels) => boolean;
 
+export type LabelMapMatcher = (labels: LabelMap) => boolean;
+
 const EVERY_CLUSTER: ClusterMatcher = () => true;
 const NO_CLUSTER: ClusterMatcher = () => false;
+const EVERY_LABEL_MAP: LabelMapMatcher = () => true;
+const NO_LABEL_MAP: LabelMapMatcher = () => false;
 
 // One cluster's labels are tested against every resource of an organisation: convert them once.
 const converted = new WeakMap<ClusterLabels, ReturnType<typeof labelsFromRecord>>();
@@ -45,6 +50,19 @@ export function clusterMatcher(selector: string): ClusterMatcher {
     return (labels) => matches(labelMap(labels));
   } catch {
     return NO_CLUSTER;
+  }
+}
+
+/**
+ * The same rule over labels already held as a LabelMap (the engine's form: scope selectors over
+ * namespaces and endpoints, cluster labels converted once), without converting back to a record.
+ */
+export function clusterLabelMatcher(selector: string): LabelMapMatcher {
+  if (selector.trim() === '') return EVERY_LABEL_MAP;
+  try {
+    return compileSelector(parseSelector(selector));
+  } catch {
+    return NO_LABEL_MAP;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   annotatedClusterSelector,
   normaliseClusterSelector,
   selectsCluster,
+  clusterLabelMatcher,
   clusterMatcher,
 } from './cluster-selector.js';
 import { fromStored, isBuiltinTier, pushedObject, storedDocument, tierOf } from './documents.js';
@@ -109,6 +110,17 @@ describe('cluster selector', () => {
     expect(selectsCluster('all()', dev)).toBe(true);
     const matches = clusterMatcher('has(env) && env != "dev"');
     expect([prod, dev, {}].map((l) => matches(l))).toEqual([true, false, false]);
+  });
+
+  it('applies the same rule to labels held as a LabelMap', () => {
+    const maps = [{ env: 'prod' }, { env: 'dev' }, {}].map((l) => new Map(Object.entries(l)));
+    for (const selector of ['', 'has(env) && env != "dev"', 'env ==', 'all()', "env in {'dev'}"]) {
+      const byRecord = clusterMatcher(selector);
+      const byMap = clusterLabelMatcher(selector);
+      expect(maps.map((m) => byMap(m)), selector).toEqual(maps.map((m) => byRecord(Object.fromEntries(m))));
+    }
+    expect(maps.map((m) => clusterLabelMatcher('env ==')(m))).toEqual([false, false, false]);
+    expect(maps.map((m) => clusterLabelMatcher(' ')(m))).toEqual([true, true, true]);
   });
 });
 

@@ -55,11 +55,13 @@ export {
 } from './drift-mode.js';
 export {
   annotatedClusterSelector,
+  clusterLabelMatcher,
   clusterMatcher,
   normaliseClusterSelector,
   selectsCluster,
   type ClusterLabels,
   type ClusterMatcher,
+  type LabelMapMatcher,
 } from './cluster-selector.js';
 export { isLabelKey, isLabelValue } from './cluster-labels.js';
 export {

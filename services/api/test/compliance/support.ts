@@ -26,6 +26,8 @@ export async function clusterWithInventory(
     namespaces: { name: string; labels?: Record<string, string> }[];
     pods: PodSpec[];
     services?: { namespace: string; name: string; pods: string[] }[];
+    /** Since when this inventory was in force (default: 30 days ago). */
+    since?: Date;
   },
 ): Promise<string> {
   const r = expectData(
@@ -90,6 +92,12 @@ export async function clusterWithInventory(
       'INSERT INTO cluster_inventory (org_id, cluster_id, kind, namespace, name, labels, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [orgId, clusterId, kind, ns, n, JSON.stringify(l), JSON.stringify(data)],
     );
+  // The triggers recorded the rows as reported now; the cluster has been running like this since
+  // `since` (reports look at past intervals).
+  await ctx.sql('UPDATE cluster_inventory_history SET valid_from = $2 WHERE cluster_id = $1', [
+    clusterId,
+    inventory.since ?? new Date(Date.now() - 30 * 86_400_000),
+  ]);
   return clusterId;
 }
 

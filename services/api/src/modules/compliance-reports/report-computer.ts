@@ -10,6 +10,7 @@
 import {
   PolicyEngine,
   PolicyIndex,
+  SharedPeerClasses,
   buildWorld,
   labelsFromRecord,
   type Entity,
@@ -23,7 +24,7 @@ import {
   CLUSTER_SELECTOR_ANNOTATION,
   MANAGED_KINDS,
   POLICY_KINDS,
-  clusterMatcher,
+  clusterLabelMatcher,
   fieldChanges,
   isPolicyKind,
 } from '@palisade/policy/managed';
@@ -38,8 +39,11 @@ import {
 } from './calico-flags.js';
 import type { Progress, ReportComputer } from './jobs/report-run.processor.js';
 import type { ReportScope, ReportSpec } from './report-definition.js';
+import { isEncrypting } from '../fleet/fleet.service.js';
 import {
   RESULT_FORMAT,
+  type EncryptionClusterRow,
+  type EncryptionNodeRow,
   type EndpointRow,
   type NamespaceRow,
   type PolicyAuditEvent,
@@ -49,6 +53,7 @@ import {
 import {
   ReportSourcesRepository,
   type InventoryRowData,
+  type InventoryVersion,
   type RevisionData,
   type TrafficEdge,
 } from './report-sources.repository.js';
@@ -63,7 +68,10 @@ interface ClusterData {
   id: string;
   name: string;
   labels: LabelMap;
-  inventory: InventoryRowData[];
+  /** Every version of its inventory rows in force at some time in the interval. */
+  history: InventoryVersion[];
+  /** Its nodes as last reported (no history: decision 0152). */
+  nodes: NodeRow[];
   traffic: TrafficEdge[] | null;
 }
 
@@ -109,8 +117,7 @@ const PROTECTED_ALL: ExposureFlags = {
  */
 function matcher(selector: string): LabelMatcher | null {
   if (selector.trim() === '') return null;
-  const matches = clusterMatcher(selector);
-  return (labels) => matches(Object.fromEntries(labels));
+  return clusterLabelMatcher(selector);
 }
 
 function clusterSelectorOf(object: Record<string, unknown>): string {
@@ -235,6 +242,79 @@ function inScope(
     .sort();
 }
 
+interface InventorySegment {
+  from: Date;
+  rows: InventoryRowData[];
+}
+
+/**
+ * The interval cut where the inventory changed: each segment holds the rows in force from its
+ * start until the next one's. A segment before the first stored version has no rows.
+ */
+export function inventorySegments(history: readonly InventoryVersion[], start: Date, end: Date): InventorySegment[] {
+  const cuts = new Set<number>([start.getTime()]);
+  for (const v of history) {
+    if (v.validFrom > start && v.validFrom < end) cuts.add(v.validFrom.getTime());
+    if (v.validTo && v.validTo > start && v.validTo < end) cuts.add(v.validTo.getTime());
+  }
+  return [...cuts]
+    .sort((a, b) => a - b)
+    .map((t) => ({
+      from: new Date(t),
+      rows: history.filter((v) => v.validFrom.getTime() <= t && (v.validTo === null || v.validTo.getTime() > t)),
+    }));
+}
+
+/** Each row's last version in the interval (what the rows' descriptive columns show). */
+function latestRows(history: readonly InventoryVersion[]): InventoryRowData[] {
+  const byKey = new Map<string, InventoryVersion>();
+  for (const v of history) byKey.set(`${v.kind}\u0000${v.namespace}\u0000${v.name}`, v);
+  return [...byKey.values()];
+}
+
+type NodeRow = Awaited<ReturnType<ReportSourcesRepository['nodes']>>[number];
+
+/** The fleet encryption summary of the clusters in scope (decision 0152). */
+export function encryptionSummary(
+  clusters: readonly { name: string; nodes: readonly NodeRow[] }[],
+): NonNullable<ReportResult['encryption']> {
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
+  const nodes: EncryptionNodeRow[] = clusters.flatMap((c) =>
+    c.nodes.map((n) => ({
+      cluster: c.name,
+      node: n.name,
+      dataplane: n.dataplane,
+      wireguardEnabled: n.wireguardEnabled,
+      wireguardPublicKey: n.wireguardPublicKey,
+      encrypting: isEncrypting(n),
+      mtu: n.mtu,
+      calicoVersion: n.calicoVersion ?? '',
+      reportedAt: n.reportedAt.toISOString(),
+    })),
+  );
+  const rows: EncryptionClusterRow[] = clusters.map((c) => {
+    const own = nodes.filter((n) => n.cluster === c.name);
+    const encrypting = own.filter((n) => n.encrypting).length;
+    return {
+      cluster: c.name,
+      nodes: own.length,
+      encryptingNodes: encrypting,
+      coverage: ratio(encrypting, own.length),
+      dataplanes: [...new Set(own.map((n) => n.dataplane))].sort(),
+      calicoVersions: [...new Set(own.map((n) => n.calicoVersion).filter((v) => v !== ''))].sort(),
+    };
+  });
+  const encrypting = nodes.filter((n) => n.encrypting).length;
+  return {
+    clustersNumInScope: clusters.length,
+    nodesNum: nodes.length,
+    nodesNumEncrypting: encrypting,
+    coverage: ratio(encrypting, nodes.length),
+    clusters: rows,
+    nodes,
+  };
+}
+
 function peerName(type: string, namespace: string, name: string): string {
   if (type === 'net') return name;
   return namespace ? `${namespace}/${name}` : name;
@@ -244,12 +324,22 @@ function nameMatches(flowName: string, pod: string): boolean {
   return flowName === pod || (flowName.endsWith('*') && pod.startsWith(flowName.slice(0, -1)));
 }
 
+export interface ComputerOptions {
+  /**
+   * Compute the straightforward way (decision 0150): every endpoint and every peer on its own,
+   * nothing shared between endpoints or skipped once settled. Quadratic; the reference the fast
+   * path is tested against, and the bench's baseline.
+   */
+  exhaustive?: boolean;
+}
+
 export class ComplianceReportComputer implements ReportComputer {
   private readonly sources = new ReportSourcesRepository();
 
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
+    private readonly options: ComputerOptions = {},
   ) {}
 
   async compute(run: RunRow, progress: Progress): Promise<ReportResult> {
@@ -274,7 +364,9 @@ export class ComplianceReportComputer implements ReportComputer {
             id: c.id,
             name: c.name,
             labels,
-            inventory: await this.sources.inventory(tx, run.orgId, c.id),
+            history:
+              type === 'encryption' ? [] : await this.sources.inventoryHistory(tx, run.orgId, c.id, start, end),
+            nodes: type === 'policy-audit' ? [] : await this.sources.nodes(tx, run.orgId, c.id),
             traffic:
               type === 'network-access' ? await this.sources.traffic(tx, run.orgId, c.id, start, end) : null,
           });
@@ -306,40 +398,59 @@ export class ComplianceReportComputer implements ReportComputer {
       spec.scope.serviceAccountSelector !== '';
 
     for (const [ci, cluster] of read.clusters.entries()) {
+      // The encryption summary needs no policy evaluation.
+      if (type === 'encryption') continue;
       const c = cluster.labels;
-      const base = worldInput(cluster.inventory);
-      const keys = inScope(spec.scope, cluster.inventory, buildWorld(base).endpoints);
-      const acc = new Map<string, Accumulated>(
-        keys.map((k) => [
-          k,
-          { palisade: { ...PROTECTED_ALL }, calico: { ...PROTECTED_ALL }, applied: new Set() },
-        ]),
-      );
-      // Distinct consecutive policy states for this cluster, and what carries over between them.
+      const acc = new Map<string, Accumulated>();
+      // Distinct consecutive (policy state, inventory) pairs for this cluster: the interval is cut
+      // at every policy change and at every change of the inventory (decision 0151), and every
+      // endpoint in scope at any time is evaluated for the periods it existed in.
       let previousKey: string | null = null;
       const memo = new Map<string, Memo>();
-      for (const period of periods) {
+      const shared = new Map<string, SharedPeerClasses>();
+      const segments = inventorySegments(cluster.history, start, end);
+      let pi = 0;
+      let si = 0;
+      const bounds = [
+        ...new Set([...periods.map((p) => p.from.getTime()), ...segments.map((g) => g.from.getTime())]),
+      ].sort((a, b) => a - b);
+      let world = null as { segment: number; base: Omit<WorldInput, 'resources'>; keys: string[] } | null;
+      for (const at of bounds) {
+        while (pi + 1 < periods.length && periods[pi + 1]!.from.getTime() <= at) pi += 1;
+        while (si + 1 < segments.length && segments[si + 1]!.from.getTime() <= at) si += 1;
+        const period = periods[pi]!;
         const inForce = [...period.resources.values()]
           .filter((r) => {
             const m = matcher(clusterSelectorOf(r.object!));
             return m === null || m(c);
           })
           .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
-        const key = inForce.map((r) => `${r.resourceId}@${r.revision}`).join(',');
+        const key = `${si}#${inForce.map((r) => `${r.resourceId}@${r.revision}`).join(',')}`;
         if (key === previousKey) continue;
         previousKey = key;
+        if (world?.segment !== si) {
+          const rows: InventoryRowData[] = segments[si]!.rows;
+          const base = worldInput(rows);
+          world = { segment: si, base, keys: inScope(spec.scope, rows, buildWorld(base).endpoints) };
+        }
+        for (const k of world.keys)
+          if (!acc.has(k))
+            acc.set(k, { palisade: { ...PROTECTED_ALL }, calico: { ...PROTECTED_ALL }, applied: new Set() });
         policyStates += 1;
         this.evaluate(
-          { ...base, resources: inForce.map((r) => r.object as unknown as PolicyResource) },
+          { ...world.base, resources: inForce.map((r) => r.object as unknown as PolicyResource) },
           inForce,
-          keys,
+          world.keys,
           acc,
           type === 'network-access',
           appliedRefs,
           memo,
+          shared,
+          si,
         );
       }
-      const rows = this.rows(cluster, keys, acc, type);
+      const keys = [...acc.keys()].sort();
+      const rows = this.rows(cluster.name, latestRows(cluster.history), keys, acc, type, cluster.traffic, cluster.nodes);
       endpoints.push(...rows.endpoints);
       namespaces.push(...rows.namespaces);
       services.push(...rows.services);
@@ -350,9 +461,17 @@ export class ComplianceReportComputer implements ReportComputer {
       await progress(10 + Math.floor((80 * (ci + 1)) / Math.max(1, read.clusters.length)));
     }
     if (read.clusters.length === 0) notes.push('No cluster matches the cluster selector.');
-    if (type !== 'policy-audit')
+    if (type === 'inventory' || type === 'network-access')
       notes.push(
-        'Endpoints are those of each cluster’s current inventory; endpoints deleted during the interval are not listed.',
+        'nodeEncrypted is the endpoint node’s encryption as its agent last reported it (node reports have no history).',
+      );
+    if (type === 'encryption')
+      notes.push(
+        'Nodes are as their agents last reported them (reportedAt), not replayed over the interval: node reports have no history.',
+      );
+    if (type === 'inventory' || type === 'network-access')
+      notes.push(
+        'Endpoints are those that existed at any time in the interval, each evaluated over the periods it existed in (inventory history).',
         'envoyEnabled is always false: the agent does not report pod containers.',
       );
 
@@ -370,7 +489,7 @@ export class ComplianceReportComputer implements ReportComputer {
       clusters: read.clusters.map((c) => ({ id: c.id, name: c.name })),
       generatedAt: this.clock().toISOString(),
       policyStates,
-      endpoints: type === 'policy-audit' ? [] : endpoints,
+      endpoints: type === 'policy-audit' || type === 'encryption' ? [] : endpoints,
       namespaces: type === 'inventory' ? namespaces : [],
       services: type === 'inventory' ? services : [],
       events: [],
@@ -401,6 +520,8 @@ export class ComplianceReportComputer implements ReportComputer {
         endpointsNumEgressToOtherNamespace: count((e) => e.egressToOtherNamespace),
         endpointsNumEnvoyEnabled: count((e) => e.envoyEnabled),
       };
+    } else if (type === 'encryption') {
+      result.encryption = encryptionSummary(read.clusters);
     } else {
       result.events = this.auditEvents(
         read.audit,
@@ -433,9 +554,10 @@ export class ComplianceReportComputer implements ReportComputer {
     exposure: boolean,
     appliedRefs: Set<string>,
     memo: Map<string, Memo>,
+    shared: Map<string, SharedPeerClasses>,
+    segment: number,
   ): void {
     const engine = new PolicyEngine(buildWorld(input));
-    const index = new PolicyIndex(engine);
     const definitions = new Map(
       engine.policies.map((p) => [
         `${p.definition.kind}|${p.definition.namespace ?? ''}|${p.definition.name}`,
@@ -449,6 +571,12 @@ export class ComplianceReportComputer implements ReportComputer {
       .filter((r) => CONTEXT_KINDS.has(r.kind))
       .map((r) => `${r.resourceId}@${r.revision}`)
       .join(',');
+    // States with the same context (network sets, host endpoints, tiers) and inventory have the
+    // same entities: peer classes carry over.
+    let classes = shared.get(`${segment}#${context}`);
+    if (!classes) shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
+    const exhaustive = this.options.exhaustive === true;
+    const index = new PolicyIndex(engine, exhaustive ? { exhaustive } : { shared: classes });
     let sets: NetworkSetInfo[] | null = null;
     const networkSets = () =>
       (sets ??= engine.world.entities
@@ -482,7 +610,7 @@ export class ComplianceReportComputer implements ReportComputer {
               `?${d.kindName}|${d.namespace ?? ''}|${d.name}`,
           )
           .join(',');
-      const memoKey = `${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+      const memoKey = `${segment}|${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
       let m = memo.get(memoKey);
       if (!m) {
         const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
@@ -507,7 +635,14 @@ export class ComplianceReportComputer implements ReportComputer {
         ingressFromOtherNamespace: false,
         egressToOtherNamespace: false,
       };
-      if (exposure) {
+      // Exposure only ever turns on over the interval: once every flag is on, later states
+      // cannot change the row (the straightforward computation evaluates them anyway).
+      const settled =
+        a.palisade.ingressFromInternet &&
+        a.palisade.egressToInternet &&
+        a.palisade.ingressFromOtherNamespace &&
+        a.palisade.egressToOtherNamespace;
+      if (exposure && (exhaustive || !settled)) {
         const x = index.exposure(key);
         palisade.ingressFromInternet = x.ingressFromInternet;
         palisade.egressToInternet = x.egressToInternet;
@@ -519,13 +654,22 @@ export class ComplianceReportComputer implements ReportComputer {
     }
   }
 
-  private rows(cluster: ClusterData, keys: readonly string[], acc: Map<string, Accumulated>, type: string) {
+  private rows(
+    clusterName: string,
+    inventory: readonly InventoryRowData[],
+    keys: readonly string[],
+    acc: Map<string, Accumulated>,
+    type: string,
+    traffic: readonly TrafficEdge[] | null,
+    nodes: readonly NodeRow[],
+  ) {
+    const encrypts = new Map(nodes.map((n) => [n.name, isEncrypting(n)]));
     const flags: readonly (keyof ExposureFlags)[] =
       type === 'network-access' ? FLAG_NAMES : ['ingressProtected', 'egressProtected'];
     const inv = new Map(
-      cluster.inventory.filter((r) => r.kind === 'endpoint').map((r) => [`${r.namespace}/${r.name}`, r]),
+      inventory.filter((r) => r.kind === 'endpoint').map((r) => [`${r.namespace}/${r.name}`, r]),
     );
-    const serviceRows = cluster.inventory.filter((r) => r.kind === 'service');
+    const serviceRows = inventory.filter((r) => r.kind === 'service');
     const servicesOf = new Map<string, string[]>();
     const backendsOf = new Map<string, string[]>();
     for (const s of serviceRows) {
@@ -538,7 +682,7 @@ export class ComplianceReportComputer implements ReportComputer {
       backendsOf.set(name, [...new Set(pods)].sort());
       for (const p of pods) servicesOf.set(p, [...new Set([...(servicesOf.get(p) ?? []), name])].sort());
     }
-    const edges = (cluster.traffic ?? []).filter((t) => t.action === 'allow');
+    const edges = (traffic ?? []).filter((t) => t.action === 'allow');
     const endpoints: EndpointRow[] = keys.map((key) => {
       const a = acc.get(key)!;
       const [namespace = '', pod = ''] = key.split('/');
@@ -553,7 +697,7 @@ export class ComplianceReportComputer implements ReportComputer {
       );
       const differs = differences(a.palisade, a.calico, flags);
       return {
-        cluster: cluster.name,
+        cluster: clusterName,
         endpoint: key,
         namespace,
         serviceAccount: (inv.get(key)?.data['serviceAccount'] as string | undefined) ?? 'default',
@@ -570,6 +714,8 @@ export class ComplianceReportComputer implements ReportComputer {
         ].sort(),
         differsFromCalico: differs,
         calicoWouldReport: differs.map((f) => `${f}=${a.calico[f]}`),
+        node: (inv.get(key)?.data['node'] as string | undefined) ?? '',
+        nodeEncrypted: encrypts.get((inv.get(key)?.data['node'] as string | undefined) ?? '') ?? null,
       };
     });
     const byNamespace = new Map<string, string[]>();
@@ -595,7 +741,7 @@ export class ComplianceReportComputer implements ReportComputer {
       .map(([ns, members]) => {
         const { p, c } = rollup(members);
         return {
-          cluster: cluster.name,
+          cluster: clusterName,
           namespace: ns,
           ...p,
           envoyEnabled: false,
@@ -609,7 +755,7 @@ export class ComplianceReportComputer implements ReportComputer {
       .map(([name, members]) => {
         const { p, c } = rollup(members);
         return {
-          cluster: cluster.name,
+          cluster: clusterName,
           service: name,
           ingressProtected: p.ingressProtected,
           envoyEnabled: false,

@@ -3,7 +3,7 @@
 // rendered CSV starts with exactly those columns and puts Palisade's after them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALICO_COLUMNS, EXTRA_COLUMNS, SELECTION_COLUMNS, csvFiles } from './report-csv.js';
+import { CALICO_COLUMNS, ENCRYPTION_COLUMNS, EXTRA_COLUMNS, SELECTION_COLUMNS, csvFiles } from './report-csv.js';
 import { RESULT_FORMAT, type ReportResult } from './report-result.js';
 
 const spec = readFileSync(new URL('../../../../../docs/spec/compliance-reports.md', import.meta.url), 'utf8');
@@ -133,5 +133,70 @@ describe("Calico's report columns", () => {
     expect(summary.split('\n')[1]).toBe(
       `2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,"app == 'a,b'",x;y,,,,1,2,3,prod,`,
     );
+  });
+
+  it("end endpoint rows with the node and whether it encrypts (empty when the node is unknown)", () => {
+    const r = result('inventory');
+    const row = (node: string, nodeEncrypted: boolean | null) => ({
+      cluster: 'prod',
+      endpoint: `shop/${node || 'x'}`,
+      namespace: 'shop',
+      serviceAccount: 'default',
+      ingressProtected: true,
+      egressProtected: false,
+      ingressFromInternet: false,
+      egressToInternet: false,
+      ingressFromOtherNamespace: false,
+      egressToOtherNamespace: false,
+      envoyEnabled: false,
+      appliedPolicies: [],
+      services: [],
+      trafficAggregationPrefix: '',
+      endpointsGeneratingTrafficToThisEndpoint: [],
+      endpointsReceivingTrafficFromThisEndpoint: [],
+      differsFromCalico: [],
+      calicoWouldReport: [],
+      node,
+      nodeEncrypted,
+    });
+    r.endpoints = [row('n1', true), row('n2', false), row('', null)];
+    const lines = csvFiles(r).get('endpoints.csv')!.trim().split('\n');
+    expect(lines[0]!.split(',').slice(-2)).toEqual(['node', 'nodeEncrypted']);
+    expect(lines.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(['n1,true', 'n2,false', ',']);
+  });
+
+  it('render the fleet encryption summary in its own files', () => {
+    const r = result('encryption');
+    r.encryption = {
+      clustersNumInScope: 1,
+      nodesNum: 2,
+      nodesNumEncrypting: 1,
+      coverage: 0.5,
+      clusters: [
+        { cluster: 'prod', nodes: 2, encryptingNodes: 1, coverage: 0.5, dataplanes: ['bpf', 'iptables'], calicoVersions: ['v3.30.0'] },
+      ],
+      nodes: [
+        {
+          cluster: 'prod',
+          node: 'n1',
+          dataplane: 'bpf',
+          wireguardEnabled: true,
+          wireguardPublicKey: true,
+          encrypting: true,
+          mtu: 1440,
+          calicoVersion: 'v3.30.0',
+          reportedAt: '2026-01-02T00:00:00.000Z',
+        },
+      ],
+    };
+    const files = csvFiles(r);
+    expect([...files.keys()].sort()).toEqual(Object.keys(ENCRYPTION_COLUMNS).sort());
+    expect(files.get('clusters.csv')).toBe(
+      'cluster,nodes,encryptingNodes,coverage,dataplanes,calicoVersions\nprod,2,1,0.5,bpf;iptables,v3.30.0\n',
+    );
+    expect(files.get('summary.csv')!.split('\n')[1]).toBe(
+      '2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,1,2,1,0.5,prod,',
+    );
+    expect(files.get('nodes.csv')!.split('\n')[1]).toBe('prod,n1,bpf,true,true,true,1440,v3.30.0,2026-01-02T00:00:00.000Z');
   });
 });

@@ -70,18 +70,43 @@ export const CALICO_COLUMNS = {
   },
 } as const;
 
+/** Palisade's fleet encryption summary (no Calico counterpart, decision 0152). */
+export const ENCRYPTION_COLUMNS = {
+  'summary.csv': ['startTime', 'endTime', 'clustersNumInScope', 'nodesNum', 'nodesNumEncrypting', 'coverage'],
+  'clusters.csv': ['cluster', 'nodes', 'encryptingNodes', 'coverage', 'dataplanes', 'calicoVersions'],
+  'nodes.csv': [
+    'cluster',
+    'node',
+    'dataplane',
+    'wireguardEnabled',
+    'wireguardPublicKey',
+    'encrypting',
+    'mtu',
+    'calicoVersion',
+    'reportedAt',
+  ],
+} as const;
+
 /** Palisade's columns after Calico's. */
 export const EXTRA_COLUMNS = {
   summary: ['clusters', 'palisadeNotes'],
-  endpoints: ['cluster', 'namespace', 'serviceAccount', 'calicoWouldReport', 'differsFromCalico'],
+  endpoints: [
+    'cluster',
+    'namespace',
+    'serviceAccount',
+    'calicoWouldReport',
+    'differsFromCalico',
+    'node',
+    'nodeEncrypted',
+  ],
   namespaces: ['cluster', 'endpointsInScope', 'differsFromCalico'],
   services: ['cluster', 'endpointsInScope', 'differsFromCalico'],
 } as const;
 
-type Cell = string | number | boolean | readonly string[];
+type Cell = string | number | boolean | null | readonly string[];
 
 function cell(v: Cell): string {
-  const s = Array.isArray(v) ? v.join(';') : String(v);
+  const s = Array.isArray(v) ? v.join(';') : v === null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -107,6 +132,51 @@ export function csvFiles(r: ReportResult): Map<string, string> {
   const files = new Map<string, string>();
   const summaryExtra: Cell[] = [r.clusters.map((c) => c.name), r.notes];
   const t = r.report.type;
+  if (t === 'encryption') {
+    const x = r.encryption!;
+    files.set(
+      'summary.csv',
+      csv(
+        [...ENCRYPTION_COLUMNS['summary.csv'], ...EXTRA_COLUMNS.summary],
+        [
+          [
+            r.report.interval.start,
+            r.report.interval.end,
+            x.clustersNumInScope,
+            x.nodesNum,
+            x.nodesNumEncrypting,
+            x.coverage,
+            ...summaryExtra,
+          ],
+        ],
+      ),
+    );
+    files.set(
+      'clusters.csv',
+      csv(
+        ENCRYPTION_COLUMNS['clusters.csv'],
+        x.clusters.map((c) => [c.cluster, c.nodes, c.encryptingNodes, c.coverage, c.dataplanes, c.calicoVersions]),
+      ),
+    );
+    files.set(
+      'nodes.csv',
+      csv(
+        ENCRYPTION_COLUMNS['nodes.csv'],
+        x.nodes.map((n) => [
+          n.cluster,
+          n.node,
+          n.dataplane,
+          n.wireguardEnabled,
+          n.wireguardPublicKey,
+          n.encrypting,
+          n.mtu,
+          n.calicoVersion,
+          n.reportedAt,
+        ]),
+      ),
+    );
+    return files;
+  }
   if (t === 'policy-audit') {
     const c = CALICO_COLUMNS['policy-audit'];
     const s = r.policyAudit!;
@@ -133,6 +203,8 @@ export function csvFiles(r: ReportResult): Map<string, string> {
     e.serviceAccount,
     e.calicoWouldReport,
     e.differsFromCalico,
+    e.node,
+    e.nodeEncrypted,
   ];
   if (t === 'inventory') {
     const c = CALICO_COLUMNS.inventory;

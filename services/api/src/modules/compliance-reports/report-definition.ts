@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { CLUSTER_SELECTOR_ANNOTATION } from '@palisade/policy/managed';
 import { ScheduleError, validateSchedule } from './report-schedule.js';
 
-export const REPORT_TYPES = ['inventory', 'network-access', 'policy-audit'] as const;
+/** Calico's three report types, plus Palisade's fleet encryption summary (decision 0152). */
+export const REPORT_TYPES = ['inventory', 'network-access', 'policy-audit', 'encryption'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
 const MAX_NAMES = 1000;

@@ -12,6 +12,7 @@ const TYPE_TITLE = {
   inventory: 'Inventory',
   'network-access': 'Network access',
   'policy-audit': 'Policy audit',
+  encryption: 'Fleet encryption',
 } as const;
 
 /** Keeps what the standard fonts can draw (WinAnsi); anything else becomes '?'. */
@@ -137,6 +138,14 @@ export function renderPdf(r: ReportResult): Promise<Buffer> {
       ['Policies deleted', p.numDeletedPolicies, sum],
     );
   }
+  if (r.encryption) {
+    const x = r.encryption;
+    counters.push(
+      ['Clusters in scope', x.clustersNumInScope, null],
+      ['Nodes', x.nodesNum, null],
+      ['Nodes encrypting in transit', x.nodesNumEncrypting, x.nodesNum],
+    );
+  }
   const barX = MARGIN + 260;
   const barW = 320;
   doc.fontSize(11);
@@ -157,7 +166,7 @@ export function renderPdf(r: ReportResult): Promise<Buffer> {
     doc.text('', MARGIN, y + 18);
   }
   const differing = r.endpoints.filter((e) => e.differsFromCalico.length > 0).length;
-  if (r.report.type !== 'policy-audit')
+  if (r.report.type === 'inventory' || r.report.type === 'network-access')
     doc
       .moveDown(1)
       .font('Helvetica')
@@ -217,7 +226,12 @@ export function renderPdf(r: ReportResult): Promise<Buffer> {
         { title: 'Endpoint', width: 190, value: (e) => e.endpoint },
         { title: 'Ingress protected', width: 80, value: (e) => yes(e.ingressProtected) },
         { title: 'Egress protected', width: 80, value: (e) => yes(e.egressProtected) },
-        { title: 'Applied policies', width: 200, value: (e) => e.appliedPolicies.join('; ') },
+        { title: 'Applied policies', width: 160, value: (e) => e.appliedPolicies.join('; ') },
+        {
+          title: 'Node encrypts',
+          width: 40,
+          value: (e) => (e.nodeEncrypted === null ? '?' : yes(e.nodeEncrypted)),
+        },
         { title: 'Differs from Calico', width: width - 630, value: (e) => e.differsFromCalico.join(', ') },
       ],
       r.endpoints,
@@ -265,6 +279,35 @@ export function renderPdf(r: ReportResult): Promise<Buffer> {
         { title: 'Differs from Calico', width: width - 628, value: (e) => e.differsFromCalico.join(', ') },
       ],
       r.endpoints,
+    );
+  } else if (r.report.type === 'encryption') {
+    type C = NonNullable<ReportResult['encryption']>['clusters'][number];
+    type N = NonNullable<ReportResult['encryption']>['nodes'][number];
+    table<C>(
+      'Clusters',
+      [
+        { title: 'Cluster', width: 160, value: (c) => c.cluster },
+        { title: 'Nodes', width: 60, value: (c) => String(c.nodes) },
+        { title: 'Encrypting', width: 70, value: (c) => String(c.encryptingNodes) },
+        { title: 'Coverage', width: 70, value: (c) => `${(c.coverage * 100).toFixed(1)} %` },
+        { title: 'Dataplanes', width: 120, value: (c) => c.dataplanes.join(', ') },
+        { title: 'Calico versions', width: width - 480, value: (c) => c.calicoVersions.join(', ') },
+      ],
+      r.encryption?.clusters ?? [],
+    );
+    table<N>(
+      'Nodes',
+      [
+        { title: 'Cluster', width: 110, value: (n) => n.cluster },
+        { title: 'Node', width: 160, value: (n) => n.node },
+        { title: 'Dataplane', width: 70, value: (n) => n.dataplane },
+        { title: 'WireGuard', width: 60, value: (n) => yes(n.wireguardEnabled) },
+        { title: 'Public key', width: 60, value: (n) => yes(n.wireguardPublicKey) },
+        { title: 'Encrypting', width: 60, value: (n) => yes(n.encrypting) },
+        { title: 'MTU', width: 50, value: (n) => (n.mtu === null ? '' : String(n.mtu)) },
+        { title: 'Calico', width: width - 570, value: (n) => n.calicoVersion },
+      ],
+      r.encryption?.nodes ?? [],
     );
   } else {
     table<ReportResult['events'][number]>(

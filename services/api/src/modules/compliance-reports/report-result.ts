@@ -26,6 +26,33 @@ export interface EndpointRow {
   differsFromCalico: string[];
   /** Calico's answer for each of those flags, `flag=true|false`. */
   calicoWouldReport: string[];
+  /** The node the endpoint runs on ('' when the agent did not say). */
+  node: string;
+  /** Whether that node encrypts in transit (WireGuard, decision 0152); null: node not reported. */
+  nodeEncrypted: boolean | null;
+}
+
+/** One node of the fleet encryption summary, as its agent last reported it. */
+export interface EncryptionNodeRow {
+  cluster: string;
+  node: string;
+  dataplane: string;
+  wireguardEnabled: boolean;
+  wireguardPublicKey: boolean;
+  encrypting: boolean;
+  mtu: number | null;
+  calicoVersion: string;
+  reportedAt: string;
+}
+
+export interface EncryptionClusterRow {
+  cluster: string;
+  nodes: number;
+  encryptingNodes: number;
+  /** encryptingNodes / nodes, 0 when there are no nodes. */
+  coverage: number;
+  dataplanes: string[];
+  calicoVersions: string[];
 }
 
 export interface NamespaceRow {
@@ -100,6 +127,15 @@ export interface ReportResult {
     endpointsNumEnvoyEnabled: number;
   };
   policyAudit?: { numCreatedPolicies: number; numModifiedPolicies: number; numDeletedPolicies: number };
+  /** The fleet encryption summary (type encryption). */
+  encryption?: {
+    clustersNumInScope: number;
+    nodesNum: number;
+    nodesNumEncrypting: number;
+    coverage: number;
+    clusters: EncryptionClusterRow[];
+    nodes: EncryptionNodeRow[];
+  };
   endpoints: EndpointRow[];
   namespaces: NamespaceRow[];
   services: ServiceRow[];

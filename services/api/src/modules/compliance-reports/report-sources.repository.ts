@@ -13,6 +13,12 @@ export interface InventoryRowData {
   data: Record<string, unknown>;
 }
 
+/** One version of an inventory row and the period it was in force, [validFrom, validTo). */
+export interface InventoryVersion extends InventoryRowData {
+  validFrom: Date;
+  validTo: Date | null;
+}
+
 export interface RevisionData {
   resourceId: string;
   kind: string;
@@ -63,6 +69,45 @@ export class ReportSourcesRepository {
   }
 
   /**
+   * Every version of the cluster's inventory rows in force at some time in [start, end)
+   * (cluster_inventory_history, decision 0151), oldest first.
+   */
+  async inventoryHistory(
+    tx: Tx,
+    orgId: string,
+    clusterId: string,
+    start: Date,
+    end: Date,
+  ): Promise<InventoryVersion[]> {
+    const rows = await tx.$queryRaw<
+      {
+        kind: string;
+        namespace: string;
+        name: string;
+        labels: Record<string, string>;
+        data: Record<string, unknown>;
+        valid_from: Date;
+        valid_to: Date | null;
+      }[]
+    >`
+      SELECT kind, namespace, name, labels, data, valid_from, valid_to
+        FROM cluster_inventory_history
+       WHERE org_id = ${orgId}::uuid AND cluster_id = ${clusterId}::uuid
+         AND valid_from < ${end} AND (valid_to IS NULL OR valid_to > ${start})
+       ORDER BY valid_from, kind, namespace, name`;
+    return rows.map((r) => ({
+      clusterId,
+      kind: r.kind as InventoryRowData['kind'],
+      namespace: r.namespace,
+      name: r.name,
+      labels: r.labels,
+      data: r.data,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+    }));
+  }
+
+  /**
    * Every resource's revision in force at `start` (its newest revision created at or before it)
    * and every revision created in (start, end), in time order. A resource deleted before `start`
    * comes back as its deletion and is dropped by the caller.
@@ -108,6 +153,11 @@ export class ReportSourcesRepository {
       actorLabel: r.actor_label,
       createdAt: r.created_at,
     }));
+  }
+
+  /** The cluster's nodes as its agent last reported them (cluster_nodes, decision 0091). */
+  nodes(tx: Tx, orgId: string, clusterId: string) {
+    return tx.clusterNode.findMany({ where: { orgId, clusterId }, orderBy: { name: 'asc' } });
   }
 
   /** Audit events of the interval (policy-audit reads those about policy resources). */

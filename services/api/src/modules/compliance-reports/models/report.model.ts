@@ -9,6 +9,7 @@ export enum ReportTypeEnum {
   INVENTORY = 'inventory',
   NETWORK_ACCESS = 'network-access',
   POLICY_AUDIT = 'policy-audit',
+  ENCRYPTION = 'encryption',
 }
 registerEnumType(ReportTypeEnum, {
   name: 'ReportType',
@@ -24,6 +25,10 @@ registerEnumType(ReportTypeEnum, {
     },
     POLICY_AUDIT: {
       description: 'Policy creations, changes and deletions in the interval, with their diffs.',
+    },
+    ENCRYPTION: {
+      description:
+        "Palisade's fleet encryption summary: per cluster in scope its nodes, how many encrypt in transit (WireGuard enabled and the node's public key published), dataplanes and Calico versions, and every node.",
     },
   },
 });

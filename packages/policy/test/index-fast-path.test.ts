@@ -1,0 +1,134 @@
+// The reachability index's fast path (peers and endpoints grouped by what the plans can tell
+// apart, decision 0150) against its straightforward form (every peer by its full signature,
+// nothing shared between endpoints) on random worlds: every endpoint's exposure and protection
+// must be identical. Random worlds come from the engine's own generator (labels, CIDRs, named
+// ports, services, host endpoints, staged and pre-DNAT policies collide on purpose).
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PolicyEngine } from '../src/engine/engine.js';
+import { buildWorld } from '../src/engine/world.js';
+import { PolicyIndex } from '../src/indexes/policy-index.js';
+import { worldArb } from './support/random-world.js';
+
+function everything(idx: PolicyIndex, keys: readonly string[]) {
+  return keys.map((k) => ({
+    ...idx.exposure(k),
+    ingressDecided: idx.decidedByPolicy(k, 'ingress'),
+    egressDecided: idx.decidedByPolicy(k, 'egress'),
+  }));
+}
+
+describe('the fast reachability index', () => {
+  it('gives every endpoint the same exposure and protection as the straightforward one', () => {
+    let exposed = 0;
+    let decided = 0;
+    fc.assert(
+      fc.property(worldArb, (input) => {
+        const world = buildWorld(input);
+        const keys = world.endpoints.map((e) => e.key);
+        const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+        const slow = everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys);
+        expect(fast).toEqual(slow);
+        exposed += fast.filter((f) => f.ingressFromOtherNamespaces !== f.egressToOtherNamespaces).length;
+        decided += fast.filter((f) => f.ingressDecided).length;
+      }),
+      { numRuns: 150 },
+    );
+    // The worlds are varied enough to exercise both answers.
+    expect(exposed).toBeGreaterThan(0);
+    expect(decided).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('shares results between endpoints the plans cannot tell apart', () => {
+    const endpoints = Array.from({ length: 40 }, (_, i) => ({
+      namespace: `ns-${i % 4}`,
+      name: `pod-${i}`,
+      labels: { app: i % 2 ? 'web' : 'db', version: `v${i}` },
+      ips: [`10.0.0.${i + 1}`],
+    }));
+    const world = buildWorld({
+      namespaces: [0, 1, 2, 3].map((i) => ({ name: `ns-${i}` })),
+      endpoints,
+      resources: [
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'GlobalNetworkPolicy',
+          metadata: { name: 'web-from-db' },
+          spec: {
+            tier: 'default',
+            selector: "app == 'web'",
+            types: ['Ingress'],
+            ingress: [{ action: 'Allow', source: { selector: "app == 'db'" } }],
+          },
+        },
+      ],
+    });
+    const keys = world.endpoints.map((e) => e.key);
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+    expect(fast).toEqual(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys));
+    expect(fast.filter((f) => f.ingressDecided).map((f) => f.endpoint)).toEqual(
+      keys.filter((_, i) => i % 2 === 1),
+    );
+    expect(fast.every((f) => f.ingressFromOtherNamespaces)).toBe(true);
+  });
+
+  it("tells peers apart by what the endpoint's rules and the peer's own rules see of them", () => {
+    const world = buildWorld({
+      namespaces: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+      endpoints: [
+        { namespace: 'a', name: 'db', labels: { app: 'db' }, ips: ['10.0.0.1'] },
+        { namespace: 'a', name: 'cache', labels: { app: 'cache' }, ips: ['10.0.0.2'] },
+        // Same (empty) plans: only db's rules tell them apart, by label.
+        { namespace: 'b', name: 'y-1', labels: { app: 'y' }, ips: ['10.0.1.1'] },
+        { namespace: 'b', name: 'x-1', labels: { app: 'x' }, ips: ['10.0.1.2'] },
+        // Same plans: only their own egress rule tells them apart, by address.
+        { namespace: 'c', name: 'z-1', labels: { app: 'z' }, ips: ['10.0.3.1'] },
+        { namespace: 'c', name: 'z-2', labels: { app: 'z' }, ips: ['10.0.2.1'] },
+      ],
+      resources: [
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'db-from-x', namespace: 'a' },
+          spec: {
+            tier: 'default',
+            selector: "app == 'db'",
+            types: ['Ingress'],
+            ingress: [{ action: 'Allow', source: { selector: "app == 'x'", namespaceSelector: 'all()' } }],
+          },
+        },
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'cache-from-c', namespace: 'a' },
+          spec: {
+            tier: 'default',
+            selector: "app == 'cache'",
+            types: ['Ingress'],
+            ingress: [{ action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } }],
+          },
+        },
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'only-from-10-0-2', namespace: 'c' },
+          spec: {
+            tier: 'default',
+            selector: 'all()',
+            types: ['Egress'],
+            egress: [{ action: 'Allow', source: { nets: ['10.0.2.0/24'] } }],
+          },
+        },
+      ],
+    });
+    const keys = world.endpoints.map((e) => e.key);
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+    expect(fast).toEqual(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys));
+    // db: x-1 may connect (y-1, alike in every other respect, may not).
+    expect(fast[0]).toMatchObject({ endpoint: 'a/db', ingressFromOtherNamespaces: true });
+    // cache: only namespace c may connect, and there only z-2's own address lets its egress allow it.
+    expect(fast[1]).toMatchObject({ endpoint: 'a/cache', ingressFromOtherNamespaces: true });
+    expect(fast[4]).toMatchObject({ endpoint: 'c/z-1', egressToOtherNamespaces: false });
+  });
+});
