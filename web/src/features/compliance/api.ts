@@ -15,6 +15,7 @@ import {
   ScopeEndpointCountDocument,
   UpdateReportDefinitionDocument,
   type CreateReportDefinitionInput,
+  type ReportDefinitionsQuery,
   type ReportScopeInput,
   type UpdateReportDefinitionInput,
 } from '../../generated/graphql';
@@ -31,8 +32,8 @@ export function useReportDefinitions(slug: string) {
       const defs = [];
       let after: string | null = null;
       for (;;) {
-        const page = (await gqlRequest(ReportDefinitionsDocument, { slug, after }, signal)).organization
-          .reportDefinitions;
+        const data: ReportDefinitionsQuery = await gqlRequest(ReportDefinitionsDocument, { slug, after }, signal);
+        const page = data.organization.reportDefinitions;
         defs.push(...page.edges.map((e) => e.node));
         if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
         after = page.pageInfo.endCursor;
