@@ -45,7 +45,11 @@ export function CompliancePage() {
           {!canManage && ' Owners and admins define reports.'}
         </EmptyState>
       ) : (
-        <Table caption="Report definitions" captionHidden columns={['Name', 'Type', 'Scope', 'Schedule', 'Next run', 'Latest run']}>
+        <Table
+          caption="Report definitions"
+          captionHidden
+          columns={['Name', 'Type', 'Scope', 'Schedule', 'Next run', 'Latest run']}
+        >
           {q.data.map((d) => {
             const latest = [...d.activeRuns, ...d.lastSuccessfulRuns, ...d.lastFailedRuns].sort((a, b) =>
               b.createdAt.localeCompare(a.createdAt),

@@ -69,7 +69,14 @@ export function ComplianceReportPage() {
   if (q.isPending) return <SkeletonRows rows={6} label="Loading the report" />;
   if (q.isError)
     return isApiError(q.error, 'NOT_FOUND') ? (
-      <EmptyState title="No such report" action={<Link to="/o/$slug/compliance" params={{ slug }}>All reports</Link>}>
+      <EmptyState
+        title="No such report"
+        action={
+          <Link to="/o/$slug/compliance" params={{ slug }}>
+            All reports
+          </Link>
+        }
+      >
         There is no report definition “{name}”; it may have been deleted (its runs are kept).
       </EmptyState>
     ) : (
@@ -135,10 +142,15 @@ export function ComplianceReportPage() {
       <h2 style={{ fontSize: 16 }}>Runs</h2>
       {runs.length === 0 ? (
         <EmptyState title="No run yet">
-          The first scheduled run closes the interval that starts now{canRun ? '; or run it now for a past interval' : ''}.
+          The first scheduled run closes the interval that starts now
+          {canRun ? '; or run it now for a past interval' : ''}.
         </EmptyState>
       ) : (
-        <Table caption={`Runs (${d.runs.totalCount})`} captionHidden columns={['Interval', 'Status', 'Trigger', 'Requested', 'Finished', '']}>
+        <Table
+          caption={`Runs (${d.runs.totalCount})`}
+          captionHidden
+          columns={['Interval', 'Status', 'Trigger', 'Requested', 'Finished', '']}
+        >
           {runs.map((r) => (
             <tr key={r.id} data-run-id={r.id} aria-selected={opened?.run.id === r.id || undefined}>
               <td>{intervalText(r.intervalStart, r.intervalEnd)}</td>
@@ -204,7 +216,8 @@ export function ComplianceReportPage() {
               onClick={() =>
                 del.mutate(d.name, {
                   onSuccess: () => void navigate({ to: '/o/$slug/compliance', params: { slug } }),
-                  onError: (err) => toast.show({ title: 'Delete failed', body: errorMessage(err), tone: 'danger' }),
+                  onError: (err) =>
+                    toast.show({ title: 'Delete failed', body: errorMessage(err), tone: 'danger' }),
                 })
               }
             >
@@ -251,7 +264,11 @@ function RunDialog({ slug, name, onClose }: { slug: string; name: string; onClos
                 { name, start: asIso(start), end: asIso(end) },
                 {
                   onSuccess: () => {
-                    toast.show({ title: 'Run queued', body: 'Its progress shows in the run list.', tone: 'ok' });
+                    toast.show({
+                      title: 'Run queued',
+                      body: 'Its progress shows in the run list.',
+                      tone: 'ok',
+                    });
                     onClose();
                   },
                 },

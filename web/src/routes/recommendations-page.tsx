@@ -129,7 +129,10 @@ export function RecommendationsPage() {
               setCluster(e.target.value);
               setSelectedId(undefined);
             }}
-            options={[{ value: '', label: 'Every cluster' }, ...clusters.map((c) => ({ value: c.name, label: c.name }))]}
+            options={[
+              { value: '', label: 'Every cluster' },
+              ...clusters.map((c) => ({ value: c.name, label: c.name })),
+            ]}
           />
         </Field>
         <Field label="State">
@@ -167,8 +170,8 @@ export function RecommendationsPage() {
             ) : undefined
           }
         >
-          Recommendations are built per namespace from the flows no policy covers yet. Connect a cluster and let
-          it report flows{canWrite ? ', then refresh' : ''}.
+          Recommendations are built per namespace from the flows no policy covers yet. Connect a cluster and
+          let it report flows{canWrite ? ', then refresh' : ''}.
         </EmptyState>
       ) : (
         <div className="rec-layout">
@@ -295,17 +298,15 @@ function RecommendationDetail({
         </div>
       </div>
       <p className="muted" style={{ margin: 0 }}>
-        From flows between <span title={absoluteTime(rec.windowFrom)}>{relativeTime(rec.windowFrom)}</span> and{' '}
-        <span title={absoluteTime(rec.windowTo)}>{relativeTime(rec.windowTo)}</span>; last changed{' '}
+        From flows between <span title={absoluteTime(rec.windowFrom)}>{relativeTime(rec.windowFrom)}</span>{' '}
+        and <span title={absoluteTime(rec.windowTo)}>{relativeTime(rec.windowTo)}</span>; last changed{' '}
         <span title={absoluteTime(rec.changedAt)}>{relativeTime(rec.changedAt)}</span>.
         {rec.unmatchedFlows > 0 &&
           ` ${rec.unmatchedFlows} uncovered flow${rec.unmatchedFlows === 1 ? '' : 's'} could not be expressed as a rule (host endpoints, unlabelled sets).`}
       </p>
       {canWrite && (
         <div className="row">
-          {can.preview && (
-            <Button onClick={onPreview}>Preview</Button>
-          )}
+          {can.preview && <Button onClick={onPreview}>Preview</Button>}
           {can.accept && (
             <Button variant="primary" busy={busy} disabled={!clusterLabelled} onClick={onAccept}>
               Accept as staged policy

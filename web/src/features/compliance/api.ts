@@ -32,7 +32,11 @@ export function useReportDefinitions(slug: string) {
       const defs = [];
       let after: string | null = null;
       for (;;) {
-        const data: ReportDefinitionsQuery = await gqlRequest(ReportDefinitionsDocument, { slug, after }, signal);
+        const data: ReportDefinitionsQuery = await gqlRequest(
+          ReportDefinitionsDocument,
+          { slug, after },
+          signal,
+        );
         const page = data.organization.reportDefinitions;
         defs.push(...page.edges.map((e) => e.node));
         if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
@@ -47,7 +51,9 @@ export function useReportDefinition(slug: string, name: string) {
   return useQuery({
     queryKey: [...complianceKey(slug), 'definition', name],
     queryFn: ({ signal }) =>
-      gqlRequest(ReportDefinitionDocument, { slug, name }, signal).then((d) => d.organization.reportDefinition),
+      gqlRequest(ReportDefinitionDocument, { slug, name }, signal).then(
+        (d) => d.organization.reportDefinition,
+      ),
   });
 }
 
@@ -105,13 +111,16 @@ export function useRunReport(slug: string) {
 
 /** Downloads a run's signed archive (an audit event each time). */
 export function downloadRun(slug: string, runId: string) {
-  return gqlRequest(DownloadReportRunDocument, { input: { orgSlug: slug, runId } }).then((d) => d.downloadReportRun);
+  return gqlRequest(DownloadReportRunDocument, { input: { orgSlug: slug, runId } }).then(
+    (d) => d.downloadReportRun,
+  );
 }
 
 export function useSigningKeys() {
   return useQuery({
     queryKey: ['evidence-signing-keys'],
-    queryFn: ({ signal }) => gqlRequest(EvidenceSigningKeysDocument, {}, signal).then((d) => d.evidenceSigningKeys),
+    queryFn: ({ signal }) =>
+      gqlRequest(EvidenceSigningKeysDocument, {}, signal).then((d) => d.evidenceSigningKeys),
     staleTime: 300_000,
   });
 }
@@ -134,7 +143,12 @@ export const COUNTED_NAMESPACES = 10;
  * Endpoints in scope right now, from the inventory of each cluster the scope takes: filtered by
  * the endpoint selector and by namespace names (each asked separately, up to COUNTED_NAMESPACES).
  */
-export function useScopeEndpointCount(slug: string, clusters: readonly string[], scope: ReportScopeInput, enabled: boolean) {
+export function useScopeEndpointCount(
+  slug: string,
+  clusters: readonly string[],
+  scope: ReportScopeInput,
+  enabled: boolean,
+) {
   const namespaces = (scope.namespaceNames ?? []).slice(0, COUNTED_NAMESPACES);
   const asks = clusters.flatMap((cluster) =>
     (namespaces.length > 0 ? namespaces : [null]).map((namespace) => ({ cluster, namespace })),

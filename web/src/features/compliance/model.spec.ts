@@ -29,8 +29,30 @@ async function archive(opts: { tamper?: boolean } = {}) {
     clusters: [{ name: 'shop' }],
     generatedAt: '2026-12-06T00:00:00.000Z',
     endpoints: [
-      { cluster: 'shop', endpoint: 'a/x', ingressProtected: true, egressProtected: false, ingressFromInternet: true, egressToInternet: false, ingressFromOtherNamespace: true, egressToOtherNamespace: true, appliedPolicies: [], differsFromCalico: [] },
-      { cluster: 'shop', endpoint: 'a/y', ingressProtected: true, egressProtected: true, ingressFromInternet: false, egressToInternet: false, ingressFromOtherNamespace: false, egressToOtherNamespace: true, appliedPolicies: [], differsFromCalico: [] },
+      {
+        cluster: 'shop',
+        endpoint: 'a/x',
+        ingressProtected: true,
+        egressProtected: false,
+        ingressFromInternet: true,
+        egressToInternet: false,
+        ingressFromOtherNamespace: true,
+        egressToOtherNamespace: true,
+        appliedPolicies: [],
+        differsFromCalico: [],
+      },
+      {
+        cluster: 'shop',
+        endpoint: 'a/y',
+        ingressProtected: true,
+        egressProtected: true,
+        ingressFromInternet: false,
+        egressToInternet: false,
+        ingressFromOtherNamespace: false,
+        egressToOtherNamespace: true,
+        appliedPolicies: [],
+        differsFromCalico: [],
+      },
     ],
     namespaces: [],
     services: [],
@@ -42,10 +64,20 @@ async function archive(opts: { tamper?: boolean } = {}) {
     'report.json': enc(JSON.stringify(report)),
   };
   const listed = await Promise.all(
-    Object.entries(files).map(async ([name, bytes]) => ({ name, sha256: await sha256Hex(bytes), bytes: bytes.length })),
+    Object.entries(files).map(async ([name, bytes]) => ({
+      name,
+      sha256: await sha256Hex(bytes),
+      bytes: bytes.length,
+    })),
   );
   const manifest = enc(
-    JSON.stringify({ format: 'x', signature: { keyId: 'pal-ev-1', algorithm: 'ECDSA-P256-SHA256', encoding: 'DER', file: 'manifest.sig' }, organization: { name: 'Acme' }, files: listed, generatedAt: report.generatedAt }),
+    JSON.stringify({
+      format: 'x',
+      signature: { keyId: 'pal-ev-1', algorithm: 'ECDSA-P256-SHA256', encoding: 'DER', file: 'manifest.sig' },
+      organization: { name: 'Acme' },
+      files: listed,
+      generatedAt: report.generatedAt,
+    }),
   );
   const sig = new Uint8Array(sign('sha256', manifest, privateKey));
   if (opts.tamper) files['summary.csv'] = enc('a,b\n1,3\n');
@@ -57,7 +89,12 @@ describe('compliance model', () => {
   it('reads name lists and builds the scope input', () => {
     expect(nameList(' shop,\nweb  web\n\n db ')).toEqual(['shop', 'web', 'db']);
     expect(
-      scopeInput({ ...EMPTY_FORM, endpointSelector: " app == 'x' ", namespaceNames: 'a, b', serviceAccountNames: '' }),
+      scopeInput({
+        ...EMPTY_FORM,
+        endpointSelector: " app == 'x' ",
+        namespaceNames: 'a, b',
+        serviceAccountNames: '',
+      }),
     ).toEqual({
       endpointSelector: "app == 'x'",
       namespaceNames: ['a', 'b'],
@@ -71,7 +108,11 @@ describe('compliance model', () => {
   it('lists the next runs of a cron in UTC and explains a bad one', () => {
     const now = new Date('2026-12-06T10:17:00Z');
     expect(nextRuns('0 */6 * * *', 3, now)).toEqual({
-      times: [new Date('2026-12-06T12:00:00Z'), new Date('2026-12-06T18:00:00Z'), new Date('2026-12-07T00:00:00Z')],
+      times: [
+        new Date('2026-12-06T12:00:00Z'),
+        new Date('2026-12-06T18:00:00Z'),
+        new Date('2026-12-07T00:00:00Z'),
+      ],
       error: null,
     });
     expect(nextRuns('0 0 * *', 3, now).error).toMatch(/five fields/);
@@ -91,7 +132,9 @@ describe('compliance model', () => {
     expect(clustersInScope("env == 'prod'", clusters)).toEqual(['a']);
     expect(clustersInScope('has(env)', clusters)).toEqual(['a', 'b']);
     expect(clustersInScope('env ==', clusters)).toBeNull();
-    expect(countCaveat(scopeInput({ ...EMPTY_FORM, namespaceSelector: 'x == "y"' }))).toMatch(/namespace selector/);
+    expect(countCaveat(scopeInput({ ...EMPTY_FORM, namespaceSelector: 'x == "y"' }))).toMatch(
+      /namespace selector/,
+    );
     expect(countCaveat(scopeInput(EMPTY_FORM))).toBeNull();
   });
 

@@ -101,9 +101,15 @@ export function nextRuns(
   count: number,
   now: Date = new Date(),
 ): { times: Date[]; error: null } | { times: []; error: string } {
-  const fields = schedule.trim().split(/\s+/).filter((f) => f !== '');
+  const fields = schedule
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '');
   if (fields.length !== 5)
-    return { times: [], error: 'A schedule has five fields: minute hour day-of-month month day-of-week (UTC).' };
+    return {
+      times: [],
+      error: 'A schedule has five fields: minute hour day-of-month month day-of-week (UTC).',
+    };
   try {
     const expr = CronExpressionParser.parse(fields.join(' '), { currentDate: now, tz: 'UTC' });
     const times: Date[] = [];
@@ -138,7 +144,9 @@ export function clustersInScope(
     return null;
   }
   return clusters
-    .filter((c) => evaluateSelector(node, labelsFromRecord(Object.fromEntries(c.labels.map((l) => [l.key, l.value])))))
+    .filter((c) =>
+      evaluateSelector(node, labelsFromRecord(Object.fromEntries(c.labels.map((l) => [l.key, l.value])))),
+    )
     .map((c) => c.name);
 }
 
@@ -150,7 +158,8 @@ export function clustersInScope(
 export function countCaveat(scope: ReportScopeInput): string | null {
   const left: string[] = [];
   if (scope.namespaceSelector) left.push('the namespace selector');
-  if ((scope.serviceAccountNames?.length ?? 0) > 0 || scope.serviceAccountSelector) left.push('service accounts');
+  if ((scope.serviceAccountNames?.length ?? 0) > 0 || scope.serviceAccountSelector)
+    left.push('service accounts');
   return left.length > 0 ? `Counted before ${left.join(' and ')}, which the run applies.` : null;
 }
 
@@ -218,7 +227,12 @@ export async function openEvidence(zip: Uint8Array): Promise<Evidence> {
     if (name === 'manifest.json' || name === 'manifest.sig') continue;
     const hash = await sha256Hex(bytes);
     const want = listed.get(name);
-    files.push({ name, bytes, sha256: hash, matches: want !== undefined && want.sha256 === hash && want.bytes === bytes.length });
+    files.push({
+      name,
+      bytes,
+      sha256: hash,
+      matches: want !== undefined && want.sha256 === hash && want.bytes === bytes.length,
+    });
   }
   files.sort((a, b) => a.name.localeCompare(b.name));
   const missing = manifest.files.map((f) => f.name).filter((n) => entries[n] === undefined);
@@ -316,9 +330,22 @@ export interface ReportResult {
   networkAccess?: Record<string, number>;
   policyAudit?: { numCreatedPolicies: number; numModifiedPolicies: number; numDeletedPolicies: number };
   endpoints: ReportEndpoint[];
-  namespaces: { cluster: string; namespace: string; ingressProtected: boolean; egressProtected: boolean; endpointsInScope: number }[];
+  namespaces: {
+    cluster: string;
+    namespace: string;
+    ingressProtected: boolean;
+    egressProtected: boolean;
+    endpointsInScope: number;
+  }[];
   services: { cluster: string; service: string; ingressProtected: boolean; endpointsInScope: number }[];
-  events: { seq: string; occurredAt: string; verb: string; user: { label: string }; resource: string; diff: unknown[] }[];
+  events: {
+    seq: string;
+    occurredAt: string;
+    verb: string;
+    user: { label: string };
+    resource: string;
+    diff: unknown[];
+  }[];
   notes: string[];
 }
 

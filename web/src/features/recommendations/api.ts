@@ -31,7 +31,12 @@ export function useRecommendations(slug: string, cluster: string | undefined, st
       while (page.hasNextPage && page.endCursor) {
         const next = await gqlRequest(
           PolicyRecommendationsDocument,
-          { slug, cluster: cluster ?? null, states: states.length > 0 ? states : null, after: page.endCursor },
+          {
+            slug,
+            cluster: cluster ?? null,
+            states: states.length > 0 ? states : null,
+            after: page.endCursor,
+          },
           signal,
         );
         recs.push(...next.organization.policyRecommendations.edges.map((e) => e.node));

@@ -1,6 +1,13 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { actionsFor, byCluster, enforcedPreviewYaml, ruleViews, stagedRefOf, type Recommendation } from './model';
+import {
+  actionsFor,
+  byCluster,
+  enforcedPreviewYaml,
+  ruleViews,
+  stagedRefOf,
+  type Recommendation,
+} from './model';
 
 const YAML = `apiVersion: projectcalico.org/v3
 kind: StagedNetworkPolicy
@@ -72,31 +79,65 @@ describe('recommendation model', () => {
       ['egress', 0, 'Allow', 'UDP 53', 'namespace kube-system', 0],
       ['egress', 1, 'Allow', 'TCP 5432', 'networks 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16', 3],
     ]);
-    expect(views[0]!.namedFlows).toEqual(['web/frontend-* > shop/api-*:8080/tcp', 'web/frontend-* > shop/api-*:8443/tcp']);
+    expect(views[0]!.namedFlows).toEqual([
+      'web/frontend-* > shop/api-*:8080/tcp',
+      'web/frontend-* > shop/api-*:8443/tcp',
+    ]);
     expect(views[2]!.namedFlows).toEqual(['DNS to kube-system, always allowed']);
   });
 
   it('previews the enforced twin, with the tier only when the organisation lacks it', () => {
-    const withTier = enforcedPreviewYaml(YAML, false).split('---\n').map((d) => parse(d) as Record<string, any>);
-    expect(withTier.map((d) => d['kind'])).toEqual(['Tier', 'NetworkPolicy']);
-    expect(withTier[0]!['metadata'].name).toBe('namespace-isolation');
-    expect(withTier[1]!['spec'].stagedAction).toBeUndefined();
-    expect(withTier[1]!['spec'].ingress).toHaveLength(2);
+    type Doc = {
+      kind: string;
+      metadata: { name: string };
+      spec: { stagedAction?: string; ingress?: unknown[] };
+    };
+    const withTier = enforcedPreviewYaml(YAML, false)
+      .split('---\n')
+      .map((d) => parse(d) as Doc);
+    expect(withTier.map((d) => d.kind)).toEqual(['Tier', 'NetworkPolicy']);
+    expect(withTier[0]!.metadata.name).toBe('namespace-isolation');
+    expect(withTier[1]!.spec.stagedAction).toBeUndefined();
+    expect(withTier[1]!.spec.ingress).toHaveLength(2);
     const without = enforcedPreviewYaml(YAML, true).split('---\n');
     expect(without).toHaveLength(1);
     expect((parse(without[0]!) as { kind: string }).kind).toBe('NetworkPolicy');
   });
 
   it('names the staged policy accepting stored', () => {
-    expect(stagedRefOf(YAML)).toEqual({ kind: 'StagedNetworkPolicy', namespace: 'shop', name: 'namespace-isolation.shop' });
+    expect(stagedRefOf(YAML)).toEqual({
+      kind: 'StagedNetworkPolicy',
+      namespace: 'shop',
+      name: 'namespace-isolation.shop',
+    });
     expect(() => stagedRefOf('kind: StagedNetworkPolicy\n')).toThrow(/metadata/);
   });
 
   it('offers only what the state and the role allow', () => {
-    expect(actionsFor('RECOMMENDED', true)).toEqual({ accept: true, dismiss: true, preview: true, enforce: false });
-    expect(actionsFor('ACCEPTED', true)).toEqual({ accept: false, dismiss: true, preview: true, enforce: true });
-    expect(actionsFor('ENFORCED', true)).toEqual({ accept: false, dismiss: false, preview: false, enforce: false });
-    expect(actionsFor('RECOMMENDED', false)).toEqual({ accept: false, dismiss: false, preview: false, enforce: false });
+    expect(actionsFor('RECOMMENDED', true)).toEqual({
+      accept: true,
+      dismiss: true,
+      preview: true,
+      enforce: false,
+    });
+    expect(actionsFor('ACCEPTED', true)).toEqual({
+      accept: false,
+      dismiss: true,
+      preview: true,
+      enforce: true,
+    });
+    expect(actionsFor('ENFORCED', true)).toEqual({
+      accept: false,
+      dismiss: false,
+      preview: false,
+      enforce: false,
+    });
+    expect(actionsFor('RECOMMENDED', false)).toEqual({
+      accept: false,
+      dismiss: false,
+      preview: false,
+      enforce: false,
+    });
   });
 
   it('groups by cluster, clusters and namespaces A to Z', () => {

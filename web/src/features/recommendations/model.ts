@@ -48,7 +48,7 @@ interface RawPolicy {
 }
 
 function parsePolicy(yaml: string): RawPolicy {
-  const doc = parse(yaml) as unknown;
+  const doc: unknown = parse(yaml);
   if (doc === null || typeof doc !== 'object') throw new Error('the recommendation is not a YAML object');
   return doc as RawPolicy;
 }

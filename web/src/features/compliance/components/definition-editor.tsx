@@ -61,7 +61,10 @@ export function DefinitionEditor({
   const clusters = useScopeClusters(slug);
   const deferred = useDeferredValue(form);
   const scope = useMemo(() => scopeInput(deferred), [deferred]);
-  const runs = useMemo(() => (form.suspend ? null : nextRuns(form.schedule, 5)), [form.schedule, form.suspend]);
+  const runs = useMemo(
+    () => (form.suspend ? null : nextRuns(form.schedule, 5)),
+    [form.schedule, form.suspend],
+  );
   const problems = {
     endpointSelector: selectorProblem(form.endpointSelector),
     namespaceSelector: selectorProblem(form.namespaceSelector),
@@ -79,16 +82,28 @@ export function DefinitionEditor({
     (apiError?.field === k ? apiError.message : undefined);
 
   const set =
-    (k: keyof DefinitionForm) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+    (k: keyof DefinitionForm) =>
+    (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
       setForm((f) => ({ ...f, [k]: e.target.value }));
 
   const submit = () => {
-    const input = { type: form.type, schedule: form.schedule.trim(), suspend: form.suspend, scope: scopeInput(form) };
-    save.mutate(creating ? { create: true, input: { ...input, name: form.name.trim() } } : { create: false, input: { ...input, name: form.name } }, {
-      onSuccess: (d) => onSaved(d.name),
-    });
+    const input = {
+      type: form.type,
+      schedule: form.schedule.trim(),
+      suspend: form.suspend,
+      scope: scopeInput(form),
+    };
+    save.mutate(
+      creating
+        ? { create: true, input: { ...input, name: form.name.trim() } }
+        : { create: false, input: { ...input, name: form.name } },
+      {
+        onSuccess: (d) => onSaved(d.name),
+      },
+    );
   };
-  const blocked = Object.values(problems).some((p) => p !== undefined) || (creating && form.name.trim() === '');
+  const blocked =
+    Object.values(problems).some((p) => p !== undefined) || (creating && form.name.trim() === '');
 
   return (
     <Dialog
@@ -112,7 +127,11 @@ export function DefinitionEditor({
         }}
       >
         {creating && (
-          <Field label="Name" hint="A DNS subdomain, unique in the organisation: daily-inventory" error={errorFor('name')}>
+          <Field
+            label="Name"
+            hint="A DNS subdomain, unique in the organisation: daily-inventory"
+            error={errorFor('name')}
+          >
             <Input value={form.name} onChange={set('name')} autoComplete="off" required />
           </Field>
         )}
@@ -120,20 +139,30 @@ export function DefinitionEditor({
           <Select
             value={form.type}
             onChange={(e) => setForm((f) => ({ ...f, type: e.target.value as ReportType }))}
-            options={(Object.keys(TYPE_LABEL) as ReportType[]).map((t) => ({ value: t, label: TYPE_LABEL[t] }))}
+            options={(Object.keys(TYPE_LABEL) as ReportType[]).map((t) => ({
+              value: t,
+              label: TYPE_LABEL[t],
+            }))}
           />
         </Field>
         <fieldset className="compliance-form__group">
           <legend>Schedule</legend>
           <div className="row">
-            <Field label="Cron schedule (UTC)" hint="minute hour day-of-month month day-of-week" error={errorFor('schedule') ?? (runs?.error ?? undefined)}>
+            <Field
+              label="Cron schedule (UTC)"
+              hint="minute hour day-of-month month day-of-week"
+              error={errorFor('schedule') ?? runs?.error ?? undefined}
+            >
               <Input value={form.schedule} onChange={set('schedule')} className="mono" autoComplete="off" />
             </Field>
             <Field label="Preset">
               <Select
                 value={SCHEDULE_PRESETS.find((p) => p.cron === form.schedule.trim())?.cron ?? ''}
                 onChange={(e) => e.target.value && setForm((f) => ({ ...f, schedule: e.target.value }))}
-                options={[{ value: '', label: 'Custom' }, ...SCHEDULE_PRESETS.map((p) => ({ value: p.cron, label: p.label }))]}
+                options={[
+                  { value: '', label: 'Custom' },
+                  ...SCHEDULE_PRESETS.map((p) => ({ value: p.cron, label: p.label })),
+                ]}
               />
             </Field>
           </div>
@@ -156,7 +185,9 @@ export function DefinitionEditor({
                 <ul className="compliance-next-runs" aria-label="Next runs">
                   {runs.times.map((t) => (
                     <li key={t.toISOString()}>
-                      <time dateTime={t.toISOString()}>{t.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>
+                      <time dateTime={t.toISOString()}>
+                        {t.toISOString().replace('T', ' ').slice(0, 16)} UTC
+                      </time>
                     </li>
                   ))}
                 </ul>
@@ -166,27 +197,72 @@ export function DefinitionEditor({
         </fieldset>
         <fieldset className="compliance-form__group">
           <legend>Scope</legend>
-          <Field label="Endpoint selector" hint="Calico selector over endpoint labels; empty selects every endpoint" error={errorFor('endpointSelector')}>
-            <Input value={form.endpointSelector} onChange={set('endpointSelector')} className="mono" placeholder="app == 'web'" />
+          <Field
+            label="Endpoint selector"
+            hint="Calico selector over endpoint labels; empty selects every endpoint"
+            error={errorFor('endpointSelector')}
+          >
+            <Input
+              value={form.endpointSelector}
+              onChange={set('endpointSelector')}
+              className="mono"
+              placeholder="app == 'web'"
+            />
           </Field>
           <div className="row compliance-form__pair">
-            <Field label="Namespaces" hint="Names, one per line or comma-separated" error={errorFor('namespaceNames')}>
-              <textarea className="ui-input mono" rows={2} value={form.namespaceNames} onChange={set('namespaceNames')} />
+            <Field
+              label="Namespaces"
+              hint="Names, one per line or comma-separated"
+              error={errorFor('namespaceNames')}
+            >
+              <textarea
+                className="ui-input mono"
+                rows={2}
+                value={form.namespaceNames}
+                onChange={set('namespaceNames')}
+              />
             </Field>
             <Field label="Namespace selector" error={errorFor('namespaceSelector')}>
-              <Input value={form.namespaceSelector} onChange={set('namespaceSelector')} className="mono" placeholder="env == 'prod'" />
+              <Input
+                value={form.namespaceSelector}
+                onChange={set('namespaceSelector')}
+                className="mono"
+                placeholder="env == 'prod'"
+              />
             </Field>
           </div>
           <div className="row compliance-form__pair">
-            <Field label="Service accounts" hint="Names, one per line or comma-separated" error={errorFor('serviceAccountNames')}>
-              <textarea className="ui-input mono" rows={2} value={form.serviceAccountNames} onChange={set('serviceAccountNames')} />
+            <Field
+              label="Service accounts"
+              hint="Names, one per line or comma-separated"
+              error={errorFor('serviceAccountNames')}
+            >
+              <textarea
+                className="ui-input mono"
+                rows={2}
+                value={form.serviceAccountNames}
+                onChange={set('serviceAccountNames')}
+              />
             </Field>
             <Field label="Service account selector" error={errorFor('serviceAccountSelector')}>
-              <Input value={form.serviceAccountSelector} onChange={set('serviceAccountSelector')} className="mono" />
+              <Input
+                value={form.serviceAccountSelector}
+                onChange={set('serviceAccountSelector')}
+                className="mono"
+              />
             </Field>
           </div>
-          <Field label="Cluster selector" hint="Over cluster labels; empty covers every cluster" error={errorFor('clusterSelector')}>
-            <Input value={form.clusterSelector} onChange={set('clusterSelector')} className="mono" placeholder="env == 'prod'" />
+          <Field
+            label="Cluster selector"
+            hint="Over cluster labels; empty covers every cluster"
+            error={errorFor('clusterSelector')}
+          >
+            <Input
+              value={form.clusterSelector}
+              onChange={set('clusterSelector')}
+              className="mono"
+              placeholder="env == 'prod'"
+            />
           </Field>
           <p className="compliance-scope-count" aria-live="polite" data-testid="scope-count">
             {clusters.isPending

@@ -45,7 +45,15 @@ function DownloadLink({ name, bytes, children }: { name: string; bytes: Uint8Arr
   ) : null;
 }
 
-function Bars({ title, bars, tone }: { title: string; bars: readonly Bar[]; tone: (b: Bar, i: number) => string }) {
+function Bars({
+  title,
+  bars,
+  tone,
+}: {
+  title: string;
+  bars: readonly Bar[];
+  tone: (b: Bar, i: number) => string;
+}) {
   if (bars.length === 0) return null;
   return (
     <figure className="card" style={{ margin: 0 }} aria-label={title}>
@@ -141,7 +149,8 @@ export function ReportView({ archive }: { archive: Archive }) {
           <Badge tone="danger">Files differ from the manifest</Badge>
         )}
         <span className="muted">
-          Generated {new Date(m.generatedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC for {m.organization.name}
+          Generated {new Date(m.generatedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC for{' '}
+          {m.organization.name}
         </span>
       </div>
 
@@ -176,7 +185,9 @@ export function ReportView({ archive }: { archive: Archive }) {
             'Service account',
             'Ingress protected',
             'Egress protected',
-            ...(result.report.type === 'network-access' ? ['From internet', 'To internet', 'From other ns', 'To other ns'] : []),
+            ...(result.report.type === 'network-access'
+              ? ['From internet', 'To internet', 'From other ns', 'To other ns']
+              : []),
             'Policies',
             'Differs from Calico',
           ]}
@@ -203,7 +214,10 @@ export function ReportView({ archive }: { archive: Archive }) {
         </Table>
       )}
       {result && result.namespaces.length > 0 && (
-        <Table caption="Namespaces" columns={['Cluster', 'Namespace', 'Endpoints', 'Ingress protected', 'Egress protected']}>
+        <Table
+          caption="Namespaces"
+          columns={['Cluster', 'Namespace', 'Endpoints', 'Ingress protected', 'Egress protected']}
+        >
           {result.namespaces.slice(0, TABLE_ROWS).map((n) => (
             <tr key={`${n.cluster}/${n.namespace}`}>
               <td>{n.cluster}</td>
@@ -228,7 +242,10 @@ export function ReportView({ archive }: { archive: Archive }) {
         </Table>
       )}
       {result && result.report.type === 'policy-audit' && (
-        <Table caption={`Policy changes (${result.events.length})`} columns={['When', 'Change', 'Resource', 'By', 'Fields changed']}>
+        <Table
+          caption={`Policy changes (${result.events.length})`}
+          columns={['When', 'Change', 'Resource', 'By', 'Fields changed']}
+        >
           {result.events.slice(0, TABLE_ROWS).map((e) => (
             <tr key={e.seq}>
               <td>{new Date(e.occurredAt).toISOString().replace('T', ' ').slice(0, 19)}</td>
@@ -253,7 +270,11 @@ export function ReportView({ archive }: { archive: Archive }) {
             {archive.filename}, {archive.size} bytes, SHA-256 <code>{archive.sha256}</code>
           </span>
         </div>
-        <Table caption="Files in the archive" captionHidden columns={['File', 'Size', 'SHA-256', 'Matches manifest']}>
+        <Table
+          caption="Files in the archive"
+          captionHidden
+          columns={['File', 'Size', 'SHA-256', 'Matches manifest']}
+        >
           {evidence.files.map((f) => (
             <tr key={f.name} className="compliance-files">
               <td>

@@ -2,7 +2,12 @@
 import { StatusPill, type Tone } from '../../../components/ui/badge';
 import type { ReportRunFieldsFragment, ReportRunStatus } from '../../../generated/graphql';
 
-const TONE: Record<ReportRunStatus, Tone> = { QUEUED: 'neutral', RUNNING: 'info', SUCCEEDED: 'ok', FAILED: 'danger' };
+const TONE: Record<ReportRunStatus, Tone> = {
+  QUEUED: 'neutral',
+  RUNNING: 'info',
+  SUCCEEDED: 'ok',
+  FAILED: 'danger',
+};
 const LABEL: Record<ReportRunStatus, string> = {
   QUEUED: 'Queued',
   RUNNING: 'Running',
@@ -10,7 +15,11 @@ const LABEL: Record<ReportRunStatus, string> = {
   FAILED: 'Failed',
 };
 
-export function RunStatus({ run }: { run: Pick<ReportRunFieldsFragment, 'status' | 'progress' | 'error' | 'attempts'> }) {
+export function RunStatus({
+  run,
+}: {
+  run: Pick<ReportRunFieldsFragment, 'status' | 'progress' | 'error' | 'attempts'>;
+}) {
   return (
     <span className="row" style={{ gap: 6 }}>
       <StatusPill
