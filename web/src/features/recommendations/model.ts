@@ -50,7 +50,7 @@ interface RawPolicy {
 function parsePolicy(yaml: string): RawPolicy {
   const doc: unknown = parse(yaml);
   if (doc === null || typeof doc !== 'object') throw new Error('the recommendation is not a YAML object');
-  return doc as RawPolicy;
+  return doc;
 }
 
 /** `projectcalico.org/name == 'shop'` → `namespace shop`; anything else stays a selector. */
