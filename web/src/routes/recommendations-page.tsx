@@ -77,7 +77,9 @@ export function RecommendationsPage() {
   const [enforcing, setEnforcing] = useState(false);
 
   const recs = q.data?.recommendations ?? [];
-  const selected = recs.find((r) => r.id === selectedId) ?? recs[0] ?? null;
+  const groups = useMemo(() => byCluster(recs), [recs]);
+  // The one picked, else the first listed.
+  const selected = recs.find((r) => r.id === selectedId) ?? groups[0]?.[1][0] ?? null;
   const tierExists = selected ? (q.data?.tiers ?? []).includes(tierOf(selected.yaml) ?? '') : false;
   const preview = useRecommendationPreview(slug, previewing || enforcing ? selected : null, tierExists);
 
@@ -176,7 +178,7 @@ export function RecommendationsPage() {
       ) : (
         <div className="rec-layout">
           <ul className="rec-list" aria-label="Recommendations">
-            {byCluster(recs).map(([name, list]) => (
+            {groups.map(([name, list]) => (
               <li key={name}>
                 <div className="rec-list__cluster">{name}</div>
                 <ul className="rec-list" style={{ border: 0 }}>
