@@ -2969,7 +2969,7 @@ export const ReportDefinitionsDocument = new TypedDocumentString(`
     query ReportDefinitions($slug: String!, $after: String) {
   organization(slug: $slug) {
     id
-    reportDefinitions(first: 100, after: $after) {
+    reportDefinitions(first: 25, after: $after) {
       totalCount
       pageInfo {
         hasNextPage
