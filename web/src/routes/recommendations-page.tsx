@@ -289,7 +289,10 @@ function RecommendationDetail({
   }, [rec]);
   const can = actionsFor(rec.state, canWrite);
   return (
-    <section className="card stack rec-detail" aria-label={`Recommendation for ${rec.cluster}/${rec.namespace}`}>
+    <section
+      className="card stack rec-detail"
+      aria-label={`Recommendation for ${rec.cluster}/${rec.namespace}`}
+    >
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h2 style={{ margin: 0 }}>
           {rec.cluster} / {rec.namespace}

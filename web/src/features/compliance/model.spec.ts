@@ -1,4 +1,3 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,8 +20,41 @@ import {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
+/** WebCrypto's r‖s as the DER SEQUENCE of two INTEGERs that openssl writes. */
+function rawToDer(raw: Uint8Array): Uint8Array {
+  const int = (b: Uint8Array) => {
+    let i = 0;
+    while (i < b.length - 1 && b[i] === 0) i++;
+    const v = b.subarray(i);
+    return v[0]! & 0x80 ? [0x02, v.length + 1, 0, ...v] : [0x02, v.length, ...v];
+  };
+  const body = [...int(raw.subarray(0, 32)), ...int(raw.subarray(32))];
+  return new Uint8Array([0x30, body.length, ...body]);
+}
+
+async function keyPair() {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ]);
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
+  const b64 = btoa(String.fromCharCode(...spki));
+  const pem = `-----BEGIN PUBLIC KEY-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+  const sign = async (data: Uint8Array) =>
+    rawToDer(
+      new Uint8Array(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          pair.privateKey,
+          data as Uint8Array<ArrayBuffer>,
+        ),
+      ),
+    );
+  return { pem, sign };
+}
+
 async function archive(opts: { tamper?: boolean } = {}) {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const key = await keyPair();
   const report = {
     report: { runId: 'r', definition: 'd', type: 'network-access', interval: { start: 'a', end: 'b' } },
     organization: { name: 'Acme' },
@@ -79,10 +111,10 @@ async function archive(opts: { tamper?: boolean } = {}) {
       generatedAt: report.generatedAt,
     }),
   );
-  const sig = new Uint8Array(sign('sha256', manifest, privateKey));
+  const sig = await key.sign(manifest);
   if (opts.tamper) files['summary.csv'] = enc('a,b\n1,3\n');
   const zip = zipSync({ ...files, 'manifest.json': manifest, 'manifest.sig': sig });
-  return { zip, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), sig };
+  return { zip, pem: key.pem, sig };
 }
 
 describe('compliance model', () => {

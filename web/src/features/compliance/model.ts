@@ -296,7 +296,7 @@ export function verifyCommands(archiveName: string, keyId: string): string {
   const dir = archiveName.replace(/\.zip$/, '');
   return [
     `unzip -q ${archiveName} -d ${dir} && cd ${dir}`,
-    `# save the public key ${keyId} (Download key.pem below) into this directory as key.pem`,
+    `# save the public key ${keyId} (the Download key.pem button above) into this directory as key.pem`,
     'openssl dgst -sha256 -verify key.pem -signature manifest.sig manifest.json   # Verified OK',
     'sha256sum -c SHA256SUMS                                                      # every file: OK',
     'grep -q "$(sha256sum SHA256SUMS | cut -d\' \' -f1)" manifest.json && echo "SHA256SUMS is the signed one"',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { felixFieldErrors, isFelixText, readFelixFields, writeFelixMeta, writeFelixSetting } from './felix-form-model';
+import {
+  felixFieldErrors,
+  isFelixText,
+  readFelixFields,
+  writeFelixMeta,
+  writeFelixSetting,
+} from './felix-form-model';
 
 const TEXT = `# WireGuard for production
 apiVersion: projectcalico.org/v3
@@ -44,7 +50,11 @@ describe('FelixConfiguration form model', () => {
   });
 
   it('names the field the validator refuses, as the API would', () => {
-    const bad = writeFelixSetting(writeFelixSetting(TEXT, 'wireguardMTU', '20'), 'wireguardListeningPort', '70000');
+    const bad = writeFelixSetting(
+      writeFelixSetting(TEXT, 'wireguardMTU', '20'),
+      'wireguardListeningPort',
+      '70000',
+    );
     const errors = felixFieldErrors(bad);
     expect(errors.wireguardMTU).toMatch(/68/);
     expect(errors.wireguardListeningPort).toBeTruthy();

@@ -24,9 +24,19 @@ export type SettingControl =
   | { kind: 'text'; placeholder: string; hint: string };
 
 /** How each validated setting is edited, with the bounds the validator enforces. */
-export const FELIX_SETTINGS: readonly { field: FelixSetting; label: string; group: string; control: SettingControl }[] = [
+export const FELIX_SETTINGS: readonly {
+  field: FelixSetting;
+  label: string;
+  group: string;
+  control: SettingControl;
+}[] = [
   { field: 'wireguardEnabled', label: 'WireGuard (IPv4)', group: 'Encryption', control: { kind: 'boolean' } },
-  { field: 'wireguardEnabledV6', label: 'WireGuard (IPv6)', group: 'Encryption', control: { kind: 'boolean' } },
+  {
+    field: 'wireguardEnabledV6',
+    label: 'WireGuard (IPv6)',
+    group: 'Encryption',
+    control: { kind: 'boolean' },
+  },
   {
     field: 'wireguardListeningPort',
     label: 'WireGuard listening port',
@@ -51,7 +61,12 @@ export const FELIX_SETTINGS: readonly { field: FelixSetting; label: string; grou
     group: 'Dataplane',
     control: { kind: 'choice', options: BPF_EXTERNAL_SERVICE_MODES },
   },
-  { field: 'nftablesMode', label: 'nftables mode', group: 'Dataplane', control: { kind: 'choice', options: NFTABLES_MODES } },
+  {
+    field: 'nftablesMode',
+    label: 'nftables mode',
+    group: 'Dataplane',
+    control: { kind: 'choice', options: NFTABLES_MODES },
+  },
   {
     field: 'flowLogsFlushInterval',
     label: 'Flow log flush interval',
@@ -161,7 +176,11 @@ export function writeFelixSetting(text: string, field: FelixSetting, value: stri
   return doc.toString();
 }
 
-export function writeFelixMeta(text: string, field: 'name' | 'appliesAs' | 'clusterSelector', value: string): string {
+export function writeFelixMeta(
+  text: string,
+  field: 'name' | 'appliesAs' | 'clusterSelector',
+  value: string,
+): string {
   const doc = single(text);
   if (!doc) return text;
   if (field === 'name') {
@@ -184,9 +203,11 @@ export function felixFieldErrors(text: string): Partial<Record<FelixSetting | 'n
   const out: Partial<Record<FelixSetting | 'name' | 'appliesAs', string>> = {};
   for (const e of parseResourcesYaml(text).errors) {
     const m = /^spec\.(\w+)$/.exec(e.path);
-    if (m && (FELIX_VALIDATED_FIELDS as readonly string[]).includes(m[1]!)) out[m[1] as FelixSetting] ??= e.message;
+    if (m && (FELIX_VALIDATED_FIELDS as readonly string[]).includes(m[1]!))
+      out[m[1] as FelixSetting] ??= e.message;
     else if (e.path === 'metadata.name') out.name ??= e.message;
-    else if (e.path.startsWith('metadata.annotations') && e.path.includes(APPLIES_AS_ANNOTATION)) out.appliesAs ??= e.message;
+    else if (e.path.startsWith('metadata.annotations') && e.path.includes(APPLIES_AS_ANNOTATION))
+      out.appliesAs ??= e.message;
   }
   return out;
 }

@@ -27,22 +27,38 @@ type Archive = DownloadReportRunMutation['downloadReportRun'];
 
 const TABLE_ROWS = 200;
 
-function useObjectUrl(bytes: Uint8Array | null, type: string): string | undefined {
-  const url = useMemo(
-    () => (bytes ? URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type })) : undefined),
-    [bytes, type],
-  );
-  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
-  return url;
+/** Saves bytes as a file, as the browser's own download (the object URL lives only for the click). */
+function saveBytes(name: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeOf(name) }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
 }
 
-function DownloadLink({ name, bytes, children }: { name: string; bytes: Uint8Array; children?: string }) {
-  const url = useObjectUrl(bytes, mimeOf(name));
-  return url ? (
-    <a href={url} download={name}>
+function DownloadButton({
+  name,
+  bytes,
+  children,
+  primary = false,
+}: {
+  name: string;
+  bytes: Uint8Array;
+  children?: string;
+  primary?: boolean;
+}) {
+  return (
+    <Button
+      size={primary ? 'normal' : 'small'}
+      variant={primary ? 'primary' : 'ghost'}
+      onClick={() => saveBytes(name, bytes)}
+    >
       {children ?? name}
-    </a>
-  ) : null;
+    </Button>
+  );
 }
 
 function Bars({
@@ -121,7 +137,6 @@ export function ReportView({ archive }: { archive: Archive }) {
     };
   }, [evidence, key, keys.data]);
 
-  const zipUrl = useObjectUrl(zipBytes, 'application/zip');
   const keyBytes = useMemo(() => (key ? new TextEncoder().encode(key.publicKeyPem) : null), [key]);
   const result = useMemo(() => (evidence ? reportResultOf(evidence) : null), [evidence]);
   const bars = useMemo(() => (result ? summaryBars(result) : null), [result]);
@@ -261,11 +276,9 @@ export function ReportView({ archive }: { archive: Archive }) {
       <section className="card stack" aria-label="Downloads">
         <h3 style={{ margin: 0, fontSize: 15 }}>Downloads</h3>
         <div className="row">
-          {zipUrl && (
-            <a className="ui-button ui-button--primary" href={zipUrl} download={archive.filename}>
-              Download evidence (zip)
-            </a>
-          )}
+          <DownloadButton name={archive.filename} bytes={zipBytes} primary>
+            Download evidence (zip)
+          </DownloadButton>
           <span className="muted">
             {archive.filename}, {archive.size} bytes, SHA-256 <code>{archive.sha256}</code>
           </span>
@@ -278,7 +291,7 @@ export function ReportView({ archive }: { archive: Archive }) {
           {evidence.files.map((f) => (
             <tr key={f.name} className="compliance-files">
               <td>
-                <DownloadLink name={f.name} bytes={f.bytes} />
+                <DownloadButton name={f.name} bytes={f.bytes} />
               </td>
               <td>{f.bytes.length}</td>
               <td>{f.sha256}</td>
@@ -287,14 +300,14 @@ export function ReportView({ archive }: { archive: Archive }) {
           ))}
           <tr className="compliance-files">
             <td>
-              <DownloadLink name="manifest.json" bytes={evidence.manifestBytes} />
+              <DownloadButton name="manifest.json" bytes={evidence.manifestBytes} />
             </td>
             <td>{evidence.manifestBytes.length}</td>
             <td colSpan={2}>signed by manifest.sig</td>
           </tr>
           <tr className="compliance-files">
             <td>
-              <DownloadLink name="manifest.sig" bytes={evidence.signature} />
+              <DownloadButton name="manifest.sig" bytes={evidence.signature} />
             </td>
             <td>{evidence.signature.length}</td>
             <td colSpan={2}>ECDSA P-256 over SHA-256, DER</td>
@@ -312,9 +325,9 @@ export function ReportView({ archive }: { archive: Archive }) {
               (valid from {key.notBefore}
               {key.notAfter ? ` to ${key.notAfter}` : ''}) —{' '}
               {keyBytes && (
-                <DownloadLink name="key.pem" bytes={keyBytes}>
+                <DownloadButton name="key.pem" bytes={keyBytes}>
                   Download key.pem
-                </DownloadLink>
+                </DownloadButton>
               )}
             </>
           ) : (

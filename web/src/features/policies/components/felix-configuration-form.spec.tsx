@@ -27,7 +27,7 @@ describe('FelixConfiguration form', () => {
     render(<Harness />);
     const form = screen.getByRole('form', { name: 'FelixConfiguration settings' });
     expect(within(form).getByRole('note').textContent).toContain('logSeverityScreen');
-    expect((within(form).getByLabelText('Applies to') as HTMLSelectElement).value).toBe('default');
+    expect(within(form).getByLabelText<HTMLSelectElement>('Applies to').value).toBe('default');
 
     await userEvent.selectOptions(within(form).getByLabelText('WireGuard (IPv4)'), 'true');
     expect(latest).toContain('wireguardEnabled: true');

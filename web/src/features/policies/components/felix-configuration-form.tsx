@@ -37,13 +37,25 @@ export function FelixConfigurationForm({
     );
   const appliesAsMode = fields.appliesAs === '' ? 'own' : fields.appliesAs === 'default' ? 'default' : 'node';
   return (
-    <form aria-label="FelixConfiguration settings" className="card stack" onSubmit={(e) => e.preventDefault()}>
+    <form
+      aria-label="FelixConfiguration settings"
+      className="card stack"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <p className="muted mono" style={{ margin: 0 }}>
         FelixConfiguration
       </p>
       <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12 }}>
-        <Field label="Name" hint="Any name when it applies as default or a node; else default or node.<name>" error={errors.name}>
-          <Input value={fields.name} onChange={(e) => onChange(writeFelixMeta(text, 'name', e.target.value))} readOnly={readOnly} />
+        <Field
+          label="Name"
+          hint="Any name when it applies as default or a node; else default or node.<name>"
+          error={errors.name}
+        >
+          <Input
+            value={fields.name}
+            onChange={(e) => onChange(writeFelixMeta(text, 'name', e.target.value))}
+            readOnly={readOnly}
+          />
         </Field>
         <Field label="Applies to" error={errors.appliesAs}>
           <Select
@@ -74,7 +86,11 @@ export function FelixConfigurationForm({
             />
           </Field>
         )}
-        <Field label="Cluster selector" hint="Over cluster labels; empty: every cluster" error={selectorError(fields.clusterSelector)}>
+        <Field
+          label="Cluster selector"
+          hint="Over cluster labels; empty: every cluster"
+          error={selectorError(fields.clusterSelector)}
+        >
           <Input
             className="mono"
             value={fields.clusterSelector}
@@ -84,7 +100,11 @@ export function FelixConfigurationForm({
         </Field>
       </div>
       {GROUPS.map((group) => (
-        <fieldset key={group} className="felix-form__group" style={{ border: '1px solid var(--border)', borderRadius: 'var(--radius)', padding: '8px 12px' }}>
+        <fieldset
+          key={group}
+          className="felix-form__group"
+          style={{ border: '1px solid var(--border)', borderRadius: 'var(--radius)', padding: '8px 12px' }}
+        >
           <legend>{group}</legend>
           <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12 }}>
             {FELIX_SETTINGS.filter((s) => s.group === group).map((s) => {
@@ -103,7 +123,9 @@ export function FelixConfigurationForm({
                           { value: '', label: 'Unset (Felix default)' },
                           { value: 'true', label: 'Enabled' },
                           { value: 'false', label: 'Disabled' },
-                          ...(value !== '' && value !== 'true' && value !== 'false' ? [{ value, label: value }] : []),
+                          ...(value !== '' && value !== 'true' && value !== 'false'
+                            ? [{ value, label: value }]
+                            : []),
                         ]}
                       />
                     </Field>
@@ -156,8 +178,8 @@ export function FelixConfigurationForm({
       ))}
       {fields.unvalidated.length > 0 && (
         <p className="muted" role="note" style={{ margin: 0 }}>
-          Also set, kept as written and not validated by Palisade: {fields.unvalidated.join(', ')}. Edit them in the
-          YAML view.
+          Also set, kept as written and not validated by Palisade: {fields.unvalidated.join(', ')}. Edit them
+          in the YAML view.
         </p>
       )}
     </form>
