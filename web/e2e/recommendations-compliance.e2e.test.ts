@@ -30,6 +30,17 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await theme.selectOption('system');
 }
 
+const FELIX = `apiVersion: projectcalico.org/v3
+kind: FelixConfiguration
+metadata:
+  name: prod-wireguard
+  annotations:
+    palisade.io/applies-as: default
+    palisade.io/cluster-selector: env == "prod"
+spec:
+  logSeverityScreen: Info
+`;
+
 const minuteInput = (d: Date) => d.toISOString().slice(0, 16);
 
 if (!chromiumAvailable()) {
@@ -191,6 +202,7 @@ if (!chromiumAvailable()) {
       await dialog.getByLabel('Endpoint selector').fill('');
       await dialog.getByLabel('Cluster selector').fill("env == 'prod'");
       await count.getByText(/on 1 cluster \(shop\)/).waitFor();
+      await count.scrollIntoViewIfNeeded();
       await screenshots(page, 'compliance-02-editor');
       await dialog.getByRole('button', { name: 'Create report' }).click();
       await page.getByRole('heading', { name: 'shop-access', level: 1 }).waitFor();
@@ -318,6 +330,34 @@ if (!chromiumAvailable()) {
       const bad = verify();
       expect(bad.status).not.toBe(0);
       expect(bad.stdout).toContain('Verification failure');
+    });
+
+    it('edits a FelixConfiguration in the form view and saves it', async () => {
+      await nav(page, 'Policies');
+      await page.getByRole('button', { name: 'New policy' }).click();
+      const editor = page.locator('.cm-content');
+      await editor.waitFor();
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(FELIX);
+      await page.getByRole('tab', { name: 'Form' }).click();
+      const form = page.getByRole('form', { name: 'FelixConfiguration settings' });
+      await form.getByLabel('WireGuard (IPv4)').selectOption('true');
+      await form.getByLabel('WireGuard MTU').fill('20');
+      await form.getByText(/from 68 to 65535/).waitFor();
+      await form.getByLabel('WireGuard MTU').fill('1420');
+      await form.getByLabel('nftables mode').selectOption('Auto');
+      expect(await form.getByRole('note').textContent()).toContain('logSeverityScreen');
+      await screenshots(page, 'felix-01-form');
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('wireguardMTU: 1420'));
+      const yaml = (await page.locator('.cm-content').textContent()) ?? '';
+      expect(yaml).toContain('wireguardEnabled: true');
+      expect(yaml).toContain('nftablesMode: Auto');
+      await page.getByTestId('validation').getByText('Valid').waitFor();
+      await page.getByRole('button', { name: 'Review and save' }).click();
+      await page.getByRole('dialog', { name: 'Review new policy' }).getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: /prod-wireguard/ }).waitFor();
     });
   });
 }
