@@ -350,13 +350,18 @@ if (!chromiumAvailable()) {
       expect(await form.getByRole('note').textContent()).toContain('logSeverityScreen');
       await screenshots(page, 'felix-01-form');
       await page.getByRole('tab', { name: 'YAML' }).click();
-      await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('wireguardMTU: 1420'));
+      await page.waitForFunction(() =>
+        document.querySelector('.cm-content')?.textContent?.includes('wireguardMTU: 1420'),
+      );
       const yaml = (await page.locator('.cm-content').textContent()) ?? '';
       expect(yaml).toContain('wireguardEnabled: true');
       expect(yaml).toContain('nftablesMode: Auto');
       await page.getByTestId('validation').getByText('Valid').waitFor();
       await page.getByRole('button', { name: 'Review and save' }).click();
-      await page.getByRole('dialog', { name: 'Review new policy' }).getByRole('button', { name: 'Save' }).click();
+      await page
+        .getByRole('dialog', { name: 'Review new policy' })
+        .getByRole('button', { name: 'Save' })
+        .click();
       await page.getByRole('heading', { name: /prod-wireguard/ }).waitFor();
     });
   });
