@@ -1305,28 +1305,21 @@ export type ReportDefinitionQuery = {
   };
 };
 
-export type ReportScopeClustersQueryVariables = Exact<{
+export type ReportScopeCountQueryVariables = Exact<{
   slug: string;
+  scope?: ReportScopeInput | null | undefined;
 }>;
 
-export type ReportScopeClustersQuery = {
+export type ReportScopeCountQuery = {
   organization: {
     id: string;
-    clusters: {
-      edges: Array<{ node: { id: string; name: string; labels: Array<{ key: string; value: string }> } }>;
+    reportScopeCount: {
+      endpoints: number;
+      namespaces: number;
+      serviceAccounts: number;
+      clusters: Array<{ cluster: string; endpoints: number }>;
     };
   };
-};
-
-export type ScopeEndpointCountQueryVariables = Exact<{
-  slug: string;
-  cluster: string;
-  selector?: string | null | undefined;
-  namespace?: string | null | undefined;
-}>;
-
-export type ScopeEndpointCountQuery = {
-  organization: { id: string; cluster: { id: string; endpoints: { totalCount: number } } };
 };
 
 export type EvidenceSigningKeysQueryVariables = Exact<{ [key: string]: never }>;
@@ -3099,38 +3092,22 @@ fragment ReportDefinitionFields on ReportDefinition {
     ...ReportRunFields
   }
 }`) as unknown as TypedDocumentString<ReportDefinitionQuery, ReportDefinitionQueryVariables>;
-export const ReportScopeClustersDocument = new TypedDocumentString(`
-    query ReportScopeClusters($slug: String!) {
+export const ReportScopeCountDocument = new TypedDocumentString(`
+    query ReportScopeCount($slug: String!, $scope: ReportScopeInput) {
   organization(slug: $slug) {
     id
-    clusters(first: 100) {
-      edges {
-        node {
-          id
-          name
-          labels {
-            key
-            value
-          }
-        }
+    reportScopeCount(scope: $scope) {
+      endpoints
+      namespaces
+      serviceAccounts
+      clusters {
+        cluster
+        endpoints
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<ReportScopeClustersQuery, ReportScopeClustersQueryVariables>;
-export const ScopeEndpointCountDocument = new TypedDocumentString(`
-    query ScopeEndpointCount($slug: String!, $cluster: String!, $selector: String, $namespace: String) {
-  organization(slug: $slug) {
-    id
-    cluster(name: $cluster) {
-      id
-      endpoints(first: 1, selector: $selector, namespace: $namespace) {
-        totalCount
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ScopeEndpointCountQuery, ScopeEndpointCountQueryVariables>;
+    `) as unknown as TypedDocumentString<ReportScopeCountQuery, ReportScopeCountQueryVariables>;
 export const EvidenceSigningKeysDocument = new TypedDocumentString(`
     query EvidenceSigningKeys {
   evidenceSigningKeys {

@@ -61,23 +61,28 @@ function api(role: string) {
         },
       },
     }),
-    ReportScopeClusters: () => ({
-      organization: {
-        id: 'o1',
-        clusters: {
-          edges: [
-            { node: { id: 'c1', name: 'shop', labels: [{ key: 'env', value: 'prod' }] } },
-            { node: { id: 'c2', name: 'lab', labels: [{ key: 'env', value: 'dev' }] } },
-          ],
+    ReportScopeCount: (v) => {
+      const scope = (v['scope'] ?? {}) as { clusterSelector?: string };
+      const prodOnly = scope.clusterSelector === "env == 'prod'";
+      const clusters = prodOnly
+        ? [{ cluster: 'shop', endpoints: 12 }]
+        : [
+            { cluster: 'lab', endpoints: 5 },
+            { cluster: 'shop', endpoints: 12 },
+          ];
+      const endpoints = clusters.reduce((n, c) => n + c.endpoints, 0);
+      return {
+        organization: {
+          id: 'o1',
+          reportScopeCount: {
+            endpoints,
+            namespaces: clusters.length,
+            serviceAccounts: clusters.length,
+            clusters,
+          },
         },
-      },
-    }),
-    ScopeEndpointCount: (v) => ({
-      organization: {
-        id: 'o1',
-        cluster: { id: String(v['cluster']), endpoints: { totalCount: v['cluster'] === 'shop' ? 12 : 5 } },
-      },
-    }),
+      };
+    },
     CreateReportDefinition: (v) => ({
       createReportDefinition: { ...definition, name: (v['input'] as { name: string }).name },
     }),
@@ -112,14 +117,17 @@ describe('compliance pages', () => {
 
     const count = within(dialog).getByTestId('scope-count');
     await waitFor(() =>
-      expect(count.textContent).toContain('17 endpoints in scope now, on 2 clusters (shop, lab)'),
+      expect(count.textContent).toBe(
+        '17 endpoints in scope now (2 namespaces, 2 service accounts) on 2 clusters — lab: 5, shop: 12.',
+      ),
     );
     await userEvent.type(within(dialog).getByLabelText('Cluster selector'), "env == 'prod'");
-    await waitFor(() =>
-      expect(count.textContent).toContain('12 endpoints in scope now, on 1 cluster (shop)'),
-    );
+    await waitFor(() => expect(count.textContent).toContain('12 endpoints in scope now'));
+    expect(count.textContent).toContain('on 1 cluster — shop: 12.');
+    expect(calls.filter((c) => c.operation === 'ReportScopeCount').at(-1)?.variables['scope']).toMatchObject({
+      clusterSelector: "env == 'prod'",
+    });
     await userEvent.type(within(dialog).getByLabelText('Service account selector'), 'has(role)');
-    await waitFor(() => expect(count.textContent).toContain('Counted before service accounts'));
 
     await userEvent.click(within(dialog).getByRole('button', { name: 'Create report' }));
     await waitFor(() => expect(calls.some((c) => c.operation === 'CreateReportDefinition')).toBe(true));
@@ -151,5 +159,8 @@ describe('compliance pages', () => {
     await userEvent.type(within(dialog).getByLabelText('Endpoint selector'), 'app ==');
     expect(within(dialog).getByLabelText('Endpoint selector').getAttribute('aria-invalid')).toBe('true');
     expect(within(dialog).getByRole('button', { name: 'Create report' }).hasAttribute('disabled')).toBe(true);
+    expect(within(dialog).getByTestId('scope-count').textContent).toBe(
+      'Fix the selectors to count what is in scope.',
+    );
   });
 });

@@ -36,19 +36,40 @@ beforeAll(async () => {
   slug = org.slug;
   const owner = await ctx.tokenCaller(slug, 'owner');
   viewer = await ctx.tokenCaller(slug, 'viewer');
-  await clusterWithInventory(ctx, owner, slug, org.orgId, 'prod-eu', { env: 'prod' }, {
-    namespaces: [{ name: 'shop', labels: { team: 'web' } }, { name: 'db', labels: { team: 'data' } }],
-    pods: [
-      { namespace: 'shop', name: 'web-1', labels: { app: 'web' }, ip: '10.0.0.1', serviceAccount: 'web' },
-      { namespace: 'shop', name: 'web-2', labels: { app: 'web' }, ip: '10.0.0.2', serviceAccount: 'web' },
-      { namespace: 'shop', name: 'api-1', labels: { app: 'api' }, ip: '10.0.0.3', serviceAccount: 'api' },
-      { namespace: 'db', name: 'pg-1', labels: { app: 'pg' }, ip: '10.0.0.4' },
-    ],
-  });
-  await clusterWithInventory(ctx, owner, slug, org.orgId, 'dev', { env: 'dev' }, {
-    namespaces: [{ name: 'shop', labels: { team: 'web' } }],
-    pods: [{ namespace: 'shop', name: 'web-1', labels: { app: 'web' }, ip: '10.1.0.1', serviceAccount: 'web' }],
-  });
+  await clusterWithInventory(
+    ctx,
+    owner,
+    slug,
+    org.orgId,
+    'prod-eu',
+    { env: 'prod' },
+    {
+      namespaces: [
+        { name: 'shop', labels: { team: 'web' } },
+        { name: 'db', labels: { team: 'data' } },
+      ],
+      pods: [
+        { namespace: 'shop', name: 'web-1', labels: { app: 'web' }, ip: '10.0.0.1', serviceAccount: 'web' },
+        { namespace: 'shop', name: 'web-2', labels: { app: 'web' }, ip: '10.0.0.2', serviceAccount: 'web' },
+        { namespace: 'shop', name: 'api-1', labels: { app: 'api' }, ip: '10.0.0.3', serviceAccount: 'api' },
+        { namespace: 'db', name: 'pg-1', labels: { app: 'pg' }, ip: '10.0.0.4' },
+      ],
+    },
+  );
+  await clusterWithInventory(
+    ctx,
+    owner,
+    slug,
+    org.orgId,
+    'dev',
+    { env: 'dev' },
+    {
+      namespaces: [{ name: 'shop', labels: { team: 'web' } }],
+      pods: [
+        { namespace: 'shop', name: 'web-1', labels: { app: 'web' }, ip: '10.1.0.1', serviceAccount: 'web' },
+      ],
+    },
+  );
 });
 afterAll(async () => ctx?.close());
 

@@ -1,6 +1,6 @@
 // Compliance reports: definitions (list, one with its runs, create, update, delete), on-demand
 // runs, live run status, evidence downloads and the published signing keys.
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
   CreateReportDefinitionDocument,
@@ -10,9 +10,8 @@ import {
   ReportDefinitionDocument,
   ReportDefinitionsDocument,
   ReportRunChangedDocument,
-  ReportScopeClustersDocument,
+  ReportScopeCountDocument,
   RunReportDocument,
-  ScopeEndpointCountDocument,
   UpdateReportDefinitionDocument,
   type CreateReportDefinitionInput,
   type ReportDefinitionsQuery,
@@ -125,54 +124,17 @@ export function useSigningKeys() {
   });
 }
 
-export function useScopeClusters(slug: string) {
+/** What a scope selects right now (the API applies the rule a run applies); re-asked as it changes. */
+export function useScopeCount(slug: string, scope: ReportScopeInput, enabled: boolean) {
   return useQuery({
-    queryKey: [...keys.clusters(slug), 'labels'],
+    queryKey: [...complianceKey(slug), 'scope-count', scope],
+    enabled,
+    staleTime: 30_000,
+    retry: false,
+    placeholderData: (previous) => previous,
     queryFn: ({ signal }) =>
-      gqlRequest(ReportScopeClustersDocument, { slug }, signal).then((d) =>
-        d.organization.clusters.edges.map((e) => e.node),
+      gqlRequest(ReportScopeCountDocument, { slug, scope }, signal).then(
+        (d) => d.organization.reportScopeCount,
       ),
-    staleTime: 60_000,
   });
-}
-
-/** Namespaces asked one by one; beyond this the count says it is partial. */
-export const COUNTED_NAMESPACES = 10;
-
-/**
- * Endpoints in scope right now, from the inventory of each cluster the scope takes: filtered by
- * the endpoint selector and by namespace names (each asked separately, up to COUNTED_NAMESPACES).
- */
-export function useScopeEndpointCount(
-  slug: string,
-  clusters: readonly string[],
-  scope: ReportScopeInput,
-  enabled: boolean,
-) {
-  const namespaces = (scope.namespaceNames ?? []).slice(0, COUNTED_NAMESPACES);
-  const asks = clusters.flatMap((cluster) =>
-    (namespaces.length > 0 ? namespaces : [null]).map((namespace) => ({ cluster, namespace })),
-  );
-  const results = useQueries({
-    queries: asks.map(({ cluster, namespace }) => ({
-      queryKey: [...keys.cluster(slug, cluster), 'scope-count', scope.endpointSelector ?? '', namespace],
-      enabled,
-      staleTime: 30_000,
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        gqlRequest(
-          ScopeEndpointCountDocument,
-          { slug, cluster, selector: scope.endpointSelector || null, namespace },
-          signal,
-        ).then((d) => d.organization.cluster.endpoints.totalCount),
-    })),
-  });
-  const pending = results.some((r) => r.isPending && r.fetchStatus !== 'idle');
-  const error = results.find((r) => r.isError)?.error ?? null;
-  const total = results.reduce((n, r) => n + (r.data ?? 0), 0);
-  return {
-    total,
-    pending,
-    error,
-    partial: (scope.namespaceNames?.length ?? 0) > COUNTED_NAMESPACES,
-  };
 }

@@ -1,14 +1,13 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
-  clustersInScope,
-  countCaveat,
   defaultInterval,
   derToRawSignature,
   nameList,
   nextRuns,
   openEvidence,
   reportResultOf,
+  scopeCountText,
   scopeInput,
   selectorProblem,
   sha256Hex,
@@ -151,23 +150,24 @@ describe('compliance model', () => {
     expect(nextRuns('61 0 * * *', 3, now).error).toMatch(/Not a valid cron/);
   });
 
-  it('checks selectors and picks the clusters a cluster selector takes', () => {
+  it('checks selector syntax and puts the scope count in words', () => {
     expect(selectorProblem('')).toBeUndefined();
     expect(selectorProblem("env == 'prod'")).toBeUndefined();
     expect(selectorProblem('env ==')).toBeTruthy();
-    const clusters = [
-      { name: 'a', labels: [{ key: 'env', value: 'prod' }] },
-      { name: 'b', labels: [{ key: 'env', value: 'dev' }] },
-      { name: 'c', labels: [] },
-    ];
-    expect(clustersInScope('', clusters)).toEqual(['a', 'b', 'c']);
-    expect(clustersInScope("env == 'prod'", clusters)).toEqual(['a']);
-    expect(clustersInScope('has(env)', clusters)).toEqual(['a', 'b']);
-    expect(clustersInScope('env ==', clusters)).toBeNull();
-    expect(countCaveat(scopeInput({ ...EMPTY_FORM, namespaceSelector: 'x == "y"' }))).toMatch(
-      /namespace selector/,
+    expect(
+      scopeCountText({
+        endpoints: 13,
+        namespaces: 2,
+        serviceAccounts: 1,
+        clusters: [
+          { cluster: 'shop', endpoints: 13 },
+          { cluster: 'lab', endpoints: 0 },
+        ],
+      }),
+    ).toBe('13 endpoints in scope now (2 namespaces, 1 service account) on 2 clusters — shop: 13, lab: 0.');
+    expect(scopeCountText({ endpoints: 0, namespaces: 0, serviceAccounts: 0, clusters: [] })).toBe(
+      'No cluster matches the cluster selector.',
     );
-    expect(countCaveat(scopeInput(EMPTY_FORM))).toBeNull();
   });
 
   it('opens an archive, checks its files and its signature, and catches a changed byte', async () => {

@@ -1,10 +1,10 @@
 // The logic behind the compliance pages, free of React: the definition form (scope lists, the
-// cron helper's next runs), which clusters a cluster selector takes, and the evidence archive a
+// cron helper's next runs, selector syntax), the scope count in words, and the evidence archive a
 // run downloads (unzipped in the browser, every file checked against the signed manifest, the
 // signature checked with the published key) plus the commands an auditor runs to check the same.
 import { CronExpressionParser } from 'cron-parser';
 import { unzipSync } from 'fflate';
-import { evaluateSelector, labelsFromRecord, parseSelector } from '@palisade/policy';
+import { parseSelector } from '@palisade/policy';
 import type { ReportScopeInput, ReportType } from '../../generated/graphql';
 
 export const TYPE_LABEL: Record<ReportType, string> = {
@@ -131,36 +131,20 @@ export function selectorProblem(selector: string): string | undefined {
   }
 }
 
-/** The clusters a cluster selector takes ('' takes every one), by name; null when it does not parse. */
-export function clustersInScope(
-  selector: string,
-  clusters: readonly { name: string; labels: readonly { key: string; value: string }[] }[],
-): string[] | null {
-  if (selector.trim() === '') return clusters.map((c) => c.name);
-  let node;
-  try {
-    node = parseSelector(selector);
-  } catch {
-    return null;
-  }
-  return clusters
-    .filter((c) =>
-      evaluateSelector(node, labelsFromRecord(Object.fromEntries(c.labels.map((l) => [l.key, l.value])))),
-    )
-    .map((c) => c.name);
-}
-
-/**
- * What the live endpoint count can and cannot take into account: the inventory query filters by
- * endpoint selector and one namespace at a time; namespace selectors and service accounts are
- * applied only when the report runs.
- */
-export function countCaveat(scope: ReportScopeInput): string | null {
-  const left: string[] = [];
-  if (scope.namespaceSelector) left.push('the namespace selector');
-  if ((scope.serviceAccountNames?.length ?? 0) > 0 || scope.serviceAccountSelector)
-    left.push('service accounts');
-  return left.length > 0 ? `Counted before ${left.join(' and ')}, which the run applies.` : null;
+/** The live count under the scope pickers, in words. */
+export function scopeCountText(c: {
+  endpoints: number;
+  namespaces: number;
+  serviceAccounts: number;
+  clusters: readonly { cluster: string; endpoints: number }[];
+}): string {
+  if (c.clusters.length === 0) return 'No cluster matches the cluster selector.';
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const per = c.clusters.map((x) => `${x.cluster}: ${x.endpoints}`).join(', ');
+  return `${plural(c.endpoints, 'endpoint')} in scope now (${plural(c.namespaces, 'namespace')}, ${plural(
+    c.serviceAccounts,
+    'service account',
+  )}) on ${plural(c.clusters.length, 'cluster')} — ${per}.`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -249,7 +249,11 @@ export interface ScopeCount {
  */
 export function countInScope(
   scope: ReportScope,
-  clusters: readonly { name: string; labels: Record<string, string>; inventory: readonly InventoryRowData[] }[],
+  clusters: readonly {
+    name: string;
+    labels: Record<string, string>;
+    inventory: readonly InventoryRowData[];
+  }[],
 ): ScopeCount {
   const clusterSel = matcher(scope.clusterSelector);
   const out: ScopeCount = { endpoints: 0, namespaces: 0, serviceAccounts: 0, clusters: [] };
@@ -259,7 +263,10 @@ export function countInScope(
     const saOf = new Map(
       c.inventory
         .filter((r) => r.kind === 'endpoint')
-        .map((r) => [`${r.namespace}/${r.name}`, (r.data['serviceAccount'] as string | undefined) ?? 'default']),
+        .map((r) => [
+          `${r.namespace}/${r.name}`,
+          (r.data['serviceAccount'] as string | undefined) ?? 'default',
+        ]),
     );
     const namespaces = new Set(keys.map((k) => k.slice(0, k.indexOf('/'))));
     const accounts = new Set(keys.map((k) => `${k.slice(0, k.indexOf('/'))}/${saOf.get(k) ?? 'default'}`));

@@ -1,7 +1,7 @@
 // Create or edit a report definition: type, scope pickers (endpoint selector, namespaces, service
 // accounts, cluster selector) with the live count of endpoints in scope, a cron field with presets
 // and the next runs, and suspend. The API validates; its errors are shown under the field they name.
-import { useDeferredValue, useMemo, useState, type ChangeEvent } from 'react';
+import { useMemo, useState, type ChangeEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { errorMessage } from '../../../components/ui/error-state';
@@ -10,13 +10,13 @@ import { Input } from '../../../components/ui/input';
 import { Select } from '../../../components/ui/select';
 import type { ReportType } from '../../../generated/graphql';
 import { isApiError } from '../../../lib/graphql-client';
-import { useSaveDefinition, useScopeClusters, useScopeEndpointCount } from '../api';
+import { useDebounced } from '../../../lib/use-debounced';
+import { useSaveDefinition, useScopeCount } from '../api';
 import {
-  clustersInScope,
-  countCaveat,
   EMPTY_FORM,
   nextRuns,
   SCHEDULE_PRESETS,
+  scopeCountText,
   scopeInput,
   selectorProblem,
   TYPE_LABEL,
@@ -58,9 +58,9 @@ export function DefinitionEditor({
   const creating = initial === null;
   const [form, setForm] = useState<DefinitionForm>(initial ?? EMPTY_FORM);
   const save = useSaveDefinition(slug);
-  const clusters = useScopeClusters(slug);
-  const deferred = useDeferredValue(form);
-  const scope = useMemo(() => scopeInput(deferred), [deferred]);
+  // The count follows the scope fields after a quiet moment, so typing sends one request.
+  const settled = useDebounced(form, 300);
+  const scope = useMemo(() => scopeInput(settled), [settled]);
   const runs = useMemo(
     () => (form.suspend ? null : nextRuns(form.schedule, 5)),
     [form.schedule, form.suspend],
@@ -71,11 +71,10 @@ export function DefinitionEditor({
     serviceAccountSelector: selectorProblem(form.serviceAccountSelector),
     clusterSelector: selectorProblem(form.clusterSelector),
   };
-  const inScope = clustersInScope(scope.clusterSelector ?? '', clusters.data ?? []);
-  const countable = open && inScope !== null && selectorProblem(scope.endpointSelector ?? '') === undefined;
-  const count = useScopeEndpointCount(slug, inScope ?? [], scope, countable);
-  const caveat = countCaveat(scope);
-
+  const scopeValid = Object.values(scope).every(
+    (v) => typeof v !== 'string' || selectorProblem(v) === undefined,
+  );
+  const count = useScopeCount(slug, scope, open && scopeValid);
   const apiError = save.error ? { field: fieldOfError(save.error), message: errorMessage(save.error) } : null;
   const errorFor = (k: keyof DefinitionForm) =>
     (k in problems ? problems[k as keyof typeof problems] : undefined) ??
@@ -265,18 +264,13 @@ export function DefinitionEditor({
             />
           </Field>
           <p className="compliance-scope-count" aria-live="polite" data-testid="scope-count">
-            {clusters.isPending
-              ? 'Counting…'
-              : inScope === null
-                ? 'Fix the cluster selector to count what is in scope.'
-                : inScope.length === 0
-                  ? 'No cluster matches the cluster selector.'
-                  : count.error
-                    ? `The endpoint count is unavailable: ${errorMessage(count.error)}`
-                    : count.pending
-                      ? `Counting endpoints on ${inScope.join(', ')}…`
-                      : `${count.total}${count.partial ? '+' : ''} endpoint${count.total === 1 ? '' : 's'} in scope now, on ${inScope.length} cluster${inScope.length === 1 ? '' : 's'} (${inScope.join(', ')}).`}
-            {caveat && <span className="muted"> {caveat}</span>}
+            {!scopeValid || Object.values(problems).some((x) => x !== undefined)
+              ? 'Fix the selectors to count what is in scope.'
+              : count.isError
+                ? `The count is unavailable: ${errorMessage(count.error)}`
+                : count.data
+                  ? scopeCountText(count.data)
+                  : 'Counting…'}
           </p>
         </fieldset>
         {apiError && apiError.field === 'form' && (

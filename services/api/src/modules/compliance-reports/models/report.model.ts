@@ -222,7 +222,9 @@ export class ApplyGlobalReportsItemModel {
   definition!: ReportDefinitionModel;
 }
 
-@ObjectType('ReportScopeClusterCount', { description: 'Endpoints a report scope selects in one cluster right now.' })
+@ObjectType('ReportScopeClusterCount', {
+  description: 'Endpoints a report scope selects in one cluster right now.',
+})
 export class ReportScopeClusterCountModel {
   @Field(() => String, { description: 'Name of the cluster.' }) cluster!: string;
   @Field(() => Int, { description: 'Endpoints of its last inventory in scope.' }) endpoints!: number;
