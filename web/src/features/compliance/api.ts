@@ -1,6 +1,6 @@
 // Compliance reports: definitions (list, one with its runs, create, update, delete), on-demand
 // runs, live run status, evidence downloads and the published signing keys.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
   CreateReportDefinitionDocument,
@@ -15,6 +15,7 @@ import {
   UpdateReportDefinitionDocument,
   type CreateReportDefinitionInput,
   type ReportDefinitionsQuery,
+  type ReportScopeCountQuery,
   type ReportScopeInput,
   type UpdateReportDefinitionInput,
 } from '../../generated/graphql';
@@ -126,12 +127,12 @@ export function useSigningKeys() {
 
 /** What a scope selects right now (the API applies the rule a run applies); re-asked as it changes. */
 export function useScopeCount(slug: string, scope: ReportScopeInput, enabled: boolean) {
-  return useQuery({
+  return useQuery<ReportScopeCountQuery['organization']['reportScopeCount']>({
     queryKey: [...complianceKey(slug), 'scope-count', scope],
     enabled,
     staleTime: 30_000,
     retry: false,
-    placeholderData: (previous) => previous,
+    placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
       gqlRequest(ReportScopeCountDocument, { slug, scope }, signal).then(
         (d) => d.organization.reportScopeCount,
