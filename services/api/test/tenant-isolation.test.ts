@@ -554,6 +554,9 @@ const ATTACKS: Record<string, (v: Victim, a: Attacker) => Attempt[]> = {
   'Organization.reportDefinition': orgField(
     'reportDefinition(name: "victim-report") { id nextRunTimes(count: 2) runs(first: 5) { totalCount } revisions(first: 5) { totalCount } }',
   ),
+  'Organization.reportScopeCount': orgField(
+    'reportScopeCount(scope: { namespaceNames: ["default"] }) { endpoints namespaces serviceAccounts clusters { cluster endpoints } }',
+  ),
   'Organization.reportRun': (v, a) => [
     ...orgField(`reportRun(id: "${v.reportRunId}") { id status }`)(v, a),
     // Naming the victim's run id in the attacker's own organisation finds nothing either.
@@ -773,6 +776,13 @@ const THROUGH_PARENT = new Set([
   'SsoRolePreviewRow.change',
   // Compliance reports (issue 15): under Organization.reportDefinitions, reportDefinition and
   // reportRun, which ATTACKS try; their arguments (first, count) only page within the parent.
+  // reportScopeCount's answer: counts of the organisation's own inventory, no argument of its own.
+  'ReportScopeClusterCount.cluster',
+  'ReportScopeClusterCount.endpoints',
+  'ReportScopeCount.clusters',
+  'ReportScopeCount.endpoints',
+  'ReportScopeCount.namespaces',
+  'ReportScopeCount.serviceAccounts',
   'ReportDefinition.activeRuns',
   'ReportDefinition.createdAt',
   'ReportDefinition.globalReport',

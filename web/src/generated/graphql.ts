@@ -107,6 +107,22 @@ export type CreatePolicyResourceInput = {
   yaml?: string | null | undefined;
 };
 
+/** A new report definition. */
+export type CreateReportDefinitionInput = {
+  /** Its name: a DNS subdomain, unique in the organisation. */
+  name: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Five-field cron in UTC, at most 12 ticks an hour (ticks at least 5 minutes apart). */
+  schedule: string;
+  /** Which endpoints it covers (default all). */
+  scope?: ReportScopeInput | null | undefined;
+  /** Start suspended (default false). */
+  suspend?: boolean | null | undefined;
+  /** What it computes. */
+  type: ReportType;
+};
+
 /** A new SSO connection: exactly one of oidc and saml. */
 export type CreateSsoConnectionInput = {
   /** Claim or attribute holding groups (default groups). */
@@ -148,6 +164,22 @@ export type DeletePolicyResourceInput = {
   namespace?: string | null | undefined;
   /** Slug of the organisation. */
   orgSlug: string;
+};
+
+/** Names the report definition to delete. */
+export type DeleteReportDefinitionInput = {
+  /** Name of the definition. */
+  name: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
+/** Which run’s evidence to download. */
+export type DownloadReportRunInput = {
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Id of a succeeded run. */
+  runId: string;
 };
 
 /** What an agent does when a managed object is changed behind its back: report it, or also revert it. */
@@ -285,6 +317,13 @@ export type FlowSort =
   /** Newest bucket first (the default). */
   | 'TIME';
 
+/** What a recommendation does with traffic inside its namespace. */
+export type IntraNamespaceTraffic =
+  /** One rule allows it. */
+  | 'ALLOW'
+  /** One rule passes it to the next tiers. */
+  | 'PASS';
+
 /** Where an invitation stands. */
 export type InvitationStatus =
   /** The invitee joined. */
@@ -373,6 +412,14 @@ export type PolicyMatch = {
   namespace?: string | null | undefined;
   /** Tier of the policy. */
   tier?: string | null | undefined;
+};
+
+/** One recommendation of the organisation. */
+export type PolicyRecommendationRefInput = {
+  /** Id of the recommendation. */
+  id: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
 };
 
 /** Narrows a list or export; every given field must match. */
@@ -485,6 +532,27 @@ export type PromoteStagedPolicyInput = {
   orgSlug: string;
 };
 
+/** Where a recommendation is in its life. */
+export type RecommendationState =
+  /** Stored as a staged policy, on the board; not yet enforced. */
+  | 'ACCEPTED'
+  /** Set aside; never updated again. */
+  | 'DISMISSED'
+  /** Its staged policy was promoted to an enforced one. */
+  | 'ENFORCED'
+  /** Proposed, and refreshed as new flows arrive. */
+  | 'RECOMMENDED';
+
+/** Which cluster (and namespaces) to recommend for now. */
+export type RefreshPolicyRecommendationsInput = {
+  /** Name of the cluster. */
+  cluster: string;
+  /** Only these namespaces (default: all the scope allows). */
+  namespaces?: Array<string> | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+};
+
 /** A cluster to register (or re-register). */
 export type RegisterClusterInput = {
   /** At most 64 labels, matched by policy clusterSelectors. On re-registration, omitted keeps the current labels. */
@@ -513,8 +581,44 @@ export type ReorderTierPoliciesInput = {
   tier: string;
 };
 
+/** Where a run is. */
+export type ReportRunStatus =
+  /** Gave up after its retries; error says why. */
+  | 'FAILED'
+  /** Waiting for a worker (or for a retry, with the last error in error). */
+  | 'QUEUED'
+  /** Being computed; progress says how far. */
+  | 'RUNNING'
+  /** Done; its files can be downloaded. */
+  | 'SUCCEEDED';
+
+/** Why a run exists. */
+export type ReportRunTrigger =
+  /** Requested with runReport for a past interval. */
+  | 'ON_DEMAND'
+  /** A tick of the definition’s schedule closed its interval. */
+  | 'SCHEDULED';
+
+/** Which endpoints a report covers; every given condition must hold. Omitted fields select all. */
+export type ReportScopeInput = {
+  /** Selector over cluster labels. */
+  clusterSelector?: string | null | undefined;
+  /** Label selector on endpoints (Calico syntax). */
+  endpointSelector?: string | null | undefined;
+  /** Namespace names, at most 1000. */
+  namespaceNames?: Array<string> | null | undefined;
+  /** Label selector on namespaces. */
+  namespaceSelector?: string | null | undefined;
+  /** Service account names, at most 1000. */
+  serviceAccountNames?: Array<string> | null | undefined;
+  /** Label selector on service accounts. */
+  serviceAccountSelector?: string | null | undefined;
+};
+
 /** What a report computes (Calico's GlobalReport spec.reportType; cis-benchmark is not offered). */
 export type ReportType =
+  /** Palisade's fleet encryption summary: per cluster in scope its nodes, how many encrypt in transit (WireGuard enabled and the node's public key published), dataplanes and Calico versions, and every node. */
+  | 'ENCRYPTION'
   /** Endpoints, namespaces and services in scope, with their ingress/egress protection. */
   | 'INVENTORY'
   /** Protection plus exposure (from the internet, from other namespaces) and the traffic seen in the interval. */
@@ -571,6 +675,18 @@ export type RollbackPolicyResourceInput = {
   revision: number;
 };
 
+/** An on-demand run of a definition for a past interval. */
+export type RunReportInput = {
+  /** End of the interval (exclusive); not in the future. */
+  end: string;
+  /** Name of the definition. */
+  name: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Start of the interval (inclusive). */
+  start: string;
+};
+
 /** The organisation whose SCIM token to issue or revoke. */
 export type ScimTokenInput = {
   /** Slug of the organisation. */
@@ -600,6 +716,24 @@ export type SetDriftModeInput = {
   orgSlug: string;
   /** A resource; omit to set the organisation's default. */
   resource?: PolicyResourceRefInput | null | undefined;
+};
+
+/** The organisation's recommendation scope; omitted fields keep their value. */
+export type SetRecommendationScopeInput = {
+  /** Whether the repeatable job refreshes recommendations. */
+  enabled?: boolean | null | undefined;
+  /** Excluded namespace prefixes, at most 50. */
+  excludedNamespacePrefixes?: Array<string> | null | undefined;
+  /** Seconds of flows to build from, 900 to 2592000. */
+  initialLookbackSeconds?: number | null | undefined;
+  /** Seconds between refreshes, 30 to 86400. */
+  intervalSeconds?: number | null | undefined;
+  /** Same-namespace traffic: allowed or passed. */
+  intraNamespace?: IntraNamespaceTraffic | null | undefined;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** Seconds without change before stable, 0 to 86400. */
+  stabilizationSeconds?: number | null | undefined;
 };
 
 /** A SCIM group and the role its members get. */
@@ -741,6 +875,22 @@ export type UpdatePolicyResourceInput = {
   orgSlug: string;
   /** One YAML document, at most 1 MiB. Give this or object. */
   yaml?: string | null | undefined;
+};
+
+/** Changes to a report definition; omitted fields keep their value. */
+export type UpdateReportDefinitionInput = {
+  /** Name of the definition. */
+  name: string;
+  /** Slug of the organisation. */
+  orgSlug: string;
+  /** New cron schedule. */
+  schedule?: string | null | undefined;
+  /** The whole new scope (replaces the old). */
+  scope?: ReportScopeInput | null | undefined;
+  /** Stop (true) or resume (false) scheduled runs. */
+  suspend?: boolean | null | undefined;
+  /** What it computes. */
+  type?: ReportType | null | undefined;
 };
 
 /** The organisation's session policy; null clears a limit. */
@@ -1081,6 +1231,530 @@ export type ClusterStatusChangedSubscriptionVariables = Exact<{
 
 export type ClusterStatusChangedSubscription = {
   clusterStatusChanged: { clusterId: string; name: string; status: ClusterStatus; lastSeenAt: string | null };
+};
+
+export type ReportRunFieldsFragment = {
+  id: string;
+  definitionName: string;
+  type: ReportType;
+  status: ReportRunStatus;
+  progress: number;
+  trigger: ReportRunTrigger;
+  requestedBy: string;
+  intervalStart: string;
+  intervalEnd: string;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export type ReportScopeFieldsFragment = {
+  endpointSelector: string;
+  namespaceNames: Array<string>;
+  namespaceSelector: string;
+  serviceAccountNames: Array<string>;
+  serviceAccountSelector: string;
+  clusterSelector: string;
+};
+
+export type ReportDefinitionFieldsFragment = {
+  id: string;
+  name: string;
+  type: ReportType;
+  schedule: string;
+  suspend: boolean;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  nextRunTimes: Array<string>;
+  scope: {
+    endpointSelector: string;
+    namespaceNames: Array<string>;
+    namespaceSelector: string;
+    serviceAccountNames: Array<string>;
+    serviceAccountSelector: string;
+    clusterSelector: string;
+  };
+  activeRuns: Array<{
+    id: string;
+    definitionName: string;
+    type: ReportType;
+    status: ReportRunStatus;
+    progress: number;
+    trigger: ReportRunTrigger;
+    requestedBy: string;
+    intervalStart: string;
+    intervalEnd: string;
+    attempts: number;
+    error: string | null;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+  }>;
+  lastSuccessfulRuns: Array<{
+    id: string;
+    definitionName: string;
+    type: ReportType;
+    status: ReportRunStatus;
+    progress: number;
+    trigger: ReportRunTrigger;
+    requestedBy: string;
+    intervalStart: string;
+    intervalEnd: string;
+    attempts: number;
+    error: string | null;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+  }>;
+  lastFailedRuns: Array<{
+    id: string;
+    definitionName: string;
+    type: ReportType;
+    status: ReportRunStatus;
+    progress: number;
+    trigger: ReportRunTrigger;
+    requestedBy: string;
+    intervalStart: string;
+    intervalEnd: string;
+    attempts: number;
+    error: string | null;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+  }>;
+};
+
+export type ReportDefinitionsQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+export type ReportDefinitionsQuery = {
+  organization: {
+    id: string;
+    reportDefinitions: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          id: string;
+          name: string;
+          type: ReportType;
+          schedule: string;
+          suspend: boolean;
+          revision: number;
+          createdAt: string;
+          updatedAt: string;
+          nextRunTimes: Array<string>;
+          scope: {
+            endpointSelector: string;
+            namespaceNames: Array<string>;
+            namespaceSelector: string;
+            serviceAccountNames: Array<string>;
+            serviceAccountSelector: string;
+            clusterSelector: string;
+          };
+          activeRuns: Array<{
+            id: string;
+            definitionName: string;
+            type: ReportType;
+            status: ReportRunStatus;
+            progress: number;
+            trigger: ReportRunTrigger;
+            requestedBy: string;
+            intervalStart: string;
+            intervalEnd: string;
+            attempts: number;
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+          }>;
+          lastSuccessfulRuns: Array<{
+            id: string;
+            definitionName: string;
+            type: ReportType;
+            status: ReportRunStatus;
+            progress: number;
+            trigger: ReportRunTrigger;
+            requestedBy: string;
+            intervalStart: string;
+            intervalEnd: string;
+            attempts: number;
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+          }>;
+          lastFailedRuns: Array<{
+            id: string;
+            definitionName: string;
+            type: ReportType;
+            status: ReportRunStatus;
+            progress: number;
+            trigger: ReportRunTrigger;
+            requestedBy: string;
+            intervalStart: string;
+            intervalEnd: string;
+            attempts: number;
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+          }>;
+        };
+      }>;
+    };
+  };
+};
+
+export type ReportDefinitionQueryVariables = Exact<{
+  slug: string;
+  name: string;
+  after?: string | null | undefined;
+}>;
+
+export type ReportDefinitionQuery = {
+  organization: {
+    id: string;
+    reportDefinition: {
+      yaml: string;
+      id: string;
+      name: string;
+      type: ReportType;
+      schedule: string;
+      suspend: boolean;
+      revision: number;
+      createdAt: string;
+      updatedAt: string;
+      nextRunTimes: Array<string>;
+      runs: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: Array<{
+          node: {
+            id: string;
+            definitionName: string;
+            type: ReportType;
+            status: ReportRunStatus;
+            progress: number;
+            trigger: ReportRunTrigger;
+            requestedBy: string;
+            intervalStart: string;
+            intervalEnd: string;
+            attempts: number;
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+          };
+        }>;
+      };
+      scope: {
+        endpointSelector: string;
+        namespaceNames: Array<string>;
+        namespaceSelector: string;
+        serviceAccountNames: Array<string>;
+        serviceAccountSelector: string;
+        clusterSelector: string;
+      };
+      activeRuns: Array<{
+        id: string;
+        definitionName: string;
+        type: ReportType;
+        status: ReportRunStatus;
+        progress: number;
+        trigger: ReportRunTrigger;
+        requestedBy: string;
+        intervalStart: string;
+        intervalEnd: string;
+        attempts: number;
+        error: string | null;
+        createdAt: string;
+        startedAt: string | null;
+        finishedAt: string | null;
+      }>;
+      lastSuccessfulRuns: Array<{
+        id: string;
+        definitionName: string;
+        type: ReportType;
+        status: ReportRunStatus;
+        progress: number;
+        trigger: ReportRunTrigger;
+        requestedBy: string;
+        intervalStart: string;
+        intervalEnd: string;
+        attempts: number;
+        error: string | null;
+        createdAt: string;
+        startedAt: string | null;
+        finishedAt: string | null;
+      }>;
+      lastFailedRuns: Array<{
+        id: string;
+        definitionName: string;
+        type: ReportType;
+        status: ReportRunStatus;
+        progress: number;
+        trigger: ReportRunTrigger;
+        requestedBy: string;
+        intervalStart: string;
+        intervalEnd: string;
+        attempts: number;
+        error: string | null;
+        createdAt: string;
+        startedAt: string | null;
+        finishedAt: string | null;
+      }>;
+    };
+  };
+};
+
+export type ReportScopeCountQueryVariables = Exact<{
+  slug: string;
+  scope?: ReportScopeInput | null | undefined;
+}>;
+
+export type ReportScopeCountQuery = {
+  organization: {
+    id: string;
+    reportScopeCount: {
+      endpoints: number;
+      namespaces: number;
+      serviceAccounts: number;
+      clusters: Array<{ cluster: string; endpoints: number }>;
+    };
+  };
+};
+
+export type EvidenceSigningKeysQueryVariables = Exact<{ [key: string]: never }>;
+
+export type EvidenceSigningKeysQuery = {
+  evidenceSigningKeys: Array<{
+    id: string;
+    algorithm: string;
+    publicKeyPem: string;
+    notBefore: string;
+    notAfter: string | null;
+  }>;
+};
+
+export type CreateReportDefinitionMutationVariables = Exact<{
+  input: CreateReportDefinitionInput;
+}>;
+
+export type CreateReportDefinitionMutation = {
+  createReportDefinition: {
+    id: string;
+    name: string;
+    type: ReportType;
+    schedule: string;
+    suspend: boolean;
+    revision: number;
+    createdAt: string;
+    updatedAt: string;
+    nextRunTimes: Array<string>;
+    scope: {
+      endpointSelector: string;
+      namespaceNames: Array<string>;
+      namespaceSelector: string;
+      serviceAccountNames: Array<string>;
+      serviceAccountSelector: string;
+      clusterSelector: string;
+    };
+    activeRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+    lastSuccessfulRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+    lastFailedRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+  };
+};
+
+export type UpdateReportDefinitionMutationVariables = Exact<{
+  input: UpdateReportDefinitionInput;
+}>;
+
+export type UpdateReportDefinitionMutation = {
+  updateReportDefinition: {
+    id: string;
+    name: string;
+    type: ReportType;
+    schedule: string;
+    suspend: boolean;
+    revision: number;
+    createdAt: string;
+    updatedAt: string;
+    nextRunTimes: Array<string>;
+    scope: {
+      endpointSelector: string;
+      namespaceNames: Array<string>;
+      namespaceSelector: string;
+      serviceAccountNames: Array<string>;
+      serviceAccountSelector: string;
+      clusterSelector: string;
+    };
+    activeRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+    lastSuccessfulRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+    lastFailedRuns: Array<{
+      id: string;
+      definitionName: string;
+      type: ReportType;
+      status: ReportRunStatus;
+      progress: number;
+      trigger: ReportRunTrigger;
+      requestedBy: string;
+      intervalStart: string;
+      intervalEnd: string;
+      attempts: number;
+      error: string | null;
+      createdAt: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }>;
+  };
+};
+
+export type DeleteReportDefinitionMutationVariables = Exact<{
+  input: DeleteReportDefinitionInput;
+}>;
+
+export type DeleteReportDefinitionMutation = { deleteReportDefinition: { id: string; name: string } };
+
+export type RunReportMutationVariables = Exact<{
+  input: RunReportInput;
+}>;
+
+export type RunReportMutation = {
+  runReport: {
+    id: string;
+    definitionName: string;
+    type: ReportType;
+    status: ReportRunStatus;
+    progress: number;
+    trigger: ReportRunTrigger;
+    requestedBy: string;
+    intervalStart: string;
+    intervalEnd: string;
+    attempts: number;
+    error: string | null;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+  };
+};
+
+export type DownloadReportRunMutationVariables = Exact<{
+  input: DownloadReportRunInput;
+}>;
+
+export type DownloadReportRunMutation = {
+  downloadReportRun: {
+    filename: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    base64: string;
+    manifest: unknown;
+  };
+};
+
+export type ReportRunChangedSubscriptionVariables = Exact<{
+  slug: string;
+}>;
+
+export type ReportRunChangedSubscription = {
+  reportRunChanged: {
+    id: string;
+    definitionName: string;
+    type: ReportType;
+    status: ReportRunStatus;
+    progress: number;
+    trigger: ReportRunTrigger;
+    requestedBy: string;
+    intervalStart: string;
+    intervalEnd: string;
+    attempts: number;
+    error: string | null;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+  };
 };
 
 export type DashboardQueryVariables = Exact<{
@@ -1733,6 +2407,141 @@ export type PromotionPreviewQuery = {
   };
 };
 
+export type RecommendationFieldsFragment = {
+  id: string;
+  cluster: string;
+  namespace: string;
+  state: RecommendationState;
+  stable: boolean;
+  changedAt: string;
+  windowFrom: string;
+  windowTo: string;
+  unmatchedFlows: number;
+  yaml: string;
+  rules: Array<{ direction: string; index: number; flowKeys: Array<string> }>;
+};
+
+export type PolicyRecommendationsQueryVariables = Exact<{
+  slug: string;
+  cluster?: string | null | undefined;
+  states?: Array<RecommendationState> | RecommendationState | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type PolicyRecommendationsQuery = {
+  organization: {
+    id: string;
+    recommendationScope: {
+      enabled: boolean;
+      intervalSeconds: number;
+      initialLookbackSeconds: number;
+      stabilizationSeconds: number;
+      excludedNamespacePrefixes: Array<string>;
+      intraNamespace: IntraNamespaceTraffic;
+      refreshedAt: string | null;
+    };
+    clusters: {
+      edges: Array<{ node: { id: string; name: string; labels: Array<{ key: string; value: string }> } }>;
+    };
+    tiers: Array<{ name: string }>;
+    policyRecommendations: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: Array<{
+        node: {
+          id: string;
+          cluster: string;
+          namespace: string;
+          state: RecommendationState;
+          stable: boolean;
+          changedAt: string;
+          windowFrom: string;
+          windowTo: string;
+          unmatchedFlows: number;
+          yaml: string;
+          rules: Array<{ direction: string; index: number; flowKeys: Array<string> }>;
+        };
+      }>;
+    };
+  };
+};
+
+export type RefreshPolicyRecommendationsMutationVariables = Exact<{
+  input: RefreshPolicyRecommendationsInput;
+}>;
+
+export type RefreshPolicyRecommendationsMutation = {
+  refreshPolicyRecommendations: Array<{
+    id: string;
+    cluster: string;
+    namespace: string;
+    state: RecommendationState;
+    stable: boolean;
+    changedAt: string;
+    windowFrom: string;
+    windowTo: string;
+    unmatchedFlows: number;
+    yaml: string;
+    rules: Array<{ direction: string; index: number; flowKeys: Array<string> }>;
+  }>;
+};
+
+export type AcceptPolicyRecommendationMutationVariables = Exact<{
+  input: PolicyRecommendationRefInput;
+}>;
+
+export type AcceptPolicyRecommendationMutation = {
+  acceptPolicyRecommendation: {
+    id: string;
+    cluster: string;
+    namespace: string;
+    state: RecommendationState;
+    stable: boolean;
+    changedAt: string;
+    windowFrom: string;
+    windowTo: string;
+    unmatchedFlows: number;
+    yaml: string;
+    rules: Array<{ direction: string; index: number; flowKeys: Array<string> }>;
+  };
+};
+
+export type DismissPolicyRecommendationMutationVariables = Exact<{
+  input: PolicyRecommendationRefInput;
+}>;
+
+export type DismissPolicyRecommendationMutation = {
+  dismissPolicyRecommendation: {
+    id: string;
+    cluster: string;
+    namespace: string;
+    state: RecommendationState;
+    stable: boolean;
+    changedAt: string;
+    windowFrom: string;
+    windowTo: string;
+    unmatchedFlows: number;
+    yaml: string;
+    rules: Array<{ direction: string; index: number; flowKeys: Array<string> }>;
+  };
+};
+
+export type SetRecommendationScopeMutationVariables = Exact<{
+  input: SetRecommendationScopeInput;
+}>;
+
+export type SetRecommendationScopeMutation = {
+  setRecommendationScope: {
+    enabled: boolean;
+    intervalSeconds: number;
+    initialLookbackSeconds: number;
+    stabilizationSeconds: number;
+    excludedNamespacePrefixes: Array<string>;
+    intraNamespace: IntraNamespaceTraffic;
+    refreshedAt: string | null;
+  };
+};
+
 export type ScimSettingsQueryVariables = Exact<{
   slug: string;
 }>;
@@ -2095,6 +2904,91 @@ export const ClusterSummaryFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'ClusterSummary' },
 ) as unknown as TypedDocumentString<ClusterSummaryFragment, unknown>;
+export const ReportScopeFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}
+    `,
+  { fragmentName: 'ReportScopeFields' },
+) as unknown as TypedDocumentString<ReportScopeFieldsFragment, unknown>;
+export const ReportRunFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+    `,
+  { fragmentName: 'ReportRunFields' },
+) as unknown as TypedDocumentString<ReportRunFieldsFragment, unknown>;
+export const ReportDefinitionFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ReportDefinitionFields on ReportDefinition {
+  id
+  name
+  type
+  schedule
+  suspend
+  revision
+  createdAt
+  updatedAt
+  scope {
+    ...ReportScopeFields
+  }
+  nextRunTimes(count: 5)
+  activeRuns {
+    ...ReportRunFields
+  }
+  lastSuccessfulRuns {
+    ...ReportRunFields
+  }
+  lastFailedRuns {
+    ...ReportRunFields
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}`,
+  { fragmentName: 'ReportDefinitionFields' },
+) as unknown as TypedDocumentString<ReportDefinitionFieldsFragment, unknown>;
 export const FlowHitFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment FlowHitFields on PolicyHit {
@@ -2194,6 +3088,28 @@ export const PolicyCardFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'PolicyCardFields' },
 ) as unknown as TypedDocumentString<PolicyCardFieldsFragment, unknown>;
+export const RecommendationFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment RecommendationFields on PolicyRecommendation {
+  id
+  cluster
+  namespace
+  state
+  stable
+  changedAt
+  windowFrom
+  windowTo
+  unmatchedFlows
+  yaml
+  rules {
+    direction
+    index
+    flowKeys
+  }
+}
+    `,
+  { fragmentName: 'RecommendationFields' },
+) as unknown as TypedDocumentString<RecommendationFieldsFragment, unknown>;
 export const GraphCountersFragmentDoc = new TypedDocumentString(
   `
     fragment GraphCounters on TrafficCounters {
@@ -2501,6 +3417,346 @@ export const ClusterStatusChangedDocument = new TypedDocumentString(`
   ClusterStatusChangedSubscription,
   ClusterStatusChangedSubscriptionVariables
 >;
+export const ReportDefinitionsDocument = new TypedDocumentString(`
+    query ReportDefinitions($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    id
+    reportDefinitions(first: 25, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...ReportDefinitionFields
+        }
+      }
+    }
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}
+fragment ReportDefinitionFields on ReportDefinition {
+  id
+  name
+  type
+  schedule
+  suspend
+  revision
+  createdAt
+  updatedAt
+  scope {
+    ...ReportScopeFields
+  }
+  nextRunTimes(count: 5)
+  activeRuns {
+    ...ReportRunFields
+  }
+  lastSuccessfulRuns {
+    ...ReportRunFields
+  }
+  lastFailedRuns {
+    ...ReportRunFields
+  }
+}`) as unknown as TypedDocumentString<ReportDefinitionsQuery, ReportDefinitionsQueryVariables>;
+export const ReportDefinitionDocument = new TypedDocumentString(`
+    query ReportDefinition($slug: String!, $name: String!, $after: String) {
+  organization(slug: $slug) {
+    id
+    reportDefinition(name: $name) {
+      ...ReportDefinitionFields
+      yaml
+      runs(first: 50, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            ...ReportRunFields
+          }
+        }
+      }
+    }
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}
+fragment ReportDefinitionFields on ReportDefinition {
+  id
+  name
+  type
+  schedule
+  suspend
+  revision
+  createdAt
+  updatedAt
+  scope {
+    ...ReportScopeFields
+  }
+  nextRunTimes(count: 5)
+  activeRuns {
+    ...ReportRunFields
+  }
+  lastSuccessfulRuns {
+    ...ReportRunFields
+  }
+  lastFailedRuns {
+    ...ReportRunFields
+  }
+}`) as unknown as TypedDocumentString<ReportDefinitionQuery, ReportDefinitionQueryVariables>;
+export const ReportScopeCountDocument = new TypedDocumentString(`
+    query ReportScopeCount($slug: String!, $scope: ReportScopeInput) {
+  organization(slug: $slug) {
+    id
+    reportScopeCount(scope: $scope) {
+      endpoints
+      namespaces
+      serviceAccounts
+      clusters {
+        cluster
+        endpoints
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReportScopeCountQuery, ReportScopeCountQueryVariables>;
+export const EvidenceSigningKeysDocument = new TypedDocumentString(`
+    query EvidenceSigningKeys {
+  evidenceSigningKeys {
+    id
+    algorithm
+    publicKeyPem
+    notBefore
+    notAfter
+  }
+}
+    `) as unknown as TypedDocumentString<EvidenceSigningKeysQuery, EvidenceSigningKeysQueryVariables>;
+export const CreateReportDefinitionDocument = new TypedDocumentString(`
+    mutation CreateReportDefinition($input: CreateReportDefinitionInput!) {
+  createReportDefinition(input: $input) {
+    ...ReportDefinitionFields
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}
+fragment ReportDefinitionFields on ReportDefinition {
+  id
+  name
+  type
+  schedule
+  suspend
+  revision
+  createdAt
+  updatedAt
+  scope {
+    ...ReportScopeFields
+  }
+  nextRunTimes(count: 5)
+  activeRuns {
+    ...ReportRunFields
+  }
+  lastSuccessfulRuns {
+    ...ReportRunFields
+  }
+  lastFailedRuns {
+    ...ReportRunFields
+  }
+}`) as unknown as TypedDocumentString<
+  CreateReportDefinitionMutation,
+  CreateReportDefinitionMutationVariables
+>;
+export const UpdateReportDefinitionDocument = new TypedDocumentString(`
+    mutation UpdateReportDefinition($input: UpdateReportDefinitionInput!) {
+  updateReportDefinition(input: $input) {
+    ...ReportDefinitionFields
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ReportScopeFields on ReportScope {
+  endpointSelector
+  namespaceNames
+  namespaceSelector
+  serviceAccountNames
+  serviceAccountSelector
+  clusterSelector
+}
+fragment ReportDefinitionFields on ReportDefinition {
+  id
+  name
+  type
+  schedule
+  suspend
+  revision
+  createdAt
+  updatedAt
+  scope {
+    ...ReportScopeFields
+  }
+  nextRunTimes(count: 5)
+  activeRuns {
+    ...ReportRunFields
+  }
+  lastSuccessfulRuns {
+    ...ReportRunFields
+  }
+  lastFailedRuns {
+    ...ReportRunFields
+  }
+}`) as unknown as TypedDocumentString<
+  UpdateReportDefinitionMutation,
+  UpdateReportDefinitionMutationVariables
+>;
+export const DeleteReportDefinitionDocument = new TypedDocumentString(`
+    mutation DeleteReportDefinition($input: DeleteReportDefinitionInput!) {
+  deleteReportDefinition(input: $input) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<
+  DeleteReportDefinitionMutation,
+  DeleteReportDefinitionMutationVariables
+>;
+export const RunReportDocument = new TypedDocumentString(`
+    mutation RunReport($input: RunReportInput!) {
+  runReport(input: $input) {
+    ...ReportRunFields
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<RunReportMutation, RunReportMutationVariables>;
+export const DownloadReportRunDocument = new TypedDocumentString(`
+    mutation DownloadReportRun($input: DownloadReportRunInput!) {
+  downloadReportRun(input: $input) {
+    filename
+    contentType
+    size
+    sha256
+    base64
+    manifest
+  }
+}
+    `) as unknown as TypedDocumentString<DownloadReportRunMutation, DownloadReportRunMutationVariables>;
+export const ReportRunChangedDocument = new TypedDocumentString(`
+    subscription ReportRunChanged($slug: String!) {
+  reportRunChanged(orgSlug: $slug) {
+    ...ReportRunFields
+  }
+}
+    fragment ReportRunFields on ReportRun {
+  id
+  definitionName
+  type
+  status
+  progress
+  trigger
+  requestedBy
+  intervalStart
+  intervalEnd
+  attempts
+  error
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<ReportRunChangedSubscription, ReportRunChangedSubscriptionVariables>;
 export const DashboardDocument = new TypedDocumentString(`
     query Dashboard($slug: String!) {
   organization(slug: $slug) {
@@ -3129,6 +4385,164 @@ export const PromotionPreviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PromotionPreviewQuery, PromotionPreviewQueryVariables>;
+export const PolicyRecommendationsDocument = new TypedDocumentString(`
+    query PolicyRecommendations($slug: String!, $cluster: String, $states: [RecommendationState!], $after: String) {
+  organization(slug: $slug) {
+    id
+    recommendationScope {
+      enabled
+      intervalSeconds
+      initialLookbackSeconds
+      stabilizationSeconds
+      excludedNamespacePrefixes
+      intraNamespace
+      refreshedAt
+    }
+    clusters(first: 100) {
+      edges {
+        node {
+          id
+          name
+          labels {
+            key
+            value
+          }
+        }
+      }
+    }
+    tiers {
+      name
+    }
+    policyRecommendations(
+      first: 100
+      cluster: $cluster
+      states: $states
+      after: $after
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...RecommendationFields
+        }
+      }
+    }
+  }
+}
+    fragment RecommendationFields on PolicyRecommendation {
+  id
+  cluster
+  namespace
+  state
+  stable
+  changedAt
+  windowFrom
+  windowTo
+  unmatchedFlows
+  yaml
+  rules {
+    direction
+    index
+    flowKeys
+  }
+}`) as unknown as TypedDocumentString<PolicyRecommendationsQuery, PolicyRecommendationsQueryVariables>;
+export const RefreshPolicyRecommendationsDocument = new TypedDocumentString(`
+    mutation RefreshPolicyRecommendations($input: RefreshPolicyRecommendationsInput!) {
+  refreshPolicyRecommendations(input: $input) {
+    ...RecommendationFields
+  }
+}
+    fragment RecommendationFields on PolicyRecommendation {
+  id
+  cluster
+  namespace
+  state
+  stable
+  changedAt
+  windowFrom
+  windowTo
+  unmatchedFlows
+  yaml
+  rules {
+    direction
+    index
+    flowKeys
+  }
+}`) as unknown as TypedDocumentString<
+  RefreshPolicyRecommendationsMutation,
+  RefreshPolicyRecommendationsMutationVariables
+>;
+export const AcceptPolicyRecommendationDocument = new TypedDocumentString(`
+    mutation AcceptPolicyRecommendation($input: PolicyRecommendationRefInput!) {
+  acceptPolicyRecommendation(input: $input) {
+    ...RecommendationFields
+  }
+}
+    fragment RecommendationFields on PolicyRecommendation {
+  id
+  cluster
+  namespace
+  state
+  stable
+  changedAt
+  windowFrom
+  windowTo
+  unmatchedFlows
+  yaml
+  rules {
+    direction
+    index
+    flowKeys
+  }
+}`) as unknown as TypedDocumentString<
+  AcceptPolicyRecommendationMutation,
+  AcceptPolicyRecommendationMutationVariables
+>;
+export const DismissPolicyRecommendationDocument = new TypedDocumentString(`
+    mutation DismissPolicyRecommendation($input: PolicyRecommendationRefInput!) {
+  dismissPolicyRecommendation(input: $input) {
+    ...RecommendationFields
+  }
+}
+    fragment RecommendationFields on PolicyRecommendation {
+  id
+  cluster
+  namespace
+  state
+  stable
+  changedAt
+  windowFrom
+  windowTo
+  unmatchedFlows
+  yaml
+  rules {
+    direction
+    index
+    flowKeys
+  }
+}`) as unknown as TypedDocumentString<
+  DismissPolicyRecommendationMutation,
+  DismissPolicyRecommendationMutationVariables
+>;
+export const SetRecommendationScopeDocument = new TypedDocumentString(`
+    mutation SetRecommendationScope($input: SetRecommendationScopeInput!) {
+  setRecommendationScope(input: $input) {
+    enabled
+    intervalSeconds
+    initialLookbackSeconds
+    stabilizationSeconds
+    excludedNamespacePrefixes
+    intraNamespace
+    refreshedAt
+  }
+}
+    `) as unknown as TypedDocumentString<
+  SetRecommendationScopeMutation,
+  SetRecommendationScopeMutationVariables
+>;
 export const ScimSettingsDocument = new TypedDocumentString(`
     query ScimSettings($slug: String!) {
   organization(slug: $slug) {

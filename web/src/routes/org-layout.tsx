@@ -21,6 +21,8 @@ const SECTIONS = [
   { to: '/o/$slug/policies', label: 'Policies', needs: 'policies:read', exact: false },
   { to: '/o/$slug/flows', label: 'Flows', needs: 'flows:read', exact: false },
   { to: '/o/$slug/service-graph', label: 'Service graph', needs: 'flows:read', exact: false },
+  { to: '/o/$slug/recommendations', label: 'Recommendations', needs: 'policies:read', exact: false },
+  { to: '/o/$slug/compliance', label: 'Compliance', needs: 'compliance:read', exact: false },
   { to: '/o/$slug/members', label: 'Members', needs: 'members:read', exact: false },
   { to: '/o/$slug/tokens', label: 'API tokens', needs: 'tokens:read', exact: false },
   { to: '/o/$slug/sso', label: 'Single sign-on', needs: 'sso:manage', exact: false },

@@ -24,7 +24,9 @@ import {
   type ResourceRef,
 } from '../features/policies/api';
 import { DriftModeSelect } from '../features/policies/components/drift-mode-select';
+import { FelixConfigurationForm } from '../features/policies/components/felix-configuration-form';
 import { PolicyForm } from '../features/policies/components/policy-form';
+import { isFelixText } from '../features/policies/felix-form-model';
 import { PolicyYamlEditor } from '../features/policies/components/policy-yaml-editor';
 import { PromotionPreviewDialog } from '../features/policies/components/promotion-preview-dialog';
 import { ReviewChangesDialog } from '../features/policies/components/review-changes-dialog';
@@ -166,9 +168,12 @@ function Editor({
             selected={view}
             onSelect={setView}
           >
-            {view === 'form' && (
-              <PolicyForm slug={slug} text={draft} onChange={setDraft} readOnly={!canWrite} />
-            )}
+            {view === 'form' &&
+              (isFelixText(draft) ? (
+                <FelixConfigurationForm text={draft} onChange={setDraft} readOnly={!canWrite} />
+              ) : (
+                <PolicyForm slug={slug} text={draft} onChange={setDraft} readOnly={!canWrite} />
+              ))}
           </Tabs>
           <PolicyYamlEditor
             value={draft}

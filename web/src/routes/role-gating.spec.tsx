@@ -78,7 +78,16 @@ describe('role-gated actions', () => {
       within(nav)
         .getAllByRole('link')
         .map((l) => l.textContent),
-    ).toEqual(['Dashboard', 'Clusters', 'Policies', 'Flows', 'Service graph', 'Members']);
+    ).toEqual([
+      'Dashboard',
+      'Clusters',
+      'Policies',
+      'Flows',
+      'Service graph',
+      'Recommendations',
+      'Compliance',
+      'Members',
+    ]);
   });
 
   it('an editor may connect clusters', async () => {

@@ -77,6 +77,24 @@ const serviceGraphRoute = createRoute({
   component: lazyRouteComponent(() => import('./service-graph-page'), 'ServiceGraphPage'),
 });
 
+const recommendationsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/recommendations',
+  component: lazyRouteComponent(() => import('./recommendations-page'), 'RecommendationsPage'),
+});
+
+const complianceRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/compliance',
+  component: lazyRouteComponent(() => import('./compliance-page'), 'CompliancePage'),
+});
+
+const complianceReportRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/compliance/$name',
+  component: lazyRouteComponent(() => import('./compliance-report-page'), 'ComplianceReportPage'),
+});
+
 const membersRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/members',
@@ -114,6 +132,9 @@ const routeTree = rootRoute.addChildren([
       policyEditorRoute,
       flowsRoute,
       serviceGraphRoute,
+      recommendationsRoute,
+      complianceRoute,
+      complianceReportRoute,
       membersRoute,
       tokensRoute,
       ssoRoute,

@@ -36,8 +36,9 @@ import {
   ReportRunModel,
   ReportRunStatusEnum,
   ReportRunTriggerEnum,
+  ReportScopeCountModel,
+  ReportScopeInput,
   ReportTypeEnum,
-  type ReportScopeInput,
 } from './models/report.model.js';
 import { reportName, toGlobalReport, type ReportSpec } from './report-definition.js';
 import { ReportRunEvents, type ReportRunEvent } from './report-run-events.js';
@@ -134,6 +135,19 @@ export class OrgComplianceReportsResolver {
     @Scope() scope: OrgScope,
   ): Promise<ReportDefinitionModel> {
     return toDefinitionModel(await this.reports.get(scope, validateInput(nameSchema, name, 'name')));
+  }
+
+  @ResolveField('reportScopeCount', () => ReportScopeCountModel, {
+    description:
+      "What a report scope would select right now: endpoints, namespaces and service accounts of each in-scope cluster's last inventory, by the rule a run applies; VALIDATION_FAILED (with the field) for a bad selector. Roles: any.",
+  })
+  @RequirePermission('compliance:read')
+  reportScopeCount(
+    @Args('scope', { type: () => ReportScopeInput, nullable: true, description: 'The scope (default all).' })
+    input: ReportScopeInput | null | undefined,
+    @Scope() scope: OrgScope,
+  ): Promise<ReportScopeCountModel> {
+    return this.reports.scopeCount(scope, scopeInput(input) ?? {});
   }
 
   @ResolveField('reportRun', () => ReportRunModel, {

@@ -18,12 +18,15 @@ import {
 import {
   ReportSpecError,
   parseGlobalReports,
+  parseScope,
   parseSpec,
   type NamedReportSpec,
   type ReportSpec,
   type ReportType,
 } from './report-definition.js';
+import { countInScope, type ScopeCount } from './report-computer.js';
 import { nextTicks, previousTick } from './report-schedule.js';
+import { ReportSourcesRepository } from './report-sources.repository.js';
 
 export function specOf(d: DefinitionRow): ReportSpec {
   return {
@@ -265,6 +268,32 @@ export class ComplianceReportsService {
         active: list.filter((r) => r.status === 'queued' || r.status === 'running'),
       };
     });
+  }
+
+  /**
+   * What a scope (as a definition would take it) selects right now, from each in-scope cluster's
+   * last inventory, by the rule a run applies; for the console's live count while editing.
+   */
+  async scopeCount(scope: OrgScope, input: unknown): Promise<ScopeCount> {
+    let parsed;
+    try {
+      parsed = parseScope(input, ['scope']);
+    } catch (err) {
+      if (err instanceof ReportSpecError) throw ComplianceErrors.invalidSpec(err);
+      throw err;
+    }
+    const sources = new ReportSourcesRepository();
+    const clusters = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      const out = [];
+      for (const c of await sources.clusters(tx, scope.orgId))
+        out.push({
+          name: c.name,
+          labels: (c.labels ?? {}) as Record<string, string>,
+          inventory: await sources.inventory(tx, scope.orgId, c.id),
+        });
+      return out;
+    });
+    return countInScope(parsed, clusters);
   }
 
   private parse(input: unknown, prefix: (string | number)[]): ReportSpec {

@@ -315,6 +315,49 @@ export function encryptionSummary(
   };
 }
 
+/** What a scope selects right now, from each cluster's last inventory (a run started now covers these). */
+export interface ScopeCount {
+  endpoints: number;
+  namespaces: number;
+  serviceAccounts: number;
+  clusters: { cluster: string; endpoints: number }[];
+}
+
+/**
+ * Counts what `scope` selects in the clusters its cluster selector takes, by the same rule a run
+ * applies (`inScope`): endpoints, their distinct namespaces and service accounts, per cluster.
+ */
+export function countInScope(
+  scope: ReportScope,
+  clusters: readonly {
+    name: string;
+    labels: Record<string, string>;
+    inventory: readonly InventoryRowData[];
+  }[],
+): ScopeCount {
+  const clusterSel = matcher(scope.clusterSelector);
+  const out: ScopeCount = { endpoints: 0, namespaces: 0, serviceAccounts: 0, clusters: [] };
+  for (const c of clusters) {
+    if (clusterSel && !clusterSel(labelsFromRecord(c.labels))) continue;
+    const keys = inScope(scope, c.inventory, buildWorld(worldInput(c.inventory)).endpoints);
+    const saOf = new Map(
+      c.inventory
+        .filter((r) => r.kind === 'endpoint')
+        .map((r) => [
+          `${r.namespace}/${r.name}`,
+          (r.data['serviceAccount'] as string | undefined) ?? 'default',
+        ]),
+    );
+    const namespaces = new Set(keys.map((k) => k.slice(0, k.indexOf('/'))));
+    const accounts = new Set(keys.map((k) => `${k.slice(0, k.indexOf('/'))}/${saOf.get(k) ?? 'default'}`));
+    out.endpoints += keys.length;
+    out.namespaces += namespaces.size;
+    out.serviceAccounts += accounts.size;
+    out.clusters.push({ cluster: c.name, endpoints: keys.length });
+  }
+  return out;
+}
+
 function peerName(type: string, namespace: string, name: string): string {
   if (type === 'net') return name;
   return namespace ? `${namespace}/${name}` : name;

@@ -254,6 +254,13 @@ export function toGlobalReport(d: NamedReportSpec): Record<string, unknown> {
   };
 }
 
+/** Validates a scope given as GraphQL input; issue paths are relative to `prefix`. */
+export function parseScope(input: unknown, prefix: (string | number)[]): ReportScope {
+  const r = scopeSchema.safeParse(input ?? {});
+  if (!r.success) throw new ReportSpecError(issuesOf(r.error, prefix));
+  return r.data;
+}
+
 /** Validates a spec given as GraphQL input; issue paths are relative to `prefix`. */
 export function parseSpec(input: unknown, prefix: (string | number)[]): ReportSpec {
   const r = specSchema.safeParse(input);

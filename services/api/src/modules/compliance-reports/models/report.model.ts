@@ -226,3 +226,27 @@ export class ApplyGlobalReportsItemModel {
   @Field(() => ReportDefinitionModel, { description: 'The definition after the apply.' })
   definition!: ReportDefinitionModel;
 }
+
+@ObjectType('ReportScopeClusterCount', {
+  description: 'Endpoints a report scope selects in one cluster right now.',
+})
+export class ReportScopeClusterCountModel {
+  @Field(() => String, { description: 'Name of the cluster.' }) cluster!: string;
+  @Field(() => Int, { description: 'Endpoints of its last inventory in scope.' }) endpoints!: number;
+}
+
+@ObjectType('ReportScopeCount', {
+  description:
+    "What a report scope selects right now, from each in-scope cluster's last inventory, by the rule a run applies.",
+})
+export class ReportScopeCountModel {
+  @Field(() => Int, { description: 'Endpoints in scope, over every cluster.' }) endpoints!: number;
+  @Field(() => Int, { description: 'Namespaces with an endpoint in scope, summed over clusters.' })
+  namespaces!: number;
+  @Field(() => Int, { description: 'Service accounts with an endpoint in scope, summed over clusters.' })
+  serviceAccounts!: number;
+  @Field(() => [ReportScopeClusterCountModel], {
+    description: 'Per cluster the cluster selector takes, by name (clusters with none in scope included).',
+  })
+  clusters!: ReportScopeClusterCountModel[];
+}
