@@ -56,6 +56,8 @@ export {
 export {
   annotatedClusterSelector,
   clusterMatcher,
+  clusterSelectorWithin,
+  confineClusterSelector,
   normaliseClusterSelector,
   selectsCluster,
   type ClusterLabels,

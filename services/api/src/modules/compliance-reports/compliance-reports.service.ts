@@ -80,14 +80,14 @@ export class ComplianceReportsService {
   // ── reads ────────────────────────────────────────────────────────────────────────────────────
 
   list(scope: OrgScope, skip: number, take: number): Promise<{ rows: DefinitionView[]; total: number }> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.list(tx, scope.orgId, skip, take);
       return { rows: await this.withHistory(tx, scope.orgId, rows), total };
     });
   }
 
   get(scope: OrgScope, name: string): Promise<DefinitionView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const d = await this.repo.find(tx, scope.orgId, name);
       if (!d) throw ComplianceErrors.definitionNotFound(name);
       const [view] = await this.withHistory(tx, scope.orgId, [d]);
@@ -96,7 +96,7 @@ export class ComplianceReportsService {
   }
 
   revisions(scope: OrgScope, definitionId: string, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.revisions(tx, scope.orgId, definitionId, skip, take);
       return { rows, total };
     });
@@ -109,14 +109,14 @@ export class ComplianceReportsService {
     skip: number,
     take: number,
   ) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.runs(tx, scope.orgId, definitionId, statuses, skip, take);
       return { rows, total };
     });
   }
 
   run(scope: OrgScope, id: string): Promise<RunSummary> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const r = await this.repo.run(tx, scope.orgId, id);
       if (!r) throw ComplianceErrors.runNotFound();
       return r;
@@ -131,7 +131,7 @@ export class ComplianceReportsService {
 
   async create(scope: OrgScope, name: string, input: unknown): Promise<DefinitionRow> {
     const spec = this.parse(input, ['input']);
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       if (await this.repo.find(tx, scope.orgId, name))
         throw ComplianceErrors.definitionExists(name, ['input', 'name']);
       return this.insert(tx, scope.orgId, actorOf(scope.principal), name, spec);
@@ -140,7 +140,7 @@ export class ComplianceReportsService {
 
   /** `patch` holds the fields to change; the rest keep their value. */
   async update(scope: OrgScope, name: string, patch: Record<string, unknown>): Promise<DefinitionRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
       const spec = this.parse({ ...specOf(existing), ...patch }, ['input']);
@@ -149,7 +149,7 @@ export class ComplianceReportsService {
   }
 
   async delete(scope: OrgScope, name: string): Promise<DefinitionRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
       const actor = actorOf(scope.principal);
@@ -207,7 +207,7 @@ export class ComplianceReportsService {
    * per definition and interval, enqueued after commit. Asking again returns the same run.
    */
   async requestRun(scope: OrgScope, name: string, start: Date, end: Date): Promise<RunSummary> {
-    const { run, created } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { run, created } = await this.db.inOrg(scope, async (tx) => {
       const d = await this.repo.find(tx, scope.orgId, name);
       if (!d) throw ComplianceErrors.definitionNotFound(name);
       const actor = actorOf(scope.principal);

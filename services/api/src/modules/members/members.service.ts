@@ -78,7 +78,7 @@ export class MembersService {
   ) {}
 
   async listMembers(scope: OrgScope, skip: number, take: number) {
-    const [rows, [count]] = await this.db.query({ orgId: scope.orgId }, [
+    const [rows, [count]] = await this.db.query(scope, [
       this.repo.listMembers(scope.orgId, skip, take),
       this.repo.countMembers(scope.orgId),
     ]);
@@ -86,7 +86,7 @@ export class MembersService {
   }
 
   listInvitations(scope: OrgScope, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.listInvitations(tx, scope.orgId, skip, take),
         this.repo.countInvitations(tx, scope.orgId),
@@ -103,7 +103,7 @@ export class MembersService {
     }
     const invitedBy = scope.principal.kind === 'user' ? scope.principal.userId : null;
     try {
-      return await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      return await this.db.inOrg(scope, async (tx) => {
         const existing = await tx.membership.findFirst({
           where: { orgId: scope.orgId, user: { email: input.email } },
         });
@@ -137,7 +137,7 @@ export class MembersService {
   }
 
   async revokeInvitation(scope: OrgScope, invitationId: string): Promise<InvitationView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const inv = await this.repo.findInvitation(tx, scope.orgId, invitationId);
       if (!inv) throw AppError.notFound('invitation');
       if (inv.acceptedAt || inv.revokedAt)
@@ -199,7 +199,7 @@ export class MembersService {
   }
 
   async updateRole(scope: OrgScope, userId: string, role: Role): Promise<MemberView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const member = await this.requireMember(tx, scope, userId);
       const old = member.role as Role;
       if (!roleWithin(old, scope.role) || !roleWithin(role, scope.role)) {
@@ -224,7 +224,7 @@ export class MembersService {
   }
 
   async remove(scope: OrgScope, userId: string): Promise<MemberView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const member = await this.requireMember(tx, scope, userId);
       const old = member.role as Role;
       const self = scope.principal.kind === 'user' && scope.principal.userId === userId;

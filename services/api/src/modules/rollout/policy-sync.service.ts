@@ -174,7 +174,7 @@ export class PolicySyncService {
   async clusterSyncs(scope: OrgScope, clusterIds: readonly string[]): Promise<ClusterSyncView[]> {
     if (clusterIds.length === 0) return [];
     const [desiredRows, syncRows, statusRows, resourceRows] = await this.db.read(
-      { orgId: scope.orgId },
+      scope,
       (db) => [
         this.repo.desiredGenerations(db, scope.orgId, clusterIds),
         this.repo.syncStatuses(db, scope.orgId, clusterIds),
@@ -216,7 +216,7 @@ export class PolicySyncService {
       namespace: t.namespace,
       name: t.clusterName,
     }));
-    const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [clusters, desiredRows, syncRows, rows] = await this.db.read(scope, (db) => [
       this.repo.clusterRows(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
       this.repo.syncStatuses(db, scope.orgId),
@@ -258,7 +258,7 @@ export class PolicySyncService {
   }
 
   async clusterName(scope: OrgScope, clusterId: string): Promise<string | null> {
-    const [c] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [c] = await this.db.read(scope, (db) => [
       this.repo.clusterById(db, scope.orgId, clusterId),
     ]);
     return c?.name ?? null;

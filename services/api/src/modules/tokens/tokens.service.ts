@@ -52,7 +52,7 @@ export class TokensService {
   ) {}
 
   list(scope: OrgScope, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.list(tx, scope.orgId, skip, take),
         this.repo.count(tx, scope.orgId),
@@ -74,7 +74,7 @@ export class TokensService {
     }
     const { secret, prefix, hash } = newTokenSecret();
     const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const row = await this.repo.create(tx, scope.orgId, {
         name: input.name,
         role: input.role,
@@ -94,7 +94,7 @@ export class TokensService {
   }
 
   async revoke(scope: OrgScope, tokenId: string): Promise<TokenView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, tokenId);
       if (!existing) throw AppError.notFound('API token');
       if (existing.revokedAt) return tokenView(existing);

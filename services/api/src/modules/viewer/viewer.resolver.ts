@@ -54,6 +54,7 @@ export class ViewerResolver {
           slug: p.org.slug,
           org: p.org,
           role: p.role,
+          access: p.scope,
           principal: p,
         });
         return Promise.resolve({ rows: skip === 0 ? [org] : ([] as OrgView[]), total: 1 });
