@@ -7,6 +7,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../../platform/db/database.js';
 import { actorOf, type Actor, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
+import { checkReportSelector, describeScope } from '../../platform/access/access-scope.js';
+import { isScoped } from '../../platform/access/roles.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { ApiJobQueue, type JobQueue } from '../../platform/queue/job-queue.js';
 import { ComplianceErrors } from './compliance-reports.errors.js';
 import {
@@ -130,10 +133,11 @@ export class ComplianceReportsService {
   // ── writes ───────────────────────────────────────────────────────────────────────────────────
 
   async create(scope: OrgScope, name: string, input: unknown): Promise<DefinitionRow> {
-    const spec = this.parse(input, ['input']);
+    const spec = confined(scope, this.parse(input, ['input']));
     return this.db.inOrg(scope, async (tx) => {
       if (await this.repo.find(tx, scope.orgId, name))
         throw ComplianceErrors.definitionExists(name, ['input', 'name']);
+      await this.refuseHidden(tx, scope, name);
       return this.insert(tx, scope.orgId, actorOf(scope.principal), name, spec);
     });
   }
@@ -143,7 +147,7 @@ export class ComplianceReportsService {
     return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
-      const spec = this.parse({ ...specOf(existing), ...patch }, ['input']);
+      const spec = confined(scope, this.parse({ ...specOf(existing), ...patch }, ['input']));
       return (await this.change(tx, scope.orgId, actorOf(scope.principal), existing, spec)).row;
     });
   }
@@ -167,11 +171,11 @@ export class ComplianceReportsService {
 
   /** kubectl apply for GlobalReport YAML: every document validated before anything is written. */
   apply(scope: OrgScope, yaml: string): Promise<ApplyItem[]> {
-    return this.applyAs(scope.orgId, actorOf(scope.principal), yaml);
+    return this.applyAs(scope.orgId, actorOf(scope.principal), yaml, scope);
   }
 
   /** The same for an operator (the demo seed): the actor is given, not a caller's. */
-  async applyAs(orgId: string, actor: Actor, yaml: string): Promise<ApplyItem[]> {
+  async applyAs(orgId: string, actor: Actor, yaml: string, caller?: OrgScope): Promise<ApplyItem[]> {
     let docs: NamedReportSpec[];
     try {
       docs = parseGlobalReports(yaml);
@@ -187,10 +191,12 @@ export class ComplianceReportsService {
         );
       throw err;
     }
-    return this.db.inOrg({ orgId }, async (tx) => {
+    return this.db.inOrg(caller ?? { orgId }, async (tx) => {
       const out: ApplyItem[] = [];
-      for (const { name, ...spec } of docs) {
+      for (const { name, ...given } of docs) {
+        const spec = caller ? confined(caller, given) : given;
         const existing = await this.repo.find(tx, orgId, name);
+        if (!existing && caller) await this.refuseHidden(tx, caller, name);
         if (!existing) {
           out.push({ name, action: 'created', definition: await this.insert(tx, orgId, actor, name, spec) });
           continue;
@@ -276,6 +282,16 @@ export class ComplianceReportsService {
     }
   }
 
+  /** A name taken by a definition outside a limited caller's scope: refuse plainly. */
+  private async refuseHidden(tx: Tx, scope: OrgScope, name: string): Promise<void> {
+    if (!isScoped(scope.access)) return;
+    if (await Database.unrestricted(tx, () => this.repo.find(tx, scope.orgId, name)))
+      throw new AppError(
+        'CONFLICT',
+        `a report definition of that name exists outside your access (${describeScope(scope.access)})`,
+      );
+  }
+
   private async insert(tx: Tx, orgId: string, actor: Actor, name: string, spec: ReportSpec) {
     const { nextRunAt, lastTickAt } = timing(spec, new Date());
     const row = await this.repo.create(tx, orgId, name, spec, nextRunAt, lastTickAt);
@@ -315,4 +331,10 @@ export class ComplianceReportsService {
     });
     return { row, changed: true };
   }
+}
+
+/** A limited caller's report covers only its clusters: its cluster selector must keep the scope's. */
+function confined(scope: OrgScope, spec: ReportSpec): ReportSpec {
+  const clusterSelector = checkReportSelector(scope.access, spec.scope.clusterSelector);
+  return clusterSelector === spec.scope.clusterSelector ? spec : { ...spec, scope: { ...spec.scope, clusterSelector } };
 }

@@ -26,6 +26,7 @@ import {
   type StoredFlow,
   type TrafficCounters,
 } from './flow-store.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 /** The range of the retention setting (the column's CHECK says the same, migration 0006). */
 export const RETENTION_DAYS_MIN = 1;
@@ -222,6 +223,7 @@ export class FlowsService {
 
   /** `days` is validated at the edge (RETENTION_DAYS_MIN…MAX; the column has the same CHECK). */
   async setRetentionDays(scope: OrgScope, days: number): Promise<number> {
+    requireUnscoped(scope.access, "the organisation's flow retention");
     return this.db.inOrg(scope, async (tx) => {
       const before = await this.settings.retentionDays(tx, scope.orgId);
       if (!before) throw AppError.notFound('organization');

@@ -43,6 +43,7 @@ import { PoliciesRepository } from './policies.repository.js';
 import { toView, type PolicyView } from './policy-views.js';
 import { PolicyWriter } from './policy-writer.js';
 import { planReorder } from './tier-order.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 @Injectable()
 export class PolicyChangesService {
@@ -329,6 +330,7 @@ export class PolicyChangesService {
         const settings = await this.repo.settings(tx, scope.orgId);
         const orgDefault = orgDriftMode(settings?.defaultDriftMode);
         if (ref === null) {
+          requireUnscoped(scope.access, "the organisation's default drift mode");
           if (mode === null) {
             throw PolicyErrors.invalid([
               { path: ['input', 'mode'], field: '', message: 'is required for the organisation default' },

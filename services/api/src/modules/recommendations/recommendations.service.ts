@@ -24,6 +24,7 @@ import {
   type RecommendationRow,
   type ScopeRow,
 } from './recommendations.repository.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 export interface RecommendationView extends RecommendationRow {
   clusterName: string;
@@ -45,6 +46,7 @@ export class RecommendationsService {
   }
 
   async setScope(scope: OrgScope, value: Omit<ScopeRow, 'refreshedAt'>): Promise<ScopeRow> {
+    requireUnscoped(scope.access, "the organisation's recommendation settings");
     return this.db.inOrg(scope, async (tx) => {
       const before = await this.repo.scope(tx, scope.orgId);
       await this.repo.setScope(tx, scope.orgId, value);
