@@ -34,44 +34,44 @@ GRANT EXECUTE ON FUNCTION app_denied(text) TO palisade_app;
 -- `(SELECT app_denied(..))` is an uncorrelated subquery: evaluated once per statement (an InitPlan),
 -- not once per row, which matters on flows.
 CREATE POLICY clusters_access_scope ON clusters AS RESTRICTIVE
-  USING (NOT (id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_inventory_access_scope ON cluster_inventory AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_nodes_access_scope ON cluster_nodes AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_desired_state_access_scope ON cluster_desired_state AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_sync_status_access_scope ON cluster_sync_status AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_resource_status_access_scope ON cluster_resource_status AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY flows_access_scope ON flows AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY flow_edge_minutes_access_scope ON flow_edge_minutes AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY flow_policy_minutes_access_scope ON flow_policy_minutes AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY flow_batches_access_scope ON flow_batches AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY cluster_flow_status_access_scope ON cluster_flow_status AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 CREATE POLICY policy_recommendations_access_scope ON policy_recommendations AS RESTRICTIVE
-  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters')))));
+  USING (NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
 
 CREATE POLICY policy_resources_access_scope ON policy_resources AS RESTRICTIVE
-  USING (NOT (id = ANY ((SELECT app_denied('policies')))));
+  USING (NOT (id = ANY ((SELECT app_denied('policies'))::uuid[])));
 CREATE POLICY policy_revisions_access_scope ON policy_revisions AS RESTRICTIVE
-  USING (NOT (resource_id = ANY ((SELECT app_denied('policies')))));
+  USING (NOT (resource_id = ANY ((SELECT app_denied('policies'))::uuid[])));
 
 CREATE POLICY report_definitions_access_scope ON report_definitions AS RESTRICTIVE
-  USING (NOT (id = ANY ((SELECT app_denied('reports')))));
+  USING (NOT (id = ANY ((SELECT app_denied('reports'))::uuid[])));
 CREATE POLICY report_definition_revisions_access_scope ON report_definition_revisions AS RESTRICTIVE
-  USING (NOT (definition_id = ANY ((SELECT app_denied('reports')))));
+  USING (NOT (definition_id = ANY ((SELECT app_denied('reports'))::uuid[])));
 CREATE POLICY report_runs_access_scope ON report_runs AS RESTRICTIVE
-  USING (NOT (definition_id = ANY ((SELECT app_denied('reports')))));
+  USING (NOT (definition_id = ANY ((SELECT app_denied('reports'))::uuid[])));
 CREATE POLICY report_evidence_access_scope ON report_evidence AS RESTRICTIVE
   USING (NOT EXISTS (SELECT 1 FROM report_runs r WHERE r.id = run_id
-                      AND r.definition_id = ANY ((SELECT app_denied('reports')))));
+                      AND r.definition_id = ANY ((SELECT app_denied('reports'))::uuid[])));
 
 -- A token's scope arrives with the token, like its organisation (migration 0004).
 DROP FUNCTION authenticate_api_token(bytea);

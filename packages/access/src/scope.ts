@@ -34,11 +34,13 @@ export const ORG_WIDE_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>
 ]);
 
 /**
- * What a tier-limited binding does not hold: flows, statistics, recommendations and compliance
- * reports are the verdicts of every tier together, so they cannot be cut down to some tiers
+ * What a tier-limited binding does not hold: flows, statistics, previews and compliance reports
+ * are the verdicts of every tier together, so they cannot be cut down to some tiers, and
+ * registering, relabelling or deleting a cluster changes what every tier enforces there
  * (decision 0122). A binding limited only to clusters keeps them, for its clusters.
  */
 export const ALL_TIERS_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  'clusters:write',
   'flows:read',
   'compliance:read',
   'compliance:run',
@@ -74,7 +76,8 @@ export function scopeProblem(
   if (!SCOPABLE_ROLES.includes(role))
     return { field: 'role', message: `the ${role} role cannot be limited to clusters or tiers` };
   if (scope.tiers !== null) {
-    if (scope.tiers.length === 0) return { field: 'tiers', message: 'name at least one tier, or leave tiers out' };
+    if (scope.tiers.length === 0)
+      return { field: 'tiers', message: 'name at least one tier, or leave tiers out' };
     if (scope.tiers.length > MAX_SCOPE_TIERS)
       return { field: 'tiers', message: `at most ${MAX_SCOPE_TIERS} tiers` };
     if (new Set(scope.tiers).size !== scope.tiers.length)

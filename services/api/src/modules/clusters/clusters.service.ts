@@ -134,9 +134,7 @@ export class ClustersService {
   async viewsByIds(scope: OrgScope, ids: readonly string[]): Promise<Map<string, ClusterView>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const [rows] = await this.db.read(scope, (db) => [
-      this.repo.findByIds(db, scope.orgId, unique),
-    ]);
+    const [rows] = await this.db.read(scope, (db) => [this.repo.findByIds(db, scope.orgId, unique)]);
     const leases = await this.router.leases(rows.map((r) => r.id));
     return new Map(rows.map((r) => [r.id, clusterView(r, leases.get(r.id))]));
   }
@@ -289,16 +287,12 @@ export class ClustersService {
   }
 
   async statusEventName(scope: OrgScope, clusterId: string): Promise<string | null> {
-    const [row] = await this.db.read(scope, (db) => [
-      this.repo.findById(db, scope.orgId, clusterId),
-    ]);
+    const [row] = await this.db.read(scope, (db) => [this.repo.findById(db, scope.orgId, clusterId)]);
     return row?.name ?? null;
   }
 
   private async find(scope: OrgScope, name: string): Promise<Cluster> {
-    const [row] = await this.db.read(scope, (db) => [
-      this.repo.findByName(db, scope.orgId, name),
-    ]);
+    const [row] = await this.db.read(scope, (db) => [this.repo.findByName(db, scope.orgId, name)]);
     if (!row) throw AppError.notFound(`cluster ${name}`);
     return row;
   }

@@ -336,5 +336,7 @@ export class ComplianceReportsService {
 /** A limited caller's report covers only its clusters: its cluster selector must keep the scope's. */
 function confined(scope: OrgScope, spec: ReportSpec): ReportSpec {
   const clusterSelector = checkReportSelector(scope.access, spec.scope.clusterSelector);
-  return clusterSelector === spec.scope.clusterSelector ? spec : { ...spec, scope: { ...spec.scope, clusterSelector } };
+  return clusterSelector === spec.scope.clusterSelector
+    ? spec
+    : { ...spec, scope: { ...spec.scope, clusterSelector } };
 }

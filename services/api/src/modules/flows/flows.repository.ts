@@ -646,7 +646,10 @@ export class FlowsRepository implements FlowStore {
     }));
   }
 
-  async ingestionStatus(tenant: FlowTenant, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>> {
+  async ingestionStatus(
+    tenant: FlowTenant,
+    clusterIds: readonly string[],
+  ): Promise<Map<string, IngestionStatus>> {
     const orgId = tenant.orgId;
     const out = new Map<string, IngestionStatus>();
     if (clusterIds.length === 0) return out;

@@ -116,14 +116,7 @@ export class FlowsService {
     after: FlowCursor | null,
     take: number,
   ): Promise<{ rows: FlowView[]; total: number; exact: boolean }> {
-    const { rows, total, exact } = await this.store.list(
-      scope,
-      query,
-      sort,
-      after,
-      take,
-      FLOW_COUNT_LIMIT,
-    );
+    const { rows, total, exact } = await this.store.list(scope, query, sort, after, take, FLOW_COUNT_LIMIT);
     return { rows: await this.withClusters(scope, rows), total, exact };
   }
 
@@ -214,9 +207,7 @@ export class FlowsService {
   }
 
   async retentionDays(scope: OrgScope): Promise<number> {
-    const [row] = await this.db.read(scope, (tx) => [
-      this.settings.retentionDays(tx, scope.orgId),
-    ]);
+    const [row] = await this.db.read(scope, (tx) => [this.settings.retentionDays(tx, scope.orgId)]);
     if (!row) throw AppError.notFound('organization');
     return row.flowRetentionDays;
   }

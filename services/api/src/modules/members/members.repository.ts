@@ -41,7 +41,13 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
-  setRole(tx: Tx, orgId: string, userId: string, role: string, scope?: { clusterSelector: string; tiers: string[] }) {
+  setRole(
+    tx: Tx,
+    orgId: string,
+    userId: string,
+    role: string,
+    scope?: { clusterSelector: string; tiers: string[] },
+  ) {
     return tx.membership.update({
       where: { orgId_userId: { orgId, userId } },
       data: { role, ...scope },
@@ -60,7 +66,13 @@ export class MembersRepository {
     role: string,
     scope: { clusterSelector: string; tiers: unknown } = { clusterSelector: '', tiers: [] },
   ) {
-    const data = { orgId, userId, role, clusterSelector: scope.clusterSelector, tiers: scope.tiers as string[] };
+    const data = {
+      orgId,
+      userId,
+      role,
+      clusterSelector: scope.clusterSelector,
+      tiers: scope.tiers as string[],
+    };
     return tx.membership.create({ data, include: { user: true } });
   }
 

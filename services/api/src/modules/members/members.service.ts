@@ -231,7 +231,9 @@ export class MembersService {
         tx,
         scope.orgId,
         role,
-        keep ? { clusterSelector: oldScope.clusterSelector, tiers: oldScope.tiers ? [...oldScope.tiers] : null } : requested,
+        keep
+          ? { clusterSelector: oldScope.clusterSelector, tiers: oldScope.tiers ? [...oldScope.tiers] : null }
+          : requested,
         scope.access,
       );
       if (!roleWithin(old, scope.role) || !roleWithin(role, scope.role)) {

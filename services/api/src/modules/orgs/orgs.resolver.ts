@@ -74,7 +74,10 @@ export class OrgsResolver {
   })
   @RequirePermission('org:read')
   viewerAccess(@Scope() scope: OrgScope): ViewerAccessModel {
-    return { scope: toAccessScopeModel(scope.access), permissions: heldPermissions(scope.role, scope.access) };
+    return {
+      scope: toAccessScopeModel(scope.access),
+      permissions: heldPermissions(scope.role, scope.access),
+    };
   }
 
   @Mutation(() => OrganizationModel, {

@@ -75,9 +75,7 @@ export class PoliciesService {
   }
 
   async orgDefault(scope: OrgScope): Promise<DriftMode> {
-    const [settings] = await this.db.read(scope, (db) => [
-      this.repo.settings(db, scope.orgId),
-    ]);
+    const [settings] = await this.db.read(scope, (db) => [this.repo.settings(db, scope.orgId)]);
     return orgDriftMode(settings?.defaultDriftMode);
   }
 
@@ -120,9 +118,7 @@ export class PoliciesService {
     from: number,
     to: number,
   ): Promise<{ from: RevisionView; to: RevisionView; changes: FieldChange[]; unified: string }> {
-    const [latest] = await this.db.read(scope, (db) => [
-      this.repo.latestRevision(db, scope.orgId, ref),
-    ]);
+    const [latest] = await this.db.read(scope, (db) => [this.repo.latestRevision(db, scope.orgId, ref)]);
     if (!latest) throw PolicyErrors.notFound(ref);
     const [a, b] = await this.db.read(scope, (db) => [
       this.repo.revision(db, scope.orgId, latest.resourceId, from),

@@ -388,9 +388,7 @@ export class PolicyChangesService {
 
   /** The written row as a view, with the organisation's drift default as committed. */
   private async viewOf(scope: OrgScope, row: PolicyRow): Promise<PolicyView> {
-    const [settings] = await this.db.read(scope, (db) => [
-      this.repo.settings(db, scope.orgId),
-    ]);
+    const [settings] = await this.db.read(scope, (db) => [this.repo.settings(db, scope.orgId)]);
     return toView(row, orgDriftMode(settings?.defaultDriftMode));
   }
 }

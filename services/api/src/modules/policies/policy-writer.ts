@@ -23,7 +23,11 @@ import {
 } from '@palisade/policy/managed';
 import type { PolicyResource as PolicyRow } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
-import { describeScope, scopedResourceSelector } from '../../platform/access/access-scope.js';
+import {
+  describeScope,
+  resourceInScope,
+  scopedResourceSelector,
+} from '../../platform/access/access-scope.js';
 import { isScoped } from '../../platform/access/roles.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
@@ -187,15 +191,41 @@ export class PolicyWriter {
   }
 }
 
-/** A limited caller's change, its document held inside the caller's scope (or refused). */
+/**
+ * A limited caller's change, held inside the caller's scope (or refused): what it changes must lie
+ * inside (a Tier it sees but that reaches other clusters is read-only to it), and so must the new
+ * document; a new document without a cluster selector gets the scope's.
+ */
 function withinScope(scope: OrgScope, c: PolicyChange): PolicyChange {
-  if (!isScoped(scope.access) || c.doc === null) return c;
-  const current = annotatedClusterSelector(c.doc) ?? '';
-  const selector = scopedResourceSelector(scope.access, {
-    kind: c.ref.kind,
-    name: c.ref.name,
-    tier: tierOf(c.doc),
-    clusterSelector: current,
-  });
-  return selector === current ? c : { ...c, doc: storedDocument(c.doc, selector) };
+  if (!isScoped(scope.access)) return c;
+  if (c.existing) {
+    const old = c.existing;
+    if (
+      !resourceInScope(scope.access, {
+        kind: old.kind,
+        name: old.name,
+        tier: old.tier,
+        clusterSelector: old.clusterSelector,
+      })
+    )
+      throw new AppError(
+        'FORBIDDEN',
+        `clusterSelector: your access is limited to ${describeScope(scope.access)}; ${old.kind} ${old.name} reaches beyond it, so you cannot change it`,
+        [
+          {
+            path: ['input', 'clusterSelector'],
+            message: `${old.kind} ${old.name} reaches beyond your access`,
+          },
+        ],
+      );
+  }
+  if (c.doc === null) return c;
+  const given = annotatedClusterSelector(c.doc) ?? '';
+  // A new document without a cluster selector gets the scope's; a change keeps what it says.
+  const selector = scopedResourceSelector(
+    scope.access,
+    { kind: c.ref.kind, name: c.ref.name, tier: tierOf(c.doc), clusterSelector: given },
+    !c.existing,
+  );
+  return selector === given ? c : { ...c, doc: storedDocument(c.doc, selector) };
 }

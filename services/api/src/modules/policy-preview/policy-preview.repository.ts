@@ -44,7 +44,10 @@ export class PolicyPreviewRepository {
     return { resources, clusters, retentionDays: org[0]?.days ?? 0 };
   }
 
-  async inventory(tenant: TenantContext & { orgId: string }, clusterIds: readonly string[]): Promise<InventoryRow[]> {
+  async inventory(
+    tenant: TenantContext & { orgId: string },
+    clusterIds: readonly string[],
+  ): Promise<InventoryRow[]> {
     if (clusterIds.length === 0) return [];
     const orgId = tenant.orgId;
     const [rows] = await this.db.query(tenant, [

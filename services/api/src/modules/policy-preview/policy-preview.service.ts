@@ -168,7 +168,10 @@ export class PolicyPreviewService {
     // The replay counts every stored resource (a verdict is every tier's), but only over the
     // caller's clusters; a tier-limited role does not read flows at all (decision 0122).
     if (!scopeAllows(scope.access, 'flows:read'))
-      throw new AppError('FORBIDDEN', `your role is limited to ${describeScope(scope.access)}, which does not allow flows:read`);
+      throw new AppError(
+        'FORBIDDEN',
+        `your role is limited to ${describeScope(scope.access)}, which does not allow flows:read`,
+      );
     const state = await this.repo.state(scope.orgId);
     const inScope = clusterMatcher(scope.access.clusterSelector);
     state.clusters = state.clusters.filter((c) => inScope((c.labels ?? {}) as Record<string, string>));

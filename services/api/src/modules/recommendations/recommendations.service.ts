@@ -135,9 +135,7 @@ export class RecommendationsService {
         out.items.flatMap((i) => i.errors).map((e) => ({ path: ['input', 'id'], message: e.message })),
       );
     }
-    await this.db.inOrg(scope, (tx) =>
-      this.repo.update(tx, scope.orgId, id, { state: 'ACCEPTED' }),
-    );
+    await this.db.inOrg(scope, (tx) => this.repo.update(tx, scope.orgId, id, { state: 'ACCEPTED' }));
     return (await this.list(scope, null, [])).find((r) => r.id === id)!;
   }
 

@@ -64,7 +64,11 @@ export class DesiredStateService {
     return Database.unrestricted(tx, () => this.recomputeAll(tx, orgId, clusterIds));
   }
 
-  private async recomputeAll(tx: Tx, orgId: string, clusterIds?: readonly string[]): Promise<DesiredChange[]> {
+  private async recomputeAll(
+    tx: Tx,
+    orgId: string,
+    clusterIds?: readonly string[],
+  ): Promise<DesiredChange[]> {
     await this.repo.lockOrg(tx, orgId);
     const clusters = await this.repo.clusters(tx, orgId, clusterIds);
     if (clusters.length === 0) return [];

@@ -67,11 +67,23 @@ export function resourceTier(kind: string, name: string, tier: string | null): s
 }
 
 /**
- * Whether a policy resource lies inside the scope: its tier is one of the scope's (a resource of no
- * tier — network sets, Felix configuration — lies inside only an all-tiers scope), and its cluster
- * selector can only ever reach the scope's clusters (decision 0120).
+ * Whether a policy resource lies inside the scope, to change it: its tier is one of the scope's (a
+ * resource of no tier — network sets, Felix configuration — lies inside only an all-tiers scope),
+ * and its cluster selector can only ever reach the scope's clusters (decision 0120).
  */
 export function resourceInScope(
+  scope: AccessScope,
+  r: { kind: string; name: string; tier: string | null; clusterSelector: string },
+): boolean {
+  return resourceVisible(scope, r) && clusterSelectorWithin(r.clusterSelector, scope.clusterSelector);
+}
+
+/**
+ * Whether a limited caller sees a policy resource. As for changing it, except that a Tier of the
+ * scope is seen whatever clusters it targets: a tier is the ordered container the scope's policies
+ * live in, and naming it is how they are written (decision 0123).
+ */
+export function resourceVisible(
   scope: AccessScope,
   r: { kind: string; name: string; tier: string | null; clusterSelector: string },
 ): boolean {
@@ -79,7 +91,7 @@ export function resourceInScope(
     const tier = resourceTier(r.kind, r.name, r.tier);
     if (tier === null || !tierInScope(scope, tier)) return false;
   }
-  return clusterSelectorWithin(r.clusterSelector, scope.clusterSelector);
+  return r.kind === 'Tier' || clusterSelectorWithin(r.clusterSelector, scope.clusterSelector);
 }
 
 export function deniedIds(
@@ -94,7 +106,7 @@ export function deniedIds(
     policies: resources
       .filter(
         (r) =>
-          !resourceInScope(scope, {
+          !resourceVisible(scope, {
             kind: r.kind,
             name: r.name,
             tier: r.tier,
@@ -135,7 +147,9 @@ function labelsOf(v: unknown): Record<string, string> {
 
 function outside(field: string, scope: AccessScope, what: string): AppError {
   const message = `your access is limited to ${describeScope(scope)}; ${what}`;
-  return new AppError('FORBIDDEN', `${field}: ${message}`, [{ path: ['input', ...field.split('.')], message }]);
+  return new AppError('FORBIDDEN', `${field}: ${message}`, [
+    { path: ['input', ...field.split('.')], message },
+  ]);
 }
 
 export function describeScope(scope: AccessScope): string {
@@ -160,10 +174,11 @@ export function checkClusterLabels(scope: AccessScope, labels: Record<string, st
 export function scopedResourceSelector(
   scope: AccessScope,
   r: { kind: string; name: string; tier: string | null; clusterSelector: string },
+  narrowEmpty = true,
 ): string {
   if (!isScoped(scope)) return r.clusterSelector;
   const selector =
-    r.clusterSelector === '' && scope.clusterSelector !== ''
+    narrowEmpty && r.clusterSelector === '' && scope.clusterSelector !== ''
       ? normaliseClusterSelector(scope.clusterSelector)
       : r.clusterSelector;
   if (scope.tiers !== null) {
@@ -182,9 +197,19 @@ export function scopedResourceSelector(
 }
 
 /** For a stored document (JSON): whether it lies inside the scope. */
-export function storedResourceInScope(scope: AccessScope, kind: string, object: unknown, selector: string): boolean {
+export function storedResourceInScope(
+  scope: AccessScope,
+  kind: string,
+  object: unknown,
+  selector: string,
+): boolean {
   const doc = fromStored(object);
-  return resourceInScope(scope, { kind, name: doc.metadata.name, tier: tierOf(doc), clusterSelector: selector });
+  return resourceInScope(scope, {
+    kind,
+    name: doc.metadata.name,
+    tier: tierOf(doc),
+    clusterSelector: selector,
+  });
 }
 
 /** A report definition a limited caller writes must only ever cover clusters of the scope. */
@@ -203,5 +228,8 @@ export function checkReportSelector(scope: AccessScope, clusterSelector: string)
 /** Organisation-wide settings and objects are out of reach of a limited binding (decision 0121). */
 export function requireUnscoped(scope: AccessScope, what: string): void {
   if (isScoped(scope))
-    throw new AppError('FORBIDDEN', `your access is limited to ${describeScope(scope)}; ${what} needs an organisation-wide role`);
+    throw new AppError(
+      'FORBIDDEN',
+      `your access is limited to ${describeScope(scope)}; ${what} needs an organisation-wide role`,
+    );
 }

@@ -84,7 +84,11 @@ export class Database {
         const deny = setDenied(deniedIds(ctx.access, c as never, r as never, d as never));
         prefix = [Promise.resolve(), client.query(deny.text, deny.values as unknown[])];
       }
-      const sent = [...prefix, ...queries.map((q) => client.query(q.text, q.values as unknown[])), client.query('COMMIT')];
+      const sent = [
+        ...prefix,
+        ...queries.map((q) => client.query(q.text, q.values as unknown[])),
+        client.query('COMMIT'),
+      ];
       // Every statement must settle before the connection goes back to the pool. After a failed
       // statement the rest fail as "transaction aborted" and COMMIT rolls back, leaving it clean.
       const settled = await Promise.allSettled(sent);
@@ -187,11 +191,11 @@ export class Database {
     // On a failure the transaction rolls back as a whole: nothing to restore.
     const result = await fn();
     await tx.$queryRawUnsafe(
-        `SELECT set_config('app.denied_clusters', $1, true), set_config('app.denied_policies', $2, true),
+      `SELECT set_config('app.denied_clusters', $1, true), set_config('app.denied_policies', $2, true),
                 set_config('app.denied_reports', $3, true)`,
-        s.c,
-        s.p,
-        s.r,
+      s.c,
+      s.p,
+      s.r,
     );
     return result;
   }

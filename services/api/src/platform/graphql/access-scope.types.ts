@@ -51,7 +51,9 @@ export const accessScopeSchema = z
 /** A requested scope after the schema: null/undefined when none was given. */
 export type AccessScopeRequest = z.infer<typeof accessScopeSchema>;
 
-@ObjectType({ description: "What a role binding is limited to; both empty: the whole organisation." })
+@ObjectType('AccessScope', {
+  description: 'What a role binding is limited to; both empty: the whole organisation.',
+})
 export class AccessScopeModel {
   @Field(() => String, { description: 'Cluster selector over cluster labels; empty: every cluster.' })
   clusterSelector!: string;
@@ -63,7 +65,9 @@ export class AccessScopeModel {
   organizationWide!: boolean;
 }
 
-@ObjectType({ description: "The caller's own binding in an organisation, for gating a user interface." })
+@ObjectType('ViewerAccess', {
+  description: "The caller's own binding in an organisation, for gating a user interface.",
+})
 export class ViewerAccessModel {
   @Field(() => AccessScopeModel, { description: 'What the binding is limited to.' })
   scope!: AccessScopeModel;
@@ -114,7 +118,10 @@ export async function checkRequestedScope(
   const problem = scopeProblem(role, scope);
   if (problem)
     throw AppError.validation([
-      { path: problem.field === 'role' ? ['input', 'role'] : ['input', 'scope', 'tiers'], message: problem.message },
+      {
+        path: problem.field === 'role' ? ['input', 'role'] : ['input', 'scope', 'tiers'],
+        message: problem.message,
+      },
     ]);
   if (tiers) {
     const known = new Set(

@@ -21,7 +21,8 @@ export class CreateApiTokenInput {
   expiresInDays?: number | null;
   @Field(() => AccessScopeInput, {
     nullable: true,
-    description: 'Limit the token to clusters and tiers, no wider than your own scope; left out: the whole organisation.',
+    description:
+      'Limit the token to clusters and tiers, no wider than your own scope; left out: the whole organisation.',
   })
   scope?: AccessScopeInput | null;
 }
