@@ -174,7 +174,7 @@ export class PolicyPreviewService {
       );
     const state = await this.repo.state(scope.orgId);
     const inScope = clusterMatcher(scope.access.clusterSelector);
-    state.clusters = state.clusters.filter((c) => inScope((c.labels ?? {}) as Record<string, string>));
+    state.clusters = state.clusters.filter((c) => inScope(c.labels ?? {}));
     const to = request.query.to ?? now;
     const from = request.query.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
     const floor = now.getTime() - state.retentionDays * 24 * 3600 * 1000;

@@ -80,7 +80,9 @@ export class Database {
           if (!isServerError(bad.reason)) broken = bad.reason as Error;
           throw bad.reason;
         }
-        const [c, r, d] = read.slice(2).map((x) => (x as PromiseFulfilledResult<pg.QueryResult>).value.rows);
+        const [c, r, d] = read
+          .slice(2)
+          .map((x) => (x as PromiseFulfilledResult<pg.QueryResult<Record<string, unknown>>>).value.rows);
         const deny = setDenied(deniedIds(ctx.access, c as never, r as never, d as never));
         prefix = [Promise.resolve(), client.query(deny.text, deny.values as unknown[])];
       }

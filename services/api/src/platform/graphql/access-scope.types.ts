@@ -104,7 +104,7 @@ export async function checkRequestedScope(
   input: AccessScopeRequest,
   granter: AccessScope,
 ): Promise<AccessScope> {
-  let clusterSelector = '';
+  let clusterSelector: string;
   try {
     clusterSelector = normaliseClusterSelector(input?.clusterSelector ?? '');
   } catch (err) {
