@@ -31,6 +31,19 @@ export {
   isSsoMappableRole,
   type SsoMappableRole,
 } from './sso-rules.js';
+export {
+  ALL_TIERS_PERMISSIONS,
+  MAX_SCOPE_TIERS,
+  ORG_WIDE_PERMISSIONS,
+  SCOPABLE_ROLES,
+  UNSCOPED,
+  isScoped,
+  scopeAllows,
+  scopeProblem,
+  tierInScope,
+  tiersWithin,
+  type AccessScope,
+} from './scope.js';
 
 export const ROLES = ['owner', 'admin', 'editor', 'viewer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];

@@ -774,6 +774,18 @@ const THROUGH_PARENT = new Set([
   'SsoRolePreviewRow.currentRole',
   'SsoRolePreviewRow.resultingRole',
   'SsoRolePreviewRow.change',
+  // Scoped bindings (issue 17): a binding's own scope, shown on the member, invitation or token it
+  // belongs to, and the caller's own (Organization.viewerAccess, Viewer.token); no arguments.
+  'AccessScope.clusterSelector',
+  'AccessScope.organizationWide',
+  'AccessScope.tiers',
+  'ApiToken.scope',
+  'Invitation.scope',
+  'Member.scope',
+  'Organization.viewerAccess',
+  'ViewerAccess.permissions',
+  'ViewerAccess.scope',
+  'ViewerToken.scope',
   // Compliance reports (issue 15): under Organization.reportDefinitions, reportDefinition and
   // reportRun, which ATTACKS try; their arguments (first, count) only page within the parent.
   // reportScopeCount's answer: counts of the organisation's own inventory, no argument of its own.
@@ -1250,7 +1262,12 @@ async function snapshot(ctx: TestContext, orgId: string) {
  * connection_init payload, a browser session by its cookie from the console's origin. Resolves with
  * the first message (an error, or an event) in the shape of an HTTP GraphQL result.
  */
-async function subscribe(a: Attacker, query: string, variables: Record<string, unknown>): Promise<GqlResult> {
+async function subscribe(
+  a: Pick<Attacker, 'caller'>,
+  query: string,
+  variables: Record<string, unknown>,
+  waitMs = 5000,
+): Promise<GqlResult> {
   const headers: Record<string, string> = {};
   const cookie = a.caller?.headers['cookie'];
   if (cookie) Object.assign(headers, { cookie, origin: new URL(ctx.env.PUBLIC_ORIGIN).origin });
@@ -1276,7 +1293,7 @@ async function subscribe(a: Attacker, query: string, variables: Record<string, u
             data: null,
             errors: [{ message: 'no answer', extensions: { code: 'NO_ANSWER' } }],
           }),
-        5000,
+        waitMs,
       );
       client.subscribe(
         { query, variables },
@@ -1316,6 +1333,7 @@ let attackerOrgId: string;
 let before: Awaited<ReturnType<typeof snapshot>>;
 let fileSchema: GraphQLSchema;
 let liveSchema: GraphQLSchema;
+let scoped: { victim: ScopedVictim; insiders: Insider[] };
 
 beforeAll(async () => {
   ctx = await TestContext.start();
@@ -1439,6 +1457,8 @@ beforeAll(async () => {
   const introspection = await ctx.gql<IntrospectionQuery>(null, getIntrospectionQuery());
   liveSchema = buildClientSchema(expectData(introspection));
 
+  scoped = await setUpScopedInsiders(ctx, victim, alice);
+
   before = await snapshot(ctx, victim.orgId);
 });
 afterAll(async () => ctx?.close());
@@ -1527,7 +1547,7 @@ describe('after every attempt', () => {
       'SELECT count(*)::text AS n FROM memberships WHERE org_id = $1',
       [victim.orgId],
     );
-    expect(valid[0]?.n).toBe('2');
+    expect(valid[0]?.n).toBe('4'); // alice, the editor and the two scoped insiders
   });
 });
 
@@ -1768,5 +1788,850 @@ describe('row-level security, talking to Postgres as the API role', () => {
     expect(tables.map((t) => t.relname)).toEqual(expect.arrayContaining([...TENANT_TABLES, 'organizations']));
     for (const t of tables)
       expect(t, t.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+  });
+});
+
+// ── The scope dimension (issue 17 item 3) ─────────────────────────────────────────────────────
+// Members and tokens of the victim organisation whose role is limited to other clusters or tiers
+// than the victim's `prod` objects. For every entry of ATTACKS, SCOPED says how such an insider is
+// tried (its own attempts: an insider reaches the organisation, so it aims at what lies outside
+// its scope) or why the field has nothing to do with clusters and tiers. A field of ATTACKS
+// without an entry here fails the suite, as a field without an entry in ATTACKS does. Every
+// answer is searched for the ids and names of what lies outside the insider's scope, and the
+// victim's rows must be unchanged after all of them.
+
+type InsiderKind = 'cluster-limited editor' | 'tier-limited editor' | 'cluster-limited token';
+
+interface Insider {
+  kind: InsiderKind;
+  caller: Caller;
+  /** What the binding is limited by: the victim's prod objects lie outside either way. */
+  limit: 'clusters' | 'tiers';
+  userId: string | null;
+}
+
+interface ScopedVictim {
+  slug: string;
+  prodClusterId: string;
+  stagingClusterId: string;
+  prodPolicyId: string;
+  stagingPolicyId: string;
+  securityTierId: string;
+  reportDefinitionId: string;
+  reportRunId: string;
+  stagingReportId: string;
+}
+
+/** 'ALLOWED': answers without error; 'SILENT': a subscription that sends nothing (or answers). */
+interface ScopedAttempt {
+  query: string;
+  variables: Record<string, unknown>;
+  expect: readonly string[];
+  /** For answers that refuse in their payload rather than with an error (applyResources). */
+  refusedIn?: (data: Record<string, unknown> | null) => boolean;
+}
+
+type ScopedEntry = { attempts: (v: ScopedVictim, i: Insider) => ScopedAttempt[] } | { notScoped: string };
+
+const ALLOWED = 'ALLOWED';
+const SILENT = 'SILENT';
+const PROD_POLICY = 'security.prod-lockdown';
+
+/** What lies outside an insider's scope: none of it may appear in any answer. */
+const outsideOf = (v: ScopedVictim, i: Insider): string[] =>
+  i.limit === 'clusters'
+    ? [v.prodClusterId, v.prodPolicyId, PROD_POLICY, v.reportDefinitionId, v.reportRunId]
+    : [v.prodPolicyId, PROD_POLICY, v.securityTierId, v.reportDefinitionId, v.reportRunId];
+
+/** Codes by limit: what a cluster-limited and a tier-limited binding get. */
+const by =
+  (clusters: readonly string[], tiers: readonly string[]) =>
+  (i: Insider): readonly string[] =>
+    i.limit === 'clusters' ? clusters : tiers;
+
+const read =
+  (selection: string, expect: (i: Insider) => readonly string[] = () => [ALLOWED]) =>
+  (v: ScopedVictim, i: Insider): ScopedAttempt[] => [
+    {
+      query: `query($s: String!) { organization(slug: $s) { ${selection} } }`,
+      variables: { s: v.slug },
+      expect: expect(i),
+    },
+  ];
+
+const mutate =
+  (
+    name: string,
+    inputType: string,
+    selection: string,
+    input: (v: ScopedVictim, i: Insider) => Record<string, unknown>,
+    expect: (i: Insider) => readonly string[],
+  ) =>
+  (v: ScopedVictim, i: Insider): ScopedAttempt[] => [
+    {
+      query: `mutation($i: ${inputType}!) { ${name}(input: $i) { ${selection} } }`,
+      variables: { i: { orgSlug: v.slug, ...input(v, i) } },
+      expect: expect(i),
+    },
+  ];
+
+const FORBIDDEN = (): readonly string[] => ['FORBIDDEN'];
+const NOT_FOUND = (): readonly string[] => ['NOT_FOUND'];
+const PROD_GNP = (selector: string) =>
+  `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: ${PROD_POLICY}\n  annotations:\n    palisade.io/cluster-selector: '${selector}'\nspec:\n  tier: security\n  selector: all()\n  types: [Ingress]\n`;
+
+const SCOPED: Record<string, ScopedEntry> = {
+  'Query.organization': {
+    attempts: read('id slug name viewerRole viewerAccess { permissions scope { clusterSelector tiers } }'),
+  },
+  'Query.viewer': {
+    attempts: () => [
+      {
+        query: '{ viewer { kind token { id role scope { clusterSelector tiers organizationWide } } } }',
+        variables: {},
+        expect: [ALLOWED],
+      },
+    ],
+  },
+  'Mutation.createOrganization': { notScoped: 'creates another organisation; nothing of this one is named' },
+  'Mutation.acceptInvitation': { notScoped: "accepts an invitation addressed to the caller's own email" },
+  'Mutation.leaveOrganization': { notScoped: "ends only the caller's own membership" },
+  'Query.evidenceSigningKeys': { notScoped: 'platform-wide public keys, the same for every caller' },
+  // Organisation-wide objects: a limited binding never holds their permissions.
+  'Mutation.inviteMember': {
+    attempts: mutate(
+      'inviteMember',
+      'InviteMemberInput',
+      'id',
+      () => ({ email: 'wide@example.com', role: 'EDITOR' }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.revokeInvitation': {
+    attempts: mutate(
+      'revokeInvitation',
+      'RevokeInvitationInput',
+      'id',
+      () => ({ invitationId: victim.invitationId }),
+      FORBIDDEN,
+    ),
+  },
+  // Widening one's own binding to the whole organisation.
+  'Mutation.updateMemberRole': {
+    attempts: mutate(
+      'updateMemberRole',
+      'UpdateMemberRoleInput',
+      'role',
+      (_v, i) => ({
+        userId: i.userId ?? victim.editorUserId,
+        role: 'EDITOR',
+        scope: { clusterSelector: '' },
+      }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.removeMember': {
+    attempts: mutate(
+      'removeMember',
+      'RemoveMemberInput',
+      'role',
+      () => ({ userId: victim.ownerUserId }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.createApiToken': {
+    attempts: mutate(
+      'createApiToken',
+      'CreateApiTokenInput',
+      'secret',
+      () => ({ name: 'wide', role: 'EDITOR' }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.revokeApiToken': {
+    attempts: mutate(
+      'revokeApiToken',
+      'RevokeApiTokenInput',
+      'id',
+      () => ({ tokenId: victim.tokenId }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.updateOrganization': {
+    attempts: mutate(
+      'updateOrganization',
+      'UpdateOrganizationInput',
+      'name',
+      () => ({ name: 'Narrowed' }),
+      FORBIDDEN,
+    ),
+  },
+  'Organization.members': {
+    attempts: read('members(first: 100) { totalCount edges { node { role scope { tiers } } } }'),
+  },
+  'Organization.invitations': { attempts: read('invitations(first: 10) { totalCount }', FORBIDDEN) },
+  'Organization.apiTokens': { attempts: read('apiTokens(first: 10) { totalCount }', FORBIDDEN) },
+  'Organization.auditEvents': {
+    attempts: read('auditEvents(first: 50) { totalCount edges { node { targetId after } } }', FORBIDDEN),
+  },
+  'Organization.auditChain': { attempts: read('auditChain { valid }', FORBIDDEN) },
+  // Clusters: a cluster-limited binding does not find prod; a tier-limited one reads clusters but
+  // changes none (registering, relabelling or deleting one changes what every tier enforces).
+  'Organization.cluster': {
+    attempts: read(
+      'cluster(name: "prod") { id name nodes { name } } encryptionCoverage { clusters { clusterName } }',
+      by(['NOT_FOUND'], [ALLOWED]),
+    ),
+  },
+  'Organization.clusters': {
+    attempts: read('clusters(first: 100) { totalCount edges { node { id name labels { value } } } }'),
+  },
+  'Mutation.registerCluster': {
+    attempts: (v, i) => [
+      ...mutate(
+        'registerCluster',
+        'RegisterClusterInput',
+        'enrollmentToken',
+        () => ({ name: 'prod' }),
+        by(['FORBIDDEN', 'CONFLICT'], ['FORBIDDEN']),
+      )(v, i),
+      ...mutate(
+        'registerCluster',
+        'RegisterClusterInput',
+        'enrollmentToken',
+        () => ({ name: 'rogue', labels: [{ key: 'env', value: 'prod' }] }),
+        FORBIDDEN,
+      )(v, i),
+    ],
+  },
+  'Mutation.updateClusterLabels': {
+    attempts: (v, i) => [
+      ...mutate(
+        'updateClusterLabels',
+        'UpdateClusterLabelsInput',
+        'id',
+        () => ({ name: 'prod', labels: [{ key: 'env', value: 'staging' }] }),
+        by(['NOT_FOUND'], ['FORBIDDEN']),
+      )(v, i),
+      // Moving an own cluster out of the scope.
+      ...mutate(
+        'updateClusterLabels',
+        'UpdateClusterLabelsInput',
+        'id',
+        () => ({ name: 'staging', labels: [{ key: 'env', value: 'prod' }] }),
+        FORBIDDEN,
+      )(v, i),
+    ],
+  },
+  'Mutation.deleteCluster': {
+    attempts: mutate(
+      'deleteCluster',
+      'DeleteClusterInput',
+      'id',
+      () => ({ name: 'prod' }),
+      by(['NOT_FOUND'], ['FORBIDDEN']),
+    ),
+  },
+  'Subscription.clusterStatusChanged': {
+    attempts: (v) => [
+      {
+        query: 'subscription($s: String!) { clusterStatusChanged(orgSlug: $s) { clusterId name } }',
+        variables: { s: v.slug },
+        expect: [SILENT],
+      },
+    ],
+  },
+  // Policies: prod-lockdown (tier security, clusters env == "prod") is outside every insider.
+  'Organization.policyResources': {
+    attempts: read(
+      'policyResources(first: 100) { totalCount edges { node { id name tier clusterSelector yaml } } }',
+    ),
+  },
+  'Organization.policyResource': {
+    attempts: read(
+      `policyResource(kind: GlobalNetworkPolicy, name: "${PROD_POLICY}") { id yaml }`,
+      NOT_FOUND,
+    ),
+  },
+  'Organization.policyRevisionDiff': {
+    attempts: read(
+      `policyRevisionDiff(resource: { kind: GlobalNetworkPolicy, name: "${PROD_POLICY}" }, from: 1, to: 1) { unified }`,
+      NOT_FOUND,
+    ),
+  },
+  'Query.exportResources': {
+    attempts: (v) => [
+      {
+        query: 'query($s: String!) { exportResources(orgSlug: $s) }',
+        variables: { s: v.slug },
+        expect: [ALLOWED],
+      },
+    ],
+  },
+  'Query.previewPolicyChanges': {
+    attempts: (v, i) => [
+      {
+        query: `query($i: PreviewPolicyChangesInput!) { previewPolicyChanges(input: $i) {
+          clusters flows(first: 100) { totalCount edges { node { id cluster before { trace } } } } } }`,
+        variables: { i: { orgSlug: v.slug, yaml: PROD_GNP('env == "prod"') } },
+        expect: by([ALLOWED], ['FORBIDDEN'])(i),
+      },
+    ],
+  },
+  'Organization.policyRecommendations': {
+    attempts: read('policyRecommendations(first: 100) { totalCount edges { node { id cluster yaml } } }'),
+  },
+  'Mutation.refreshPolicyRecommendations': {
+    attempts: mutate(
+      'refreshPolicyRecommendations',
+      'RefreshPolicyRecommendationsInput',
+      'id',
+      () => ({ cluster: 'prod' }),
+      by(['NOT_FOUND'], [ALLOWED]),
+    ),
+  },
+  'Mutation.acceptPolicyRecommendation': {
+    attempts: mutate(
+      'acceptPolicyRecommendation',
+      'PolicyRecommendationRefInput',
+      'id',
+      () => ({ id: '00000000-0000-4000-8000-000000000000' }),
+      NOT_FOUND,
+    ),
+  },
+  'Mutation.dismissPolicyRecommendation': {
+    attempts: mutate(
+      'dismissPolicyRecommendation',
+      'PolicyRecommendationRefInput',
+      'id',
+      () => ({ id: '00000000-0000-4000-8000-000000000000' }),
+      NOT_FOUND,
+    ),
+  },
+  'Mutation.setRecommendationScope': {
+    attempts: mutate(
+      'setRecommendationScope',
+      'SetRecommendationScopeInput',
+      'enabled',
+      () => ({ enabled: false }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.createPolicyResource': {
+    attempts: mutate(
+      'createPolicyResource',
+      'CreatePolicyResourceInput',
+      'id',
+      () => ({ yaml: PROD_GNP('env == "prod"').replace(PROD_POLICY, 'security.planted') }),
+      // The security tier reads as missing to both (VALIDATION_FAILED naming spec.tier).
+      () => ['FORBIDDEN', 'VALIDATION_FAILED'],
+    ),
+  },
+  'Mutation.updatePolicyResource': {
+    attempts: mutate(
+      'updatePolicyResource',
+      'UpdatePolicyResourceInput',
+      'id',
+      () => ({
+        object: {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'GlobalNetworkPolicy',
+          metadata: { name: PROD_POLICY },
+          spec: { tier: 'security', selector: 'all()', types: ['Ingress'] },
+        },
+        clusterSelector: 'env == "staging"',
+      }),
+      () => ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT'],
+    ),
+  },
+  'Mutation.deletePolicyResource': {
+    attempts: mutate(
+      'deletePolicyResource',
+      'DeletePolicyResourceInput',
+      'id',
+      () => ({ kind: 'GlobalNetworkPolicy', name: PROD_POLICY }),
+      NOT_FOUND,
+    ),
+  },
+  'Mutation.applyResources': {
+    attempts: (v) => [
+      {
+        query:
+          'mutation($i: ApplyResourcesInput!) { applyResources(input: $i) { applied results { action errors { message } } } }',
+        variables: { i: { orgSlug: v.slug, yaml: PROD_GNP('env == "staging"') } },
+        expect: ['FORBIDDEN', 'CONFLICT'],
+        refusedIn: (d) => (d?.['applyResources'] as { applied: boolean } | undefined)?.applied === false,
+      },
+    ],
+  },
+  'Mutation.reorderTierPolicies': {
+    attempts: mutate(
+      'reorderTierPolicies',
+      'ReorderTierPoliciesInput',
+      'id',
+      () => ({ tier: 'security', order: [{ kind: 'GlobalNetworkPolicy', name: PROD_POLICY }] }),
+      () => ['NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED'],
+    ),
+  },
+  'Mutation.promoteStagedPolicy': {
+    attempts: mutate(
+      'promoteStagedPolicy',
+      'PromoteStagedPolicyInput',
+      'enforcedKind',
+      () => ({ kind: 'StagedGlobalNetworkPolicy', name: PROD_POLICY }),
+      NOT_FOUND,
+    ),
+  },
+  'Mutation.rollbackPolicyResource': {
+    attempts: mutate(
+      'rollbackPolicyResource',
+      'RollbackPolicyResourceInput',
+      'id',
+      () => ({ kind: 'GlobalNetworkPolicy', name: PROD_POLICY, revision: 1 }),
+      NOT_FOUND,
+    ),
+  },
+  'Mutation.setDriftMode': {
+    attempts: (v, i) => [
+      ...mutate(
+        'setDriftMode',
+        'SetDriftModeInput',
+        'defaultDriftMode',
+        () => ({ mode: 'REVERT' }),
+        FORBIDDEN,
+      )(v, i),
+      ...mutate(
+        'setDriftMode',
+        'SetDriftModeInput',
+        'defaultDriftMode',
+        () => ({ mode: 'REVERT', resource: { kind: 'GlobalNetworkPolicy', name: PROD_POLICY } }),
+        NOT_FOUND,
+      )(v, i),
+    ],
+  },
+  // Flows: prod's flow is hidden from a cluster-limited binding; a tier-limited one reads no flows.
+  'Organization.flows': {
+    attempts: read(
+      'flows(first: 100) { totalCount edges { node { id cluster { id name } enforcedTrace } } }',
+      by([ALLOWED], ['FORBIDDEN']),
+    ),
+  },
+  'Organization.flowFilterHints': {
+    attempts: read(
+      'flowFilterHints(type: SOURCE_NAME, first: 100) { totalCount edges { node { value } } }',
+      by([ALLOWED], ['FORBIDDEN']),
+    ),
+  },
+  'Organization.policyStatistics': {
+    attempts: read(
+      'policyStatistics(first: 100, groupBy: RULE) { totalCount edges { node { name tier } } }',
+      by([ALLOWED], ['FORBIDDEN']),
+    ),
+  },
+  'Organization.serviceGraph': {
+    attempts: read(
+      'serviceGraph(clusters: ["prod"]) { nodes { id name cluster } edges { sourceId destId } }',
+      by([ALLOWED, 'NOT_FOUND', 'VALIDATION_FAILED'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.setFlowRetention': {
+    attempts: mutate('setFlowRetention', 'SetFlowRetentionInput', 'days', () => ({ days: 1 }), FORBIDDEN),
+  },
+  'Subscription.flowsLive': {
+    attempts: (v, i) => [
+      {
+        query: 'subscription($s: String!) { flowsLive(orgSlug: $s) { cluster { id } flows { id } } }',
+        variables: { s: v.slug },
+        expect: by([SILENT], ['FORBIDDEN'])(i),
+      },
+    ],
+  },
+  // Compliance: victim-report covers every cluster, so it lies outside a cluster-limited binding;
+  // a tier-limited one reads no reports.
+  'Organization.reportDefinitions': {
+    attempts: read(
+      'reportDefinitions(first: 10) { totalCount edges { node { id name lastSuccessfulRuns { id } } } }',
+      by([ALLOWED], ['FORBIDDEN']),
+    ),
+  },
+  'Organization.reportDefinition': {
+    attempts: read(
+      'reportDefinition(name: "victim-report") { id runs(first: 5) { totalCount } }',
+      by(['NOT_FOUND'], ['FORBIDDEN']),
+    ),
+  },
+  'Organization.reportRun': {
+    attempts: (v, i) =>
+      read(`reportRun(id: "${v.reportRunId}") { id status }`, by(['NOT_FOUND'], ['FORBIDDEN']))(v, i),
+  },
+  'Mutation.createReportDefinition': {
+    attempts: mutate(
+      'createReportDefinition',
+      'CreateReportDefinitionInput',
+      'id',
+      () => ({
+        name: 'planted',
+        type: 'INVENTORY',
+        schedule: '0 0 * * *',
+        scope: { clusterSelector: 'env == "prod"' },
+      }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.updateReportDefinition': {
+    attempts: mutate(
+      'updateReportDefinition',
+      'UpdateReportDefinitionInput',
+      'id',
+      () => ({ name: 'victim-report', suspend: true }),
+      by(['NOT_FOUND', 'FORBIDDEN'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.deleteReportDefinition': {
+    attempts: mutate(
+      'deleteReportDefinition',
+      'DeleteReportDefinitionInput',
+      'id',
+      () => ({ name: 'victim-report' }),
+      by(['NOT_FOUND', 'FORBIDDEN'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.applyGlobalReports': {
+    attempts: mutate(
+      'applyGlobalReports',
+      'ApplyGlobalReportsInput',
+      'name',
+      () => ({
+        yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalReport\nmetadata:\n  name: victim-report\nspec:\n  reportType: inventory\n  schedule: "0 1 * * *"\n',
+      }),
+      by(['CONFLICT', 'FORBIDDEN'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.runReport': {
+    attempts: mutate(
+      'runReport',
+      'RunReportInput',
+      'id',
+      () => ({ name: 'victim-report', start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z' }),
+      by(['NOT_FOUND', 'FORBIDDEN'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.downloadReportRun': {
+    attempts: mutate(
+      'downloadReportRun',
+      'DownloadReportRunInput',
+      'sha256',
+      (v) => ({ runId: v.reportRunId }),
+      by(['NOT_FOUND', 'FORBIDDEN'], ['FORBIDDEN']),
+    ),
+  },
+  'Mutation.exportAuditLog': {
+    attempts: mutate(
+      'exportAuditLog',
+      'ExportAuditLogInput',
+      'sha256',
+      () => ({ from: '2020-01-01T00:00:00Z', to: new Date().toISOString() }),
+      FORBIDDEN,
+    ),
+  },
+  'Subscription.reportRunChanged': {
+    attempts: (v, i) => [
+      {
+        query: 'subscription($s: String!) { reportRunChanged(orgSlug: $s) { id status } }',
+        variables: { s: v.slug },
+        expect: by([SILENT], ['FORBIDDEN'])(i),
+      },
+    ],
+  },
+  'Subscription.policySyncChanged': {
+    attempts: (v) => [
+      {
+        query: 'subscription($s: String!) { policySyncChanged(orgSlug: $s) { clusterId clusterName } }',
+        variables: { s: v.slug },
+        expect: [SILENT],
+      },
+    ],
+  },
+};
+
+/**
+ * The victim gets a staging cluster, tiers `application` and `security`, a policy in each (prod's
+ * outside every insider, staging's inside), a report on staging and a flow on staging; then carol
+ * (editor limited to env == "staging"), erin (editor limited to tier application) and an editor
+ * token limited to env == "staging" join.
+ */
+async function setUpScopedInsiders(
+  c: TestContext,
+  v: Victim,
+  owner: Caller,
+): Promise<{ victim: ScopedVictim; insiders: Insider[] }> {
+  const staging = expectData(
+    await c.gql<{ registerCluster: { cluster: { id: string } } }>(
+      owner,
+      'mutation($i: RegisterClusterInput!) { registerCluster(input: $i) { cluster { id } } }',
+      { i: { orgSlug: v.slug, name: 'staging', labels: [{ key: 'env', value: 'staging' }] } },
+    ),
+  ).registerCluster.cluster.id;
+  await storeFlows(c, v.orgId, staging, [record({ start_time: bucketAgo(5) })]);
+  const yaml = [
+    'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: application\nspec:\n  order: 100\n',
+    'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: security\nspec:\n  order: 50\n',
+    PROD_GNP('env == "prod"'),
+    PROD_GNP('env == "staging"')
+      .replaceAll('security', 'application')
+      .replace('prod-lockdown', 'staging-app'),
+  ].join('---\n');
+  expectData(
+    await c.gql(owner, 'mutation($i: ApplyResourcesInput!) { applyResources(input: $i) { applied } }', {
+      i: { orgSlug: v.slug, yaml },
+    }),
+  );
+  expectData(
+    await c.gql(
+      owner,
+      'mutation($i: CreateReportDefinitionInput!) { createReportDefinition(input: $i) { id } }',
+      {
+        i: {
+          orgSlug: v.slug,
+          name: 'staging-report',
+          type: 'INVENTORY',
+          schedule: '0 0 * * *',
+          scope: { clusterSelector: 'env == "staging"' },
+        },
+      },
+    ),
+  );
+  const ids = await c.sql<{ kind: string; name: string; id: string }>(
+    `SELECT 'policy' AS kind, name, id::text FROM policy_resources WHERE org_id = $1
+     UNION ALL SELECT 'report', name, id::text FROM report_definitions WHERE org_id = $1`,
+    [v.orgId],
+  );
+  const idOf = (kind: string, name: string) => ids.find((r) => r.kind === kind && r.name === name)!.id;
+
+  const limit = async (email: string, scope: Record<string, unknown>) => {
+    const member = await signedInMember(c, v.slug, 'editor', email);
+    expectData(
+      await c.gql(owner, 'mutation($i: UpdateMemberRoleInput!) { updateMemberRole(input: $i) { role } }', {
+        i: { orgSlug: v.slug, userId: member.userId, role: 'EDITOR', scope },
+      }),
+    );
+    return member;
+  };
+  const carol = await limit('carol@example.com', { clusterSelector: 'env == "staging"' });
+  const erin = await limit('erin@example.com', { tiers: ['application'] });
+  const token = expectData(
+    await c.gql<{ createApiToken: { secret: string } }>(
+      owner,
+      'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
+      {
+        i: {
+          orgSlug: v.slug,
+          name: 'staging-ci',
+          role: 'EDITOR',
+          scope: { clusterSelector: 'env == "staging"' },
+        },
+      },
+    ),
+  ).createApiToken.secret;
+  return {
+    victim: {
+      slug: v.slug,
+      prodClusterId: v.clusterId,
+      stagingClusterId: staging,
+      prodPolicyId: idOf('policy', PROD_POLICY),
+      stagingPolicyId: idOf('policy', 'application.staging-app'),
+      securityTierId: idOf('policy', 'security'),
+      reportDefinitionId: v.reportDefinitionId,
+      reportRunId: v.reportRunId,
+      stagingReportId: idOf('report', 'staging-report'),
+    },
+    insiders: [
+      { kind: 'cluster-limited editor', caller: carol, limit: 'clusters', userId: carol.userId },
+      { kind: 'tier-limited editor', caller: erin, limit: 'tiers', userId: erin.userId },
+      {
+        kind: 'cluster-limited token',
+        caller: { label: 'token:staging-ci', headers: { authorization: `Bearer ${token}` } },
+        limit: 'clusters',
+        userId: null,
+      },
+    ],
+  };
+}
+
+describe('the scope table covers every field of the isolation table', () => {
+  it('has an entry for every field of ATTACKS, and none stale', () => {
+    expect(
+      Object.keys(ATTACKS).filter((f) => !(f in SCOPED)),
+      'add these fields to SCOPED',
+    ).toEqual([]);
+    expect(
+      Object.keys(SCOPED).filter((f) => !(f in ATTACKS)),
+      'stale SCOPED entries',
+    ).toEqual([]);
+  });
+});
+
+describe.each([['cluster-limited editor'], ['tier-limited editor'], ['cluster-limited token']] as const)(
+  'as a %s of the victim organisation',
+  (kind) => {
+    it.each(Object.keys(SCOPED).sort())('%s reveals and changes nothing outside the scope', async (field) => {
+      const entry = SCOPED[field]!;
+      if ('notScoped' in entry) return;
+      const insider = scoped.insiders.find((i) => i.kind === kind)!;
+      for (const attempt of entry.attempts(scoped.victim, insider)) {
+        const r: GqlResult = field.startsWith('Subscription.')
+          ? await subscribe(insider, attempt.query, attempt.variables, 1500)
+          : await ctx.gql(insider.caller, attempt.query, attempt.variables);
+        const shown = JSON.stringify(r);
+        const codes = (r.errors ?? []).map((e) => e.extensions?.code);
+        if (codes.length === 0 && attempt.refusedIn) {
+          expect(attempt.refusedIn(r.data ?? null), shown).toBe(true);
+        } else if (codes.length === 0) {
+          expect(attempt.expect.includes(ALLOWED) || attempt.expect.includes(SILENT), shown).toBe(true);
+        } else if (attempt.expect.includes(SILENT) && codes.every((c) => c === 'NO_ANSWER')) {
+          // A subscription that had nothing in scope to send.
+        } else {
+          for (const code of codes) expect(attempt.expect, shown).toContain(code);
+          for (const value of Object.values(r.data ?? {})) expect(value, shown).toBeNull();
+        }
+        // A name the attempt gives itself may be echoed back ("… not found"); nothing else may be.
+        const asked = attempt.query + JSON.stringify(attempt.variables);
+        for (const s of outsideOf(scoped.victim, insider))
+          if (!asked.includes(s)) expect(shown, `${field} showed ${s}`).not.toContain(s);
+      }
+    });
+  },
+);
+
+describe('after every scoped attempt', () => {
+  it("the victim's rows are unchanged", async () => {
+    // The scoped token's last use is recorded; nothing else may differ.
+    const unused = (x: typeof before) => ({
+      ...x,
+      apiTokens: x.apiTokens.map((t) => ({ ...t, last_used_at: null })),
+    });
+    expect(unused(await snapshot(ctx, victim.orgId))).toEqual(unused(before));
+  });
+});
+
+describe('a limited binding sees what lies inside its scope', () => {
+  const q = `query($s: String!) { organization(slug: $s) {
+    clusters(first: 100) { edges { node { id } } }
+    policyResources(first: 100) { edges { node { id } } }
+    viewerAccess { permissions scope { clusterSelector tiers organizationWide } } } }`;
+
+  it('the cluster-limited editor sees staging, its policy, its report and its flow', async () => {
+    const carol = scoped.insiders.find((i) => i.kind === 'cluster-limited editor')!;
+    const r = await ctx.gql(
+      carol.caller,
+      `query($s: String!) { organization(slug: $s) {
+      clusters(first: 100) { edges { node { id } } } policyResources(first: 100) { edges { node { id } } }
+      reportDefinitions(first: 10) { edges { node { id } } } flows(first: 10) { edges { node { cluster { id } } } }
+      viewerAccess { permissions scope { clusterSelector tiers organizationWide } } } }`,
+      { s: scoped.victim.slug },
+    );
+    const shown = JSON.stringify(expectData(r));
+    for (const id of [
+      scoped.victim.stagingClusterId,
+      scoped.victim.stagingPolicyId,
+      scoped.victim.stagingReportId,
+    ])
+      expect(shown).toContain(id);
+    expect(shown).toContain('"clusterSelector":"env == \\"staging\\""');
+    expect(shown).toContain('"organizationWide":false');
+    expect(shown).toContain('"flows:read"');
+    expect(shown).not.toContain('"members:manage"');
+  });
+
+  it('the tier-limited editor sees every cluster, and of policies only tier application', async () => {
+    const erin = scoped.insiders.find((i) => i.kind === 'tier-limited editor')!;
+    const shown = JSON.stringify(expectData(await ctx.gql(erin.caller, q, { s: scoped.victim.slug })));
+    for (const id of [
+      scoped.victim.stagingClusterId,
+      scoped.victim.prodClusterId,
+      scoped.victim.stagingPolicyId,
+    ])
+      expect(shown).toContain(id);
+    expect(shown).toContain('"tiers":["application"]');
+    expect(shown).not.toContain('"flows:read"');
+    expect(shown).not.toContain('"clusters:write"');
+  });
+
+  it("a cluster-limited editor's new policy without a cluster selector is held to its clusters", async () => {
+    const carol = scoped.insiders.find((i) => i.kind === 'cluster-limited editor')!;
+    const created = expectData(
+      await ctx.gql<{ createPolicyResource: { clusterSelector: string } }>(
+        carol.caller,
+        'mutation($i: CreatePolicyResourceInput!) { createPolicyResource(input: $i) { clusterSelector } }',
+        {
+          i: {
+            orgSlug: scoped.victim.slug,
+            yaml: 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: carols\nspec:\n  selector: all()\n  types: [Ingress]\n',
+          },
+        },
+      ),
+    );
+    expect(created.createPolicyResource.clusterSelector).toBe('env == "staging"');
+    // Cleaned up, so the snapshot below compares the victim as it was.
+    expectData(
+      await ctx.gql(
+        carol.caller,
+        'mutation($i: DeletePolicyResourceInput!) { deletePolicyResource(input: $i) { id } }',
+        {
+          i: { orgSlug: scoped.victim.slug, kind: 'GlobalNetworkPolicy', name: 'carols' },
+        },
+      ),
+    );
+  });
+});
+
+describe('a scope given with bad input is refused, naming the field', () => {
+  it.each([
+    [{ tiers: ['no-such-tier'] }, 'EDITOR', ['input', 'scope', 'tiers'], 'no tier named no-such-tier'],
+    [
+      { clusterSelector: 'env == ' },
+      'EDITOR',
+      ['input', 'scope', 'clusterSelector'],
+      'is not a valid selector',
+    ],
+    [{ clusterSelector: 'env == "staging"' }, 'ADMIN', ['input', 'role'], 'cannot be limited'],
+    [{ tiers: ['application', 'application'] }, 'VIEWER', ['input', 'scope', 'tiers'], 'named twice'],
+  ])('%j as %s', async (scope, role, path, message) => {
+    const owner = await ctx.signIn('alice@example.com', 'palisade');
+    const before = await ctx.sql('SELECT * FROM memberships WHERE org_id = $1 ORDER BY user_id', [
+      victim.orgId,
+    ]);
+    for (const [mutation, type, input] of [
+      [
+        'updateMemberRole(input: $i) { role }',
+        'UpdateMemberRoleInput',
+        { userId: victim.editorUserId, role, scope },
+      ],
+      ['createApiToken(input: $i) { secret }', 'CreateApiTokenInput', { name: 'bad-scope', role, scope }],
+    ] as const) {
+      const r = await ctx.gql(owner, `mutation($i: ${type}!) { ${mutation} }`, {
+        i: { orgSlug: victim.slug, ...input },
+      });
+      const e = r.errors?.[0];
+      expect(e?.extensions?.code, JSON.stringify(r)).toBe('VALIDATION_FAILED');
+      expect(e?.extensions?.['field']).toEqual(path);
+      expect(e?.message).toContain(message);
+    }
+    expect(
+      await ctx.sql('SELECT * FROM memberships WHERE org_id = $1 ORDER BY user_id', [victim.orgId]),
+    ).toEqual(before);
+  });
+
+  it('a write outside the scope names the field that puts it outside', async () => {
+    const carol = scoped.insiders.find((i) => i.kind === 'cluster-limited editor')!;
+    const r = await ctx.gql(
+      carol.caller,
+      'mutation($i: UpdateClusterLabelsInput!) { updateClusterLabels(input: $i) { id } }',
+      {
+        i: { orgSlug: scoped.victim.slug, name: 'staging', labels: [{ key: 'env', value: 'prod' }] },
+      },
+    );
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(r.errors?.[0]?.extensions?.['field']).toEqual(['input', 'labels']);
   });
 });

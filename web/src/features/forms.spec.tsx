@@ -95,7 +95,7 @@ describe('invite form', () => {
     await user.click(screen.getByRole('button', { name: 'Send invitation' }));
     await waitFor(() => expect(calls.map((c) => c.operation)).toEqual(['InviteMember']));
     expect(calls[0]?.variables).toEqual({
-      input: { orgSlug: 'acme', email: 'dave@example.com', role: 'VIEWER' },
+      input: { orgSlug: 'acme', email: 'dave@example.com', role: 'VIEWER', scope: null },
     });
     expect(await screen.findByText('Invitation sent to dave@example.com')).toBeTruthy();
   });
@@ -129,10 +129,46 @@ describe('create token dialog', () => {
     expect(await screen.findByLabelText('Token secret')).toBeTruthy();
     expect(screen.getByLabelText('Token secret').textContent).toBe('pal_secret123');
     expect(calls[0]?.variables).toEqual({
-      input: { orgSlug: 'acme', name: 'ci', role: 'VIEWER', expiresInDays: 30 },
+      input: { orgSlug: 'acme', name: 'ci', role: 'VIEWER', expiresInDays: 30, scope: null },
     });
     await user.click(screen.getByRole('button', { name: 'Done' }));
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('limits a token to clusters and tiers, checking the selector and the role first', async () => {
+    const calls = mockApi({
+      CreateApiToken: () => ({
+        createApiToken: {
+          secret: 'pal_scoped',
+          token: { id: 't2', name: 'staging-ci', prefix: 'pal_sco', role: 'EDITOR', expiresAt: null },
+        },
+      }),
+    });
+    const user = userEvent.setup();
+    wrap(<CreateTokenDialog slug="acme" viewerRole="OWNER" open onClose={vi.fn()} />);
+    await user.type(screen.getByLabelText('Name'), 'staging-ci');
+    await user.selectOptions(screen.getByLabelText('Role'), 'ADMIN');
+    await user.type(screen.getByLabelText('Limit to clusters'), 'env ==');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const alerts = screen.getAllByRole('alert').map((a) => a.textContent);
+    expect(alerts).toContain('The admin role cannot be limited to clusters or tiers.');
+    expect(alerts.some((a) => a?.startsWith('Not a valid selector'))).toBe(true);
+    expect(calls).toEqual([]);
+    await user.selectOptions(screen.getByLabelText('Role'), 'EDITOR');
+    await user.clear(screen.getByLabelText('Limit to clusters'));
+    await user.type(screen.getByLabelText('Limit to clusters'), 'env == "staging"');
+    await user.type(screen.getByLabelText('Limit to tiers'), 'application, security');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(await screen.findByLabelText('Token secret')).toBeTruthy();
+    expect(calls[0]?.variables).toEqual({
+      input: {
+        orgSlug: 'acme',
+        name: 'staging-ci',
+        role: 'EDITOR',
+        expiresInDays: 90,
+        scope: { clusterSelector: 'env == "staging"', tiers: ['application', 'security'] },
+      },
+    });
   });
 });
 

@@ -12,6 +12,14 @@ export type AcceptInvitationInput = {
   invitationId: string | number;
 };
 
+/** Limits a role to some clusters and policy tiers (leave both out for the whole organisation). Only EDITOR, VIEWER and AUDITOR can be limited. */
+export type AccessScopeInput = {
+  /** A selector over cluster labels, e.g. `env == "staging"`; empty or left out: every cluster. Policies and reports this role writes must keep it in their own cluster selector. */
+  clusterSelector?: string | null | undefined;
+  /** Names of existing tiers, at most 32; left out: every tier. A tier-limited role reads no flows or reports. */
+  tiers?: Array<string> | null | undefined;
+};
+
 /** Who made a change. */
 export type ActorType =
   /** Palisade itself or an operator (the admin command). */
@@ -85,6 +93,8 @@ export type CreateApiTokenInput = {
   orgSlug: string;
   /** Its role: no higher than your own (FORBIDDEN otherwise); only an owner grants OWNER. */
   role: Role;
+  /** Limit the token to clusters and tiers, no wider than your own scope; left out: the whole organisation. */
+  scope?: AccessScopeInput | null | undefined;
 };
 
 /** A new organisation. */
@@ -343,6 +353,8 @@ export type InviteMemberInput = {
   orgSlug: string;
   /** Role on joining: no higher than your own (FORBIDDEN otherwise); only an owner invites an OWNER. */
   role: Role;
+  /** Limit the role to clusters and tiers on joining; left out: the whole organisation. */
+  scope?: AccessScopeInput | null | undefined;
 };
 
 /** A Kubernetes label, validated as Kubernetes does. */
@@ -861,6 +873,8 @@ export type UpdateMemberRoleInput = {
   orgSlug: string;
   /** The new role. Both the old and the new role must be no higher than your own. */
   role: Role;
+  /** The clusters and tiers the role is limited to; left out: unchanged; given with both fields empty: the whole organisation. */
+  scope?: AccessScopeInput | null | undefined;
   /** User.id of the member. */
   userId: string | number;
 };
@@ -2081,7 +2095,12 @@ export type MembersQuery = {
     members: {
       totalCount: number;
       edges: Array<{
-        node: { role: Role; joinedAt: string; user: { id: string; email: string; name: string } };
+        node: {
+          role: Role;
+          joinedAt: string;
+          scope: { clusterSelector: string; tiers: Array<string> | null; organizationWide: boolean };
+          user: { id: string; email: string; name: string };
+        };
       }>;
     };
     invitations?: {
@@ -2095,6 +2114,7 @@ export type MembersQuery = {
           createdAt: string;
           expiresAt: string;
           invitedBy: string | null;
+          scope: { clusterSelector: string; tiers: Array<string> | null; organizationWide: boolean };
         };
       }>;
     };
@@ -2137,7 +2157,18 @@ export type OrgHeaderQueryVariables = Exact<{
   slug: string;
 }>;
 
-export type OrgHeaderQuery = { organization: { id: string; slug: string; name: string; viewerRole: Role } };
+export type OrgHeaderQuery = {
+  organization: {
+    id: string;
+    slug: string;
+    name: string;
+    viewerRole: Role;
+    viewerAccess: {
+      permissions: Array<string>;
+      scope: { clusterSelector: string; tiers: Array<string> | null; organizationWide: boolean };
+    };
+  };
+};
 
 export type CreateOrganizationMutationVariables = Exact<{
   input: CreateOrganizationInput;
@@ -2824,6 +2855,7 @@ export type ApiTokensQuery = {
           expiresAt: string | null;
           lastUsedAt: string | null;
           revokedAt: string | null;
+          scope: { clusterSelector: string; tiers: Array<string> | null; organizationWide: boolean };
         };
       }>;
     };
@@ -4024,6 +4056,11 @@ export const MembersDocument = new TypedDocumentString(`
       edges {
         node {
           role
+          scope {
+            clusterSelector
+            tiers
+            organizationWide
+          }
           joinedAt
           user {
             id
@@ -4040,6 +4077,11 @@ export const MembersDocument = new TypedDocumentString(`
           id
           email
           role
+          scope {
+            clusterSelector
+            tiers
+            organizationWide
+          }
           status
           createdAt
           expiresAt
@@ -4101,6 +4143,14 @@ export const OrgHeaderDocument = new TypedDocumentString(`
     slug
     name
     viewerRole
+    viewerAccess {
+      permissions
+      scope {
+        clusterSelector
+        tiers
+        organizationWide
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<OrgHeaderQuery, OrgHeaderQueryVariables>;
@@ -4816,6 +4866,11 @@ export const ApiTokensDocument = new TypedDocumentString(`
           name
           prefix
           role
+          scope {
+            clusterSelector
+            tiers
+            organizationWide
+          }
           createdAt
           createdBy
           expiresAt

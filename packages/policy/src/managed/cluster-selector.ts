@@ -4,6 +4,7 @@
 // selector that no longer parses (a grammar change, a row written by hand) selects none — nothing
 // is pushed on a guess.
 import type { LabelMap } from '../selector/ast.js';
+import { junction } from '../selector/ast.js';
 import { canonicalSelector } from '../selector/canonical.js';
 import { compileSelector } from '../selector/compile.js';
 import { labelsFromRecord } from '../selector/labels.js';
@@ -64,6 +65,46 @@ export function clusterLabelMatcher(selector: string): LabelMapMatcher {
   } catch {
     return NO_LABEL_MAP;
   }
+}
+
+/** The top-level conjuncts of a selector, canonically printed ('' has none: every cluster). */
+function conjuncts(selector: string): Set<string> {
+  const trimmed = selector.trim();
+  if (trimmed === '') return new Set();
+  const node = junction('and', [parseSelector(trimmed)]);
+  const parts = node.kind === 'and' ? node.operands : [node];
+  return new Set(parts.map(canonicalSelector).filter((p) => p !== 'all()'));
+}
+
+/**
+ * Whether `selector` can only ever select clusters that `bound` selects, whatever labels clusters
+ * get later: it is `bound` itself or `bound && more` (every conjunct of bound is one of its
+ * conjuncts). Decided on the text, never on today's clusters, so a scoped editor's resource cannot
+ * spread to a cluster registered tomorrow outside the scope (decision 0120). A bound of '' (every
+ * cluster) holds every selector; a selector that does not parse is within nothing but ''.
+ */
+export function clusterSelectorWithin(selector: string, bound: string): boolean {
+  let need: Set<string>;
+  try {
+    need = conjuncts(bound);
+  } catch {
+    return false;
+  }
+  if (need.size === 0) return true;
+  try {
+    const have = conjuncts(selector);
+    for (const c of need) if (!have.has(c)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `selector` narrowed to `bound`: unchanged when already within, else `bound && selector`. */
+export function confineClusterSelector(selector: string, bound: string): string {
+  if (clusterSelectorWithin(selector, bound)) return normaliseClusterSelector(selector);
+  if (selector.trim() === '') return normaliseClusterSelector(bound);
+  return normaliseClusterSelector(`(${bound}) && (${selector})`);
 }
 
 /** Whether a stored selector selects a cluster with these labels. */

@@ -57,6 +57,8 @@ export {
   annotatedClusterSelector,
   clusterLabelMatcher,
   clusterMatcher,
+  clusterSelectorWithin,
+  confineClusterSelector,
   normaliseClusterSelector,
   selectsCluster,
   type ClusterLabels,

@@ -9,6 +9,7 @@ import {
   RevokeInvitationDocument,
   UpdateMemberRoleDocument,
   type MembersQuery,
+  type AccessScopeInput,
   type Role,
 } from '../../generated/graphql';
 import { gqlRequest } from '../../lib/graphql-client';
@@ -47,13 +48,13 @@ function useMembersMutation<TArgs, TResult>(slug: string, fn: (args: TArgs) => P
 }
 
 export function useInviteMember(slug: string) {
-  return useMembersMutation(slug, (input: { email: string; role: Role }) =>
+  return useMembersMutation(slug, (input: { email: string; role: Role; scope?: AccessScopeInput | null }) =>
     gqlRequest(InviteMemberDocument, { input: { orgSlug: slug, ...input } }).then((d) => d.inviteMember),
   );
 }
 
 export function useUpdateMemberRole(slug: string) {
-  return useMembersMutation(slug, (input: { userId: string; role: Role }) =>
+  return useMembersMutation(slug, (input: { userId: string; role: Role; scope?: AccessScopeInput | null }) =>
     gqlRequest(UpdateMemberRoleDocument, { input: { orgSlug: slug, ...input } }).then(
       (d) => d.updateMemberRole,
     ),

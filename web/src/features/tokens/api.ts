@@ -5,6 +5,7 @@ import {
   CreateApiTokenDocument,
   RevokeApiTokenDocument,
   type ApiTokensQuery,
+  type AccessScopeInput,
   type Role,
 } from '../../generated/graphql';
 import { gqlRequest } from '../../lib/graphql-client';
@@ -24,7 +25,12 @@ export function useApiTokens(slug: string, enabled = true) {
 export function useCreateApiToken(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; role: Role; expiresInDays: number }) =>
+    mutationFn: (input: {
+      name: string;
+      role: Role;
+      expiresInDays: number;
+      scope?: AccessScopeInput | null;
+    }) =>
       gqlRequest(CreateApiTokenDocument, { input: { orgSlug: slug, ...input } }).then(
         (d) => d.createApiToken,
       ),

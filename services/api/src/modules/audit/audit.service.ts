@@ -22,7 +22,7 @@ export class AuditService {
   ) {}
 
   page(scope: OrgScope, q: AuditQuery, beforeSeq: bigint | null, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.page(tx, scope.orgId, q, beforeSeq, take),
         this.repo.count(tx, scope.orgId, q),
@@ -32,7 +32,7 @@ export class AuditService {
   }
 
   verify(scope: OrgScope): Promise<ChainVerification> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       let prev: Buffer = GENESIS_HASH;
       let expectedSeq = 1n;
       let checked = 0;

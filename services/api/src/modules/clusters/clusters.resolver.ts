@@ -20,6 +20,7 @@ import {
   registerClusterSchema,
   updateClusterLabelsSchema,
 } from './dto/cluster.input.js';
+import { isScoped } from '../../platform/access/roles.js';
 import {
   AgentHealthModel,
   ClusterConnection,
@@ -196,10 +197,14 @@ export class ClustersResolver {
     const clusters = this.clusters;
     const named: AsyncIterableIterator<unknown> = {
       async next() {
-        const r = await source.next();
-        if (r.done) return r;
-        const name = await clusters.statusEventName(scope, r.value.clusterId);
-        return { done: false, value: { ...r.value, name: name ?? r.value.clusterId } };
+        for (;;) {
+          const r = await source.next();
+          if (r.done) return r;
+          const name = await clusters.statusEventName(scope, r.value.clusterId);
+          // Outside a limited caller's scope the cluster reads as missing: say nothing of it.
+          if (name === null && isScoped(scope.access)) continue;
+          return { done: false, value: { ...r.value, name: name ?? r.value.clusterId } };
+        }
       },
       return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
       [Symbol.asyncIterator]: () => named,

@@ -17,6 +17,8 @@ import { Database } from '../../platform/db/database.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
+import { checkClusterLabels, describeScope } from '../../platform/access/access-scope.js';
+import { isScoped } from '../../platform/access/roles.js';
 import { randomSecret, sha256 } from '../../platform/auth/secrets.js';
 import type { Cluster } from '../../generated/prisma/client.js';
 import { ClusterRouter } from './cluster-router.js';
@@ -120,7 +122,7 @@ export class ClustersService {
   }
 
   async list(scope: OrgScope, skip: number, take: number): Promise<{ rows: ClusterView[]; total: number }> {
-    const [rows, total] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [rows, total] = await this.db.read(scope, (db) => [
       this.repo.list(db, scope.orgId, skip, take),
       this.repo.count(db, scope.orgId),
     ]);
@@ -132,9 +134,7 @@ export class ClustersService {
   async viewsByIds(scope: OrgScope, ids: readonly string[]): Promise<Map<string, ClusterView>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.findByIds(db, scope.orgId, unique),
-    ]);
+    const [rows] = await this.db.read(scope, (db) => [this.repo.findByIds(db, scope.orgId, unique)]);
     const leases = await this.router.leases(rows.map((r) => r.id));
     return new Map(rows.map((r) => [r.id, clusterView(r, leases.get(r.id))]));
   }
@@ -151,9 +151,20 @@ export class ClustersService {
     const token = `${ENROLLMENT_TOKEN_PREFIX}${randomSecret(32)}`;
     const enrollmentTokenHash = new Uint8Array(sha256(token));
     const enrollmentExpiresAt = new Date(Date.now() + ENROLLMENT_TTL_MS);
-    const { cluster, rollout } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { cluster, rollout } = await this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.findByName(tx, scope.orgId, input.name);
       const labels = input.labels ?? undefined;
+      if (isScoped(scope.access)) {
+        checkClusterLabels(scope.access, labels ?? (existing?.labels as Record<string, string>) ?? {});
+        const hidden =
+          !existing &&
+          (await Database.unrestricted(tx, () => this.repo.findByName(tx, scope.orgId, input.name)));
+        if (hidden)
+          throw new AppError(
+            'CONFLICT',
+            `a cluster of that name exists outside your access (${describeScope(scope.access)})`,
+          );
+      }
       const row = existing
         ? await this.repo.setEnrollment(tx, scope.orgId, existing.id, {
             ...(labels ? { labels } : {}),
@@ -188,9 +199,10 @@ export class ClustersService {
   }
 
   async setLabels(scope: OrgScope, name: string, labels: Record<string, string>): Promise<ClusterView> {
-    const { row, rollout } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { row, rollout } = await this.db.inOrg(scope, async (tx) => {
       const before = await this.repo.findByName(tx, scope.orgId, name);
       if (!before) throw AppError.notFound(`cluster ${name}`);
+      checkClusterLabels(scope.access, labels);
       const after = await this.repo.setLabels(tx, scope.orgId, before.id, labels);
       const rollout = await this.desired.recompute(tx, scope.orgId, [before.id]);
       await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
@@ -207,7 +219,7 @@ export class ClustersService {
   }
 
   async delete(scope: OrgScope, name: string): Promise<ClusterView> {
-    const row = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const row = await this.db.inOrg(scope, async (tx) => {
       const c = await this.repo.findByName(tx, scope.orgId, name);
       if (!c) throw AppError.notFound(`cluster ${name}`);
       await this.repo.delete(tx, scope.orgId, c.id);
@@ -231,7 +243,7 @@ export class ClustersService {
     skip: number,
     take: number,
   ): Promise<{ rows: NamespaceView[]; total: number }> {
-    const [rows, counts] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [rows, counts] = await this.db.read(scope, (db) => [
       this.repo.inventory(db, scope.orgId, clusterId, 'namespace'),
       this.repo.endpointCounts(db, scope.orgId, clusterId),
     ]);
@@ -258,7 +270,7 @@ export class ClustersService {
     take: number,
   ): Promise<{ rows: EndpointView[]; total: number }> {
     const matches = filter.selector ? endpointSelector(filter.selector) : null;
-    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [rows] = await this.db.read(scope, (db) => [
       this.repo.inventory(db, scope.orgId, clusterId, 'endpoint', filter.namespace ?? null),
     ]);
     const all = rows
@@ -276,16 +288,12 @@ export class ClustersService {
   }
 
   async statusEventName(scope: OrgScope, clusterId: string): Promise<string | null> {
-    const [row] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.findById(db, scope.orgId, clusterId),
-    ]);
+    const [row] = await this.db.read(scope, (db) => [this.repo.findById(db, scope.orgId, clusterId)]);
     return row?.name ?? null;
   }
 
   private async find(scope: OrgScope, name: string): Promise<Cluster> {
-    const [row] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.findByName(db, scope.orgId, name),
-    ]);
+    const [row] = await this.db.read(scope, (db) => [this.repo.findByName(db, scope.orgId, name)]);
     if (!row) throw AppError.notFound(`cluster ${name}`);
     return row;
   }

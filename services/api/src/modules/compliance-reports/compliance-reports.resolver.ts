@@ -42,6 +42,8 @@ import {
 } from './models/report.model.js';
 import { reportName, toGlobalReport, type ReportSpec } from './report-definition.js';
 import { ReportRunEvents, type ReportRunEvent } from './report-run-events.js';
+import { isScoped } from '../../platform/access/roles.js';
+import { AppError } from '../../platform/errors/app-error.js';
 
 const MAX_NEXT_RUN_TIMES = 20;
 
@@ -184,9 +186,16 @@ export class ComplianceReportsResolver {
     const reports = this.reports;
     const resolved: AsyncIterableIterator<unknown> = {
       async next() {
-        const r: IteratorResult<ReportRunEvent> = await source.next();
-        if (r.done) return r;
-        return { done: false, value: toRunModel(await reports.run(scope, r.value.runId)) };
+        for (;;) {
+          const r: IteratorResult<ReportRunEvent> = await source.next();
+          if (r.done) return r;
+          // A run outside a limited caller's scope reads as missing: skip it, do not end the stream.
+          const run = await reports.run(scope, r.value.runId).catch((err: unknown) => {
+            if (isScoped(scope.access) && err instanceof AppError && err.code === 'NOT_FOUND') return null;
+            throw err;
+          });
+          if (run) return { done: false, value: toRunModel(run) };
+        }
       },
       return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
       [Symbol.asyncIterator]: () => resolved,

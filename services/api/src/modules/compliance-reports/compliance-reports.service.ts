@@ -7,6 +7,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../../platform/db/database.js';
 import { actorOf, type Actor, type OrgScope } from '../../platform/access/principal.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
+import { checkReportSelector, describeScope } from '../../platform/access/access-scope.js';
+import { isScoped } from '../../platform/access/roles.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { ApiJobQueue, type JobQueue } from '../../platform/queue/job-queue.js';
 import { ComplianceErrors } from './compliance-reports.errors.js';
 import {
@@ -83,14 +86,14 @@ export class ComplianceReportsService {
   // ── reads ────────────────────────────────────────────────────────────────────────────────────
 
   list(scope: OrgScope, skip: number, take: number): Promise<{ rows: DefinitionView[]; total: number }> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.list(tx, scope.orgId, skip, take);
       return { rows: await this.withHistory(tx, scope.orgId, rows), total };
     });
   }
 
   get(scope: OrgScope, name: string): Promise<DefinitionView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const d = await this.repo.find(tx, scope.orgId, name);
       if (!d) throw ComplianceErrors.definitionNotFound(name);
       const [view] = await this.withHistory(tx, scope.orgId, [d]);
@@ -99,7 +102,7 @@ export class ComplianceReportsService {
   }
 
   revisions(scope: OrgScope, definitionId: string, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.revisions(tx, scope.orgId, definitionId, skip, take);
       return { rows, total };
     });
@@ -112,14 +115,14 @@ export class ComplianceReportsService {
     skip: number,
     take: number,
   ) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await this.repo.runs(tx, scope.orgId, definitionId, statuses, skip, take);
       return { rows, total };
     });
   }
 
   run(scope: OrgScope, id: string): Promise<RunSummary> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const r = await this.repo.run(tx, scope.orgId, id);
       if (!r) throw ComplianceErrors.runNotFound();
       return r;
@@ -133,26 +136,27 @@ export class ComplianceReportsService {
   // ── writes ───────────────────────────────────────────────────────────────────────────────────
 
   async create(scope: OrgScope, name: string, input: unknown): Promise<DefinitionRow> {
-    const spec = this.parse(input, ['input']);
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const spec = confined(scope, this.parse(input, ['input']));
+    return this.db.inOrg(scope, async (tx) => {
       if (await this.repo.find(tx, scope.orgId, name))
         throw ComplianceErrors.definitionExists(name, ['input', 'name']);
+      await this.refuseHidden(tx, scope, name);
       return this.insert(tx, scope.orgId, actorOf(scope.principal), name, spec);
     });
   }
 
   /** `patch` holds the fields to change; the rest keep their value. */
   async update(scope: OrgScope, name: string, patch: Record<string, unknown>): Promise<DefinitionRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
-      const spec = this.parse({ ...specOf(existing), ...patch }, ['input']);
+      const spec = confined(scope, this.parse({ ...specOf(existing), ...patch }, ['input']));
       return (await this.change(tx, scope.orgId, actorOf(scope.principal), existing, spec)).row;
     });
   }
 
   async delete(scope: OrgScope, name: string): Promise<DefinitionRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, name);
       if (!existing) throw ComplianceErrors.definitionNotFound(name);
       const actor = actorOf(scope.principal);
@@ -170,11 +174,11 @@ export class ComplianceReportsService {
 
   /** kubectl apply for GlobalReport YAML: every document validated before anything is written. */
   apply(scope: OrgScope, yaml: string): Promise<ApplyItem[]> {
-    return this.applyAs(scope.orgId, actorOf(scope.principal), yaml);
+    return this.applyAs(scope.orgId, actorOf(scope.principal), yaml, scope);
   }
 
   /** The same for an operator (the demo seed): the actor is given, not a caller's. */
-  async applyAs(orgId: string, actor: Actor, yaml: string): Promise<ApplyItem[]> {
+  async applyAs(orgId: string, actor: Actor, yaml: string, caller?: OrgScope): Promise<ApplyItem[]> {
     let docs: NamedReportSpec[];
     try {
       docs = parseGlobalReports(yaml);
@@ -190,10 +194,12 @@ export class ComplianceReportsService {
         );
       throw err;
     }
-    return this.db.inOrg({ orgId }, async (tx) => {
+    return this.db.inOrg(caller ?? { orgId }, async (tx) => {
       const out: ApplyItem[] = [];
-      for (const { name, ...spec } of docs) {
+      for (const { name, ...given } of docs) {
+        const spec = caller ? confined(caller, given) : given;
         const existing = await this.repo.find(tx, orgId, name);
+        if (!existing && caller) await this.refuseHidden(tx, caller, name);
         if (!existing) {
           out.push({ name, action: 'created', definition: await this.insert(tx, orgId, actor, name, spec) });
           continue;
@@ -210,7 +216,7 @@ export class ComplianceReportsService {
    * per definition and interval, enqueued after commit. Asking again returns the same run.
    */
   async requestRun(scope: OrgScope, name: string, start: Date, end: Date): Promise<RunSummary> {
-    const { run, created } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { run, created } = await this.db.inOrg(scope, async (tx) => {
       const d = await this.repo.find(tx, scope.orgId, name);
       if (!d) throw ComplianceErrors.definitionNotFound(name);
       const actor = actorOf(scope.principal);
@@ -305,6 +311,16 @@ export class ComplianceReportsService {
     }
   }
 
+  /** A name taken by a definition outside a limited caller's scope: refuse plainly. */
+  private async refuseHidden(tx: Tx, scope: OrgScope, name: string): Promise<void> {
+    if (!isScoped(scope.access)) return;
+    if (await Database.unrestricted(tx, () => this.repo.find(tx, scope.orgId, name)))
+      throw new AppError(
+        'CONFLICT',
+        `a report definition of that name exists outside your access (${describeScope(scope.access)})`,
+      );
+  }
+
   private async insert(tx: Tx, orgId: string, actor: Actor, name: string, spec: ReportSpec) {
     const { nextRunAt, lastTickAt } = timing(spec, new Date());
     const row = await this.repo.create(tx, orgId, name, spec, nextRunAt, lastTickAt);
@@ -344,4 +360,12 @@ export class ComplianceReportsService {
     });
     return { row, changed: true };
   }
+}
+
+/** A limited caller's report covers only its clusters: its cluster selector must keep the scope's. */
+function confined(scope: OrgScope, spec: ReportSpec): ReportSpec {
+  const clusterSelector = checkReportSelector(scope.access, spec.scope.clusterSelector);
+  return clusterSelector === spec.scope.clusterSelector
+    ? spec
+    : { ...spec, scope: { ...spec.scope, clusterSelector } };
 }

@@ -44,7 +44,7 @@ export class EvidenceService {
   }
 
   downloadRun(scope: OrgScope, runId: string): Promise<Archive> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const run = await this.reports.run(tx, scope.orgId, runId);
       if (!run) throw ComplianceErrors.runNotFound();
       const e = await this.repo.evidence(tx, scope.orgId, runId);
@@ -67,7 +67,7 @@ export class EvidenceService {
 
   async exportAuditLog(scope: OrgScope, from: Date, to: Date): Promise<Archive> {
     const read = await this.db.inOrg(
-      { orgId: scope.orgId },
+      scope,
       async (tx) => {
         const n = await tx.auditEvent.count({
           where: { orgId: scope.orgId, occurredAt: { gte: from, lt: to } },
@@ -130,7 +130,7 @@ export class EvidenceService {
             : null,
       },
     );
-    await this.db.inOrg({ orgId: scope.orgId }, (tx) =>
+    await this.db.inOrg(scope, (tx) =>
       this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
         action: 'audit_log.export',
         targetType: 'organization',

@@ -65,9 +65,7 @@ export class FleetService {
 
   /** The nodes of each of `clusterIds`, in that order (one statement for a page of clusters). */
   async nodesOf(scope: OrgScope, clusterIds: readonly string[]): Promise<NodeView[][]> {
-    const [rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.nodes(db, scope.orgId, clusterIds),
-    ]);
+    const [rows] = await this.db.read(scope, (db) => [this.repo.nodes(db, scope.orgId, clusterIds)]);
     const byCluster = new Map<string, NodeView[]>();
     for (const r of rows) byCluster.set(r.clusterId, [...(byCluster.get(r.clusterId) ?? []), toNodeView(r)]);
     return clusterIds.map((id) => byCluster.get(id) ?? []);
@@ -75,7 +73,7 @@ export class FleetService {
 
   /** Every cluster's coverage (by name) and the organisation's total. */
   async coverage(scope: OrgScope): Promise<OrgCoverageView> {
-    const [clusters, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [clusters, rows] = await this.db.read(scope, (db) => [
       this.repo.clusters(db, scope.orgId),
       this.repo.nodes(db, scope.orgId),
     ]);

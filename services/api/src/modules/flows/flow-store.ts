@@ -5,6 +5,7 @@
 // so no new read path can forget it.
 
 import type { PolicyHit } from '@palisade/flows';
+import type { TenantContext } from '../../platform/db/database.js';
 
 /** String values are the store's own (spec §6.1): `wep`, `allow`, `src`, `CalicoNetworkPolicy`, … */
 export interface StringMatch {
@@ -203,13 +204,16 @@ export interface StoredFlowKey {
   segment: number;
 }
 
+/** Whose flows: the organisation, and the caller's scope in it (flows of clusters outside it are hidden). */
+export type FlowTenant = TenantContext & { orgId: string };
+
 export interface FlowStore {
   /**
    * One page in `sort` order after `after`, `limit` rows at most, and how many match, counted up
    * to `countUpTo` (`exact` false: at least that many).
    */
   list(
-    orgId: string,
+    tenant: FlowTenant,
     query: FlowQuery,
     sort: FlowSortKey,
     after: FlowCursor | null,
@@ -219,7 +223,7 @@ export interface FlowStore {
 
   /** Distinct values of one field in the matching flows, in order, after `after`. */
   hints(
-    orgId: string,
+    tenant: FlowTenant,
     type: FlowHintType,
     query: FlowQuery,
     after: string | null,
@@ -227,23 +231,23 @@ export interface FlowStore {
   ): Promise<{ values: string[]; total: number }>;
 
   policyStatistics(
-    orgId: string,
+    tenant: FlowTenant,
     query: PolicyStatisticsQuery,
     skip: number,
     limit: number,
   ): Promise<{ rows: PolicyStatisticsRow[]; total: number }>;
 
   /** Endpoint pairs with the most traffic first, `maxPairs + 1` at most (the extra one says "more"). */
-  serviceGraph(orgId: string, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
+  serviceGraph(tenant: FlowTenant, query: ServiceGraphQuery): Promise<ServiceGraphPair[]>;
 
   /**
    * The distinct flow keys of the matching flows (for the impact preview), in no set order; with
    * `boundaries` (ascending times inside the window), per key and segment between boundaries.
    */
-  flowKeys(orgId: string, query: FlowQuery, boundaries?: readonly Date[]): Promise<StoredFlowKey[]>;
+  flowKeys(tenant: FlowTenant, query: FlowQuery, boundaries?: readonly Date[]): Promise<StoredFlowKey[]>;
 
   /** For several clusters in one read; a cluster that never sent a batch has no entry. */
-  ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;
+  ingestionStatus(tenant: FlowTenant, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>>;
 }
 
 export const FLOW_STORE = Symbol('FlowStore');

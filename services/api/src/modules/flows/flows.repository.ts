@@ -28,6 +28,7 @@ import type {
   FlowQuery,
   FlowSortKey,
   FlowStore,
+  FlowTenant,
   IngestionStatus,
   PolicyMatch,
   PolicyStatisticsQuery,
@@ -373,19 +374,20 @@ export class FlowsRepository implements FlowStore {
   constructor(@Inject(Database) private readonly db: Database) {}
 
   async list(
-    orgId: string,
+    tenant: FlowTenant,
     query: FlowQuery,
     sort: FlowSortKey,
     after: FlowCursor | null,
     limit: number,
     countUpTo: number,
   ): Promise<{ rows: StoredFlow[]; total: number; exact: boolean }> {
+    const orgId = tenant.orgId;
     const o = ordering(sort, after);
     // The count stops one past countUpTo: an exact count of millions of rows would cost more than
     // the page itself, and "more than 10,000" is all a flow log needs to say (Elasticsearch's
     // track_total_hits makes the same trade for Calico Enterprise's flow log).
     const [rows, count] = await this.db.query(
-      { orgId },
+      tenant,
       query.policies.length
         ? policyListStatements(orgId, query, o, limit, countUpTo)
         : plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
@@ -395,17 +397,18 @@ export class FlowsRepository implements FlowStore {
   }
 
   async hints(
-    orgId: string,
+    tenant: FlowTenant,
     type: FlowHintType,
     query: FlowQuery,
     after: string | null,
     limit: number,
   ): Promise<{ values: string[]; total: number }> {
+    const orgId = tenant.orgId;
     const isPolicy = type.startsWith('policy_');
     if (scopeOnly(query))
       return isPolicy
-        ? this.policyHintsFromRollup(orgId, type, query, after, limit)
-        : this.endpointHintsByIndex(orgId, type, query, after, limit);
+        ? this.policyHintsFromRollup(tenant, type, query, after, limit)
+        : this.endpointHintsByIndex(tenant, type, query, after, limit);
     const where = flowCondition(orgId, query);
     const value = hintValue(type);
     const from = isPolicy
@@ -413,7 +416,7 @@ export class FlowsRepository implements FlowStore {
       : sql`flows f`;
     // Goldmane leaves profiles out of policy hints; '' is "no namespace".
     const extra = isPolicy ? sql`${HIT_KIND} <> 'pro' AND ${value} <> ''` : sql`TRUE`;
-    const [rows, count] = await this.db.query({ orgId }, [
+    const [rows, count] = await this.db.query(tenant, [
       sql<{ value: string }>`SELECT DISTINCT ${value} AS value FROM ${from}
         WHERE ${where} AND ${extra} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
         ORDER BY value LIMIT ${limit}`,
@@ -429,12 +432,13 @@ export class FlowsRepository implements FlowStore {
    * leaves the index usable.
    */
   private async endpointHintsByIndex(
-    orgId: string,
+    tenant: FlowTenant,
     type: FlowHintType,
     query: FlowQuery,
     after: string | null,
     limit: number,
   ): Promise<{ values: string[]; total: number }> {
+    const orgId = tenant.orgId;
     const col = ident(`f.${type}`, SORT_COLUMNS);
     const scope = scopeCondition(orgId, query);
     const above = (bound: SqlFragment | null) =>
@@ -443,7 +447,7 @@ export class FlowsRepository implements FlowStore {
     const walk = (start: SqlFragment | null) =>
       sql`WITH RECURSIVE v(value) AS (SELECT ${above(start)}
             UNION ALL SELECT ${above(sql`v.value`)} FROM v WHERE v.value IS NOT NULL)`;
-    const [rows, count] = await this.db.query({ orgId }, [
+    const [rows, count] = await this.db.query(tenant, [
       sql<{ value: string }>`${walk(after === null ? null : sql`${after}::text`)}
         SELECT value FROM v WHERE value IS NOT NULL LIMIT ${limit}`,
       sql<{ n: number }>`${walk(null)} SELECT count(*)::int AS n FROM v WHERE value IS NOT NULL`,
@@ -453,15 +457,16 @@ export class FlowsRepository implements FlowStore {
 
   /** Policy values from the per-minute policy rollup (an end of tier is stored as its trigger). */
   private async policyHintsFromRollup(
-    orgId: string,
+    tenant: FlowTenant,
     type: FlowHintType,
     query: FlowQuery,
     after: string | null,
     limit: number,
   ): Promise<{ values: string[]; total: number }> {
+    const orgId = tenant.orgId;
     const value = ident(ROLLUP_HINT_COLUMNS[type] ?? 'r.policy_name', Object.values(ROLLUP_HINT_COLUMNS));
     const where = sql`${rollupScope(orgId, query)} AND r.policy_kind <> 'pro' AND ${value} <> ''`;
-    const [, rows, count] = await this.db.query({ orgId }, [
+    const [, rows, count] = await this.db.query(tenant, [
       ROLLUP_WORK_MEM,
       sql<{ value: string }>`SELECT DISTINCT ${value} AS value FROM flow_policy_minutes r
         WHERE ${where} AND ${after === null ? sql`TRUE` : sql`${value} > ${after}`}
@@ -472,11 +477,12 @@ export class FlowsRepository implements FlowStore {
   }
 
   async policyStatistics(
-    orgId: string,
+    tenant: FlowTenant,
     q: PolicyStatisticsQuery,
     skip: number,
     limit: number,
   ): Promise<{ rows: PolicyStatisticsRow[]; total: number }> {
+    const orgId = tenant.orgId;
     const where = join(
       [
         rollupScope(orgId, q),
@@ -492,7 +498,7 @@ export class FlowsRepository implements FlowStore {
         ${rule} AS rule_index, r.policy_action, ${PLAIN_SUMS}
       FROM flow_policy_minutes r WHERE ${where}
       GROUP BY r.policy_kind, r.policy_tier, r.policy_namespace, r.policy_name, ${rule}, r.policy_action`;
-    const [, rows] = await this.db.query({ orgId }, [
+    const [, rows] = await this.db.query(tenant, [
       ROLLUP_WORK_MEM,
       sql<
         Record<string, unknown> & {
@@ -519,7 +525,7 @@ export class FlowsRepository implements FlowStore {
       rows.length > 0 || skip === 0
         ? [{ n: rows[0]?.total ?? 0 }]
         : (
-            await this.db.query({ orgId }, [
+            await this.db.query(tenant, [
               ROLLUP_WORK_MEM,
               sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT DISTINCT r.policy_kind, r.policy_tier,
                 r.policy_namespace, r.policy_name, r.rule_index FROM (${perAction}) r) g`,
@@ -540,7 +546,8 @@ export class FlowsRepository implements FlowStore {
     };
   }
 
-  async serviceGraph(orgId: string, q: ServiceGraphQuery): Promise<ServiceGraphPair[]> {
+  async serviceGraph(tenant: FlowTenant, q: ServiceGraphQuery): Promise<ServiceGraphPair[]> {
+    const orgId = tenant.orgId;
     const parts = [rollupScope(orgId, q)];
     if (q.namespaces.length)
       parts.push(
@@ -551,7 +558,7 @@ export class FlowsRepository implements FlowStore {
     // First per pair, reporter and action with plain sums, then one row per pair. Allowed traffic
     // once: the destination's report when it made one for this pair (it saw what arrived), else
     // the source's (a destination outside Calico's view reports nothing).
-    const [, , , rows] = await this.db.query({ orgId }, [
+    const [, , , rows] = await this.db.query(tenant, [
       ...GRAPH_PLAN,
       sql<
         Record<string, unknown> & {
@@ -599,10 +606,11 @@ export class FlowsRepository implements FlowStore {
   }
 
   async flowKeys(
-    orgId: string,
+    tenant: FlowTenant,
     query: FlowQuery,
     boundaries: readonly Date[] = [],
   ): Promise<StoredFlowKey[]> {
+    const orgId = tenant.orgId;
     // Hash-group by the stored aggregation key (every key field, the verdict and the trace; not
     // the time), then read each group's latest bucket by primary key for its fields, verdict and
     // trace: far cheaper than grouping by the sixteen columns. The labels are the latest bucket's.
@@ -611,7 +619,7 @@ export class FlowsRepository implements FlowStore {
       boundaries.length === 0
         ? sql`0`
         : sql`width_bucket(f.start_time, ${boundaries.map((b) => b.toISOString())}::timestamptz[])`;
-    const [rows] = await this.db.query({ orgId }, [
+    const [rows] = await this.db.query(tenant, [
       sql<FlowKeyRow & { segment: number }>`WITH g AS (
           SELECT f.cluster_id, f.flow_key, ${segment} AS segment, min(f.start_time) AS first_seen,
             max(f.start_time) AS last_seen, sum(f.num_flows)::float8 AS num_flows
@@ -649,10 +657,14 @@ export class FlowsRepository implements FlowStore {
     }));
   }
 
-  async ingestionStatus(orgId: string, clusterIds: readonly string[]): Promise<Map<string, IngestionStatus>> {
+  async ingestionStatus(
+    tenant: FlowTenant,
+    clusterIds: readonly string[],
+  ): Promise<Map<string, IngestionStatus>> {
+    const orgId = tenant.orgId;
     const out = new Map<string, IngestionStatus>();
     if (clusterIds.length === 0) return out;
-    const [rows] = await this.db.query({ orgId }, [
+    const [rows] = await this.db.query(tenant, [
       sql<{
         cluster_id: string;
         last_batch_at: Date;

@@ -26,6 +26,7 @@ import {
   type StoredFlow,
   type TrafficCounters,
 } from './flow-store.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 /** The range of the retention setting (the column's CHECK says the same, migration 0006). */
 export const RETENTION_DAYS_MIN = 1;
@@ -115,19 +116,12 @@ export class FlowsService {
     after: FlowCursor | null,
     take: number,
   ): Promise<{ rows: FlowView[]; total: number; exact: boolean }> {
-    const { rows, total, exact } = await this.store.list(
-      scope.orgId,
-      query,
-      sort,
-      after,
-      take,
-      FLOW_COUNT_LIMIT,
-    );
+    const { rows, total, exact } = await this.store.list(scope, query, sort, after, take, FLOW_COUNT_LIMIT);
     return { rows: await this.withClusters(scope, rows), total, exact };
   }
 
   hints(scope: OrgScope, type: FlowHintType, query: FlowQuery, after: string | null, take: number) {
-    return this.store.hints(scope.orgId, type, query, after, take);
+    return this.store.hints(scope, type, query, after, take);
   }
 
   policyStatistics(
@@ -136,7 +130,7 @@ export class FlowsService {
     skip: number,
     take: number,
   ): Promise<{ rows: PolicyStatisticsRow[]; total: number }> {
-    return this.store.policyStatistics(scope.orgId, query, skip, take);
+    return this.store.policyStatistics(scope, query, skip, take);
   }
 
   /**
@@ -150,7 +144,7 @@ export class FlowsService {
   ): Promise<ServiceGraph> {
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - DEFAULT_GRAPH_WINDOW_MS);
-    const pairs = await this.store.serviceGraph(scope.orgId, {
+    const pairs = await this.store.serviceGraph(scope, {
       clusters: q.clusters,
       namespaces: q.namespaces,
       from,
@@ -203,7 +197,7 @@ export class FlowsService {
     scope: OrgScope,
     clusterIds: readonly string[],
   ): Promise<Map<string, IngestionStatus>> {
-    const stored = await this.store.ingestionStatus(scope.orgId, clusterIds);
+    const stored = await this.store.ingestionStatus(scope, clusterIds);
     return new Map(
       [...stored].map(([id, s]) => [
         id,
@@ -213,16 +207,15 @@ export class FlowsService {
   }
 
   async retentionDays(scope: OrgScope): Promise<number> {
-    const [row] = await this.db.read({ orgId: scope.orgId }, (tx) => [
-      this.settings.retentionDays(tx, scope.orgId),
-    ]);
+    const [row] = await this.db.read(scope, (tx) => [this.settings.retentionDays(tx, scope.orgId)]);
     if (!row) throw AppError.notFound('organization');
     return row.flowRetentionDays;
   }
 
   /** `days` is validated at the edge (RETENTION_DAYS_MIN…MAX; the column has the same CHECK). */
   async setRetentionDays(scope: OrgScope, days: number): Promise<number> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    requireUnscoped(scope.access, "the organisation's flow retention");
+    return this.db.inOrg(scope, async (tx) => {
       const before = await this.settings.retentionDays(tx, scope.orgId);
       if (!before) throw AppError.notFound('organization');
       if (before.flowRetentionDays === days) return days;
@@ -277,7 +270,7 @@ export class FlowsService {
     const to = Math.min(last + FLOW_BUCKET_SECONDS * 1000, query.to?.getTime() ?? Infinity);
     if (from >= to) return null;
     const { rows, exact } = await this.store.list(
-      scope.orgId,
+      scope,
       { ...query, clusterIds: [e.clusterId], from: new Date(from), to: new Date(to) },
       'time',
       null,

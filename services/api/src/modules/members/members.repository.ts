@@ -11,13 +11,15 @@ export interface MemberListRow {
   name: string;
   role: string;
   created_at: Date;
+  cluster_selector: string;
+  tiers: unknown;
 }
 
 @Injectable()
 export class MembersRepository {
   listMembers(orgId: string, skip: number, take: number) {
     return sql<MemberListRow>`
-      SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at
+      SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at, m.cluster_selector, m.tiers
         FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.org_id = ${orgId}::uuid
        ORDER BY m.created_at, m.user_id
@@ -39,10 +41,16 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
-  setRole(tx: Tx, orgId: string, userId: string, role: string) {
+  setRole(
+    tx: Tx,
+    orgId: string,
+    userId: string,
+    role: string,
+    scope?: { clusterSelector: string; tiers: string[] },
+  ) {
     return tx.membership.update({
       where: { orgId_userId: { orgId, userId } },
-      data: { role },
+      data: { role, ...scope },
       include: { user: true },
     });
   }
@@ -51,8 +59,21 @@ export class MembersRepository {
     return tx.membership.deleteMany({ where: { orgId, userId } });
   }
 
-  addMember(tx: Tx, orgId: string, userId: string, role: string) {
-    return tx.membership.create({ data: { orgId, userId, role }, include: { user: true } });
+  addMember(
+    tx: Tx,
+    orgId: string,
+    userId: string,
+    role: string,
+    scope: { clusterSelector: string; tiers: unknown } = { clusterSelector: '', tiers: [] },
+  ) {
+    const data = {
+      orgId,
+      userId,
+      role,
+      clusterSelector: scope.clusterSelector,
+      tiers: scope.tiers as string[],
+    };
+    return tx.membership.create({ data, include: { user: true } });
   }
 
   listInvitations(tx: Tx, orgId: string, skip: number, take: number) {
@@ -76,7 +97,14 @@ export class MembersRepository {
   createInvitation(
     tx: Tx,
     orgId: string,
-    data: { email: string; role: string; invitedBy: string | null; expiresAt: Date },
+    data: {
+      email: string;
+      role: string;
+      invitedBy: string | null;
+      expiresAt: Date;
+      clusterSelector?: string;
+      tiers?: string[];
+    },
   ) {
     return tx.invitation.create({ data: { orgId, ...data }, include: { organization: true, inviter: true } });
   }

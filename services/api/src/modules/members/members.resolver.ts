@@ -77,7 +77,9 @@ export class MembersResolver {
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(inviteMemberSchema, input);
-    return toInvitationModel(await this.members.invite(scope, { email: v.email, role: toRole(v.role) }));
+    return toInvitationModel(
+      await this.members.invite(scope, { email: v.email, role: toRole(v.role), scope: v.scope }),
+    );
   }
 
   @Mutation(() => InvitationModel, {
@@ -124,7 +126,14 @@ export class MembersResolver {
     @Scope() scope: OrgScope,
   ) {
     const v = validateInput(updateMemberRoleSchema, input);
-    return toMemberModel(await this.members.updateRole(scope, v.userId, toRole(v.role)));
+    return toMemberModel(
+      await this.members.updateRole(
+        scope,
+        v.userId,
+        toRole(v.role),
+        v.scope === undefined ? undefined : v.scope,
+      ),
+    );
   }
 
   @Mutation(() => MemberModel, {

@@ -12,6 +12,13 @@ import { actorOf, type OrgScope, type UserPrincipal } from '../../platform/acces
 import { roleWithin, type Role } from '../../platform/access/roles.js';
 import { INVITATION_TTL_MS } from '../../config/limits.js';
 import { MembersRepository, type MemberListRow } from './members.repository.js';
+import { scopeColumns, storedScope } from '../../platform/access/access-scope.js';
+import {
+  checkRequestedScope,
+  toAccessScopeModel,
+  type AccessScopeModel,
+  type AccessScopeRequest,
+} from '../../platform/graphql/access-scope.types.js';
 
 type InvitationRow = NonNullable<Awaited<ReturnType<MembersRepository['findInvitation']>>>;
 type MemberRow = NonNullable<Awaited<ReturnType<MembersRepository['findMember']>>>;
@@ -20,12 +27,14 @@ export interface MemberView {
   user: { id: string; email: string; name: string };
   role: Role;
   joinedAt: Date;
+  scope: AccessScopeModel;
 }
 
 export interface InvitationView {
   id: string;
   email: string;
   role: Role;
+  scope: AccessScopeModel;
   status: 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
   organization: { slug: string; name: string };
   invitedBy: string | null;
@@ -38,6 +47,7 @@ export function memberView(m: MemberRow): MemberView {
     user: { id: m.user.id, email: m.user.email, name: m.user.name },
     role: m.role as Role,
     joinedAt: m.createdAt,
+    scope: toAccessScopeModel(storedScope(m.clusterSelector, m.tiers)),
   };
 }
 
@@ -46,6 +56,7 @@ function memberListView(m: MemberListRow): MemberView {
     user: { id: m.user_id, email: m.email, name: m.name },
     role: m.role as Role,
     joinedAt: m.created_at,
+    scope: toAccessScopeModel(storedScope(m.cluster_selector, m.tiers)),
   };
 }
 
@@ -61,6 +72,7 @@ export function invitationView(i: InvitationRow): InvitationView {
     id: i.id,
     email: i.email,
     role: i.role as Role,
+    scope: toAccessScopeModel(storedScope(i.clusterSelector, i.tiers)),
     status,
     organization: { slug: i.organization.slug, name: i.organization.name },
     invitedBy: i.inviter?.email ?? null,
@@ -78,7 +90,7 @@ export class MembersService {
   ) {}
 
   async listMembers(scope: OrgScope, skip: number, take: number) {
-    const [rows, [count]] = await this.db.query({ orgId: scope.orgId }, [
+    const [rows, [count]] = await this.db.query(scope, [
       this.repo.listMembers(scope.orgId, skip, take),
       this.repo.countMembers(scope.orgId),
     ]);
@@ -86,7 +98,7 @@ export class MembersService {
   }
 
   listInvitations(scope: OrgScope, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.listInvitations(tx, scope.orgId, skip, take),
         this.repo.countInvitations(tx, scope.orgId),
@@ -95,7 +107,10 @@ export class MembersService {
     });
   }
 
-  async invite(scope: OrgScope, input: { email: string; role: Role }): Promise<InvitationView> {
+  async invite(
+    scope: OrgScope,
+    input: { email: string; role: Role; scope?: AccessScopeRequest },
+  ): Promise<InvitationView> {
     if (!roleWithin(input.role, scope.role)) {
       throw new AppError('FORBIDDEN', `your role (${scope.role}) cannot invite a member as ${input.role}`, [
         { path: ['input', 'role'], message: 'is above your own role' },
@@ -103,7 +118,7 @@ export class MembersService {
     }
     const invitedBy = scope.principal.kind === 'user' ? scope.principal.userId : null;
     try {
-      return await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+      return await this.db.inOrg(scope, async (tx) => {
         const existing = await tx.membership.findFirst({
           where: { orgId: scope.orgId, user: { email: input.email } },
         });
@@ -112,9 +127,11 @@ export class MembersService {
             { path: ['input', 'email'], message: 'is already a member' },
           ]);
         }
+        const limits = await checkRequestedScope(tx, scope.orgId, input.role, input.scope, scope.access);
         const inv = await this.repo.createInvitation(tx, scope.orgId, {
           email: input.email,
           role: input.role,
+          ...scopeColumns(limits),
           invitedBy,
           expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
@@ -122,7 +139,7 @@ export class MembersService {
           action: 'member.invite',
           targetType: 'invitation',
           targetId: inv.id,
-          after: { email: inv.email, role: inv.role, expiresAt: inv.expiresAt },
+          after: { email: inv.email, role: inv.role, expiresAt: inv.expiresAt, ...scopeColumns(limits) },
         });
         return invitationView(inv);
       });
@@ -137,7 +154,7 @@ export class MembersService {
   }
 
   async revokeInvitation(scope: OrgScope, invitationId: string): Promise<InvitationView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const inv = await this.repo.findInvitation(tx, scope.orgId, invitationId);
       if (!inv) throw AppError.notFound('invitation');
       if (inv.acceptedAt || inv.revokedAt)
@@ -177,7 +194,7 @@ export class MembersService {
       if (await this.repo.findMember(tx, inv.orgId, user.userId)) {
         throw new AppError('CONFLICT', 'you are already a member of this organisation');
       }
-      await this.repo.addMember(tx, inv.orgId, user.userId, inv.role);
+      await this.repo.addMember(tx, inv.orgId, user.userId, inv.role, inv);
       await this.repo.markInvitation(tx, inv.orgId, inv.id, {
         acceptedAt: new Date(),
         acceptedBy: user.userId,
@@ -198,10 +215,27 @@ export class MembersService {
     });
   }
 
-  async updateRole(scope: OrgScope, userId: string, role: Role): Promise<MemberView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+  /** `requested` undefined keeps the member's scope; given (even empty), it replaces it. */
+  async updateRole(
+    scope: OrgScope,
+    userId: string,
+    role: Role,
+    requested?: AccessScopeRequest,
+  ): Promise<MemberView> {
+    return this.db.inOrg(scope, async (tx) => {
       const member = await this.requireMember(tx, scope, userId);
       const old = member.role as Role;
+      const oldScope = storedScope(member.clusterSelector, member.tiers);
+      const keep = requested === undefined;
+      const limits = await checkRequestedScope(
+        tx,
+        scope.orgId,
+        role,
+        keep
+          ? { clusterSelector: oldScope.clusterSelector, tiers: oldScope.tiers ? [...oldScope.tiers] : null }
+          : requested,
+        scope.access,
+      );
       if (!roleWithin(old, scope.role) || !roleWithin(role, scope.role)) {
         throw new AppError(
           'FORBIDDEN',
@@ -209,22 +243,24 @@ export class MembersService {
           [{ path: ['input', 'role'], message: 'is above your own role' }],
         );
       }
-      if (old === role) return memberView(member);
-      if (old === 'owner') await this.assertNotLastOwner(tx, scope.orgId, userId, 'demoted');
-      const updated = await this.repo.setRole(tx, scope.orgId, userId, role);
+      const sameScope = JSON.stringify(scopeColumns(limits)) === JSON.stringify(scopeColumns(oldScope));
+      if (old === role && sameScope) return memberView(member);
+      if (old === 'owner' && role !== 'owner')
+        await this.assertNotLastOwner(tx, scope.orgId, userId, 'demoted');
+      const updated = await this.repo.setRole(tx, scope.orgId, userId, role, scopeColumns(limits));
       await this.audit.append(tx, scope.orgId, actorOf(scope.principal), {
         action: 'member.role.update',
         targetType: 'member',
         targetId: userId,
-        before: { email: member.user.email, role: old },
-        after: { email: member.user.email, role },
+        before: { email: member.user.email, role: old, ...scopeColumns(oldScope) },
+        after: { email: member.user.email, role, ...scopeColumns(limits) },
       });
       return memberView(updated);
     });
   }
 
   async remove(scope: OrgScope, userId: string): Promise<MemberView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const member = await this.requireMember(tx, scope, userId);
       const old = member.role as Role;
       const self = scope.principal.kind === 'user' && scope.principal.userId === userId;

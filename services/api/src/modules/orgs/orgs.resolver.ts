@@ -1,6 +1,6 @@
 // GraphQL for organisations: translate arguments, call OrgsService, shape results. No rules here.
 import { Inject } from '@nestjs/common';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   Authenticated,
   CurrentPrincipal,
@@ -10,6 +10,11 @@ import {
 import type { OrgScope, Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { validateInput } from '../../platform/graphql/validate.js';
+import {
+  ViewerAccessModel,
+  heldPermissions,
+  toAccessScopeModel,
+} from '../../platform/graphql/access-scope.types.js';
 import { RoleEnum } from '../../platform/graphql/role.enum.js';
 import {
   CreateOrganizationInput,
@@ -61,6 +66,18 @@ export class OrgsResolver {
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'API tokens cannot create organisations');
     const valid = validateInput(createOrganizationSchema, input);
     return toOrganizationModel(await this.orgs.create(principal, valid));
+  }
+
+  @ResolveField('viewerAccess', () => ViewerAccessModel, {
+    description:
+      'What your role here is limited to (clusters, tiers) and the permissions it holds, so a client shows only what you may do. Roles: any.',
+  })
+  @RequirePermission('org:read')
+  viewerAccess(@Scope() scope: OrgScope): ViewerAccessModel {
+    return {
+      scope: toAccessScopeModel(scope.access),
+      permissions: heldPermissions(scope.role, scope.access),
+    };
   }
 
   @Mutation(() => OrganizationModel, {

@@ -60,7 +60,7 @@ export class OrgsService {
   }
 
   async rename(scope: OrgScope, name: string): Promise<OrgView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const before = await this.repo.findById(tx, scope.orgId);
       if (!before) throw AppError.notFound('organization');
       const org = await this.repo.rename(tx, scope.orgId, name);

@@ -109,6 +109,15 @@ export class PoliciesRepository {
     });
   }
 
+  /** Which of these identities already exist (under Database.unrestricted: including hidden ones). */
+  existingRefs(tx: Tx, orgId: string, refs: readonly ManagedRef[]) {
+    if (refs.length === 0) return Promise.resolve([]);
+    return tx.policyResource.findMany({
+      where: { orgId, OR: refs.map((r) => refWhere(orgId, r)) },
+      select: { kind: true, namespace: true, name: true },
+    });
+  }
+
   update(tx: Tx, orgId: string, id: string, data: ResourceWrite) {
     return tx.policyResource.update({
       where: { id, orgId },

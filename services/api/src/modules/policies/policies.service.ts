@@ -52,7 +52,7 @@ export class PoliciesService {
     take: number,
   ): Promise<{ rows: PolicyView[]; total: number }> {
     if (!filter.cluster) {
-      const [rows, total, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
+      const [rows, total, settings] = await this.db.read(scope, (db) => [
         this.repo.list(db, scope.orgId, filter, skip, take),
         this.repo.count(db, scope.orgId, filter),
         this.repo.settings(db, scope.orgId),
@@ -66,7 +66,7 @@ export class PoliciesService {
   }
 
   async get(scope: OrgScope, ref: ManagedRef): Promise<PolicyView> {
-    const [row, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [row, settings] = await this.db.read(scope, (db) => [
       this.repo.find(db, scope.orgId, ref),
       this.repo.settings(db, scope.orgId),
     ]);
@@ -75,15 +75,13 @@ export class PoliciesService {
   }
 
   async orgDefault(scope: OrgScope): Promise<DriftMode> {
-    const [settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.settings(db, scope.orgId),
-    ]);
+    const [settings] = await this.db.read(scope, (db) => [this.repo.settings(db, scope.orgId)]);
     return orgDriftMode(settings?.defaultDriftMode);
   }
 
   /** Tiers by evaluation order (order, then name), with how many policies each holds. */
   async tiers(scope: OrgScope): Promise<TierView[]> {
-    const [rows, counts, settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [rows, counts, settings] = await this.db.read(scope, (db) => [
       this.repo.tiers(db, scope.orgId),
       this.repo.tierPolicyCounts(db, scope.orgId),
       this.repo.settings(db, scope.orgId),
@@ -95,7 +93,7 @@ export class PoliciesService {
   async export(scope: OrgScope, filter: ListFilter): Promise<string> {
     const rows = filter.cluster
       ? await this.targeting(scope, filter)
-      : (await this.db.read({ orgId: scope.orgId }, (db) => [this.repo.list(db, scope.orgId, filter)]))[0];
+      : (await this.db.read(scope, (db) => [this.repo.list(db, scope.orgId, filter)]))[0];
     const docs = rows.map((r) => ({ ref: managedRef(r), doc: fromStored(r.object) }));
     docs.sort((a, b) => compareRefs(a.ref, b.ref));
     return toCanonicalYaml(docs.map((d) => d.doc));
@@ -107,7 +105,7 @@ export class PoliciesService {
     skip: number,
     take: number,
   ): Promise<{ rows: RevisionView[]; total: number }> {
-    const [rows, total] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [rows, total] = await this.db.read(scope, (db) => [
       this.repo.revisions(db, scope.orgId, resourceId, skip, take),
       this.repo.countRevisions(db, scope.orgId, resourceId),
     ]);
@@ -120,11 +118,9 @@ export class PoliciesService {
     from: number,
     to: number,
   ): Promise<{ from: RevisionView; to: RevisionView; changes: FieldChange[]; unified: string }> {
-    const [latest] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.latestRevision(db, scope.orgId, ref),
-    ]);
+    const [latest] = await this.db.read(scope, (db) => [this.repo.latestRevision(db, scope.orgId, ref)]);
     if (!latest) throw PolicyErrors.notFound(ref);
-    const [a, b] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [a, b] = await this.db.read(scope, (db) => [
       this.repo.revision(db, scope.orgId, latest.resourceId, from),
       this.repo.revision(db, scope.orgId, latest.resourceId, to),
     ]);
@@ -145,7 +141,7 @@ export class PoliciesService {
 
   /** Rows of `filter` whose selector matches the labels of the cluster named `filter.cluster`. */
   private async targeting(scope: OrgScope, filter: ListFilter): Promise<PolicyRow[]> {
-    const [cluster, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [cluster, rows] = await this.db.read(scope, (db) => [
       this.repo.clusterByName(db, scope.orgId, filter.cluster ?? ''),
       this.repo.list(db, scope.orgId, filter),
     ]);

@@ -43,6 +43,7 @@ import { PoliciesRepository } from './policies.repository.js';
 import { toView, type PolicyView } from './policy-views.js';
 import { PolicyWriter } from './policy-writer.js';
 import { planReorder } from './tier-order.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 @Injectable()
 export class PolicyChangesService {
@@ -329,6 +330,7 @@ export class PolicyChangesService {
         const settings = await this.repo.settings(tx, scope.orgId);
         const orgDefault = orgDriftMode(settings?.defaultDriftMode);
         if (ref === null) {
+          requireUnscoped(scope.access, "the organisation's default drift mode");
           if (mode === null) {
             throw PolicyErrors.invalid([
               { path: ['input', 'mode'], field: '', message: 'is required for the organisation default' },
@@ -386,9 +388,7 @@ export class PolicyChangesService {
 
   /** The written row as a view, with the organisation's drift default as committed. */
   private async viewOf(scope: OrgScope, row: PolicyRow): Promise<PolicyView> {
-    const [settings] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.settings(db, scope.orgId),
-    ]);
+    const [settings] = await this.db.read(scope, (db) => [this.repo.settings(db, scope.orgId)]);
     return toView(row, orgDriftMode(settings?.defaultDriftMode));
   }
 }

@@ -4,13 +4,17 @@
 // transaction when anything was written, the gateways told after commit. Owns the order of locks
 // (policy lock, then the audit head) and revision numbering (one history per identity: recreating a
 // deleted resource continues its revisions). Decides nothing about whether a change is allowed:
-// the commands check that first; this must never validate documents.
+// the commands check that first; this must never validate documents. The one exception is the
+// caller's scope (decision 0120): every policy change passes here, so here a limited caller's new
+// documents are held inside its clusters and tiers (platform/access/access-scope.ts); what it
+// may not see never reaches it, since its transaction hides those rows.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PolicyResource } from '@palisade/policy';
 import {
   annotatedClusterSelector,
   fieldChanges,
+  storedDocument,
   fromStored,
   managedRef,
   refKey,
@@ -19,6 +23,13 @@ import {
 } from '@palisade/policy/managed';
 import type { PolicyResource as PolicyRow } from '../../generated/prisma/client.js';
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
+import {
+  describeScope,
+  resourceInScope,
+  scopedResourceSelector,
+} from '../../platform/access/access-scope.js';
+import { isScoped } from '../../platform/access/roles.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { AuditWriter } from '../../platform/audit/audit-writer.js';
 import { Database, type TransactionLimits, type Tx } from '../../platform/db/database.js';
 import { DesiredStateService } from '../rollout/desired-state.service.js';
@@ -54,7 +65,7 @@ export class PolicyWriter {
     opts: TransactionLimits = {},
   ): Promise<T> {
     const { result, rollout } = await this.db.inOrg(
-      { orgId: scope.orgId },
+      scope,
       async (tx) => {
         await this.desired.lock(tx, scope.orgId);
         const [result, wrote] = await fn(tx);
@@ -78,8 +89,13 @@ export class PolicyWriter {
    * events in one — and returns each change's row (null for a deletion), in order. Applying hundreds
    * of resources is then a few dozen statements rather than seven per resource.
    */
-  async writeMany(tx: Tx, scope: OrgScope, changes: readonly PolicyChange[]): Promise<(PolicyRow | null)[]> {
+  async writeMany(
+    tx: Tx,
+    scope: OrgScope,
+    requested: readonly PolicyChange[],
+  ): Promise<(PolicyRow | null)[]> {
     const orgId = scope.orgId;
+    const changes = requested.map((c) => withinScope(scope, c));
     const actor = actorOf(scope.principal);
     // One history per identity: recreating a deleted resource continues its revisions.
     const previous = new Map(
@@ -110,15 +126,18 @@ export class PolicyWriter {
       return { c, resourceId, revision, data };
     });
 
-    const inserted = new Map(
-      (
-        await this.repo.insertMany(
-          tx,
-          orgId,
-          planned.flatMap((p) => (p.data && !p.c.existing ? [{ id: p.resourceId, ...p.data }] : [])),
-        )
-      ).map((r) => [r.id, r]),
-    );
+    const fresh = planned.flatMap((p) => (p.data && !p.c.existing ? [{ id: p.resourceId, ...p.data }] : []));
+    if (isScoped(scope.access) && fresh.length > 0) {
+      // A name taken by a resource the caller cannot see: refuse plainly, not as a key violation.
+      const hidden = await Database.unrestricted(tx, () => this.repo.existingRefs(tx, orgId, fresh));
+      const first = hidden[0];
+      if (first)
+        throw new AppError(
+          'CONFLICT',
+          `${first.kind} ${first.namespace ? `${first.namespace}/` : ''}${first.name} already exists outside your access (${describeScope(scope.access)})`,
+        );
+    }
+    const inserted = new Map((await this.repo.insertMany(tx, orgId, fresh)).map((r) => [r.id, r]));
     const rows: (PolicyRow | null)[] = [];
     for (const p of planned) {
       if (p.data === null) {
@@ -170,4 +189,43 @@ export class PolicyWriter {
     );
     return rows;
   }
+}
+
+/**
+ * A limited caller's change, held inside the caller's scope (or refused): what it changes must lie
+ * inside (a Tier it sees but that reaches other clusters is read-only to it), and so must the new
+ * document; a new document without a cluster selector gets the scope's.
+ */
+function withinScope(scope: OrgScope, c: PolicyChange): PolicyChange {
+  if (!isScoped(scope.access)) return c;
+  if (c.existing) {
+    const old = c.existing;
+    if (
+      !resourceInScope(scope.access, {
+        kind: old.kind,
+        name: old.name,
+        tier: old.tier,
+        clusterSelector: old.clusterSelector,
+      })
+    )
+      throw new AppError(
+        'FORBIDDEN',
+        `clusterSelector: your access is limited to ${describeScope(scope.access)}; ${old.kind} ${old.name} reaches beyond it, so you cannot change it`,
+        [
+          {
+            path: ['input', 'clusterSelector'],
+            message: `${old.kind} ${old.name} reaches beyond your access`,
+          },
+        ],
+      );
+  }
+  if (c.doc === null) return c;
+  const given = annotatedClusterSelector(c.doc) ?? '';
+  // A new document without a cluster selector gets the scope's; a change keeps what it says.
+  const selector = scopedResourceSelector(
+    scope.access,
+    { kind: c.ref.kind, name: c.ref.name, tier: tierOf(c.doc), clusterSelector: given },
+    !c.existing,
+  );
+  return selector === given ? c : { ...c, doc: storedDocument(c.doc, selector) };
 }

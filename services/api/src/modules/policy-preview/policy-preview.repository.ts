@@ -2,7 +2,7 @@
 // its clusters' names and labels, the clusters' inventory (namespaces, pods, service accounts) and
 // the flow retention. Read-only, one pipelined transaction per call, org id in every where.
 import { Inject, Injectable } from '@nestjs/common';
-import { Database } from '../../platform/db/database.js';
+import { Database, type TenantContext } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 
 export interface StoredResourceRow {
@@ -75,9 +75,13 @@ export class PolicyPreviewRepository {
     return rows;
   }
 
-  async inventory(orgId: string, clusterIds: readonly string[]): Promise<InventoryRow[]> {
+  async inventory(
+    tenant: TenantContext & { orgId: string },
+    clusterIds: readonly string[],
+  ): Promise<InventoryRow[]> {
     if (clusterIds.length === 0) return [];
-    const [rows] = await this.db.query({ orgId }, [
+    const orgId = tenant.orgId;
+    const [rows] = await this.db.query(tenant, [
       sql<InventoryRow>`SELECT i.cluster_id::text AS cluster_id, i.kind, i.data FROM cluster_inventory i
         WHERE i.org_id = ${orgId}::uuid AND i.cluster_id = ANY(${[...clusterIds]}::uuid[])
           AND i.kind IN ('namespace', 'endpoint', 'service_account')`,

@@ -27,6 +27,8 @@ import {
   type ValidationError,
 } from '@palisade/policy';
 import type { OrgScope } from '../../platform/access/principal.js';
+import { describeScope } from '../../platform/access/access-scope.js';
+import { scopeAllows } from '../../platform/access/roles.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { FLOW_STORE, type FlowQuery, type FlowStore, type StoredFlowKey } from '../flows/flow-store.js';
 import { toFieldIssue, type PolicyFieldIssue } from '../policies/policies.errors.js';
@@ -278,7 +280,16 @@ export class PolicyPreviewService {
   ) {}
 
   async preview(scope: OrgScope, request: PreviewRequest, now = new Date()): Promise<PreviewResult> {
+    // The replay counts every stored resource (a verdict is every tier's), but only over the
+    // caller's clusters; a tier-limited role does not read flows at all (decision 0122).
+    if (!scopeAllows(scope.access, 'flows:read'))
+      throw new AppError(
+        'FORBIDDEN',
+        `your role is limited to ${describeScope(scope.access)}, which does not allow flows:read`,
+      );
     const state = await this.repo.state(scope.orgId);
+    const inScope = clusterMatcher(scope.access.clusterSelector);
+    state.clusters = state.clusters.filter((c) => inScope(c.labels ?? {}));
     const to = request.query.to ?? now;
     const from = request.query.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
     const floor = now.getTime() - state.retentionDays * 24 * 3600 * 1000;
@@ -302,13 +313,13 @@ export class PolicyPreviewService {
     const history = policyHistory(stored, await this.repo.revisionsSince(scope.orgId, from), from, to);
     const [inventory, keys] = await Promise.all([
       this.repo.inventory(
-        scope.orgId,
+        scope,
         clusters.map((c) => c.id),
       ),
       clusters.length === 0
         ? Promise.resolve([])
         : this.flows.flowKeys(
-            scope.orgId,
+            scope,
             {
               ...request.query,
               clusters: [],

@@ -50,7 +50,7 @@ export class RecommendationRefresher {
     const keys =
       ids.length === 0
         ? []
-        : await this.flows.flowKeys(orgId, { ...EMPTY_QUERY, clusterIds: ids, from, to: now });
+        : await this.flows.flowKeys({ orgId }, { ...EMPTY_QUERY, clusterIds: ids, from, to: now });
     const excluded = (ns: string): boolean =>
       scope.excludedNamespacePrefixes.some((p) => ns.startsWith(p)) ||
       (target.namespaces !== undefined && !target.namespaces.includes(ns));

@@ -24,6 +24,7 @@ import {
   type RecommendationRow,
   type ScopeRow,
 } from './recommendations.repository.js';
+import { requireUnscoped } from '../../platform/access/access-scope.js';
 
 export interface RecommendationView extends RecommendationRow {
   clusterName: string;
@@ -41,11 +42,12 @@ export class RecommendationsService {
   ) {}
 
   scope(scope: OrgScope): Promise<ScopeRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, (tx) => this.repo.scope(tx, scope.orgId));
+    return this.db.inOrg(scope, (tx) => this.repo.scope(tx, scope.orgId));
   }
 
   async setScope(scope: OrgScope, value: Omit<ScopeRow, 'refreshedAt'>): Promise<ScopeRow> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    requireUnscoped(scope.access, "the organisation's recommendation settings");
+    return this.db.inOrg(scope, async (tx) => {
       const before = await this.repo.scope(tx, scope.orgId);
       await this.repo.setScope(tx, scope.orgId, value);
       const after = await this.repo.scope(tx, scope.orgId);
@@ -65,7 +67,7 @@ export class RecommendationsService {
     clusterName: string | null,
     states: readonly string[],
   ): Promise<RecommendationView[]> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const clusters = await this.repo.clusters(tx, scope.orgId);
       const cluster = clusterName === null ? undefined : clusters.find((c) => c.name === clusterName);
       if (clusterName !== null && !cluster) throw AppError.notFound(`cluster ${clusterName}`);
@@ -84,7 +86,7 @@ export class RecommendationsService {
     clusterName: string,
     namespaces: readonly string[] | null,
   ): Promise<RecommendationView[]> {
-    const id = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const id = await this.db.inOrg(scope, async (tx) => {
       return (await this.repo.clusters(tx, scope.orgId)).find((c) => c.name === clusterName)?.id;
     });
     if (!id) throw AppError.notFound(`cluster ${clusterName}`);
@@ -98,7 +100,7 @@ export class RecommendationsService {
    * namespace), with the tier when missing; then marks it ACCEPTED.
    */
   async accept(scope: OrgScope, id: string): Promise<RecommendationView> {
-    const { row, labels } = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    const { row, labels } = await this.db.inOrg(scope, async (tx) => {
       const r = await this.repo.find(tx, scope.orgId, id);
       const c = r ? (await this.repo.clusters(tx, scope.orgId)).find((x) => x.id === r.clusterId) : undefined;
       return { row: r, labels: (c?.labels ?? {}) as Record<string, string> };
@@ -133,14 +135,12 @@ export class RecommendationsService {
         out.items.flatMap((i) => i.errors).map((e) => ({ path: ['input', 'id'], message: e.message })),
       );
     }
-    await this.db.inOrg({ orgId: scope.orgId }, (tx) =>
-      this.repo.update(tx, scope.orgId, id, { state: 'ACCEPTED' }),
-    );
+    await this.db.inOrg(scope, (tx) => this.repo.update(tx, scope.orgId, id, { state: 'ACCEPTED' }));
     return (await this.list(scope, null, [])).find((r) => r.id === id)!;
   }
 
   async dismiss(scope: OrgScope, id: string): Promise<RecommendationView> {
-    await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    await this.db.inOrg(scope, async (tx) => {
       const r = await this.repo.find(tx, scope.orgId, id);
       if (!r) throw AppError.notFound(`recommendation ${id}`);
       if (r.state === 'ENFORCED')

@@ -22,7 +22,7 @@ import {
   type ManagedRef,
 } from '@palisade/policy/managed';
 import { redisKeys, type DesiredStateNotice, type PolicySyncEvent } from '@palisade/protocol/routing';
-import type { Tx } from '../../platform/db/database.js';
+import { Database, type Tx } from '../../platform/db/database.js';
 import { RedisClient } from '../../platform/queue/redis.js';
 import { readLeases } from '../clusters/cluster-keys.js';
 import { RolloutRepository } from './rollout.repository.js';
@@ -58,7 +58,17 @@ export class DesiredStateService {
    * Recomputes the desired sets of `clusterIds` (default: every cluster of the organisation) and
    * stores those that changed. Returns the new generations, to `publish` after commit.
    */
-  async recompute(tx: Tx, orgId: string, clusterIds?: readonly string[]): Promise<DesiredChange[]> {
+  recompute(tx: Tx, orgId: string, clusterIds?: readonly string[]): Promise<DesiredChange[]> {
+    // A cluster's desired set counts every resource that targets it, not only those a limited
+    // caller whose write triggered this may see (decision 0120).
+    return Database.unrestricted(tx, () => this.recomputeAll(tx, orgId, clusterIds));
+  }
+
+  private async recomputeAll(
+    tx: Tx,
+    orgId: string,
+    clusterIds?: readonly string[],
+  ): Promise<DesiredChange[]> {
     await this.repo.lockOrg(tx, orgId);
     const clusters = await this.repo.clusters(tx, orgId, clusterIds);
     if (clusters.length === 0) return [];

@@ -173,15 +173,12 @@ export class PolicySyncService {
    */
   async clusterSyncs(scope: OrgScope, clusterIds: readonly string[]): Promise<ClusterSyncView[]> {
     if (clusterIds.length === 0) return [];
-    const [desiredRows, syncRows, statusRows, resourceRows] = await this.db.read(
-      { orgId: scope.orgId },
-      (db) => [
-        this.repo.desiredGenerations(db, scope.orgId, clusterIds),
-        this.repo.syncStatuses(db, scope.orgId, clusterIds),
-        this.repo.resourceStatusesOf(db, scope.orgId, clusterIds),
-        this.repo.desiredResourcesOf(db, scope.orgId, clusterIds),
-      ],
-    );
+    const [desiredRows, syncRows, statusRows, resourceRows] = await this.db.read(scope, (db) => [
+      this.repo.desiredGenerations(db, scope.orgId, clusterIds),
+      this.repo.syncStatuses(db, scope.orgId, clusterIds),
+      this.repo.resourceStatusesOf(db, scope.orgId, clusterIds),
+      this.repo.desiredResourcesOf(db, scope.orgId, clusterIds),
+    ]);
     const leases = await readLeases(this.redis, clusterIds);
     const desired = new Map(desiredRows.map((d) => [d.clusterId, Number(d.generation)]));
     const syncs = new Map(syncRows.map((s) => [s.clusterId, s]));
@@ -216,7 +213,7 @@ export class PolicySyncService {
       namespace: t.namespace,
       name: t.clusterName,
     }));
-    const [clusters, desiredRows, syncRows, rows] = await this.db.read({ orgId: scope.orgId }, (db) => [
+    const [clusters, desiredRows, syncRows, rows] = await this.db.read(scope, (db) => [
       this.repo.clusterRows(db, scope.orgId),
       this.repo.desiredGenerations(db, scope.orgId),
       this.repo.syncStatuses(db, scope.orgId),
@@ -258,9 +255,7 @@ export class PolicySyncService {
   }
 
   async clusterName(scope: OrgScope, clusterId: string): Promise<string | null> {
-    const [c] = await this.db.read({ orgId: scope.orgId }, (db) => [
-      this.repo.clusterById(db, scope.orgId, clusterId),
-    ]);
+    const [c] = await this.db.read(scope, (db) => [this.repo.clusterById(db, scope.orgId, clusterId)]);
     return c?.name ?? null;
   }
 }

@@ -32,6 +32,8 @@ export class TokensRepository {
       tokenHash: Buffer;
       createdByUserId: string | null;
       expiresAt: Date | null;
+      clusterSelector: string;
+      tiers: string[];
     },
   ) {
     return tx.apiToken.create({

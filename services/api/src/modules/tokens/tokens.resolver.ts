@@ -49,6 +49,7 @@ export class TokensResolver {
       name: v.name,
       role: toRole(v.role),
       expiresInDays: v.expiresInDays,
+      scope: v.scope,
     });
     return { token: toModel(token), secret };
   }

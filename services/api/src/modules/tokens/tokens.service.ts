@@ -9,6 +9,13 @@ import { roleWithin, type Role } from '../../platform/access/roles.js';
 import { API_TOKEN_PREFIX } from '../../platform/auth/authenticator.js';
 import { randomSecret, sha256 } from '../../platform/auth/secrets.js';
 import { TokensRepository } from './tokens.repository.js';
+import { scopeColumns, storedScope } from '../../platform/access/access-scope.js';
+import {
+  checkRequestedScope,
+  toAccessScopeModel,
+  type AccessScopeModel,
+  type AccessScopeRequest,
+} from '../../platform/graphql/access-scope.types.js';
 
 type TokenRow = NonNullable<Awaited<ReturnType<TokensRepository['find']>>>;
 
@@ -22,6 +29,7 @@ export interface TokenView {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  scope: AccessScopeModel;
 }
 
 function tokenView(t: TokenRow): TokenView {
@@ -35,6 +43,7 @@ function tokenView(t: TokenRow): TokenView {
     expiresAt: t.expiresAt,
     lastUsedAt: t.lastUsedAt,
     revokedAt: t.revokedAt,
+    scope: toAccessScopeModel(storedScope(t.clusterSelector, t.tiers)),
   };
 }
 
@@ -52,7 +61,7 @@ export class TokensService {
   ) {}
 
   list(scope: OrgScope, skip: number, take: number) {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const [rows, total] = await Promise.all([
         this.repo.list(tx, scope.orgId, skip, take),
         this.repo.count(tx, scope.orgId),
@@ -63,7 +72,7 @@ export class TokensService {
 
   async create(
     scope: OrgScope,
-    input: { name: string; role: Role; expiresInDays: number },
+    input: { name: string; role: Role; expiresInDays: number; scope?: AccessScopeRequest },
   ): Promise<{ token: TokenView; secret: string }> {
     if (!roleWithin(input.role, scope.role)) {
       throw new AppError(
@@ -74,10 +83,12 @@ export class TokensService {
     }
     const { secret, prefix, hash } = newTokenSecret();
     const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
+      const limits = await checkRequestedScope(tx, scope.orgId, input.role, input.scope, scope.access);
       const row = await this.repo.create(tx, scope.orgId, {
         name: input.name,
         role: input.role,
+        ...scopeColumns(limits),
         tokenPrefix: prefix,
         tokenHash: hash,
         createdByUserId: scope.principal.kind === 'user' ? scope.principal.userId : null,
@@ -87,14 +98,14 @@ export class TokensService {
         action: 'api_token.create',
         targetType: 'api_token',
         targetId: row.id,
-        after: { name: row.name, role: row.role, prefix, expiresAt },
+        after: { name: row.name, role: row.role, prefix, expiresAt, ...scopeColumns(limits) },
       });
       return { token: tokenView(row), secret };
     });
   }
 
   async revoke(scope: OrgScope, tokenId: string): Promise<TokenView> {
-    return this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    return this.db.inOrg(scope, async (tx) => {
       const existing = await this.repo.find(tx, scope.orgId, tokenId);
       if (!existing) throw AppError.notFound('API token');
       if (existing.revokedAt) return tokenView(existing);

@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { PageArgs, type ConnectionShape } from '../../platform/graphql/connection.js';
 import { offsetPage } from '../../platform/graphql/offset-page.js';
 import type { RoleEnum } from '../../platform/graphql/role.enum.js';
+import { toAccessScopeModel } from '../../platform/graphql/access-scope.types.js';
 import { OrganizationModel } from '../orgs/models/organization.model.js';
 import { OrgsService, type OrgView } from '../orgs/orgs.service.js';
 import { toOrganizationModel } from '../orgs/orgs.resolver.js';
@@ -31,7 +32,12 @@ export class ViewerResolver {
       : {
           kind: ViewerKind.TOKEN,
           user: null,
-          token: { id: p.tokenId, name: p.tokenName, role: p.role as RoleEnum },
+          token: {
+            id: p.tokenId,
+            name: p.tokenName,
+            role: p.role as RoleEnum,
+            scope: toAccessScopeModel(p.scope),
+          },
         };
   }
 
@@ -54,6 +60,7 @@ export class ViewerResolver {
           slug: p.org.slug,
           org: p.org,
           role: p.role,
+          access: p.scope,
           principal: p,
         });
         return Promise.resolve({ rows: skip === 0 ? [org] : ([] as OrgView[]), total: 1 });

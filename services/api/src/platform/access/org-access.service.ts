@@ -7,17 +7,22 @@
 // That statement also reads the organisation's session policy (decision 0110): a session older
 // than the organisation's lifetime, or idle longer than its idle timeout, is ended there and then
 // (it would otherwise count as fresh activity on the next request) and the caller must sign in.
+// A binding's scope (clusters, tiers) comes with its role; a limited binding holds only the
+// permissions @palisade/access lets a scope keep, and its transactions see only what lies inside the scope.
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import { AppError } from '../errors/app-error.js';
-import { can, isRole, type Permission } from './roles.js';
+import { can, isRole, scopeAllows, type Permission } from './roles.js';
+import { describeScope, storedScope } from './access-scope.js';
 import type { OrgScope, Principal, TokenPrincipal, UserPrincipal } from './principal.js';
 
 export type OrgRef = { slug: string } | { orgId: string };
 
 interface MembershipRow {
   role: string;
+  cluster_selector: string;
+  tiers: unknown;
   id: string;
   slug: string;
   name: string;
@@ -61,6 +66,12 @@ export class OrgAccessService {
     if (!can(scope.role, permission)) {
       throw new AppError('FORBIDDEN', `your role (${scope.role}) does not allow ${permission}`);
     }
+    if (!scopeAllows(scope.access, permission)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `your role is limited to ${describeScope(scope.access)}, which does not allow ${permission}`,
+      );
+    }
     return scope;
   }
 
@@ -69,7 +80,7 @@ export class OrgAccessService {
     const slug = 'slug' in ref ? ref.slug : null;
     const orgId = 'orgId' in ref ? ref.orgId : null;
     const [rows] = await this.db.query({ userId: uid, email: principal.email }, [
-      sql<MembershipRow>`SELECT m.role, o.id, o.slug, o.name, o.created_at,
+      sql<MembershipRow>`SELECT m.role, m.cluster_selector, m.tiers, o.id, o.slug, o.name, o.created_at,
                p.max_lifetime_seconds, p.idle_timeout_seconds
           FROM memberships m JOIN organizations o ON o.id = m.org_id
           LEFT JOIN session_policies p ON p.org_id = o.id
@@ -88,12 +99,15 @@ export class OrgAccessService {
       throw new AppError('UNAUTHENTICATED', `your session ${breach}; sign in again`);
     }
     const org = { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
-    return { orgId: org.id, slug: org.slug, org, role: row.role, principal };
+    const access = storedScope(row.cluster_selector, row.tiers);
+    return { orgId: org.id, slug: org.slug, org, role: row.role, access, principal };
   }
 }
 
 function forToken(principal: TokenPrincipal, ref: OrgRef): OrgScope | null {
   const { org } = principal;
   const matches = 'slug' in ref ? ref.slug === org.slug : ref.orgId === org.id;
-  return matches ? { orgId: org.id, slug: org.slug, org, role: principal.role, principal } : null;
+  return matches
+    ? { orgId: org.id, slug: org.slug, org, role: principal.role, access: principal.scope, principal }
+    : null;
 }

@@ -1,6 +1,6 @@
 // Who is calling: a signed-in user (server-side session) or an API token. Tokens are bound to one
 // organisation and a role; users get their role per organisation from memberships.
-import type { Role } from './roles.js';
+import type { AccessScope, Role } from './roles.js';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -19,6 +19,8 @@ export interface TokenPrincipal {
   /** The token's organisation, read with the token itself. */
   org: OrgSummary;
   role: Role;
+  /** The clusters and tiers the token is limited to (UNSCOPED when none). */
+  scope: AccessScope;
 }
 
 /** An organisation as read when the request was authorised. */
@@ -37,6 +39,8 @@ export interface OrgScope {
   readonly slug: string;
   readonly org: OrgSummary;
   readonly role: Role;
+  /** The clusters and tiers the caller's binding is limited to; the tenant transaction enforces it. */
+  readonly access: AccessScope;
   readonly principal: Principal;
 }
 

@@ -13,6 +13,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { isRole } from '../access/roles.js';
+import { storedScope } from '../access/access-scope.js';
 import type { Principal } from '../access/principal.js';
 import { CSRF_HEADER, SESSION_COOKIE, parseCookies } from './cookies.js';
 import { safeEqual, sha256 } from './secrets.js';
@@ -29,6 +30,8 @@ interface TokenRow {
   org_slug: string;
   org_name: string;
   org_created_at: Date;
+  cluster_selector: string;
+  tiers: unknown;
 }
 
 interface SessionRow {
@@ -89,7 +92,14 @@ export class Authenticator {
     if (!isRole(row.role)) return fail('unknown API token');
     const org = { id: row.org_id, slug: row.org_slug, name: row.org_name, createdAt: row.org_created_at };
     return {
-      principal: { kind: 'token', tokenId: row.id, tokenName: row.name, org, role: row.role },
+      principal: {
+        kind: 'token',
+        tokenId: row.id,
+        tokenName: row.name,
+        org,
+        role: row.role,
+        scope: storedScope(row.cluster_selector, row.tiers),
+      },
       error: null,
     };
   }

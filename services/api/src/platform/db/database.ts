@@ -14,6 +14,8 @@ import pg from 'pg';
 import { TRANSACTION_TIMEOUT_MS } from '../../config/limits.js';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js';
 import type { RowOf, SqlQuery } from './sql.js';
+import type { AccessScope } from '@palisade/access';
+import { CLEAR_DENIED, SCOPE_INPUTS, deniedIds, needsDenyLists, setDenied } from '../access/access-scope.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -21,6 +23,11 @@ export interface TenantContext {
   orgId?: string | null;
   userId?: string | null;
   email?: string | null;
+  /**
+   * The caller's scope in orgId (OrgScope.access): a limited one hides what lies outside it from
+   * every statement of the transaction (platform/access/access-scope.ts, migration 0029).
+   */
+  access?: AccessScope | null;
 }
 
 export interface TransactionLimits {
@@ -59,9 +66,28 @@ export class Database {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      const sent = [
+      // A limited caller costs one more round trip: its deny lists come from the scope inputs.
+      let prefix: Promise<unknown>[] = [
         client.query('BEGIN READ ONLY'),
         client.query(SET_CONTEXT, [ctx.orgId ?? '', ctx.userId ?? '', ctx.email ?? '']),
+      ];
+      if (needsDenyLists(ctx.access)) {
+        const inputs = SCOPE_INPUTS.map((q) => client.query(q.text, q.values as unknown[]));
+        const read = await Promise.allSettled([...prefix, ...inputs]);
+        const bad = read.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (bad) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if (!isServerError(bad.reason)) broken = bad.reason as Error;
+          throw bad.reason;
+        }
+        const [c, r, d] = read
+          .slice(2)
+          .map((x) => (x as PromiseFulfilledResult<pg.QueryResult<Record<string, unknown>>>).value.rows);
+        const deny = setDenied(deniedIds(ctx.access, c as never, r as never, d as never));
+        prefix = [Promise.resolve(), client.query(deny.text, deny.values as unknown[])];
+      }
+      const sent = [
+        ...prefix,
         ...queries.map((q) => client.query(q.text, q.values as unknown[])),
         client.query('COMMIT'),
       ];
@@ -136,10 +162,44 @@ export class Database {
     return this.prisma.$transaction(
       async (tx) => {
         await this.setContext(tx, ctx);
+        if (needsDenyLists(ctx.access)) await this.installDenyLists(tx, ctx.access);
         return fn(tx);
       },
       { timeout: opts.timeoutMs ?? TRANSACTION_TIMEOUT_MS },
     );
+  }
+
+  private async installDenyLists(tx: Tx, scope: AccessScope): Promise<void> {
+    const [clusters, resources, reports] = await Promise.all(
+      SCOPE_INPUTS.map((q) => tx.$queryRawUnsafe<Record<string, unknown>[]>(q.text, ...q.values)),
+    );
+    const deny = setDenied(deniedIds(scope, clusters as never, resources as never, reports as never));
+    await tx.$queryRawUnsafe(deny.text, ...deny.values);
+  }
+
+  /**
+   * Runs `fn` inside a limited caller's transaction with the whole organisation visible, for the
+   * system computations a write triggers (the rollout's desired state must count every resource
+   * of a cluster, not only those the caller sees). Never hands rows to the caller.
+   */
+  static async unrestricted<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+    const saved = await tx.$queryRawUnsafe<{ c: string; p: string; r: string }[]>(
+      `SELECT current_setting('app.denied_clusters', true) AS c, current_setting('app.denied_policies', true) AS p,
+              current_setting('app.denied_reports', true) AS r`,
+    );
+    const s = saved[0];
+    if (!s || (!s.c && !s.p && !s.r)) return fn();
+    await tx.$queryRawUnsafe(CLEAR_DENIED.text);
+    // On a failure the transaction rolls back as a whole: nothing to restore.
+    const result = await fn();
+    await tx.$queryRawUnsafe(
+      `SELECT set_config('app.denied_clusters', $1, true), set_config('app.denied_policies', $2, true),
+                set_config('app.denied_reports', $3, true)`,
+      s.c,
+      s.p,
+      s.r,
+    );
+    return result;
   }
 
   private setContext(db: Tx, ctx: TenantContext): Prisma.PrismaPromise<number> {

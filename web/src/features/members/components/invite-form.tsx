@@ -1,4 +1,5 @@
-// Invite someone by email with a role no higher than the inviter's own (the list offers only those).
+// Invite someone by email with a role no higher than the inviter's own (the list offers only those),
+// optionally limited to clusters and tiers.
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { errorMessage } from '../../../components/ui/error-state';
@@ -10,6 +11,8 @@ import type { Role } from '../../../generated/graphql';
 import { grantableRoles, roleLabel } from '../../../lib/permissions';
 import { useInviteMember } from '../api';
 import { emailError } from '../validation';
+import { EMPTY_SCOPE, scopeErrors, scopeInput, type ScopeForm } from '../../access/scope';
+import { ScopeFields } from '../../access/scope-fields';
 
 export function InviteForm({ slug, viewerRole }: { slug: string; viewerRole: Role }) {
   const invite = useInviteMember(slug);
@@ -18,17 +21,20 @@ export function InviteForm({ slug, viewerRole }: { slug: string; viewerRole: Rol
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>(roles.includes('VIEWER') ? 'VIEWER' : (roles[0] ?? 'VIEWER'));
   const [submitted, setSubmitted] = useState(false);
+  const [scope, setScope] = useState<ScopeForm>(EMPTY_SCOPE);
   const error = submitted ? emailError(email) : undefined;
+  const limitErrors = submitted ? scopeErrors(role, scope) : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    if (emailError(email)) return;
+    if (emailError(email) || Object.keys(scopeErrors(role, scope)).length > 0) return;
     invite.mutate(
-      { email: email.trim(), role },
+      { email: email.trim(), role, scope: scopeInput(scope) },
       {
         onSuccess: (inv) => {
           toast.show({ title: `Invitation sent to ${inv.email}`, tone: 'ok' });
           setEmail('');
+          setScope(EMPTY_SCOPE);
           setSubmitted(false);
         },
       },
@@ -41,7 +47,7 @@ export function InviteForm({ slug, viewerRole }: { slug: string; viewerRole: Rol
         <Field label="Email" error={error}>
           <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
         </Field>
-        <Field label="Role">
+        <Field label="Role" error={limitErrors.role}>
           <Select
             value={role}
             onChange={(e) => setRole(e.target.value as Role)}
@@ -53,6 +59,9 @@ export function InviteForm({ slug, viewerRole }: { slug: string; viewerRole: Rol
             Send invitation
           </Button>
         </div>
+      </div>
+      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12 }}>
+        <ScopeFields value={scope} onChange={setScope} errors={limitErrors} />
       </div>
       {invite.error && (
         <p className="ui-field__error" role="alert">

@@ -1,5 +1,6 @@
-// Members with their roles. Managers get a role picker and a remove button per row (with a
-// confirmation); everyone else sees the roles as text.
+// Members with their roles and what each role is limited to. Managers get a role picker, a
+// "Limit…" dialog for the clusters and tiers, and a remove button per row (with a confirmation);
+// everyone else sees the roles and limits as text.
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -13,6 +14,8 @@ import { relativeTime } from '../../../lib/format';
 import { grantableRoles, roleLabel } from '../../../lib/permissions';
 import { useEndMemberSessions } from '../../sessions/api';
 import { useRemoveMember, useUpdateMemberRole, type MemberNode } from '../api';
+import { scopeErrors, scopeInput, scopeLabel, type ScopeForm } from '../../access/scope';
+import { ScopeFields } from '../../access/scope-fields';
 
 export function MembersTable({
   slug,
@@ -51,6 +54,30 @@ export function MembersTable({
     }
   };
   const actions = canManage || canEndSessions;
+  const [limiting, setLimiting] = useState<{
+    member: MemberNode;
+    form: ScopeForm;
+    submitted: boolean;
+  } | null>(null);
+  const limitErrors = limiting?.submitted ? scopeErrors(limiting.member.role, limiting.form) : {};
+  const saveLimit = async () => {
+    if (!limiting) return;
+    const { member, form } = limiting;
+    setLimiting({ ...limiting, submitted: true });
+    if (Object.keys(scopeErrors(member.role, form)).length > 0) return;
+    try {
+      // Given empty, the scope is lifted: the whole organisation.
+      await update.mutateAsync({
+        userId: member.user.id,
+        role: member.role,
+        scope: scopeInput(form) ?? { clusterSelector: '', tiers: null },
+      });
+      toast.show({ title: `Access of ${member.user.email} saved`, tone: 'ok' });
+      setLimiting(null);
+    } catch (err) {
+      onError(err);
+    }
+  };
   const roles = grantableRoles(viewerRole);
   const onError = (err: unknown) =>
     toast.show({ title: 'Not saved', body: errorMessage(err), tone: 'danger' });
@@ -78,7 +105,9 @@ export function MembersTable({
     <>
       <Table
         caption="Members"
-        columns={actions ? ['Member', 'Role', 'Joined', ''] : ['Member', 'Role', 'Joined']}
+        columns={
+          actions ? ['Member', 'Role', 'Access', 'Joined', ''] : ['Member', 'Role', 'Access', 'Joined']
+        }
       >
         {members.map((m) => {
           const self = m.user.id === viewerId;
@@ -101,6 +130,30 @@ export function MembersTable({
                   <Badge>{roleLabel(m.role)}</Badge>
                 )}
                 {self && <span className="muted"> (you)</span>}
+              </td>
+              <td data-scope={scopeLabel(m.scope)}>
+                <span className={m.scope.organizationWide ? 'muted' : undefined}>{scopeLabel(m.scope)}</span>
+                {editable && (
+                  <>
+                    {' '}
+                    <Button
+                      size="small"
+                      aria-label={`Limit access of ${m.user.email}`}
+                      onClick={() =>
+                        setLimiting({
+                          member: m,
+                          submitted: false,
+                          form: {
+                            clusterSelector: m.scope.clusterSelector,
+                            tiers: (m.scope.tiers ?? []).join(', '),
+                          },
+                        })
+                      }
+                    >
+                      Limit…
+                    </Button>
+                  </>
+                )}
               </td>
               <td>{relativeTime(m.joinedAt)}</td>
               {actions && (
@@ -170,6 +223,35 @@ export function MembersTable({
           They are signed out of every browser at once, in every organisation they use, and must sign in
           again.
         </p>
+      </Dialog>
+      <Dialog
+        open={limiting !== null}
+        title={`Access of ${limiting?.member.user.email ?? ''}`}
+        onClose={() => setLimiting(null)}
+        actions={
+          <>
+            <Button onClick={() => setLimiting(null)}>Cancel</Button>
+            <Button variant="primary" busy={update.isPending} onClick={() => void saveLimit()}>
+              Save
+            </Button>
+          </>
+        }
+      >
+        <p>
+          Limit their role to some clusters and policy tiers; leave both empty for the whole organisation.
+        </p>
+        {limitErrors.role && (
+          <p className="ui-field__error" role="alert">
+            {limitErrors.role}
+          </p>
+        )}
+        {limiting && (
+          <ScopeFields
+            value={limiting.form}
+            onChange={(form) => setLimiting({ ...limiting, form })}
+            errors={limitErrors}
+          />
+        )}
       </Dialog>
     </>
   );

@@ -1,5 +1,6 @@
-// Create an API token: name, role (no higher than yours), lifetime. On success the secret is shown
-// once with a copy button; closing the dialog forgets it.
+// Create an API token: name, role (no higher than yours), lifetime, and optionally the clusters and
+// tiers it is limited to. On success the secret is shown once with a copy button; closing the
+// dialog forgets it.
 import { DEFAULT_TOKEN_DAYS } from '@palisade/access';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
@@ -13,6 +14,8 @@ import type { Role } from '../../../generated/graphql';
 import { grantableRoles, roleLabel } from '../../../lib/permissions';
 import { useCreateApiToken } from '../api';
 import { validateTokenForm } from '../validation';
+import { EMPTY_SCOPE, scopeErrors, scopeInput, type ScopeForm } from '../../access/scope';
+import { ScopeFields } from '../../access/scope-fields';
 
 export function CreateTokenDialog({
   slug,
@@ -32,11 +35,14 @@ export function CreateTokenDialog({
   const [days, setDays] = useState(String(DEFAULT_TOKEN_DAYS));
   const [submitted, setSubmitted] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  const [scope, setScope] = useState<ScopeForm>(EMPTY_SCOPE);
   const errors = submitted ? validateTokenForm(name, days) : {};
+  const limitErrors = submitted ? scopeErrors(role, scope) : {};
 
   const close = () => {
     setSecret(null);
     setName('');
+    setScope(EMPTY_SCOPE);
     setSubmitted(false);
     create.reset();
     onClose();
@@ -45,9 +51,9 @@ export function CreateTokenDialog({
     e.preventDefault();
     setSubmitted(true);
     const found = validateTokenForm(name, days);
-    if (found.name || found.days) return;
+    if (found.name || found.days || Object.keys(scopeErrors(role, scope)).length > 0) return;
     create.mutate(
-      { name: name.trim(), role, expiresInDays: Number(days) },
+      { name: name.trim(), role, expiresInDays: Number(days), scope: scopeInput(scope) },
       { onSuccess: (r) => setSecret(r.secret) },
     );
   };
@@ -74,6 +80,7 @@ export function CreateTokenDialog({
           <Field
             label="Role"
             hint="A token can do at most what its role allows; never more than your own role."
+            error={limitErrors.role}
           >
             <Select
               value={role}
@@ -81,6 +88,7 @@ export function CreateTokenDialog({
               options={roles.map((r) => ({ value: r, label: roleLabel(r) }))}
             />
           </Field>
+          <ScopeFields value={scope} onChange={setScope} errors={limitErrors} />
           <Field label="Expires after (days)" error={errors.days}>
             <Input inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
           </Field>

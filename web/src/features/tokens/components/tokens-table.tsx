@@ -9,6 +9,7 @@ import { useToast } from '../../../components/ui/toast';
 import { absoluteTime, relativeTime } from '../../../lib/format';
 import { roleLabel } from '../../../lib/permissions';
 import { useRevokeApiToken, type TokenNode } from '../api';
+import { scopeLabel } from '../../access/scope';
 
 function tokenState(t: TokenNode): { label: string; tone: 'ok' | 'neutral' | 'danger' } {
   if (t.revokedAt) return { label: 'revoked', tone: 'danger' };
@@ -34,7 +35,7 @@ export function TokensTable({
       <Table
         caption="API tokens"
         captionHidden
-        columns={['Name', 'Prefix', 'Role', 'State', 'Created by', 'Last used', 'Expires', '']}
+        columns={['Name', 'Prefix', 'Role', 'Access', 'State', 'Created by', 'Last used', 'Expires', '']}
       >
         {tokens.map((t) => {
           const state = tokenState(t);
@@ -43,6 +44,7 @@ export function TokensTable({
               <td>{t.name}</td>
               <td className="mono">{t.prefix}…</td>
               <td>{roleLabel(t.role)}</td>
+              <td>{scopeLabel(t.scope)}</td>
               <td>
                 <Badge tone={state.tone}>{state.label}</Badge>
               </td>

@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { z } from 'zod';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
+import { AccessScopeInput, accessScopeSchema } from '../../../platform/graphql/access-scope.types.js';
 
 @InputType({ description: 'Whom to invite, with which role.' })
 export class InviteMemberInput {
@@ -12,12 +13,18 @@ export class InviteMemberInput {
       'Role on joining: no higher than your own (FORBIDDEN otherwise); only an owner invites an OWNER.',
   })
   role!: RoleEnum;
+  @Field(() => AccessScopeInput, {
+    nullable: true,
+    description: 'Limit the role to clusters and tiers on joining; left out: the whole organisation.',
+  })
+  scope?: AccessScopeInput | null;
 }
 
 export const inviteMemberSchema = z.object({
   orgSlug: z.string(),
   email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
   role: z.enum(RoleEnum),
+  scope: accessScopeSchema,
 });
 
 @InputType({ description: 'The invitation to accept.' })
@@ -46,12 +53,19 @@ export class UpdateMemberRoleInput {
     description: 'The new role. Both the old and the new role must be no higher than your own.',
   })
   role!: RoleEnum;
+  @Field(() => AccessScopeInput, {
+    nullable: true,
+    description:
+      'The clusters and tiers the role is limited to; left out: unchanged; given with both fields empty: the whole organisation.',
+  })
+  scope?: AccessScopeInput | null;
 }
 
 export const updateMemberRoleSchema = z.object({
   orgSlug: z.string(),
   userId: z.uuid('is not a user id'),
   role: z.enum(RoleEnum),
+  scope: accessScopeSchema,
 });
 
 @InputType({ description: 'The member to remove.' })

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 import { Connection } from '../../../platform/graphql/connection.js';
+import { AccessScopeModel } from '../../../platform/graphql/access-scope.types.js';
 
 @ObjectType('User', { description: 'A person who signs in through the identity provider.' })
 export class UserModel {
@@ -14,6 +15,8 @@ export class UserModel {
 export class MemberModel {
   @Field(() => UserModel, { description: 'The member.' }) user!: UserModel;
   @Field(() => RoleEnum, { description: 'Their role in the organisation.' }) role!: RoleEnum;
+  @Field(() => AccessScopeModel, { description: 'The clusters and tiers their role is limited to.' })
+  scope!: AccessScopeModel;
   @Field(() => Date, { description: 'When they joined.' }) joinedAt!: Date;
 }
 
@@ -50,6 +53,8 @@ export class InvitationModel {
   })
   email!: string;
   @Field(() => RoleEnum, { description: 'Role the invitee gets on accepting.' }) role!: RoleEnum;
+  @Field(() => AccessScopeModel, { description: 'The clusters and tiers that role will be limited to.' })
+  scope!: AccessScopeModel;
   @Field(() => InvitationStatus, { description: 'Where it stands.' }) status!: InvitationStatus;
   @Field(() => InvitationOrganizationModel, { description: 'The inviting organisation.' })
   organization!: InvitationOrganizationModel;

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TOKEN_NAME_MAX_LENGTH } from '@palisade/access';
 import { z } from 'zod';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
+import { AccessScopeInput, accessScopeSchema } from '../../../platform/graphql/access-scope.types.js';
 
 @InputType({ description: 'A new API token.' })
 export class CreateApiTokenInput {
@@ -18,6 +19,12 @@ export class CreateApiTokenInput {
     description: `Days until it expires, 1 to ${MAX_TOKEN_DAYS} (default ${DEFAULT_TOKEN_DAYS}).`,
   })
   expiresInDays?: number | null;
+  @Field(() => AccessScopeInput, {
+    nullable: true,
+    description:
+      'Limit the token to clusters and tiers, no wider than your own scope; left out: the whole organisation.',
+  })
+  scope?: AccessScopeInput | null;
 }
 
 export const createApiTokenSchema = z.object({
@@ -35,6 +42,7 @@ export const createApiTokenSchema = z.object({
     .max(MAX_TOKEN_DAYS, `must be at most ${MAX_TOKEN_DAYS}`)
     .nullish()
     .transform((v) => v ?? DEFAULT_TOKEN_DAYS),
+  scope: accessScopeSchema,
 });
 
 @InputType({ description: 'The API token to revoke.' })

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { RoleEnum } from '../../../platform/graphql/role.enum.js';
+import { AccessScopeModel } from '../../../platform/graphql/access-scope.types.js';
 import { Connection } from '../../../platform/graphql/connection.js';
 
 @ObjectType('ApiToken', {
@@ -10,6 +11,8 @@ export class ApiTokenModel {
   @Field(() => String, { description: 'Name given at creation, 1 to 100 characters.' }) name!: string;
   @Field(() => RoleEnum, { description: 'What the token may do, as for a member with this role.' })
   role!: RoleEnum;
+  @Field(() => AccessScopeModel, { description: 'The clusters and tiers its role is limited to.' })
+  scope!: AccessScopeModel;
   @Field(() => String, {
     description: 'The first 10 characters of the secret (pal_ and 6 more), to recognise it.',
   })

@@ -3,6 +3,7 @@ import { RoleEnum } from '../../../platform/graphql/role.enum.js';
 import { Connection } from '../../../platform/graphql/connection.js';
 import { OrganizationModel } from '../../orgs/models/organization.model.js';
 import { UserModel } from '../../members/models/member.model.js';
+import { AccessScopeModel } from '../../../platform/graphql/access-scope.types.js';
 
 export enum ViewerKind {
   USER = 'USER',
@@ -22,6 +23,8 @@ export class ViewerTokenModel {
   @Field(() => ID, { description: 'ApiToken.id of the token.' }) id!: string;
   @Field(() => String, { description: 'Its name.' }) name!: string;
   @Field(() => RoleEnum, { description: 'Its role in its organisation.' }) role!: RoleEnum;
+  @Field(() => AccessScopeModel, { description: 'The clusters and tiers that role is limited to.' })
+  scope!: AccessScopeModel;
 }
 
 @ObjectType('Viewer', { description: 'The caller: a signed-in user or an API token.' })
