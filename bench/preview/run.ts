@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     let keyCount = 0;
     for (let round = 0; round < 3; round++) {
       const t1 = performance.now();
-      const keys = await store.flowKeys(orgId, { ...query, clusterIds: [clusterId] });
+      const keys = await store.flowKeys({ orgId }, { ...query, clusterIds: [clusterId] });
       const keysMs = performance.now() - t1;
       keyCount = keys.length;
       const t2 = performance.now();

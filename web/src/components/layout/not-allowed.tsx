@@ -14,6 +14,8 @@ const ALLOWS: Record<Permission, string> = {
   'members:manage': 'change members’ roles and remove members',
   'tokens:read': 'see the API tokens',
   'tokens:manage': 'create and revoke API tokens',
+  'sessions:manage': 'end members’ sessions and set how long sessions last',
+  'scim:manage': 'issue the SCIM token and map SCIM groups to roles',
   'audit:read': 'read the audit log and check its chain',
   'audit:export': 'export signed ranges of the audit log',
   'clusters:read': 'see clusters and their inventory',
@@ -24,6 +26,7 @@ const ALLOWS: Record<Permission, string> = {
   'compliance:read': 'see compliance reports and their schedules',
   'compliance:run': 'run compliance reports and download their evidence',
   'compliance:manage': 'create, change and delete compliance report definitions',
+  'sso:manage': 'configure single sign-on: identity providers, verified domains and group mappings',
 };
 
 export function allowedActions(role: Role | undefined): string[] {

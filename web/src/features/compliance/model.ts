@@ -11,6 +11,7 @@ export const TYPE_LABEL: Record<ReportType, string> = {
   INVENTORY: 'Inventory',
   NETWORK_ACCESS: 'Network access',
   POLICY_AUDIT: 'Policy audit',
+  ENCRYPTION: 'Fleet encryption',
 };
 
 /** Schedules people pick most, as a starting point for the cron field. */
