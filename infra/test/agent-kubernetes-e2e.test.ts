@@ -170,31 +170,56 @@ describe.skipIf(skipReason !== null)('the agent in --kubernetes --in-cluster mod
       .items.find((o) => (o as { metadata: { name: string } }).metadata.name === 'web-ingress') as
       StoredPolicy | undefined;
 
-  /** A write as another client would make it (kubectl edit: a JSON merge patch, an Update). */
-  function adminPatch(patch: unknown): Promise<number> {
-    const payload = JSON.stringify(patch);
+  /** One request to the test API server over its TLS, trusting the test CA. */
+  function kubeCall(
+    method: string,
+    path: string,
+    bearer: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
-        `${kube.url}${OBJECT}`,
+        `${kube.url}${path}`,
         {
-          method: 'PATCH',
+          method,
           ca: pki.ca.cert,
           headers: {
-            'content-type': 'application/merge-patch+json',
-            'content-length': Buffer.byteLength(payload),
-            authorization: `Bearer admin-${adminSecret}`,
-            'user-agent': 'kubectl-edit/v1.30.4 (linux/amd64) kubernetes/abcdef',
+            ...headers,
+            ...(payload === undefined ? {} : { 'content-length': String(Buffer.byteLength(payload)) }),
+            authorization: `Bearer ${bearer}`,
           },
         },
         (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString()) as unknown,
+            }),
+          );
         },
       );
       req.on('error', reject);
       req.end(payload);
     });
   }
+  /** A write as another client would make it (kubectl edit: a JSON merge patch, an Update). */
+  const adminPatch = async (patch: unknown): Promise<number> =>
+    (
+      await kubeCall(
+        'PATCH',
+        OBJECT,
+        `admin-${adminSecret}`,
+        {
+          'content-type': 'application/merge-patch+json',
+          'user-agent': 'kubectl-edit/v1.30.4 (linux/amd64) kubernetes/abcdef',
+        },
+        patch,
+      )
+    ).status;
   const adminSecret = randomBytes(16).toString('hex');
 
   beforeAll(async () => {
@@ -517,6 +542,19 @@ describe.skipIf(skipReason !== null)('the agent in --kubernetes --in-cluster mod
       expect(mine.length).toBeGreaterThan(10);
       expect(kube.requests.filter((r) => r.user === undefined)).toEqual([]);
       expect(mine.filter((r) => !rbac.allows(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+
+      // The enforcement is real: with the same token, what the manifest does not grant is refused
+      // as the API server refuses it, and a token the server does not know is not a user.
+      const secrets = await kubeCall('GET', `/api/v1/namespaces/${AGENT_NAMESPACE}/secrets`, agentToken);
+      expect(secrets).toEqual({
+        status: 403,
+        body: expect.objectContaining({
+          kind: 'Status',
+          reason: 'Forbidden',
+          message: `secrets is forbidden: User "${agentUser}" cannot list resource "secrets" in API group "" in the namespace "${AGENT_NAMESPACE}"`,
+        }) as unknown,
+      });
+      expect((await kubeCall('GET', '/api/v1/pods', 'not-a-token')).status).toBe(401);
 
       // 8. Stopped as the kubelet stops it: SIGTERM, exit 0.
       const exited = new Promise<number | null>((resolve) => agent!.once('exit', (code) => resolve(code)));

@@ -73,7 +73,7 @@ export function ExportAuditDialog({
           </p>
           <dl className="props">
             <dt>SHA-256</dt>
-            <dd className="mono" data-sha256>
+            <dd className="mono" data-sha256 style={{ overflowWrap: 'anywhere' }}>
               {done.sha256}
             </dd>
             <dt>Size</dt>
