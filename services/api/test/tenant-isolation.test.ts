@@ -1894,6 +1894,128 @@ const SCOPED: Record<string, ScopedEntry> = {
     ],
   },
   'Mutation.createOrganization': { notScoped: 'creates another organisation; nothing of this one is named' },
+  // Sessions, SCIM and single sign-on (issue 17) are owners' alone; a limited binding is never an
+  // owner (decision 0121), so each answers FORBIDDEN. Ending one's own session names nothing else.
+  'Mutation.revokeSession': { notScoped: "ends one of the caller's own sessions" },
+  'Mutation.endMemberSessions': {
+    attempts: mutate(
+      'endMemberSessions',
+      'EndMemberSessionsInput',
+      'endedSessions',
+      () => ({ userId: victim.ownerUserId }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.updateSessionPolicy': {
+    attempts: mutate(
+      'updateSessionPolicy',
+      'UpdateSessionPolicyInput',
+      'updatedAt',
+      () => ({ idleTimeoutMinutes: 5 }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.issueScimToken': {
+    attempts: mutate('issueScimToken', 'ScimTokenInput', 'secret', () => ({}), FORBIDDEN),
+  },
+  'Mutation.revokeScimToken': {
+    attempts: mutate('revokeScimToken', 'ScimTokenInput', 'endpoint', () => ({}), FORBIDDEN),
+  },
+  'Mutation.setScimGroupRole': {
+    attempts: mutate(
+      'setScimGroupRole',
+      'SetScimGroupRoleInput',
+      'id',
+      () => ({ groupId: victim.scimGroupId, role: 'ADMIN' }),
+      FORBIDDEN,
+    ),
+  },
+  'Organization.ssoRolePreview': {
+    attempts: read(
+      `ssoRolePreview(connectionId: "00000000-0000-0000-0000-000000000000") { email }`,
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.createSsoConnection': {
+    attempts: mutate(
+      'createSsoConnection',
+      'CreateSsoConnectionInput',
+      'id',
+      () => ({ name: 'wide', saml: { metadataXml: '<x/>' } }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.updateSsoConnection': {
+    attempts: mutate(
+      'updateSsoConnection',
+      'UpdateSsoConnectionInput',
+      'id',
+      () => ({ connectionId: victim.ssoConnectionId, enabled: false }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.deleteSsoConnection': {
+    attempts: mutate(
+      'deleteSsoConnection',
+      'SsoConnectionRefInput',
+      'id',
+      () => ({ connectionId: victim.ssoConnectionId }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.setSsoGroupMappings': {
+    attempts: mutate(
+      'setSsoGroupMappings',
+      'SetSsoGroupMappingsInput',
+      'id',
+      () => ({ connectionId: victim.ssoConnectionId, mappings: [] }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.addSsoDomain': {
+    attempts: mutate(
+      'addSsoDomain',
+      'AddSsoDomainInput',
+      'id',
+      () => ({ domain: 'wide.example.com' }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.verifySsoDomain': {
+    attempts: mutate(
+      'verifySsoDomain',
+      'SsoDomainRefInput',
+      'id',
+      () => ({ domainId: victim.ssoDomainId }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.updateSsoDomain': {
+    attempts: mutate(
+      'updateSsoDomain',
+      'UpdateSsoDomainInput',
+      'id',
+      () => ({ domainId: victim.ssoDomainId, requireSso: true }),
+      FORBIDDEN,
+    ),
+  },
+  'Mutation.removeSsoDomain': {
+    attempts: mutate(
+      'removeSsoDomain',
+      'SsoDomainRefInput',
+      'id',
+      () => ({ domainId: victim.ssoDomainId }),
+      FORBIDDEN,
+    ),
+  },
+  // A report scope's live count: a cluster-limited binding counts only its clusters (prod is never
+  // named); a tier-limited one reads no reports (decision 0122).
+  'Organization.reportScopeCount': {
+    attempts: read(
+      'reportScopeCount { endpoints clusters { cluster endpoints } }',
+      by([ALLOWED], ['FORBIDDEN']),
+    ),
+  },
   'Mutation.acceptInvitation': { notScoped: "accepts an invitation addressed to the caller's own email" },
   'Mutation.leaveOrganization': { notScoped: "ends only the caller's own membership" },
   'Query.evidenceSigningKeys': { notScoped: 'platform-wide public keys, the same for every caller' },

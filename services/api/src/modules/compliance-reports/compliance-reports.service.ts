@@ -289,7 +289,8 @@ export class ComplianceReportsService {
       throw err;
     }
     const sources = new ReportSourcesRepository();
-    const clusters = await this.db.inOrg({ orgId: scope.orgId }, async (tx) => {
+    // The caller's scope: a cluster-limited binding counts only its own clusters (decision 0120).
+    const clusters = await this.db.inOrg(scope, async (tx) => {
       const out = [];
       for (const c of await sources.clusters(tx, scope.orgId))
         out.push({
