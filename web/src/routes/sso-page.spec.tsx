@@ -55,7 +55,13 @@ describe('single sign-on settings', () => {
         organization: {
           id: 'o1',
           ssoRolePreview: [
-            { email: 'gina@acme.test', groups: ['eng'], currentRole: 'EDITOR', resultingRole: 'AUDITOR', change: 'UPDATE' },
+            {
+              email: 'gina@acme.test',
+              groups: ['eng'],
+              currentRole: 'EDITOR',
+              resultingRole: 'AUDITOR',
+              change: 'UPDATE',
+            },
           ],
         },
       }),
@@ -69,7 +75,9 @@ describe('single sign-on settings', () => {
     expect(screen.getByText('_palisade-challenge.acme.test')).toBeTruthy();
     const editor = within(card).getByLabelText('Group mappings');
     fireEvent.change(editor, { target: { value: 'eng = OWNER' } });
-    expect(await within(card).findByText('Line 1: the role must be ADMIN, EDITOR, AUDITOR or VIEWER')).toBeTruthy();
+    expect(
+      await within(card).findByText('Line 1: the role must be ADMIN, EDITOR, AUDITOR or VIEWER'),
+    ).toBeTruthy();
     fireEvent.change(editor, { target: { value: 'eng = auditor' } });
     fireEvent.click(within(card).getByRole('button', { name: 'Preview who gets what' }));
     expect(await within(card).findByText('gina@acme.test')).toBeTruthy();
@@ -91,7 +99,10 @@ describe('single sign-on settings', () => {
   });
 
   it('an admin has no single sign-on section and the page says owners only', async () => {
-    const calls = mockApi({ Viewer: () => viewerFixture('ADMIN'), OrgHeader: () => orgHeaderFixture('ADMIN') });
+    const calls = mockApi({
+      Viewer: () => viewerFixture('ADMIN'),
+      OrgHeader: () => orgHeaderFixture('ADMIN'),
+    });
     renderApp('/o/acme/sso');
     expect(await screen.findByText('Only owners of the organisation configure single sign-on.')).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Sections' });
