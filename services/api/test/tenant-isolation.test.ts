@@ -2250,30 +2250,56 @@ const SCOPED: Record<string, ScopedEntry> = {
     ),
   },
   'Mutation.updatePolicyResource': {
-    attempts: mutate(
-      'updatePolicyResource',
-      'UpdatePolicyResourceInput',
-      'id',
-      () => ({
-        object: {
-          apiVersion: 'projectcalico.org/v3',
-          kind: 'GlobalNetworkPolicy',
-          metadata: { name: PROD_POLICY },
-          spec: { tier: 'security', selector: 'all()', types: ['Ingress'] },
-        },
-        clusterSelector: 'env == "staging"',
-      }),
-      () => ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT'],
-    ),
+    attempts: (v, i) => [
+      ...mutate(
+        'updatePolicyResource',
+        'UpdatePolicyResourceInput',
+        'id',
+        () => ({
+          object: {
+            apiVersion: 'projectcalico.org/v3',
+            kind: 'GlobalNetworkPolicy',
+            metadata: { name: PROD_POLICY },
+            spec: { tier: 'security', selector: 'all()', types: ['Ingress'] },
+          },
+          clusterSelector: 'env == "staging"',
+        }),
+        () => ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT'],
+      )(v, i),
+      // The application tier is visible to a cluster-limited binding but reaches every cluster.
+      ...mutate(
+        'updatePolicyResource',
+        'UpdatePolicyResourceInput',
+        'id',
+        (_v, ins) => ({
+          object: {
+            apiVersion: 'projectcalico.org/v3',
+            kind: 'Tier',
+            metadata: { name: ins.limit === 'clusters' ? 'application' : 'security' },
+            spec: { order: 1 },
+          },
+        }),
+        by(['FORBIDDEN'], ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT']),
+      )(v, i),
+    ],
   },
   'Mutation.deletePolicyResource': {
-    attempts: mutate(
-      'deletePolicyResource',
-      'DeletePolicyResourceInput',
-      'id',
-      () => ({ kind: 'GlobalNetworkPolicy', name: PROD_POLICY }),
-      NOT_FOUND,
-    ),
+    attempts: (v, i) => [
+      ...mutate(
+        'deletePolicyResource',
+        'DeletePolicyResourceInput',
+        'id',
+        () => ({ kind: 'GlobalNetworkPolicy', name: PROD_POLICY }),
+        NOT_FOUND,
+      )(v, i),
+      ...mutate(
+        'deletePolicyResource',
+        'DeletePolicyResourceInput',
+        'id',
+        (_v, ins) => ({ kind: 'Tier', name: ins.limit === 'clusters' ? 'application' : 'security' }),
+        by(['FORBIDDEN', 'PRECONDITION_FAILED'], ['NOT_FOUND']),
+      )(v, i),
+    ],
   },
   'Mutation.applyResources': {
     attempts: (v) => [
@@ -2328,6 +2354,18 @@ const SCOPED: Record<string, ScopedEntry> = {
         'defaultDriftMode',
         () => ({ mode: 'REVERT', resource: { kind: 'GlobalNetworkPolicy', name: PROD_POLICY } }),
         NOT_FOUND,
+      )(v, i),
+      // A tier the cluster-limited binding sees but that targets every cluster is read-only to it;
+      // the tier-limited one does not see security at all.
+      ...mutate(
+        'setDriftMode',
+        'SetDriftModeInput',
+        'defaultDriftMode',
+        (_v, ins) => ({
+          mode: 'REVERT',
+          resource: { kind: 'Tier', name: ins.limit === 'clusters' ? 'application' : 'security' },
+        }),
+        by(['FORBIDDEN'], ['NOT_FOUND']),
       )(v, i),
     ],
   },

@@ -14,6 +14,7 @@ import { signOut } from '../lib/auth';
 import { isApiError } from '../lib/graphql-client';
 import { can, roleLabel, type Permission } from '../lib/permissions';
 import { Badge } from '../components/ui/badge';
+import { scopeLabel } from '../features/access/scope';
 
 const SECTIONS = [
   { to: '/o/$slug', label: 'Dashboard', needs: 'org:read', exact: true },
@@ -35,6 +36,10 @@ export function OrgLayout() {
   const org = useOrgHeader(slug);
   const orgs = viewer.data?.organizations.edges.map((e) => e.node) ?? [];
   const role = org.data?.viewerRole;
+  // A role limited to clusters or tiers holds fewer permissions than its name: the API says which.
+  const held = org.data?.viewerAccess?.permissions;
+  const scope = org.data?.viewerAccess?.scope;
+  const allowed = (p: Permission) => (held ? held.includes(p) : can(role, p));
 
   return (
     <div className="shell">
@@ -47,6 +52,7 @@ export function OrgLayout() {
         </Link>
         <OrgSwitcher current={slug} orgs={orgs} />
         {role && <Badge tone="info">{roleLabel(role)}</Badge>}
+        {scope && !scope.organizationWide && <Badge>{scopeLabel(scope)}</Badge>}
         <span className="topbar__spacer" />
         <ThemeToggle />
         <span className="topbar__user">{viewer.data?.user?.email}</span>
@@ -56,7 +62,7 @@ export function OrgLayout() {
       </header>
       <nav className="sidenav" aria-label="Sections">
         <ul>
-          {SECTIONS.filter((s) => can(role, s.needs)).map((s) => (
+          {SECTIONS.filter((s) => allowed(s.needs)).map((s) => (
             <li key={s.to}>
               <Link
                 to={s.to}

@@ -45,6 +45,7 @@ const tokens = {
             name: 'ci',
             prefix: 'pal_abc',
             role: 'VIEWER',
+            scope: { clusterSelector: '', tiers: null, organizationWide: true },
             createdAt: new Date().toISOString(),
             createdBy: 'alice@example.com',
             expiresAt: new Date(Date.now() + 86400e3).toISOString(),
@@ -119,6 +120,32 @@ describe('role-gated actions', () => {
     expect(allows.textContent).not.toContain('create and revoke API tokens');
     expect(screen.queryByText('Something went wrong')).toBeNull();
     expect(calls.map((c) => c.operation)).not.toContain('ApiTokens');
+  });
+
+  it('an editor limited to a tier gets what its binding holds: no flows, no connect button, its limits shown', async () => {
+    mockApi({
+      Viewer: () => viewerFixture('EDITOR'),
+      OrgHeader: () => ({
+        organization: {
+          ...orgHeaderFixture('EDITOR').organization,
+          viewerAccess: {
+            permissions: ['org:read', 'members:read', 'clusters:read', 'policies:read', 'policies:write'],
+            scope: { clusterSelector: '', tiers: ['application'], organizationWide: false },
+          },
+        },
+      }),
+      Clusters: () => clusters,
+    });
+    renderApp('/o/acme/clusters');
+    expect(await screen.findByRole('link', { name: 'prod-eu' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Connect cluster' })).toBeNull();
+    expect(screen.getByText('tiers application')).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Sections' });
+    const links = within(nav)
+      .getAllByRole('link')
+      .map((l) => l.textContent);
+    expect(links).toContain('Policies');
+    expect(links).not.toContain('Flows');
   });
 
   it('an admin may create and revoke tokens', async () => {

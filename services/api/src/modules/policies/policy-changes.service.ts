@@ -43,7 +43,7 @@ import { PoliciesRepository } from './policies.repository.js';
 import { toView, type PolicyView } from './policy-views.js';
 import { PolicyWriter } from './policy-writer.js';
 import { planReorder } from './tier-order.js';
-import { requireUnscoped } from '../../platform/access/access-scope.js';
+import { requireUnscoped, requireWritableResource } from '../../platform/access/access-scope.js';
 
 @Injectable()
 export class PolicyChangesService {
@@ -349,6 +349,7 @@ export class PolicyChangesService {
         }
         const existing = await this.repo.find(tx, scope.orgId, ref);
         if (!existing) throw PolicyErrors.notFound(ref);
+        requireWritableResource(scope.access, existing);
         if (parseDriftMode(existing.driftMode) === mode) {
           return [{ defaultDriftMode: orgDefault, resource: toView(existing, orgDefault) }, false];
         }

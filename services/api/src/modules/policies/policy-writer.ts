@@ -25,7 +25,7 @@ import type { PolicyResource as PolicyRow } from '../../generated/prisma/client.
 import { actorOf, type OrgScope } from '../../platform/access/principal.js';
 import {
   describeScope,
-  resourceInScope,
+  requireWritableResource,
   scopedResourceSelector,
 } from '../../platform/access/access-scope.js';
 import { isScoped } from '../../platform/access/roles.js';
@@ -198,27 +198,7 @@ export class PolicyWriter {
  */
 function withinScope(scope: OrgScope, c: PolicyChange): PolicyChange {
   if (!isScoped(scope.access)) return c;
-  if (c.existing) {
-    const old = c.existing;
-    if (
-      !resourceInScope(scope.access, {
-        kind: old.kind,
-        name: old.name,
-        tier: old.tier,
-        clusterSelector: old.clusterSelector,
-      })
-    )
-      throw new AppError(
-        'FORBIDDEN',
-        `clusterSelector: your access is limited to ${describeScope(scope.access)}; ${old.kind} ${old.name} reaches beyond it, so you cannot change it`,
-        [
-          {
-            path: ['input', 'clusterSelector'],
-            message: `${old.kind} ${old.name} reaches beyond your access`,
-          },
-        ],
-      );
-  }
+  if (c.existing) requireWritableResource(scope.access, c.existing);
   if (c.doc === null) return c;
   const given = annotatedClusterSelector(c.doc) ?? '';
   // A new document without a cluster selector gets the scope's; a change keeps what it says.

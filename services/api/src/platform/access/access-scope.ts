@@ -196,6 +196,21 @@ export function scopedResourceSelector(
   return selector;
 }
 
+/**
+ * A stored resource a limited caller changes must lie inside its scope: one it sees but that
+ * reaches beyond (a Tier targeting every cluster, decision 0123) is read-only to it.
+ */
+export function requireWritableResource(
+  scope: AccessScope,
+  r: { kind: string; name: string; tier: string | null; clusterSelector: string },
+): void {
+  if (!isScoped(scope) || resourceInScope(scope, r)) return;
+  const message = `your access is limited to ${describeScope(scope)}; ${r.kind} ${r.name} reaches beyond it, so you cannot change it`;
+  throw new AppError('FORBIDDEN', `clusterSelector: ${message}`, [
+    { path: ['input', 'clusterSelector'], message },
+  ]);
+}
+
 /** For a stored document (JSON): whether it lies inside the scope. */
 export function storedResourceInScope(
   scope: AccessScope,
