@@ -133,6 +133,9 @@ if (!chromiumAvailable()) {
       await detail.getByRole('tab', { name: 'YAML' }).click();
       await detail.getByText('kind: StagedNetworkPolicy').waitFor();
       expect(await detail.textContent()).toContain('namespace-isolation.backend');
+      // Once the code editor has loaded, its long annotation lines scroll inside the card.
+      await detail.locator('.cm-editor').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await screenshots(page, 'recommendations-03-yaml');
     });
 

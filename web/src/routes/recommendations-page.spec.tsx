@@ -73,6 +73,9 @@ function api(role: string, labels = [{ key: 'env', value: 'prod' }]) {
         },
       },
     }),
+    SetRecommendationScope: (v) => ({
+      setRecommendationScope: { ...(v['input'] as object), refreshedAt: null },
+    }),
     AcceptPolicyRecommendation: () => ({
       acceptPolicyRecommendation: rec('r1', 'shop', 'backend', 'ACCEPTED'),
     }),
@@ -116,6 +119,34 @@ describe('recommendations page', () => {
       within(detail).getByRole('button', { name: 'Accept as staged policy' }).hasAttribute('disabled'),
     ).toBe(true);
     expect(within(detail).getByRole('note').textContent).toContain('give shop a label');
+  });
+
+  it('changes the recommendation scope in its settings', async () => {
+    const calls = api('ADMIN');
+    renderApp('/o/acme/recommendations');
+    await userEvent.click(await screen.findByRole('button', { name: 'Settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Recommendation settings' });
+    await userEvent.click(within(dialog).getByRole('checkbox'));
+    const lookback = within(dialog).getByLabelText('Build from the last (hours)');
+    await userEvent.clear(lookback);
+    await userEvent.type(lookback, '12');
+    const prefixes = within(dialog).getByLabelText('Excluded namespace prefixes');
+    await userEvent.clear(prefixes);
+    await userEvent.type(prefixes, 'kube-, calico-, kube-');
+    await userEvent.selectOptions(within(dialog).getByLabelText('Traffic inside a namespace'), 'PASS');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(calls.some((c) => c.operation === 'SetRecommendationScope')).toBe(true));
+    expect(calls.find((c) => c.operation === 'SetRecommendationScope')?.variables).toEqual({
+      input: {
+        orgSlug: 'acme',
+        enabled: false,
+        intervalSeconds: 150,
+        initialLookbackSeconds: 43_200,
+        stabilizationSeconds: 600,
+        excludedNamespacePrefixes: ['kube-', 'calico-'],
+        intraNamespace: 'PASS',
+      },
+    });
   });
 
   it('a viewer sees recommendations but no action', async () => {

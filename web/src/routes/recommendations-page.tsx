@@ -28,6 +28,7 @@ import {
 } from '../features/recommendations/api';
 import { RecommendationPreviewDialog } from '../features/recommendations/components/recommendation-preview-dialog';
 import { RecommendationRules } from '../features/recommendations/components/recommendation-rules';
+import { ScopeDialog } from '../features/recommendations/components/scope-dialog';
 import {
   actionsFor,
   byCluster,
@@ -75,6 +76,7 @@ export function RecommendationsPage() {
   const [tab, setTab] = useState('rules');
   const [previewing, setPreviewing] = useState(false);
   const [enforcing, setEnforcing] = useState(false);
+  const [editingScope, setEditingScope] = useState(false);
 
   const recs = q.data?.recommendations ?? [];
   const groups = useMemo(() => byCluster(recs), [recs]);
@@ -117,6 +119,7 @@ export function RecommendationsPage() {
   return (
     <>
       <PageHeader title="Recommendations">
+        {canWrite && scope && <Button onClick={() => setEditingScope(true)}>Settings</Button>}
         {canWrite && refreshTargets.length > 0 && (
           <Button busy={refresh.isPending} onClick={() => void refreshAll()}>
             Refresh now
@@ -223,6 +226,9 @@ export function RecommendationsPage() {
             />
           )}
         </div>
+      )}
+      {editingScope && scope && (
+        <ScopeDialog slug={slug} scope={scope} onClose={() => setEditingScope(false)} />
       )}
       {selected && (
         <RecommendationPreviewDialog

@@ -8,7 +8,9 @@ import {
   PromoteStagedPolicyDocument,
   PromotionPreviewDocument,
   RefreshPolicyRecommendationsDocument,
+  SetRecommendationScopeDocument,
   type RecommendationState,
+  type SetRecommendationScopeInput,
 } from '../../generated/graphql';
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
@@ -122,4 +124,17 @@ export function useEnforceRecommendation(slug: string) {
     });
     return promoted;
   });
+}
+
+/** Prefixes typed comma- or space-separated: trimmed, empty ones and repeats dropped. */
+export function nameListOf(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((s) => s !== ''))];
+}
+
+export function useSetRecommendationScope(slug: string) {
+  return useRecMutation(slug, (input: Omit<SetRecommendationScopeInput, 'orgSlug'>) =>
+    gqlRequest(SetRecommendationScopeDocument, { input: { orgSlug: slug, ...input } }).then(
+      (d) => d.setRecommendationScope,
+    ),
+  );
 }
