@@ -115,15 +115,8 @@ export interface PolicyHistory {
 
 function storedOf(kind: string, name: string, object: unknown): Stored {
   const doc = fromStored(object);
-  const annotated = annotatedClusterSelector(doc);
-  let selector: string;
-  try {
-    selector = annotated === undefined ? '' : normaliseClusterSelector(annotated);
-  } catch {
-    // Written through the validator, so never; an unreadable selector reaches no cluster.
-    selector = 'palisade.io/unreadable-selector == "true"';
-  }
-  return { doc, selector, kind, name };
+  // clusterMatcher reads any spelling of a selector (and matches no cluster with one it cannot read).
+  return { doc, selector: annotatedClusterSelector(doc) ?? '', kind, name };
 }
 
 export function policyHistory(
