@@ -106,7 +106,9 @@ describe('the fast reachability index', () => {
             tier: 'default',
             selector: "app == 'cache'",
             types: ['Ingress'],
-            ingress: [{ action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } }],
+            ingress: [
+              { action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } },
+            ],
           },
         },
         {

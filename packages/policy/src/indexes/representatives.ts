@@ -89,7 +89,11 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
   const namedPorts = worldNamedPorts(world);
-  const dstPorts = portStarts(rules, 'destination', !tight || namesPorts(rules, 'destination') ? namedPorts : []);
+  const dstPorts = portStarts(
+    rules,
+    'destination',
+    !tight || namesPorts(rules, 'destination') ? namedPorts : [],
+  );
   const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
   const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
@@ -153,7 +157,7 @@ const bases = new WeakMap<World, Map<4 | 6, AddressBase>>();
 
 function addressBase(world: World, family: 4 | 6): AddressBase {
   let byFamily = bases.get(world);
-  if (!byFamily) bases.set(world, (byFamily = new Map()));
+  if (!byFamily) bases.set(world, (byFamily = new Map<4 | 6, AddressBase>()));
   let base = byFamily.get(family);
   if (base) return base;
   const bounds: bigint[] = notPublicBoundaries(family);
