@@ -90,14 +90,16 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
   const namedPorts = worldNamedPorts(world);
-  // A Service criterion matches its backends' ports: they cut the destination ports too.
+  // A Service criterion matches its backends' ports: they cut the destination ports too (before
+  // decision 0150 they did not, and a Service-only Allow was missed unless a named port happened to
+  // share the backend's number).
   const servicePorts = rules.some((r) => r.source?.services || r.destination?.services)
     ? [...world.services.values()].flat().map((b) => b.port)
     : [];
   const dstPorts = portStarts(
     rules,
     'destination',
-    !tight ? namedPorts : [...(namesPorts(rules, 'destination') ? namedPorts : []), ...servicePorts],
+    [...(!tight || namesPorts(rules, 'destination') ? namedPorts : []), ...servicePorts],
   );
   const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
