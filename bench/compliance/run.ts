@@ -177,8 +177,9 @@ async function main(): Promise<void> {
       if (COMPARE) {
         const b0 = performance.now();
         const bc0 = cpuSeconds();
-        const baseline = await new ComplianceReportComputer(app, undefined, { exhaustive: true }).compute(run, () =>
-          Promise.resolve(),
+        const baseline = await new ComplianceReportComputer(app, undefined, { exhaustive: true }).compute(
+          run,
+          () => Promise.resolve(),
         );
         const wall = (performance.now() - b0) / 1000;
         const bcpu = cpuSeconds() - bc0;

@@ -106,7 +106,9 @@ describe('the fast reachability index', () => {
             tier: 'default',
             selector: "app == 'cache'",
             types: ['Ingress'],
-            ingress: [{ action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } }],
+            ingress: [
+              { action: 'Allow', source: { namespaceSelector: "kubernetes.io/metadata.name == 'c'" } },
+            ],
           },
         },
         {
@@ -130,5 +132,30 @@ describe('the fast reachability index', () => {
     // cache: only namespace c may connect, and there only z-2's own address lets its egress allow it.
     expect(fast[1]).toMatchObject({ endpoint: 'a/cache', ingressFromOtherNamespaces: true });
     expect(fast[4]).toMatchObject({ endpoint: 'c/z-1', egressToOtherNamespaces: false });
+  });
+
+  it('probes the ports of the Services a rule matches', () => {
+    // Found by the property above: only port 8080 of the backend is allowed, and nothing else
+    // (no named port, no range) cuts the port space there.
+    const world = buildWorld({
+      namespaces: [{ name: 'a' }],
+      endpoints: [{ namespace: 'a', name: 'pod0', labels: {}, ips: ['10.0.0.1'] }],
+      services: [{ namespace: 'a', name: 'svc', endpoints: [{ ip: '10.0.0.1', port: 8080 }] }],
+      resources: [
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'to-svc', namespace: 'a' },
+          spec: {
+            tier: 'default',
+            types: ['Ingress'],
+            ingress: [{ action: 'Allow', destination: { services: { name: 'svc', namespace: 'a' } } }],
+          },
+        },
+      ],
+    });
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), ['a/pod0']);
+    expect(fast[0]).toMatchObject({ ingressFromInternet: true, ingressDecided: true });
+    expect(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), ['a/pod0'])).toEqual(fast);
   });
 });

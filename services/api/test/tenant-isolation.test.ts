@@ -1565,6 +1565,8 @@ describe('row-level security, talking to Postgres as the API role', () => {
     // What agents report and what the API computes for them: checked behaviourally too, since
     // "RLS enabled and forced" alone would pass a USING (true) policy (issue 20).
     'cluster_inventory',
+    // Written by cluster_inventory's triggers (decision 0151), so the rows above give it both orgs.
+    'cluster_inventory_history',
     'cluster_desired_state',
     'cluster_sync_status',
     'cluster_resource_status',

@@ -30,7 +30,10 @@ export function compileCidrSet(cidrs: readonly Cidr[]): CidrSet {
   const v4Ends = Float64Array.from(ends);
   const v6 = cidrs.filter((c) => c.family === 6);
   return {
-    key: `${starts.map((a, i) => `${a}-${ends[i]}`).join(',')}|${v6.map((c) => `${c.w0}.${c.w1}.${c.w2}.${c.w3}/${c.prefix}`).sort().join(',')}`,
+    key: `${starts.map((a, i) => `${a}-${ends[i]}`).join(',')}|${v6
+      .map((c) => `${c.w0}.${c.w1}.${c.w2}.${c.w3}/${c.prefix}`)
+      .sort()
+      .join(',')}`,
     hasV4: v4Starts.length > 0,
     hasV6: v6.length > 0,
     contains(ip: IpAddress): boolean {

@@ -61,7 +61,9 @@ function viewOf(
   const key = JSON.stringify([
     cidrs.map((c) => c.key),
     selectors.map((s) => s.canonical),
-    services.map((b) => b.map((x) => `${x.ip.family}:${x.ip.w0}.${x.ip.w1}.${x.ip.w2}.${x.ip.w3}:${x.protocol}:${x.port}`)),
+    services.map((b) =>
+      b.map((x) => `${x.ip.family}:${x.ip.w0}.${x.ip.w1}.${x.ip.w2}.${x.ip.w3}:${x.protocol}:${x.port}`),
+    ),
     namedPorts,
   ]);
   return { key, cidrs, selectors, services, namedPorts };

@@ -139,7 +139,9 @@ export class PolicyIndex {
     let rules = this.planRules.get(plan);
     if (!rules) {
       rules = plan.tiers.flatMap((t) =>
-        t.policies.flatMap((p) => [...(direction === 'ingress' ? p.definition.ingress : p.definition.egress)]),
+        t.policies.flatMap((p) => [
+          ...(direction === 'ingress' ? p.definition.ingress : p.definition.egress),
+        ]),
       );
       this.planRules.set(plan, rules);
     }
@@ -149,7 +151,7 @@ export class PolicyIndex {
   /** Addresses no endpoint owns, one per region the plan's CIDRs and the world's sets leave. */
   private outsideAddresses(plan: RulePlan, direction: Direction, family: 4 | 6): bigint[] {
     let byFamily = this.outside.get(plan);
-    if (!byFamily) this.outside.set(plan, (byFamily = new Map()));
+    if (!byFamily) this.outside.set(plan, (byFamily = new Map<4 | 6, bigint[]>()));
     let list = byFamily.get(family);
     if (!list)
       byFamily.set(
@@ -273,10 +275,14 @@ export class PolicyIndex {
     for (const a of addresses) {
       const outside = { ip: formatIp(fromBigInt(a, family)) };
       const ends =
-        direction === 'ingress' ? { source: outside, destination: own } : { source: own, destination: outside };
+        direction === 'ingress'
+          ? { source: outside, destination: own }
+          : { source: own, destination: outside };
       for (const probe of probes) {
         const conn = this.withProbe(ends, probe);
-        if (this.allowed(conn, direction === 'egress' ? e : undefined, direction === 'ingress' ? e : undefined))
+        if (
+          this.allowed(conn, direction === 'egress' ? e : undefined, direction === 'ingress' ? e : undefined)
+        )
           return true;
       }
     }
@@ -318,7 +324,9 @@ export class PolicyIndex {
     const plan = this.engine.planFor(e, direction);
     // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
     // address share the answer.
-    const parts = [`o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`];
+    const parts = [
+      `o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`,
+    ];
     for (const family of [4, 6] as const) {
       const addr = this.engine.endpointAddress(e, family);
       parts.push(addr ? addressFeatures(this.exposurePeers(plan, direction, family).views, addr) : '-');
@@ -352,7 +360,11 @@ export class PolicyIndex {
         const pair = `${this.planId(plan)}|${this.planId(c.plan)}`;
         let probes = this.pairProbes.get(pair);
         if (!probes) {
-          probes = portProbes([...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)], this.engine.world, true);
+          probes = portProbes(
+            [...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)],
+            this.engine.world,
+            true,
+          );
           this.pairProbes.set(pair, probes);
         }
         for (const probe of probes) if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
@@ -370,7 +382,7 @@ export class PolicyIndex {
    */
   private exposurePeers(plan: RulePlan, direction: Direction, family: 4 | 6): ExposurePeers {
     let byFamily = this.exposureClasses.get(plan);
-    if (!byFamily) this.exposureClasses.set(plan, (byFamily = new Map()));
+    if (!byFamily) this.exposureClasses.set(plan, (byFamily = new Map<4 | 6, ExposurePeers>()));
     let found = byFamily.get(family);
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
@@ -395,7 +407,13 @@ export class PolicyIndex {
   }
 
   /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
-  private peerSelf(peer: Entity, direction: Direction, family: 4 | 6, plan: RulePlan, addr: ResolvedAddress): string {
+  private peerSelf(
+    peer: Entity,
+    direction: Direction,
+    family: 4 | 6,
+    plan: RulePlan,
+    addr: ResolvedAddress,
+  ): string {
     const key = `${direction}|${family}|${peer.id}`;
     let self = this.peerSelves.get(key);
     if (self === undefined) {
@@ -532,7 +550,7 @@ export class PolicyIndex {
   /** Peers of every kind grouped by their address features under `plan`, two per class. */
   private localPeers(plan: RulePlan, family: 4 | 6): Map<string, PeerClass> {
     let byFamily = this.localClasses.get(plan);
-    if (!byFamily) this.localClasses.set(plan, (byFamily = new Map()));
+    if (!byFamily) this.localClasses.set(plan, (byFamily = new Map<4 | 6, Map<string, PeerClass>>()));
     let classes = byFamily.get(family);
     if (classes) return classes;
     classes = new Map();
@@ -541,7 +559,8 @@ export class PolicyIndex {
     const known = this.shared.local.get(sharedKey);
     if (known) {
       const byKey = this.engine.world.endpointsByKey;
-      for (const [features, members] of known) classes.set(features, { members: members.map((k) => byKey.get(k)!) });
+      for (const [features, members] of known)
+        classes.set(features, { members: members.map((k) => byKey.get(k)!) });
       byFamily.set(family, classes);
       return classes;
     }

@@ -70,7 +70,8 @@ function namesPorts(rules: readonly Rule[], side: 'source' | 'destination'): boo
  * Protocol / port / ICMP combinations that together meet every distinction `rules` make. With
  * `tight`, a side's ports are cut at the world's named-port numbers only when some rule names a
  * port on that side (a port is read only by the ranges and names of its own side), which leaves
- * one source port instead of several when no rule looks at source ports.
+ * one source port instead of several when no rule looks at source ports; destination ports are
+ * cut at Service backend ports when some rule matches a Service.
  */
 export function portProbes(rules: readonly Rule[], world: World, tight = false): PortProbe[] {
   const protocols = new Set<number>([6, 17]);
@@ -89,7 +90,17 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
   const namedPorts = worldNamedPorts(world);
-  const dstPorts = portStarts(rules, 'destination', !tight || namesPorts(rules, 'destination') ? namedPorts : []);
+  // A Service criterion matches its backends' ports: they cut the destination ports too (before
+  // decision 0150 they did not, and a Service-only Allow was missed unless a named port happened to
+  // share the backend's number).
+  const servicePorts = rules.some((r) => r.source?.services || r.destination?.services)
+    ? [...world.services.values()].flat().map((b) => b.port)
+    : [];
+  const dstPorts = portStarts(
+    rules,
+    'destination',
+    [...(!tight || namesPorts(rules, 'destination') ? namedPorts : []), ...servicePorts],
+  );
   const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
   const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
@@ -153,7 +164,7 @@ const bases = new WeakMap<World, Map<4 | 6, AddressBase>>();
 
 function addressBase(world: World, family: 4 | 6): AddressBase {
   let byFamily = bases.get(world);
-  if (!byFamily) bases.set(world, (byFamily = new Map()));
+  if (!byFamily) bases.set(world, (byFamily = new Map<4 | 6, AddressBase>()));
   let base = byFamily.get(family);
   if (base) return base;
   const bounds: bigint[] = notPublicBoundaries(family);

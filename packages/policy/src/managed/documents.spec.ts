@@ -117,7 +117,10 @@ describe('cluster selector', () => {
     for (const selector of ['', 'has(env) && env != "dev"', 'env ==', 'all()', "env in {'dev'}"]) {
       const byRecord = clusterMatcher(selector);
       const byMap = clusterLabelMatcher(selector);
-      expect(maps.map((m) => byMap(m)), selector).toEqual(maps.map((m) => byRecord(Object.fromEntries(m))));
+      expect(
+        maps.map((m) => byMap(m)),
+        selector,
+      ).toEqual(maps.map((m) => byRecord(Object.fromEntries(m))));
     }
     expect(maps.map((m) => clusterLabelMatcher('env ==')(m))).toEqual([false, false, false]);
     expect(maps.map((m) => clusterLabelMatcher(' ')(m))).toEqual([true, true, true]);

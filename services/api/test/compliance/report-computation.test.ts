@@ -373,3 +373,31 @@ describe('policy-audit', () => {
     ]);
   });
 });
+
+describe('encryption', () => {
+  it('is a report type of its own, defined and run like the others', async () => {
+    await ctx.sql(
+      `INSERT INTO cluster_nodes (org_id, cluster_id, name, dataplane, wireguard_enabled, wireguard_public_key, mtu, calico_version)
+       VALUES ($1, $2, 'node-1', 'nftables', true, true, 1420, 'v3.30.1')`,
+      [orgId, clusterId],
+    );
+    await define('fleet-encryption', 'ENCRYPTION', { clusterSelector: "env == 'prod'" });
+    const r = await run('fleet-encryption', T0, T2);
+    expect(r.report.type).toBe('encryption');
+    expect(r.encryption).toMatchObject({
+      clustersNumInScope: 1,
+      nodesNum: 1,
+      nodesNumEncrypting: 1,
+      coverage: 1,
+      clusters: [{ cluster: 'prod', nodes: 1, encryptingNodes: 1, dataplanes: ['nftables'] }],
+    });
+    // The inventory report now says the prod pods' node encrypts.
+    const inv = await run('inventory', T0, T2);
+    expect(inv.endpoints.filter((e) => e.cluster === 'prod').map((e) => e.nodeEncrypted)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+});

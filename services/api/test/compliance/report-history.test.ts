@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/modules/compliance-reports/compliance-reports.repository.js';
+import { unzipSync } from 'fflate';
+import { loadEnv } from '../../src/config/env.js';
+import { EvidenceKeys } from '../../src/modules/compliance-reports/evidence-keys.js';
 import { ComplianceReportComputer } from '../../src/modules/compliance-reports/report-computer.js';
+import { ReportSealer } from '../../src/modules/compliance-reports/report-sealer.js';
 import type { ReportResult } from '../../src/modules/compliance-reports/report-result.js';
 import { Database } from '../../src/platform/db/database.js';
 import { type Caller, TestContext } from '../context.js';
@@ -55,12 +59,26 @@ async function compute(run: RunRow, exhaustive = false): Promise<ReportResult> {
   return new ComplianceReportComputer(db, undefined, { exhaustive }).compute(run, () => Promise.resolve());
 }
 
-async function insertRevision(object: Record<string, unknown>, at: Date, resourceId = randomUUID(), revision = 1) {
+async function insertRevision(
+  object: Record<string, unknown>,
+  at: Date,
+  resourceId = randomUUID(),
+  revision = 1,
+) {
   const meta = object['metadata'] as { name: string; namespace?: string };
   await ctx.sql(
     `INSERT INTO policy_revisions (org_id, resource_id, kind, namespace, name, revision, object, change,
        actor_type, actor_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', 'system', 'test', $8)`,
-    [orgId, resourceId, String(object['kind']), meta.namespace ?? '', meta.name, revision, JSON.stringify(object), at],
+    [
+      orgId,
+      resourceId,
+      String(object['kind']),
+      meta.namespace ?? '',
+      meta.name,
+      revision,
+      JSON.stringify(object),
+      at,
+    ],
   );
 }
 
@@ -82,15 +100,23 @@ describe('inventory history', () => {
   let clusterId: string;
 
   beforeAll(async () => {
-    clusterId = await clusterWithInventory(ctx, owner, slug, orgId, 'history', { env: 'history' }, {
-      namespaces: [{ name: 'shop' }],
-      pods: [
-        { namespace: 'shop', name: 'stays', labels: { app: 'web' }, ip: '10.1.0.1' },
-        { namespace: 'shop', name: 'deleted', labels: { app: 'web' }, ip: '10.1.0.2' },
-        { namespace: 'shop', name: 'relabelled', labels: { app: 'web' }, ip: '10.1.0.3' },
-      ],
-      since: new Date(T0.getTime() - 24 * HOUR),
-    });
+    clusterId = await clusterWithInventory(
+      ctx,
+      owner,
+      slug,
+      orgId,
+      'history',
+      { env: 'history' },
+      {
+        namespaces: [{ name: 'shop' }],
+        pods: [
+          { namespace: 'shop', name: 'stays', labels: { app: 'web' }, ip: '10.1.0.1' },
+          { namespace: 'shop', name: 'deleted', labels: { app: 'web' }, ip: '10.1.0.2' },
+          { namespace: 'shop', name: 'relabelled', labels: { app: 'web' }, ip: '10.1.0.3' },
+        ],
+        since: new Date(T0.getTime() - 24 * HOUR),
+      },
+    );
     // What the gateway's delta does: a delete, an upsert with new labels, a new pod. The triggers
     // record them as of now; move them to T1 as if they had been reported then.
     await ctx.sql("DELETE FROM cluster_inventory WHERE cluster_id = $1 AND name = 'deleted'", [clusterId]);
@@ -117,10 +143,10 @@ describe('inventory history', () => {
       [clusterId, T1],
     );
     // The new pod appears after the interval [T0, T2).
-    await ctx.sql("UPDATE cluster_inventory_history SET valid_from = $2 WHERE cluster_id = $1 AND name = 'later'", [
-      clusterId,
-      new Date(T2.getTime() + HOUR),
-    ]);
+    await ctx.sql(
+      "UPDATE cluster_inventory_history SET valid_from = $2 WHERE cluster_id = $1 AND name = 'later'",
+      [clusterId, new Date(T2.getTime() + HOUR)],
+    );
     // db pods are protected by a policy in force all along.
     await insertRevision(
       {
@@ -174,7 +200,9 @@ describe('inventory history', () => {
       ['shop/stays', false],
     ]);
     // The current inventory holds the pod created after the interval; a report now lists it.
-    const now = await compute(runOf('inventory', "env == 'history'", new Date(T2.getTime() + 2 * HOUR), new Date()));
+    const now = await compute(
+      runOf('inventory', "env == 'history'", new Date(T2.getTime() + 2 * HOUR), new Date()),
+    );
     expect(now.endpoints.map((e) => e.endpoint)).toEqual(['shop/later', 'shop/relabelled', 'shop/stays']);
   });
 });
@@ -196,13 +224,26 @@ describe('the fast computation', () => {
       ip: `10.7.${i >> 8}.${(i & 255) + 1}`,
       serviceAccount: pick(['default', 'runner']),
     }));
-    await clusterWithInventory(ctx, owner, slug, orgId, 'random', { env: 'random' }, {
-      namespaces: namespaces.map((name, i) => ({ name, labels: { team: i % 2 ? 'x' : 'y' } })),
-      pods,
-      services: [{ namespace: pods[0]!.namespace, name: 'svc', pods: [pods[0]!.name] }],
-    });
+    await clusterWithInventory(
+      ctx,
+      owner,
+      slug,
+      orgId,
+      'random',
+      { env: 'random' },
+      {
+        namespaces: namespaces.map((name, i) => ({ name, labels: { team: i % 2 ? 'x' : 'y' } })),
+        pods,
+        services: [{ namespace: pods[0]!.namespace, name: 'svc', pods: [pods[0]!.name] }],
+      },
+    );
     await insertRevision(
-      { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'sec' }, spec: { order: 50, defaultAction: 'Pass' } },
+      {
+        apiVersion: 'projectcalico.org/v3',
+        kind: 'Tier',
+        metadata: { name: 'sec' },
+        spec: { order: 50, defaultAction: 'Pass' },
+      },
       new Date(T0.getTime() - HOUR),
     );
     const rule = () => {
@@ -254,8 +295,106 @@ describe('the fast computation', () => {
       expect(fast.namespaces).toEqual(slow.namespaces);
       expect(fast.services).toEqual(slow.services);
       // Not a degenerate fleet: both answers occur.
-      const flags = fast.endpoints.map((e) => (type === 'inventory' ? e.ingressProtected : e.ingressFromOtherNamespace));
+      const flags = fast.endpoints.map((e) =>
+        type === 'inventory' ? e.ingressProtected : e.ingressFromOtherNamespace,
+      );
       expect(new Set(flags).size, type).toBe(2);
     }
   }, 120_000);
+});
+
+describe('node encryption evidence', () => {
+  beforeAll(async () => {
+    const clusterId = await clusterWithInventory(
+      ctx,
+      owner,
+      slug,
+      orgId,
+      'wg',
+      { env: 'wg' },
+      {
+        namespaces: [{ name: 'pay' }],
+        pods: [
+          { namespace: 'pay', name: 'on-1', ip: '10.9.0.1' },
+          { namespace: 'pay', name: 'on-2', ip: '10.9.0.2' },
+        ],
+      },
+    );
+    // As the gateway's NodeStore writes an inventory.nodes report: node-1 encrypts, node-2 has
+    // WireGuard on but no public key yet. The pods of the support helper run on node-1; move one.
+    await ctx.sql(
+      `INSERT INTO cluster_nodes (org_id, cluster_id, name, dataplane, wireguard_enabled, wireguard_public_key, mtu, calico_version)
+       VALUES ($1, $2, 'node-1', 'bpf', true, true, 1440, 'v3.30.1'), ($1, $2, 'node-2', 'iptables', true, false, 1500, 'v3.29.4')`,
+      [orgId, clusterId],
+    );
+    await ctx.sql(
+      `UPDATE cluster_inventory SET data = jsonb_set(data, '{node}', '"node-2"') WHERE cluster_id = $1 AND name = 'on-2'`,
+      [clusterId],
+    );
+    await ctx.sql('UPDATE cluster_inventory_history SET valid_from = $2 WHERE cluster_id = $1', [
+      clusterId,
+      new Date(T0.getTime() - HOUR),
+    ]);
+    // A cluster whose agent has reported no nodes yet.
+    await clusterWithInventory(
+      ctx,
+      owner,
+      slug,
+      orgId,
+      'wg-new',
+      { env: 'wg-new' },
+      { namespaces: [], pods: [] },
+    );
+  });
+
+  it("adds each endpoint's node and whether it encrypts to the inventory", async () => {
+    const r = await compute(runOf('inventory', "env == 'wg'", T0, T2));
+    expect(r.endpoints.map((e) => [e.endpoint, e.node, e.nodeEncrypted])).toEqual([
+      ['pay/on-1', 'node-1', true],
+      ['pay/on-2', 'node-2', false],
+    ]);
+  });
+
+  it('summarises the fleet encryption per cluster and node, sealed and signed like the other reports', async () => {
+    const run = runOf('encryption', "env in {'wg', 'wg-new'}", T0, T2);
+    const r = await compute(run);
+    expect(r.endpoints).toEqual([]);
+    expect(r.encryption).toMatchObject({
+      clustersNumInScope: 2,
+      nodesNum: 2,
+      nodesNumEncrypting: 1,
+      coverage: 0.5,
+      clusters: [
+        {
+          cluster: 'wg',
+          nodes: 2,
+          encryptingNodes: 1,
+          coverage: 0.5,
+          dataplanes: ['bpf', 'iptables'],
+          calicoVersions: ['v3.29.4', 'v3.30.1'],
+        },
+        { cluster: 'wg-new', nodes: 0, encryptingNodes: 0, coverage: 0, dataplanes: [], calicoVersions: [] },
+      ],
+    });
+    expect(r.encryption!.nodes.map((n) => [n.node, n.dataplane, n.encrypting])).toEqual([
+      ['node-1', 'bpf', true],
+      ['node-2', 'iptables', false],
+    ]);
+    const env = loadEnv({ NODE_ENV: 'test' });
+    const sealed = await new ReportSealer(db, new EvidenceKeys(db, env.evidenceKeyEncryptionKey)).seal(
+      run,
+      r,
+    );
+    const entries = unzipSync(new Uint8Array(sealed.archive));
+    const names = Object.keys(entries).map((n) => n.split('/').pop());
+    for (const f of ['summary.csv', 'clusters.csv', 'nodes.csv', 'manifest.json', 'manifest.sig'])
+      expect(names, f).toContain(f);
+    expect(sealed.manifest.files.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['clusters.csv', 'nodes.csv']),
+    );
+    const nodes = Object.entries(entries).find(([n]) => n.endsWith('nodes.csv'))![1];
+    expect(Buffer.from(nodes).toString('utf8').split('\n')[2]).toMatch(
+      /^wg,node-2,iptables,true,false,false,1500,v3\.29\.4,/,
+    );
+  });
 });

@@ -251,7 +251,11 @@ interface InventorySegment {
  * The interval cut where the inventory changed: each segment holds the rows in force from its
  * start until the next one's. A segment before the first stored version has no rows.
  */
-export function inventorySegments(history: readonly InventoryVersion[], start: Date, end: Date): InventorySegment[] {
+export function inventorySegments(
+  history: readonly InventoryVersion[],
+  start: Date,
+  end: Date,
+): InventorySegment[] {
   const cuts = new Set<number>([start.getTime()]);
   for (const v of history) {
     if (v.validFrom > start && v.validFrom < end) cuts.add(v.validFrom.getTime());
@@ -261,14 +265,16 @@ export function inventorySegments(history: readonly InventoryVersion[], start: D
     .sort((a, b) => a - b)
     .map((t) => ({
       from: new Date(t),
-      rows: history.filter((v) => v.validFrom.getTime() <= t && (v.validTo === null || v.validTo.getTime() > t)),
+      rows: history.filter(
+        (v) => v.validFrom.getTime() <= t && (v.validTo === null || v.validTo.getTime() > t),
+      ),
     }));
 }
 
 /** Each row's last version in the interval (what the rows' descriptive columns show). */
 function latestRows(history: readonly InventoryVersion[]): InventoryRowData[] {
   const byKey = new Map<string, InventoryVersion>();
-  for (const v of history) byKey.set(`${v.kind}\u0000${v.namespace}\u0000${v.name}`, v);
+  for (const v of history) byKey.set(JSON.stringify([v.kind, v.namespace, v.name]), v);
   return [...byKey.values()];
 }
 
@@ -408,7 +414,9 @@ export class ComplianceReportComputer implements ReportComputer {
             name: c.name,
             labels,
             history:
-              type === 'encryption' ? [] : await this.sources.inventoryHistory(tx, run.orgId, c.id, start, end),
+              type === 'encryption'
+                ? []
+                : await this.sources.inventoryHistory(tx, run.orgId, c.id, start, end),
             nodes: type === 'policy-audit' ? [] : await this.sources.nodes(tx, run.orgId, c.id),
             traffic:
               type === 'network-access' ? await this.sources.traffic(tx, run.orgId, c.id, start, end) : null,
@@ -493,7 +501,15 @@ export class ComplianceReportComputer implements ReportComputer {
         );
       }
       const keys = [...acc.keys()].sort();
-      const rows = this.rows(cluster.name, latestRows(cluster.history), keys, acc, type, cluster.traffic, cluster.nodes);
+      const rows = this.rows(
+        cluster.name,
+        latestRows(cluster.history),
+        keys,
+        acc,
+        type,
+        cluster.traffic,
+        cluster.nodes,
+      );
       endpoints.push(...rows.endpoints);
       namespaces.push(...rows.namespaces);
       services.push(...rows.services);

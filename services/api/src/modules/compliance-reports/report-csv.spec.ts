@@ -3,7 +3,13 @@
 // rendered CSV starts with exactly those columns and puts Palisade's after them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALICO_COLUMNS, ENCRYPTION_COLUMNS, EXTRA_COLUMNS, SELECTION_COLUMNS, csvFiles } from './report-csv.js';
+import {
+  CALICO_COLUMNS,
+  ENCRYPTION_COLUMNS,
+  EXTRA_COLUMNS,
+  SELECTION_COLUMNS,
+  csvFiles,
+} from './report-csv.js';
 import { RESULT_FORMAT, type ReportResult } from './report-result.js';
 
 const spec = readFileSync(new URL('../../../../../docs/spec/compliance-reports.md', import.meta.url), 'utf8');
@@ -135,7 +141,7 @@ describe("Calico's report columns", () => {
     );
   });
 
-  it("end endpoint rows with the node and whether it encrypts (empty when the node is unknown)", () => {
+  it('end endpoint rows with the node and whether it encrypts (empty when the node is unknown)', () => {
     const r = result('inventory');
     const row = (node: string, nodeEncrypted: boolean | null) => ({
       cluster: 'prod',
@@ -173,7 +179,14 @@ describe("Calico's report columns", () => {
       nodesNumEncrypting: 1,
       coverage: 0.5,
       clusters: [
-        { cluster: 'prod', nodes: 2, encryptingNodes: 1, coverage: 0.5, dataplanes: ['bpf', 'iptables'], calicoVersions: ['v3.30.0'] },
+        {
+          cluster: 'prod',
+          nodes: 2,
+          encryptingNodes: 1,
+          coverage: 0.5,
+          dataplanes: ['bpf', 'iptables'],
+          calicoVersions: ['v3.30.0'],
+        },
       ],
       nodes: [
         {
@@ -197,6 +210,8 @@ describe("Calico's report columns", () => {
     expect(files.get('summary.csv')!.split('\n')[1]).toBe(
       '2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,1,2,1,0.5,prod,',
     );
-    expect(files.get('nodes.csv')!.split('\n')[1]).toBe('prod,n1,bpf,true,true,true,1440,v3.30.0,2026-01-02T00:00:00.000Z');
+    expect(files.get('nodes.csv')!.split('\n')[1]).toBe(
+      'prod,n1,bpf,true,true,true,1440,v3.30.0,2026-01-02T00:00:00.000Z',
+    );
   });
 });

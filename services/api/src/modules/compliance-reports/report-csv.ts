@@ -155,7 +155,14 @@ export function csvFiles(r: ReportResult): Map<string, string> {
       'clusters.csv',
       csv(
         ENCRYPTION_COLUMNS['clusters.csv'],
-        x.clusters.map((c) => [c.cluster, c.nodes, c.encryptingNodes, c.coverage, c.dataplanes, c.calicoVersions]),
+        x.clusters.map((c) => [
+          c.cluster,
+          c.nodes,
+          c.encryptingNodes,
+          c.coverage,
+          c.dataplanes,
+          c.calicoVersions,
+        ]),
       ),
     );
     files.set(
