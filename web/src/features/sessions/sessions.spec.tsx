@@ -9,6 +9,7 @@ import { describeBrowser } from './components/your-sessions';
 vi.mock('../../lib/subscriptions', () => ({ subscribe: () => () => undefined }));
 
 const now = new Date().toISOString();
+const wholeOrg = { clusterSelector: '', tiers: null, organizationWide: true };
 const members = (role: string) => ({
   organization: {
     id: 'o1',
@@ -17,12 +18,18 @@ const members = (role: string) => ({
       totalCount: 2,
       edges: [
         {
-          node: { role: role, joinedAt: now, user: { id: 'u1', email: 'alice@example.com', name: 'Alice' } },
+          node: {
+            role: role,
+            joinedAt: now,
+            scope: wholeOrg,
+            user: { id: 'u1', email: 'alice@example.com', name: 'Alice' },
+          },
         },
         {
           node: {
             role: 'VIEWER',
             joinedAt: now,
+            scope: wholeOrg,
             user: { id: 'u2', email: 'dave@example.com', name: 'Dave' },
           },
         },
