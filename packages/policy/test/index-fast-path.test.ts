@@ -156,6 +156,8 @@ describe('the fast reachability index', () => {
     });
     const fast = everything(new PolicyIndex(new PolicyEngine(world)), ['a/pod0']);
     expect(fast[0]).toMatchObject({ ingressFromInternet: true, ingressDecided: true });
-    expect(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), ['a/pod0'])).toEqual(fast);
+    expect(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), ['a/pod0'])).toEqual(
+      fast,
+    );
   });
 });

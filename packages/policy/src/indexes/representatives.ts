@@ -96,11 +96,10 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
   const servicePorts = rules.some((r) => r.source?.services || r.destination?.services)
     ? [...world.services.values()].flat().map((b) => b.port)
     : [];
-  const dstPorts = portStarts(
-    rules,
-    'destination',
-    [...(!tight || namesPorts(rules, 'destination') ? namedPorts : []), ...servicePorts],
-  );
+  const dstPorts = portStarts(rules, 'destination', [
+    ...(!tight || namesPorts(rules, 'destination') ? namedPorts : []),
+    ...servicePorts,
+  ]);
   const srcPorts = portStarts(rules, 'source', !tight || namesPorts(rules, 'source') ? namedPorts : []);
   const types = [...icmpTypes, firstUnused(icmpTypes, 0, 255)!];
   const codes = [...icmpCodes, firstUnused(icmpCodes, 0, 255)!];
