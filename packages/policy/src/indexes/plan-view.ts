@@ -58,15 +58,25 @@ function viewOf(
   services: (readonly ServiceEndpoint[])[],
   namedPorts: boolean,
 ): PlanView {
-  const key = JSON.stringify([
-    cidrs.map((c) => c.key),
-    selectors.map((s) => s.canonical),
-    services.map((b) =>
-      b.map((x) => `${x.ip.family}:${x.ip.w0}.${x.ip.w1}.${x.ip.w2}.${x.ip.w3}:${x.protocol}:${x.port}`),
-    ),
+  // The key is only read for plans' own views (shared peer classes); merged views, which can hold
+  // thousands of criteria, never build it.
+  let key: string | undefined;
+  return {
+    get key() {
+      return (key ??= JSON.stringify([
+        cidrs.map((c) => c.key),
+        selectors.map((s) => s.canonical),
+        services.map((b) =>
+          b.map((x) => `${x.ip.family}:${x.ip.w0}.${x.ip.w1}.${x.ip.w2}.${x.ip.w3}:${x.protocol}:${x.port}`),
+        ),
+        namedPorts,
+      ]));
+    },
+    cidrs,
+    selectors,
+    services,
     namedPorts,
-  ]);
-  return { key, cidrs, selectors, services, namedPorts };
+  };
 }
 
 /** One view holding every criterion of `views` once (features under it split no less). */

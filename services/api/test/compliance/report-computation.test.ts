@@ -391,8 +391,9 @@ describe('encryption', () => {
       coverage: 1,
       clusters: [{ cluster: 'prod', nodes: 1, encryptingNodes: 1, dataplanes: ['nftables'] }],
     });
-    // The inventory report now says the prod pods' node encrypts.
-    const inv = await run('inventory', T0, T2);
+    // The inventory report now says the prod pods' node encrypts (another interval: a run is
+    // idempotent per definition and interval).
+    const inv = await run('inventory', T1, T2);
     expect(inv.endpoints.filter((e) => e.cluster === 'prod').map((e) => e.nodeEncrypted)).toEqual([
       true,
       true,
