@@ -38,7 +38,7 @@ interface RowGlobals {
 /** Installed before the console's code: notes when the first flow row is in the DOM, then painted. */
 function watchFirstRow(): void {
   const g = globalThis as unknown as RowGlobals & {
-    document: { querySelectorAll(s: string): { length: number }; documentElement: unknown };
+    document: { querySelectorAll(s: string): { length: number } };
     MutationObserver: new (cb: () => void) => {
       observe(target: unknown, opts: { childList: boolean; subtree: boolean }): void;
       disconnect(): void;
@@ -54,7 +54,7 @@ function watchFirstRow(): void {
     g.__rows = n;
     g.requestAnimationFrame(() => g.setTimeout(() => (g.__firstRow = g.performance.now()), 0));
   });
-  mo.observe(g.document.documentElement, { childList: true, subtree: true });
+  mo.observe(g.document, { childList: true, subtree: true });
 }
 
 interface Load {
@@ -67,17 +67,23 @@ interface Load {
 async function openExplorer(page: Page, origin: string): Promise<Load> {
   const requests: Request[] = [];
   const onRequest = (r: Request) => {
-    if (r.url().endsWith('/graphql')) requests.push(r);
+    if (new URL(r.url()).pathname === '/graphql') requests.push(r);
   };
   page.on('requestfinished', onRequest);
   await page.goto(`${origin}/o/${SLUG}/flows?range=%2224h%22`);
-  await page.waitForFunction(
-    () => (globalThis as unknown as RowGlobals).__firstRow !== undefined,
-    undefined,
-    {
+  await page
+    .waitForFunction(() => (globalThis as unknown as RowGlobals).__firstRow !== undefined, undefined, {
       timeout: 60_000,
-    },
-  );
+    })
+    .catch(async (err: unknown) => {
+      const text = (
+        await page
+          .locator('main')
+          .innerText()
+          .catch(() => '')
+      ).slice(0, 600);
+      throw new Error(`no flow row at ${page.url()}: ${String(err)}\npage shows: ${text}`);
+    });
   page.off('requestfinished', onRequest);
   const t = await page.evaluate(() => {
     const g = globalThis as unknown as RowGlobals & { performance: { timeOrigin: number } };
@@ -85,12 +91,11 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
   });
   const graphql = requests.map((r) => {
     const timing = r.timing();
-    let op = '?';
-    try {
-      op = (r.postDataJSON() as { operationName?: string } | null)?.operationName ?? '?';
-    } catch {
-      // not JSON
-    }
+    const body = r.postData() ?? '';
+    const op =
+      /"operationName"\s*:\s*"(\w+)"/.exec(body)?.[1] ??
+      /(?:query|mutation)\s+(\w+)/.exec(body)?.[1] ??
+      (r.method() === 'GET' ? (new URL(r.url()).searchParams.get('operationName') ?? 'GET') : '?');
     const start = timing.startTime - t.origin;
     return { op, start, end: start + timing.responseEnd };
   });
@@ -121,8 +126,7 @@ async function storeFlows(admin: pg.Client, flows: number): Promise<number> {
   ];
   for (const [name, first, last] of parts) {
     const cluster = await admin.query<{ id: string }>(
-      `INSERT INTO clusters (org_id, name, enrollment_token_hash, enrollment_expires_at)
-       VALUES ($1, $2, '\\x00', now()) RETURNING id`,
+      `INSERT INTO clusters (org_id, name, labels) VALUES ($1, $2, '{"env":"bench"}') RETURNING id`,
       [orgId, name],
     );
     for (let from = first; from <= last; from += CHUNK)
