@@ -299,17 +299,20 @@ const GRAPH_PLAN = [
 ] as const;
 
 /**
- * The newest-first page without a policy filter. Postgres estimates a handful of matching rows
- * for it: the scoped-access policy on flows (`cluster_id <> ALL (denied clusters)`, an array it
- * cannot see at plan time) and the retention bound (`now() - retention days`, a sub-select) each
- * cut its estimate, so over 1 M flows in a day it reads the whole window, joins it to the
- * organisation's clusters and sorts it for 40 rows (3–5 s in bench/web), and the inflated cost
- * switches JIT on (40–90 ms per statement). Without sorts it walks flows_org_time_idx newest
- * first and stops at the page; a narrow filter with an index of its own (namespace, name) still
- * uses that index, and one without reads at most the window it would have read anyway
- * (decision 0180). JIT off: both statements stop early, compiling never pays.
+ * Reads that walk an index and stop early: the newest-first page without a policy filter, and
+ * the distinct names or namespaces hopped through their index. Postgres estimates a handful of
+ * matching rows for them: the scoped-access policy on flows (`cluster_id <> ALL (denied
+ * clusters)`, an array it cannot see at plan time) and the retention bound (`now() - retention
+ * days`, a sub-select) each cut its estimate. So over 1 M flows in a day it read the whole window,
+ * joined it to the organisation's clusters and sorted it for the page's 40 rows (3–5 s in
+ * bench/web), each hop of the hint walk sorted the window again (over a minute per hint list),
+ * and the inflated cost switched JIT on (40–90 ms per statement). Without sorts the page walks
+ * flows_org_time_idx newest first and stops at the page, and each hop descends its column's
+ * index once; a narrow filter with an index of its own (namespace, name) still uses it, and one
+ * without reads at most the window the sort read anyway (decision 0180). JIT off: these
+ * statements stop early, compiling never pays.
  */
-const NEWEST_FIRST_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = off`] as const;
+const INDEX_WALK_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = off`] as const;
 
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
 function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
@@ -405,7 +408,7 @@ export class FlowsRepository implements FlowStore {
       [rows, count] = await this.db.query(tenant, policyListStatements(orgId, query, o, limit, countUpTo));
     else if (sort === 'time')
       [, , rows, count] = await this.db.query(tenant, [
-        ...NEWEST_FIRST_PLAN,
+        ...INDEX_WALK_PLAN,
         ...plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
       ]);
     else
@@ -468,7 +471,8 @@ export class FlowsRepository implements FlowStore {
     const walk = (start: SqlFragment | null) =>
       sql`WITH RECURSIVE v(value) AS (SELECT ${above(start)}
             UNION ALL SELECT ${above(sql`v.value`)} FROM v WHERE v.value IS NOT NULL)`;
-    const [rows, count] = await this.db.query(tenant, [
+    const [, , rows, count] = await this.db.query(tenant, [
+      ...INDEX_WALK_PLAN,
       sql<{ value: string }>`${walk(after === null ? null : sql`${after}::text`)}
         SELECT value FROM v WHERE value IS NOT NULL LIMIT ${limit}`,
       sql<{ n: number }>`${walk(null)} SELECT count(*)::int AS n FROM v WHERE value IS NOT NULL`,
