@@ -39,14 +39,17 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
   },
 });
+const usage = (message: string): never => {
+  console.error(message);
+  process.exit(2);
+};
 const positive = (name: string, v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not ${v}`);
-  return n;
+  return Number.isInteger(n) && n >= 1 ? n : usage(`--${name} must be a positive integer, not ${v}`);
 };
 const PARTS = ['shell', 'board', 'graph', 'flows'] as const;
 if (args.only !== undefined && !(PARTS as readonly string[]).includes(args.only))
-  throw new Error(`--only must be one of ${PARTS.join(', ')}, not ${args.only}`);
+  usage(`--only must be one of ${PARTS.join(', ')}, not ${args.only}`);
 const part = (name: (typeof PARTS)[number]) => args.only === undefined || args.only === name;
 const RUNS = positive('runs', args.runs);
 const FLOWS = positive('flows', args.flows);
