@@ -21,9 +21,10 @@ import { createApiServer } from '../../services/api/src/server.js';
 const CHUNK = 500_000;
 const BUCKETS_PER_DAY = 5_760;
 
-// Flow i: bucket i % 5760 of the last 24 h; source and destination workloads from i, so that every
+// Flow i: bucket i % 5760 of the last 24 h ($3..$4 the range of i, $1 the org, $2 the cluster;
+// also used by bench/web for the flow explorer); source and destination workloads from i, so that every
 // pair recurs; one flow in ten denied; a tenth of the allowed ones with a staged pending deny.
-const GENERATE = `
+export const GENERATE = `
 INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
   source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
   dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,

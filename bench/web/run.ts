@@ -9,24 +9,50 @@
 //   3. opens the service graph fixture (/bench/graph?n=1000: the API's largest graph, every
 //      namespace expanded) and reports the time to the first drawing, to the drawing laid out by
 //      the worker, and the frame rate while the graph is panned with the mouse.
-// Goals: shell < 250 KB gzip, board < 1 s, graph interactive < 2 s and 30+ fps on pan.
-// Usage: npm run bench -- web
+//   4. the flow explorer over N stored flows (default 1 M) in the real API (flows.ts): navigation
+//      start to the first row painted, cold and warm.
+// Goals: shell < 250 KB gzip, board < 1 s, graph interactive < 2 s and 30+ fps on pan, first flow
+// rows < 1 s.
+// Usage: npm run bench -- web [--flows N] [--runs N] [--only shell|board|graph|flows]
+//   (e.g. `--only flows --flows 20000` for a quick check of the explorer)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { chromium } from 'playwright-core';
 import { registerStaticConsole } from '../../services/api/src/platform/http/static-console.js';
 import { machineLine } from '../lib/machine.js';
+import { flowExplorerTimes, printExplorerTimes } from './flows.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(REPO, 'web', 'dist');
 const BENCH_DIST = join(REPO, 'web', 'dist-bench');
 const CHROMIUM = process.env['PALISADE_CHROMIUM'] ?? '/usr/bin/chromium';
 const POLICIES = 1000;
-const RUNS = 7;
+const { values: args } = parseArgs({
+  options: {
+    flows: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '7' },
+    only: { type: 'string' },
+  },
+});
+const usage = (message: string): never => {
+  console.error(message);
+  process.exit(2);
+};
+const positive = (name: string, v: string): number => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 ? n : usage(`--${name} must be a positive integer, not ${v}`);
+};
+const PARTS = ['shell', 'board', 'graph', 'flows'] as const;
+if (args.only !== undefined && !(PARTS as readonly string[]).includes(args.only))
+  usage(`--only must be one of ${PARTS.join(', ')}, not ${args.only}`);
+const part = (name: (typeof PARTS)[number]) => args.only === undefined || args.only === name;
+const RUNS = positive('runs', args.runs);
+const FLOWS = positive('flows', args.flows);
 const SHELL_GOAL_KB = 250;
 const BOARD_GOAL_MS = 1000;
 const GRAPH_NODES = 1000;
@@ -36,13 +62,14 @@ const PAN_GOAL_FPS = 30;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
 
-function build(): void {
+function build(fixture: boolean): void {
   const r = spawnSync(
     process.execPath,
     ['--import', './scripts/register.mjs', 'web/scripts/build-console.ts', '--force'],
     { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (r.status !== 0) throw new Error('the console build failed');
+  if (!fixture) return;
   const vite = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js');
   const b = spawnSync(process.execPath, [vite, 'build', '--mode', 'bench', '--logLevel', 'warn'], {
     cwd: join(REPO, 'web'),
@@ -215,35 +242,46 @@ async function graphTimes(): Promise<{ drawn: number[]; laidOut: number[]; fps: 
 
 async function main(): Promise<void> {
   console.log(machineLine());
-  build();
-  const shell = shellSize();
-  console.log(
-    `console shell JS (gzip): ${kb(shell.bytes)} in ${shell.files.length} files; goal < ${SHELL_GOAL_KB} KB: ${
-      shell.bytes < SHELL_GOAL_KB * 1024 ? 'met' : 'NOT met'
-    }`,
-  );
-  console.log(`  shell CSS (gzip): ${kb(shell.css)}; largest lazy chunks: ${largestChunks(shell.files)}`);
+  build(part('board') || part('graph'));
+  if (part('shell')) {
+    const shell = shellSize();
+    console.log(
+      `console shell JS (gzip): ${kb(shell.bytes)} in ${shell.files.length} files; goal < ${SHELL_GOAL_KB} KB: ${
+        shell.bytes < SHELL_GOAL_KB * 1024 ? 'met' : 'NOT met'
+      }`,
+    );
+    console.log(`  shell CSS (gzip): ${kb(shell.css)}; largest lazy chunks: ${largestChunks(shell.files)}`);
+  }
   if (!existsSync(CHROMIUM)) {
-    console.log(`policy board: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+    console.log(`browser figures: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
     return;
   }
-  const { render, load } = await boardTimes();
-  const r = median(render);
-  console.log(
-    `policy board, ${POLICIES} policies in 4 tiers, median of ${RUNS} loads: ${r.toFixed(0)} ms from building the board to painted (min ${Math.min(...render).toFixed(0)}, max ${Math.max(...render).toFixed(0)}); goal < ${BOARD_GOAL_MS} ms: ${r < BOARD_GOAL_MS ? 'met' : 'NOT met'}`,
-  );
-  console.log(
-    `  navigation start to painted board: median ${median(load).toFixed(0)} ms (served locally, cached)`,
-  );
-  const graph = await graphTimes();
-  const laid = median(graph.laidOut);
-  const pan = median(graph.fps);
-  console.log(
-    `service graph, ${GRAPH_NODES} nodes (every namespace expanded), median of ${RUNS} loads: first drawn ${median(graph.drawn).toFixed(0)} ms, laid out ${laid.toFixed(0)} ms after building it; goal < ${GRAPH_GOAL_MS} ms: ${laid < GRAPH_GOAL_MS ? 'met' : 'NOT met'}`,
-  );
-  console.log(
-    `  panning: median ${pan.toFixed(0)} frames per second (software WebGL, --disable-gpu); goal ${PAN_GOAL_FPS}+: ${pan >= PAN_GOAL_FPS ? 'met' : 'NOT met'}`,
-  );
+  if (part('board')) {
+    const { render, load } = await boardTimes();
+    const r = median(render);
+    console.log(
+      `policy board, ${POLICIES} policies in 4 tiers, median of ${RUNS} loads: ${r.toFixed(0)} ms from building the board to painted (min ${Math.min(...render).toFixed(0)}, max ${Math.max(...render).toFixed(0)}); goal < ${BOARD_GOAL_MS} ms: ${r < BOARD_GOAL_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  navigation start to painted board: median ${median(load).toFixed(0)} ms (served locally, cached)`,
+    );
+  }
+  if (part('graph')) {
+    const graph = await graphTimes();
+    const laid = median(graph.laidOut);
+    const pan = median(graph.fps);
+    console.log(
+      `service graph, ${GRAPH_NODES} nodes (every namespace expanded), median of ${RUNS} loads: first drawn ${median(graph.drawn).toFixed(0)} ms, laid out ${laid.toFixed(0)} ms after building it; goal < ${GRAPH_GOAL_MS} ms: ${laid < GRAPH_GOAL_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  panning: median ${pan.toFixed(0)} frames per second (software WebGL, --disable-gpu); goal ${PAN_GOAL_FPS}+: ${pan >= PAN_GOAL_FPS ? 'met' : 'NOT met'}`,
+    );
+  }
+  if (part('flows')) {
+    const times = await flowExplorerTimes({ flows: FLOWS, runs: RUNS, chromium: CHROMIUM, consoleDir: DIST });
+    printExplorerTimes(FLOWS, times);
+    console.log(machineLine());
+  }
 }
 
 main().catch((err: unknown) => {

@@ -453,7 +453,16 @@ describe('flows: cost of a page', () => {
         expect(r.organization.flows.edges.length).toBe(Math.min(first, all.length));
         // Access (the token's organisation comes with the token) reads nothing more.
         expect(query).toHaveBeenCalledTimes(1);
-        expect(query.mock.calls[0]![1]).toHaveLength(2); // the page and its count, one round trip
+        // One round trip: the newest-first plan's settings (decision 0180), the page and its count.
+        const statements = query.mock.calls[0]![1].map((q) =>
+          q.text.trim().split(/\s+/).slice(0, 3).join(' '),
+        );
+        expect(statements).toEqual([
+          'SET LOCAL jit',
+          'SET LOCAL enable_sort',
+          'SELECT f.cluster_id, f.start_time,',
+          'SELECT count(*)::int AS',
+        ]);
         expect(read).toHaveBeenCalledTimes(1);
       }
     } finally {

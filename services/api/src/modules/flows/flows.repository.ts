@@ -298,6 +298,22 @@ const GRAPH_PLAN = [
   sql`SET LOCAL enable_incremental_sort = off`,
 ] as const;
 
+/**
+ * Reads that walk an index and stop early: the newest-first page without a policy filter, and
+ * the distinct names or namespaces hopped through their index. Postgres estimates a handful of
+ * matching rows for them: the scoped-access policy on flows (`cluster_id <> ALL (denied
+ * clusters)`, an array it cannot see at plan time) and the retention bound (`now() - retention
+ * days`, a sub-select) each cut its estimate. So over 1 M flows in a day it read the whole window,
+ * joined it to the organisation's clusters and sorted it for the page's 40 rows (3–5 s in
+ * bench/web), each hop of the hint walk sorted the window again (over a minute per hint list),
+ * and the inflated cost switched JIT on (40–90 ms per statement). Without sorts the page walks
+ * flows_org_time_idx newest first and stops at the page, and each hop descends its column's
+ * index once; a narrow filter with an index of its own (namespace, name) still uses it, and one
+ * without reads at most the window the sort read anyway (decision 0180). JIT off: these
+ * statements stop early, compiling never pays.
+ */
+const INDEX_WALK_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = off`] as const;
+
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
 function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
   return join(
@@ -386,12 +402,20 @@ export class FlowsRepository implements FlowStore {
     // The count stops one past countUpTo: an exact count of millions of rows would cost more than
     // the page itself, and "more than 10,000" is all a flow log needs to say (Elasticsearch's
     // track_total_hits makes the same trade for Calico Enterprise's flow log).
-    const [rows, count] = await this.db.query(
-      tenant,
-      query.policies.length
-        ? policyListStatements(orgId, query, o, limit, countUpTo)
-        : plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
-    );
+    let rows: FlowRow[];
+    let count: { n: number }[];
+    if (query.policies.length)
+      [rows, count] = await this.db.query(tenant, policyListStatements(orgId, query, o, limit, countUpTo));
+    else if (sort === 'time')
+      [, , rows, count] = await this.db.query(tenant, [
+        ...INDEX_WALK_PLAN,
+        ...plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
+      ]);
+    else
+      [rows, count] = await this.db.query(
+        tenant,
+        plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
+      );
     const n = count[0]?.n ?? 0;
     return { rows: rows.map(toFlow), total: Math.min(n, countUpTo), exact: n <= countUpTo };
   }
@@ -447,7 +471,8 @@ export class FlowsRepository implements FlowStore {
     const walk = (start: SqlFragment | null) =>
       sql`WITH RECURSIVE v(value) AS (SELECT ${above(start)}
             UNION ALL SELECT ${above(sql`v.value`)} FROM v WHERE v.value IS NOT NULL)`;
-    const [rows, count] = await this.db.query(tenant, [
+    const [, , rows, count] = await this.db.query(tenant, [
+      ...INDEX_WALK_PLAN,
       sql<{ value: string }>`${walk(after === null ? null : sql`${after}::text`)}
         SELECT value FROM v WHERE value IS NOT NULL LIMIT ${limit}`,
       sql<{ n: number }>`${walk(null)} SELECT count(*)::int AS n FROM v WHERE value IS NOT NULL`,
