@@ -54,6 +54,8 @@ if (!chromiumAvailable()) {
     let context: BrowserContext;
     let page: Page;
     let downloads: string;
+    /** When shop connected: its inventory (and so its inventory history) starts about then. */
+    let connectedAt = 0;
     const slug = 'evidence-org';
 
     beforeAll(async () => {
@@ -100,6 +102,7 @@ if (!chromiumAvailable()) {
         .catch((err: unknown) => {
           throw new Error(`shop did not connect: ${String(err)}\n${stack.logs()}`);
         });
+      connectedAt = Date.now();
       await dialog.getByRole('button', { name: 'Close' }).click();
     });
 
@@ -216,7 +219,11 @@ if (!chromiumAvailable()) {
     it('runs it on demand and shows the run’s status live until it succeeds', async () => {
       await page.getByRole('button', { name: 'Run now' }).click();
       const dialog = page.getByRole('dialog', { name: 'Run shop-access now' });
-      const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+      // A report covers the inventory as it was during its interval (decision 0151): the interval must
+      // end after shop's inventory arrived, so wait for the first whole minute after that.
+      const minute = () => Math.floor(Date.now() / 60_000) * 60_000;
+      while (minute() < connectedAt + 5_000) await page.waitForTimeout(1_000);
+      const end = new Date(minute());
       await dialog.getByLabel('From (UTC)').fill(minuteInput(new Date(end.getTime() - 30 * 60_000)));
       await dialog.getByLabel('To (UTC)').fill(minuteInput(end));
       await dialog.getByRole('button', { name: 'Start run' }).click();
@@ -241,7 +248,7 @@ if (!chromiumAvailable()) {
       await screenshots(page, 'compliance-04-definitions');
       await listed.getByRole('link', { name: 'shop-access' }).click();
       await page.getByRole('heading', { name: 'shop-access', level: 1 }).waitFor();
-    });
+    }, 240_000);
 
     it('opens the report: charts, tables, files checked against the signed manifest', async () => {
       await page.locator('tr[data-run-id]').first().getByRole('button', { name: 'View report' }).click();

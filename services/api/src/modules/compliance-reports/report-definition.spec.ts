@@ -64,7 +64,8 @@ describe('GlobalReport', () => {
     expect(issues(calicoExample.replace('reportType: inventory', 'reportType: cis-benchmark'))).toEqual([
       {
         path: ['documents', 0, 'spec', 'reportType'],
-        message: 'must be one of inventory, network-access, policy-audit (cis-benchmark is not supported)',
+        message:
+          'must be one of inventory, network-access, policy-audit, encryption (cis-benchmark is not supported)',
       },
     ]);
     expect(issues(calicoExample.replace('kind: GlobalReport', 'kind: GlobalNetworkPolicy'))[0]?.path).toEqual(
