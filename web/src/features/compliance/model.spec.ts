@@ -192,6 +192,52 @@ describe('compliance model', () => {
     ]);
     expect(bars.exposure.map((b) => b.value)).toEqual([1, 0, 1, 2]);
     expect(bars.changes).toEqual([]);
+    expect(bars.encryption).toEqual([]);
+  });
+
+  it('charts the fleet encryption report: the fleet, then each cluster, encrypting of all nodes', () => {
+    const r = {
+      report: { runId: 'r', definition: 'wg', type: 'encryption', interval: { start: '', end: '' } },
+      organization: { name: 'Acme' },
+      clusters: [{ name: 'prod-eu' }, { name: 'staging' }],
+      generatedAt: '',
+      encryption: {
+        clustersNumInScope: 2,
+        nodesNum: 5,
+        nodesNumEncrypting: 2,
+        coverage: 0.4,
+        clusters: [
+          {
+            cluster: 'prod-eu',
+            nodes: 3,
+            encryptingNodes: 2,
+            coverage: 0.6667,
+            dataplanes: ['bpf'],
+            calicoVersions: [],
+          },
+          {
+            cluster: 'staging',
+            nodes: 2,
+            encryptingNodes: 0,
+            coverage: 0,
+            dataplanes: ['iptables'],
+            calicoVersions: [],
+          },
+        ],
+      },
+      endpoints: [],
+      namespaces: [],
+      services: [],
+      events: [],
+      notes: [],
+    };
+    const bars = summaryBars(r);
+    expect(bars.encryption.map((b) => [b.label, b.value, b.total])).toEqual([
+      ['Fleet', 2, 5],
+      ['prod-eu', 2, 3],
+      ['staging', 0, 2],
+    ]);
+    expect(bars.protection).toEqual([]);
   });
 
   it('converts DER signatures to r‖s, padding short integers and dropping sign bytes', () => {

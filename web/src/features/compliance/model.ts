@@ -314,6 +314,21 @@ export interface ReportResult {
   inventory?: Record<string, number>;
   networkAccess?: Record<string, number>;
   policyAudit?: { numCreatedPolicies: number; numModifiedPolicies: number; numDeletedPolicies: number };
+  /** The fleet encryption report's summary (type `encryption`, decision 0152). */
+  encryption?: {
+    clustersNumInScope: number;
+    nodesNum: number;
+    nodesNumEncrypting: number;
+    coverage: number;
+    clusters: {
+      cluster: string;
+      nodes: number;
+      encryptingNodes: number;
+      coverage: number;
+      dataplanes: string[];
+      calicoVersions: string[];
+    }[];
+  };
   endpoints: ReportEndpoint[];
   namespaces: {
     cluster: string;
@@ -345,8 +360,16 @@ export interface Bar {
   total: number;
 }
 
-/** The summary charts: endpoints in scope vs protected, exposure, and policy changes. */
-export function summaryBars(r: ReportResult): { protection: Bar[]; exposure: Bar[]; changes: Bar[] } {
+/**
+ * The summary charts: endpoints in scope vs protected, exposure, policy changes, and (for the
+ * encryption report) nodes encrypting in transit per cluster and over the fleet.
+ */
+export function summaryBars(r: ReportResult): {
+  protection: Bar[];
+  exposure: Bar[];
+  changes: Bar[];
+  encryption: Bar[];
+} {
   const eps = r.endpoints;
   const total = eps.length;
   const count = (p: (e: ReportEndpoint) => boolean) => eps.filter(p).length;
@@ -376,7 +399,14 @@ export function summaryBars(r: ReportResult): { protection: Bar[]; exposure: Bar
         { label: 'Deleted', value: pa.numDeletedPolicies, total: changed },
       ]
     : [];
-  return { protection, exposure, changes };
+  const enc = r.encryption;
+  const encryption: Bar[] = enc
+    ? [
+        { label: 'Fleet', value: enc.nodesNumEncrypting, total: enc.nodesNum },
+        ...enc.clusters.map((c) => ({ label: c.cluster, value: c.encryptingNodes, total: c.nodes })),
+      ]
+    : [];
+  return { protection, exposure, changes, encryption };
 }
 
 const MIME: Record<string, string> = {

@@ -178,7 +178,8 @@ export function ReportView({ archive }: { archive: Archive }) {
           />
           <Bars title="Exposure" bars={bars.exposure} tone={() => 'warn'} />
           <Bars title="Policy changes" bars={bars.changes} tone={(_, i) => (i === 2 ? 'danger' : 'info')} />
-          {bars.protection.length === 0 && bars.changes.length === 0 && (
+          <Bars title="Nodes encrypting in transit" bars={bars.encryption} tone={() => 'ok'} />
+          {bars.protection.length === 0 && bars.changes.length === 0 && bars.encryption.length === 0 && (
             <p className="muted">No endpoint was in scope during this interval.</p>
           )}
         </section>
@@ -224,6 +225,23 @@ export function ReportView({ archive }: { archive: Archive }) {
               )}
               <td>{e.appliedPolicies.join(', ')}</td>
               <td>{e.differsFromCalico.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {result?.encryption && result.encryption.clusters.length > 0 && (
+        <Table
+          caption={`Clusters (${result.encryption.clusters.length}; every node in nodes.csv)`}
+          columns={['Cluster', 'Nodes', 'Encrypting', 'Coverage', 'Dataplanes', 'Calico versions']}
+        >
+          {result.encryption.clusters.slice(0, TABLE_ROWS).map((c) => (
+            <tr key={c.cluster}>
+              <td>{c.cluster}</td>
+              <td>{c.nodes}</td>
+              <td>{c.encryptingNodes}</td>
+              <td>{`${(c.coverage * 100).toFixed(0)} %`}</td>
+              <td>{c.dataplanes.join(', ')}</td>
+              <td>{c.calicoVersions.join(', ')}</td>
             </tr>
           ))}
         </Table>
