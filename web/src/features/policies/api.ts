@@ -157,11 +157,23 @@ export function usePolicyResource(slug: string, ref: ResourceRef | null) {
   });
 }
 
-function usePolicyMutation<TArgs, TResult>(slug: string, fn: (args: TArgs) => Promise<TResult>) {
+/**
+ * A policy mutation that refreshes the policy queries once settled. `awaitRefresh: false` is for a
+ * mutation after which the open resource no longer exists (a promotion): awaiting the refetch would
+ * render "not found" and unmount the caller before its own onSuccess (the navigation) could run.
+ */
+function usePolicyMutation<TArgs, TResult>(
+  slug: string,
+  fn: (args: TArgs) => Promise<TResult>,
+  { awaitRefresh = true }: { awaitRefresh?: boolean } = {},
+) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () => qc.invalidateQueries({ queryKey: keys.policies(slug) }),
+    onSettled: () => {
+      const refresh = qc.invalidateQueries({ queryKey: keys.policies(slug) });
+      return awaitRefresh ? refresh : undefined;
+    },
   });
 }
 
@@ -192,10 +204,13 @@ export function useRollbackPolicy(slug: string) {
 }
 
 export function usePromotePolicy(slug: string) {
-  return usePolicyMutation(slug, (ref: ResourceRef) =>
-    gqlRequest(PromoteStagedPolicyDocument, { input: { orgSlug: slug, ...refInput(ref) } }).then(
-      (d) => d.promoteStagedPolicy,
-    ),
+  return usePolicyMutation(
+    slug,
+    (ref: ResourceRef) =>
+      gqlRequest(PromoteStagedPolicyDocument, { input: { orgSlug: slug, ...refInput(ref) } }).then(
+        (d) => d.promoteStagedPolicy,
+      ),
+    { awaitRefresh: false },
   );
 }
 
