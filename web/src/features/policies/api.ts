@@ -159,7 +159,7 @@ export function usePolicyResource(slug: string, ref: ResourceRef | null) {
 
 /**
  * A policy mutation that refreshes the policy queries once settled. `awaitRefresh: false` is for a
- * mutation after which the open resource no longer exists (a promotion): awaiting the refetch would
+ * mutation after which the open resource no longer exists (a promotion, a deletion): awaiting the refetch would
  * render "not found" and unmount the caller before its own onSuccess (the navigation) could run.
  */
 function usePolicyMutation<TArgs, TResult>(
@@ -190,8 +190,11 @@ export function useSavePolicy(slug: string) {
 }
 
 export function useDeletePolicy(slug: string) {
-  return usePolicyMutation(slug, (ref: ResourceRef) =>
-    gqlRequest(DeletePolicyResourceDocument, { input: { orgSlug: slug, ...refInput(ref) } }),
+  return usePolicyMutation(
+    slug,
+    (ref: ResourceRef) =>
+      gqlRequest(DeletePolicyResourceDocument, { input: { orgSlug: slug, ...refInput(ref) } }),
+    { awaitRefresh: false },
   );
 }
 
