@@ -17,6 +17,12 @@ export interface NewSession {
   maxAgeSeconds: number;
 }
 
+/** What a session's owner sees of where it was opened (decision 0110): browser and address. */
+export interface SessionClient {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
 @Injectable()
 export class SessionsService {
   constructor(
@@ -26,10 +32,7 @@ export class SessionsService {
   ) {}
 
   /** `client` is what the session list shows its owner (decision 0110): browser and address. */
-  async signIn(
-    identity: VerifiedIdentity,
-    client: { userAgent?: string | undefined; ip?: string | undefined } = {},
-  ): Promise<NewSession> {
+  async signIn(identity: VerifiedIdentity, client: SessionClient = {}): Promise<NewSession> {
     if (!identity.email)
       throw new AppError('UNAUTHENTICATED', 'the identity provider did not share an email address');
     if (identity.emailVerified === false)
@@ -75,7 +78,7 @@ export class SessionsService {
     tx: Tx,
     userId: string,
     now = new Date(),
-    client: { userAgent?: string | undefined; ip?: string | undefined } = {},
+    client: SessionClient = {},
   ): Promise<NewSession> {
     const sessionId = randomSecret(32);
     const csrfSecret = randomSecret(24);
