@@ -4,7 +4,8 @@
 // bad input (invalid edit with path and line, window beyond retention, another organisation's
 // cluster); roles; and that nothing stored changes.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Database } from '../../src/platform/db/database.js';
 import { TestContext, codeOf, type Caller, type GqlResult } from '../context.js';
 import { expectData } from '../factories/members.js';
 import { bucketAgo, record, storeFlows } from '../flows/flow-rows.js';
@@ -382,6 +383,25 @@ describe('previewPolicyChanges', () => {
   it('only a role that may make the change may preview it', async () => {
     expect(codeOf(await preview(viewer, { yaml: DROP_BATCH_IN_PROD }))).toBe('FORBIDDEN');
     expect(codeOf(await preview(owner, { yaml: DROP_BATCH_IN_PROD }))).toBeUndefined();
+  });
+
+  it("groups the window's flows into keys in one round trip, hashed without JIT (decision 0205)", async () => {
+    const query = vi.spyOn(ctx.app.get(Database), 'query');
+    try {
+      expectData(await preview(editor, { yaml: DROP_BATCH_IN_PROD }));
+      const statements = query.mock.calls.map(([, qs]) =>
+        qs.map((q) => q.text.trim().split(/\s+/).slice(0, 3).join(' ')),
+      );
+      expect(statements).toContainEqual([
+        'SET LOCAL jit',
+        'SET LOCAL work_mem',
+        'SET LOCAL enable_sort',
+        'SET LOCAL enable_incremental_sort',
+        'WITH g AS',
+      ]);
+    } finally {
+      query.mockRestore();
+    }
   });
 });
 
