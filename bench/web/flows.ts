@@ -24,6 +24,7 @@ import { loadEnv } from '../../services/api/src/config/env.js';
 import { createLogger } from '../../services/api/src/platform/http/logger.js';
 import { createApiServer } from '../../services/api/src/server.js';
 import { GENERATE } from '../flows/queries.js';
+import { browserCpu, cpuSince, formatCpu, type CpuByProcess } from '../lib/browser-cpu.js';
 
 const CHUNK = 250_000;
 const ORG = 'Bench Org';
@@ -83,6 +84,8 @@ interface Load {
   files: Span[];
   /** Main-thread tasks over 50 ms, start and end in ms after navigation start. */
   longTasks: Span[];
+  /** CPU spent by the browser's processes and by this process (the API), navigation to first row. */
+  cpu: CpuByProcess;
 }
 
 async function openExplorer(page: Page, origin: string): Promise<Load> {
@@ -91,6 +94,8 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
     if (new URL(r.url()).pathname === '/graphql') requests.push(r);
   };
   page.on('requestfinished', onRequest);
+  const cpu0 = browserCpu();
+  const api0 = process.cpuUsage();
   await page.goto(`${origin}/o/${SLUG}/flows?range=%2224h%22`);
   await page
     .waitForFunction(() => (globalThis as unknown as RowGlobals).__firstRow !== undefined, undefined, {
@@ -106,6 +111,8 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
       throw new Error(`no flow row at ${page.url()}: ${String(err)}\npage shows: ${text}`);
     });
   page.off('requestfinished', onRequest);
+  const api = process.cpuUsage(api0);
+  const cpu = { ...cpuSince(cpu0), 'API (the bench process)': (api.user + api.system) / 1000 };
   const t = await page.evaluate(() => {
     interface Entry {
       name: string;
@@ -145,7 +152,7 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
     const start = timing.startTime - t.origin;
     return { op, start, end: start + timing.responseEnd };
   });
-  return { ms: t.ms, rows: t.rows, graphql, files: t.files, longTasks: t.longTasks };
+  return { ms: t.ms, rows: t.rows, graphql, files: t.files, longTasks: t.longTasks, cpu };
 }
 
 async function signIn(page: Page, origin: string): Promise<void> {
@@ -298,6 +305,8 @@ export function printExplorerTimes(flows: number, t: ExplorerTimes): void {
   console.log(
     `  warm (reload, console cached), median of ${t.warm.length}: ${warm.toFixed(0)} ms (${range(t.warm)})`,
   );
+  console.log(`  CPU per cold load, median by process: ${formatCpu(t.cold.map((l) => l.cpu))}`);
+  console.log(`  CPU per warm load, median by process: ${formatCpu(t.warm.map((l) => l.cpu))}`);
   const spans = <T extends { start: number; end: number }>(list: readonly T[], name: (s: T) => string) =>
     [...list]
       .sort((a, b) => a.start - b.start)
