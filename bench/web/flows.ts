@@ -24,6 +24,7 @@ import { loadEnv } from '../../services/api/src/config/env.js';
 import { createLogger } from '../../services/api/src/platform/http/logger.js';
 import { createApiServer } from '../../services/api/src/server.js';
 import { GENERATE } from '../flows/queries.js';
+import { browserCpu, cpuSince, formatCpu, type CpuByProcess } from '../lib/browser-cpu.js';
 
 const CHUNK = 250_000;
 const ORG = 'Bench Org';
@@ -33,12 +34,18 @@ export const FLOWS_GOAL_MS = 1000;
 interface RowGlobals {
   __firstRow?: number;
   __rows?: number;
+  __longTasks?: { start: number; ms: number }[];
 }
 
 /** Installed before the console's code: notes when the first flow row is in the DOM, then painted. */
 function watchFirstRow(): void {
   const g = globalThis as unknown as RowGlobals & {
     document: { querySelectorAll(s: string): { length: number } };
+    PerformanceObserver: new (
+      cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void,
+    ) => {
+      observe(opts: { type: string; buffered: boolean }): void;
+    };
     MutationObserver: new (cb: () => void) => {
       observe(target: unknown, opts: { childList: boolean; subtree: boolean }): void;
       disconnect(): void;
@@ -55,13 +62,30 @@ function watchFirstRow(): void {
     g.requestAnimationFrame(() => g.setTimeout(() => (g.__firstRow = g.performance.now()), 0));
   });
   mo.observe(g.document, { childList: true, subtree: true });
+  // Main-thread tasks over 50 ms (script evaluation, rendering): where a cold load's time goes.
+  g.__longTasks = [];
+  new g.PerformanceObserver((list) => {
+    for (const e of list.getEntries()) g.__longTasks?.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+interface Span {
+  name: string;
+  start: number;
+  end: number;
 }
 
 interface Load {
   ms: number;
   rows: number;
-  /** GraphQL operations: name, start and end in ms after navigation start. */
-  graphql: { op: string; start: number; end: number }[];
+  /** GraphQL operations: name, start and end in ms after navigation start, ms waited to be sent. */
+  graphql: { op: string; start: number; end: number; waited: number }[];
+  /** The document and the script files it loaded, in ms after navigation start. */
+  files: Span[];
+  /** Main-thread tasks over 50 ms, start and end in ms after navigation start. */
+  longTasks: Span[];
+  /** CPU spent by the browser's processes and by this process (the API), navigation to first row. */
+  cpu: CpuByProcess;
 }
 
 async function openExplorer(page: Page, origin: string): Promise<Load> {
@@ -70,6 +94,8 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
     if (new URL(r.url()).pathname === '/graphql') requests.push(r);
   };
   page.on('requestfinished', onRequest);
+  const cpu0 = browserCpu();
+  const api0 = process.cpuUsage();
   await page.goto(`${origin}/o/${SLUG}/flows?range=%2224h%22`);
   await page
     .waitForFunction(() => (globalThis as unknown as RowGlobals).__firstRow !== undefined, undefined, {
@@ -85,9 +111,36 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
       throw new Error(`no flow row at ${page.url()}: ${String(err)}\npage shows: ${text}`);
     });
   page.off('requestfinished', onRequest);
+  const api = process.cpuUsage(api0);
+  const cpu = { ...cpuSince(cpu0), 'API (the bench process)': (api.user + api.system) / 1000 };
   const t = await page.evaluate(() => {
-    const g = globalThis as unknown as RowGlobals & { performance: { timeOrigin: number } };
-    return { ms: g.__firstRow ?? Number.NaN, rows: g.__rows ?? 0, origin: g.performance.timeOrigin };
+    interface Entry {
+      name: string;
+      initiatorType?: string;
+      startTime: number;
+      responseEnd: number;
+    }
+    const g = globalThis as unknown as RowGlobals & {
+      performance: { timeOrigin: number; getEntriesByType(type: string): Entry[] };
+    };
+    const file = (e: Entry) => ({
+      name: e.name.replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '.js'),
+      start: e.startTime,
+      end: e.responseEnd,
+    });
+    return {
+      ms: g.__firstRow ?? Number.NaN,
+      rows: g.__rows ?? 0,
+      origin: g.performance.timeOrigin,
+      files: [
+        ...g.performance.getEntriesByType('navigation').map((e) => ({ ...file(e), name: 'document' })),
+        ...g.performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.endsWith('.js'))
+          .map(file),
+      ],
+      longTasks: (g.__longTasks ?? []).map((l) => ({ name: 'task', start: l.start, end: l.start + l.ms })),
+    };
   });
   const graphql = requests.map((r) => {
     const timing = r.timing();
@@ -97,9 +150,11 @@ async function openExplorer(page: Page, origin: string): Promise<Load> {
       /(?:query|mutation)\s+(\w+)/.exec(body)?.[1] ??
       (r.method() === 'GET' ? (new URL(r.url()).searchParams.get('operationName') ?? 'GET') : '?');
     const start = timing.startTime - t.origin;
-    return { op, start, end: start + timing.responseEnd };
+    // Before the request went out: a connection to wait for (six per origin over HTTP/1.1).
+    const waited = Math.max(0, timing.requestStart);
+    return { op, start, end: start + timing.responseEnd, waited };
   });
-  return { ms: t.ms, rows: t.rows, graphql };
+  return { ms: t.ms, rows: t.rows, graphql, files: t.files, longTasks: t.longTasks, cpu };
 }
 
 async function signIn(page: Page, origin: string): Promise<void> {
@@ -252,13 +307,28 @@ export function printExplorerTimes(flows: number, t: ExplorerTimes): void {
   console.log(
     `  warm (reload, console cached), median of ${t.warm.length}: ${warm.toFixed(0)} ms (${range(t.warm)})`,
   );
-  const med = [...t.warm].sort((a, b) => a.ms - b.ms)[Math.floor(t.warm.length / 2)];
-  if (med) {
-    const ops = [...med.graphql]
+  console.log(`  CPU per cold load, median by process: ${formatCpu(t.cold.map((l) => l.cpu))}`);
+  console.log(`  CPU per warm load, median by process: ${formatCpu(t.warm.map((l) => l.cpu))}`);
+  const spans = <T extends { start: number; end: number }>(list: readonly T[], name: (s: T) => string) =>
+    [...list]
       .sort((a, b) => a.start - b.start)
-      .map((g) => `${g.op} ${g.start.toFixed(0)}→${g.end.toFixed(0)}`)
-      .join(', ');
-    console.log(`  median warm load's GraphQL requests (ms after navigation start): ${ops || 'none'}`);
+      .map((s) => `${name(s)} ${s.start.toFixed(0)}→${s.end.toFixed(0)}`)
+      .join(', ') || 'none';
+  for (const [label, loads] of [
+    ['cold', t.cold],
+    ['warm', t.warm],
+  ] as const) {
+    const med = [...loads].sort((a, b) => a.ms - b.ms)[Math.floor(loads.length / 2)];
+    if (!med) continue;
+    const busy = med.longTasks.reduce((n, l) => n + l.end - l.start, 0);
+    console.log(`  median ${label} load (${med.ms.toFixed(0)} ms), ms after navigation start:`);
+    console.log(`    files: ${spans(med.files, (f) => f.name)}`);
+    console.log(
+      `    GraphQL (waiting to be sent): ${spans(med.graphql, (g) => `${g.op} (${g.waited.toFixed(0)})`)}`,
+    );
+    console.log(
+      `    main-thread tasks over 50 ms (${busy.toFixed(0)} ms in all): ${spans(med.longTasks, () => 'task')}`,
+    );
   }
   const met = cold < FLOWS_GOAL_MS && warm < FLOWS_GOAL_MS;
   console.log(`  goal < ${FLOWS_GOAL_MS} ms (cold and warm medians): ${met ? 'met' : 'NOT met'}`);

@@ -11,7 +11,7 @@ import './components/ui/ui.css';
 import './styles/layout.css';
 
 const queryClient = createQueryClient();
-const router = createAppRouter();
+const router = createAppRouter(queryClient);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 

@@ -1,7 +1,7 @@
 // Fixture page for bench/web: the service graph canvas with ?n= generated nodes, every namespace
 // expanded (the largest drawing the API allows), no API involved. Records, in ms since navigation
 // start, when the graph was built (__graphStart), first drawn (__graphDrawn) and drawn laid out
-// by the worker (__graphLaidOut).
+// by the worker (__graphLaidOut), and the layout's iterations (__graphIterations).
 import { lazy, Suspense, useMemo } from 'react';
 import { benchGraph } from '../features/service-graph/bench-fixture';
 import { foldGraph } from '../features/service-graph/model';
@@ -14,6 +14,7 @@ declare global {
     __graphStart?: number;
     __graphDrawn?: number;
     __graphLaidOut?: number;
+    __graphIterations?: number;
   }
 }
 
@@ -36,9 +37,12 @@ export function BenchGraphPage() {
           hideUnrelated={false}
           onSelect={() => undefined}
           onExpand={() => undefined}
-          onDrawn={(stage) => {
+          onDrawn={(stage, iterations) => {
             if (stage === 'seeded') window.__graphDrawn ??= performance.now();
-            else window.__graphLaidOut ??= performance.now();
+            else {
+              window.__graphLaidOut ??= performance.now();
+              if (iterations !== undefined) window.__graphIterations ??= iterations;
+            }
           }}
         />
       </Suspense>

@@ -1,7 +1,7 @@
 // Flow explorer: the organisation's flow logs with time range, cluster, sort and Goldmane filter
 // chips in the URL; infinite scroll through the cursor-paged history; new flows streamed in live
 // (pausable) while the list is newest first; a row opens its verdict explanation.
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useLoaderData, useNavigate, useRouter, useSearch } from '@tanstack/react-router';
 import { useCallback, useMemo, useState } from 'react';
 import { PageHeader } from '../components/layout/page-header';
 import { Button } from '../components/ui/button';
@@ -36,11 +36,12 @@ export function FlowsPage() {
   const slug = useOrgSlug();
   const search = useSearch({ from: '/_app/o/$slug/flows' });
   const navigate = useNavigate();
+  const router = useRouter();
   const searchKey = JSON.stringify(search);
-  // The relative time range is anchored when the view changes (or is refreshed), so every page of
-  // one list and its suggestions cover the same window.
-  const [refreshed, setRefreshed] = useState(0);
-  const anchor = useMemo(() => Date.now(), [searchKey, refreshed]);
+  // The relative time range is anchored by the route's loader when the view changes (or is
+  // refreshed), so every page of one list and its suggestions cover the same window, and the
+  // first page is the one the loader has already asked for.
+  const { anchor } = useLoaderData({ from: '/_app/o/$slug/flows' });
   const filter = useMemo(() => toFlowFilter(search, anchor), [search, anchor]);
   const sort = search.sort ?? 'TIME';
   const flows = useFlows(slug, filter, sort);
@@ -118,7 +119,7 @@ export function FlowsPage() {
           busy={flows.isFetching && !flows.isFetchingNextPage}
           onClick={() => {
             setLive({ key: searchKey, rows: [], held: [] });
-            setRefreshed((n) => n + 1);
+            void router.invalidate();
           }}
         >
           Refresh

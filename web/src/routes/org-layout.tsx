@@ -14,7 +14,7 @@ import { signOut } from '../lib/auth';
 import { isApiError } from '../lib/graphql-client';
 import { can, roleLabel, type Permission } from '../lib/permissions';
 import { Badge } from '../components/ui/badge';
-import { scopeLabel } from '../features/access/scope';
+import { scopeLabel } from '../features/access/scope-label';
 
 const SECTIONS = [
   { to: '/o/$slug', label: 'Dashboard', needs: 'org:read', exact: true },

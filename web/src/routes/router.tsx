@@ -1,8 +1,13 @@
 // The route tree (code-based TanStack Router). The shell (this file, the auth gate and the org
 // layout) is in the main chunk; every page is its own lazily loaded chunk. Org-scoped pages live
 // under /o/$slug so links and reloads keep the organisation.
+// Loaders start the requests a page waits for (the viewer, the organisation, the flow explorer's
+// first page) without awaiting them: the router runs them with the page chunks' download, so a
+// cold load does not wait for the chunks, then the viewer, then the organisation, before asking
+// for the data (decision 0200). The pages read the same queries, under the same keys.
+import type { QueryClient } from '@tanstack/react-query';
 import {
-  createRootRoute,
+  createRootRouteWithContext,
   createRoute,
   createRouter,
   lazyRouteComponent,
@@ -15,12 +20,27 @@ import { NotFoundPage } from './not-found-page';
 import { OrgLayout } from './org-layout';
 import { parseAuditSearch } from '../features/audit/search';
 import { parseEditorSearch } from '../features/policies/search';
-import { parseFlowSearch } from '../features/flows/search';
+import { flowListQuery } from '../features/flows/flow-list-query';
+import { parseFlowSearch, toFlowFilter } from '../features/flows/search';
+import { orgHeaderQuery } from '../features/orgs/api';
 import { parseGraphSearch } from '../features/service-graph/search';
+import { viewerQuery } from '../features/viewer/api';
 
-const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+interface RouterContext {
+  queryClient: QueryClient;
+}
 
-const appRoute = createRoute({ getParentRoute: () => rootRoute, id: '_app', component: AuthGate });
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: '_app',
+  component: AuthGate,
+  loader: ({ context }) => void context.queryClient.prefetchQuery(viewerQuery),
+});
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomeRedirect });
 
@@ -30,7 +50,12 @@ const newOrgRoute = createRoute({
   component: lazyRouteComponent(() => import('./new-org-page'), 'NewOrgPage'),
 });
 
-const orgRoute = createRoute({ getParentRoute: () => appRoute, path: '/o/$slug', component: OrgLayout });
+const orgRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/o/$slug',
+  component: OrgLayout,
+  loader: ({ context, params }) => void context.queryClient.prefetchQuery(orgHeaderQuery(params.slug)),
+});
 
 const dashboardRoute = createRoute({
   getParentRoute: () => orgRoute,
@@ -67,6 +92,15 @@ const flowsRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/flows',
   validateSearch: parseFlowSearch,
+  loaderDeps: ({ search }) => ({ search }),
+  // The relative time range is anchored here, when the view is opened, changed or refreshed (the
+  // page's Refresh invalidates the route): every page of one list and its suggestions cover it.
+  loader: ({ context, params, deps: { search } }) => {
+    const anchor = Date.now();
+    const first = flowListQuery(params.slug, toFlowFilter(search, anchor), search.sort ?? 'TIME');
+    void context.queryClient.prefetchInfiniteQuery(first);
+    return { anchor };
+  },
   component: lazyRouteComponent(() => import('./flows-page'), 'FlowsPage'),
 });
 
@@ -143,10 +177,11 @@ const routeTree = rootRoute.addChildren([
   ]),
 ]);
 
-/** The console's router; tests pass a memory history. */
-export function createAppRouter(history?: RouterHistory) {
+/** The console's router over the console's query cache; tests pass a memory history. */
+export function createAppRouter(queryClient: QueryClient, history?: RouterHistory) {
   return createRouter({
     routeTree,
+    context: { queryClient },
     defaultPreload: 'intent',
     scrollRestoration: true,
     ...(history ? { history } : {}),

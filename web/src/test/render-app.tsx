@@ -39,8 +39,8 @@ export function mockApi(handlers: Record<string, Handler>): GqlCall[] {
 }
 
 export function renderApp(url: string) {
-  const router = createAppRouter(createMemoryHistory({ initialEntries: [url] }));
   const client = createQueryClient();
+  const router = createAppRouter(client, createMemoryHistory({ initialEntries: [url] }));
   return render(
     <QueryClientProvider client={client}>
       <ToastProvider>

@@ -1,7 +1,7 @@
 // Scoped role bindings in the console (issue 17 item 3): the form state for "limit this role to
 // clusters and tiers", checked with the API's own rules before a round trip (the selector syntax
-// from @palisade/policy/managed, which roles may be limited from @palisade/access), and how a
-// scope is shown. The API re-checks everything, including that the tiers exist.
+// from @palisade/policy/managed, which roles may be limited from @palisade/access); how a scope
+// is shown is scope-label.ts. The API re-checks everything, including that the tiers exist.
 import { MAX_SCOPE_TIERS, SCOPABLE_ROLES } from '@palisade/access';
 import { normaliseClusterSelector } from '@palisade/policy/managed';
 import type { AccessScopeInput, Role } from '../../generated/graphql';
@@ -49,12 +49,4 @@ export function scopeInput(form: ScopeForm): AccessScopeInput | null {
   if (!isLimited(form)) return null;
   const tiers = tierList(form);
   return { clusterSelector: form.clusterSelector.trim(), tiers: tiers.length > 0 ? tiers : null };
-}
-
-/** "Whole organisation", or "clusters env == "staging" · tiers application". */
-export function scopeLabel(scope: { clusterSelector: string; tiers?: readonly string[] | null }): string {
-  const parts: string[] = [];
-  if (scope.clusterSelector !== '') parts.push(`clusters ${scope.clusterSelector}`);
-  if (scope.tiers && scope.tiers.length > 0) parts.push(`tiers ${scope.tiers.join(', ')}`);
-  return parts.length === 0 ? 'Whole organisation' : parts.join(' · ');
 }

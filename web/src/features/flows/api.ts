@@ -4,7 +4,6 @@ import { useEffect, useRef } from 'react';
 import {
   FlowClustersDocument,
   FlowFilterHintsDocument,
-  FlowsDocument,
   FlowsLiveDocument,
   type FlowFilter,
   type FlowFilterHintType,
@@ -14,24 +13,13 @@ import {
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
 import { subscribe } from '../../lib/subscriptions';
+import { flowListQuery } from './flow-list-query';
 
 export type FlowRow = FlowRowFieldsFragment;
 export type FlowHit = FlowRow['enforcedPolicies'][number];
 
 export function useFlows(slug: string, filter: FlowFilter, sort: FlowSort) {
-  return useInfiniteQuery({
-    queryKey: [...keys.flows(slug), 'list', filter, sort],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam, signal }) =>
-      gqlRequest(
-        FlowsDocument,
-        { slug, filter, sort, ...(pageParam ? { after: pageParam } : {}) },
-        signal,
-      ).then((d) => d.organization.flows),
-    getNextPageParam: (last) =>
-      last.pageInfo.hasNextPage ? (last.pageInfo.endCursor ?? undefined) : undefined,
-    placeholderData: (previous) => previous,
-  });
+  return useInfiniteQuery({ ...flowListQuery(slug, filter, sort), placeholderData: (previous) => previous });
 }
 
 /** Values of one field among the flows `filter` matches (the field's own chips left out). */

@@ -1,15 +1,19 @@
 // The current organisation (name and the caller's role in it) and creating organisations.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CreateOrganizationDocument, OrgHeaderDocument } from '../../generated/graphql';
 import { gqlRequest } from '../../lib/graphql-client';
 import { keys } from '../../lib/query-keys';
 
-export function useOrgHeader(slug: string) {
-  return useQuery({
+/** Also started by the route loader, with the viewer (decision 0200). */
+export const orgHeaderQuery = (slug: string) =>
+  queryOptions({
     queryKey: keys.orgHeader(slug),
     queryFn: ({ signal }) => gqlRequest(OrgHeaderDocument, { slug }, signal).then((d) => d.organization),
     staleTime: 60_000,
   });
+
+export function useOrgHeader(slug: string) {
+  return useQuery(orgHeaderQuery(slug));
 }
 
 export function useCreateOrganization() {

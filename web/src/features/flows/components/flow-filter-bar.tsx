@@ -42,6 +42,9 @@ function ChipComposer({ slug, search, anchor, onChange }: Omit<FlowFilterBarProp
   const [value, setValue] = useState('');
   const [fuzzy, setFuzzy] = useState(false);
   const [error, setError] = useState<string>();
+  // Suggestions are asked for once the composer is used, not with the page: on a large history
+  // the walk would share the API's connections with the first page of the table (decision 0200).
+  const [used, setUsed] = useState(false);
   const field = CHIP_FIELDS[key];
   const typed = useDebounced(value.trim());
   // Suggestions come from the flows the other chips match, narrowed by what is being typed.
@@ -50,7 +53,7 @@ function ChipComposer({ slug, search, anchor, onChange }: Omit<FlowFilterBarProp
     field.hint && typed && field.fuzzy ? withChip(hintSearch, key, `~${typed}`) : hintSearch,
     anchor,
   );
-  const hints = useFlowHints(slug, field.hint, hintFilter);
+  const hints = useFlowHints(slug, used ? field.hint : undefined, hintFilter);
   const suggestions = field.hint ? (hints.data ?? []) : (field.choices ?? []);
   const listId = `flow-hints-${key}`;
 
@@ -66,7 +69,7 @@ function ChipComposer({ slug, search, anchor, onChange }: Omit<FlowFilterBarProp
   };
 
   return (
-    <form className="flow-composer" onSubmit={submit} aria-label="Add a filter">
+    <form className="flow-composer" onSubmit={submit} onFocus={() => setUsed(true)} aria-label="Add a filter">
       <Field label="Filter on">
         <Select
           value={key}

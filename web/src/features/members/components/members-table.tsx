@@ -14,7 +14,8 @@ import { relativeTime } from '../../../lib/format';
 import { grantableRoles, roleLabel } from '../../../lib/permissions';
 import { useEndMemberSessions } from '../../sessions/api';
 import { useRemoveMember, useUpdateMemberRole, type MemberNode } from '../api';
-import { scopeErrors, scopeInput, scopeLabel, type ScopeForm } from '../../access/scope';
+import { scopeErrors, scopeInput, type ScopeForm } from '../../access/scope';
+import { scopeLabel } from '../../access/scope-label';
 import { ScopeFields } from '../../access/scope-fields';
 
 export function MembersTable({

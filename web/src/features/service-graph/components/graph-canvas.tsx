@@ -17,9 +17,25 @@ export interface GraphCanvasProps {
   hideUnrelated: boolean;
   onSelect: (id: string | undefined) => void;
   onExpand: (namespaceId: string) => void;
-  /** Called after the graph is drawn: first with seeded positions, then once laid out (benches). */
-  onDrawn?: (stage: 'seeded' | 'laid-out') => void;
+  /**
+   * Called after the graph is drawn: first with seeded positions, then once laid out, with the
+   * layout's iterations (benches).
+   */
+  onDrawn?: (stage: 'seeded' | 'laid-out', iterations?: number) => void;
 }
+
+function startLayoutWorker(): Worker | undefined {
+  if (typeof Worker === 'undefined') return undefined;
+  return new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * A layout worker started when this chunk loads, for the first canvas: a worker's start needs the
+ * main thread, and the renderer's first frame can hold it for over a second (software WebGL reads
+ * the canvas back), so a worker started with the canvas began its layout only after that frame
+ * (decision 0200).
+ */
+let spareWorker = startLayoutWorker();
 
 /** Past this many drawn nodes, edges are hidden while panning or zooming. */
 const LARGE_GRAPH = 300;
@@ -96,6 +112,7 @@ export default function GraphCanvas({
   handlers.current = { onSelect, onExpand, onDrawn };
   /** What the next render shows, reported once through onDrawn. */
   const pendingDraw = useRef<'seeded' | 'laid-out' | undefined>(undefined);
+  const iterations = useRef<number>(undefined);
   const worker = useRef<Worker>(undefined);
   const layoutId = useRef(0);
   const [failed, setFailed] = useState<string>();
@@ -103,8 +120,9 @@ export default function GraphCanvas({
 
   // The layout worker lives as long as the canvas.
   useEffect(() => {
-    if (typeof Worker === 'undefined') return undefined; // the seeded positions stay
-    const w = new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
+    const w = spareWorker ?? startLayoutWorker();
+    spareWorker = undefined;
+    if (!w) return undefined; // the seeded positions stay
     w.onmessage = (e: MessageEvent<LayoutResult>) => {
       if (e.data.id !== layoutId.current) return;
       const g = model.current;
@@ -113,6 +131,7 @@ export default function GraphCanvas({
         if (g.hasNode(node)) g.mergeNodeAttributes(node, { x, y });
       }
       pendingDraw.current = 'laid-out';
+      iterations.current = e.data.iterations;
       renderer.current?.refresh();
     };
     worker.current = w;
@@ -174,7 +193,7 @@ export default function GraphCanvas({
     sigma.on('afterRender', () => {
       const stage = pendingDraw.current;
       pendingDraw.current = undefined;
-      if (stage) handlers.current.onDrawn?.(stage);
+      if (stage) handlers.current.onDrawn?.(stage, stage === 'laid-out' ? iterations.current : undefined);
     });
     sigma.on('clickNode', ({ node }) => handlers.current.onSelect(node));
     sigma.on('clickEdge', ({ edge }) => handlers.current.onSelect(edge));
@@ -229,6 +248,7 @@ export default function GraphCanvas({
         id: n.id,
         x: g.getNodeAttribute(n.id, 'x') as number,
         y: g.getNodeAttribute(n.id, 'y') as number,
+        parent: n.parentId,
       })),
       edges: graph.edges.map((e) => [e.source, e.target]),
     };

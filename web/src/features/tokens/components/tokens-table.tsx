@@ -9,7 +9,7 @@ import { useToast } from '../../../components/ui/toast';
 import { absoluteTime, relativeTime } from '../../../lib/format';
 import { roleLabel } from '../../../lib/permissions';
 import { useRevokeApiToken, type TokenNode } from '../api';
-import { scopeLabel } from '../../access/scope';
+import { scopeLabel } from '../../access/scope-label';
 
 function tokenState(t: TokenNode): { label: string; tone: 'ok' | 'neutral' | 'danger' } {
   if (t.revokedAt) return { label: 'revoked', tone: 'danger' };
