@@ -25,6 +25,8 @@ const N = Number(process.env['SOAK_CLUSTERS'] ?? 50);
 const DURATION_MS = duration('SOAK_DURATION', '2m');
 const CHANGE_EVERY_MS = duration('SOAK_CHANGE_EVERY', '1m');
 const SAMPLE_EVERY_MS = duration('SOAK_SAMPLE_EVERY', '5s');
+/** How often the agent hosts are asked for their heap after a full GC (it pauses them briefly). */
+const HEAP_EVERY_MS = duration('SOAK_HEAP_EVERY', '1m');
 const AGENT_PROCESSES = Number(process.env['SOAK_AGENT_PROCESSES'] ?? 2);
 const REGISTER_CONCURRENCY = 8;
 const CONNECT_TIMEOUT_MS = 900_000;
@@ -68,6 +70,50 @@ function rssMiB(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The heap an agent host still uses after a full GC, in MiB (null when it does not answer in 30 s). */
+function heapAfterGcMiB(host: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      host.off('message', onMessage);
+      resolve(null);
+    }, 30_000);
+    const onMessage = (m: { kind?: string; heapUsed?: number }) => {
+      if (m.kind !== 'memory' || m.heapUsed === undefined) return;
+      clearTimeout(timer);
+      host.off('message', onMessage);
+      resolve(m.heapUsed / 1024 / 1024);
+    };
+    host.on('message', onMessage);
+    host.send({ kind: 'memory' });
+  });
+}
+
+/**
+ * Prints, per process, the sample at the end of warm-up, the peak, the last sample and the growth in
+ * between; true when every process grew by at most FLAT_TOLERANCE.
+ */
+function growthTable(
+  title: string,
+  series: Map<string, { at: number; mib: number }[]>,
+  warmupEnd: number,
+): boolean {
+  console.log(`\n${title}\n            process      after warm-up   peak     last   growth after warm-up`);
+  let flat = true;
+  for (const [name, points] of series) {
+    const afterWarmup = points.find((p) => p.at >= warmupEnd) ?? points[0];
+    const last = points.at(-1);
+    if (afterWarmup === undefined || last === undefined) continue;
+    const peak = Math.max(...points.map((p) => p.mib));
+    const growth = last.mib - afterWarmup.mib;
+    const share = growth / afterWarmup.mib;
+    if (share > FLAT_TOLERANCE) flat = false;
+    console.log(
+      `            ${name.padEnd(12)} ${afterWarmup.mib.toFixed(0).padStart(13)} ${peak.toFixed(0).padStart(7)} ${last.mib.toFixed(0).padStart(8)}   ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} (${(share * 100).toFixed(1)} %)`,
+    );
+  }
+  return flat;
 }
 
 async function waitUntil(
@@ -117,7 +163,7 @@ async function main(): Promise<void> {
     const per = Math.ceil(N / AGENT_PROCESSES);
     for (let p = 0; p < AGENT_PROCESSES; p++) {
       const child = fork(new URL('../rollout/agents.ts', import.meta.url).pathname, [], {
-        execArgv: ['--enable-source-maps', '--import', './scripts/register.mjs'],
+        execArgv: ['--enable-source-maps', '--expose-gc', '--import', './scripts/register.mjs'],
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       hosts.push(child);
@@ -146,6 +192,7 @@ async function main(): Promise<void> {
       ...hosts.map((h, i): [string, number | undefined] => [`agents-${String(i)}`, h.pid]),
     ];
     const samples = new Map<string, { at: number; mib: number }[]>();
+    const heaps = new Map<string, { at: number; mib: number }[]>();
     const convergeMs: number[] = [];
     // A change is applied on each tick once the previous one has converged; while one converges the
     // loop keeps sampling, so a slow convergence is measured (and delays the next change, counted as
@@ -155,6 +202,7 @@ async function main(): Promise<void> {
     const start = Date.now();
     let nextChange = start + CHANGE_EVERY_MS;
     let nextSample = start;
+    let nextHeap = start;
     while (Date.now() - start < DURATION_MS || pending !== null) {
       const now = Date.now();
       if (now >= nextSample) {
@@ -163,6 +211,14 @@ async function main(): Promise<void> {
           if (mib !== null) samples.set(name, [...(samples.get(name) ?? []), { at: now - start, mib }]);
         }
         nextSample += SAMPLE_EVERY_MS;
+      }
+      if (now >= nextHeap) {
+        const measured = await Promise.all(hosts.map((h) => heapAfterGcMiB(h)));
+        measured.forEach((mib, i) => {
+          const name = `agents-${String(i)}`;
+          if (mib !== null) heaps.set(name, [...(heaps.get(name) ?? []), { at: now - start, mib }]);
+        });
+        nextHeap += HEAP_EVERY_MS;
       }
       if (pending !== null) {
         if ((synced = await count(IN_SYNC)) >= N) {
@@ -187,32 +243,21 @@ async function main(): Promise<void> {
       await sleep(
         Math.max(
           50,
-          Math.min(nextSample, nextChange, pending === null ? Infinity : Date.now() + 250) - Date.now(),
+          Math.min(nextSample, nextHeap, nextChange, pending === null ? Infinity : Date.now() + 250) -
+            Date.now(),
         ),
       );
     }
 
     const warmupEnd = DURATION_MS / 5;
-    console.log('\nRSS (MiB)   process      after warm-up   peak     last   growth after warm-up');
-    let flat = true;
-    for (const [name, series] of samples) {
-      const afterWarmup = series.find((s) => s.at >= warmupEnd) ?? series[0];
-      const last = series.at(-1);
-      if (afterWarmup === undefined || last === undefined) continue;
-      const peak = Math.max(...series.map((s) => s.mib));
-      const growth = last.mib - afterWarmup.mib;
-      const share = growth / afterWarmup.mib;
-      if (share > FLAT_TOLERANCE) flat = false;
-      console.log(
-        `            ${name.padEnd(12)} ${afterWarmup.mib.toFixed(0).padStart(13)} ${peak.toFixed(0).padStart(7)} ${last.mib.toFixed(0).padStart(8)}   ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} (${(share * 100).toFixed(1)} %)`,
-      );
-    }
+    const rssFlat = growthTable('RSS (MiB)', samples, warmupEnd);
+    const heapFlat = growthTable('heap after a full GC (MiB), agent hosts', heaps, warmupEnd);
     const sorted = [...convergeMs].sort((a, b) => a - b);
     console.log(
       `\n${String(convergeMs.length)} policy changes; all ${String(N)} clusters IN_SYNC again after p50 ${String(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms, max ${String(sorted.at(-1) ?? 0)} ms; ${String(skippedTicks)} ticks skipped while a change was still converging`,
     );
     console.log(
-      `memory after warm-up: ${flat ? 'flat' : 'GROWING'} (every process within ${String(FLAT_TOLERANCE * 100)} % of its RSS at the end of warm-up)`,
+      `memory after warm-up: RSS ${rssFlat ? 'flat' : 'GROWING'}, agent heaps ${heapFlat ? 'flat' : 'GROWING'} (each within ${String(FLAT_TOLERANCE * 100)} % of its value at the end of warm-up)`,
     );
     if (DURATION_MS < 10 * 60_000)
       console.log('(a smoke run: set SOAK_CLUSTERS=1000 SOAK_DURATION=30m for the real one)');

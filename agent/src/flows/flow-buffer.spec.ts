@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { flowRecord } from '../../test/support/flow-records.js';
 import { FlowBuffer } from './flow-buffer.js';
@@ -7,7 +9,31 @@ const records = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => flowRecord({ dest_port: from + i }));
 const ports = (rs: readonly { dest_port: number }[]) => rs.map((r) => r.dest_port);
 
+/** A full garbage collection, without starting Node with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 describe('FlowBuffer', () => {
+  it('holds no record once it is cut and acknowledged, however few records came before', async () => {
+    const buffer = new FlowBuffer(10_000);
+    // In a function of its own, so that no frame of the test still points at the last records.
+    const shipRounds = (): WeakRef<object>[] =>
+      Array.from({ length: 20 }, (_, round) => {
+        const batch = records(round * 2, round * 2 + 2);
+        buffer.add(batch);
+        buffer.acknowledge(buffer.cut(100, FRAME)!.sequence);
+        return batch.map((r) => new WeakRef(r));
+      }).flat();
+    const sent = shipRounds();
+    // A WeakRef's target stays alive until the job that made it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(sent.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(buffer.size).toBe(0);
+  });
+
   it('cuts batches in arrival order with growing sequences and keeps them until acknowledged', () => {
     const buffer = new FlowBuffer(100);
     buffer.add(records(1, 8));

@@ -108,9 +108,18 @@ export class FlowBuffer {
     this.#compact();
   }
 
-  /** Releases the dropped front of #waiting once it is most of the array. */
+  /**
+   * Releases the front of #waiting (records already cut into batches or dropped). When nothing waits
+   * the array starts over, which is the steady state of an agent that keeps up; otherwise the front
+   * is copied away once it is most of the array. Without the first rule a slow agent (a few records
+   * per bucket) kept every record it ever sent until its front passed 1,024 records, which a soak of
+   * many such agents saw as steadily growing heaps.
+   */
   #compact(): void {
-    if (this.#head > 1_024 && this.#head * 2 > this.#waiting.length) {
+    if (this.#head === this.#waiting.length) {
+      this.#waiting = [];
+      this.#head = 0;
+    } else if (this.#head > 1_024 && this.#head * 2 > this.#waiting.length) {
       this.#waiting = this.#waiting.slice(this.#head);
       this.#head = 0;
     }
