@@ -40,6 +40,38 @@ describe('the fast reachability index', () => {
     expect(decided).toBeGreaterThan(0);
   }, 180_000);
 
+  it('looks at the given peers only, alike in both forms (decision 0195)', () => {
+    let exposed = 0;
+    fc.assert(
+      fc.property(worldArb, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (input, pick) => {
+        const world = buildWorld(input);
+        const peers = world.endpoints.filter((_, i) => pick[i % pick.length]);
+        const restricted = (exhaustive: boolean) => {
+          const idx = new PolicyIndex(new PolicyEngine(world), { exhaustive, peers });
+          return world.endpoints.map((e) => [
+            idx.otherNamespaceExposure(e.key, 'ingress'),
+            idx.otherNamespaceExposure(e.key, 'egress'),
+          ]);
+        };
+        const fast = restricted(false);
+        expect(fast).toEqual(restricted(true));
+        // Every peer given: the same answer as exposure's.
+        const all = new PolicyIndex(new PolicyEngine(world), { peers: world.endpoints });
+        const full = new PolicyIndex(new PolicyEngine(world));
+        for (const e of world.endpoints) {
+          const x = full.exposure(e.key);
+          expect([
+            all.otherNamespaceExposure(e.key, 'ingress'),
+            all.otherNamespaceExposure(e.key, 'egress'),
+          ]).toEqual([x.ingressFromOtherNamespaces, x.egressToOtherNamespaces]);
+        }
+        exposed += fast.filter(([i, o]) => i !== o).length;
+      }),
+      { numRuns: 100 },
+    );
+    expect(exposed).toBeGreaterThan(0);
+  }, 180_000);
+
   it('shares results between endpoints the plans cannot tell apart', () => {
     const endpoints = Array.from({ length: 40 }, (_, i) => ({
       namespace: `ns-${i % 4}`,

@@ -61,6 +61,13 @@ export interface PolicyIndexOptions {
    * report replays. The caller vouches that the entities are the same.
    */
   shared?: SharedPeerClasses;
+  /**
+   * Exposure to other namespaces looks at these workload peers only (default: every endpoint of
+   * the world). A report replaying policy states passes the endpoints whose plans a change may
+   * have touched: an endpoint whose own plan did not change and that was not exposed in the
+   * previous state can only become exposed through them (decision 0195).
+   */
+  peers?: readonly Entity[];
 }
 
 /** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
@@ -124,6 +131,14 @@ export class PolicyIndex {
   ) {
     this.exhaustive = options.exhaustive ?? false;
     this.shared = options.shared ?? new SharedPeerClasses();
+    this.peers = options.peers ?? null;
+  }
+
+  private readonly peers: readonly Entity[] | null;
+
+  /** The workload peers exposure to other namespaces looks at. */
+  private exposureCandidates(): readonly Entity[] {
+    return this.peers ?? this.engine.world.endpoints;
   }
 
   private readonly shared: SharedPeerClasses;
@@ -388,7 +403,7 @@ export class PolicyIndex {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const classes = new Map<string, ExposureClass>();
     const ownView = planView(plan);
-    for (const peer of this.engine.world.endpoints) {
+    for (const peer of this.exposureCandidates()) {
       if (peer.kind !== 'wep') continue;
       const addr = this.engine.endpointAddress(peer, family);
       if (!addr) continue;
@@ -428,7 +443,7 @@ export class PolicyIndex {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const ownRules = this.rules(e, direction);
     const seen = new Set<string>();
-    for (const peer of this.engine.world.endpoints) {
+    for (const peer of this.exposureCandidates()) {
       if (peer.kind !== 'wep' || peer.namespace === e.namespace) continue;
       const peerRules = this.rules(peer, peerDirection);
       const rules = [...ownRules, ...peerRules];
@@ -452,6 +467,14 @@ export class PolicyIndex {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether some workload peer of another namespace (of `peers`, when given) can reach the
+   * endpoint (ingress) or be reached by it (egress): exposure's other-namespace flag alone.
+   */
+  otherNamespaceExposure(endpointKey: string, direction: Direction): boolean {
+    return this.otherNamespaces(this.endpoint(endpointKey), direction);
   }
 
   exposure(endpointKey: string): EndpointExposure {

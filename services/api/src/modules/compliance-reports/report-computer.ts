@@ -90,6 +90,55 @@ interface Memo {
   refs: string[];
 }
 
+/** One evaluated policy state of a cluster, kept to find what the next state changes. */
+interface ReplayedState {
+  segment: number;
+  context: string;
+  engine: PolicyEngine;
+  inForce: readonly RevisionData[];
+}
+
+/** What one cluster's replay carries from state to state. */
+interface ClusterReplay {
+  memo: Map<string, Memo>;
+  /** Peer classes by inventory segment and context (decision 0150). */
+  shared: Map<string, SharedPeerClasses>;
+  previous: ReplayedState | null;
+}
+
+/**
+ * The endpoints whose plans may differ between two states of one segment and context: those a
+ * changed policy selects, in its previous or its new revision (as keys, and as the new state's
+ * entities). Policies only change plans; every other endpoint keeps its plans.
+ */
+function changedEndpoints(
+  previous: ReplayedState,
+  current: ReplayedState,
+): { keys: Set<string>; peers: Entity[] } {
+  const revisions = (state: ReplayedState) => new Map(state.inForce.map((r) => [r.resourceId, r]));
+  const before = revisions(previous);
+  const after = revisions(current);
+  const keys = new Set<string>();
+  const select = (state: ReplayedState, r: RevisionData | undefined) => {
+    if (!r) return;
+    for (const p of state.engine.policies) {
+      const d = p.definition;
+      // By namespace and name alone: a stored kind may be spelt unlike the engine's kind name, and
+      // a second kind with the same name only adds endpoints (still exact).
+      if ((d.namespace ?? '') !== r.namespace || d.name !== r.name) continue;
+      for (const e of state.engine.world.endpoints) if (p.target.matches(e)) keys.add(e.key);
+    }
+  };
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const was = before.get(id);
+    const is = after.get(id);
+    if (was?.revision === is?.revision) continue;
+    select(previous, was);
+    select(current, is);
+  }
+  return { keys, peers: current.engine.world.endpoints.filter((e) => keys.has(e.key)) };
+}
+
 /** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
 const CONTEXT_KINDS: ReadonlySet<string> = new Set(
   MANAGED_KINDS.filter((k) => !isPolicyKind(k) && k !== 'FelixConfiguration'),
@@ -457,8 +506,7 @@ export class ComplianceReportComputer implements ReportComputer {
       // at every policy change and at every change of the inventory (decision 0151), and every
       // endpoint in scope at any time is evaluated for the periods it existed in.
       let previousKey: string | null = null;
-      const memo = new Map<string, Memo>();
-      const shared = new Map<string, SharedPeerClasses>();
+      const replayed: ClusterReplay = { memo: new Map(), shared: new Map(), previous: null };
       const segments = inventorySegments(cluster.history, start, end);
       let pi = 0;
       let si = 0;
@@ -495,8 +543,7 @@ export class ComplianceReportComputer implements ReportComputer {
           acc,
           type === 'network-access',
           appliedRefs,
-          memo,
-          shared,
+          replayed,
           si,
         );
       }
@@ -601,9 +648,12 @@ export class ComplianceReportComputer implements ReportComputer {
   /**
    * One policy state: folds each in-scope endpoint's flags into `acc`. Protection and Calico's
    * flags depend only on the endpoint's own applied policies, the tiers and the network sets (the
-   * inventory is the same in every state), so they are memoised across states under the revisions
-   * of exactly those: a change to one policy re-evaluates only the endpoints it applies to.
-   * Exposure also depends on the peers' policies and is evaluated in every state.
+   * inventory is the same in every state of a segment), so they are memoised across states under
+   * the revisions of exactly those. Between consecutive states of one segment and context
+   * (decision 0195) only the endpoints a changed policy selects (before or after the change) can
+   * have new plans: the others keep last state's flags, and their other-namespace exposure, when
+   * still off, is checked against those endpoints alone (the other peers gave the same verdicts in
+   * the previous state, which found none).
    */
   private evaluate(
     input: WorldInput,
@@ -612,8 +662,7 @@ export class ComplianceReportComputer implements ReportComputer {
     acc: Map<string, Accumulated>,
     exposure: boolean,
     appliedRefs: Set<string>,
-    memo: Map<string, Memo>,
-    shared: Map<string, SharedPeerClasses>,
+    replayed: ClusterReplay,
     segment: number,
   ): void {
     const engine = new PolicyEngine(buildWorld(input));
@@ -632,10 +681,18 @@ export class ComplianceReportComputer implements ReportComputer {
       .join(',');
     // States with the same context (network sets, host endpoints, tiers) and inventory have the
     // same entities: peer classes carry over.
-    let classes = shared.get(`${segment}#${context}`);
-    if (!classes) shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
+    let classes = replayed.shared.get(`${segment}#${context}`);
+    if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
     const exhaustive = this.options.exhaustive === true;
     const index = new PolicyIndex(engine, exhaustive ? { exhaustive } : { shared: classes });
+    const current: ReplayedState = { segment, context, engine, inForce };
+    const previous = replayed.previous;
+    replayed.previous = current;
+    const changed =
+      exhaustive || previous?.segment !== segment || previous.context !== context
+        ? null
+        : changedEndpoints(previous, current);
+    let delta: PolicyIndex | null = null;
     let sets: NetworkSetInfo[] | null = null;
     const networkSets = () =>
       (sets ??= engine.world.entities
@@ -653,6 +710,14 @@ export class ComplianceReportComputer implements ReportComputer {
         }));
     for (const key of keys) {
       const a = acc.get(key)!;
+      if (changed && !changed.keys.has(key)) {
+        // Same plans as in the previous state: its flags are already folded in.
+        if (!exposure) continue;
+        delta ??= new PolicyIndex(engine, { shared: classes, peers: changed.peers });
+        a.palisade.ingressFromOtherNamespace ||= delta.otherNamespaceExposure(key, 'ingress');
+        a.palisade.egressToOtherNamespace ||= delta.otherNamespaceExposure(key, 'egress');
+        continue;
+      }
       const applied = {
         ingress: index
           .appliedPolicies(key, 'ingress')
@@ -670,7 +735,7 @@ export class ComplianceReportComputer implements ReportComputer {
           )
           .join(',');
       const memoKey = `${segment}|${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
-      let m = memo.get(memoKey);
+      let m = replayed.memo.get(memoKey);
       if (!m) {
         const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
           list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
@@ -682,7 +747,7 @@ export class ComplianceReportComputer implements ReportComputer {
           applied: all.map(appliedName),
           refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
         };
-        memo.set(memoKey, m);
+        replayed.memo.set(memoKey, m);
       }
       for (const name of m.applied) a.applied.add(name);
       for (const ref of m.refs) appliedRefs.add(ref);
