@@ -27,6 +27,7 @@ import type { RulePlan } from '../engine/rule-plan.js';
 import { addressFeatures, mergedView, planView, type PlanView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
+import { PeerPartition, backendKeys } from './peer-partition.js';
 
 export interface PolicyRef {
   kind: PolicyKindShort;
@@ -83,6 +84,10 @@ interface PeerClass {
 /** Peers of another namespace for exposure: one class per (peer plan, profile, features). */
 interface ExposureClass {
   plan: RulePlan;
+  /** What the peer's own plan and profile make of it (peerSelf). */
+  self: string;
+  /** Its address's features under the endpoint's plan. */
+  seen: string;
   /** Members from at most two namespaces (so one is outside any endpoint's own namespace). */
   members: Entity[];
 }
@@ -118,7 +123,11 @@ export class PolicyIndex {
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
   private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposurePeers>>();
-  private readonly pairProbes = new Map<string, PortProbe[]>();
+  /** A peer side's verdicts on the world's probes, by peer class and what its plan sees of the endpoint. */
+  private readonly peerVerdicts = new Map<string, Int8Array>();
+  private allProbes: PortProbe[] | undefined;
+  private readonly partitions = new Map<string, PeerPartition>();
+  private backendKeys: Map<string, string> | undefined;
   private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
   /** Results shared by the workload endpoints of one class (same plan, same features). */
@@ -355,37 +364,72 @@ export class PolicyIndex {
     return result;
   }
 
+  /**
+   * One endpoint class against the peer classes of its plan. Every pair is probed with the
+   * world's port probes (cut at every rule's ports, so finer than any pair's own: still one probe
+   * per piece no rule splits), which lets each side's verdicts be memoised apart: the endpoint's
+   * side per peer feature class under its plan (a handful, for this call), the peer's side per
+   * peer class and endpoint features under the peer's plan (shared by every endpoint class). A
+   * peer feature class the endpoint's side refuses every probe is skipped without the peer side.
+   */
   private otherNamespacesFast(e: Entity, direction: Direction, plan: RulePlan): boolean {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const ownRules = this.rulesOfPlan(plan, direction);
+    const probes = this.worldProbes();
     for (const family of [4, 6] as const) {
       const ownIp = e.ips.find((ip) => ip.family === family);
       if (!ownIp) continue;
+      const ownAddr = this.engine.endpointAddress(e, family)!;
       const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
+      const own = new Map<string, Int8Array>();
+      const seenBy = new Map<RulePlan, string>();
       for (const c of this.exposurePeers(plan, direction, family).classes) {
         const peer = c.members.find((m) => m.namespace !== e.namespace);
         if (!peer) continue;
-        const peerIp = peer.ips.find((ip) => ip.family === family)!;
-        const peerEnd = { endpoint: peer.key, ip: formatIp(peerIp) };
+        const peerEnd = { endpoint: peer.key, ip: formatIp(peer.ips.find((ip) => ip.family === family)!) };
         const ends =
           direction === 'ingress'
             ? { source: peerEnd, destination: ownEnd }
             : { source: ownEnd, destination: peerEnd };
-        const [src, dst] = direction === 'ingress' ? [peer, e] : [e, peer];
-        const pair = `${this.planId(plan)}|${this.planId(c.plan)}`;
-        let probes = this.pairProbes.get(pair);
-        if (!probes) {
-          probes = portProbes(
-            [...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)],
-            this.engine.world,
-            true,
-          );
-          this.pairProbes.set(pair, probes);
-        }
-        for (const probe of probes) if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
+        let mine = own.get(c.seen);
+        if (!mine) own.set(c.seen, (mine = this.sideVerdicts(e, direction, ends, probes)));
+        if (mine[probes.length] === 0) continue;
+        let seen = seenBy.get(c.plan);
+        if (seen === undefined) seenBy.set(c.plan, (seen = addressFeatures([planView(c.plan)], ownAddr)));
+        const theirsKey = `${peerDirection}|${family}|${c.self}${seen}`;
+        let theirs = this.peerVerdicts.get(theirsKey);
+        if (!theirs)
+          this.peerVerdicts.set(theirsKey, (theirs = this.sideVerdicts(peer, peerDirection, ends, probes)));
+        for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
       }
     }
     return false;
+  }
+
+  /**
+   * One side's verdict (`entity` in `direction`) on each probe between `ends`, then whether any
+   * allows (at index probes.length).
+   */
+  private sideVerdicts(
+    entity: Entity,
+    direction: Direction,
+    ends: Pick<Connection, 'source' | 'destination'>,
+    probes: readonly PortProbe[],
+  ): Int8Array {
+    const out = new Int8Array(probes.length + 1);
+    for (let i = 0; i < probes.length; i++) {
+      const { pkt } = this.engine.packet(this.withProbe(ends, probes[i]!));
+      if (this.engine.allows(entity, direction, pkt)) out[i] = out[probes.length] = 1;
+    }
+    return out;
+  }
+
+  /** Port probes for every rule of the world (memoised). */
+  private worldProbes(): PortProbe[] {
+    return (this.allProbes ??= portProbes(
+      this.engine.policies.flatMap((p) => [...p.definition.ingress, ...p.definition.egress]),
+      this.engine.world,
+      true,
+    ));
   }
 
   /**
@@ -401,24 +445,72 @@ export class PolicyIndex {
     let found = byFamily.get(family);
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const classes = new Map<string, ExposureClass>();
     const ownView = planView(plan);
+    const classes = this.exposurePartition(peerDirection, family)
+      .classes(ownView)
+      .map((c): ExposureClass => {
+        const peer = c.members[0]!;
+        const peerPlan = this.engine.planFor(peer, peerDirection);
+        const self = this.peerSelf(
+          peer,
+          peerDirection,
+          family,
+          peerPlan,
+          this.engine.endpointAddress(peer, family)!,
+        );
+        return { plan: peerPlan, self, seen: c.key, members: c.members };
+      });
+    // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
+    // usually stops at the first classes.
+    const list = classes.sort((a, b) => a.plan.rules.length - b.plan.rules.length);
+    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
+    byFamily.set(family, found);
+    return found;
+  }
+
+  /** Workload peers for exposure, split by what they make of themselves (peerSelf). */
+  private exposurePartition(peerDirection: Direction, family: 4 | 6): PeerPartition {
+    const key = `${peerDirection}|${family}`;
+    let partition = this.partitions.get(key);
+    if (partition) return partition;
+    const peers: Entity[] = [];
+    const addresses: ResolvedAddress[] = [];
+    const own: string[] = [];
     for (const peer of this.exposureCandidates()) {
       if (peer.kind !== 'wep') continue;
       const addr = this.engine.endpointAddress(peer, family);
       if (!addr) continue;
-      const peerPlan = this.engine.planFor(peer, peerDirection);
-      const key = `${this.peerSelf(peer, peerDirection, family, peerPlan, addr)}${addressFeatures([ownView], addr)}`;
-      const c = classes.get(key);
-      if (!c) classes.set(key, { plan: peerPlan, members: [peer] });
-      else if (c.members.length < 2 && c.members[0]!.namespace !== peer.namespace) c.members.push(peer);
+      peers.push(peer);
+      addresses.push(addr);
+      own.push(this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr));
     }
-    // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
-    // usually stops at the first classes.
-    const list = [...classes.values()].sort((a, b) => a.plan.rules.length - b.plan.rules.length);
-    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
-    byFamily.set(family, found);
-    return found;
+    partition = new PeerPartition(peers, addresses, own, this.backends(), true);
+    this.partitions.set(key, partition);
+    return partition;
+  }
+
+  /** Every endpoint with an address of `family`, for localPeers. */
+  private localPartition(family: 4 | 6): PeerPartition {
+    const key = `local|${family}`;
+    let partition = this.partitions.get(key);
+    if (partition) return partition;
+    const peers = this.engine.world.endpoints.filter((e) => e.ips.some((ip) => ip.family === family));
+    const addresses = peers.map((e) =>
+      this.engine.addresses.resolveOwned(e.ips.find((ip) => ip.family === family)!),
+    );
+    partition = new PeerPartition(
+      peers,
+      addresses,
+      peers.map(() => ''),
+      this.backends(),
+      false,
+    );
+    this.partitions.set(key, partition);
+    return partition;
+  }
+
+  private backends(): Map<string, string> {
+    return (this.backendKeys ??= backendKeys(this.engine.world));
   }
 
   /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
@@ -587,13 +679,14 @@ export class PolicyIndex {
       byFamily.set(family, classes);
       return classes;
     }
-    for (const peer of this.engine.world.endpoints) {
-      if (!peer.ips.some((ip) => ip.family === family)) continue;
-      const addr = this.engine.addresses.resolveOwned(peer.ips.find((ip) => ip.family === family)!);
+    // The partition's classes may be finer than the features: merge them by features.
+    for (const part of this.localPartition(family).classes(view[0]!)) {
+      const first = part.members[0]!;
+      const addr = this.engine.addresses.resolveOwned(first.ips.find((ip) => ip.family === family)!);
       const key = addressFeatures(view, addr);
       const c = classes.get(key);
-      if (!c) classes.set(key, { members: [peer] });
-      else if (c.members.length < 2) c.members.push(peer);
+      if (!c) classes.set(key, { members: [...part.members] });
+      else for (const m of part.members) if (c.members.length < 2) c.members.push(m);
     }
     byFamily.set(family, classes);
     this.shared.local.set(
