@@ -24,6 +24,8 @@ export interface PartitionClass {
   readonly key: string;
   /** Two members (from two namespaces when `distinctNamespaces` and the class spans two). */
   readonly members: Entity[];
+  /** The first split it refines (whose caller's key `own` returns). */
+  readonly split: number;
 }
 
 /** A criterion's peers, or the peers outside it when those are fewer (either splits alike). */
@@ -43,7 +45,8 @@ export function backendKeys(world: World): Map<string, string> {
 export class PeerPartition {
   private readonly first: Int32Array;
   /** Per first split: its peers in order, and the key part views cannot change. */
-  private readonly splits: { members: number[]; base: number }[] = [];
+  private readonly splits: { members: number[]; base: number; own: string }[] = [];
+  private readonly indexOf = new Map<number, number>();
   /** Per peer: the next position in its split whose peer is of another namespace. */
   private readonly nextNamespace: Int32Array;
   private byLabel: Map<string, Map<string, number[]>> | null = null;
@@ -80,9 +83,10 @@ export class PeerPartition {
       let s = byKey.get(key);
       if (s === undefined) {
         byKey.set(key, (s = this.splits.length));
-        this.splits.push({ members: [], base: baseId });
+        this.splits.push({ members: [], base: baseId, own: own[i]! });
       }
       this.first[i] = s;
+      this.indexOf.set(peer.id, i);
       this.splits[s]!.members.push(i);
     }
     for (const { members } of this.splits) {
@@ -99,8 +103,25 @@ export class PeerPartition {
     }
   }
 
-  /** The classes of the peers under `view`. */
-  classes(view: PlanView): PartitionClass[] {
+  /** The caller's key of a first split. */
+  own(split: number): string {
+    return this.splits[split]!.own;
+  }
+
+  /**
+   * Per peer (by entity), a key under `view`: equal keys, equal address features under the view
+   * (and equal caller's keys). Undefined for an entity that is not one of the peers.
+   */
+  keys(view: PlanView): (peer: Entity) => string | undefined {
+    const marks = this.marks(view);
+    return (peer) => {
+      const i = this.indexOf.get(peer.id);
+      return i === undefined ? undefined : `${this.first[i]}|${marks.get(i) ?? ''}`;
+    };
+  }
+
+  /** Per marked peer, the criteria of `view` whose sets hold it. */
+  private marks(view: PlanView): Map<number, string> {
     const marks = new Map<number, string>();
     let criterion = 0;
     const mark = (set: Marked) => {
@@ -109,6 +130,12 @@ export class PeerPartition {
     };
     for (const s of view.selectors) mark(this.selectorSet(s));
     for (const c of view.cidrs) mark(this.cidrSet(c));
+    return marks;
+  }
+
+  /** The classes of the peers under `view`. */
+  classes(view: PlanView): PartitionClass[] {
+    const marks = this.marks(view);
     const out: PartitionClass[] = [];
     const grouped = new Map<string, Entity[]>();
     for (const [i, tags] of marks) {
@@ -116,14 +143,14 @@ export class PeerPartition {
       const key = `${this.first[i]}|${split.base}|${tags}`;
       const members = grouped.get(key);
       if (!members) {
-        const c = { key: `${split.base}|${tags}`, members: [this.peers[i]!] };
+        const c = { key: `${split.base}|${tags}`, members: [this.peers[i]!], split: this.first[i]! };
         grouped.set(key, c.members);
         out.push(c);
       } else this.add(members, this.peers[i]!);
     }
     for (let s = 0; s < this.splits.length; s++) {
       const members = this.untouched(this.splits[s]!.members, marks);
-      if (members.length > 0) out.push({ key: `${this.splits[s]!.base}|`, members });
+      if (members.length > 0) out.push({ key: `${this.splits[s]!.base}|`, members, split: s });
     }
     return out;
   }

@@ -94,8 +94,6 @@ interface ExposureClass {
 
 interface ExposurePeers {
   classes: ExposureClass[];
-  /** The endpoint's plan's view and every peer plan's: all that sees the endpoint's address. */
-  views: PlanView[];
 }
 
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
@@ -127,6 +125,7 @@ export class PolicyIndex {
   private readonly peerVerdicts = new Map<string, Int8Array>();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
+  private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
   private backendKeys: Map<string, string> | undefined;
   private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
@@ -351,10 +350,8 @@ export class PolicyIndex {
     const parts = [
       `o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`,
     ];
-    for (const family of [4, 6] as const) {
-      const addr = this.engine.endpointAddress(e, family);
-      parts.push(addr ? addressFeatures(this.exposurePeers(plan, direction, family).views, addr) : '-');
-    }
+    for (const family of [4, 6] as const)
+      parts.push(`${this.ownFeatures(e, family, [plan])}|${this.seenByPeers(direction, family)(e) ?? '-'}`);
     const key = parts.join('/');
     let result = this.classResults.get(key);
     if (result === undefined) {
@@ -380,25 +377,29 @@ export class PolicyIndex {
       if (!ownIp) continue;
       const ownAddr = this.engine.endpointAddress(e, family)!;
       const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
+      const endsWith = (peer: Entity) => {
+        const peerEnd = { endpoint: peer.key, ip: formatIp(peer.ips.find((ip) => ip.family === family)!) };
+        return direction === 'ingress'
+          ? { source: peerEnd, destination: ownEnd }
+          : { source: ownEnd, destination: peerEnd };
+      };
       const own = new Map<string, Int8Array>();
       const seenBy = new Map<RulePlan, string>();
       for (const c of this.exposurePeers(plan, direction, family).classes) {
         const peer = c.members.find((m) => m.namespace !== e.namespace);
         if (!peer) continue;
-        const peerEnd = { endpoint: peer.key, ip: formatIp(peer.ips.find((ip) => ip.family === family)!) };
-        const ends =
-          direction === 'ingress'
-            ? { source: peerEnd, destination: ownEnd }
-            : { source: ownEnd, destination: peerEnd };
         let mine = own.get(c.seen);
-        if (!mine) own.set(c.seen, (mine = this.sideVerdicts(e, direction, ends, probes)));
+        if (!mine) own.set(c.seen, (mine = this.sideVerdicts(e, direction, endsWith(peer), probes)));
         if (mine[probes.length] === 0) continue;
         let seen = seenBy.get(c.plan);
         if (seen === undefined) seenBy.set(c.plan, (seen = addressFeatures([planView(c.plan)], ownAddr)));
         const theirsKey = `${peerDirection}|${family}|${c.self}${seen}`;
         let theirs = this.peerVerdicts.get(theirsKey);
         if (!theirs)
-          this.peerVerdicts.set(theirsKey, (theirs = this.sideVerdicts(peer, peerDirection, ends, probes)));
+          this.peerVerdicts.set(
+            theirsKey,
+            (theirs = this.sideVerdicts(peer, peerDirection, endsWith(peer), probes)),
+          );
         for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
       }
     }
@@ -445,27 +446,38 @@ export class PolicyIndex {
     let found = byFamily.get(family);
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const ownView = planView(plan);
-    const classes = this.exposurePartition(peerDirection, family)
-      .classes(ownView)
-      .map((c): ExposureClass => {
-        const peer = c.members[0]!;
-        const peerPlan = this.engine.planFor(peer, peerDirection);
-        const self = this.peerSelf(
-          peer,
-          peerDirection,
-          family,
-          peerPlan,
-          this.engine.endpointAddress(peer, family)!,
-        );
-        return { plan: peerPlan, self, seen: c.key, members: c.members };
-      });
+    const partition = this.exposurePartition(peerDirection, family);
+    const classes = partition.classes(planView(plan)).map((c): ExposureClass => ({
+      plan: this.engine.planFor(c.members[0]!, peerDirection),
+      self: partition.own(c.split),
+      seen: c.key,
+      members: c.members,
+    }));
     // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
     // usually stops at the first classes.
-    const list = classes.sort((a, b) => a.plan.rules.length - b.plan.rules.length);
-    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
+    found = { classes: classes.sort((a, b) => a.plan.rules.length - b.plan.rules.length) };
     byFamily.set(family, found);
     return found;
+  }
+
+  /**
+   * Per endpoint, a key standing for its address's features under every peer plan of exposure
+   * in `direction` (the merged view of the peers' plans, refined over the endpoint partition).
+   */
+  private seenByPeers(direction: Direction, family: 4 | 6): (e: Entity) => string | undefined {
+    const key = `${direction}|${family}`;
+    let keys = this.peerViewKeys.get(key);
+    if (!keys) {
+      const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+      const plans = new Set(
+        this.exposurePartition(peerDirection, family)
+          .classes(mergedView([]))
+          .map((c) => this.engine.planFor(c.members[0]!, peerDirection)),
+      );
+      keys = this.localPartition(family).keys(mergedView([...plans].map(planView)));
+      this.peerViewKeys.set(key, keys);
+    }
+    return keys;
   }
 
   /** Workload peers for exposure, split by what they make of themselves (peerSelf). */
