@@ -24,7 +24,7 @@ import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
 import type { ResolvedAddress } from '../engine/packet.js';
 import type { RulePlan } from '../engine/rule-plan.js';
-import { addressFeatures, mergedView, planView, type PlanView } from './plan-view.js';
+import { addressFeatures, mergedView, planView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
 import { PeerPartition, backendKeys } from './peer-partition.js';
