@@ -47,9 +47,20 @@ export class PolicyEngine {
   /** Named-port name → every port number an entity of the world gives it. */
   private readonly namedPortNumbers = new Map<string, number[]>();
 
-  constructor(readonly world: World) {
-    this.policies = compilePolicies(world, new SelectorTable(world.entities.length));
-    this.addresses = new AddressIndex(world);
+  private readonly selectors: SelectorTable;
+
+  /**
+   * With `basis`, an engine over a world with the same entities (withPolicies): its selector
+   * memos and address index are shared instead of rebuilt; plans are made afresh.
+   */
+  constructor(
+    readonly world: World,
+    basis?: PolicyEngine,
+  ) {
+    const shared = basis?.world.entities === world.entities ? basis : undefined;
+    this.selectors = shared?.selectors ?? new SelectorTable(world.entities.length);
+    this.policies = compilePolicies(world, this.selectors);
+    this.addresses = shared?.addresses ?? new AddressIndex(world);
     this.hasStaged = world.hasStaged;
     this.states = world.entities.map((e) => new EndpointState(e));
     this.resolver = new ConnectionResolver(

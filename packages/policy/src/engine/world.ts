@@ -91,3 +91,23 @@ export function buildWorld(input: WorldInput): World {
     hasStaged: resources.some((r) => r.kind.startsWith('Staged')),
   };
 }
+
+/**
+ * `base` with the policies and tiers of `resources` instead of its own: its entities, profiles
+ * and services are kept, so an engine built on it can share the base engine's selector memos and
+ * address index (PolicyEngine's `basis`). The caller vouches that `resources` hold the same
+ * network sets and host endpoints as the resources `base` was built from (e.g. successive policy
+ * states of one inventory that a compliance report replays, decision 0195).
+ */
+export function withPolicies(base: World, resources: readonly PolicyResource[]): World {
+  const policies = resources.flatMap((r) => policyDefinition(r) ?? []);
+  return {
+    ...base,
+    tiers: orderedTiers(
+      resources.filter(isTier),
+      policies.map((p) => p.tier),
+    ),
+    policies,
+    hasStaged: resources.some((r) => r.kind.startsWith('Staged')),
+  };
+}

@@ -13,6 +13,7 @@ import {
   SharedPeerClasses,
   buildWorld,
   labelsFromRecord,
+  withPolicies,
   type Entity,
   type LabelMap,
   type LabelMatcher,
@@ -22,7 +23,6 @@ import {
 import type { Database, Tx } from '../../platform/db/database.js';
 import {
   CLUSTER_SELECTOR_ANNOTATION,
-  MANAGED_KINDS,
   POLICY_KINDS,
   clusterLabelMatcher,
   fieldChanges,
@@ -139,10 +139,13 @@ function changedEndpoints(
   return { keys, peers: current.engine.world.endpoints.filter((e) => keys.has(e.key)) };
 }
 
-/** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
-const CONTEXT_KINDS: ReadonlySet<string> = new Set(
-  MANAGED_KINDS.filter((k) => !isPolicyKind(k) && k !== 'FelixConfiguration'),
-);
+/**
+ * Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts):
+ * every kind but policies and FelixConfiguration, which the engine does not read.
+ */
+function isContextKind(kind: string): boolean {
+  return !isPolicyKind(kind) && kind !== 'FelixConfiguration';
+}
 
 interface Accumulated {
   palisade: ExposureFlags;
@@ -665,7 +668,18 @@ export class ComplianceReportComputer implements ReportComputer {
     replayed: ClusterReplay,
     segment: number,
   ): void {
-    const engine = new PolicyEngine(buildWorld(input));
+    const context = inForce
+      .filter((r) => isContextKind(r.kind))
+      .map((r) => `${r.resourceId}@${r.revision}`)
+      .join(',');
+    const previous = replayed.previous;
+    const exhaustive = this.options.exhaustive === true;
+    const successor = !exhaustive && previous?.segment === segment && previous.context === context;
+    // A successor state has the same entities (same inventory, sets and hosts): its engine shares
+    // the previous one's selector memos and address index (decision 0195).
+    const engine = successor
+      ? new PolicyEngine(withPolicies(previous.engine.world, input.resources ?? []), previous.engine)
+      : new PolicyEngine(buildWorld(input));
     const definitions = new Map(
       engine.policies.map((p) => [
         `${p.definition.kind}|${p.definition.namespace ?? ''}|${p.definition.name}`,
@@ -675,23 +689,14 @@ export class ComplianceReportComputer implements ReportComputer {
     const revisionOf = new Map(
       inForce.map((r) => [`${r.kind}|${r.namespace}|${r.name}`, `${r.resourceId}@${r.revision}`]),
     );
-    const context = inForce
-      .filter((r) => CONTEXT_KINDS.has(r.kind))
-      .map((r) => `${r.resourceId}@${r.revision}`)
-      .join(',');
     // States with the same context (network sets, host endpoints, tiers) and inventory have the
     // same entities: peer classes carry over.
     let classes = replayed.shared.get(`${segment}#${context}`);
     if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
-    const exhaustive = this.options.exhaustive === true;
     const index = new PolicyIndex(engine, exhaustive ? { exhaustive } : { shared: classes });
     const current: ReplayedState = { segment, context, engine, inForce };
-    const previous = replayed.previous;
     replayed.previous = current;
-    const changed =
-      exhaustive || previous?.segment !== segment || previous.context !== context
-        ? null
-        : changedEndpoints(previous, current);
+    const changed = successor ? changedEndpoints(previous, current) : null;
     let delta: PolicyIndex | null = null;
     let sets: NetworkSetInfo[] | null = null;
     const networkSets = () =>
