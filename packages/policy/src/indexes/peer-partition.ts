@@ -51,7 +51,8 @@ export class PeerPartition {
   private readonly nextNamespace: Int32Array;
   private byLabel: Map<string, Map<string, number[]>> | null = null;
   private readonly selectorSets = new Map<SelectorSlot, Marked>();
-  private readonly cidrSets = new Map<CidrSet, Marked>();
+  /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
+  private readonly cidrSets = new Map<string, Marked>();
 
   /**
    * `peers` with their resolved addresses (one family); `own` is the caller's part of the first
@@ -205,12 +206,12 @@ export class PeerPartition {
   }
 
   private cidrSet(cidrs: CidrSet): Marked {
-    let set = this.cidrSets.get(cidrs);
+    let set = this.cidrSets.get(cidrs.key);
     if (set) return set;
     const matching: number[] = [];
     for (let i = 0; i < this.peers.length; i++) if (cidrs.contains(this.addresses[i]!.ip)) matching.push(i);
     set = this.smaller(matching);
-    this.cidrSets.set(cidrs, set);
+    this.cidrSets.set(cidrs.key, set);
     return set;
   }
 

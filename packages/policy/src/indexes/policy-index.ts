@@ -49,6 +49,9 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Endpoint partitions by the entities they were built over (see localPartition). */
+const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
+
 export interface PolicyIndexOptions {
   /**
    * Evaluate the straightforward way (the reference the fast path is tested against): peers
@@ -345,6 +348,9 @@ export class PolicyIndex {
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
     const plan = this.engine.planFor(e, direction);
+    // Against a few given peers (a replayed state's changed endpoints), keying endpoint classes
+    // would cost more than evaluating each endpoint: its sides are memoised anyway.
+    if (this.peers) return this.otherNamespacesFast(e, direction, plan);
     // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
     // address share the answer.
     const parts = [
@@ -501,10 +507,14 @@ export class PolicyIndex {
     return partition;
   }
 
-  /** Every endpoint with an address of `family`, for localPeers. */
+  /**
+   * Every endpoint with an address of `family`, for localPeers and endpoint keys; shared by the
+   * indexes of every engine over the same entities (successive policy states of a report).
+   */
   private localPartition(family: 4 | 6): PeerPartition {
-    const key = `local|${family}`;
-    let partition = this.partitions.get(key);
+    let byFamily = localPartitions.get(this.engine.world.entities);
+    if (!byFamily) localPartitions.set(this.engine.world.entities, (byFamily = new Map()));
+    let partition = byFamily.get(family);
     if (partition) return partition;
     const peers = this.engine.world.endpoints.filter((e) => e.ips.some((ip) => ip.family === family));
     const addresses = peers.map((e) =>
@@ -517,7 +527,7 @@ export class PolicyIndex {
       this.backends(),
       false,
     );
-    this.partitions.set(key, partition);
+    byFamily.set(family, partition);
     return partition;
   }
 
