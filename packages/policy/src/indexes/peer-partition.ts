@@ -24,7 +24,7 @@ export interface PartitionClass {
   readonly key: string;
   /** Two members (from two namespaces when `distinctNamespaces` and the class spans two). */
   readonly members: Entity[];
-  /** The first split it refines (whose caller's key `own` returns). */
+  /** The first split it refines (peers alike in the caller's key and what views cannot change). */
   readonly split: number;
 }
 
@@ -45,7 +45,7 @@ export function backendKeys(world: World): Map<string, string> {
 export class PeerPartition {
   private readonly first: Int32Array;
   /** Per first split: its peers in order, and the key part views cannot change. */
-  private readonly splits: { members: number[]; base: number; own: string }[] = [];
+  private readonly splits: { members: number[]; base: number }[] = [];
   private readonly indexOf = new Map<number, number>();
   /** Per peer: the next position in its split whose peer is of another namespace. */
   private readonly nextNamespace: Int32Array;
@@ -84,7 +84,7 @@ export class PeerPartition {
       let s = byKey.get(key);
       if (s === undefined) {
         byKey.set(key, (s = this.splits.length));
-        this.splits.push({ members: [], base: baseId, own: own[i]! });
+        this.splits.push({ members: [], base: baseId });
       }
       this.first[i] = s;
       this.indexOf.set(peer.id, i);
@@ -102,11 +102,6 @@ export class PeerPartition {
               : this.nextNamespace[after]!;
       }
     }
-  }
-
-  /** The caller's key of a first split. */
-  own(split: number): string {
-    return this.splits[split]!.own;
   }
 
   /**

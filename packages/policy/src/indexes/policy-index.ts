@@ -22,7 +22,7 @@ import type { Rule } from '../resources/types.js';
 import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
-import type { ResolvedAddress } from '../engine/packet.js';
+import { MutablePacket, type ResolvedAddress } from '../engine/packet.js';
 import type { RulePlan } from '../engine/rule-plan.js';
 import { addressFeatures, mergedView, planView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
@@ -87,16 +87,16 @@ interface PeerClass {
 /** Peers of another namespace for exposure: one class per (peer plan, profile, features). */
 interface ExposureClass {
   plan: RulePlan;
-  /** What the peer's own plan and profile make of it (peerSelf). */
-  self: string;
-  /** Its address's features under the endpoint's plan. */
-  seen: string;
+  /** The first split of the exposure partition it refines (what the peer makes of itself). */
+  split: number;
   /** Members from at most two namespaces (so one is outside any endpoint's own namespace). */
   members: Entity[];
 }
 
+/** The peer classes of one plan, grouped by their address's features under that plan. */
 interface ExposurePeers {
-  classes: ExposureClass[];
+  partition: PeerPartition;
+  groups: ExposureClass[][];
 }
 
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
@@ -124,8 +124,12 @@ export class PolicyIndex {
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
   private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposurePeers>>();
-  /** A peer side's verdicts on the world's probes, by peer class and what its plan sees of the endpoint. */
-  private readonly peerVerdicts = new Map<string, Int8Array>();
+  /**
+   * A peer side's verdicts on the world's probes, per exposure partition, first split and what
+   * the peer's plan sees of the endpoint.
+   */
+  private readonly peerSides = new Map<PeerPartition, (Map<string, Int8Array> | undefined)[]>();
+  private readonly scratch = new MutablePacket();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
   private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
@@ -371,60 +375,65 @@ export class PolicyIndex {
    * One endpoint class against the peer classes of its plan. Every pair is probed with the
    * world's port probes (cut at every rule's ports, so finer than any pair's own: still one probe
    * per piece no rule splits), which lets each side's verdicts be memoised apart: the endpoint's
-   * side per peer feature class under its plan (a handful, for this call), the peer's side per
-   * peer class and endpoint features under the peer's plan (shared by every endpoint class). A
-   * peer feature class the endpoint's side refuses every probe is skipped without the peer side.
+   * side per group of peer classes its plan cannot tell apart (a group it refuses every probe is
+   * skipped whole), the peer's side per first split of the peers and endpoint features under the
+   * peer's plan (shared by every endpoint class).
    */
   private otherNamespacesFast(e: Entity, direction: Direction, plan: RulePlan): boolean {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const probes = this.worldProbes();
     for (const family of [4, 6] as const) {
-      const ownIp = e.ips.find((ip) => ip.family === family);
-      if (!ownIp) continue;
-      const ownAddr = this.engine.endpointAddress(e, family)!;
-      const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
-      const endsWith = (peer: Entity) => {
-        const peerEnd = { endpoint: peer.key, ip: formatIp(peer.ips.find((ip) => ip.family === family)!) };
-        return direction === 'ingress'
-          ? { source: peerEnd, destination: ownEnd }
-          : { source: ownEnd, destination: peerEnd };
-      };
-      const own = new Map<string, Int8Array>();
+      const ownAddr = this.engine.endpointAddress(e, family);
+      if (!ownAddr) continue;
+      const { partition, groups } = this.exposurePeers(plan, direction, family);
+      let sides = this.peerSides.get(partition);
+      if (!sides) this.peerSides.set(partition, (sides = []));
       const seenBy = new Map<RulePlan, string>();
-      for (const c of this.exposurePeers(plan, direction, family).classes) {
-        const peer = c.members.find((m) => m.namespace !== e.namespace);
-        if (!peer) continue;
-        let mine = own.get(c.seen);
-        if (!mine) own.set(c.seen, (mine = this.sideVerdicts(e, direction, endsWith(peer), probes)));
-        if (mine[probes.length] === 0) continue;
-        let seen = seenBy.get(c.plan);
-        if (seen === undefined) seenBy.set(c.plan, (seen = addressFeatures([planView(c.plan)], ownAddr)));
-        const theirsKey = `${peerDirection}|${family}|${c.self}${seen}`;
-        let theirs = this.peerVerdicts.get(theirsKey);
-        if (!theirs)
-          this.peerVerdicts.set(
-            theirsKey,
-            (theirs = this.sideVerdicts(peer, peerDirection, endsWith(peer), probes)),
-          );
-        for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
+      for (const group of groups) {
+        let mine: Int8Array | undefined;
+        for (const c of group) {
+          const peer = c.members[0]!.namespace !== e.namespace ? c.members[0]! : c.members[1];
+          if (!peer) continue;
+          const peerAddr = this.engine.endpointAddress(peer, family)!;
+          const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
+          mine ??= this.sideVerdicts(e, direction, src, dst, probes);
+          if (mine[probes.length] === 0) break;
+          let seen = seenBy.get(c.plan);
+          if (seen === undefined) seenBy.set(c.plan, (seen = addressFeatures([planView(c.plan)], ownAddr)));
+          const bySeen = (sides[c.split] ??= new Map<string, Int8Array>());
+          let theirs = bySeen.get(seen);
+          if (!theirs) bySeen.set(seen, (theirs = this.sideVerdicts(peer, peerDirection, src, dst, probes)));
+          for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
+        }
       }
     }
     return false;
   }
 
   /**
-   * One side's verdict (`entity` in `direction`) on each probe between `ends`, then whether any
-   * allows (at index probes.length).
+   * One side's verdict (`entity` in `direction`) on each probe from `src` to `dst`, then whether
+   * any allows (at index probes.length). Fills one packet instead of resolving a connection per
+   * probe.
    */
   private sideVerdicts(
     entity: Entity,
     direction: Direction,
-    ends: Pick<Connection, 'source' | 'destination'>,
+    src: ResolvedAddress,
+    dst: ResolvedAddress,
     probes: readonly PortProbe[],
   ): Int8Array {
     const out = new Int8Array(probes.length + 1);
+    const pkt = this.scratch;
+    pkt.family = src.ip.family;
+    pkt.src = src;
+    pkt.dst = dst;
     for (let i = 0; i < probes.length; i++) {
-      const { pkt } = this.engine.packet(this.withProbe(ends, probes[i]!));
+      const p = probes[i]!;
+      pkt.protocol = p.protocol;
+      pkt.srcPort = p.sourcePort ?? -1;
+      pkt.dstPort = p.port ?? -1;
+      pkt.icmpType = p.icmpType ?? -1;
+      pkt.icmpCode = p.icmpCode ?? -1;
       if (this.engine.allows(entity, direction, pkt)) out[i] = out[probes.length] = 1;
     }
     return out;
@@ -453,15 +462,21 @@ export class PolicyIndex {
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const partition = this.exposurePartition(peerDirection, family);
-    const classes = partition.classes(planView(plan)).map((c): ExposureClass => ({
-      plan: this.engine.planFor(c.members[0]!, peerDirection),
-      self: partition.own(c.split),
-      seen: c.key,
-      members: c.members,
-    }));
+    const bySeen = new Map<string, ExposureClass[]>();
+    for (const c of partition.classes(planView(plan))) {
+      const group = bySeen.get(c.key) ?? [];
+      group.push({
+        plan: this.engine.planFor(c.members[0]!, peerDirection),
+        split: c.split,
+        members: c.members,
+      });
+      bySeen.set(c.key, group);
+    }
     // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
     // usually stops at the first classes.
-    found = { classes: classes.sort((a, b) => a.plan.rules.length - b.plan.rules.length) };
+    const rules = (c: ExposureClass) => c.plan.rules.length;
+    const groups = [...bySeen.values()].map((g) => g.sort((a, b) => rules(a) - rules(b)));
+    found = { partition, groups: groups.sort((a, b) => rules(a[0]!) - rules(b[0]!)) };
     byFamily.set(family, found);
     return found;
   }
@@ -513,7 +528,8 @@ export class PolicyIndex {
    */
   private localPartition(family: 4 | 6): PeerPartition {
     let byFamily = localPartitions.get(this.engine.world.entities);
-    if (!byFamily) localPartitions.set(this.engine.world.entities, (byFamily = new Map()));
+    if (!byFamily)
+      localPartitions.set(this.engine.world.entities, (byFamily = new Map<4 | 6, PeerPartition>()));
     let partition = byFamily.get(family);
     if (partition) return partition;
     const peers = this.engine.world.endpoints.filter((e) => e.ips.some((ip) => ip.family === family));
