@@ -28,6 +28,8 @@ export interface PartitionClass {
   readonly split: number;
 }
 
+const NO_MARKS: ReadonlyMap<number, string> = new Map();
+
 /** A criterion's peers, or the peers outside it when those are fewer (either splits alike). */
 type Marked = Int32Array;
 
@@ -50,6 +52,7 @@ export class PeerPartition {
   /** Per peer: the next position in its split whose peer is of another namespace. */
   private readonly nextNamespace: Int32Array;
   private byLabel: Map<string, Map<string, number[]>> | null = null;
+  private defaults: Entity[][] | undefined;
   private readonly selectorSets = new Map<SelectorSlot, Marked>();
   /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
   private readonly cidrSets = new Map<string, Marked>();
@@ -131,24 +134,53 @@ export class PeerPartition {
 
   /** The classes of the peers under `view`. */
   classes(view: PlanView): PartitionClass[] {
-    const marks = this.marks(view);
-    const out: PartitionClass[] = [];
-    const grouped = new Map<string, Entity[]>();
-    for (const [i, tags] of marks) {
-      const split = this.splits[this.first[i]!]!;
-      const key = `${this.first[i]}|${split.base}|${tags}`;
-      const members = grouped.get(key);
-      if (!members) {
-        const c = { key: `${split.base}|${tags}`, members: [this.peers[i]!], split: this.first[i]! };
-        grouped.set(key, c.members);
-        out.push(c);
-      } else this.add(members, this.peers[i]!);
-    }
+    const { marked, unmarked } = this.refine(view);
+    const out = [...marked];
     for (let s = 0; s < this.splits.length; s++) {
-      const members = this.untouched(this.splits[s]!.members, marks);
-      if (members.length > 0) out.push({ key: `${this.splits[s]!.base}|`, members, split: s });
+      const members = unmarked.get(s) ?? this.representatives(s);
+      if (members.length > 0) out.push({ key: this.unmarkedKey(s), members, split: s });
     }
     return out;
+  }
+
+  /**
+   * The classes under `view` of the peers some criterion of it marks, and for each first split
+   * holding such peers the representatives of its other peers; every other split is one class,
+   * with `representatives(split)` and key `unmarkedKey(split)`. Costs what the criteria mark, not
+   * the number of peers or splits.
+   */
+  refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
+    const marks = this.marks(view);
+    const marked: PartitionClass[] = [];
+    const grouped = new Map<string, Entity[]>();
+    const unmarked = new Map<number, Entity[]>();
+    for (const [i, tags] of marks) {
+      const s = this.first[i]!;
+      if (!unmarked.has(s)) unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
+      const key = `${s}|${tags}`;
+      const members = grouped.get(key);
+      if (!members) {
+        const c = { key: `${this.splits[s]!.base}|${tags}`, members: [this.peers[i]!], split: s };
+        grouped.set(key, c.members);
+        marked.push(c);
+      } else this.add(members, this.peers[i]!);
+    }
+    return { marked, unmarked };
+  }
+
+  get splitCount(): number {
+    return this.splits.length;
+  }
+
+  /** The key of a split's unmarked peers (equal for splits alike in what views cannot change). */
+  unmarkedKey(split: number): string {
+    return `${this.splits[split]!.base}|`;
+  }
+
+  /** Two members of a split (see add), when no criterion marks any of its peers. */
+  representatives(split: number): Entity[] {
+    this.defaults ??= this.splits.map((s) => this.untouched(s.members, NO_MARKS));
+    return this.defaults[split]!;
   }
 
   private add(members: Entity[], peer: Entity): void {

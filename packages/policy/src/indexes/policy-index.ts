@@ -93,10 +93,20 @@ interface ExposureClass {
   members: Entity[];
 }
 
-/** The peer classes of one plan, grouped by their address's features under that plan. */
+/**
+ * The peer classes of one plan: those its criteria mark, grouped by their address's features
+ * under it, and the representatives of the unmarked peers of the splits holding marked ones
+ * (every other split keeps its own; see PeerPartition.refine).
+ */
 interface ExposurePeers {
   partition: PeerPartition;
-  groups: ExposureClass[][];
+  marked: ExposureClass[][];
+  unmarked: Map<number, Entity[]>;
+}
+
+/** The first splits of an exposure partition with one unmarked key, fewest rules first. */
+interface SplitGroup {
+  splits: { split: number; plan: RulePlan }[];
 }
 
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
@@ -130,6 +140,7 @@ export class PolicyIndex {
    */
   private readonly peerSides = new Map<PeerPartition, (Map<string, Int8Array> | undefined)[]>();
   private readonly scratch = new MutablePacket();
+  private readonly splitOrder = new Map<PeerPartition, SplitGroup[]>();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
   private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
@@ -385,29 +396,68 @@ export class PolicyIndex {
     for (const family of [4, 6] as const) {
       const ownAddr = this.engine.endpointAddress(e, family);
       if (!ownAddr) continue;
-      const { partition, groups } = this.exposurePeers(plan, direction, family);
+      const { partition, marked, unmarked } = this.exposurePeers(plan, direction, family);
       let sides = this.peerSides.get(partition);
       if (!sides) this.peerSides.set(partition, (sides = []));
       const seenBy = new Map<RulePlan, string>();
-      for (const group of groups) {
-        let mine: Int8Array | undefined;
+      let mine: Int8Array | undefined;
+      // Whether a peer of the class (another namespace's) and the endpoint allow a common probe;
+      // null when the endpoint's side refuses every probe from the class's group.
+      const allows = (peerPlan: RulePlan, split: number, members: readonly Entity[]): boolean | null => {
+        const peer = members[0]!.namespace !== e.namespace ? members[0]! : members[1];
+        if (!peer) return false;
+        const peerAddr = this.engine.endpointAddress(peer, family)!;
+        const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
+        mine ??= this.sideVerdicts(e, direction, src, dst, probes);
+        if (mine[probes.length] === 0) return null;
+        let seen = seenBy.get(peerPlan);
+        if (seen === undefined) seenBy.set(peerPlan, (seen = addressFeatures([planView(peerPlan)], ownAddr)));
+        const bySeen = (sides[split] ??= new Map<string, Int8Array>());
+        let theirs = bySeen.get(seen);
+        if (!theirs) bySeen.set(seen, (theirs = this.sideVerdicts(peer, peerDirection, src, dst, probes)));
+        for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
+        return false;
+      };
+      for (const group of marked) {
+        mine = undefined;
         for (const c of group) {
-          const peer = c.members[0]!.namespace !== e.namespace ? c.members[0]! : c.members[1];
-          if (!peer) continue;
-          const peerAddr = this.engine.endpointAddress(peer, family)!;
-          const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
-          mine ??= this.sideVerdicts(e, direction, src, dst, probes);
-          if (mine[probes.length] === 0) break;
-          let seen = seenBy.get(c.plan);
-          if (seen === undefined) seenBy.set(c.plan, (seen = addressFeatures([planView(c.plan)], ownAddr)));
-          const bySeen = (sides[c.split] ??= new Map<string, Int8Array>());
-          let theirs = bySeen.get(seen);
-          if (!theirs) bySeen.set(seen, (theirs = this.sideVerdicts(peer, peerDirection, src, dst, probes)));
-          for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
+          const r = allows(c.plan, c.split, c.members);
+          if (r === null) break;
+          if (r) return true;
+        }
+      }
+      for (const { splits } of this.splitGroups(partition, peerDirection)) {
+        mine = undefined;
+        for (const { split, plan: peerPlan } of splits) {
+          const members = unmarked.get(split) ?? partition.representatives(split);
+          if (members.length === 0) continue;
+          const r = allows(peerPlan, split, members);
+          if (r === null) break;
+          if (r) return true;
         }
       }
     }
     return false;
+  }
+
+  /** The first splits of an exposure partition by unmarked key, fewest rules first (memoised). */
+  private splitGroups(partition: PeerPartition, peerDirection: Direction): SplitGroup[] {
+    let groups = this.splitOrder.get(partition);
+    if (groups) return groups;
+    const byKey = new Map<string, SplitGroup>();
+    for (let split = 0; split < partition.splitCount; split++) {
+      const key = partition.unmarkedKey(split);
+      let g = byKey.get(key);
+      if (!g) byKey.set(key, (g = { splits: [] }));
+      g.splits.push({
+        split,
+        plan: this.engine.planFor(partition.representatives(split)[0]!, peerDirection),
+      });
+    }
+    groups = [...byKey.values()];
+    for (const g of groups) g.splits.sort((a, b) => a.plan.rules.length - b.plan.rules.length);
+    this.splitOrder.set(partition, groups);
+    return groups;
   }
 
   /**
@@ -462,8 +512,9 @@ export class PolicyIndex {
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const partition = this.exposurePartition(peerDirection, family);
+    const { marked, unmarked } = partition.refine(planView(plan));
     const bySeen = new Map<string, ExposureClass[]>();
-    for (const c of partition.classes(planView(plan))) {
+    for (const c of marked) {
       const group = bySeen.get(c.key) ?? [];
       group.push({
         plan: this.engine.planFor(c.members[0]!, peerDirection),
@@ -476,7 +527,7 @@ export class PolicyIndex {
     // usually stops at the first classes.
     const rules = (c: ExposureClass) => c.plan.rules.length;
     const groups = [...bySeen.values()].map((g) => g.sort((a, b) => rules(a) - rules(b)));
-    found = { partition, groups: groups.sort((a, b) => rules(a[0]!) - rules(b[0]!)) };
+    found = { partition, marked: groups.sort((a, b) => rules(a[0]!) - rules(b[0]!)), unmarked };
     byFamily.set(family, found);
     return found;
   }

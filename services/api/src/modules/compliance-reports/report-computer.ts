@@ -101,6 +101,8 @@ interface ReplayedState {
 /** What one cluster's replay carries from state to state. */
 interface ClusterReplay {
   memo: Map<string, Memo>;
+  /** Calico's flags by applied revisions (they do not depend on the endpoint). */
+  calico: Map<string, ExposureFlags>;
   /** Peer classes by inventory segment and context (decision 0150). */
   shared: Map<string, SharedPeerClasses>;
   previous: ReplayedState | null;
@@ -509,7 +511,12 @@ export class ComplianceReportComputer implements ReportComputer {
       // at every policy change and at every change of the inventory (decision 0151), and every
       // endpoint in scope at any time is evaluated for the periods it existed in.
       let previousKey: string | null = null;
-      const replayed: ClusterReplay = { memo: new Map(), shared: new Map(), previous: null };
+      const replayed: ClusterReplay = {
+        memo: new Map(),
+        calico: new Map(),
+        shared: new Map(),
+        previous: null,
+      };
       const segments = inventorySegments(cluster.history, start, end);
       let pi = 0;
       let si = 0;
@@ -745,10 +752,18 @@ export class ComplianceReportComputer implements ReportComputer {
         const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
           list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
         const all = [...applied.ingress, ...applied.egress];
+        // Calico's flags read the applied rules and the network sets only: shared by every
+        // endpoint with the same applied revisions.
+        const calicoKey = `${segment}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+        let calico = replayed.calico.get(calicoKey);
+        if (!calico) {
+          calico = calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets());
+          replayed.calico.set(calicoKey, calico);
+        }
         m = {
           ingressProtected: index.decidedByPolicy(key, 'ingress'),
           egressProtected: index.decidedByPolicy(key, 'egress'),
-          calico: calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets()),
+          calico,
           applied: all.map(appliedName),
           refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
         };
