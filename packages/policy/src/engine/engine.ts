@@ -241,6 +241,17 @@ export class PolicyEngine {
     return this.profileOutcome(this.states[endpoint.id]!) !== NO_PROFILE_MATCH_HIT;
   }
 
+  /**
+   * Whether no tier decides `pkt` for a workload endpoint, so its profiles do (the indexes'
+   * "reaches the profile"); the walk leaves no trace behind.
+   */
+  fallsToProfile(endpoint: Entity, direction: Direction, pkt: Packet): boolean {
+    const s = this.states[endpoint.id]!;
+    if (s.isHost) throw new Error('fallsToProfile: host endpoints have several stages');
+    this.trace = this.traceRoot;
+    return this.walkTiers(this.rulePlan(s, direction, false, NORMAL), pkt, false) === null;
+  }
+
   /** The action alone (used by the indexes). */
   allows(endpoint: Entity, direction: Direction, pkt: Packet, pending = false): boolean {
     return this.decide(this.states[endpoint.id]!, direction, pkt, pending);

@@ -787,27 +787,28 @@ export class PolicyIndex {
 
   private profileReachable(e: Entity, direction: Direction, plan: RulePlan): boolean {
     const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world, true);
-    const byProfile = (conn: Connection): boolean => {
-      const { pkt } = this.engine.packet(conn);
-      const trace = this.engine.evaluateDirection(e, direction, pkt).trace;
-      const last = trace[trace.length - 1];
-      return last !== undefined && last.split('|')[1] === PROFILE_TIER;
+    const pkt = this.scratch;
+    const byProfile = (other: ResolvedAddress, own: ResolvedAddress): boolean => {
+      pkt.family = own.ip.family;
+      [pkt.src, pkt.dst] = direction === 'ingress' ? [other, own] : [own, other];
+      for (const p of probes) {
+        pkt.protocol = p.protocol;
+        pkt.srcPort = p.sourcePort ?? -1;
+        pkt.dstPort = p.port ?? -1;
+        pkt.icmpType = p.icmpType ?? -1;
+        pkt.icmpCode = p.icmpCode ?? -1;
+        if (this.engine.fallsToProfile(e, direction, pkt)) return true;
+      }
+      return false;
     };
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
-      const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
-      const own = { endpoint: e.key, ip: ownIp };
-      const remote = (other: { endpoint?: string; ip: string }) =>
-        direction === 'ingress' ? { source: other, destination: own } : { source: own, destination: other };
-      for (const a of this.outsideAddresses(plan, direction, family)) {
-        const ends = remote({ ip: formatIp(fromBigInt(a, family)) });
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
-      }
+      const own = this.engine.endpointAddress(e, family)!;
+      for (const a of this.outsideAddresses(plan, direction, family))
+        if (byProfile(this.engine.addresses.resolveIp(fromBigInt(a, family)), own)) return true;
       for (const c of this.localPeers(plan, family).values()) {
         const peer = c.members[0] !== e ? c.members[0] : c.members[1];
-        const peerIp = peer?.ips.find((ip) => ip.family === family);
-        if (!peer || !peerIp) continue;
-        const ends = remote({ endpoint: peer.key, ip: formatIp(peerIp) });
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+        const peerAddr = peer && this.engine.endpointAddress(peer, family);
+        if (peerAddr && byProfile(peerAddr, own)) return true;
       }
     }
     return false;
