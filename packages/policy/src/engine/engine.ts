@@ -51,7 +51,8 @@ export class PolicyEngine {
 
   /**
    * With `basis`, an engine over a world with the same entities (withPolicies): its selector
-   * memos and address index are shared instead of rebuilt; plans are made afresh.
+   * memos, address index and (with the same tiers) the policies it compiled from the same
+   * definitions are shared instead of rebuilt; plans are made afresh.
    */
   constructor(
     readonly world: World,
@@ -59,7 +60,14 @@ export class PolicyEngine {
   ) {
     const shared = basis?.world.entities === world.entities ? basis : undefined;
     this.selectors = shared?.selectors ?? new SelectorTable(world.entities.length);
-    this.policies = compilePolicies(world, this.selectors);
+    // With the same tiers, a policy whose definition the basis compiled compiles alike.
+    const sameTiers =
+      shared !== undefined && JSON.stringify(shared.world.tiers) === JSON.stringify(world.tiers);
+    this.policies = compilePolicies(
+      world,
+      this.selectors,
+      sameTiers ? new Map(shared.policies.map((p) => [p.definition, p])) : undefined,
+    );
     this.addresses = shared?.addresses ?? new AddressIndex(world);
     this.hasStaged = world.hasStaged;
     this.states = world.entities.map((e) => new EndpointState(e));
