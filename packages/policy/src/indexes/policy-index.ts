@@ -650,6 +650,11 @@ export class PolicyIndex {
     return false;
   }
 
+  /** Whether the internet can reach the endpoint (ingress) or it the internet (egress): exposure's flag alone. */
+  internetExposure(endpointKey: string, direction: Direction): boolean {
+    return this.internet(this.endpoint(endpointKey), direction);
+  }
+
   /**
    * Whether some workload peer of another namespace (of `peers`, when given) can reach the
    * endpoint (ingress) or be reached by it (egress): exposure's other-namespace flag alone.

@@ -779,19 +779,23 @@ export class ComplianceReportComputer implements ReportComputer {
         ingressFromOtherNamespace: false,
         egressToOtherNamespace: false,
       };
-      // Exposure only ever turns on over the interval: once every flag is on, later states
-      // cannot change the row (the straightforward computation evaluates them anyway).
-      const settled =
-        a.palisade.ingressFromInternet &&
-        a.palisade.egressToInternet &&
-        a.palisade.ingressFromOtherNamespace &&
-        a.palisade.egressToOtherNamespace;
-      if (exposure && (exhaustive || !settled)) {
+      // Exposure only ever turns on over the interval: a flag already on cannot change the row,
+      // so only the flags still off are evaluated (the straightforward computation evaluates
+      // every flag in every state).
+      if (exposure && exhaustive) {
         const x = index.exposure(key);
         palisade.ingressFromInternet = x.ingressFromInternet;
         palisade.egressToInternet = x.egressToInternet;
         palisade.ingressFromOtherNamespace = x.ingressFromOtherNamespaces;
         palisade.egressToOtherNamespace = x.egressToOtherNamespaces;
+      } else if (exposure) {
+        palisade.ingressFromInternet =
+          !a.palisade.ingressFromInternet && index.internetExposure(key, 'ingress');
+        palisade.egressToInternet = !a.palisade.egressToInternet && index.internetExposure(key, 'egress');
+        palisade.ingressFromOtherNamespace =
+          !a.palisade.ingressFromOtherNamespace && index.otherNamespaceExposure(key, 'ingress');
+        palisade.egressToOtherNamespace =
+          !a.palisade.egressToOtherNamespace && index.otherNamespaceExposure(key, 'egress');
       }
       fold(a.palisade, palisade);
       fold(a.calico, m.calico);
