@@ -49,6 +49,15 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Sets a packet's protocol, ports and ICMP fields to a probe's (its addresses stay). */
+function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
+  pkt.protocol = p.protocol;
+  pkt.srcPort = p.sourcePort ?? -1;
+  pkt.dstPort = p.port ?? -1;
+  pkt.icmpType = p.icmpType ?? -1;
+  pkt.icmpCode = p.icmpCode ?? -1;
+}
+
 /** Endpoint partitions by the entities they were built over (see localPartition). */
 const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
 
@@ -478,12 +487,7 @@ export class PolicyIndex {
     pkt.src = src;
     pkt.dst = dst;
     for (let i = 0; i < probes.length; i++) {
-      const p = probes[i]!;
-      pkt.protocol = p.protocol;
-      pkt.srcPort = p.sourcePort ?? -1;
-      pkt.dstPort = p.port ?? -1;
-      pkt.icmpType = p.icmpType ?? -1;
-      pkt.icmpCode = p.icmpCode ?? -1;
+      withPortProbe(pkt, probes[i]!);
       if (this.engine.allows(entity, direction, pkt)) out[i] = out[probes.length] = 1;
     }
     return out;
@@ -797,11 +801,7 @@ export class PolicyIndex {
       pkt.family = own.ip.family;
       [pkt.src, pkt.dst] = direction === 'ingress' ? [other, own] : [own, other];
       for (const p of probes) {
-        pkt.protocol = p.protocol;
-        pkt.srcPort = p.sourcePort ?? -1;
-        pkt.dstPort = p.port ?? -1;
-        pkt.icmpType = p.icmpType ?? -1;
-        pkt.icmpCode = p.icmpCode ?? -1;
+        withPortProbe(pkt, p);
         if (this.engine.fallsToProfile(e, direction, pkt)) return true;
       }
       return false;
