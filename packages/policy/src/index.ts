@@ -6,6 +6,7 @@ export * from './resources/index.js';
 export * from './yaml/index.js';
 export {
   buildWorld,
+  withPolicies,
   WorldError,
   DEFAULT_ALLOW_PROFILE,
   type World,

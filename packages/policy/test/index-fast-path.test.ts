@@ -40,6 +40,38 @@ describe('the fast reachability index', () => {
     expect(decided).toBeGreaterThan(0);
   }, 180_000);
 
+  it('looks at the given peers only, alike in both forms (decision 0195)', () => {
+    let exposed = 0;
+    fc.assert(
+      fc.property(worldArb, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (input, pick) => {
+        const world = buildWorld(input);
+        const peers = world.endpoints.filter((_, i) => pick[i % pick.length]);
+        const restricted = (exhaustive: boolean) => {
+          const idx = new PolicyIndex(new PolicyEngine(world), { exhaustive, peers });
+          return world.endpoints.map((e) => [
+            idx.otherNamespaceExposure(e.key, 'ingress'),
+            idx.otherNamespaceExposure(e.key, 'egress'),
+          ]);
+        };
+        const fast = restricted(false);
+        expect(fast).toEqual(restricted(true));
+        // Every peer given: the same answer as exposure's.
+        const all = new PolicyIndex(new PolicyEngine(world), { peers: world.endpoints });
+        const full = new PolicyIndex(new PolicyEngine(world));
+        for (const e of world.endpoints) {
+          const x = full.exposure(e.key);
+          expect([
+            all.otherNamespaceExposure(e.key, 'ingress'),
+            all.otherNamespaceExposure(e.key, 'egress'),
+          ]).toEqual([x.ingressFromOtherNamespaces, x.egressToOtherNamespaces]);
+        }
+        exposed += fast.filter(([i, o]) => i !== o).length;
+      }),
+      { numRuns: 100 },
+    );
+    expect(exposed).toBeGreaterThan(0);
+  }, 180_000);
+
   it('shares results between endpoints the plans cannot tell apart', () => {
     const endpoints = Array.from({ length: 40 }, (_, i) => ({
       namespace: `ns-${i % 4}`,
@@ -132,6 +164,80 @@ describe('the fast reachability index', () => {
     // cache: only namespace c may connect, and there only z-2's own address lets its egress allow it.
     expect(fast[1]).toMatchObject({ endpoint: 'a/cache', ingressFromOtherNamespaces: true });
     expect(fast[4]).toMatchObject({ endpoint: 'c/z-1', egressToOtherNamespaces: false });
+  });
+
+  it('finds a peer of another namespace behind runs of the own namespace in a class (decision 0195)', () => {
+    // Peers are split once, then by each plan's criteria; the peers no criterion marks keep
+    // members of two namespaces even when the first of them are all of the endpoint's own.
+    const pods = (ns: string, from: number, n: number, app: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        namespace: ns,
+        name: `${app}-${from + i}`,
+        labels: { app },
+        ips: [`10.0.${ns === 'a' ? 0 : 1}.${from + i}`],
+      }));
+    const worldOf = (webInB: boolean) =>
+      buildWorld({
+        namespaces: [{ name: 'a' }, { name: 'b' }],
+        endpoints: [
+          { namespace: 'a', name: 'target', labels: { app: 'target' }, ips: ['10.0.0.200'] },
+          ...pods('a', 1, 5, 'web'),
+          ...pods('a', 10, 2, 'db'),
+          ...pods('b', 20, 1, 'db'),
+          ...(webInB ? pods('b', 30, 1, 'web') : []),
+        ],
+        resources: [
+          {
+            apiVersion: 'projectcalico.org/v3',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'not-from-db', namespace: 'a' },
+            spec: {
+              tier: 'default',
+              selector: "app == 'target'",
+              types: ['Ingress'],
+              ingress: [
+                { action: 'Allow', source: { notSelector: "app == 'db'", namespaceSelector: 'all()' } },
+              ],
+            },
+          },
+        ],
+      });
+    for (const webInB of [true, false]) {
+      const world = worldOf(webInB);
+      const keys = world.endpoints.map((e) => e.key);
+      const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+      expect(fast).toEqual(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys));
+      // Without b/web-30, only a db pod is outside a, and the rule refuses it.
+      expect(fast[0]).toMatchObject({ endpoint: 'a/target', ingressFromOtherNamespaces: webInB });
+    }
+  });
+
+  it('probes ICMP for an ICMP criterion without a protocol (decision 0195)', () => {
+    // Found by the peers property: no rule named the ICMP protocol, so no probe was ICMP and the
+    // Allow of echo replies was missed by both forms.
+    const world = buildWorld({
+      namespaces: [{ name: 'a' }, { name: 'c' }],
+      endpoints: [
+        { namespace: 'a', name: 'pod0', labels: {}, ips: ['10.0.0.1'] },
+        { namespace: 'c', name: 'pod1', labels: {}, ips: ['10.0.0.2'] },
+      ],
+      resources: [
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'echo-replies', namespace: 'a' },
+          spec: { tier: 'default', types: ['Egress'], egress: [{ action: 'Allow', icmp: { type: 0 } }] },
+        },
+      ],
+    });
+    const keys = world.endpoints.map((e) => e.key);
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+    expect(fast).toEqual(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys));
+    expect(fast[0]).toMatchObject({
+      endpoint: 'a/pod0',
+      egressToOtherNamespaces: true,
+      egressToInternet: true,
+    });
   });
 
   it('probes the ports of the Services a rule matches', () => {

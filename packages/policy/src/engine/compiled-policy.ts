@@ -26,9 +26,19 @@ export interface CompiledPolicy {
   readonly egressHits: readonly (Hit | undefined)[];
 }
 
-export function compilePolicies(world: World, selectors: SelectorTable): CompiledPolicy[] {
+/**
+ * `reuse`: policies compiled before against the same selector table, services and tiers, by
+ * definition (a definition object compiles alike every time).
+ */
+export function compilePolicies(
+  world: World,
+  selectors: SelectorTable,
+  reuse?: ReadonlyMap<PolicyDefinition, CompiledPolicy>,
+): CompiledPolicy[] {
   const tierIndex = new Map(world.tiers.map((t, i) => [t.name, i]));
   const compiled = world.policies.map((definition): CompiledPolicy => {
+    const known = reuse?.get(definition);
+    if (known) return known;
     const index = tierIndex.get(definition.tier)!;
     const tier = world.tiers[index]!;
     const prefix = `${tier.name}|${policyHitName(definition.kind, definition.namespace, definition.name)}`;

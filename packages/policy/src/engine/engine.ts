@@ -47,9 +47,28 @@ export class PolicyEngine {
   /** Named-port name → every port number an entity of the world gives it. */
   private readonly namedPortNumbers = new Map<string, number[]>();
 
-  constructor(readonly world: World) {
-    this.policies = compilePolicies(world, new SelectorTable(world.entities.length));
-    this.addresses = new AddressIndex(world);
+  private readonly selectors: SelectorTable;
+
+  /**
+   * With `basis`, an engine over a world with the same entities (withPolicies): its selector
+   * memos, address index and (with the same tiers) the policies it compiled from the same
+   * definitions are shared instead of rebuilt; plans are made afresh.
+   */
+  constructor(
+    readonly world: World,
+    basis?: PolicyEngine,
+  ) {
+    const shared = basis?.world.entities === world.entities ? basis : undefined;
+    this.selectors = shared?.selectors ?? new SelectorTable(world.entities.length);
+    // With the same tiers, a policy whose definition the basis compiled compiles alike.
+    const sameTiers =
+      shared !== undefined && JSON.stringify(shared.world.tiers) === JSON.stringify(world.tiers);
+    this.policies = compilePolicies(
+      world,
+      this.selectors,
+      sameTiers ? new Map(shared.policies.map((p) => [p.definition, p])) : undefined,
+    );
+    this.addresses = shared?.addresses ?? new AddressIndex(world);
     this.hasStaged = world.hasStaged;
     this.states = world.entities.map((e) => new EndpointState(e));
     this.resolver = new ConnectionResolver(
@@ -228,6 +247,17 @@ export class PolicyEngine {
   /** Whether a packet that reaches the endpoint's profiles is allowed (some profile allows all). */
   profileAllows(endpoint: Entity): boolean {
     return this.profileOutcome(this.states[endpoint.id]!) !== NO_PROFILE_MATCH_HIT;
+  }
+
+  /**
+   * Whether no tier decides `pkt` for a workload endpoint, so its profiles do (the indexes'
+   * "reaches the profile"); the walk leaves no trace behind.
+   */
+  fallsToProfile(endpoint: Entity, direction: Direction, pkt: Packet): boolean {
+    const s = this.states[endpoint.id]!;
+    if (s.isHost) throw new Error('fallsToProfile: host endpoints have several stages');
+    this.trace = this.traceRoot;
+    return this.walkTiers(this.rulePlan(s, direction, false, NORMAL), pkt, false) === null;
   }
 
   /** The action alone (used by the indexes). */

@@ -76,8 +76,8 @@ export function buildWorld(input: WorldInput): World {
   });
   const entities: Entity[] = drafts.map((d, id) => ({ ...d, id }));
   const endpoints = entities.filter((e) => e.kind === 'wep' || e.kind === 'hep');
-  const policies = resources.flatMap((r) => policyDefinition(r) ?? []);
-  return {
+  const { policies, byResource } = definitionsOf(null, resources);
+  const world: World = {
     entities,
     endpoints,
     endpointsByKey: new Map(endpoints.map((e) => [e.key, e])),
@@ -90,4 +90,49 @@ export function buildWorld(input: WorldInput): World {
     services: serviceEndpoints(input.services ?? []),
     hasStaged: resources.some((r) => r.kind.startsWith('Staged')),
   };
+  definitionsByResource.set(world, byResource);
+  return world;
+}
+
+/**
+ * Per world, the definition of each resource it was built from: withPolicies reuses them for the
+ * same resource objects, so an engine built on its basis can reuse their compiled policies.
+ */
+const definitionsByResource = new WeakMap<World, Map<PolicyResource, PolicyDefinition | undefined>>();
+
+function definitionsOf(
+  base: World | null,
+  resources: readonly PolicyResource[],
+): { policies: PolicyDefinition[]; byResource: Map<PolicyResource, PolicyDefinition | undefined> } {
+  const known = base ? definitionsByResource.get(base) : undefined;
+  const byResource = new Map<PolicyResource, PolicyDefinition | undefined>();
+  const policies: PolicyDefinition[] = [];
+  for (const r of resources) {
+    const d = known?.has(r) ? known.get(r) : policyDefinition(r);
+    byResource.set(r, d);
+    if (d) policies.push(d);
+  }
+  return { policies, byResource };
+}
+
+/**
+ * `base` with the policies and tiers of `resources` instead of its own: its entities, profiles
+ * and services are kept, so an engine built on it can share the base engine's selector memos and
+ * address index (PolicyEngine's `basis`). The caller vouches that `resources` hold the same
+ * network sets and host endpoints as the resources `base` was built from (e.g. successive policy
+ * states of one inventory that a compliance report replays, decision 0195).
+ */
+export function withPolicies(base: World, resources: readonly PolicyResource[]): World {
+  const { policies, byResource } = definitionsOf(base, resources);
+  const world: World = {
+    ...base,
+    tiers: orderedTiers(
+      resources.filter(isTier),
+      policies.map((p) => p.tier),
+    ),
+    policies,
+    hasStaged: resources.some((r) => r.kind.startsWith('Staged')),
+  };
+  definitionsByResource.set(world, byResource);
+  return world;
 }

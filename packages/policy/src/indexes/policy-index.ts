@@ -22,11 +22,12 @@ import type { Rule } from '../resources/types.js';
 import { PROFILE_TIER } from '../engine/hit.js';
 import { formatIp } from '../engine/ip.js';
 import { fromBigInt, isPublic } from './address-space.js';
-import type { ResolvedAddress } from '../engine/packet.js';
+import { MutablePacket, type ResolvedAddress } from '../engine/packet.js';
 import type { RulePlan } from '../engine/rule-plan.js';
-import { addressFeatures, mergedView, planView, type PlanView } from './plan-view.js';
+import { addressFeatures, mergedView, planView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
+import { PeerPartition, backendKeys } from './peer-partition.js';
 
 export interface PolicyRef {
   kind: PolicyKindShort;
@@ -48,6 +49,18 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Sets a packet's protocol, ports and ICMP fields to a probe's (its addresses stay). */
+function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
+  pkt.protocol = p.protocol;
+  pkt.srcPort = p.sourcePort ?? -1;
+  pkt.dstPort = p.port ?? -1;
+  pkt.icmpType = p.icmpType ?? -1;
+  pkt.icmpCode = p.icmpCode ?? -1;
+}
+
+/** Endpoint partitions by the entities they were built over (see localPartition). */
+const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
+
 export interface PolicyIndexOptions {
   /**
    * Evaluate the straightforward way (the reference the fast path is tested against): peers
@@ -61,6 +74,13 @@ export interface PolicyIndexOptions {
    * report replays. The caller vouches that the entities are the same.
    */
   shared?: SharedPeerClasses;
+  /**
+   * Exposure to other namespaces looks at these workload peers only (default: every endpoint of
+   * the world). A report replaying policy states passes the endpoints whose plans a change may
+   * have touched: an endpoint whose own plan did not change and that was not exposed in the
+   * previous state can only become exposed through them (decision 0195).
+   */
+  peers?: readonly Entity[];
 }
 
 /** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
@@ -76,14 +96,26 @@ interface PeerClass {
 /** Peers of another namespace for exposure: one class per (peer plan, profile, features). */
 interface ExposureClass {
   plan: RulePlan;
+  /** The first split of the exposure partition it refines (what the peer makes of itself). */
+  split: number;
   /** Members from at most two namespaces (so one is outside any endpoint's own namespace). */
   members: Entity[];
 }
 
+/**
+ * The peer classes of one plan: those its criteria mark, grouped by their address's features
+ * under it, and the representatives of the unmarked peers of the splits holding marked ones
+ * (every other split keeps its own; see PeerPartition.refine).
+ */
 interface ExposurePeers {
-  classes: ExposureClass[];
-  /** The endpoint's plan's view and every peer plan's: all that sees the endpoint's address. */
-  views: PlanView[];
+  partition: PeerPartition;
+  marked: ExposureClass[][];
+  unmarked: Map<number, Entity[]>;
+}
+
+/** The first splits of an exposure partition with one unmarked key, fewest rules first. */
+interface SplitGroup {
+  splits: { split: number; plan: RulePlan }[];
 }
 
 /** Representative probes of one rule plan and family (see PolicyIndex.probesFor). */
@@ -111,7 +143,17 @@ export class PolicyIndex {
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
   private readonly exposureClasses = new Map<RulePlan, Map<4 | 6, ExposurePeers>>();
-  private readonly pairProbes = new Map<string, PortProbe[]>();
+  /**
+   * A peer side's verdicts on the world's probes, per exposure partition, first split and what
+   * the peer's plan sees of the endpoint.
+   */
+  private readonly peerSides = new Map<PeerPartition, (Map<string, Int8Array> | undefined)[]>();
+  private readonly scratch = new MutablePacket();
+  private readonly splitOrder = new Map<PeerPartition, SplitGroup[]>();
+  private allProbes: PortProbe[] | undefined;
+  private readonly partitions = new Map<string, PeerPartition>();
+  private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
+  private backendKeys: Map<string, string> | undefined;
   private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
   /** Results shared by the workload endpoints of one class (same plan, same features). */
@@ -124,6 +166,14 @@ export class PolicyIndex {
   ) {
     this.exhaustive = options.exhaustive ?? false;
     this.shared = options.shared ?? new SharedPeerClasses();
+    this.peers = options.peers ?? null;
+  }
+
+  private readonly peers: readonly Entity[] | null;
+
+  /** The workload peers exposure to other namespaces looks at. */
+  private exposureCandidates(): readonly Entity[] {
+    return this.peers ?? this.engine.world.endpoints;
   }
 
   private readonly shared: SharedPeerClasses;
@@ -322,15 +372,16 @@ export class PolicyIndex {
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
     const plan = this.engine.planFor(e, direction);
+    // Against a few given peers (a replayed state's changed endpoints), keying endpoint classes
+    // would cost more than evaluating each endpoint: its sides are memoised anyway.
+    if (this.peers) return this.otherNamespacesFast(e, direction, plan);
     // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
     // address share the answer.
     const parts = [
       `o|${direction}|${this.planId(plan)}|${e.namespace}|${this.engine.profileAllows(e) ? 1 : 0}`,
     ];
-    for (const family of [4, 6] as const) {
-      const addr = this.engine.endpointAddress(e, family);
-      parts.push(addr ? addressFeatures(this.exposurePeers(plan, direction, family).views, addr) : '-');
-    }
+    for (const family of [4, 6] as const)
+      parts.push(`${this.ownFeatures(e, family, [plan])}|${this.seenByPeers(direction, family)(e) ?? '-'}`);
     const key = parts.join('/');
     let result = this.classResults.get(key);
     if (result === undefined) {
@@ -340,37 +391,115 @@ export class PolicyIndex {
     return result;
   }
 
+  /**
+   * One endpoint class against the peer classes of its plan. Every pair is probed with the
+   * world's port probes (cut at every rule's ports, so finer than any pair's own: still one probe
+   * per piece no rule splits), which lets each side's verdicts be memoised apart: the endpoint's
+   * side per group of peer classes its plan cannot tell apart (a group it refuses every probe is
+   * skipped whole), the peer's side per first split of the peers and endpoint features under the
+   * peer's plan (shared by every endpoint class).
+   */
   private otherNamespacesFast(e: Entity, direction: Direction, plan: RulePlan): boolean {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const ownRules = this.rulesOfPlan(plan, direction);
+    const probes = this.worldProbes();
     for (const family of [4, 6] as const) {
-      const ownIp = e.ips.find((ip) => ip.family === family);
-      if (!ownIp) continue;
-      const ownEnd = { endpoint: e.key, ip: formatIp(ownIp) };
-      for (const c of this.exposurePeers(plan, direction, family).classes) {
-        const peer = c.members.find((m) => m.namespace !== e.namespace);
-        if (!peer) continue;
-        const peerIp = peer.ips.find((ip) => ip.family === family)!;
-        const peerEnd = { endpoint: peer.key, ip: formatIp(peerIp) };
-        const ends =
-          direction === 'ingress'
-            ? { source: peerEnd, destination: ownEnd }
-            : { source: ownEnd, destination: peerEnd };
-        const [src, dst] = direction === 'ingress' ? [peer, e] : [e, peer];
-        const pair = `${this.planId(plan)}|${this.planId(c.plan)}`;
-        let probes = this.pairProbes.get(pair);
-        if (!probes) {
-          probes = portProbes(
-            [...ownRules, ...this.rulesOfPlan(c.plan, peerDirection)],
-            this.engine.world,
-            true,
-          );
-          this.pairProbes.set(pair, probes);
+      const ownAddr = this.engine.endpointAddress(e, family);
+      if (!ownAddr) continue;
+      const { partition, marked, unmarked } = this.exposurePeers(plan, direction, family);
+      let sides = this.peerSides.get(partition);
+      if (!sides) this.peerSides.set(partition, (sides = []));
+      const seenBy = new Map<RulePlan, string>();
+      let mine: Int8Array | undefined;
+      // Whether a peer of the class (another namespace's) and the endpoint allow a common probe;
+      // null when the endpoint's side refuses every probe from the class's group.
+      const allows = (peerPlan: RulePlan, split: number, members: readonly Entity[]): boolean | null => {
+        const peer = members[0]!.namespace !== e.namespace ? members[0]! : members[1];
+        if (!peer) return false;
+        const peerAddr = this.engine.endpointAddress(peer, family)!;
+        const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
+        mine ??= this.sideVerdicts(e, direction, src, dst, probes);
+        if (mine[probes.length] === 0) return null;
+        let seen = seenBy.get(peerPlan);
+        if (seen === undefined) seenBy.set(peerPlan, (seen = addressFeatures([planView(peerPlan)], ownAddr)));
+        const bySeen = (sides[split] ??= new Map<string, Int8Array>());
+        let theirs = bySeen.get(seen);
+        if (!theirs) bySeen.set(seen, (theirs = this.sideVerdicts(peer, peerDirection, src, dst, probes)));
+        for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
+        return false;
+      };
+      for (const group of marked) {
+        mine = undefined;
+        for (const c of group) {
+          const r = allows(c.plan, c.split, c.members);
+          if (r === null) break;
+          if (r) return true;
         }
-        for (const probe of probes) if (this.allowed(this.withProbe(ends, probe), src, dst)) return true;
+      }
+      for (const { splits } of this.splitGroups(partition, peerDirection)) {
+        mine = undefined;
+        for (const { split, plan: peerPlan } of splits) {
+          const members = unmarked.get(split) ?? partition.representatives(split);
+          if (members.length === 0) continue;
+          const r = allows(peerPlan, split, members);
+          if (r === null) break;
+          if (r) return true;
+        }
       }
     }
     return false;
+  }
+
+  /** The first splits of an exposure partition by unmarked key, fewest rules first (memoised). */
+  private splitGroups(partition: PeerPartition, peerDirection: Direction): SplitGroup[] {
+    let groups = this.splitOrder.get(partition);
+    if (groups) return groups;
+    const byKey = new Map<string, SplitGroup>();
+    for (let split = 0; split < partition.splitCount; split++) {
+      const key = partition.unmarkedKey(split);
+      let g = byKey.get(key);
+      if (!g) byKey.set(key, (g = { splits: [] }));
+      g.splits.push({
+        split,
+        plan: this.engine.planFor(partition.representatives(split)[0]!, peerDirection),
+      });
+    }
+    groups = [...byKey.values()];
+    for (const g of groups) g.splits.sort((a, b) => a.plan.rules.length - b.plan.rules.length);
+    this.splitOrder.set(partition, groups);
+    return groups;
+  }
+
+  /**
+   * One side's verdict (`entity` in `direction`) on each probe from `src` to `dst`, then whether
+   * any allows (at index probes.length). Fills one packet instead of resolving a connection per
+   * probe.
+   */
+  private sideVerdicts(
+    entity: Entity,
+    direction: Direction,
+    src: ResolvedAddress,
+    dst: ResolvedAddress,
+    probes: readonly PortProbe[],
+  ): Int8Array {
+    const out = new Int8Array(probes.length + 1);
+    const pkt = this.scratch;
+    pkt.family = src.ip.family;
+    pkt.src = src;
+    pkt.dst = dst;
+    for (let i = 0; i < probes.length; i++) {
+      withPortProbe(pkt, probes[i]!);
+      if (this.engine.allows(entity, direction, pkt)) out[i] = out[probes.length] = 1;
+    }
+    return out;
+  }
+
+  /** Port probes for every rule of the world (memoised). */
+  private worldProbes(): PortProbe[] {
+    return (this.allProbes ??= portProbes(
+      this.engine.policies.flatMap((p) => [...p.definition.ingress, ...p.definition.egress]),
+      this.engine.world,
+      true,
+    ));
   }
 
   /**
@@ -386,24 +515,95 @@ export class PolicyIndex {
     let found = byFamily.get(family);
     if (found) return found;
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const classes = new Map<string, ExposureClass>();
-    const ownView = planView(plan);
-    for (const peer of this.engine.world.endpoints) {
-      if (peer.kind !== 'wep') continue;
-      const addr = this.engine.endpointAddress(peer, family);
-      if (!addr) continue;
-      const peerPlan = this.engine.planFor(peer, peerDirection);
-      const key = `${this.peerSelf(peer, peerDirection, family, peerPlan, addr)}${addressFeatures([ownView], addr)}`;
-      const c = classes.get(key);
-      if (!c) classes.set(key, { plan: peerPlan, members: [peer] });
-      else if (c.members.length < 2 && c.members[0]!.namespace !== peer.namespace) c.members.push(peer);
+    const partition = this.exposurePartition(peerDirection, family);
+    const { marked, unmarked } = partition.refine(planView(plan));
+    const bySeen = new Map<string, ExposureClass[]>();
+    for (const c of marked) {
+      const group = bySeen.get(c.key) ?? [];
+      group.push({
+        plan: this.engine.planFor(c.members[0]!, peerDirection),
+        split: c.split,
+        members: c.members,
+      });
+      bySeen.set(c.key, group);
     }
     // Peers whose plan has fewer rules first: they let more through, so an exposed endpoint
     // usually stops at the first classes.
-    const list = [...classes.values()].sort((a, b) => a.plan.rules.length - b.plan.rules.length);
-    found = { classes: list, views: [mergedView([ownView, ...new Set(list.map((c) => planView(c.plan)))])] };
+    const rules = (c: ExposureClass) => c.plan.rules.length;
+    const groups = [...bySeen.values()].map((g) => g.sort((a, b) => rules(a) - rules(b)));
+    found = { partition, marked: groups.sort((a, b) => rules(a[0]!) - rules(b[0]!)), unmarked };
     byFamily.set(family, found);
     return found;
+  }
+
+  /**
+   * Per endpoint, a key standing for its address's features under every peer plan of exposure
+   * in `direction` (the merged view of the peers' plans, refined over the endpoint partition).
+   */
+  private seenByPeers(direction: Direction, family: 4 | 6): (e: Entity) => string | undefined {
+    const key = `${direction}|${family}`;
+    let keys = this.peerViewKeys.get(key);
+    if (!keys) {
+      const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+      const plans = new Set(
+        this.exposurePartition(peerDirection, family)
+          .classes(mergedView([]))
+          .map((c) => this.engine.planFor(c.members[0]!, peerDirection)),
+      );
+      keys = this.localPartition(family).keys(mergedView([...plans].map(planView)));
+      this.peerViewKeys.set(key, keys);
+    }
+    return keys;
+  }
+
+  /** Workload peers for exposure, split by what they make of themselves (peerSelf). */
+  private exposurePartition(peerDirection: Direction, family: 4 | 6): PeerPartition {
+    const key = `${peerDirection}|${family}`;
+    let partition = this.partitions.get(key);
+    if (partition) return partition;
+    const peers: Entity[] = [];
+    const addresses: ResolvedAddress[] = [];
+    const own: string[] = [];
+    for (const peer of this.exposureCandidates()) {
+      if (peer.kind !== 'wep') continue;
+      const addr = this.engine.endpointAddress(peer, family);
+      if (!addr) continue;
+      peers.push(peer);
+      addresses.push(addr);
+      own.push(this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr));
+    }
+    partition = new PeerPartition(peers, addresses, own, this.backends(), true);
+    this.partitions.set(key, partition);
+    return partition;
+  }
+
+  /**
+   * Every endpoint with an address of `family`, for localPeers and endpoint keys; shared by the
+   * indexes of every engine over the same entities (successive policy states of a report).
+   */
+  private localPartition(family: 4 | 6): PeerPartition {
+    let byFamily = localPartitions.get(this.engine.world.entities);
+    if (!byFamily)
+      localPartitions.set(this.engine.world.entities, (byFamily = new Map<4 | 6, PeerPartition>()));
+    let partition = byFamily.get(family);
+    if (partition) return partition;
+    const peers = this.engine.world.endpoints.filter((e) => e.ips.some((ip) => ip.family === family));
+    const addresses = peers.map((e) =>
+      this.engine.addresses.resolveOwned(e.ips.find((ip) => ip.family === family)!),
+    );
+    partition = new PeerPartition(
+      peers,
+      addresses,
+      peers.map(() => ''),
+      this.backends(),
+      false,
+    );
+    byFamily.set(family, partition);
+    return partition;
+  }
+
+  private backends(): Map<string, string> {
+    return (this.backendKeys ??= backendKeys(this.engine.world));
   }
 
   /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
@@ -428,7 +628,7 @@ export class PolicyIndex {
     const peerDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
     const ownRules = this.rules(e, direction);
     const seen = new Set<string>();
-    for (const peer of this.engine.world.endpoints) {
+    for (const peer of this.exposureCandidates()) {
       if (peer.kind !== 'wep' || peer.namespace === e.namespace) continue;
       const peerRules = this.rules(peer, peerDirection);
       const rules = [...ownRules, ...peerRules];
@@ -452,6 +652,19 @@ export class PolicyIndex {
       }
     }
     return false;
+  }
+
+  /** Whether the internet can reach the endpoint (ingress) or it the internet (egress): exposure's flag alone. */
+  internetExposure(endpointKey: string, direction: Direction): boolean {
+    return this.internet(this.endpoint(endpointKey), direction);
+  }
+
+  /**
+   * Whether some workload peer of another namespace (of `peers`, when given) can reach the
+   * endpoint (ingress) or be reached by it (egress): exposure's other-namespace flag alone.
+   */
+  otherNamespaceExposure(endpointKey: string, direction: Direction): boolean {
+    return this.otherNamespaces(this.endpoint(endpointKey), direction);
   }
 
   exposure(endpointKey: string): EndpointExposure {
@@ -564,13 +777,14 @@ export class PolicyIndex {
       byFamily.set(family, classes);
       return classes;
     }
-    for (const peer of this.engine.world.endpoints) {
-      if (!peer.ips.some((ip) => ip.family === family)) continue;
-      const addr = this.engine.addresses.resolveOwned(peer.ips.find((ip) => ip.family === family)!);
+    // The partition's classes may be finer than the features: merge them by features.
+    for (const part of this.localPartition(family).classes(view[0]!)) {
+      const first = part.members[0]!;
+      const addr = this.engine.addresses.resolveOwned(first.ips.find((ip) => ip.family === family)!);
       const key = addressFeatures(view, addr);
       const c = classes.get(key);
-      if (!c) classes.set(key, { members: [peer] });
-      else if (c.members.length < 2) c.members.push(peer);
+      if (!c) classes.set(key, { members: [...part.members] });
+      else for (const m of part.members) if (c.members.length < 2) c.members.push(m);
     }
     byFamily.set(family, classes);
     this.shared.local.set(
@@ -582,27 +796,24 @@ export class PolicyIndex {
 
   private profileReachable(e: Entity, direction: Direction, plan: RulePlan): boolean {
     const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world, true);
-    const byProfile = (conn: Connection): boolean => {
-      const { pkt } = this.engine.packet(conn);
-      const trace = this.engine.evaluateDirection(e, direction, pkt).trace;
-      const last = trace[trace.length - 1];
-      return last !== undefined && last.split('|')[1] === PROFILE_TIER;
+    const pkt = this.scratch;
+    const byProfile = (other: ResolvedAddress, own: ResolvedAddress): boolean => {
+      pkt.family = own.ip.family;
+      [pkt.src, pkt.dst] = direction === 'ingress' ? [other, own] : [own, other];
+      for (const p of probes) {
+        withPortProbe(pkt, p);
+        if (this.engine.fallsToProfile(e, direction, pkt)) return true;
+      }
+      return false;
     };
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
-      const ownIp = formatIp(e.ips.find((ip) => ip.family === family)!);
-      const own = { endpoint: e.key, ip: ownIp };
-      const remote = (other: { endpoint?: string; ip: string }) =>
-        direction === 'ingress' ? { source: other, destination: own } : { source: own, destination: other };
-      for (const a of this.outsideAddresses(plan, direction, family)) {
-        const ends = remote({ ip: formatIp(fromBigInt(a, family)) });
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
-      }
+      const own = this.engine.endpointAddress(e, family)!;
+      for (const a of this.outsideAddresses(plan, direction, family))
+        if (byProfile(this.engine.addresses.resolveIp(fromBigInt(a, family)), own)) return true;
       for (const c of this.localPeers(plan, family).values()) {
         const peer = c.members[0] !== e ? c.members[0] : c.members[1];
-        const peerIp = peer?.ips.find((ip) => ip.family === family);
-        if (!peer || !peerIp) continue;
-        const ends = remote({ endpoint: peer.key, ip: formatIp(peerIp) });
-        for (const probe of probes) if (byProfile(this.withProbe(ends, probe))) return true;
+        const peerAddr = peer && this.engine.endpointAddress(peer, family);
+        if (peerAddr && byProfile(peerAddr, own)) return true;
       }
     }
     return false;

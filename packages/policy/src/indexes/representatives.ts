@@ -86,6 +86,9 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
       if (f?.type !== undefined) icmpTypes.add(f.type);
       if (f?.code !== undefined) icmpCodes.add(f.code);
     }
+    // An ICMP criterion without a protocol still tells ICMP packets apart (decision 0195: before,
+    // only a rule naming the protocol made ICMP packets probed, and such an Allow was missed).
+    if (r.icmp || r.notICMP) protocols.add(1).add(58);
   }
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);

@@ -13,6 +13,7 @@ import {
   SharedPeerClasses,
   buildWorld,
   labelsFromRecord,
+  withPolicies,
   type Entity,
   type LabelMap,
   type LabelMatcher,
@@ -22,7 +23,6 @@ import {
 import type { Database, Tx } from '../../platform/db/database.js';
 import {
   CLUSTER_SELECTOR_ANNOTATION,
-  MANAGED_KINDS,
   POLICY_KINDS,
   clusterLabelMatcher,
   fieldChanges,
@@ -90,10 +90,64 @@ interface Memo {
   refs: string[];
 }
 
-/** Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts). */
-const CONTEXT_KINDS: ReadonlySet<string> = new Set(
-  MANAGED_KINDS.filter((k) => !isPolicyKind(k) && k !== 'FelixConfiguration'),
-);
+/** One evaluated policy state of a cluster, kept to find what the next state changes. */
+interface ReplayedState {
+  segment: number;
+  context: string;
+  engine: PolicyEngine;
+  inForce: readonly RevisionData[];
+}
+
+/** What one cluster's replay carries from state to state. */
+interface ClusterReplay {
+  memo: Map<string, Memo>;
+  /** Calico's flags by applied revisions (they do not depend on the endpoint). */
+  calico: Map<string, ExposureFlags>;
+  /** Peer classes by inventory segment and context (decision 0150). */
+  shared: Map<string, SharedPeerClasses>;
+  previous: ReplayedState | null;
+}
+
+/**
+ * The endpoints whose plans may differ between two states of one segment and context: those a
+ * changed policy selects, in its previous or its new revision (as keys, and as the new state's
+ * entities). Policies only change plans; every other endpoint keeps its plans.
+ */
+function changedEndpoints(
+  previous: ReplayedState,
+  current: ReplayedState,
+): { keys: Set<string>; peers: Entity[] } {
+  const revisions = (state: ReplayedState) => new Map(state.inForce.map((r) => [r.resourceId, r]));
+  const before = revisions(previous);
+  const after = revisions(current);
+  const keys = new Set<string>();
+  const select = (state: ReplayedState, r: RevisionData | undefined) => {
+    if (!r) return;
+    for (const p of state.engine.policies) {
+      const d = p.definition;
+      // By namespace and name alone: a stored kind may be spelt unlike the engine's kind name, and
+      // a second kind with the same name only adds endpoints (still exact).
+      if ((d.namespace ?? '') !== r.namespace || d.name !== r.name) continue;
+      for (const e of state.engine.world.endpoints) if (p.target.matches(e)) keys.add(e.key);
+    }
+  };
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const was = before.get(id);
+    const is = after.get(id);
+    if (was?.revision === is?.revision) continue;
+    select(previous, was);
+    select(current, is);
+  }
+  return { keys, peers: current.engine.world.endpoints.filter((e) => keys.has(e.key)) };
+}
+
+/**
+ * Kinds that are not policies but change every endpoint's evaluation (tier order, sets, hosts):
+ * every kind but policies and FelixConfiguration, which the engine does not read.
+ */
+function isContextKind(kind: string): boolean {
+  return !isPolicyKind(kind) && kind !== 'FelixConfiguration';
+}
 
 interface Accumulated {
   palisade: ExposureFlags;
@@ -457,8 +511,12 @@ export class ComplianceReportComputer implements ReportComputer {
       // at every policy change and at every change of the inventory (decision 0151), and every
       // endpoint in scope at any time is evaluated for the periods it existed in.
       let previousKey: string | null = null;
-      const memo = new Map<string, Memo>();
-      const shared = new Map<string, SharedPeerClasses>();
+      const replayed: ClusterReplay = {
+        memo: new Map(),
+        calico: new Map(),
+        shared: new Map(),
+        previous: null,
+      };
       const segments = inventorySegments(cluster.history, start, end);
       let pi = 0;
       let si = 0;
@@ -495,8 +553,7 @@ export class ComplianceReportComputer implements ReportComputer {
           acc,
           type === 'network-access',
           appliedRefs,
-          memo,
-          shared,
+          replayed,
           si,
         );
       }
@@ -601,9 +658,12 @@ export class ComplianceReportComputer implements ReportComputer {
   /**
    * One policy state: folds each in-scope endpoint's flags into `acc`. Protection and Calico's
    * flags depend only on the endpoint's own applied policies, the tiers and the network sets (the
-   * inventory is the same in every state), so they are memoised across states under the revisions
-   * of exactly those: a change to one policy re-evaluates only the endpoints it applies to.
-   * Exposure also depends on the peers' policies and is evaluated in every state.
+   * inventory is the same in every state of a segment), so they are memoised across states under
+   * the revisions of exactly those. Between consecutive states of one segment and context
+   * (decision 0195) only the endpoints a changed policy selects (before or after the change) can
+   * have new plans: the others keep last state's flags, and their other-namespace exposure, when
+   * still off, is checked against those endpoints alone (the other peers gave the same verdicts in
+   * the previous state, which found none).
    */
   private evaluate(
     input: WorldInput,
@@ -612,11 +672,21 @@ export class ComplianceReportComputer implements ReportComputer {
     acc: Map<string, Accumulated>,
     exposure: boolean,
     appliedRefs: Set<string>,
-    memo: Map<string, Memo>,
-    shared: Map<string, SharedPeerClasses>,
+    replayed: ClusterReplay,
     segment: number,
   ): void {
-    const engine = new PolicyEngine(buildWorld(input));
+    const context = inForce
+      .filter((r) => isContextKind(r.kind))
+      .map((r) => `${r.resourceId}@${r.revision}`)
+      .join(',');
+    const previous = replayed.previous;
+    const exhaustive = this.options.exhaustive === true;
+    const successor = !exhaustive && previous?.segment === segment && previous.context === context;
+    // A successor state has the same entities (same inventory, sets and hosts): its engine shares
+    // the previous one's selector memos and address index (decision 0195).
+    const engine = successor
+      ? new PolicyEngine(withPolicies(previous.engine.world, input.resources ?? []), previous.engine)
+      : new PolicyEngine(buildWorld(input));
     const definitions = new Map(
       engine.policies.map((p) => [
         `${p.definition.kind}|${p.definition.namespace ?? ''}|${p.definition.name}`,
@@ -626,16 +696,15 @@ export class ComplianceReportComputer implements ReportComputer {
     const revisionOf = new Map(
       inForce.map((r) => [`${r.kind}|${r.namespace}|${r.name}`, `${r.resourceId}@${r.revision}`]),
     );
-    const context = inForce
-      .filter((r) => CONTEXT_KINDS.has(r.kind))
-      .map((r) => `${r.resourceId}@${r.revision}`)
-      .join(',');
     // States with the same context (network sets, host endpoints, tiers) and inventory have the
     // same entities: peer classes carry over.
-    let classes = shared.get(`${segment}#${context}`);
-    if (!classes) shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
-    const exhaustive = this.options.exhaustive === true;
+    let classes = replayed.shared.get(`${segment}#${context}`);
+    if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
     const index = new PolicyIndex(engine, exhaustive ? { exhaustive } : { shared: classes });
+    const current: ReplayedState = { segment, context, engine, inForce };
+    replayed.previous = current;
+    const changed = successor ? changedEndpoints(previous, current) : null;
+    let delta: PolicyIndex | null = null;
     let sets: NetworkSetInfo[] | null = null;
     const networkSets = () =>
       (sets ??= engine.world.entities
@@ -653,6 +722,14 @@ export class ComplianceReportComputer implements ReportComputer {
         }));
     for (const key of keys) {
       const a = acc.get(key)!;
+      if (changed && !changed.keys.has(key)) {
+        // Same plans as in the previous state: its flags are already folded in.
+        if (!exposure) continue;
+        delta ??= new PolicyIndex(engine, { shared: classes, peers: changed.peers });
+        a.palisade.ingressFromOtherNamespace ||= delta.otherNamespaceExposure(key, 'ingress');
+        a.palisade.egressToOtherNamespace ||= delta.otherNamespaceExposure(key, 'egress');
+        continue;
+      }
       const applied = {
         ingress: index
           .appliedPolicies(key, 'ingress')
@@ -670,19 +747,27 @@ export class ComplianceReportComputer implements ReportComputer {
           )
           .join(',');
       const memoKey = `${segment}|${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
-      let m = memo.get(memoKey);
+      let m = replayed.memo.get(memoKey);
       if (!m) {
         const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
           list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
         const all = [...applied.ingress, ...applied.egress];
+        // Calico's flags read the applied rules and the network sets only: shared by every
+        // endpoint with the same applied revisions.
+        const calicoKey = `${segment}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+        let calico = replayed.calico.get(calicoKey);
+        if (!calico) {
+          calico = calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets());
+          replayed.calico.set(calicoKey, calico);
+        }
         m = {
           ingressProtected: index.decidedByPolicy(key, 'ingress'),
           egressProtected: index.decidedByPolicy(key, 'egress'),
-          calico: calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets()),
+          calico,
           applied: all.map(appliedName),
           refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
         };
-        memo.set(memoKey, m);
+        replayed.memo.set(memoKey, m);
       }
       for (const name of m.applied) a.applied.add(name);
       for (const ref of m.refs) appliedRefs.add(ref);
@@ -694,19 +779,23 @@ export class ComplianceReportComputer implements ReportComputer {
         ingressFromOtherNamespace: false,
         egressToOtherNamespace: false,
       };
-      // Exposure only ever turns on over the interval: once every flag is on, later states
-      // cannot change the row (the straightforward computation evaluates them anyway).
-      const settled =
-        a.palisade.ingressFromInternet &&
-        a.palisade.egressToInternet &&
-        a.palisade.ingressFromOtherNamespace &&
-        a.palisade.egressToOtherNamespace;
-      if (exposure && (exhaustive || !settled)) {
+      // Exposure only ever turns on over the interval: a flag already on cannot change the row,
+      // so only the flags still off are evaluated (the straightforward computation evaluates
+      // every flag in every state).
+      if (exposure && exhaustive) {
         const x = index.exposure(key);
         palisade.ingressFromInternet = x.ingressFromInternet;
         palisade.egressToInternet = x.egressToInternet;
         palisade.ingressFromOtherNamespace = x.ingressFromOtherNamespaces;
         palisade.egressToOtherNamespace = x.egressToOtherNamespaces;
+      } else if (exposure) {
+        palisade.ingressFromInternet =
+          !a.palisade.ingressFromInternet && index.internetExposure(key, 'ingress');
+        palisade.egressToInternet = !a.palisade.egressToInternet && index.internetExposure(key, 'egress');
+        palisade.ingressFromOtherNamespace =
+          !a.palisade.ingressFromOtherNamespace && index.otherNamespaceExposure(key, 'ingress');
+        palisade.egressToOtherNamespace =
+          !a.palisade.egressToOtherNamespace && index.otherNamespaceExposure(key, 'egress');
       }
       fold(a.palisade, palisade);
       fold(a.calico, m.calico);

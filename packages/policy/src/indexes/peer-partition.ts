@@ -1,0 +1,294 @@
+// Peers split by what a plan view can tell apart about their addresses, without reading every
+// peer for every view (decision 0195). Grouping all peers by addressFeatures under each plan's
+// view costs peers × plans, and a report over thousands of endpoints has thousands of plans.
+// Instead the peers are split once by what no view criterion changes — a caller's key (e.g. the
+// peer's own plan) plus the address's other owners, the peer's named ports and the Service
+// backends at its address — and each view then only refines that split by its criteria: for a
+// selector the peers whose own labels it matches (found through a label index when the selector
+// requires a label value), for a CIDR set the peers whose address it holds, each kept as the
+// smaller of the set and its complement. Peers outside every such set keep their first split.
+// Within a first split, the other owners are the same, so a selector matches some owner of two
+// peers' addresses alike when it matches both peers alike: the classes are never coarser than
+// addressFeatures' (they may be finer, which only costs an extra representative).
+
+import type { CidrSet } from '../engine/cidr-set.js';
+import { ipKey } from '../engine/ip.js';
+import type { ResolvedAddress } from '../engine/packet.js';
+import type { SelectorSlot } from '../engine/selector-table.js';
+import type { Entity, World } from '../engine/world.js';
+import type { SelectorNode } from '../selector/index.js';
+import type { PlanView } from './plan-view.js';
+
+export interface PartitionClass {
+  /** Equal keys, equal address features under the view (the converse need not hold). */
+  readonly key: string;
+  /** Two members (from two namespaces when `distinctNamespaces` and the class spans two). */
+  readonly members: Entity[];
+  /** The first split it refines (peers alike in the caller's key and what views cannot change). */
+  readonly split: number;
+}
+
+const NO_MARKS: ReadonlyMap<number, string> = new Map();
+
+/** A criterion's peers, or the peers outside it when those are fewer (either splits alike). */
+type Marked = Int32Array;
+
+/** Per Service-backend address, the Services and ports it backs (part of every first split). */
+export function backendKeys(world: World): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const [name, backends] of world.services)
+    for (const b of backends) {
+      const k = ipKey(b.ip) + (b.ip.family === 6 ? '/6' : '');
+      keys.set(k, `${keys.get(k) ?? ''}${name}:${b.protocol}:${b.port},`);
+    }
+  return keys;
+}
+
+export class PeerPartition {
+  private readonly first: Int32Array;
+  /** Per first split: its peers in order, and the key part views cannot change. */
+  private readonly splits: { members: number[]; base: number }[] = [];
+  private readonly indexOf = new Map<number, number>();
+  /** Per peer: the next position in its split whose peer is of another namespace. */
+  private readonly nextNamespace: Int32Array;
+  private byLabel: Map<string, Map<string, number[]>> | null = null;
+  private defaults: Entity[][] | undefined;
+  private readonly selectorSets = new Map<SelectorSlot, Marked>();
+  /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
+  private readonly cidrSets = new Map<string, Marked>();
+
+  /**
+   * `peers` with their resolved addresses (one family); `own` is the caller's part of the first
+   * split per peer. With `distinctNamespaces`, a class keeps members of two namespaces when it has
+   * them; otherwise its first two members.
+   */
+  constructor(
+    private readonly peers: readonly Entity[],
+    private readonly addresses: readonly ResolvedAddress[],
+    own: readonly string[],
+    backends: ReadonlyMap<string, string>,
+    private readonly distinctNamespaces: boolean,
+  ) {
+    const n = peers.length;
+    this.first = new Int32Array(n);
+    this.nextNamespace = new Int32Array(n);
+    const byKey = new Map<string, number>();
+    const bases = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const peer = peers[i]!;
+      const addr = addresses[i]!;
+      const others: number[] = [];
+      for (const id of addr.ids) if (id !== peer.id) others.push(id);
+      const ip = addr.ip;
+      const base = `${others.join(',')}|${JSON.stringify(peer.namedPorts)}|${backends.get(ipKey(ip) + (ip.family === 6 ? '/6' : '')) ?? ''}`;
+      let baseId = bases.get(base);
+      if (baseId === undefined) bases.set(base, (baseId = bases.size));
+      const key = `${own[i]}\u0000${baseId}`;
+      let s = byKey.get(key);
+      if (s === undefined) {
+        byKey.set(key, (s = this.splits.length));
+        this.splits.push({ members: [], base: baseId });
+      }
+      this.first[i] = s;
+      this.indexOf.set(peer.id, i);
+      this.splits[s]!.members.push(i);
+    }
+    for (const { members } of this.splits) {
+      for (let p = members.length - 1; p >= 0; p--) {
+        const i = members[p]!;
+        const after = members[p + 1];
+        this.nextNamespace[i] =
+          after === undefined
+            ? members.length
+            : peers[after]!.namespace !== peers[i]!.namespace
+              ? p + 1
+              : this.nextNamespace[after]!;
+      }
+    }
+  }
+
+  /**
+   * Per peer (by entity), a key under `view`: equal keys, equal address features under the view
+   * (and equal caller's keys). Undefined for an entity that is not one of the peers.
+   */
+  keys(view: PlanView): (peer: Entity) => string | undefined {
+    const marks = this.marks(view);
+    return (peer) => {
+      const i = this.indexOf.get(peer.id);
+      return i === undefined ? undefined : `${this.first[i]}|${marks.get(i) ?? ''}`;
+    };
+  }
+
+  /** Per marked peer, the criteria of `view` whose sets hold it. */
+  private marks(view: PlanView): Map<number, string> {
+    const marks = new Map<number, string>();
+    let criterion = 0;
+    const mark = (set: Marked) => {
+      const tag = `${criterion++},`;
+      for (const i of set) marks.set(i, (marks.get(i) ?? '') + tag);
+    };
+    for (const s of view.selectors) mark(this.selectorSet(s));
+    for (const c of view.cidrs) mark(this.cidrSet(c));
+    return marks;
+  }
+
+  /** The classes of the peers under `view`. */
+  classes(view: PlanView): PartitionClass[] {
+    const { marked, unmarked } = this.refine(view);
+    const out = [...marked];
+    for (let s = 0; s < this.splits.length; s++) {
+      const members = unmarked.get(s) ?? this.representatives(s);
+      if (members.length > 0) out.push({ key: this.unmarkedKey(s), members, split: s });
+    }
+    return out;
+  }
+
+  /**
+   * The classes under `view` of the peers some criterion of it marks, and for each first split
+   * holding such peers the representatives of its other peers; every other split is one class,
+   * with `representatives(split)` and key `unmarkedKey(split)`. Costs what the criteria mark, not
+   * the number of peers or splits.
+   */
+  refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
+    const marks = this.marks(view);
+    const marked: PartitionClass[] = [];
+    const grouped = new Map<string, Entity[]>();
+    const unmarked = new Map<number, Entity[]>();
+    for (const [i, tags] of marks) {
+      const s = this.first[i]!;
+      if (!unmarked.has(s)) unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
+      const key = `${s}|${tags}`;
+      const members = grouped.get(key);
+      if (!members) {
+        const c = { key: `${this.splits[s]!.base}|${tags}`, members: [this.peers[i]!], split: s };
+        grouped.set(key, c.members);
+        marked.push(c);
+      } else this.add(members, this.peers[i]!);
+    }
+    return { marked, unmarked };
+  }
+
+  get splitCount(): number {
+    return this.splits.length;
+  }
+
+  /** The key of a split's unmarked peers (equal for splits alike in what views cannot change). */
+  unmarkedKey(split: number): string {
+    return `${this.splits[split]!.base}|`;
+  }
+
+  /** Two members of a split (see add), when no criterion marks any of its peers. */
+  representatives(split: number): Entity[] {
+    this.defaults ??= this.splits.map((s) => this.untouched(s.members, NO_MARKS));
+    return this.defaults[split]!;
+  }
+
+  private add(members: Entity[], peer: Entity): void {
+    if (members.length >= 2) return;
+    if (!this.distinctNamespaces || members[0]!.namespace !== peer.namespace) members.push(peer);
+  }
+
+  /** Two members of a split that no criterion marked (see add), skipping runs of one namespace. */
+  private untouched(split: readonly number[], marks: ReadonlyMap<number, string>): Entity[] {
+    const out: Entity[] = [];
+    let p = 0;
+    while (p < split.length && marks.has(split[p]!)) p++;
+    if (p === split.length) return out;
+    const first = this.peers[split[p]!]!;
+    out.push(first);
+    p++;
+    while (p < split.length) {
+      const i = split[p]!;
+      const peer = this.peers[i]!;
+      if (this.distinctNamespaces && peer.namespace === first.namespace) p = this.nextNamespace[i]!;
+      else if (marks.has(i)) p++;
+      else {
+        out.push(peer);
+        break;
+      }
+    }
+    return out;
+  }
+
+  private smaller(matching: number[]): Marked {
+    if (matching.length * 2 <= this.peers.length) return Int32Array.from(matching);
+    const inside = new Uint8Array(this.peers.length);
+    for (const i of matching) inside[i] = 1;
+    const outside: number[] = [];
+    for (let i = 0; i < this.peers.length; i++) if (!inside[i]) outside.push(i);
+    return Int32Array.from(outside);
+  }
+
+  private selectorSet(slot: SelectorSlot): Marked {
+    let set = this.selectorSets.get(slot);
+    if (set) return set;
+    const candidates = this.candidates(slot.node);
+    const matching: number[] = [];
+    if (candidates) {
+      for (const i of candidates) if (slot.matches(this.peers[i]!)) matching.push(i);
+    } else for (let i = 0; i < this.peers.length; i++) if (slot.matches(this.peers[i]!)) matching.push(i);
+    set = this.smaller(matching);
+    this.selectorSets.set(slot, set);
+    return set;
+  }
+
+  private cidrSet(cidrs: CidrSet): Marked {
+    let set = this.cidrSets.get(cidrs.key);
+    if (set) return set;
+    const matching: number[] = [];
+    for (let i = 0; i < this.peers.length; i++) if (cidrs.contains(this.addresses[i]!.ip)) matching.push(i);
+    set = this.smaller(matching);
+    this.cidrSets.set(cidrs.key, set);
+    return set;
+  }
+
+  /**
+   * Peers (sorted, without repeats) among which every match of `node` lies, from the label index;
+   * null when the selector requires no label value.
+   */
+  private candidates(node: SelectorNode): number[] | null {
+    switch (node.kind) {
+      case 'eq':
+        return this.withLabel(node.label, [node.value]);
+      case 'in':
+        return this.withLabel(node.label, node.values);
+      case 'and': {
+        let best: number[] | null = null;
+        for (const o of node.operands) {
+          const c = this.candidates(o);
+          if (c && (!best || c.length < best.length)) best = c;
+        }
+        return best;
+      }
+      case 'or': {
+        const all = new Set<number>();
+        for (const o of node.operands) {
+          const c = this.candidates(o);
+          if (!c) return null;
+          for (const i of c) all.add(i);
+        }
+        return [...all].sort((a, b) => a - b);
+      }
+      default:
+        return null;
+    }
+  }
+
+  private withLabel(label: string, values: readonly string[]): number[] {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (let i = 0; i < this.peers.length; i++)
+        for (const [k, v] of this.peers[i]!.labels) {
+          let byValue = this.byLabel.get(k);
+          if (!byValue) this.byLabel.set(k, (byValue = new Map<string, number[]>()));
+          const list = byValue.get(v);
+          if (list) list.push(i);
+          else byValue.set(v, [i]);
+        }
+    }
+    const byValue = this.byLabel.get(label);
+    if (!byValue) return [];
+    if (values.length === 1) return byValue.get(values[0]!) ?? [];
+    return [...new Set(values.flatMap((v) => byValue.get(v) ?? []))].sort((a, b) => a - b);
+  }
+}
