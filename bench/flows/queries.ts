@@ -227,42 +227,62 @@ export async function benchQueries(opts: { flows: number; runs: number }): Promi
       return performance.now() - start;
     };
     const day = { from: new Date(Date.now() - 86_400_000).toISOString() };
-    const cases: [string, string, Record<string, unknown>, number][] = [
+    const few = Math.max(5, Math.round(RUNS / 5));
+    // [name, query, variables, runs, goal on p99 in ms (issue 13) or null]
+    const cases: [string, string, Record<string, unknown>, number, number | null][] = [
       [
         'flows, selective (dest namespace + denied), first 50 with totalCount',
         FLOWS_QUERY,
         { f: { destNamespaces: [{ value: 'ns-3' }], actions: ['DENY'] } },
         RUNS,
+        200,
       ],
-      ['flows, policy match (2 %), first 50', FLOWS_QUERY, { f: { policies: [{ name: 'deny-10' }] } }, RUNS],
+      [
+        'flows, policy match (2 %), first 50',
+        FLOWS_QUERY,
+        { f: { policies: [{ name: 'deny-10' }] } },
+        RUNS,
+        null,
+      ],
       [
         'flows, policy match (10 %), first 50',
         FLOWS_QUERY,
         { f: { policies: [{ name: 'quarantine' }] } },
         RUNS,
+        null,
       ],
       [
         'flows, policy match (100 %), first 50',
         FLOWS_QUERY,
         { f: { policies: [{ tier: 'default' }] } },
         RUNS,
+        null,
       ],
-      ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS],
-      ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, Math.max(5, RUNS / 5)],
-      ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, Math.max(5, RUNS / 5)],
-      ['service graph, 24 h', GRAPH_QUERY, { r: day }, Math.max(5, RUNS / 5)],
-      ['policy statistics, 24 h', STATS_QUERY, { r: day }, Math.max(5, RUNS / 5)],
+      ['flows, newest first, no filter', FLOWS_QUERY, {}, RUNS, null],
+      ['filter hints, destination names, unfiltered', HINTS_QUERY, { t: 'DEST_NAME' }, few, null],
+      ['filter hints, policy names, unfiltered', HINTS_QUERY, { t: 'POLICY_NAME' }, few, null],
+      ['service graph, 24 h', GRAPH_QUERY, { r: day }, few, 1_000],
+      ['policy statistics, 24 h', STATS_QUERY, { r: day }, few, null],
     ];
-    for (const [name, query, variables, runs] of cases) {
+    const goals: string[] = [];
+    for (const [name, query, variables, runs, goalMs] of cases) {
       for (let i = 0; i < 3; i++) await post(query, variables);
       const times: number[] = [];
       t0 = performance.now();
       for (let i = 0; i < runs; i++) times.push(await post(query, variables));
       times.sort((a, b) => a - b);
       console.log(
-        `${name}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${percentile(times, 100).toFixed(1)} ms (${runs} runs)`,
+        `${name}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${percentile(times, 100).toFixed(1)} ms (${String(runs)} runs)`,
       );
+      if (goalMs !== null) {
+        const p99 = percentile(times, 99);
+        goals.push(
+          `goal: ${name} p99 < ${goalMs.toLocaleString('en')} ms on ${FLOWS.toLocaleString('en')} flows: ` +
+            `${p99.toFixed(1)} ms, ${p99 < goalMs ? 'met' : 'NOT met'}`,
+        );
+      }
     }
+    for (const line of goals) console.log(line);
     await api.close();
   } finally {
     await adminDb.close();

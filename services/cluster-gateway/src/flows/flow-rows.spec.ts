@@ -1,6 +1,6 @@
 import type { FlowRecord } from '@palisade/flows';
 import { describe, expect, it } from 'vitest';
-import { flowRows, storedFlowKey } from './flow-rows.js';
+import { concatFlowRows, flowRows, storedFlowKey } from './flow-rows.js';
 
 const START = 1_767_225_600;
 
@@ -89,5 +89,25 @@ describe('flowRows', () => {
       ruleIndex: [3, 0, -1],
       action: ['pass', 'allow', 'deny'],
     });
+  });
+});
+
+describe('concatFlowRows', () => {
+  it('puts the rows of batches one after the other, as flowRows of all their records would', () => {
+    const first = [record(), record({ dest_port: 9090, policies: { enforced: [], pending: [] } })];
+    const second = [
+      record({ start_time: START + 86_400, end_time: START + 86_415 }),
+      record({ dest_port: 7070, reporter: 'src' }),
+    ];
+    const joined = concatFlowRows([flowRows(first), flowRows(second)]);
+    expect(joined).toEqual(flowRows([...first, ...second]));
+    // The second batch's hits point at its rows, after the first batch's.
+    expect(joined!.hits.row).toEqual([1, 1, 1, 3, 3, 3, 4, 4, 4]);
+  });
+
+  it('gives up when two batches hold the same flow and bucket, which must be merged', () => {
+    const parts = [flowRows([record()]), flowRows([record({ dest_port: 9090 })]), flowRows([record()])];
+    expect(concatFlowRows(parts)).toBeNull();
+    expect(concatFlowRows(parts.slice(0, 2))).not.toBeNull();
   });
 });

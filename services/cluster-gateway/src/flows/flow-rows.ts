@@ -139,16 +139,7 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
     else seen.record = mergeFlowRecords(seen.record, record);
   }
   const flows = emptyFlowColumns();
-  const hits: PolicyHitColumns = {
-    row: [],
-    trace: [],
-    kind: [],
-    tier: [],
-    namespace: [],
-    name: [],
-    ruleIndex: [],
-    action: [],
-  };
+  const hits = emptyHitColumns();
   const buckets = new Set<number>();
   const days = new Set<number>();
   let row = 0;
@@ -208,6 +199,51 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
     bucketStarts: [...buckets].sort((a, b) => a - b),
     days: [...days].sort((a, b) => a - b),
   };
+}
+
+/**
+ * The rows of several batches' records as one write, from each batch's own rows (built on
+ * arrival, while the previous write ran), without building them again: the columns one after
+ * the other. Null when two of them hold the same flow and bucket (their primary key), which a
+ * statement may write only once: the caller then builds the rows of all their records together,
+ * merging those (`flowRows`). That is rare: an agent aggregates a bucket before it sends it, so
+ * its batches share a flow and bucket only for a record that came after its bucket closed.
+ */
+export function concatFlowRows(parts: readonly FlowRows[]): FlowRows | null {
+  const seen = new Set<string>();
+  for (const part of parts)
+    for (let i = 0; i < part.count; i++) {
+      const key = `${String(part.flows.startTime[i])}|${part.flows.flowKey[i]!.toString('hex')}`;
+      if (seen.has(key)) return null;
+      seen.add(key);
+    }
+  const flows = emptyFlowColumns();
+  const hits = emptyHitColumns();
+  let offset = 0;
+  for (const part of parts) {
+    for (const column of Object.keys(flows) as (keyof FlowColumns)[])
+      append(flows[column], part.flows[column]);
+    for (const column of Object.keys(hits) as (keyof PolicyHitColumns)[])
+      if (column !== 'row') append(hits[column], part.hits[column]);
+    for (const row of part.hits.row) hits.row.push(row + offset);
+    offset += part.count;
+  }
+  const ascending = (values: Iterable<number>) => [...new Set(values)].sort((a, b) => a - b);
+  return {
+    flows,
+    hits,
+    count: offset,
+    bucketStarts: ascending(parts.flatMap((p) => p.bucketStarts)),
+    days: ascending(parts.flatMap((p) => p.days)),
+  };
+}
+
+function append(target: unknown[], source: readonly unknown[]): void {
+  for (const value of source) target.push(value);
+}
+
+function emptyHitColumns(): PolicyHitColumns {
+  return { row: [], trace: [], kind: [], tier: [], namespace: [], name: [], ruleIndex: [], action: [] };
 }
 
 function emptyFlowColumns(): FlowColumns {
