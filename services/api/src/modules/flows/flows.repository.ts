@@ -303,35 +303,6 @@ const GRAPH_PLAN = [
 ] as const;
 
 /**
- * The dimensions of an edge in the first stage of the service graph, which groups minute rows by
- * `(cluster_id, edge_key)`: the key is the md5 of these very columns (the writer's and the
- * rollup's primary key), so every row of a group holds the same values and `min` just picks them.
- * Hashing two uuids per row instead of eleven strings, and comparing bytes (COLLATE "C") instead
- * of by locale, halved the statement's CPU over 500 k minute rows (decision 0191). The result
- * takes the database's collation back for the ordering above it.
- */
-const EDGE_DIMENSION_NAMES = [
-  'source_type',
-  'source_namespace',
-  'source_name',
-  'dest_type',
-  'dest_namespace',
-  'dest_name',
-  'dest_service_namespace',
-  'dest_service_name',
-  'reporter',
-  'action',
-];
-const EDGE_DIMENSION_COLUMNS = EDGE_DIMENSION_NAMES.map((c) => `r.${c}`);
-const EDGE_DIMENSIONS = join(
-  EDGE_DIMENSION_NAMES.map((c) => {
-    const column = ident(`r.${c}`, EDGE_DIMENSION_COLUMNS);
-    return sql`min(${column} COLLATE "C") COLLATE "default" AS ${ident(c, EDGE_DIMENSION_NAMES)}`;
-  }),
-  ', ',
-);
-
-/**
  * Reads that walk an index and stop early: the newest-first page without a policy filter, and
  * the distinct names or namespaces hopped through their index. Postgres estimates a handful of
  * matching rows for them: the scoped-access policy on flows (`cluster_id <> ALL (denied
@@ -613,9 +584,9 @@ export class FlowsRepository implements FlowStore {
       );
     const key = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
       r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name`;
-    // First per edge (its `edge_key`, the md5 of every dimension) with plain sums, then one row per
-    // pair. Allowed traffic once: the destination's report when it made one for this pair (it saw
-    // what arrived), else the source's (a destination outside Calico's view reports nothing).
+    // First per pair, reporter and action with plain sums, then one row per pair. Allowed traffic
+    // once: the destination's report when it made one for this pair (it saw what arrived), else
+    // the source's (a destination outside Calico's view reports nothing).
     const [, , , , rows] = await this.db.query(tenant, [
       ...GRAPH_PLAN,
       sql<
@@ -638,9 +609,9 @@ export class FlowsRepository implements FlowStore {
                ${sums('allowed_src', sql`r.action = 'allow' AND r.reporter = 'src'`)},
                ${sums('denied_src', sql`r.action = 'deny' AND r.reporter = 'src'`)},
                ${sums('denied_dst', sql`r.action = 'deny' AND r.reporter = 'dst'`)}
-          FROM (SELECT r.cluster_id, ${EDGE_DIMENSIONS}, ${PLAIN_SUMS}
+          FROM (SELECT ${key}, r.reporter, r.action, ${PLAIN_SUMS}
                   FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
-                 GROUP BY r.cluster_id, r.edge_key) r
+                 GROUP BY ${key}, r.reporter, r.action) r
          GROUP BY ${key}
          ORDER BY sum(r.bytes_in + r.bytes_out) DESC, sum(r.packets_in + r.packets_out) DESC,
                   r.cluster_id, r.source_namespace, r.source_name, r.dest_namespace, r.dest_name,
