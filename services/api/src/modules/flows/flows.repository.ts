@@ -318,6 +318,20 @@ const GRAPH_PLAN = [
  */
 const INDEX_WALK_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = off`] as const;
 
+/** An edge's dimensions, from its minute row `d` (the service graph's first stage). */
+const EDGE_DIMENSIONS = sql`d.cluster_id, d.source_type, d.source_namespace, d.source_name, d.dest_type,
+  d.dest_namespace, d.dest_name, d.dest_service_namespace, d.dest_service_name, d.reporter, d.action`;
+/** The six counters as PLAIN_SUMS named them, from the first stage `e`. */
+const EDGE_SUMS = join(
+  COUNTERS.map(([c]) =>
+    ident(
+      `e.${c}`,
+      COUNTERS.map(([name]) => `e.${name}`),
+    ),
+  ),
+  ', ',
+);
+
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
 function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
   return join(
@@ -584,9 +598,13 @@ export class FlowsRepository implements FlowStore {
       );
     const key = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
       r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name`;
-    // First per pair, reporter and action with plain sums, then one row per pair. Allowed traffic
-    // once: the destination's report when it made one for this pair (it saw what arrived), else
-    // the source's (a destination outside Calico's view reports nothing).
+    // First per edge with plain sums, then one row per pair. Allowed traffic once: the
+    // destination's report when it made one for this pair (it saw what arrived), else the source's
+    // (a destination outside Calico's view reports nothing). The first stage groups by
+    // `edge_key`, the md5 of every dimension (so all its rows hold the same ones): hashing two
+    // uuids per minute row instead of eleven strings, then reading each edge's dimensions from
+    // its last minute row by primary key, cost 390–400 ms of CPU instead of 530–570 ms over
+    // 500 k minute rows (decision 0191).
     const [, , , , rows] = await this.db.query(tenant, [
       ...GRAPH_PLAN,
       sql<
@@ -609,9 +627,12 @@ export class FlowsRepository implements FlowStore {
                ${sums('allowed_src', sql`r.action = 'allow' AND r.reporter = 'src'`)},
                ${sums('denied_src', sql`r.action = 'deny' AND r.reporter = 'src'`)},
                ${sums('denied_dst', sql`r.action = 'deny' AND r.reporter = 'dst'`)}
-          FROM (SELECT ${key}, r.reporter, r.action, ${PLAIN_SUMS}
-                  FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
-                 GROUP BY ${key}, r.reporter, r.action) r
+          FROM (SELECT ${EDGE_DIMENSIONS}, ${EDGE_SUMS}
+                  FROM (SELECT r.cluster_id, r.edge_key, max(r.minute) AS minute, ${PLAIN_SUMS}
+                          FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
+                         GROUP BY r.cluster_id, r.edge_key) e
+                  JOIN flow_edge_minutes d ON d.org_id = ${orgId}::uuid AND d.cluster_id = e.cluster_id
+                   AND d.minute = e.minute AND d.edge_key = e.edge_key) r
          GROUP BY ${key}
          ORDER BY sum(r.bytes_in + r.bytes_out) DESC, sum(r.packets_in + r.packets_out) DESC,
                   r.cluster_id, r.source_namespace, r.source_name, r.dest_namespace, r.dest_name,
