@@ -108,24 +108,9 @@ const COUNTER_COLUMNS = [
 
 /** Sums policy hits into rollup rows, one per key. */
 class PolicyMinuteRollup {
-  readonly columns: PolicyMinuteColumns = {
-    minute: [],
-    trace: [],
-    kind: [],
-    tier: [],
-    namespace: [],
-    name: [],
-    ruleIndex: [],
-    action: [],
-    reporter: [],
-    packetsIn: [],
-    packetsOut: [],
-    bytesIn: [],
-    bytesOut: [],
-    numFlows: [],
-    numFlowsStarted: [],
-    numFlowsCompleted: [],
-  };
+  readonly columns = Object.fromEntries(
+    [...KEY_COLUMNS, ...COUNTER_COLUMNS].map((c) => [c, []]),
+  ) as unknown as PolicyMinuteColumns;
   readonly #rows = new Map<string, number>();
 
   add(key: Row<PolicyMinuteKey>, counters: Row<Counters>): void {
