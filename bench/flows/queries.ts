@@ -22,9 +22,12 @@ import { createApiServer } from '../../services/api/src/server.js';
 const CHUNK = 500_000;
 const BUCKETS_PER_DAY = 5_760;
 
-// Flow i: bucket i % 5760 of the last 24 h ($3..$4 the range of i, $1 the org, $2 the cluster;
-// also used by bench/web for the flow explorer); source and destination workloads from i, so that every
-// pair recurs; one flow in ten denied; a tenth of the allowed ones with a staged pending deny.
+// Flow i: bucket i % 5760 of the 24 h before $5 ($3..$4 the range of i, $1 the org, $2 the
+// cluster; also used by bench/web for the flow explorer); source and destination workloads from
+// i, so that every pair recurs; one flow in ten denied; a tenth of the allowed ones with a staged
+// pending deny. $5 is one instant for all the chunks of a data set: with now(), a chunk written in
+// the next minute shifted its buckets by a minute, and the rollups of the same 1 M flows came out
+// at 979,628 edge-minute rows instead of 499,909 (and the service graph read twice as many).
 export const GENERATE = `
 INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
   source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
@@ -51,7 +54,7 @@ SELECT $1, $2, t, t + interval '15 seconds', decode(md5(i::text), 'hex'),
   md5(i::text), CASE WHEN i % 10 = 5 THEN 'deny' END,
   10 + i % 50, 12 + i % 40, 1000 + i % 5000, 9000 + i % 7000, 2, 1, 1
 FROM (SELECT i, (i * 7919) % 200 AS s, (i * 104729) % 200 AS d,
-             date_trunc('minute', now()) - interval '15 seconds' * (1 + i % ${BUCKETS_PER_DAY}) AS t
+             date_trunc('minute', $5::timestamptz) - interval '15 seconds' * (1 + i % ${BUCKETS_PER_DAY}) AS t
         FROM generate_series($3::bigint, $4::bigint) AS i) AS g`;
 
 const EDGES = `
@@ -193,8 +196,9 @@ export async function benchQueries(opts: { flows: number; runs: number }): Promi
     await admin.query("SELECT flows_ensure_partitions((now() AT TIME ZONE 'UTC')::date - 1)");
 
     let t0 = performance.now();
+    const generatedAt = new Date();
     for (let from = 1; from <= FLOWS; from += CHUNK)
-      await admin.query(GENERATE, [orgId, clusterId, from, Math.min(FLOWS, from + CHUNK - 1)]);
+      await admin.query(GENERATE, [orgId, clusterId, from, Math.min(FLOWS, from + CHUNK - 1), generatedAt]);
     await admin.query(EDGES);
     await admin.query(HITS);
     await admin.query('ANALYZE flows, flow_edge_minutes, flow_policy_minutes');
