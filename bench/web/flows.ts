@@ -179,13 +179,20 @@ async function storeFlows(admin: pg.Client, flows: number): Promise<number> {
     ['shop', 1, shop],
     ['staging', shop + 1, flows],
   ];
+  const generatedAt = new Date();
   for (const [name, first, last] of parts) {
     const cluster = await admin.query<{ id: string }>(
       `INSERT INTO clusters (org_id, name, labels) VALUES ($1, $2, '{"env":"bench"}') RETURNING id`,
       [orgId, name],
     );
     for (let from = first; from <= last; from += CHUNK)
-      await admin.query(GENERATE, [orgId, cluster.rows[0]!.id, from, Math.min(last, from + CHUNK - 1)]);
+      await admin.query(GENERATE, [
+        orgId,
+        cluster.rows[0]!.id,
+        from,
+        Math.min(last, from + CHUNK - 1),
+        generatedAt,
+      ]);
   }
   await admin.query('ANALYZE flows');
   return performance.now() - t0;

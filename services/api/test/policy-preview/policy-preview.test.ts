@@ -393,10 +393,10 @@ describe('previewPolicyChanges', () => {
         qs.map((q) => q.text.trim().split(/\s+/).slice(0, 3).join(' ')),
       );
       expect(statements).toContainEqual([
-        'SET LOCAL jit',
         'SET LOCAL work_mem',
         'SET LOCAL enable_sort',
         'SET LOCAL enable_incremental_sort',
+        'SET LOCAL jit',
         'WITH g AS',
       ]);
     } finally {

@@ -8,7 +8,7 @@ import { checkBatch, type CheckedBatch } from './flow-batch-check.js';
 import type { FlowEvents } from './flow-events.js';
 import type { FlowPartitions } from './flow-partitions.js';
 import type { FlowRateLimits } from './flow-rate-limits.js';
-import { flowRows, type FlowRows } from './flow-rows.js';
+import { concatFlowRows, flowRows, type FlowRows } from './flow-rows.js';
 import type { FlowBatchOutcome, FlowBatchSource, FlowWriter } from './flow-writer.js';
 
 /** A batch as received, with what `check` made of it. */
@@ -71,12 +71,12 @@ export class FlowIngest {
     let outcomes: readonly FlowBatchOutcome[];
     let rows: FlowRows;
     try {
-      // One batch: its rows were built on arrival. Several: the rows of all their records,
-      // merged, since the statement may write each flow and bucket once.
+      // The rows built on arrival, one batch's after the other's; when two batches hold the same
+      // flow and bucket, the rows of all their records, merged, since the statement may write
+      // each flow and bucket once.
       const groupRows =
-        group.length === 1
-          ? group[0]!.prepared.rows
-          : flowRows(group.flatMap((g) => g.prepared.checked.accepted));
+        concatFlowRows(group.map((g) => g.prepared.rows)) ??
+        flowRows(group.flatMap((g) => g.prepared.checked.accepted));
       await partitions.ensure(groupRows.days);
       ({ outcomes, rows } = await writer.writeGroup(source, {
         rows: groupRows,

@@ -1,6 +1,6 @@
 import type { FlowRecord } from '@palisade/flows';
 import { describe, expect, it } from 'vitest';
-import { flowRows, storedFlowKey } from './flow-rows.js';
+import { concatFlowRows, flowRows, storedFlowKey } from './flow-rows.js';
 
 const START = 1_767_225_600;
 
@@ -77,10 +77,16 @@ describe('flowRows', () => {
     expect(storedFlowKey(reordered).equals(storedFlowKey(record()))).toBe(true);
   });
 
-  it('makes one policy rollup row per hit, attributing an end of tier to its trigger', () => {
-    const rows = flowRows([record(), record({ dest_port: 9090, policies: { enforced: [], pending: [] } })]);
-    expect(rows.hits).toEqual({
-      row: [1, 1, 1],
+  it('sums the policy hits per minute into rollup rows, attributing an end of tier to its trigger', () => {
+    const rows = flowRows([
+      record(),
+      record({ dest_port: 9090, policies: { enforced: [], pending: [] } }),
+      // Another flow in the same minute with the same hits adds to their rows.
+      record({ start_time: START + 15, end_time: START + 30, dest_port: 7070, packets_in: 10 }),
+      // The next minute has rows of its own.
+      record({ start_time: START + 60, end_time: START + 75 }),
+    ]);
+    const first = {
       trace: ['enforced', 'enforced', 'pending'],
       kind: ['gnp', 'np', 'sgnp'],
       tier: ['kube-admin', 'default', 'security'],
@@ -88,6 +94,40 @@ describe('flowRows', () => {
       name: ['base', 'allow-frontend', 'quarantine-shop'],
       ruleIndex: [3, 0, -1],
       action: ['pass', 'allow', 'deny'],
+      reporter: ['dst', 'dst', 'dst'],
+    };
+    const twice = <T>(a: T[]) => [...a, ...a];
+    expect(rows.policyMinutes).toEqual({
+      minute: [START, START, START, START + 60, START + 60, START + 60],
+      ...Object.fromEntries(Object.entries(first).map(([k, v]) => [k, twice(v as unknown[])])),
+      packetsIn: [11, 11, 11, 1, 1, 1],
+      packetsOut: [4, 4, 4, 2, 2, 2],
+      bytesIn: [6, 6, 6, 3, 3, 3],
+      bytesOut: [8, 8, 8, 4, 4, 4],
+      numFlows: [10, 10, 10, 5, 5, 5],
+      numFlowsStarted: [12, 12, 12, 6, 6, 6],
+      numFlowsCompleted: [14, 14, 14, 7, 7, 7],
     });
+  });
+});
+
+describe('concatFlowRows', () => {
+  it('puts the rows of batches one after the other, as flowRows of all their records would', () => {
+    const first = [record(), record({ dest_port: 9090, policies: { enforced: [], pending: [] } })];
+    const second = [
+      record({ start_time: START + 86_400, end_time: START + 86_415 }),
+      record({ dest_port: 7070 }),
+    ];
+    const joined = concatFlowRows([flowRows(first), flowRows(second)]);
+    expect(joined).toEqual(flowRows([...first, ...second]));
+    // The policy rollup rows of both batches in the same minute are summed, not repeated.
+    expect(joined!.policyMinutes.minute).toHaveLength(6);
+    expect(joined!.policyMinutes.packetsIn).toEqual([2, 2, 2, 1, 1, 1]);
+  });
+
+  it('gives up when two batches hold the same flow and bucket, which must be merged', () => {
+    const parts = [flowRows([record()]), flowRows([record({ dest_port: 9090 })]), flowRows([record()])];
+    expect(concatFlowRows(parts)).toBeNull();
+    expect(concatFlowRows(parts.slice(0, 2))).not.toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // Validated flow records as the columns of one bulk write (migration 0006): records of the same
 // flow and bucket are merged first (a row can be written once per statement, and the table holds
 // one row per aggregation key and bucket), traces are stored structured with their hash and the
-// pending verdict, and every policy hit becomes a row of the per-minute policy rollup. Pure: no
+// pending verdict, and policy hits are summed into rows of the per-minute policy rollup. Pure: no
 // I/O, so what is written is decided here and tested without a database.
 import { createHash } from 'node:crypto';
 import {
@@ -52,12 +52,15 @@ export interface FlowColumns {
 }
 
 /**
- * One array per column of a policy hit; `row` is the index of the hit's record in `FlowColumns`
- * (1-based, as `WITH ORDINALITY` counts), whose reporter, bucket and counters the hit shares.
- * An end-of-tier hit is attributed to the policy that triggered it (rule index −1).
+ * Rows of the per-minute policy rollup (`flow_policy_minutes`), one array per column: the policy
+ * hits of the records, summed here per minute, trace, policy, rule, action and reporter, so that
+ * Postgres upserts each rollup row once per write instead of joining every hit to its record and
+ * grouping them (decision 0190). An end-of-tier hit is attributed to the policy that triggered
+ * it (rule index −1).
  */
-export interface PolicyHitColumns {
-  row: number[];
+export interface PolicyMinuteColumns {
+  /** Unix seconds of the minute the record's bucket starts in. */
+  minute: number[];
   trace: string[];
   kind: string[];
   tier: string[];
@@ -65,11 +68,76 @@ export interface PolicyHitColumns {
   name: string[];
   ruleIndex: number[];
   action: string[];
+  reporter: string[];
+  packetsIn: number[];
+  packetsOut: number[];
+  bytesIn: number[];
+  bytesOut: number[];
+  numFlows: number[];
+  numFlowsStarted: number[];
+  numFlowsCompleted: number[];
+}
+
+type PolicyMinuteKey = Pick<
+  PolicyMinuteColumns,
+  'minute' | 'trace' | 'kind' | 'tier' | 'namespace' | 'name' | 'ruleIndex' | 'action' | 'reporter'
+>;
+type Counters = Omit<PolicyMinuteColumns, keyof PolicyMinuteKey>;
+type Row<T> = { [K in keyof T]: T[K] extends (infer E)[] ? E : never };
+
+const KEY_COLUMNS = [
+  'minute',
+  'trace',
+  'kind',
+  'tier',
+  'namespace',
+  'name',
+  'ruleIndex',
+  'action',
+  'reporter',
+] as const satisfies readonly (keyof PolicyMinuteKey)[];
+const COUNTER_COLUMNS = [
+  'packetsIn',
+  'packetsOut',
+  'bytesIn',
+  'bytesOut',
+  'numFlows',
+  'numFlowsStarted',
+  'numFlowsCompleted',
+] as const satisfies readonly (keyof Counters)[];
+
+/** Sums policy hits into rollup rows, one per key. */
+class PolicyMinuteRollup {
+  readonly columns = Object.fromEntries(
+    [...KEY_COLUMNS, ...COUNTER_COLUMNS].map((c) => [c, []]),
+  ) as unknown as PolicyMinuteColumns;
+  readonly #rows = new Map<string, number>();
+
+  add(key: Row<PolicyMinuteKey>, counters: Row<Counters>): void {
+    const text = JSON.stringify(KEY_COLUMNS.map((c) => key[c]));
+    const at = this.#rows.get(text);
+    if (at === undefined) {
+      this.#rows.set(text, this.columns.minute.length);
+      for (const c of KEY_COLUMNS) (this.columns[c] as (string | number)[]).push(key[c]);
+      for (const c of COUNTER_COLUMNS) this.columns[c].push(counters[c]);
+    } else {
+      for (const c of COUNTER_COLUMNS) this.columns[c][at]! += counters[c];
+    }
+  }
+
+  /** Adds every row of `columns`. */
+  addAll(columns: PolicyMinuteColumns): void {
+    for (let i = 0; i < columns.minute.length; i++) {
+      const pick = <K extends keyof PolicyMinuteColumns>(names: readonly K[]) =>
+        Object.fromEntries(names.map((c) => [c, columns[c][i]]));
+      this.add(pick(KEY_COLUMNS) as Row<PolicyMinuteKey>, pick(COUNTER_COLUMNS) as Row<Counters>);
+    }
+  }
 }
 
 export interface FlowRows {
   readonly flows: FlowColumns;
-  readonly hits: PolicyHitColumns;
+  readonly policyMinutes: PolicyMinuteColumns;
   /** Rows to write (records after merging). */
   readonly count: number;
   /** Distinct bucket starts (Unix seconds), ascending. */
@@ -139,16 +207,7 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
     else seen.record = mergeFlowRecords(seen.record, record);
   }
   const flows = emptyFlowColumns();
-  const hits: PolicyHitColumns = {
-    row: [],
-    trace: [],
-    kind: [],
-    tier: [],
-    namespace: [],
-    name: [],
-    ruleIndex: [],
-    action: [],
-  };
+  const policyMinutes = new PolicyMinuteRollup();
   const buckets = new Set<number>();
   const days = new Set<number>();
   let row = 0;
@@ -185,17 +244,33 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
     flows.numFlows.push(record.num_flows);
     flows.numFlowsStarted.push(record.num_flows_started);
     flows.numFlowsCompleted.push(record.num_flows_completed);
+    const counters = {
+      packetsIn: record.packets_in,
+      packetsOut: record.packets_out,
+      bytesIn: record.bytes_in,
+      bytesOut: record.bytes_out,
+      numFlows: record.num_flows,
+      numFlowsStarted: record.num_flows_started,
+      numFlowsCompleted: record.num_flows_completed,
+    };
+    const minute = record.start_time - (record.start_time % 60);
     for (const trace of TRACES) {
       for (const hit of structured[trace]) {
         const policy = hitPolicy(hit);
-        hits.row.push(row);
-        hits.trace.push(trace);
-        hits.kind.push(policy.kind);
-        hits.tier.push(hit.tier);
-        hits.namespace.push(policy.namespace);
-        hits.name.push(policy.name);
-        hits.ruleIndex.push(hit.rule_index);
-        hits.action.push(hit.action);
+        policyMinutes.add(
+          {
+            minute,
+            trace,
+            kind: policy.kind,
+            tier: hit.tier,
+            namespace: policy.namespace,
+            name: policy.name,
+            ruleIndex: hit.rule_index,
+            action: hit.action,
+            reporter: record.reporter,
+          },
+          counters,
+        );
       }
     }
     buckets.add(record.start_time);
@@ -203,11 +278,50 @@ export function flowRows(records: readonly FlowRecord[]): FlowRows {
   }
   return {
     flows,
-    hits,
+    policyMinutes: policyMinutes.columns,
     count: row,
     bucketStarts: [...buckets].sort((a, b) => a - b),
     days: [...days].sort((a, b) => a - b),
   };
+}
+
+/**
+ * The rows of several batches' records as one write, from each batch's own rows (built on
+ * arrival, while the previous write ran), without building them again: the columns one after
+ * the other. Null when two of them hold the same flow and bucket (their primary key), which a
+ * statement may write only once: the caller then builds the rows of all their records together,
+ * merging those (`flowRows`). That is rare: an agent aggregates a bucket before it sends it, so
+ * its batches share a flow and bucket only for a record that came after its bucket closed.
+ */
+export function concatFlowRows(parts: readonly FlowRows[]): FlowRows | null {
+  const seen = new Set<string>();
+  for (const part of parts)
+    for (let i = 0; i < part.count; i++) {
+      const key = `${String(part.flows.startTime[i])}|${part.flows.flowKey[i]!.toString('hex')}`;
+      if (seen.has(key)) return null;
+      seen.add(key);
+    }
+  const flows = emptyFlowColumns();
+  const policyMinutes = new PolicyMinuteRollup();
+  let count = 0;
+  for (const part of parts) {
+    for (const column of Object.keys(flows) as (keyof FlowColumns)[])
+      append(flows[column], part.flows[column]);
+    policyMinutes.addAll(part.policyMinutes);
+    count += part.count;
+  }
+  const ascending = (values: Iterable<number>) => [...new Set(values)].sort((a, b) => a - b);
+  return {
+    flows,
+    policyMinutes: policyMinutes.columns,
+    count,
+    bucketStarts: ascending(parts.flatMap((p) => p.bucketStarts)),
+    days: ascending(parts.flatMap((p) => p.days)),
+  };
+}
+
+function append(target: unknown[], source: readonly unknown[]): void {
+  for (const value of source) target.push(value);
 }
 
 function emptyFlowColumns(): FlowColumns {

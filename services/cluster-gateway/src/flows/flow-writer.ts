@@ -83,11 +83,11 @@ WITH input AS (
     $18::integer[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::jsonb[], $24::text[],
     $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[],
     $32::bigint[]
-  ) WITH ORDINALITY AS s(start_s, end_s, flow_key, source_type, source_namespace, source_name,
+  ) AS s(start_s, end_s, flow_key, source_type, source_namespace, source_name,
     source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port, dest_service_namespace,
     dest_service_name, dest_service_port_name, dest_service_port, proto, reporter, action,
     policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out, bytes_in,
-    bytes_out, num_flows, num_flows_started, num_flows_completed, row)
+    bytes_out, num_flows, num_flows_started, num_flows_completed)
 ),
 written AS (
   INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
@@ -132,14 +132,13 @@ hits AS (
     bytes_out, num_flows, num_flows_started, num_flows_completed)
   SELECT $1, $2, to_timestamp(minute_s),
     md5(concat_ws(chr(31), trace, kind, tier, namespace, name, rule_index, action, reporter))::uuid,
-    trace, kind, tier, namespace, name, rule_index, action, reporter, ${SUM_COUNTERS}
-    FROM (SELECT h.*, i.reporter, i.start_s - i.start_s % 60 AS minute_s, i.packets_in, i.packets_out,
-                 i.bytes_in, i.bytes_out, i.num_flows, i.num_flows_started, i.num_flows_completed
-            FROM unnest($33::bigint[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[],
-                        $39::integer[], $40::text[])
-                 AS h(row, trace, kind, tier, namespace, name, rule_index, action)
-            JOIN input i ON i.row = h.row) AS x
-   GROUP BY minute_s, trace, kind, tier, namespace, name, rule_index, action, reporter
+    trace, kind, tier, namespace, name, rule_index, action, reporter, packets_in, packets_out, bytes_in,
+    bytes_out, num_flows, num_flows_started, num_flows_completed
+    FROM unnest($33::bigint[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[],
+                $39::integer[], $40::text[], $41::text[], $42::bigint[], $43::bigint[], $44::bigint[],
+                $45::bigint[], $46::bigint[], $47::bigint[], $48::bigint[])
+         AS h(minute_s, trace, kind, tier, namespace, name, rule_index, action, reporter, packets_in,
+              packets_out, bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
   ON CONFLICT (cluster_id, minute, hit_key) DO UPDATE SET ${ADD_COUNTERS('flow_policy_minutes')}
   RETURNING 1
 )
@@ -220,7 +219,7 @@ export class FlowWriter {
       : flowRows(group.batches.filter((_, i) => stored[i]).flatMap((b) => b.accepted));
     if (rows.count > 0) {
       const f = rows.flows;
-      const h = rows.hits;
+      const p = rows.policyMinutes;
       await client.query(WRITE_FLOWS, [
         orgId,
         clusterId,
@@ -254,14 +253,22 @@ export class FlowWriter {
         f.numFlows,
         f.numFlowsStarted,
         f.numFlowsCompleted,
-        h.row,
-        h.trace,
-        h.kind,
-        h.tier,
-        h.namespace,
-        h.name,
-        h.ruleIndex,
-        h.action,
+        p.minute,
+        p.trace,
+        p.kind,
+        p.tier,
+        p.namespace,
+        p.name,
+        p.ruleIndex,
+        p.action,
+        p.reporter,
+        p.packetsIn,
+        p.packetsOut,
+        p.bytesIn,
+        p.bytesOut,
+        p.numFlows,
+        p.numFlowsStarted,
+        p.numFlowsCompleted,
       ]);
     }
     // The status once for the stored batches: counts summed, the last batch's sequence and

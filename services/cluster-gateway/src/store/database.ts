@@ -2,12 +2,26 @@
 // security but is granted only the cluster tables (migration 0002), so every statement here is
 // scoped by cluster id explicitly.
 import pg from 'pg';
-import { DATABASE_IDLE_TIMEOUT_MS } from '../limits.js';
+import { DATABASE_IDLE_TIMEOUT_MS, DATABASE_WORK_MEM_MB } from '../limits.js';
 
 export type Database = pg.Pool;
 
+/**
+ * Session settings of every gateway connection, sent with the startup packet (no round trip).
+ * JIT off: the gateway's statements are short writes and lookups, and compiling never pays; the
+ * flow writer's statement over unnest arrays is estimated far above its real cost (the join of
+ * the policy hits to their records), which switched JIT on for 130–800 ms per write of a few
+ * thousand rows (decision 0190). work_mem: see DATABASE_WORK_MEM_MB.
+ */
+const SESSION_OPTIONS = `-c jit=off -c work_mem=${String(DATABASE_WORK_MEM_MB)}MB`;
+
 export function connectDatabase(url: string, size: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: DATABASE_IDLE_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    idleTimeoutMillis: DATABASE_IDLE_TIMEOUT_MS,
+    options: SESSION_OPTIONS,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   // Nor may a checked-out one (a transaction when Postgres restarts or cuts the connection): the

@@ -54,7 +54,13 @@ function stringMatch(
     // A stored value matches exactly when it, or its alias, is one of the values.
     const stored = new Set(exact);
     for (const [value, a] of entries) if (stored.has(a)) stored.add(value);
-    parts.push(sql`${column} = ANY(${[...stored]}::text[])`);
+    // One value as `=`: the planner then walks the column's (org, column, time) index in time
+    // order and stops at the page; `= ANY(array)` gives no order, so the newest-first page walked
+    // the organisation's time index instead, through every flow when few match (decision 0191).
+    const values = [...stored];
+    parts.push(
+      values.length === 1 ? sql`${column} = ${values[0]!}` : sql`${column} = ANY(${values}::text[])`,
+    );
   }
   for (const m of matches.filter((x) => x.type === 'fuzzy'))
     parts.push(sql`(strpos(${column}, ${m.value}) > 0 OR strpos(${alias}, ${m.value}) > 0)`);

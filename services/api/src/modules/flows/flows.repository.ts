@@ -296,6 +296,10 @@ const GRAPH_PLAN = [
   ROLLUP_WORK_MEM,
   sql`SET LOCAL enable_sort = off`,
   sql`SET LOCAL enable_incremental_sort = off`,
+  // The disabled sort above the aggregate (the busiest-first order, still a Sort: 10^10 in cost
+  // however few its rows) lifted the plan past JIT's inlining and optimisation thresholds: 2.1 s
+  // of compiling for 1.8 s of execution over 500 k minute rows (decision 0191).
+  sql`SET LOCAL jit = off`,
 ] as const;
 
 /**
@@ -321,9 +325,24 @@ const INDEX_WALK_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = o
  * made it sort the million rows on disk (64 MB with the default work_mem) to group them, and
  * switched JIT on (~0.4 s of compiling); hashed in memory instead, the statement is the scan plus
  * a hash probe per row, 3-4× faster over 1 M flows. A hash aggregate that outgrows work_mem
- * spills to disk rather than exceed it.
+ * spills to disk rather than exceed it. The service graph's settings are exactly these (JIT off
+ * included, decision 0191).
  */
-const KEY_GROUP_PLAN = [sql`SET LOCAL jit = off`, ...GRAPH_PLAN] as const;
+const KEY_GROUP_PLAN = GRAPH_PLAN;
+
+/** An edge's dimensions, from its minute row `d` (the service graph's first stage). */
+const EDGE_DIMENSIONS = sql`d.cluster_id, d.source_type, d.source_namespace, d.source_name, d.dest_type,
+  d.dest_namespace, d.dest_name, d.dest_service_namespace, d.dest_service_name, d.reporter, d.action`;
+/** The six counters as PLAIN_SUMS named them, from the first stage `e`. */
+const EDGE_SUMS = join(
+  COUNTERS.map(([c]) =>
+    ident(
+      `e.${c}`,
+      COUNTERS.map(([name]) => `e.${name}`),
+    ),
+  ),
+  ', ',
+);
 
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
 function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
@@ -591,10 +610,14 @@ export class FlowsRepository implements FlowStore {
       );
     const key = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
       r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name`;
-    // First per pair, reporter and action with plain sums, then one row per pair. Allowed traffic
-    // once: the destination's report when it made one for this pair (it saw what arrived), else
-    // the source's (a destination outside Calico's view reports nothing).
-    const [, , , rows] = await this.db.query(tenant, [
+    // First per edge with plain sums, then one row per pair. Allowed traffic once: the
+    // destination's report when it made one for this pair (it saw what arrived), else the source's
+    // (a destination outside Calico's view reports nothing). The first stage groups by
+    // `edge_key`, the md5 of every dimension (so all its rows hold the same ones): hashing two
+    // uuids per minute row instead of eleven strings, then reading each edge's dimensions from
+    // its last minute row by primary key, cost 390–400 ms of CPU instead of 530–570 ms over
+    // 500 k minute rows (decision 0191).
+    const [, , , , rows] = await this.db.query(tenant, [
       ...GRAPH_PLAN,
       sql<
         Record<string, unknown> & {
@@ -616,9 +639,12 @@ export class FlowsRepository implements FlowStore {
                ${sums('allowed_src', sql`r.action = 'allow' AND r.reporter = 'src'`)},
                ${sums('denied_src', sql`r.action = 'deny' AND r.reporter = 'src'`)},
                ${sums('denied_dst', sql`r.action = 'deny' AND r.reporter = 'dst'`)}
-          FROM (SELECT ${key}, r.reporter, r.action, ${PLAIN_SUMS}
-                  FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
-                 GROUP BY ${key}, r.reporter, r.action) r
+          FROM (SELECT ${EDGE_DIMENSIONS}, ${EDGE_SUMS}
+                  FROM (SELECT r.cluster_id, r.edge_key, max(r.minute) AS minute, ${PLAIN_SUMS}
+                          FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
+                         GROUP BY r.cluster_id, r.edge_key) e
+                  JOIN flow_edge_minutes d ON d.org_id = ${orgId}::uuid AND d.cluster_id = e.cluster_id
+                   AND d.minute = e.minute AND d.edge_key = e.edge_key) r
          GROUP BY ${key}
          ORDER BY sum(r.bytes_in + r.bytes_out) DESC, sum(r.packets_in + r.packets_out) DESC,
                   r.cluster_id, r.source_namespace, r.source_name, r.dest_namespace, r.dest_name,
