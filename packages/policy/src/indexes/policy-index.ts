@@ -58,6 +58,13 @@ function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
   pkt.icmpCode = p.icmpCode ?? -1;
 }
 
+/**
+ * A number per rule plan, the same in every index: engines on a basis share plans (decision
+ * 0196), so keys built from it (peerSelf) carry over between the states of a report.
+ */
+const planIds = new WeakMap<RulePlan, number>();
+let nextPlanId = 0;
+
 /** Endpoint partitions by the entities they were built over (see localPartition). */
 const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
 
@@ -81,11 +88,19 @@ export interface PolicyIndexOptions {
    * previous state can only become exposed through them (decision 0195).
    */
   peers?: readonly Entity[];
+  /**
+   * Few endpoints will be asked (a replayed state's changed endpoints): each is evaluated on its
+   * own instead of keyed into classes, which costs a pass over every endpoint under the merged
+   * view of every peer plan (decision 0196).
+   */
+  few?: boolean;
 }
 
 /** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
 export class SharedPeerClasses {
   readonly local = new Map<string, Map<string, string[]>>();
+  /** What a peer's plan and profile make of it (peerSelf), by direction, family, peer and plan. */
+  readonly peerSelves = new Map<string, string>();
 }
 
 /** Peers of one plan and family that the plan cannot tell apart, two of each class. */
@@ -138,7 +153,6 @@ export class PolicyIndex {
   private readonly planProbes = new Map<object, Map<string, PlanProbes>>();
 
   private readonly exhaustive: boolean;
-  private readonly planIds = new Map<RulePlan, number>();
   /** Per own plan and family: the peers it cannot tell apart (reachesProfile). */
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
@@ -154,7 +168,6 @@ export class PolicyIndex {
   private readonly partitions = new Map<string, PeerPartition>();
   private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
   private backendKeys: Map<string, string> | undefined;
-  private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
   /** Results shared by the workload endpoints of one class (same plan, same features). */
   private readonly classResults = new Map<string, boolean>();
@@ -167,7 +180,10 @@ export class PolicyIndex {
     this.exhaustive = options.exhaustive ?? false;
     this.shared = options.shared ?? new SharedPeerClasses();
     this.peers = options.peers ?? null;
+    this.few = options.few === true || this.peers !== null;
   }
+
+  private readonly few: boolean;
 
   private readonly peers: readonly Entity[] | null;
 
@@ -179,8 +195,8 @@ export class PolicyIndex {
   private readonly shared: SharedPeerClasses;
 
   private planId(plan: RulePlan): number {
-    let id = this.planIds.get(plan);
-    if (id === undefined) this.planIds.set(plan, (id = this.planIds.size));
+    let id = planIds.get(plan);
+    if (id === undefined) planIds.set(plan, (id = nextPlanId++));
     return id;
   }
 
@@ -372,9 +388,10 @@ export class PolicyIndex {
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
     const plan = this.engine.planFor(e, direction);
-    // Against a few given peers (a replayed state's changed endpoints), keying endpoint classes
-    // would cost more than evaluating each endpoint: its sides are memoised anyway.
-    if (this.peers) return this.otherNamespacesFast(e, direction, plan);
+    // For a few endpoints, or against a few given peers (a replayed state's changed endpoints),
+    // keying endpoint classes would cost more than evaluating each endpoint: its sides are
+    // memoised anyway.
+    if (this.few) return this.otherNamespacesFast(e, direction, plan);
     // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
     // address share the answer.
     const parts = [
@@ -614,11 +631,12 @@ export class PolicyIndex {
     plan: RulePlan,
     addr: ResolvedAddress,
   ): string {
-    const key = `${direction}|${family}|${peer.id}`;
-    let self = this.peerSelves.get(key);
+    // The entities are the same for every index sharing the memo: the plan decides the rest.
+    const key = `${direction}|${family}|${peer.id}|${this.planId(plan)}`;
+    let self = this.shared.peerSelves.get(key);
     if (self === undefined) {
       self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
-      this.peerSelves.set(key, self);
+      this.shared.peerSelves.set(key, self);
     }
     return self;
   }
