@@ -28,7 +28,18 @@ export interface PartitionClass {
   readonly split: number;
 }
 
-const NO_MARKS: ReadonlyMap<number, string> = new Map();
+/**
+ * What a view's criteria mark: per peer the node of the sequence of criteria (their positions in
+ * the view) whose sets hold it, 0 when none does; and the marked peers in the order first marked.
+ * Numbers instead of strings of positions (decision 0196): equal sequences, equal nodes, in every
+ * view over one partition.
+ */
+interface Marks {
+  readonly tags: Int32Array;
+  readonly touched: readonly number[];
+}
+
+const NO_MARKS: Marks = { tags: new Int32Array(0), touched: [] };
 
 /** A criterion's peers, or the peers outside it when those are fewer (either splits alike). */
 type Marked = Int32Array;
@@ -56,6 +67,11 @@ export class PeerPartition {
   private readonly selectorSets = new Map<SelectorSlot, Marked>();
   /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
   private readonly cidrSets = new Map<string, Marked>();
+  /** Criteria sequences as a trie: node, then criterion position, to the node it leads to. */
+  private readonly trie = new Map<number, Map<number, number>>();
+  private nodes = 1;
+  /** The tags of the view being marked (zeroed again by release). */
+  private readonly tags: Int32Array;
 
   /**
    * `peers` with their resolved addresses (one family); `own` is the caller's part of the first
@@ -72,6 +88,7 @@ export class PeerPartition {
     const n = peers.length;
     this.first = new Int32Array(n);
     this.nextNamespace = new Int32Array(n);
+    this.tags = new Int32Array(n);
     const byKey = new Map<string, number>();
     const bases = new Map<string, number>();
     for (let i = 0; i < n; i++) {
@@ -113,23 +130,44 @@ export class PeerPartition {
    */
   keys(view: PlanView): (peer: Entity) => string | undefined {
     const marks = this.marks(view);
+    const tags = marks.tags.slice();
+    this.release(marks);
     return (peer) => {
       const i = this.indexOf.get(peer.id);
-      return i === undefined ? undefined : `${this.first[i]}|${marks.get(i) ?? ''}`;
+      return i === undefined ? undefined : `${this.first[i]}|${tags[i]}`;
     };
   }
 
-  /** Per marked peer, the criteria of `view` whose sets hold it. */
-  private marks(view: PlanView): Map<number, string> {
-    const marks = new Map<number, string>();
+  /** The criteria of `view` whose sets hold each peer (release them once read). */
+  private marks(view: PlanView): Marks {
+    const tags = this.tags;
+    const touched: number[] = [];
     let criterion = 0;
     const mark = (set: Marked) => {
-      const tag = `${criterion++},`;
-      for (const i of set) marks.set(i, (marks.get(i) ?? '') + tag);
+      const c = criterion++;
+      // Most peers of a set come from the same node: look each node's step up once.
+      const steps = new Map<number, number>();
+      for (const i of set) {
+        const from = tags[i]!;
+        if (from === 0) touched.push(i);
+        let to = steps.get(from);
+        if (to === undefined) {
+          let next = this.trie.get(from);
+          if (!next) this.trie.set(from, (next = new Map<number, number>()));
+          to = next.get(c);
+          if (to === undefined) next.set(c, (to = this.nodes++));
+          steps.set(from, to);
+        }
+        tags[i] = to;
+      }
     };
     for (const s of view.selectors) mark(this.selectorSet(s));
     for (const c of view.cidrs) mark(this.cidrSet(c));
-    return marks;
+    return { tags, touched };
+  }
+
+  private release(marks: Marks): void {
+    for (const i of marks.touched) this.tags[i] = 0;
   }
 
   /** The classes of the peers under `view`. */
@@ -152,19 +190,23 @@ export class PeerPartition {
   refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
     const marks = this.marks(view);
     const marked: PartitionClass[] = [];
-    const grouped = new Map<string, Entity[]>();
+    // By node, then first split.
+    const grouped = new Map<number, Map<number, Entity[]>>();
     const unmarked = new Map<number, Entity[]>();
-    for (const [i, tags] of marks) {
+    for (const i of marks.touched) {
+      const tag = marks.tags[i]!;
       const s = this.first[i]!;
       if (!unmarked.has(s)) unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
-      const key = `${s}|${tags}`;
-      const members = grouped.get(key);
+      let bySplit = grouped.get(tag);
+      if (!bySplit) grouped.set(tag, (bySplit = new Map<number, Entity[]>()));
+      const members = bySplit.get(s);
       if (!members) {
-        const c = { key: `${this.splits[s]!.base}|${tags}`, members: [this.peers[i]!], split: s };
-        grouped.set(key, c.members);
+        const c = { key: `${this.splits[s]!.base}|${tag}`, members: [this.peers[i]!], split: s };
+        bySplit.set(s, c.members);
         marked.push(c);
       } else this.add(members, this.peers[i]!);
     }
+    this.release(marks);
     return { marked, unmarked };
   }
 
@@ -189,10 +231,10 @@ export class PeerPartition {
   }
 
   /** Two members of a split that no criterion marked (see add), skipping runs of one namespace. */
-  private untouched(split: readonly number[], marks: ReadonlyMap<number, string>): Entity[] {
+  private untouched(split: readonly number[], marks: Marks): Entity[] {
     const out: Entity[] = [];
     let p = 0;
-    while (p < split.length && marks.has(split[p]!)) p++;
+    while (p < split.length && marks.tags[split[p]!]) p++;
     if (p === split.length) return out;
     const first = this.peers[split[p]!]!;
     out.push(first);
@@ -201,7 +243,7 @@ export class PeerPartition {
       const i = split[p]!;
       const peer = this.peers[i]!;
       if (this.distinctNamespaces && peer.namespace === first.namespace) p = this.nextNamespace[i]!;
-      else if (marks.has(i)) p++;
+      else if (marks.tags[i]) p++;
       else {
         out.push(peer);
         break;
