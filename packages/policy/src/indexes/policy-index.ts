@@ -163,6 +163,11 @@ export class PolicyIndex {
    */
   private readonly peerSides = new Map<PeerPartition, (Map<string, Int8Array> | undefined)[]>();
   private readonly scratch = new MutablePacket();
+  /**
+   * An endpoint side's verdicts on the world's probes, per group of peer classes its plan cannot
+   * tell apart and per plan, profile and features of the endpoint's own address.
+   */
+  private readonly endpointSides = new Map<object, Map<string, Int8Array>>();
   private readonly splitOrder = new Map<PeerPartition, SplitGroup[]>();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
@@ -427,6 +432,10 @@ export class PolicyIndex {
       if (!sides) this.peerSides.set(partition, (sides = []));
       const seenBy = new Map<RulePlan, string>();
       let mine: Int8Array | undefined;
+      let group: object = sides;
+      // The endpoint's side gives the same verdicts to every endpoint alike in plan, profile and
+      // own features, against one group of peers (decision 0196).
+      let own: string | undefined;
       // Whether a peer of the class (another namespace's) and the endpoint allow a common probe;
       // null when the endpoint's side refuses every probe from the class's group.
       const allows = (peerPlan: RulePlan, split: number, members: readonly Entity[]): boolean | null => {
@@ -434,7 +443,13 @@ export class PolicyIndex {
         if (!peer) return false;
         const peerAddr = this.engine.endpointAddress(peer, family)!;
         const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
-        mine ??= this.sideVerdicts(e, direction, src, dst, probes);
+        if (!mine) {
+          own ??= `${this.planId(plan)}|${this.engine.profileAllows(e) ? 1 : 0}|${addressFeatures([planView(plan)], ownAddr)}`;
+          let byOwn = this.endpointSides.get(group);
+          if (!byOwn) this.endpointSides.set(group, (byOwn = new Map<string, Int8Array>()));
+          mine = byOwn.get(own);
+          if (!mine) byOwn.set(own, (mine = this.sideVerdicts(e, direction, src, dst, probes)));
+        }
         if (mine[probes.length] === 0) return null;
         let seen = seenBy.get(peerPlan);
         if (seen === undefined) seenBy.set(peerPlan, (seen = addressFeatures([planView(peerPlan)], ownAddr)));
@@ -444,17 +459,19 @@ export class PolicyIndex {
         for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
         return false;
       };
-      for (const group of marked) {
+      for (const classes of marked) {
         mine = undefined;
-        for (const c of group) {
+        group = classes;
+        for (const c of classes) {
           const r = allows(c.plan, c.split, c.members);
           if (r === null) break;
           if (r) return true;
         }
       }
-      for (const { splits } of this.splitGroups(partition, peerDirection)) {
+      for (const splitGroup of this.splitGroups(partition, peerDirection)) {
         mine = undefined;
-        for (const { split, plan: peerPlan } of splits) {
+        group = splitGroup;
+        for (const { split, plan: peerPlan } of splitGroup.splits) {
           const members = unmarked.get(split) ?? partition.representatives(split);
           if (members.length === 0) continue;
           const r = allows(peerPlan, split, members);
