@@ -55,41 +55,29 @@ export function backendKeys(world: World): Map<string, string> {
   return keys;
 }
 
-export class PeerPartition {
-  private readonly first: Int32Array;
-  /** Per first split: its peers in order, and the key part views cannot change. */
-  private readonly splits: { members: number[]; base: number }[] = [];
-  private readonly indexOf = new Map<number, number>();
-  /** Per peer: the next position in its split whose peer is of another namespace. */
-  private readonly nextNamespace: Int32Array;
+/**
+ * Peers (one family) with what no caller's key changes: per peer the part of the first split
+ * views cannot change (the address's other owners, its named ports, the Service backends at its
+ * address) and, per criterion, the peers it marks. Shared by the partitions of every index over
+ * the same peers with the same entities (a report's states, decision 0196), whose callers' keys
+ * differ.
+ */
+export class PeerSets {
+  readonly indexOf = new Map<number, number>();
+  /** Per peer: an id of the part of its first split views cannot change. */
+  readonly bases: Int32Array;
   private byLabel: Map<string, Map<string, number[]>> | null = null;
-  private defaults: Entity[][] | undefined;
   private readonly selectorSets = new Map<SelectorSlot, Marked>();
   /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
   private readonly cidrSets = new Map<string, Marked>();
-  /** Criteria sequences as a trie: node, then criterion position, to the node it leads to. */
-  private readonly trie = new Map<number, Map<number, number>>();
-  private nodes = 1;
-  /** The tags of the view being marked (zeroed again by release). */
-  private readonly tags: Int32Array;
 
-  /**
-   * `peers` with their resolved addresses (one family); `own` is the caller's part of the first
-   * split per peer. With `distinctNamespaces`, a class keeps members of two namespaces when it has
-   * them; otherwise its first two members.
-   */
   constructor(
-    private readonly peers: readonly Entity[],
+    readonly peers: readonly Entity[],
     private readonly addresses: readonly ResolvedAddress[],
-    own: readonly string[],
     backends: ReadonlyMap<string, string>,
-    private readonly distinctNamespaces: boolean,
   ) {
     const n = peers.length;
-    this.first = new Int32Array(n);
-    this.nextNamespace = new Int32Array(n);
-    this.tags = new Int32Array(n);
-    const byKey = new Map<string, number>();
+    this.bases = new Int32Array(n);
     const bases = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const peer = peers[i]!;
@@ -100,6 +88,126 @@ export class PeerPartition {
       const base = `${others.join(',')}|${JSON.stringify(peer.namedPorts)}|${backends.get(ipKey(ip) + (ip.family === 6 ? '/6' : '')) ?? ''}`;
       let baseId = bases.get(base);
       if (baseId === undefined) bases.set(base, (baseId = bases.size));
+      this.bases[i] = baseId;
+      this.indexOf.set(peer.id, i);
+    }
+  }
+
+  private smaller(matching: number[]): Marked {
+    if (matching.length * 2 <= this.peers.length) return Int32Array.from(matching);
+    const inside = new Uint8Array(this.peers.length);
+    for (const i of matching) inside[i] = 1;
+    const outside: number[] = [];
+    for (let i = 0; i < this.peers.length; i++) if (!inside[i]) outside.push(i);
+    return Int32Array.from(outside);
+  }
+
+  selectorSet(slot: SelectorSlot): Marked {
+    let set = this.selectorSets.get(slot);
+    if (set) return set;
+    const candidates = this.candidates(slot.node);
+    const matching: number[] = [];
+    if (candidates) {
+      for (const i of candidates) if (slot.matches(this.peers[i]!)) matching.push(i);
+    } else for (let i = 0; i < this.peers.length; i++) if (slot.matches(this.peers[i]!)) matching.push(i);
+    set = this.smaller(matching);
+    this.selectorSets.set(slot, set);
+    return set;
+  }
+
+  cidrSet(cidrs: CidrSet): Marked {
+    let set = this.cidrSets.get(cidrs.key);
+    if (set) return set;
+    const matching: number[] = [];
+    for (let i = 0; i < this.peers.length; i++) if (cidrs.contains(this.addresses[i]!.ip)) matching.push(i);
+    set = this.smaller(matching);
+    this.cidrSets.set(cidrs.key, set);
+    return set;
+  }
+
+  /**
+   * Peers (sorted, without repeats) among which every match of `node` lies, from the label index;
+   * null when the selector requires no label value.
+   */
+  private candidates(node: SelectorNode): number[] | null {
+    switch (node.kind) {
+      case 'eq':
+        return this.withLabel(node.label, [node.value]);
+      case 'in':
+        return this.withLabel(node.label, node.values);
+      case 'and': {
+        let best: number[] | null = null;
+        for (const o of node.operands) {
+          const c = this.candidates(o);
+          if (c && (!best || c.length < best.length)) best = c;
+        }
+        return best;
+      }
+      case 'or': {
+        const all = new Set<number>();
+        for (const o of node.operands) {
+          const c = this.candidates(o);
+          if (!c) return null;
+          for (const i of c) all.add(i);
+        }
+        return [...all].sort((a, b) => a - b);
+      }
+      default:
+        return null;
+    }
+  }
+
+  private withLabel(label: string, values: readonly string[]): number[] {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (let i = 0; i < this.peers.length; i++)
+        for (const [k, v] of this.peers[i]!.labels) {
+          let byValue = this.byLabel.get(k);
+          if (!byValue) this.byLabel.set(k, (byValue = new Map<string, number[]>()));
+          const list = byValue.get(v);
+          if (list) list.push(i);
+          else byValue.set(v, [i]);
+        }
+    }
+    const byValue = this.byLabel.get(label);
+    if (!byValue) return [];
+    if (values.length === 1) return byValue.get(values[0]!) ?? [];
+    return [...new Set(values.flatMap((v) => byValue.get(v) ?? []))].sort((a, b) => a - b);
+  }
+}
+
+export class PeerPartition {
+  private readonly first: Int32Array;
+  /** Per first split: its peers in order, and the key part views cannot change. */
+  private readonly splits: { members: number[]; base: number }[] = [];
+  /** Per peer: the next position in its split whose peer is of another namespace. */
+  private readonly nextNamespace: Int32Array;
+  private defaults: Entity[][] | undefined;
+  private readonly peers: readonly Entity[];
+  /** Criteria sequences as a trie: node, then criterion position, to the node it leads to. */
+  private readonly trie = new Map<number, Map<number, number>>();
+  private nodes = 1;
+  /** The tags of the view being marked (zeroed again by release). */
+  private readonly tags: Int32Array;
+
+  /**
+   * The peers of `sets`; `own` is the caller's part of the first split per peer. With
+   * `distinctNamespaces`, a class keeps members of two namespaces when it has them; otherwise its
+   * first two members.
+   */
+  constructor(
+    private readonly sets: PeerSets,
+    own: readonly string[],
+    private readonly distinctNamespaces: boolean,
+  ) {
+    const peers = (this.peers = sets.peers);
+    const n = peers.length;
+    this.first = new Int32Array(n);
+    this.nextNamespace = new Int32Array(n);
+    this.tags = new Int32Array(n);
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const baseId = sets.bases[i]!;
       const key = `${own[i]}\u0000${baseId}`;
       let s = byKey.get(key);
       if (s === undefined) {
@@ -107,7 +215,6 @@ export class PeerPartition {
         this.splits.push({ members: [], base: baseId });
       }
       this.first[i] = s;
-      this.indexOf.set(peer.id, i);
       this.splits[s]!.members.push(i);
     }
     for (const { members } of this.splits) {
@@ -133,7 +240,7 @@ export class PeerPartition {
     const tags = marks.tags.slice();
     this.release(marks);
     return (peer) => {
-      const i = this.indexOf.get(peer.id);
+      const i = this.sets.indexOf.get(peer.id);
       return i === undefined ? undefined : `${this.first[i]}|${tags[i]}`;
     };
   }
@@ -161,8 +268,8 @@ export class PeerPartition {
         tags[i] = to;
       }
     };
-    for (const s of view.selectors) mark(this.selectorSet(s));
-    for (const c of view.cidrs) mark(this.cidrSet(c));
+    for (const s of view.selectors) mark(this.sets.selectorSet(s));
+    for (const c of view.cidrs) mark(this.sets.cidrSet(c));
     return { tags, touched };
   }
 
@@ -250,87 +357,5 @@ export class PeerPartition {
       }
     }
     return out;
-  }
-
-  private smaller(matching: number[]): Marked {
-    if (matching.length * 2 <= this.peers.length) return Int32Array.from(matching);
-    const inside = new Uint8Array(this.peers.length);
-    for (const i of matching) inside[i] = 1;
-    const outside: number[] = [];
-    for (let i = 0; i < this.peers.length; i++) if (!inside[i]) outside.push(i);
-    return Int32Array.from(outside);
-  }
-
-  private selectorSet(slot: SelectorSlot): Marked {
-    let set = this.selectorSets.get(slot);
-    if (set) return set;
-    const candidates = this.candidates(slot.node);
-    const matching: number[] = [];
-    if (candidates) {
-      for (const i of candidates) if (slot.matches(this.peers[i]!)) matching.push(i);
-    } else for (let i = 0; i < this.peers.length; i++) if (slot.matches(this.peers[i]!)) matching.push(i);
-    set = this.smaller(matching);
-    this.selectorSets.set(slot, set);
-    return set;
-  }
-
-  private cidrSet(cidrs: CidrSet): Marked {
-    let set = this.cidrSets.get(cidrs.key);
-    if (set) return set;
-    const matching: number[] = [];
-    for (let i = 0; i < this.peers.length; i++) if (cidrs.contains(this.addresses[i]!.ip)) matching.push(i);
-    set = this.smaller(matching);
-    this.cidrSets.set(cidrs.key, set);
-    return set;
-  }
-
-  /**
-   * Peers (sorted, without repeats) among which every match of `node` lies, from the label index;
-   * null when the selector requires no label value.
-   */
-  private candidates(node: SelectorNode): number[] | null {
-    switch (node.kind) {
-      case 'eq':
-        return this.withLabel(node.label, [node.value]);
-      case 'in':
-        return this.withLabel(node.label, node.values);
-      case 'and': {
-        let best: number[] | null = null;
-        for (const o of node.operands) {
-          const c = this.candidates(o);
-          if (c && (!best || c.length < best.length)) best = c;
-        }
-        return best;
-      }
-      case 'or': {
-        const all = new Set<number>();
-        for (const o of node.operands) {
-          const c = this.candidates(o);
-          if (!c) return null;
-          for (const i of c) all.add(i);
-        }
-        return [...all].sort((a, b) => a - b);
-      }
-      default:
-        return null;
-    }
-  }
-
-  private withLabel(label: string, values: readonly string[]): number[] {
-    if (!this.byLabel) {
-      this.byLabel = new Map();
-      for (let i = 0; i < this.peers.length; i++)
-        for (const [k, v] of this.peers[i]!.labels) {
-          let byValue = this.byLabel.get(k);
-          if (!byValue) this.byLabel.set(k, (byValue = new Map<string, number[]>()));
-          const list = byValue.get(v);
-          if (list) list.push(i);
-          else byValue.set(v, [i]);
-        }
-    }
-    const byValue = this.byLabel.get(label);
-    if (!byValue) return [];
-    if (values.length === 1) return byValue.get(values[0]!) ?? [];
-    return [...new Set(values.flatMap((v) => byValue.get(v) ?? []))].sort((a, b) => a - b);
   }
 }

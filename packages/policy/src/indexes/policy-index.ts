@@ -27,7 +27,7 @@ import type { RulePlan } from '../engine/rule-plan.js';
 import { addressFeatures, mergedView, planView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
-import { PeerPartition, backendKeys } from './peer-partition.js';
+import { PeerPartition, PeerSets, backendKeys } from './peer-partition.js';
 
 export interface PolicyRef {
   kind: PolicyKindShort;
@@ -101,6 +101,8 @@ export class SharedPeerClasses {
   readonly local = new Map<string, Map<string, string[]>>();
   /** What a peer's plan and profile make of it (peerSelf), by direction, family, peer and plan. */
   readonly peerSelves = new Map<string, string>();
+  /** Every workload peer of a family with its criteria's sets, for exposure partitions. */
+  readonly exposureSets = new Map<4 | 6, PeerSets>();
 }
 
 /** Peers of one plan and family that the plan cannot tell apart, two of each class. */
@@ -595,18 +597,26 @@ export class PolicyIndex {
     const key = `${peerDirection}|${family}`;
     let partition = this.partitions.get(key);
     if (partition) return partition;
-    const peers: Entity[] = [];
-    const addresses: ResolvedAddress[] = [];
-    const own: string[] = [];
-    for (const peer of this.exposureCandidates()) {
-      if (peer.kind !== 'wep') continue;
-      const addr = this.engine.endpointAddress(peer, family);
-      if (!addr) continue;
-      peers.push(peer);
-      addresses.push(addr);
-      own.push(this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr));
+    // Every workload peer: the same in every index sharing the memo (same entities).
+    let sets = this.peers ? undefined : this.shared.exposureSets.get(family);
+    if (!sets) {
+      const peers: Entity[] = [];
+      const addresses: ResolvedAddress[] = [];
+      for (const peer of this.exposureCandidates()) {
+        if (peer.kind !== 'wep') continue;
+        const addr = this.engine.endpointAddress(peer, family);
+        if (!addr) continue;
+        peers.push(peer);
+        addresses.push(addr);
+      }
+      sets = new PeerSets(peers, addresses, this.backends());
+      if (!this.peers) this.shared.exposureSets.set(family, sets);
     }
-    partition = new PeerPartition(peers, addresses, own, this.backends(), true);
+    const own = sets.peers.map((peer) => {
+      const addr = this.engine.endpointAddress(peer, family)!;
+      return this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr);
+    });
+    partition = new PeerPartition(sets, own, true);
     this.partitions.set(key, partition);
     return partition;
   }
@@ -626,10 +636,8 @@ export class PolicyIndex {
       this.engine.addresses.resolveOwned(e.ips.find((ip) => ip.family === family)!),
     );
     partition = new PeerPartition(
-      peers,
-      addresses,
+      new PeerSets(peers, addresses, this.backends()),
       peers.map(() => ''),
-      this.backends(),
       false,
     );
     byFamily.set(family, partition);
