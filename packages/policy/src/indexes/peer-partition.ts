@@ -189,6 +189,9 @@ export class PeerPartition {
   private nodes = 1;
   /** The tags of the view being marked (zeroed again by release). */
   private readonly tags: Int32Array;
+  /** Per split, the node of the last class refine met in it (zeroed again by refine). */
+  private readonly lastTag: Int32Array;
+  private readonly lastMembers: (Entity[] | undefined)[];
 
   /**
    * The peers of `sets`; `own` is the caller's part of the first split per peer. With
@@ -205,6 +208,8 @@ export class PeerPartition {
     this.first = new Int32Array(n);
     this.nextNamespace = new Int32Array(n);
     this.tags = new Int32Array(n);
+    this.lastTag = new Int32Array(n);
+    this.lastMembers = new Array<Entity[] | undefined>(n).fill(undefined);
     const byKey = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const baseId = sets.bases[i]!;
@@ -297,22 +302,33 @@ export class PeerPartition {
   refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
     const marks = this.marks(view);
     const marked: PartitionClass[] = [];
-    // By node, then first split.
-    const grouped = new Map<number, Map<number, Entity[]>>();
     const unmarked = new Map<number, Entity[]>();
+    // The members of the classes by split and node: the last node seen per split in arrays (most
+    // splits hold one), the others in a map by node, then split.
+    const { lastTag, lastMembers } = this;
+    const grouped = new Map<number, Map<number, Entity[]>>();
     for (const i of marks.touched) {
       const tag = marks.tags[i]!;
       const s = this.first[i]!;
-      if (!unmarked.has(s)) unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
-      let bySplit = grouped.get(tag);
-      if (!bySplit) grouped.set(tag, (bySplit = new Map<number, Entity[]>()));
-      const members = bySplit.get(s);
+      let members: Entity[] | undefined;
+      if (lastTag[s] === 0) {
+        unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
+      } else if (lastTag[s] === tag) members = lastMembers[s];
+      else {
+        let bySplit = grouped.get(lastTag[s]!);
+        if (!bySplit) grouped.set(lastTag[s]!, (bySplit = new Map<number, Entity[]>()));
+        bySplit.set(s, lastMembers[s]!);
+        members = grouped.get(tag)?.get(s);
+      }
       if (!members) {
         const c = { key: `${this.splits[s]!.base}|${tag}`, members: [this.peers[i]!], split: s };
-        bySplit.set(s, c.members);
+        members = c.members;
         marked.push(c);
       } else this.add(members, this.peers[i]!);
+      lastTag[s] = tag;
+      lastMembers[s] = members;
     }
+    for (const s of unmarked.keys()) lastTag[s] = 0;
     this.release(marks);
     return { marked, unmarked };
   }

@@ -171,6 +171,7 @@ export class PolicyIndex {
    */
   private readonly endpointSides = new Map<object, Map<string, Int8Array>>();
   private readonly splitOrder = new Map<PeerPartition, SplitGroup[]>();
+  private readonly splitPlans = new Map<PeerPartition, RulePlan[]>();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
   private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
@@ -485,6 +486,13 @@ export class PolicyIndex {
     return false;
   }
 
+  /** The plan of the peers of a first split of an exposure partition (one plan: see peerSelf). */
+  private splitPlan(partition: PeerPartition, split: number, peerDirection: Direction): RulePlan {
+    let plans = this.splitPlans.get(partition);
+    if (!plans) this.splitPlans.set(partition, (plans = []));
+    return (plans[split] ??= this.engine.planFor(partition.representatives(split)[0]!, peerDirection));
+  }
+
   /** The first splits of an exposure partition by unmarked key, fewest rules first (memoised). */
   private splitGroups(partition: PeerPartition, peerDirection: Direction): SplitGroup[] {
     let groups = this.splitOrder.get(partition);
@@ -496,7 +504,7 @@ export class PolicyIndex {
       if (!g) byKey.set(key, (g = { splits: [] }));
       g.splits.push({
         split,
-        plan: this.engine.planFor(partition.representatives(split)[0]!, peerDirection),
+        plan: this.splitPlan(partition, split, peerDirection),
       });
     }
     groups = [...byKey.values()];
@@ -557,7 +565,7 @@ export class PolicyIndex {
     for (const c of marked) {
       const group = bySeen.get(c.key) ?? [];
       group.push({
-        plan: this.engine.planFor(c.members[0]!, peerDirection),
+        plan: this.splitPlan(partition, c.split, peerDirection),
         split: c.split,
         members: c.members,
       });
