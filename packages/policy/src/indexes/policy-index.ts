@@ -338,6 +338,10 @@ export class PolicyIndex {
     return result;
   }
 
+  /**
+   * Whether the endpoint's side allows some probe from (ingress) or to (egress) one of the outside
+   * `addresses`: the only side there is. Fills one packet per probe (as sideVerdicts).
+   */
   private anyAllowedFrom(
     e: Entity,
     direction: Direction,
@@ -345,19 +349,16 @@ export class PolicyIndex {
     addresses: readonly bigint[],
     probes: readonly PortProbe[],
   ): boolean {
-    const own = { endpoint: e.key };
+    const own = this.engine.endpointAddress(e, family)!;
+    const pkt = this.scratch;
     for (const a of addresses) {
-      const outside = { ip: formatIp(fromBigInt(a, family)) };
-      const ends =
-        direction === 'ingress'
-          ? { source: outside, destination: own }
-          : { source: own, destination: outside };
+      const outside = this.engine.addresses.resolve(formatIp(fromBigInt(a, family)))!;
+      pkt.family = family;
+      pkt.src = direction === 'ingress' ? outside : own;
+      pkt.dst = direction === 'ingress' ? own : outside;
       for (const probe of probes) {
-        const conn = this.withProbe(ends, probe);
-        if (
-          this.allowed(conn, direction === 'egress' ? e : undefined, direction === 'ingress' ? e : undefined)
-        )
-          return true;
+        withPortProbe(pkt, probe);
+        if (this.engine.allows(e, direction, pkt)) return true;
       }
     }
     return false;
