@@ -49,6 +49,9 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Split groups whose first peers are tried before an endpoint's peer classes are built. */
+const WITNESS_GROUPS = 2;
+
 /** Sets a packet's protocol, ports and ICMP fields to a probe's (its addresses stay). */
 function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
   pkt.protocol = p.protocol;
@@ -431,7 +434,7 @@ export class PolicyIndex {
     for (const family of [4, 6] as const) {
       const ownAddr = this.engine.endpointAddress(e, family);
       if (!ownAddr) continue;
-      const { partition, marked, unmarked } = this.exposurePeers(plan, direction, family);
+      const partition = this.exposurePartition(peerDirection, family);
       let sides = this.peerSides.get(partition);
       if (!sides) this.peerSides.set(partition, (sides = []));
       const seenBy = new Map<RulePlan, string>();
@@ -463,6 +466,19 @@ export class PolicyIndex {
         for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
         return false;
       };
+      // A few real peers first, those of the fewest rules in the first groups: a pair of them
+      // allowing a probe is an exposure, found without refining every peer under the endpoint's
+      // plan (decision 0196). Their endpoint side is memoised per peer.
+      for (const { splits } of this.splitGroups(partition, peerDirection).slice(0, WITNESS_GROUPS)) {
+        const { split, plan: peerPlan } = splits[0]!;
+        for (const peer of partition.representatives(split)) {
+          if (peer.namespace === e.namespace) continue;
+          mine = undefined;
+          group = peer;
+          if (allows(peerPlan, split, [peer]) === true) return true;
+        }
+      }
+      const { marked, unmarked } = this.exposurePeers(plan, direction, family);
       for (const classes of marked) {
         mine = undefined;
         group = classes;
