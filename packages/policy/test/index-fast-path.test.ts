@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../src/engine/engine.js';
-import { buildWorld } from '../src/engine/world.js';
+import { buildWorld, withPolicies } from '../src/engine/world.js';
+import type { PolicyResource } from '../src/resources/types.js';
 import { PolicyIndex } from '../src/indexes/policy-index.js';
 import { worldArb } from './support/random-world.js';
 
@@ -70,6 +71,49 @@ describe('the fast reachability index', () => {
       { numRuns: 100 },
     );
     expect(exposed).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('keeps the plans of the entities no changed policy selects alike a fresh engine (decision 0196)', () => {
+    let carried = 0;
+    fc.assert(
+      fc.property(worldArb, fc.nat(), fc.integer({ min: -1, max: 6000 }), (input, pick, order) => {
+        const base = new PolicyEngine(buildWorld(input));
+        const directions = ['ingress', 'egress'] as const;
+        const stages = ['normal', 'preDNAT', 'doNotTrack'] as const;
+        const plans = (engine: PolicyEngine) =>
+          engine.world.entities.flatMap((e) =>
+            directions.flatMap((d) =>
+              [false, true].flatMap((pending) =>
+                stages.map((stage) =>
+                  engine
+                    .tierPlans(e, d, pending, stage)
+                    .map((t) => `${t.tier.name}:${t.policies.map((p) => p.definition.name).join(',')}`)
+                    .join('|'),
+                ),
+              ),
+            ),
+          );
+        plans(base);
+        // One policy re-ordered (order -1: removed), as a replayed report's next state.
+        const policies = (input.resources ?? []).filter((r) => r.kind.endsWith('NetworkPolicy'));
+        const changed = policies[pick % Math.max(1, policies.length)];
+        const resources = (input.resources ?? []).flatMap((r): PolicyResource[] => {
+          if (r !== changed) return [r];
+          if (order < 0) return [];
+          return [{ ...r, spec: { ...(r.spec as object), order } } as PolicyResource];
+        });
+        const next = new PolicyEngine(withPolicies(base.world, resources), base);
+        const fresh = new PolicyEngine(buildWorld({ ...input, resources }));
+        expect(plans(next)).toEqual(plans(fresh));
+        const keys = fresh.world.endpoints.map((e) => e.key);
+        expect(everything(new PolicyIndex(next), keys)).toEqual(everything(new PolicyIndex(fresh), keys));
+        carried += next.world.entities.filter(
+          (e) => next.planFor(e, 'ingress') === base.planFor(e, 'ingress'),
+        ).length;
+      }),
+      { numRuns: 150 },
+    );
+    expect(carried).toBeGreaterThan(0);
   }, 180_000);
 
   it('shares results between endpoints the plans cannot tell apart', () => {

@@ -31,14 +31,23 @@ const DO_NOT_TRACK = 2;
 const ALLOW = true;
 const DENY = false;
 
+/** A number per compiled policy, the same in every engine that shares it (plan keys). */
+const policyIds = new WeakMap<CompiledPolicy, number>();
+let nextPolicyId = 0;
+function policyId(p: CompiledPolicy): number {
+  let id = policyIds.get(p);
+  if (id === undefined) policyIds.set(p, (id = nextPolicyId++));
+  return id;
+}
+
 export class PolicyEngine {
   readonly policies: readonly CompiledPolicy[];
   readonly addresses: AddressIndex;
   readonly hasStaged: boolean;
   private readonly states: readonly EndpointState[];
   private readonly resolver: ConnectionResolver;
-  private readonly sharedPlans = new Map<string, RulePlan>();
-  private readonly policyIndex: ReadonlyMap<CompiledPolicy, number>;
+  /** Plans by their policies' ids (policyId): shared with a basis that has the same tiers. */
+  private readonly sharedPlans: Map<string, RulePlan>;
   private readonly byNamespace = new Map<string, readonly CompiledPolicy[]>();
   private readonly profileHits = new Map<string, Hit>();
   private readonly traceRoot = new TraceNode([]);
@@ -52,7 +61,8 @@ export class PolicyEngine {
   /**
    * With `basis`, an engine over a world with the same entities (withPolicies): its selector
    * memos, address index and (with the same tiers) the policies it compiled from the same
-   * definitions are shared instead of rebuilt; plans are made afresh.
+   * definitions are shared instead of rebuilt, and so are the plans of the entities no differing
+   * policy selects (carryPlans).
    */
   constructor(
     readonly world: World,
@@ -71,11 +81,12 @@ export class PolicyEngine {
     this.addresses = shared?.addresses ?? new AddressIndex(world);
     this.hasStaged = world.hasStaged;
     this.states = world.entities.map((e) => new EndpointState(e));
+    this.sharedPlans = sameTiers ? shared.sharedPlans : new Map<string, RulePlan>();
+    if (sameTiers) this.carryPlans(shared);
     this.resolver = new ConnectionResolver(
       new Map(world.endpoints.map((e) => [e.key, this.states[e.id]!])),
       this.addresses,
     );
-    this.policyIndex = new Map(this.policies.map((p, i) => [p, i]));
     for (const e of world.entities) {
       for (const np of e.namedPorts) {
         const numbers = this.namedPortNumbers.get(np.name) ?? [];
@@ -117,7 +128,7 @@ export class PolicyEngine {
     if (pending && !tiers.some((t) => t.policies.some((p) => p.definition.staged))) {
       plan = this.rulePlan(s, direction, false, stage);
     } else {
-      const ids = tiers.map((t) => t.policies.map((p) => this.policyIndex.get(p)).join(',')).join('|');
+      const ids = tiers.map((t) => t.policies.map(policyId).join(',')).join('|');
       const key = `${direction}:${ids}`;
       plan = this.sharedPlans.get(key);
       if (!plan)
@@ -128,6 +139,31 @@ export class PolicyEngine {
     }
     s.plans[slot] = plan;
     return plan;
+  }
+
+  /**
+   * Keeps the basis's plans of every entity that no policy of only one of the two engines can
+   * select (decision 0196): the other policies are the same compiled objects, in the same relative
+   * order (same definitions, same tiers), so such an entity's plans would be built alike.
+   */
+  private carryPlans(basis: PolicyEngine): void {
+    const mine = new Set(this.policies);
+    const theirs = new Set(basis.policies);
+    const differing = [
+      ...this.policies.filter((p) => !theirs.has(p)),
+      ...basis.policies.filter((p) => !mine.has(p)),
+    ];
+    for (const s of this.states) {
+      const e = s.entity;
+      const touched = differing.some(
+        (p) =>
+          (p.definition.namespace === undefined || p.definition.namespace === (e.namespace ?? '')) &&
+          p.target.matches(e),
+      );
+      if (touched) continue;
+      const plans = basis.states[e.id]!.plans;
+      for (let i = 0; i < plans.length; i++) s.plans[i] = plans[i];
+    }
   }
 
   /** Global policies plus those of the endpoint's namespace (the only ones that can select it), in order. */

@@ -28,7 +28,18 @@ export interface PartitionClass {
   readonly split: number;
 }
 
-const NO_MARKS: ReadonlyMap<number, string> = new Map();
+/**
+ * What a view's criteria mark: per peer the node of the sequence of criteria (their positions in
+ * the view) whose sets hold it, 0 when none does; and the marked peers in the order first marked.
+ * Numbers instead of strings of positions (decision 0196): equal sequences, equal nodes, in every
+ * view over one partition.
+ */
+interface Marks {
+  readonly tags: Int32Array;
+  readonly touched: readonly number[];
+}
+
+const NO_MARKS: Marks = { tags: new Int32Array(0), touched: [] };
 
 /** A criterion's peers, or the peers outside it when those are fewer (either splits alike). */
 type Marked = Int32Array;
@@ -44,35 +55,29 @@ export function backendKeys(world: World): Map<string, string> {
   return keys;
 }
 
-export class PeerPartition {
-  private readonly first: Int32Array;
-  /** Per first split: its peers in order, and the key part views cannot change. */
-  private readonly splits: { members: number[]; base: number }[] = [];
-  private readonly indexOf = new Map<number, number>();
-  /** Per peer: the next position in its split whose peer is of another namespace. */
-  private readonly nextNamespace: Int32Array;
+/**
+ * Peers (one family) with what no caller's key changes: per peer the part of the first split
+ * views cannot change (the address's other owners, its named ports, the Service backends at its
+ * address) and, per criterion, the peers it marks. Shared by the partitions of every index over
+ * the same peers with the same entities (a report's states, decision 0196), whose callers' keys
+ * differ.
+ */
+export class PeerSets {
+  readonly indexOf = new Map<number, number>();
+  /** Per peer: an id of the part of its first split views cannot change. */
+  readonly bases: Int32Array;
   private byLabel: Map<string, Map<string, number[]>> | null = null;
-  private defaults: Entity[][] | undefined;
   private readonly selectorSets = new Map<SelectorSlot, Marked>();
   /** By CidrSet key: equal keys, equal sets, whichever compiled rule holds them. */
   private readonly cidrSets = new Map<string, Marked>();
 
-  /**
-   * `peers` with their resolved addresses (one family); `own` is the caller's part of the first
-   * split per peer. With `distinctNamespaces`, a class keeps members of two namespaces when it has
-   * them; otherwise its first two members.
-   */
   constructor(
-    private readonly peers: readonly Entity[],
+    readonly peers: readonly Entity[],
     private readonly addresses: readonly ResolvedAddress[],
-    own: readonly string[],
     backends: ReadonlyMap<string, string>,
-    private readonly distinctNamespaces: boolean,
   ) {
     const n = peers.length;
-    this.first = new Int32Array(n);
-    this.nextNamespace = new Int32Array(n);
-    const byKey = new Map<string, number>();
+    this.bases = new Int32Array(n);
     const bases = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const peer = peers[i]!;
@@ -83,131 +88,9 @@ export class PeerPartition {
       const base = `${others.join(',')}|${JSON.stringify(peer.namedPorts)}|${backends.get(ipKey(ip) + (ip.family === 6 ? '/6' : '')) ?? ''}`;
       let baseId = bases.get(base);
       if (baseId === undefined) bases.set(base, (baseId = bases.size));
-      const key = `${own[i]}\u0000${baseId}`;
-      let s = byKey.get(key);
-      if (s === undefined) {
-        byKey.set(key, (s = this.splits.length));
-        this.splits.push({ members: [], base: baseId });
-      }
-      this.first[i] = s;
+      this.bases[i] = baseId;
       this.indexOf.set(peer.id, i);
-      this.splits[s]!.members.push(i);
     }
-    for (const { members } of this.splits) {
-      for (let p = members.length - 1; p >= 0; p--) {
-        const i = members[p]!;
-        const after = members[p + 1];
-        this.nextNamespace[i] =
-          after === undefined
-            ? members.length
-            : peers[after]!.namespace !== peers[i]!.namespace
-              ? p + 1
-              : this.nextNamespace[after]!;
-      }
-    }
-  }
-
-  /**
-   * Per peer (by entity), a key under `view`: equal keys, equal address features under the view
-   * (and equal caller's keys). Undefined for an entity that is not one of the peers.
-   */
-  keys(view: PlanView): (peer: Entity) => string | undefined {
-    const marks = this.marks(view);
-    return (peer) => {
-      const i = this.indexOf.get(peer.id);
-      return i === undefined ? undefined : `${this.first[i]}|${marks.get(i) ?? ''}`;
-    };
-  }
-
-  /** Per marked peer, the criteria of `view` whose sets hold it. */
-  private marks(view: PlanView): Map<number, string> {
-    const marks = new Map<number, string>();
-    let criterion = 0;
-    const mark = (set: Marked) => {
-      const tag = `${criterion++},`;
-      for (const i of set) marks.set(i, (marks.get(i) ?? '') + tag);
-    };
-    for (const s of view.selectors) mark(this.selectorSet(s));
-    for (const c of view.cidrs) mark(this.cidrSet(c));
-    return marks;
-  }
-
-  /** The classes of the peers under `view`. */
-  classes(view: PlanView): PartitionClass[] {
-    const { marked, unmarked } = this.refine(view);
-    const out = [...marked];
-    for (let s = 0; s < this.splits.length; s++) {
-      const members = unmarked.get(s) ?? this.representatives(s);
-      if (members.length > 0) out.push({ key: this.unmarkedKey(s), members, split: s });
-    }
-    return out;
-  }
-
-  /**
-   * The classes under `view` of the peers some criterion of it marks, and for each first split
-   * holding such peers the representatives of its other peers; every other split is one class,
-   * with `representatives(split)` and key `unmarkedKey(split)`. Costs what the criteria mark, not
-   * the number of peers or splits.
-   */
-  refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
-    const marks = this.marks(view);
-    const marked: PartitionClass[] = [];
-    const grouped = new Map<string, Entity[]>();
-    const unmarked = new Map<number, Entity[]>();
-    for (const [i, tags] of marks) {
-      const s = this.first[i]!;
-      if (!unmarked.has(s)) unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
-      const key = `${s}|${tags}`;
-      const members = grouped.get(key);
-      if (!members) {
-        const c = { key: `${this.splits[s]!.base}|${tags}`, members: [this.peers[i]!], split: s };
-        grouped.set(key, c.members);
-        marked.push(c);
-      } else this.add(members, this.peers[i]!);
-    }
-    return { marked, unmarked };
-  }
-
-  get splitCount(): number {
-    return this.splits.length;
-  }
-
-  /** The key of a split's unmarked peers (equal for splits alike in what views cannot change). */
-  unmarkedKey(split: number): string {
-    return `${this.splits[split]!.base}|`;
-  }
-
-  /** Two members of a split (see add), when no criterion marks any of its peers. */
-  representatives(split: number): Entity[] {
-    this.defaults ??= this.splits.map((s) => this.untouched(s.members, NO_MARKS));
-    return this.defaults[split]!;
-  }
-
-  private add(members: Entity[], peer: Entity): void {
-    if (members.length >= 2) return;
-    if (!this.distinctNamespaces || members[0]!.namespace !== peer.namespace) members.push(peer);
-  }
-
-  /** Two members of a split that no criterion marked (see add), skipping runs of one namespace. */
-  private untouched(split: readonly number[], marks: ReadonlyMap<number, string>): Entity[] {
-    const out: Entity[] = [];
-    let p = 0;
-    while (p < split.length && marks.has(split[p]!)) p++;
-    if (p === split.length) return out;
-    const first = this.peers[split[p]!]!;
-    out.push(first);
-    p++;
-    while (p < split.length) {
-      const i = split[p]!;
-      const peer = this.peers[i]!;
-      if (this.distinctNamespaces && peer.namespace === first.namespace) p = this.nextNamespace[i]!;
-      else if (marks.has(i)) p++;
-      else {
-        out.push(peer);
-        break;
-      }
-    }
-    return out;
   }
 
   private smaller(matching: number[]): Marked {
@@ -219,7 +102,7 @@ export class PeerPartition {
     return Int32Array.from(outside);
   }
 
-  private selectorSet(slot: SelectorSlot): Marked {
+  selectorSet(slot: SelectorSlot): Marked {
     let set = this.selectorSets.get(slot);
     if (set) return set;
     const candidates = this.candidates(slot.node);
@@ -232,7 +115,7 @@ export class PeerPartition {
     return set;
   }
 
-  private cidrSet(cidrs: CidrSet): Marked {
+  cidrSet(cidrs: CidrSet): Marked {
     let set = this.cidrSets.get(cidrs.key);
     if (set) return set;
     const matching: number[] = [];
@@ -290,5 +173,205 @@ export class PeerPartition {
     if (!byValue) return [];
     if (values.length === 1) return byValue.get(values[0]!) ?? [];
     return [...new Set(values.flatMap((v) => byValue.get(v) ?? []))].sort((a, b) => a - b);
+  }
+}
+
+export class PeerPartition {
+  private readonly first: Int32Array;
+  /** Per first split: its peers in order, and the key part views cannot change. */
+  private readonly splits: { members: number[]; base: number }[] = [];
+  /** Per peer: the next position in its split whose peer is of another namespace. */
+  private readonly nextNamespace: Int32Array;
+  private defaults: Entity[][] | undefined;
+  private readonly peers: readonly Entity[];
+  /** Criteria sequences as a trie: node, then criterion position, to the node it leads to. */
+  private readonly trie = new Map<number, Map<number, number>>();
+  private nodes = 1;
+  /** The tags of the view being marked (zeroed again by release). */
+  private readonly tags: Int32Array;
+  /** Per split, the node of the last class refine met in it (zeroed again by refine). */
+  private readonly lastTag: Int32Array;
+  private readonly lastMembers: (Entity[] | undefined)[];
+
+  /**
+   * The peers of `sets`; `own` is the caller's part of the first split per peer. With
+   * `distinctNamespaces`, a class keeps members of two namespaces when it has them; otherwise its
+   * first two members.
+   */
+  constructor(
+    private readonly sets: PeerSets,
+    own: readonly string[],
+    private readonly distinctNamespaces: boolean,
+  ) {
+    const peers = (this.peers = sets.peers);
+    const n = peers.length;
+    this.first = new Int32Array(n);
+    this.nextNamespace = new Int32Array(n);
+    this.tags = new Int32Array(n);
+    this.lastTag = new Int32Array(n);
+    this.lastMembers = new Array<Entity[] | undefined>(n).fill(undefined);
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const baseId = sets.bases[i]!;
+      const key = `${own[i]}\u0000${baseId}`;
+      let s = byKey.get(key);
+      if (s === undefined) {
+        byKey.set(key, (s = this.splits.length));
+        this.splits.push({ members: [], base: baseId });
+      }
+      this.first[i] = s;
+      this.splits[s]!.members.push(i);
+    }
+    for (const { members } of this.splits) {
+      for (let p = members.length - 1; p >= 0; p--) {
+        const i = members[p]!;
+        const after = members[p + 1];
+        this.nextNamespace[i] =
+          after === undefined
+            ? members.length
+            : peers[after]!.namespace !== peers[i]!.namespace
+              ? p + 1
+              : this.nextNamespace[after]!;
+      }
+    }
+  }
+
+  /**
+   * Per peer (by entity), a key under `view`: equal keys, equal address features under the view
+   * (and equal caller's keys). Undefined for an entity that is not one of the peers.
+   */
+  keys(view: PlanView): (peer: Entity) => string | undefined {
+    const marks = this.marks(view);
+    const tags = marks.tags.slice();
+    this.release(marks);
+    return (peer) => {
+      const i = this.sets.indexOf.get(peer.id);
+      return i === undefined ? undefined : `${this.first[i]}|${tags[i]}`;
+    };
+  }
+
+  /** The criteria of `view` whose sets hold each peer (release them once read). */
+  private marks(view: PlanView): Marks {
+    const tags = this.tags;
+    const touched: number[] = [];
+    let criterion = 0;
+    const mark = (set: Marked) => {
+      const c = criterion++;
+      // Most peers of a set come from the same node: look each node's step up once.
+      const steps = new Map<number, number>();
+      for (const i of set) {
+        const from = tags[i]!;
+        if (from === 0) touched.push(i);
+        let to = steps.get(from);
+        if (to === undefined) {
+          let next = this.trie.get(from);
+          if (!next) this.trie.set(from, (next = new Map<number, number>()));
+          to = next.get(c);
+          if (to === undefined) next.set(c, (to = this.nodes++));
+          steps.set(from, to);
+        }
+        tags[i] = to;
+      }
+    };
+    for (const s of view.selectors) mark(this.sets.selectorSet(s));
+    for (const c of view.cidrs) mark(this.sets.cidrSet(c));
+    return { tags, touched };
+  }
+
+  private release(marks: Marks): void {
+    for (const i of marks.touched) this.tags[i] = 0;
+  }
+
+  /** The classes of the peers under `view`. */
+  classes(view: PlanView): PartitionClass[] {
+    const { marked, unmarked } = this.refine(view);
+    const out = [...marked];
+    for (let s = 0; s < this.splits.length; s++) {
+      const members = unmarked.get(s) ?? this.representatives(s);
+      if (members.length > 0) out.push({ key: this.unmarkedKey(s), members, split: s });
+    }
+    return out;
+  }
+
+  /**
+   * The classes under `view` of the peers some criterion of it marks, and for each first split
+   * holding such peers the representatives of its other peers; every other split is one class,
+   * with `representatives(split)` and key `unmarkedKey(split)`. Costs what the criteria mark, not
+   * the number of peers or splits.
+   */
+  refine(view: PlanView): { marked: PartitionClass[]; unmarked: Map<number, Entity[]> } {
+    const marks = this.marks(view);
+    const marked: PartitionClass[] = [];
+    const unmarked = new Map<number, Entity[]>();
+    // The members of the classes by split and node: the last node seen per split in arrays (most
+    // splits hold one), the others in a map by node, then split.
+    const { lastTag, lastMembers } = this;
+    const grouped = new Map<number, Map<number, Entity[]>>();
+    for (const i of marks.touched) {
+      const tag = marks.tags[i]!;
+      const s = this.first[i]!;
+      let members: Entity[] | undefined;
+      if (lastTag[s] === 0) {
+        unmarked.set(s, this.untouched(this.splits[s]!.members, marks));
+      } else if (lastTag[s] === tag) members = lastMembers[s];
+      else {
+        let bySplit = grouped.get(lastTag[s]!);
+        if (!bySplit) grouped.set(lastTag[s]!, (bySplit = new Map<number, Entity[]>()));
+        bySplit.set(s, lastMembers[s]!);
+        members = grouped.get(tag)?.get(s);
+      }
+      if (!members) {
+        const c = { key: `${this.splits[s]!.base}|${tag}`, members: [this.peers[i]!], split: s };
+        members = c.members;
+        marked.push(c);
+      } else this.add(members, this.peers[i]!);
+      lastTag[s] = tag;
+      lastMembers[s] = members;
+    }
+    for (const s of unmarked.keys()) lastTag[s] = 0;
+    this.release(marks);
+    return { marked, unmarked };
+  }
+
+  get splitCount(): number {
+    return this.splits.length;
+  }
+
+  /** The key of a split's unmarked peers (equal for splits alike in what views cannot change). */
+  unmarkedKey(split: number): string {
+    return `${this.splits[split]!.base}|`;
+  }
+
+  /** Two members of a split (see add), when no criterion marks any of its peers. */
+  representatives(split: number): Entity[] {
+    this.defaults ??= this.splits.map((s) => this.untouched(s.members, NO_MARKS));
+    return this.defaults[split]!;
+  }
+
+  private add(members: Entity[], peer: Entity): void {
+    if (members.length >= 2) return;
+    if (!this.distinctNamespaces || members[0]!.namespace !== peer.namespace) members.push(peer);
+  }
+
+  /** Two members of a split that no criterion marked (see add), skipping runs of one namespace. */
+  private untouched(split: readonly number[], marks: Marks): Entity[] {
+    const out: Entity[] = [];
+    let p = 0;
+    while (p < split.length && marks.tags[split[p]!]) p++;
+    if (p === split.length) return out;
+    const first = this.peers[split[p]!]!;
+    out.push(first);
+    p++;
+    while (p < split.length) {
+      const i = split[p]!;
+      const peer = this.peers[i]!;
+      if (this.distinctNamespaces && peer.namespace === first.namespace) p = this.nextNamespace[i]!;
+      else if (marks.tags[i]) p++;
+      else {
+        out.push(peer);
+        break;
+      }
+    }
+    return out;
   }
 }

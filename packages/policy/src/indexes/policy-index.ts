@@ -27,7 +27,7 @@ import type { RulePlan } from '../engine/rule-plan.js';
 import { addressFeatures, mergedView, planView } from './plan-view.js';
 import { outsideAddressProbes, portProbes, publicAddressProbes, type PortProbe } from './representatives.js';
 import { peerSignature } from './peer-signature.js';
-import { PeerPartition, backendKeys } from './peer-partition.js';
+import { PeerPartition, PeerSets, backendKeys } from './peer-partition.js';
 
 export interface PolicyRef {
   kind: PolicyKindShort;
@@ -49,6 +49,9 @@ export interface EndpointExposure {
 
 const STAGES = ['normal', 'preDNAT', 'doNotTrack'] as const;
 
+/** Split groups whose first peers are tried before an endpoint's peer classes are built. */
+const WITNESS_GROUPS = 2;
+
 /** Sets a packet's protocol, ports and ICMP fields to a probe's (its addresses stay). */
 function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
   pkt.protocol = p.protocol;
@@ -57,6 +60,13 @@ function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
   pkt.icmpType = p.icmpType ?? -1;
   pkt.icmpCode = p.icmpCode ?? -1;
 }
+
+/**
+ * A number per rule plan, the same in every index: engines on a basis share plans (decision
+ * 0196), so keys built from it (peerSelf) carry over between the states of a report.
+ */
+const planIds = new WeakMap<RulePlan, number>();
+let nextPlanId = 0;
 
 /** Endpoint partitions by the entities they were built over (see localPartition). */
 const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
@@ -81,11 +91,21 @@ export interface PolicyIndexOptions {
    * previous state can only become exposed through them (decision 0195).
    */
   peers?: readonly Entity[];
+  /**
+   * Few endpoints will be asked (a replayed state's changed endpoints): each is evaluated on its
+   * own instead of keyed into classes, which costs a pass over every endpoint under the merged
+   * view of every peer plan (decision 0196).
+   */
+  few?: boolean;
 }
 
 /** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
 export class SharedPeerClasses {
   readonly local = new Map<string, Map<string, string[]>>();
+  /** What a peer's plan and profile make of it (peerSelf), by direction, family, peer and plan. */
+  readonly peerSelves = new Map<string, string>();
+  /** Every workload peer of a family with its criteria's sets, for exposure partitions. */
+  readonly exposureSets = new Map<4 | 6, PeerSets>();
 }
 
 /** Peers of one plan and family that the plan cannot tell apart, two of each class. */
@@ -138,7 +158,6 @@ export class PolicyIndex {
   private readonly planProbes = new Map<object, Map<string, PlanProbes>>();
 
   private readonly exhaustive: boolean;
-  private readonly planIds = new Map<RulePlan, number>();
   /** Per own plan and family: the peers it cannot tell apart (reachesProfile). */
   private readonly localClasses = new Map<RulePlan, Map<4 | 6, Map<string, PeerClass>>>();
   /** Per own plan and family: peers of every plan, for exposure to other namespaces. */
@@ -149,12 +168,17 @@ export class PolicyIndex {
    */
   private readonly peerSides = new Map<PeerPartition, (Map<string, Int8Array> | undefined)[]>();
   private readonly scratch = new MutablePacket();
+  /**
+   * An endpoint side's verdicts on the world's probes, per group of peer classes its plan cannot
+   * tell apart and per plan, profile and features of the endpoint's own address.
+   */
+  private readonly endpointSides = new Map<object, Map<string, Int8Array>>();
   private readonly splitOrder = new Map<PeerPartition, SplitGroup[]>();
+  private readonly splitPlans = new Map<PeerPartition, RulePlan[]>();
   private allProbes: PortProbe[] | undefined;
   private readonly partitions = new Map<string, PeerPartition>();
   private readonly peerViewKeys = new Map<string, (e: Entity) => string | undefined>();
   private backendKeys: Map<string, string> | undefined;
-  private readonly peerSelves = new Map<string, string>();
   private readonly planRules = new Map<RulePlan, Rule[]>();
   /** Results shared by the workload endpoints of one class (same plan, same features). */
   private readonly classResults = new Map<string, boolean>();
@@ -167,7 +191,10 @@ export class PolicyIndex {
     this.exhaustive = options.exhaustive ?? false;
     this.shared = options.shared ?? new SharedPeerClasses();
     this.peers = options.peers ?? null;
+    this.few = options.few === true || this.peers !== null;
   }
+
+  private readonly few: boolean;
 
   private readonly peers: readonly Entity[] | null;
 
@@ -179,8 +206,8 @@ export class PolicyIndex {
   private readonly shared: SharedPeerClasses;
 
   private planId(plan: RulePlan): number {
-    let id = this.planIds.get(plan);
-    if (id === undefined) this.planIds.set(plan, (id = this.planIds.size));
+    let id = planIds.get(plan);
+    if (id === undefined) planIds.set(plan, (id = nextPlanId++));
     return id;
   }
 
@@ -314,6 +341,10 @@ export class PolicyIndex {
     return result;
   }
 
+  /**
+   * Whether the endpoint's side allows some probe from (ingress) or to (egress) one of the outside
+   * `addresses`: the only side there is. Fills one packet per probe (as sideVerdicts).
+   */
   private anyAllowedFrom(
     e: Entity,
     direction: Direction,
@@ -321,19 +352,16 @@ export class PolicyIndex {
     addresses: readonly bigint[],
     probes: readonly PortProbe[],
   ): boolean {
-    const own = { endpoint: e.key };
+    const own = this.engine.endpointAddress(e, family)!;
+    const pkt = this.scratch;
     for (const a of addresses) {
-      const outside = { ip: formatIp(fromBigInt(a, family)) };
-      const ends =
-        direction === 'ingress'
-          ? { source: outside, destination: own }
-          : { source: own, destination: outside };
+      const outside = this.engine.addresses.resolve(formatIp(fromBigInt(a, family)))!;
+      pkt.family = family;
+      pkt.src = direction === 'ingress' ? outside : own;
+      pkt.dst = direction === 'ingress' ? own : outside;
       for (const probe of probes) {
-        const conn = this.withProbe(ends, probe);
-        if (
-          this.allowed(conn, direction === 'egress' ? e : undefined, direction === 'ingress' ? e : undefined)
-        )
-          return true;
+        withPortProbe(pkt, probe);
+        if (this.engine.allows(e, direction, pkt)) return true;
       }
     }
     return false;
@@ -372,9 +400,10 @@ export class PolicyIndex {
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
     const plan = this.engine.planFor(e, direction);
-    // Against a few given peers (a replayed state's changed endpoints), keying endpoint classes
-    // would cost more than evaluating each endpoint: its sides are memoised anyway.
-    if (this.peers) return this.otherNamespacesFast(e, direction, plan);
+    // For a few endpoints, or against a few given peers (a replayed state's changed endpoints),
+    // keying endpoint classes would cost more than evaluating each endpoint: its sides are
+    // memoised anyway.
+    if (this.few) return this.otherNamespacesFast(e, direction, plan);
     // Endpoints alike in namespace, plan, profile and in what every plan involved sees of their
     // address share the answer.
     const parts = [
@@ -405,11 +434,15 @@ export class PolicyIndex {
     for (const family of [4, 6] as const) {
       const ownAddr = this.engine.endpointAddress(e, family);
       if (!ownAddr) continue;
-      const { partition, marked, unmarked } = this.exposurePeers(plan, direction, family);
+      const partition = this.exposurePartition(peerDirection, family);
       let sides = this.peerSides.get(partition);
       if (!sides) this.peerSides.set(partition, (sides = []));
       const seenBy = new Map<RulePlan, string>();
       let mine: Int8Array | undefined;
+      let group: object = sides;
+      // The endpoint's side gives the same verdicts to every endpoint alike in plan, profile and
+      // own features, against one group of peers (decision 0196).
+      let own: string | undefined;
       // Whether a peer of the class (another namespace's) and the endpoint allow a common probe;
       // null when the endpoint's side refuses every probe from the class's group.
       const allows = (peerPlan: RulePlan, split: number, members: readonly Entity[]): boolean | null => {
@@ -417,7 +450,13 @@ export class PolicyIndex {
         if (!peer) return false;
         const peerAddr = this.engine.endpointAddress(peer, family)!;
         const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
-        mine ??= this.sideVerdicts(e, direction, src, dst, probes);
+        if (!mine) {
+          own ??= `${this.planId(plan)}|${this.engine.profileAllows(e) ? 1 : 0}|${addressFeatures([planView(plan)], ownAddr)}`;
+          let byOwn = this.endpointSides.get(group);
+          if (!byOwn) this.endpointSides.set(group, (byOwn = new Map<string, Int8Array>()));
+          mine = byOwn.get(own);
+          if (!mine) byOwn.set(own, (mine = this.sideVerdicts(e, direction, src, dst, probes)));
+        }
         if (mine[probes.length] === 0) return null;
         let seen = seenBy.get(peerPlan);
         if (seen === undefined) seenBy.set(peerPlan, (seen = addressFeatures([planView(peerPlan)], ownAddr)));
@@ -427,17 +466,32 @@ export class PolicyIndex {
         for (let i = 0; i < probes.length; i++) if (mine[i] === 1 && theirs[i] === 1) return true;
         return false;
       };
-      for (const group of marked) {
+      // A few real peers first, those of the fewest rules in the first groups: a pair of them
+      // allowing a probe is an exposure, found without refining every peer under the endpoint's
+      // plan (decision 0196). Their endpoint side is memoised per peer.
+      for (const { splits } of this.splitGroups(partition, peerDirection).slice(0, WITNESS_GROUPS)) {
+        const { split, plan: peerPlan } = splits[0]!;
+        for (const peer of partition.representatives(split)) {
+          if (peer.namespace === e.namespace) continue;
+          mine = undefined;
+          group = peer;
+          if (allows(peerPlan, split, [peer]) === true) return true;
+        }
+      }
+      const { marked, unmarked } = this.exposurePeers(plan, direction, family);
+      for (const classes of marked) {
         mine = undefined;
-        for (const c of group) {
+        group = classes;
+        for (const c of classes) {
           const r = allows(c.plan, c.split, c.members);
           if (r === null) break;
           if (r) return true;
         }
       }
-      for (const { splits } of this.splitGroups(partition, peerDirection)) {
+      for (const splitGroup of this.splitGroups(partition, peerDirection)) {
         mine = undefined;
-        for (const { split, plan: peerPlan } of splits) {
+        group = splitGroup;
+        for (const { split, plan: peerPlan } of splitGroup.splits) {
           const members = unmarked.get(split) ?? partition.representatives(split);
           if (members.length === 0) continue;
           const r = allows(peerPlan, split, members);
@@ -447,6 +501,13 @@ export class PolicyIndex {
       }
     }
     return false;
+  }
+
+  /** The plan of the peers of a first split of an exposure partition (one plan: see peerSelf). */
+  private splitPlan(partition: PeerPartition, split: number, peerDirection: Direction): RulePlan {
+    let plans = this.splitPlans.get(partition);
+    if (!plans) this.splitPlans.set(partition, (plans = []));
+    return (plans[split] ??= this.engine.planFor(partition.representatives(split)[0]!, peerDirection));
   }
 
   /** The first splits of an exposure partition by unmarked key, fewest rules first (memoised). */
@@ -460,7 +521,7 @@ export class PolicyIndex {
       if (!g) byKey.set(key, (g = { splits: [] }));
       g.splits.push({
         split,
-        plan: this.engine.planFor(partition.representatives(split)[0]!, peerDirection),
+        plan: this.splitPlan(partition, split, peerDirection),
       });
     }
     groups = [...byKey.values()];
@@ -521,7 +582,7 @@ export class PolicyIndex {
     for (const c of marked) {
       const group = bySeen.get(c.key) ?? [];
       group.push({
-        plan: this.engine.planFor(c.members[0]!, peerDirection),
+        plan: this.splitPlan(partition, c.split, peerDirection),
         split: c.split,
         members: c.members,
       });
@@ -561,18 +622,26 @@ export class PolicyIndex {
     const key = `${peerDirection}|${family}`;
     let partition = this.partitions.get(key);
     if (partition) return partition;
-    const peers: Entity[] = [];
-    const addresses: ResolvedAddress[] = [];
-    const own: string[] = [];
-    for (const peer of this.exposureCandidates()) {
-      if (peer.kind !== 'wep') continue;
-      const addr = this.engine.endpointAddress(peer, family);
-      if (!addr) continue;
-      peers.push(peer);
-      addresses.push(addr);
-      own.push(this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr));
+    // Every workload peer: the same in every index sharing the memo (same entities).
+    let sets = this.peers ? undefined : this.shared.exposureSets.get(family);
+    if (!sets) {
+      const peers: Entity[] = [];
+      const addresses: ResolvedAddress[] = [];
+      for (const peer of this.exposureCandidates()) {
+        if (peer.kind !== 'wep') continue;
+        const addr = this.engine.endpointAddress(peer, family);
+        if (!addr) continue;
+        peers.push(peer);
+        addresses.push(addr);
+      }
+      sets = new PeerSets(peers, addresses, this.backends());
+      if (!this.peers) this.shared.exposureSets.set(family, sets);
     }
-    partition = new PeerPartition(peers, addresses, own, this.backends(), true);
+    const own = sets.peers.map((peer) => {
+      const addr = this.engine.endpointAddress(peer, family)!;
+      return this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr);
+    });
+    partition = new PeerPartition(sets, own, true);
     this.partitions.set(key, partition);
     return partition;
   }
@@ -592,10 +661,8 @@ export class PolicyIndex {
       this.engine.addresses.resolveOwned(e.ips.find((ip) => ip.family === family)!),
     );
     partition = new PeerPartition(
-      peers,
-      addresses,
+      new PeerSets(peers, addresses, this.backends()),
       peers.map(() => ''),
-      this.backends(),
       false,
     );
     byFamily.set(family, partition);
@@ -614,11 +681,12 @@ export class PolicyIndex {
     plan: RulePlan,
     addr: ResolvedAddress,
   ): string {
-    const key = `${direction}|${family}|${peer.id}`;
-    let self = this.peerSelves.get(key);
+    // The entities are the same for every index sharing the memo: the plan decides the rest.
+    const key = `${direction}|${family}|${peer.id}|${this.planId(plan)}`;
+    let self = this.shared.peerSelves.get(key);
     if (self === undefined) {
       self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
-      this.peerSelves.set(key, self);
+      this.shared.peerSelves.set(key, self);
     }
     return self;
   }

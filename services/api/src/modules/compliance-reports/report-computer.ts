@@ -700,7 +700,11 @@ export class ComplianceReportComputer implements ReportComputer {
     // same entities: peer classes carry over.
     let classes = replayed.shared.get(`${segment}#${context}`);
     if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
-    const index = new PolicyIndex(engine, exhaustive ? { exhaustive } : { shared: classes });
+    // A successor state asks the full index about its changed endpoints only.
+    const index = new PolicyIndex(
+      engine,
+      exhaustive ? { exhaustive } : { shared: classes, ...(successor ? { few: true } : {}) },
+    );
     const current: ReplayedState = { segment, context, engine, inForce };
     replayed.previous = current;
     const changed = successor ? changedEndpoints(previous, current) : null;
