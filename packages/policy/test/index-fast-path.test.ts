@@ -41,6 +41,45 @@ describe('the fast reachability index', () => {
     expect(decided).toBeGreaterThan(0);
   }, 180_000);
 
+  it('probes a port-carrying protocol no rule names, when a rule reads ports without naming one', () => {
+    // Found by the property above: Allow `notProtocol: TCP` from source port 80 lets SCTP from port 80
+    // in, and the only egress rule allows anything but UDP. Probing TCP, UDP and one protocol without
+    // ports, the straightforward form never tried SCTP and called both pods unexposed.
+    const policy = (name: string, spec: object) => ({
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: 'a' },
+      spec: { tier: 'default', ...spec },
+    });
+    const world = buildWorld({
+      namespaces: [],
+      serviceAccounts: [],
+      endpoints: [
+        { namespace: 'a', name: 'pod0', labels: {}, serviceAccount: 'default', ips: ['10.0.0.1'] },
+        { namespace: 'b', name: 'pod1', labels: {}, serviceAccount: 'default', ips: ['10.0.0.2'] },
+      ],
+      services: [],
+      resources: [
+        policy('in', {
+          types: ['Ingress'],
+          ingress: [{ action: 'Allow', notProtocol: 6, source: { ports: [80] } }],
+        }),
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'GlobalNetworkPolicy',
+          metadata: { name: 'out' },
+          spec: { tier: 'default', types: ['Egress'], egress: [{ action: 'Allow', notProtocol: 'UDP' }] },
+        },
+      ],
+    } as unknown as Parameters<typeof buildWorld>[0]);
+    const keys = world.endpoints.map((e) => e.key);
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+    const slow = everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys);
+    expect(slow).toEqual(fast);
+    expect(slow.find((r) => r.endpoint === 'a/pod0')?.ingressFromOtherNamespaces).toBe(true);
+    expect(slow.find((r) => r.endpoint === 'b/pod1')?.egressToOtherNamespaces).toBe(true);
+  });
+
   it('looks at the given peers only, alike in both forms (decision 0195)', () => {
     let exposed = 0;
     fc.assert(

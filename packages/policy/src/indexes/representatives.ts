@@ -92,6 +92,17 @@ export function portProbes(rules: readonly Rule[], world: World, tight = false):
   }
   const other = firstUnused(protocols, 2, 255);
   if (other !== undefined) protocols.add(other);
+  // A rule that reads ports without naming a protocol (only `notProtocol`, or none) matches a
+  // port-carrying protocol no rule names differently from `other`, which carries no ports: probe one.
+  const readsPortsUnnamed = rules.some(
+    (r) =>
+      r.protocol === undefined &&
+      [r.source, r.destination].some(
+        (side) => (side?.ports?.length ?? 0) + (side?.notPorts?.length ?? 0) > 0,
+      ),
+  );
+  const otherWithPorts = [...PORT_PROTOCOLS].find((p) => !protocols.has(p));
+  if (readsPortsUnnamed && otherWithPorts !== undefined) protocols.add(otherWithPorts);
   const namedPorts = worldNamedPorts(world);
   // A Service criterion matches its backends' ports: they cut the destination ports too (before
   // decision 0150 they did not, and a Service-only Allow was missed unless a named port happened to
