@@ -20,7 +20,7 @@ const c = (connectionsStarted: number) => ({
   bytesOut: 0,
 });
 
-function api() {
+function api(moreNodes: object[] = []) {
   return mockApi({
     Viewer: () => viewerFixture('AUDITOR'),
     OrgHeader: () => orgHeaderFixture('AUDITOR'),
@@ -67,6 +67,7 @@ function api() {
               parentId: 'ns-ord',
               type: 'WORKLOAD',
             },
+            ...moreNodes,
           ],
           edges: [
             { sourceId: 'w-ord', destId: 'w-api', allowed: c(40), deniedAtSource: c(0), deniedAtDest: c(3) },
@@ -113,5 +114,22 @@ describe('service graph page', () => {
     fireEvent.change(screen.getByLabelText('Find a node'), { target: { value: 'pay' } });
     expect(within(nodes).queryByRole('button', { name: /^orders Namespace/ })).toBeNull();
     expect(within(nodes).getByRole('button', { name: /^payments Namespace/ })).toBeTruthy();
+  });
+
+  it('names the cluster of each listed node when the graph spans several clusters', async () => {
+    api([
+      {
+        id: 'ns-pay-prod',
+        cluster: 'prod',
+        name: 'payments',
+        namespace: null,
+        parentId: null,
+        type: 'NAMESPACE',
+      },
+    ]);
+    renderApp('/o/acme/service-graph');
+    const nodes = await screen.findByRole('region', { name: 'Nodes' });
+    await within(nodes).findByRole('button', { name: 'payments Namespace in staging' });
+    expect(within(nodes).getByRole('button', { name: 'payments Namespace in prod' })).toBeTruthy();
   });
 });

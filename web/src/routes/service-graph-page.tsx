@@ -92,6 +92,8 @@ export function ServiceGraphPage() {
     [api.data, expanded],
   );
   const nodeById = useMemo(() => new Map(drawn.nodes.map((n) => [n.id, n])), [drawn]);
+  // Over several clusters the same namespace appears once per cluster: the list then names it.
+  const manyClusters = useMemo(() => new Set(drawn.nodes.map((n) => n.cluster)).size > 1, [drawn]);
   const selectedNode = search.sel ? nodeById.get(search.sel) : undefined;
   const selectedEdge: DrawnEdge | undefined = search.sel?.includes(EDGE_SEPARATOR)
     ? drawn.edges.find((e) => e.key === search.sel)
@@ -283,7 +285,10 @@ export function ServiceGraphPage() {
                       onClick={() => select(n.id === search.sel ? undefined : n.id)}
                     >
                       <span className="mono">{n.label}</span>{' '}
-                      <span className="muted">{TYPE_LABEL[n.type]}</span>
+                      <span className="muted">
+                        {TYPE_LABEL[n.type]}
+                        {manyClusters ? ` in ${n.cluster}` : ''}
+                      </span>
                     </button>
                     {n.expandable && (
                       <Button
