@@ -18,7 +18,18 @@ import {
 } from '@palisade/flows';
 
 /** One array per column of `flows`, all of the same length; jsonb columns as JSON text. */
-export interface FlowColumns {
+/** The seven summed counters, one array per column: the same in the flows and their rollups. */
+export interface CounterColumns {
+  packetsIn: number[];
+  packetsOut: number[];
+  bytesIn: number[];
+  bytesOut: number[];
+  numFlows: number[];
+  numFlowsStarted: number[];
+  numFlowsCompleted: number[];
+}
+
+export interface FlowColumns extends CounterColumns {
   startTime: number[];
   endTime: number[];
   flowKey: Buffer[];
@@ -42,13 +53,6 @@ export interface FlowColumns {
   policiesPending: string[];
   traceHash: string[];
   pendingAction: (string | null)[];
-  packetsIn: number[];
-  packetsOut: number[];
-  bytesIn: number[];
-  bytesOut: number[];
-  numFlows: number[];
-  numFlowsStarted: number[];
-  numFlowsCompleted: number[];
 }
 
 /**
@@ -58,7 +62,7 @@ export interface FlowColumns {
  * grouping them (decision 0190). An end-of-tier hit is attributed to the policy that triggered
  * it (rule index −1).
  */
-export interface PolicyMinuteColumns {
+export interface PolicyMinuteColumns extends CounterColumns {
   /** Unix seconds of the minute the record's bucket starts in. */
   minute: number[];
   trace: string[];
@@ -69,20 +73,12 @@ export interface PolicyMinuteColumns {
   ruleIndex: number[];
   action: string[];
   reporter: string[];
-  packetsIn: number[];
-  packetsOut: number[];
-  bytesIn: number[];
-  bytesOut: number[];
-  numFlows: number[];
-  numFlowsStarted: number[];
-  numFlowsCompleted: number[];
 }
 
 type PolicyMinuteKey = Pick<
   PolicyMinuteColumns,
   'minute' | 'trace' | 'kind' | 'tier' | 'namespace' | 'name' | 'ruleIndex' | 'action' | 'reporter'
 >;
-type Counters = Omit<PolicyMinuteColumns, keyof PolicyMinuteKey>;
 type Row<T> = { [K in keyof T]: T[K] extends (infer E)[] ? E : never };
 
 const KEY_COLUMNS = [
@@ -104,7 +100,7 @@ const COUNTER_COLUMNS = [
   'numFlows',
   'numFlowsStarted',
   'numFlowsCompleted',
-] as const satisfies readonly (keyof Counters)[];
+] as const satisfies readonly (keyof CounterColumns)[];
 
 /** Sums policy hits into rollup rows, one per key. */
 class PolicyMinuteRollup {
@@ -113,7 +109,7 @@ class PolicyMinuteRollup {
   ) as unknown as PolicyMinuteColumns;
   readonly #rows = new Map<string, number>();
 
-  add(key: Row<PolicyMinuteKey>, counters: Row<Counters>): void {
+  add(key: Row<PolicyMinuteKey>, counters: Row<CounterColumns>): void {
     const text = JSON.stringify(KEY_COLUMNS.map((c) => key[c]));
     const at = this.#rows.get(text);
     if (at === undefined) {
@@ -130,7 +126,7 @@ class PolicyMinuteRollup {
     for (let i = 0; i < columns.minute.length; i++) {
       const pick = <K extends keyof PolicyMinuteColumns>(names: readonly K[]) =>
         Object.fromEntries(names.map((c) => [c, columns[c][i]]));
-      this.add(pick(KEY_COLUMNS) as Row<PolicyMinuteKey>, pick(COUNTER_COLUMNS) as Row<Counters>);
+      this.add(pick(KEY_COLUMNS) as Row<PolicyMinuteKey>, pick(COUNTER_COLUMNS) as Row<CounterColumns>);
     }
   }
 }
