@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../src/engine/engine.js';
 import { buildWorld, withPolicies } from '../src/engine/world.js';
 import type { PolicyResource } from '../src/resources/types.js';
-import { PolicyIndex } from '../src/indexes/policy-index.js';
+import { PolicyIndex, SharedPeerClasses } from '../src/indexes/policy-index.js';
 import { worldArb } from './support/random-world.js';
 
 function everything(idx: PolicyIndex, keys: readonly string[]) {
@@ -293,6 +293,51 @@ describe('the fast reachability index', () => {
       // Without b/web-30, only a db pod is outside a, and the rule refuses it.
       expect(fast[0]).toMatchObject({ endpoint: 'a/target', ingressFromOtherNamespaces: webInB });
     }
+  });
+
+  it('tells closed endpoints apart by their own address and plan, across states (decision 0206)', () => {
+    // An endpoint whose own side refuses every endpoint address skips the peers. Both targets
+    // have one plan, whose rule only admits packets to an address labelled open: t1 is open, t2
+    // closed. A second state (sharing the memo, as a report's replayed states do) gives the
+    // targets a policy without that condition: t2 is no longer closed.
+    const policy = (toOpenOnly: boolean) => ({
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'targets', namespace: 'a' },
+      spec: {
+        tier: 'default',
+        selector: "app == 'target'",
+        types: ['Ingress'],
+        ingress: [
+          {
+            action: 'Allow',
+            source: { namespaceSelector: 'all()' },
+            ...(toOpenOnly ? { destination: { selector: "open == 'yes'" } } : {}),
+          },
+        ],
+      },
+    });
+    const input = {
+      namespaces: [{ name: 'a' }, { name: 'b' }],
+      endpoints: [
+        { namespace: 'a', name: 't2', labels: { app: 'target' }, ips: ['10.0.0.2'] },
+        { namespace: 'a', name: 't1', labels: { app: 'target', open: 'yes' }, ips: ['10.0.0.1'] },
+        { namespace: 'b', name: 'p', labels: { app: 'peer' }, ips: ['10.0.1.1'] },
+      ],
+      resources: [policy(true)],
+    } as unknown as Parameters<typeof buildWorld>[0];
+    const world = buildWorld(input);
+    const first = new PolicyEngine(world);
+    const peers = world.endpoints.filter((e) => e.namespace === 'b');
+    const shared = new SharedPeerClasses();
+    const ingress = (idx: PolicyIndex) =>
+      ['a/t2', 'a/t1'].map((k) => idx.otherNamespaceExposure(k, 'ingress'));
+    expect(ingress(new PolicyIndex(first, { shared, peers }))).toEqual([false, true]);
+    expect(ingress(new PolicyIndex(first, { shared }))).toEqual([false, true]);
+    expect(ingress(new PolicyIndex(first, { exhaustive: true, peers }))).toEqual([false, true]);
+    const next = new PolicyEngine(withPolicies(world, [policy(false)] as PolicyResource[]), first);
+    expect(ingress(new PolicyIndex(next, { shared, peers }))).toEqual([true, true]);
+    expect(ingress(new PolicyIndex(next, { exhaustive: true, peers }))).toEqual([true, true]);
   });
 
   it('probes ICMP for an ICMP criterion without a protocol (decision 0195)', () => {

@@ -194,13 +194,14 @@ export class PeerPartition {
   private readonly lastMembers: (Entity[] | undefined)[];
 
   /**
-   * The peers of `sets`; `own` is the caller's part of the first split per peer. With
+   * The peers of `sets`; `own` is the caller's part of the first split per peer (a number: equal
+   * numbers, equal parts). With
    * `distinctNamespaces`, a class keeps members of two namespaces when it has them; otherwise its
    * first two members.
    */
   constructor(
     private readonly sets: PeerSets,
-    own: readonly string[],
+    own: ArrayLike<number>,
     private readonly distinctNamespaces: boolean,
   ) {
     const peers = (this.peers = sets.peers);
@@ -210,10 +211,13 @@ export class PeerPartition {
     this.tags = new Int32Array(n);
     this.lastTag = new Int32Array(n);
     this.lastMembers = new Array<Entity[] | undefined>(n).fill(undefined);
-    const byKey = new Map<string, number>();
+    // The first split's key as one number (own part, then base part): no string per peer.
+    let bases = 1;
+    for (let i = 0; i < n; i++) bases = Math.max(bases, sets.bases[i]! + 1);
+    const byKey = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const baseId = sets.bases[i]!;
-      const key = `${own[i]}\u0000${baseId}`;
+      const key = own[i]! * bases + baseId;
       let s = byKey.get(key);
       if (s === undefined) {
         byKey.set(key, (s = this.splits.length));

@@ -68,6 +68,16 @@ function withPortProbe(pkt: MutablePacket, p: PortProbe): void {
 const planIds = new WeakMap<RulePlan, number>();
 let nextPlanId = 0;
 
+/** A number per policy definition object (worldProbes' key). */
+const definitionIds = new WeakMap<object, number>();
+let nextDefinitionId = 0;
+
+/**
+ * The world probes last computed over some entities, by the definitions they were cut for
+ * (worlds sharing entities share endpoints and Services too: withPolicies).
+ */
+const worldProbeMemo = new WeakMap<readonly Entity[], { key: string; probes: PortProbe[] }>();
+
 /** Endpoint partitions by the entities they were built over (see localPartition). */
 const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
 
@@ -102,8 +112,21 @@ export interface PolicyIndexOptions {
 /** Peer classes by view, as endpoint keys, reusable across worlds with the same entities. */
 export class SharedPeerClasses {
   readonly local = new Map<string, Map<string, string[]>>();
-  /** What a peer's plan and profile make of it (peerSelf), by direction, family, peer and plan. */
-  readonly peerSelves = new Map<string, string>();
+  /**
+   * What a peer's plan and profile make of it (peerSelf) as a number, by direction and family:
+   * per entity id the plan it was last keyed under and that number (plans carry over between
+   * states, decision 0196, so an unchanged peer costs a comparison; decision 0206).
+   */
+  readonly peerSelves = new Map<string, { plans: (RulePlan | undefined)[]; ids: Int32Array }>();
+  /**
+   * Whether an endpoint's own side refuses every endpoint address of a family (closed): by plan,
+   * then direction, family, profile and own features; and by direction and family, per entity
+   * id, the plan last asked about and the answer.
+   */
+  readonly closed = new Map<RulePlan, Map<string, boolean>>();
+  readonly closedOf = new Map<string, { plans: (RulePlan | undefined)[]; closed: Uint8Array }>();
+  /** The numbers of peerSelf's keys (equal keys, equal numbers). */
+  readonly selfIds = new Map<string, number>();
   /** Every workload peer of a family with its criteria's sets, for exposure partitions. */
   readonly exposureSets = new Map<4 | 6, PeerSets>();
 }
@@ -400,6 +423,9 @@ export class PolicyIndex {
   private otherNamespaces(e: Entity, direction: Direction): boolean {
     if (this.exhaustive || e.kind !== 'wep') return this.otherNamespacesOf(e, direction);
     const plan = this.engine.planFor(e, direction);
+    // Against a few given peers (a replayed state's changed endpoints), most endpoints asked are
+    // closed: their own side refuses every other endpoint, whatever the peers' plans.
+    if (this.peers && this.closed(e, direction, plan, 4) && this.closed(e, direction, plan, 6)) return false;
     // For a few endpoints, or against a few given peers (a replayed state's changed endpoints),
     // keying endpoint classes would cost more than evaluating each endpoint: its sides are
     // memoised anyway.
@@ -478,6 +504,8 @@ export class PolicyIndex {
           if (allows(peerPlan, split, [peer]) === true) return true;
         }
       }
+      // An endpoint whose side refuses every endpoint address needs no peer classes.
+      if (this.closed(e, direction, plan, family)) continue;
       const { marked, unmarked } = this.exposurePeers(plan, direction, family);
       for (const classes of marked) {
         mine = undefined;
@@ -501,6 +529,52 @@ export class PolicyIndex {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the endpoint's own side refuses every packet from (ingress) or to (egress) every
+   * endpoint address of `family` (true when it has none), whatever the peer's side: then no peer
+   * can expose it while its plan stays. Its side reads its plan, profile and own address, and of
+   * the peer only the address's features under the plan, so one member of each class of
+   * localPeers stands for all, and the plan's own port probes are complete (decision 0206).
+   * Memoised per endpoint and plan across the indexes sharing the memo (plans carry over between
+   * states), and per plan, profile and own features.
+   */
+  private closed(e: Entity, direction: Direction, plan: RulePlan, family: 4 | 6): boolean {
+    const memoKey = `${direction}|${family}`;
+    let last = this.shared.closedOf.get(memoKey);
+    if (!last) {
+      const n = this.engine.world.entities.length;
+      this.shared.closedOf.set(
+        memoKey,
+        (last = { plans: new Array<RulePlan | undefined>(n), closed: new Uint8Array(n) }),
+      );
+    }
+    if (last.plans[e.id] === plan) return last.closed[e.id] === 1;
+    const ownAddr = this.engine.endpointAddress(e, family);
+    let result = true;
+    if (ownAddr) {
+      let byOwn = this.shared.closed.get(plan);
+      if (!byOwn) this.shared.closed.set(plan, (byOwn = new Map<string, boolean>()));
+      const key = `${memoKey}|${this.engine.profileAllows(e) ? 1 : 0}|${addressFeatures([planView(plan)], ownAddr)}`;
+      const known = byOwn.get(key);
+      if (known !== undefined) result = known;
+      else {
+        const probes = portProbes(this.rulesOfPlan(plan, direction), this.engine.world, true);
+        for (const c of this.localPeers(plan, family).values()) {
+          const peerAddr = this.engine.endpointAddress(c.members[0]!, family)!;
+          const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
+          if (this.sideVerdicts(e, direction, src, dst, probes)[probes.length] === 1) {
+            result = false;
+            break;
+          }
+        }
+        byOwn.set(key, result);
+      }
+    }
+    last.plans[e.id] = plan;
+    last.closed[e.id] = result ? 1 : 0;
+    return result;
   }
 
   /** The plan of the peers of a first split of an exposure partition (one plan: see peerSelf). */
@@ -554,13 +628,29 @@ export class PolicyIndex {
     return out;
   }
 
-  /** Port probes for every rule of the world (memoised). */
+  /**
+   * Port probes for every rule of the world (memoised, and shared with the other indexes over the
+   * same entities and policy definitions: a report's replayed states, whose definitions are the
+   * same objects while their revisions are, decision 0206). Their order follows the policies',
+   * which only orders the verdict arrays of one index.
+   */
   private worldProbes(): PortProbe[] {
-    return (this.allProbes ??= portProbes(
+    if (this.allProbes) return this.allProbes;
+    const ids = this.engine.policies.map((p) => {
+      let id = definitionIds.get(p.definition);
+      if (id === undefined) definitionIds.set(p.definition, (id = nextDefinitionId++));
+      return id;
+    });
+    const key = ids.sort((a, b) => a - b).join(',');
+    const known = worldProbeMemo.get(this.engine.world.entities);
+    if (known?.key === key) return (this.allProbes = known.probes);
+    const probes = portProbes(
       this.engine.policies.flatMap((p) => [...p.definition.ingress, ...p.definition.egress]),
       this.engine.world,
       true,
-    ));
+    );
+    worldProbeMemo.set(this.engine.world.entities, { key, probes });
+    return (this.allProbes = probes);
   }
 
   /**
@@ -637,10 +727,25 @@ export class PolicyIndex {
       sets = new PeerSets(peers, addresses, this.backends());
       if (!this.peers) this.shared.exposureSets.set(family, sets);
     }
-    const own = sets.peers.map((peer) => {
-      const addr = this.engine.endpointAddress(peer, family)!;
-      return this.peerSelf(peer, peerDirection, family, this.engine.planFor(peer, peerDirection), addr);
-    });
+    let selves = this.shared.peerSelves.get(key);
+    if (!selves) {
+      const n = this.engine.world.entities.length;
+      this.shared.peerSelves.set(
+        key,
+        (selves = { plans: new Array<RulePlan | undefined>(n), ids: new Int32Array(n) }),
+      );
+    }
+    const own = new Int32Array(sets.peers.length);
+    for (let i = 0; i < own.length; i++) {
+      const peer = sets.peers[i]!;
+      const plan = this.engine.planFor(peer, peerDirection);
+      if (selves.plans[peer.id] !== plan) {
+        const addr = this.engine.endpointAddress(peer, family)!;
+        selves.ids[peer.id] = this.peerSelf(peer, plan, addr);
+        selves.plans[peer.id] = plan;
+      }
+      own[i] = selves.ids[peer.id]!;
+    }
     partition = new PeerPartition(sets, own, true);
     this.partitions.set(key, partition);
     return partition;
@@ -662,7 +767,7 @@ export class PolicyIndex {
     );
     partition = new PeerPartition(
       new PeerSets(peers, addresses, this.backends()),
-      peers.map(() => ''),
+      new Int32Array(peers.length),
       false,
     );
     byFamily.set(family, partition);
@@ -673,22 +778,15 @@ export class PolicyIndex {
     return (this.backendKeys ??= backendKeys(this.engine.world));
   }
 
-  /** What a peer's own plan and profile make of it, the same for every endpoint it meets. */
-  private peerSelf(
-    peer: Entity,
-    direction: Direction,
-    family: 4 | 6,
-    plan: RulePlan,
-    addr: ResolvedAddress,
-  ): string {
-    // The entities are the same for every index sharing the memo: the plan decides the rest.
-    const key = `${direction}|${family}|${peer.id}|${this.planId(plan)}`;
-    let self = this.shared.peerSelves.get(key);
-    if (self === undefined) {
-      self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
-      this.shared.peerSelves.set(key, self);
-    }
-    return self;
+  /**
+   * What a peer's own plan and profile make of it, the same for every endpoint it meets, as a
+   * number (equal numbers, equal keys; shared by the indexes sharing the memo).
+   */
+  private peerSelf(peer: Entity, plan: RulePlan, addr: ResolvedAddress): number {
+    const self = `${this.planId(plan)}|${this.engine.profileAllows(peer) ? 1 : 0}|${addressFeatures([planView(plan)], addr)}|`;
+    let id = this.shared.selfIds.get(self);
+    if (id === undefined) this.shared.selfIds.set(self, (id = this.shared.selfIds.size));
+    return id;
   }
 
   /** The straightforward check: every peer grouped by its full signature. */

@@ -9,7 +9,7 @@ import type { Rule } from '../resources/types.js';
 import { parseCidr } from '../engine/ip.js';
 import { parsePortEntry } from '../engine/ports.js';
 import { protocolNumber } from '../engine/protocols.js';
-import type { World } from '../engine/world.js';
+import type { Entity, World } from '../engine/world.js';
 import { cidrRange, notPublicBoundaries, regionStarts, toBigInt } from './address-space.js';
 
 export interface PortProbe {
@@ -45,14 +45,17 @@ function portStarts(
     .map(Number);
 }
 
-const namedPortNumbers = new WeakMap<World, number[]>();
+const namedPortNumbers = new WeakMap<readonly Entity[], number[]>();
 
-/** Every port number a named port of the world stands for (memoised per world). */
+/**
+ * Every port number a named port of the world stands for, memoised per entities: the worlds of
+ * a report's policy states share them (withPolicies), so it is computed once per report.
+ */
 function worldNamedPorts(world: World): number[] {
-  let ports = namedPortNumbers.get(world);
+  let ports = namedPortNumbers.get(world.entities);
   if (!ports) {
     ports = [...new Set(world.entities.flatMap((e) => e.namedPorts.map((p) => p.port)))];
-    namedPortNumbers.set(world, ports);
+    namedPortNumbers.set(world.entities, ports);
   }
   return ports;
 }
@@ -173,11 +176,15 @@ interface AddressBase {
   runEnd: bigint[];
 }
 
-const bases = new WeakMap<World, Map<4 | 6, AddressBase>>();
+/**
+ * By entities: worlds sharing them (withPolicies: a report's policy states) share their endpoints
+ * and Services too, all an address base reads, so it is computed once per report (decision 0206).
+ */
+const bases = new WeakMap<readonly Entity[], Map<4 | 6, AddressBase>>();
 
 function addressBase(world: World, family: 4 | 6): AddressBase {
-  let byFamily = bases.get(world);
-  if (!byFamily) bases.set(world, (byFamily = new Map<4 | 6, AddressBase>()));
+  let byFamily = bases.get(world.entities);
+  if (!byFamily) bases.set(world.entities, (byFamily = new Map<4 | 6, AddressBase>()));
   let base = byFamily.get(family);
   if (base) return base;
   const bounds: bigint[] = notPublicBoundaries(family);
