@@ -340,6 +340,37 @@ describe('the fast reachability index', () => {
     expect(ingress(new PolicyIndex(next, { exhaustive: true, peers }))).toEqual([true, true]);
   });
 
+  it('keeps an endpoint side of one address family from standing for the other (decision 0206)', () => {
+    // Found by the restricted-peers property (seed 334077147): c/pod3's IPv6 address has, under
+    // its plan, the features c/pod2's IPv4 address has (outside 10.0.0.4/32), but the rule's IPv4
+    // CIDR matches no IPv6 packet. The endpoint sides memoised for a first peer were keyed without
+    // the family, so c/pod3 reused c/pod2's IPv4 verdicts and was called reachable.
+    const world = buildWorld({
+      namespaces: [{ name: 'a' }, { name: 'c' }],
+      endpoints: [
+        { namespace: 'a', name: 'pod0', labels: {}, ips: ['10.0.0.1', 'fd00::1'] },
+        { namespace: 'c', name: 'pod2', labels: {}, ips: ['10.0.0.3', 'fd00::3'] },
+        { namespace: 'c', name: 'pod3', labels: {}, ips: ['10.0.0.4', 'fd00::4'] },
+      ],
+      resources: [
+        {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'p1', namespace: 'c' },
+          spec: {
+            tier: 'default',
+            types: ['Ingress'],
+            ingress: [{ action: 'Allow', destination: { notNets: ['10.0.0.4/32'] } }],
+          },
+        },
+      ],
+    } as unknown as Parameters<typeof buildWorld>[0]);
+    const keys = world.endpoints.map((e) => e.key);
+    const fast = everything(new PolicyIndex(new PolicyEngine(world)), keys);
+    expect(fast).toEqual(everything(new PolicyIndex(new PolicyEngine(world), { exhaustive: true }), keys));
+    expect(fast.map((x) => x.ingressFromOtherNamespaces)).toEqual([true, true, false]);
+  });
+
   it('probes ICMP for an ICMP criterion without a protocol (decision 0195)', () => {
     // Found by the peers property: no rule named the ICMP protocol, so no probe was ICMP and the
     // Allow of echo replies was missed by both forms.

@@ -467,7 +467,8 @@ export class PolicyIndex {
       let mine: Int8Array | undefined;
       let group: object = sides;
       // The endpoint's side gives the same verdicts to every endpoint alike in plan, profile and
-      // own features, against one group of peers (decision 0196).
+      // own features, against one group of peers (decision 0196), of one address family: a CIDR
+      // of the other family matches no packet, though it holds neither address (decision 0206).
       let own: string | undefined;
       // Whether a peer of the class (another namespace's) and the endpoint allow a common probe;
       // null when the endpoint's side refuses every probe from the class's group.
@@ -477,7 +478,7 @@ export class PolicyIndex {
         const peerAddr = this.engine.endpointAddress(peer, family)!;
         const [src, dst] = direction === 'ingress' ? [peerAddr, ownAddr] : [ownAddr, peerAddr];
         if (!mine) {
-          own ??= `${this.planId(plan)}|${this.engine.profileAllows(e) ? 1 : 0}|${addressFeatures([planView(plan)], ownAddr)}`;
+          own ??= `${family}|${this.planId(plan)}|${this.engine.profileAllows(e) ? 1 : 0}|${addressFeatures([planView(plan)], ownAddr)}`;
           let byOwn = this.endpointSides.get(group);
           if (!byOwn) this.endpointSides.set(group, (byOwn = new Map<string, Int8Array>()));
           mine = byOwn.get(own);
