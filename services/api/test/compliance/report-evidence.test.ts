@@ -236,6 +236,25 @@ describe('report evidence', () => {
     ]);
     const again = await renderPdf(row!.result);
     expect(again.equals(readFileSync(join(firstDir, 'report.pdf')))).toBe(true);
+    // Cells drawn without the line wrapper and fonts memoised (decision 0206) give the bytes of
+    // every cell through the wrapper: rows of long (cut with an ellipsis), spaced, hyphenated,
+    // empty and repeated values, in both table layouts that have endpoints.
+    const [e] = row!.result.endpoints;
+    const long = 'very-long-namespace-name-that-does-not-fit/pod-with-an-even-longer-name-0123456789';
+    const endpoints = Array.from({ length: 120 }, (_, i) => ({
+      ...e!,
+      endpoint: i % 3 === 0 ? long : `ns-${i % 7}/pod-${i}`,
+      namespace: `ns-${i % 7}`,
+      appliedPolicies: i % 2 ? [] : ['default.allow-dns', `tier-${i % 4}.policy with spaces ${i}`],
+      differsFromCalico: i % 5 ? [] : ['ingressProtected', 'egressToOtherNamespace'],
+      endpointsGeneratingTrafficToThisEndpoint: i % 4 ? [] : [`ns-${i % 3}/client-${i}`],
+      ingressProtected: i % 2 === 0,
+    }));
+    for (const type of ['inventory', 'network-access'] as const) {
+      const varied = { ...row!.result, report: { ...row!.result.report, type }, endpoints };
+      const [fast, plain] = await Promise.all([renderPdf(varied), renderPdf(varied, { plain: true })]);
+      expect(fast.equals(plain), type).toBe(true);
+    }
     mkdirSync(ARTIFACTS, { recursive: true });
     const png = sh(
       'pdftoppm',
