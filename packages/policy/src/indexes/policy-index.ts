@@ -78,6 +78,9 @@ let nextDefinitionId = 0;
  */
 const worldProbeMemo = new WeakMap<readonly Entity[], { key: string; probes: PortProbe[] }>();
 
+/** Outside addresses resolved, per address index and family (see outsideAddress). */
+const outsideResolved = new WeakMap<object, [Map<bigint, ResolvedAddress>, Map<bigint, ResolvedAddress>]>();
+
 /** Endpoint partitions by the entities they were built over (see localPartition). */
 const localPartitions = new WeakMap<readonly Entity[], Map<4 | 6, PeerPartition>>();
 
@@ -261,6 +264,23 @@ export class PolicyIndex {
     return list;
   }
 
+  /**
+   * An outside address (outsideAddresses) resolved to its owners, memoised per address index:
+   * engines on a basis share it, so a report resolves each once (decision 0206).
+   */
+  private outsideAddress(a: bigint, family: 4 | 6): ResolvedAddress {
+    let byFamily = outsideResolved.get(this.engine.addresses);
+    if (!byFamily)
+      outsideResolved.set(
+        this.engine.addresses,
+        (byFamily = [new Map<bigint, ResolvedAddress>(), new Map<bigint, ResolvedAddress>()]),
+      );
+    const memo = byFamily[family === 4 ? 0 : 1];
+    let r = memo.get(a);
+    if (!r) memo.set(a, (r = this.engine.addresses.resolveIp(fromBigInt(a, family))));
+    return r;
+  }
+
   /** The features of the endpoint's own address of `family` under `plans`, or null. */
   private ownFeatures(e: Entity, family: 4 | 6, plans: readonly RulePlan[]): string | null {
     const addr = this.engine.endpointAddress(e, family);
@@ -378,7 +398,7 @@ export class PolicyIndex {
     const own = this.engine.endpointAddress(e, family)!;
     const pkt = this.scratch;
     for (const a of addresses) {
-      const outside = this.engine.addresses.resolve(formatIp(fromBigInt(a, family)))!;
+      const outside = this.outsideAddress(a, family);
       pkt.family = family;
       pkt.src = direction === 'ingress' ? outside : own;
       pkt.dst = direction === 'ingress' ? own : outside;
@@ -976,7 +996,7 @@ export class PolicyIndex {
     for (const family of new Set(e.ips.map((ip) => ip.family))) {
       const own = this.engine.endpointAddress(e, family)!;
       for (const a of this.outsideAddresses(plan, direction, family))
-        if (byProfile(this.engine.addresses.resolveIp(fromBigInt(a, family)), own)) return true;
+        if (byProfile(this.outsideAddress(a, family), own)) return true;
       for (const c of this.localPeers(plan, family).values()) {
         const peer = c.members[0] !== e ? c.members[0] : c.members[1];
         const peerAddr = peer && this.engine.endpointAddress(peer, family);
