@@ -63,7 +63,10 @@ export async function seal(
   const names = new Set(files.map((f) => f.name));
   for (const reserved of ['SHA256SUMS', 'manifest.json', 'manifest.sig'])
     if (names.has(reserved)) throw new Error(`${reserved} is reserved in an evidence archive`);
-  const sums = Buffer.from(files.map((f) => `${sha256(f.bytes)}  ${f.name}\n`).join(''));
+  // Each file hashed once, for SHA256SUMS and the manifest alike.
+  const hashes = files.map((f) => sha256(f.bytes));
+  const sums = Buffer.from(files.map((f, i) => `${hashes[i]}  ${f.name}\n`).join(''));
+  hashes.push(sha256(sums));
   const listed = [...files, { name: 'SHA256SUMS', bytes: sums }];
   let manifest: Manifest | null = null;
   const signed = await keys.sign((keyId) => {
@@ -72,7 +75,7 @@ export async function seal(
       ...about,
       signature: { keyId, algorithm: SIGNATURE_ALGORITHM, encoding: 'DER', file: 'manifest.sig' },
       checksums: 'SHA256SUMS',
-      files: listed.map((f) => ({ name: f.name, sha256: sha256(f.bytes), bytes: f.bytes.length })),
+      files: listed.map((f, i) => ({ name: f.name, sha256: hashes[i]!, bytes: f.bytes.length })),
     };
     return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   });
