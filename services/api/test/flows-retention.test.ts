@@ -71,9 +71,11 @@ beforeAll(async () => {
   eventsConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   events = new QueueEvents(QUEUES.flows, { connection: eventsConnection, prefix: `${prefix}:bull` });
   await events.waitUntilReady();
-  // The tests run the job themselves: the worker's own schedule must not run it in between.
+  // The tests run the job themselves: the worker's own schedule must not run it in between (nor
+  // the other flows job's, which would keep the queue busy).
   const queue = worker.queue(QUEUES.flows);
   await queue.removeJobScheduler('flows.maintain-partitions');
+  await queue.removeJobScheduler('flows.roll-up-edges');
   await waitFor(async () => {
     const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
     return Object.values(counts).every((n) => n === 0);
