@@ -6,7 +6,6 @@
 // against a reference computed here from the records themselves. The rollups themselves must
 // equal the sums of the stored flows (nothing counted twice, nothing missed), a second run must
 // change nothing, and a write still in flight when the job claims its minute must be counted.
-import { randomBytes } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -293,7 +292,8 @@ beforeAll(async () => {
   // Three hours and a bit of traffic on prod, every minute up to now; some on staging.
   const rand = prng(207);
   const minutes = Array.from({ length: 190 }, (_, i) => i);
-  for (let i = 0; i < minutes.length; i += 40) await store(clusterId, records(rand, minutes.slice(i, i + 40)));
+  for (let i = 0; i < minutes.length; i += 40)
+    await store(clusterId, records(rand, minutes.slice(i, i + 40)));
   await store(otherClusterId, records(rand, [0, 1, 61, 62, 125]));
 });
 
@@ -341,7 +341,9 @@ describe('flows.roll-up-edges', () => {
     // The same keys again (merged into stored rows) and new ones, 100 and 150 minutes ago.
     const late = [
       ...records(rand, [100]),
-      ...stored.filter((s) => s.clusterId === clusterId && s.record.start_time === bucketAgo(150)).map((s) => s.record),
+      ...stored
+        .filter((s) => s.clusterId === clusterId && s.record.start_time === bucketAgo(150))
+        .map((s) => s.record),
     ];
     expect(late.length).toBeGreaterThan(12);
     await store(clusterId, late);
@@ -386,7 +388,9 @@ describe('flows.roll-up-edges', () => {
         { orgId, clusterId, agentInstance: 'in-flight' },
         {
           rows: flowRows(held),
-          batches: [{ sequence: 1, droppedTotal: 0, accepted: held, received: held.length, rejected: new Map() }],
+          batches: [
+            { sequence: 1, droppedTotal: 0, accepted: held, received: held.length, rejected: new Map() },
+          ],
         },
       );
       await waitFor(async () => {

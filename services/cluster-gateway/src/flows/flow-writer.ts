@@ -70,7 +70,6 @@ const ADD_COUNTERS = (table: string): string =>
     .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
     .join(', ');
 
-
 /** Labels present in both lists, sorted (Goldmane intersects labels when flows merge). */
 const INTERSECT = (column: string): string =>
   `(SELECT coalesce(jsonb_agg(l ORDER BY l), '[]'::jsonb) FROM jsonb_array_elements_text(flows.${column}) AS l
