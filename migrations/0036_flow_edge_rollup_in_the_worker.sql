@@ -196,9 +196,11 @@ BEGIN
 
   IF m_cluster IS NOT NULL THEN
     minutes := cardinality(m_cluster);
+    -- The claimed pairs' rows, found through the primary key (= ANY on both columns: a join with
+    -- the arrays would be hashed against every edge-minute row).
     DELETE FROM flow_edge_minutes e
-     USING unnest(m_cluster, m_minute) AS u(cluster_id, minute)
-     WHERE e.cluster_id = u.cluster_id AND e.minute = u.minute;
+     WHERE e.cluster_id = ANY (m_cluster) AND e.minute = ANY (m_minute)
+       AND (e.cluster_id, e.minute) IN (SELECT * FROM unnest(m_cluster, m_minute));
     -- edge_key as the gateway computed it (migration 0006), so rows keep their keys.
     INSERT INTO flow_edge_minutes (org_id, cluster_id, minute, edge_key, source_type, source_namespace,
       source_name, dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name,
@@ -213,8 +215,11 @@ BEGIN
       f.dest_port, f.proto, f.reporter, f.action, sum(f.packets_in), sum(f.packets_out), sum(f.bytes_in),
       sum(f.bytes_out), sum(f.num_flows), sum(f.num_flows_started), sum(f.num_flows_completed)
       FROM unnest(m_cluster, m_minute) AS u(cluster_id, minute)
-      JOIN flows f ON f.cluster_id = u.cluster_id AND f.start_time >= u.minute
-                  AND f.start_time < u.minute + interval '1 minute'
+      -- Each minute's flows by a range of the primary key (OFFSET 0 keeps the planner from
+      -- flattening it into a merge join on cluster_id alone, which compared every flow of the
+      -- cluster with every minute claimed: 37 s instead of 1.6 s for 200 k flows in 1,440 minutes).
+      CROSS JOIN LATERAL (SELECT * FROM flows f WHERE f.cluster_id = u.cluster_id AND f.start_time >= u.minute
+                            AND f.start_time < u.minute + interval '1 minute' OFFSET 0) f
      GROUP BY f.org_id, f.cluster_id, u.minute, f.source_type, f.source_namespace, f.source_name,
       f.dest_type, f.dest_namespace, f.dest_name, f.dest_service_namespace, f.dest_service_name,
       f.dest_service_port_name, f.dest_service_port, f.dest_port, f.proto, f.reporter, f.action;
@@ -237,8 +242,8 @@ BEGIN
   IF h_cluster IS NOT NULL THEN
     hours := cardinality(h_cluster);
     DELETE FROM flow_pair_hours p
-     USING unnest(h_cluster, h_hour) AS u(cluster_id, hour)
-     WHERE p.cluster_id = u.cluster_id AND p.hour = u.hour;
+     WHERE p.cluster_id = ANY (h_cluster) AND p.hour = ANY (h_hour)
+       AND (p.cluster_id, p.hour) IN (SELECT * FROM unnest(h_cluster, h_hour));
     INSERT INTO flow_pair_hours (org_id, cluster_id, hour, pair_key, source_type, source_namespace,
       source_name, dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name, reporter,
       action, packets_in, packets_out, bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
@@ -250,8 +255,8 @@ BEGIN
       sum(e.packets_out), sum(e.bytes_in), sum(e.bytes_out), sum(e.num_flows), sum(e.num_flows_started),
       sum(e.num_flows_completed)
       FROM unnest(h_cluster, h_hour) AS u(cluster_id, hour)
-      JOIN flow_edge_minutes e ON e.cluster_id = u.cluster_id AND e.minute >= u.hour
-                              AND e.minute < u.hour + interval '1 hour'
+      CROSS JOIN LATERAL (SELECT * FROM flow_edge_minutes e WHERE e.cluster_id = u.cluster_id
+                            AND e.minute >= u.hour AND e.minute < u.hour + interval '1 hour' OFFSET 0) e
      GROUP BY e.org_id, e.cluster_id, u.hour, e.source_type, e.source_namespace, e.source_name, e.dest_type,
       e.dest_namespace, e.dest_name, e.dest_service_namespace, e.dest_service_name, e.reporter, e.action;
   END IF;
