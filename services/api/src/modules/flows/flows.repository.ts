@@ -1,6 +1,7 @@
 // FlowStore on Postgres (migration 0006): the day-partitioned `flows` table for lists and hints,
-// the per-minute rollups `flow_policy_minutes` and `flow_edge_minutes` for policy statistics and
-// the service graph, and `cluster_flow_status` for ingestion. Every read goes through
+// the per-minute rollups `flow_policy_minutes` and `flow_edge_minutes` and the hourly
+// `flow_pair_hours` (built by the worker, decision 0207) for policy statistics and the service
+// graph, and `cluster_flow_status` for ingestion. Every read goes through
 // Database.query: one pipelined, read-only transaction with the tenant context set, so RLS applies
 // on top of the org id in every WHERE, and a page and its count cost one round trip. Each
 // statement is cut at the organisation's retention (flow-filter.sql.ts: retentionFloor).
