@@ -163,7 +163,7 @@ $$;
 -- rollups span every organisation. One run at a time (a transaction-scoped advisory lock: a second
 -- run finds it taken and does nothing). A minute is rebuilt once it has been closed for p_settle
 -- (the agents send a bucket when it closes, so the last bucket of a minute arrives just after it);
--- at most p_max_minutes per run, oldest first, so a backlog is worked off over several runs.
+-- at most p_max_minutes per run, in (cluster, minute) order, so a backlog is worked off over several runs.
 -- Each step is its own statement: under READ COMMITTED each takes a new snapshot, so the rebuild
 -- sees every write whose marker the claim had to wait for.
 CREATE FUNCTION flows_roll_up_edges(p_settle interval, p_max_minutes integer)

@@ -16,7 +16,7 @@ import { sql } from '../../../platform/db/sql.js';
  */
 export const EDGE_ROLLUP_SETTLE = '30 seconds';
 
-/** Minutes rebuilt per run at most (oldest first): a backlog is worked off over several runs. */
+/** Minutes rebuilt per run at most (in cluster, minute order): a backlog takes several runs. */
 export const EDGE_ROLLUP_MAX_MINUTES = 20_000;
 
 export interface FlowEdgeRollupResult {
