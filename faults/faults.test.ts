@@ -343,6 +343,23 @@ describe('the stack under faults', () => {
       });
       expect(f.agent.flows().droppedTotal).toBe(0);
     }
+    // The edge rollups the worker built through all of it (decision 0207): every minute it has
+    // rolled up holds exactly the sums of its stored flows, per edge.
+    const dims = `cluster_id, source_type, source_namespace, source_name, dest_type, dest_namespace,
+      dest_name, dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port,
+      dest_port, proto, reporter, action`;
+    const sums = `sum(packets_in) AS pi, sum(packets_out) AS po, sum(bytes_in) AS bi, sum(bytes_out) AS bo,
+      sum(num_flows) AS nf, sum(num_flows_started) AS ns, sum(num_flows_completed) AS nc`;
+    const fromFlows = `SELECT date_trunc('minute', start_time) AS minute, ${dims}, ${sums} FROM flows
+      GROUP BY date_trunc('minute', start_time), ${dims}`;
+    const fromEdges = `SELECT minute, ${dims}, ${sums} FROM flow_edge_minutes GROUP BY minute, ${dims}`;
+    const rolledUp = `NOT EXISTS (SELECT 1 FROM flow_edge_pending_minutes p
+      WHERE p.cluster_id = x.cluster_id AND p.minute = x.minute)`;
+    for (const [a, b] of [
+      [fromFlows, fromEdges],
+      [fromEdges, fromFlows],
+    ])
+      expect(await stack.sql(`SELECT * FROM ((${a}) EXCEPT (${b})) x WHERE ${rolledUp}`)).toEqual([]);
 
     const prefix = `${stack.env['REDIS_PREFIX'] ?? ''}:bull`;
     for (const name of ['maintenance', 'flows']) {

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import { Database } from './platform/db/database.js';
 import { FlowPartitionsProcessor } from './modules/flows/jobs/flow-partitions.processor.js';
+import { FlowEdgeRollupProcessor } from './modules/flows/jobs/flow-edge-rollup.processor.js';
 import { startWorkerHealthServer } from './platform/health/worker-health-server.js';
 import { FlowsRepository } from './modules/flows/flows.repository.js';
 import { RecommendationsRefreshProcessor } from './modules/recommendations/jobs/recommendations-refresh.processor.js';
@@ -35,6 +36,7 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
   const db = new Database(env.DATABASE_URL, 4);
   const prefix = bullPrefix(env.REDIS_PREFIX);
   const flowPartitions = new FlowPartitionsProcessor(db);
+  const flowEdgeRollup = new FlowEdgeRollupProcessor(db);
   const recommendationsRepo = new RecommendationsRepository(db);
   const recommendations = new RecommendationsRefreshProcessor(
     recommendationsRepo,
@@ -61,6 +63,7 @@ export async function startWorker(env: Env): Promise<RunningWorker> {
       return { purged: r.count };
     },
     'flows.maintain-partitions': () => flowPartitions.run(),
+    'flows.roll-up-edges': () => flowEdgeRollup.run(),
     'recommendations.refresh-due': () => recommendations.run(),
     'compliance.tick': () => reportTick.run(),
     'compliance.run': (job, token) => reportRun.run(job as Job<JobPayloads['compliance.run']>, token),

@@ -71,9 +71,11 @@ beforeAll(async () => {
   eventsConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   events = new QueueEvents(QUEUES.flows, { connection: eventsConnection, prefix: `${prefix}:bull` });
   await events.waitUntilReady();
-  // The tests run the job themselves: the worker's own schedule must not run it in between.
+  // The tests run the job themselves: the worker's own schedule must not run it in between (nor
+  // the other flows job's, which would keep the queue busy).
   const queue = worker.queue(QUEUES.flows);
   await queue.removeJobScheduler('flows.maintain-partitions');
+  await queue.removeJobScheduler('flows.roll-up-edges');
   await waitFor(async () => {
     const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
     return Object.values(counts).every((n) => n === 0);
@@ -125,7 +127,20 @@ describe('flows.maintain-partitions', () => {
       [clusterId, orgId],
     );
 
+    // Pending marks of the edge rollup (decision 0207) in a dropped day and in a kept one.
+    await admin.query(
+      `INSERT INTO flow_edge_pending_minutes (org_id, cluster_id, minute)
+       SELECT $1, $2, date_trunc('minute', now()) - make_interval(days => d) FROM unnest(ARRAY[7, 4]) AS d`,
+      [orgId, clusterId],
+    );
+
     const result = await runJob();
+    const { rows: marks } = await admin.query<{ days: number }>(
+      `SELECT round(extract(epoch FROM now() - minute) / 86400)::int AS days FROM flow_edge_pending_minutes
+        WHERE cluster_id = $1 ORDER BY minute`,
+      [clusterId],
+    );
+    expect(marks).toEqual([{ days: 4 }]);
 
     expect(result.dropped.sort()).toEqual(
       [partition(-10), partition(-7)]
@@ -133,6 +148,7 @@ describe('flows.maintain-partitions', () => {
           p,
           p.replace('flows_', 'flow_edge_minutes_'),
           p.replace('flows_', 'flow_policy_minutes_'),
+          p.replace('flows_', 'flow_pair_hours_'),
         ])
         .sort(),
     );

@@ -78,14 +78,19 @@ describe('flow batches', () => {
     expect(allowed?.start_time.getTime()).toBe(start * 1000);
     expect(denied).toMatchObject({ dest_name: 'payments-6c8d9f-*', pending_action: null });
 
-    const { rows: edges } = await h.sql.query<{ action: string; packets_in: string }>(
-      'SELECT action, sum(packets_in) AS packets_in FROM flow_edge_minutes WHERE cluster_id = $1 GROUP BY action ORDER BY action',
+    // The edge rollup is the worker's (decision 0207): the write marks its minutes pending and
+    // writes no edge row.
+    const { rows: pending } = await h.sql.query<{ org_id: string; minute: Date }>(
+      'SELECT org_id, minute FROM flow_edge_pending_minutes WHERE cluster_id = $1 ORDER BY minute',
       [cluster.clusterId],
     );
-    expect(edges).toEqual([
-      { action: 'allow', packets_in: '50' },
-      { action: 'deny', packets_in: '42' },
-    ]);
+    const minutes = [...new Set([start, start + 15].map((t) => t - (t % 60)))];
+    expect(pending).toEqual(minutes.map((m) => ({ org_id: cluster.orgId, minute: new Date(m * 1000) })));
+    const { rows: edges } = await h.sql.query<{ n: string }>(
+      'SELECT count(*) AS n FROM flow_edge_minutes WHERE cluster_id = $1',
+      [cluster.clusterId],
+    );
+    expect(edges).toEqual([{ n: '0' }]);
     const { rows: hits } = await h.sql.query<{
       trace: string;
       policy_name: string;
@@ -379,7 +384,7 @@ describe('flow batches', () => {
 
 describe('row-level security on the flow tables', () => {
   /** What the API reads; flow_batches (the gateway's idempotency record) is not granted to it at all. */
-  const TABLES = ['flows', 'flow_edge_minutes', 'flow_policy_minutes', 'cluster_flow_status'];
+  const TABLES = ['flows', 'flow_edge_pending_minutes', 'flow_policy_minutes', 'cluster_flow_status'];
 
   async function asApp(
     orgId: string | null,

@@ -30,7 +30,9 @@ async function connect(cluster: EnrolledCluster): Promise<TestTunnelClient> {
 /** Drops the day partitions of every flow table holding `startTime` (Unix seconds). */
 async function dropDay(startTime: number): Promise<string[]> {
   const day = new Date(startTime * 1000).toISOString().slice(0, 10).replaceAll('-', '');
-  const names = ['flows', 'flow_edge_minutes', 'flow_policy_minutes'].map((t) => `${t}_${day}`);
+  const names = ['flows', 'flow_edge_minutes', 'flow_policy_minutes', 'flow_pair_hours'].map(
+    (t) => `${t}_${day}`,
+  );
   for (const name of names) await h.sql.query(`DROP TABLE IF EXISTS flow_partitions.${name}`);
   return names;
 }

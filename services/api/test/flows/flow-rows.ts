@@ -1,7 +1,8 @@
 // Flow records for the flow suites, stored exactly as the gateway stores an accepted batch: its
 // own row builder and writer (@palisade/cluster-gateway: one transaction with the idempotency row,
-// the flows, both per-minute rollups and the cluster's ingestion status). Runs as the system role
-// (the gateway's role bypasses RLS too); the day partitions are made as the worker makes them.
+// the flows, the policy rollup, the pending minutes and the cluster's ingestion status). Runs as
+// the system role (the gateway's role bypasses RLS too); the day partitions are made as the worker
+// makes them.
 import { type FlowRecord } from '@palisade/flows';
 import { flowRows } from '@palisade/cluster-gateway/flow-rows';
 import { FlowWriter } from '@palisade/cluster-gateway/flow-writer';

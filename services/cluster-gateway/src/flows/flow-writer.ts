@@ -1,7 +1,10 @@
 // Writes flow batches in one transaction (decision 0040): the batches' idempotency rows first (a
 // resend of the same cluster, agent instance and sequence finds its row, and changes nothing), then
-// the flows of the batches claimed with their two per-minute rollups in one statement over unnest
-// arrays, then the cluster's ingestion status. The caller acknowledges only after this resolves,
+// the flows of the batches claimed with their per-policy minute rollup and the pending marks of
+// their minutes in one statement over unnest arrays, then the cluster's ingestion status. The edge
+// rollup is built by the worker from the stored flows of the minutes marked pending (decision
+// 0207); the mark is an upsert that locks its row until COMMIT, which is what lets the worker's
+// claim of a minute wait for a write still in flight. The caller acknowledges only after this resolves,
 // that is after COMMIT. org and cluster ids come from the authenticated tunnel, never from the
 // batch. Several batches of one tunnel that queued up while the previous write ran are written
 // together (decision 0160): the transaction's fixed cost (six round trips and a WAL flush) is then
@@ -67,9 +70,6 @@ const ADD_COUNTERS = (table: string): string =>
     .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
     .join(', ');
 
-const SUM_COUNTERS = `sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(num_flows),
-  sum(num_flows_started), sum(num_flows_completed)`;
-
 /** Labels present in both lists, sorted (Goldmane intersects labels when flows merge). */
 const INTERSECT = (column: string): string =>
   `(SELECT coalesce(jsonb_agg(l ORDER BY l), '[]'::jsonb) FROM jsonb_array_elements_text(flows.${column}) AS l
@@ -107,23 +107,12 @@ written AS (
     ${ADD_COUNTERS('flows')}
   RETURNING 1
 ),
-edges AS (
-  INSERT INTO flow_edge_minutes (org_id, cluster_id, minute, edge_key, source_type, source_namespace,
-    source_name, dest_type, dest_namespace, dest_name, dest_service_namespace, dest_service_name,
-    dest_service_port_name, dest_service_port, dest_port, proto, reporter, action, packets_in, packets_out,
-    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
-  SELECT $1, $2, to_timestamp(minute_s),
-    md5(concat_ws(chr(31), source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name,
-      dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto,
-      reporter, action))::uuid,
-    source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, dest_service_namespace,
-    dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto, reporter, action,
-    ${SUM_COUNTERS}
-    FROM (SELECT *, start_s - start_s % 60 AS minute_s FROM input) AS i
-   GROUP BY minute_s, source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name,
-    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, dest_port, proto,
-    reporter, action
-  ON CONFLICT (cluster_id, minute, edge_key) DO UPDATE SET ${ADD_COUNTERS('flow_edge_minutes')}
+pending AS (
+  INSERT INTO flow_edge_pending_minutes AS p (org_id, cluster_id, minute)
+  SELECT $1, $2, to_timestamp(m.minute_s)
+    FROM (SELECT DISTINCT start_s - start_s % 60 AS minute_s FROM input) AS m
+   ORDER BY m.minute_s
+  ON CONFLICT (cluster_id, minute) DO UPDATE SET org_id = EXCLUDED.org_id
   RETURNING 1
 ),
 hits AS (
@@ -142,7 +131,7 @@ hits AS (
   ON CONFLICT (cluster_id, minute, hit_key) DO UPDATE SET ${ADD_COUNTERS('flow_policy_minutes')}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM written) AS flows, (SELECT count(*) FROM edges) AS edges,
+SELECT (SELECT count(*) FROM written) AS flows, (SELECT count(*) FROM pending) AS pending,
        (SELECT count(*) FROM hits) AS hits`;
 
 const LOCK_STATUS = 'SELECT dropped_total FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE';

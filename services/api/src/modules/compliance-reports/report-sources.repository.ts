@@ -1,6 +1,7 @@
 // What a report is computed from, read for one organisation: its clusters, each cluster's stored
 // inventory, the policy revisions that were in force over the interval, the audit events of the
-// interval, and the traffic (flow_edge_minutes of migration 0006). Read-only; org id first.
+// interval, and the traffic (flow_edge_minutes of migration 0006, and the flows of minutes not rolled
+// up yet: decision 0207). Read-only; org id first.
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../platform/db/database.js';
 
@@ -172,7 +173,12 @@ export class ReportSourcesRepository {
     return tx.auditHead.findFirst({ where: { orgId } });
   }
 
-  /** Distinct endpoint-to-endpoint edges seen in the interval touching the given namespaces. */
+  /**
+   * Distinct endpoint-to-endpoint edges seen in the interval touching the given namespaces: the
+   * edge minutes, and the flows of minutes the worker has not rolled up yet (decision 0207). A
+   * pending minute's edge rows, if any, are a subset of its flows' (flows only ever grow), so the
+   * union of both is exact.
+   */
   async traffic(tx: Tx, orgId: string, clusterId: string, start: Date, end: Date): Promise<TrafficEdge[]> {
     const rows = await tx.$queryRaw<
       {
@@ -185,10 +191,17 @@ export class ReportSourcesRepository {
         action: string;
       }[]
     >`
-      SELECT DISTINCT source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, action
+      SELECT source_type, source_namespace, source_name, dest_type, dest_namespace, dest_name, action
         FROM flow_edge_minutes
        WHERE org_id = ${orgId}::uuid AND cluster_id = ${clusterId}::uuid
          AND minute >= date_trunc('minute', ${start}::timestamptz) AND minute < ${end}
+      UNION
+      SELECT f.source_type, f.source_namespace, f.source_name, f.dest_type, f.dest_namespace, f.dest_name, f.action
+        FROM flow_edge_pending_minutes p
+        JOIN flows f ON f.org_id = ${orgId}::uuid AND f.cluster_id = p.cluster_id AND f.start_time >= p.minute
+         AND f.start_time < p.minute + interval '1 minute'
+       WHERE p.org_id = ${orgId}::uuid AND p.cluster_id = ${clusterId}::uuid
+         AND p.minute >= date_trunc('minute', ${start}::timestamptz) AND p.minute < ${end}
        ORDER BY 1, 2, 3, 4, 5, 6, 7`;
     return rows.map((r) => ({
       sourceType: r.source_type,

@@ -1,6 +1,7 @@
 // FlowStore on Postgres (migration 0006): the day-partitioned `flows` table for lists and hints,
-// the per-minute rollups `flow_policy_minutes` and `flow_edge_minutes` for policy statistics and
-// the service graph, and `cluster_flow_status` for ingestion. Every read goes through
+// the per-minute rollups `flow_policy_minutes` and `flow_edge_minutes` and the hourly
+// `flow_pair_hours` (built by the worker, decision 0207) for policy statistics and the service
+// graph, and `cluster_flow_status` for ingestion. Every read goes through
 // Database.query: one pipelined, read-only transaction with the tenant context set, so RLS applies
 // on top of the org id in every WHERE, and a page and its count cost one round trip. Each
 // statement is cut at the organisation's retention (flow-filter.sql.ts: retentionFloor).
@@ -330,19 +331,13 @@ const INDEX_WALK_PLAN = [sql`SET LOCAL jit = off`, sql`SET LOCAL enable_sort = o
  */
 const KEY_GROUP_PLAN = GRAPH_PLAN;
 
-/** An edge's dimensions, from its minute row `d` (the service graph's first stage). */
-const EDGE_DIMENSIONS = sql`d.cluster_id, d.source_type, d.source_namespace, d.source_name, d.dest_type,
-  d.dest_namespace, d.dest_name, d.dest_service_namespace, d.dest_service_name, d.reporter, d.action`;
-/** The six counters as PLAIN_SUMS named them, from the first stage `e`. */
-const EDGE_SUMS = join(
-  COUNTERS.map(([c]) =>
-    ident(
-      `e.${c}`,
-      COUNTERS.map(([name]) => `e.${name}`),
-    ),
-  ),
-  ', ',
-);
+/**
+ * What every source of the service graph gives (alias r): the pair, reporter, action and the
+ * counters, from flow_pair_hours, flow_edge_minutes or flows alike.
+ */
+const GRAPH_COLUMNS = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
+  r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name, r.reporter, r.action,
+  r.packets_in, r.packets_out, r.bytes_in, r.bytes_out, r.num_flows_started, r.num_flows_completed`;
 
 /** Six summed counters under `<prefix>_<column>`, over the rows where `when` holds. */
 function sums(prefix: SumPrefix, when: SqlFragment): SqlFragment {
@@ -603,20 +598,25 @@ export class FlowsRepository implements FlowStore {
 
   async serviceGraph(tenant: FlowTenant, q: ServiceGraphQuery): Promise<ServiceGraphPair[]> {
     const orgId = tenant.orgId;
-    const parts = [rollupScope(orgId, q)];
-    if (q.namespaces.length)
-      parts.push(
-        sql`(r.source_namespace = ANY(${q.namespaces}::text[]) OR r.dest_namespace = ANY(${q.namespaces}::text[]))`,
-      );
+    const clusters = sql`r.org_id = ${orgId}::uuid AND r.cluster_id IN (${clusterIdsByName(orgId, q.clusters)})`;
+    const namespaces = q.namespaces.length
+      ? sql`(r.source_namespace = ANY(${q.namespaces}::text[]) OR r.dest_namespace = ANY(${q.namespaces}::text[]))`
+      : sql`TRUE`;
+    const where = sql`${clusters} AND ${namespaces}`;
+    // The minutes of the window are m >= lo (the retention floor and the start's minute) and
+    // m < hi; hours [c1, c2) are the whole ones. Every minute is read from exactly one place
+    // (decision 0207, migration 0036's invariants): a pending minute from its flows; a whole hour
+    // with nothing pending from flow_pair_hours; every other minute from flow_edge_minutes.
+    const bound = (name: 'lo' | 'hi' | 'c1' | 'c2') => ident(`b.${name}`, ['b.lo', 'b.hi', 'b.c1', 'b.c2']);
+    const [lo, hi, c1, c2] = [bound('lo'), bound('hi'), bound('c1'), bound('c2')];
+    const notPendingMinute = sql`NOT EXISTS (SELECT 1 FROM flow_edge_pending_minutes p
+      WHERE p.cluster_id = r.cluster_id AND p.minute = r.minute)`;
+    const minuteRows = (range: SqlFragment) =>
+      sql`SELECT ${GRAPH_COLUMNS} FROM b, flow_edge_minutes r WHERE ${where} AND ${range} AND ${notPendingMinute}`;
     const key = sql`r.cluster_id, r.source_type, r.source_namespace, r.source_name, r.dest_type,
       r.dest_namespace, r.dest_name, r.dest_service_namespace, r.dest_service_name`;
-    // First per edge with plain sums, then one row per pair. Allowed traffic once: the
-    // destination's report when it made one for this pair (it saw what arrived), else the source's
-    // (a destination outside Calico's view reports nothing). The first stage groups by
-    // `edge_key`, the md5 of every dimension (so all its rows hold the same ones): hashing two
-    // uuids per minute row instead of eleven strings, then reading each edge's dimensions from
-    // its last minute row by primary key, cost 390–400 ms of CPU instead of 530–570 ms over
-    // 500 k minute rows (decision 0191).
+    // Allowed traffic once: the destination's report when it made one for this pair (it saw what
+    // arrived), else the source's (a destination outside Calico's view reports nothing).
     const [, , , , rows] = await this.db.query(tenant, [
       ...GRAPH_PLAN,
       sql<
@@ -633,18 +633,44 @@ export class FlowsRepository implements FlowStore {
           dst_reported: boolean;
         }
       >`
+        WITH b AS MATERIALIZED (
+          SELECT lo, hi, c1, greatest(c1, date_trunc('hour', hi - interval '59 minutes' - interval '1 microsecond')
+                 + interval '1 hour') AS c2
+            FROM (SELECT lo, hi, date_trunc('hour', lo - interval '1 microsecond') + interval '1 hour' AS c1
+                    FROM (SELECT greatest(${retentionFloor(orgId)}, date_trunc('minute', ${q.from}::timestamptz)) AS lo,
+                                 ${q.to}::timestamptz AS hi) t) u),
+        dirty AS MATERIALIZED (
+          SELECT DISTINCT d.cluster_id, d.hour
+            FROM (SELECT p.cluster_id, date_trunc('hour', p.minute) AS hour FROM flow_edge_pending_minutes p
+                   WHERE p.org_id = ${orgId}::uuid
+                  UNION ALL
+                  SELECT p.cluster_id, p.hour FROM flow_edge_pending_hours p WHERE p.org_id = ${orgId}::uuid) d, b
+           WHERE d.hour >= ${c1} AND d.hour < ${c2})
         SELECT ${key},
                bool_or(r.action = 'allow' AND r.reporter = 'dst') AS dst_reported,
                ${sums('allowed_dst', sql`r.action = 'allow' AND r.reporter = 'dst'`)},
                ${sums('allowed_src', sql`r.action = 'allow' AND r.reporter = 'src'`)},
                ${sums('denied_src', sql`r.action = 'deny' AND r.reporter = 'src'`)},
                ${sums('denied_dst', sql`r.action = 'deny' AND r.reporter = 'dst'`)}
-          FROM (SELECT ${EDGE_DIMENSIONS}, ${EDGE_SUMS}
-                  FROM (SELECT r.cluster_id, r.edge_key, max(r.minute) AS minute, ${PLAIN_SUMS}
-                          FROM flow_edge_minutes r WHERE ${join(parts, ' AND ')}
-                         GROUP BY r.cluster_id, r.edge_key) e
-                  JOIN flow_edge_minutes d ON d.org_id = ${orgId}::uuid AND d.cluster_id = e.cluster_id
-                   AND d.minute = e.minute AND d.edge_key = e.edge_key) r
+          FROM (
+            SELECT ${GRAPH_COLUMNS} FROM b, flow_pair_hours r
+             WHERE ${where} AND r.hour >= ${c1} AND r.hour < ${c2}
+               AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.cluster_id = r.cluster_id AND d.hour = r.hour)
+            UNION ALL
+            ${minuteRows(sql`r.minute >= ${lo} AND r.minute < ${c1} AND r.minute < ${hi}`)}
+            UNION ALL
+            ${minuteRows(sql`r.minute >= ${c2} AND r.minute < ${hi}`)}
+            UNION ALL
+            SELECT ${GRAPH_COLUMNS} FROM dirty d
+              JOIN flow_edge_minutes r ON r.cluster_id = d.cluster_id AND r.minute >= d.hour
+               AND r.minute < d.hour + interval '1 hour'
+             WHERE ${where} AND ${notPendingMinute}
+            UNION ALL
+            SELECT ${GRAPH_COLUMNS} FROM b, flow_edge_pending_minutes p
+              JOIN flows r ON r.org_id = ${orgId}::uuid AND r.cluster_id = p.cluster_id
+               AND r.start_time >= p.minute AND r.start_time < p.minute + interval '1 minute'
+             WHERE p.org_id = ${orgId}::uuid AND p.minute >= ${lo} AND p.minute < ${hi} AND ${where}
+          ) r
          GROUP BY ${key}
          ORDER BY sum(r.bytes_in + r.bytes_out) DESC, sum(r.packets_in + r.packets_out) DESC,
                   r.cluster_id, r.source_namespace, r.source_name, r.dest_namespace, r.dest_name,
