@@ -53,3 +53,9 @@ ALTER POLICY report_runs_access_scope ON report_runs
 ALTER POLICY report_evidence_access_scope ON report_evidence
   USING ((SELECT app_denies_none('reports')) OR NOT EXISTS (SELECT 1 FROM report_runs r WHERE r.id = run_id
                       AND r.definition_id = ANY ((SELECT app_denied('reports'))::uuid[])));
+ALTER POLICY flow_edge_pending_minutes_access_scope ON flow_edge_pending_minutes
+  USING ((SELECT app_denies_none('clusters')) OR NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
+ALTER POLICY flow_edge_pending_hours_access_scope ON flow_edge_pending_hours
+  USING ((SELECT app_denies_none('clusters')) OR NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
+ALTER POLICY flow_pair_hours_access_scope ON flow_pair_hours
+  USING ((SELECT app_denies_none('clusters')) OR NOT (cluster_id = ANY ((SELECT app_denied('clusters'))::uuid[])));
