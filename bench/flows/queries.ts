@@ -8,7 +8,8 @@
 // (Fastify, Nest, Mercurius, the pipelined read path, Postgres).
 // Also, in SQL as the API's role under RLS: the policy filter as migration 0006 wrote it (inline
 // jsonb @>, which RLS keeps off the GIN index) against decision 0085's form (keys through
-// flows_policy_matches, migration 0016, up to 10,000 matches; inline beyond).
+// flows_policy_matches, migrations 0016 and 0039, up to 10,000 matches; inline beyond). The API now
+// decides between the two in a first statement (decision 0209): its figures are the `flows` lines.
 // Goals (issue 13): flows p99 < 200 ms; service graph < 1 s.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -105,7 +106,8 @@ const SCOPE = `f.org_id = $1 AND f.start_time >= now() - interval '30 days'
 const INLINE = '(f.policies_enforced || f.policies_pending) @> $2::jsonb';
 const ORDER = 'ORDER BY f.start_time DESC, f.cluster_id DESC, f.flow_key DESC';
 const KEYS = `WITH pm AS MATERIALIZED (SELECT m.cluster_id, m.start_time, m.flow_key
-    FROM flows_policy_matches(ARRAY[$2::jsonb], now() - interval '30 days', NULL, 10001) m),
+    FROM flows_policy_matches(ARRAY[$2::jsonb], ARRAY(SELECT c.id FROM clusters c WHERE c.org_id = $1),
+      now() - interval '30 days', NULL, 10001) m),
   broad AS MATERIALIZED (SELECT count(*) > 10000 AS b FROM pm)`;
 const KEY_MATCH = '(f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm)';
 const POLICY_FORMS: Record<string, { page: string; count: string }> = {

@@ -114,19 +114,23 @@ function policyMatch(matches: PolicyMatch[]): SqlFragment {
 }
 
 /**
- * The keys of at most `cap` + 1 flows matching the query's policy conditions, from
- * flows_policy_matches (migration 0016, decision 0085): a definer function scoped by
- * app_current_org() that can use flows_policies_idx, which RLS keeps the inline `@>` from using.
- * Its window is the query's, cut at the retention floor. More than `cap` keys means the match is
- * broad, and the inline filter over the time-ordered scan is then the faster plan.
+ * The keys of at most `cap` + 1 flows matching the query's policy conditions, in no order, from
+ * flows_policy_matches (migrations 0016 and 0039, decisions 0085 and 0209): a definer function
+ * scoped by app_current_org() that can use flows_policies_idx, which RLS keeps the inline `@>`
+ * from using. Its window is the query's, cut at the retention floor, and its clusters are those
+ * the query reads, resolved under RLS (so never a cluster outside the caller's scope): with no
+ * other condition, the number of keys is the number of flows the query lists, up to `cap` + 1.
+ * More than `cap` keys means the match is broad, and the time-ordered scan is then the faster plan.
  */
 export function policyMatchKeys(orgId: string, q: FlowQuery, cap: number): SqlFragment {
   const patterns = q.policies.flatMap((m) => policyPatterns(m).map((p) => JSON.stringify(p)));
   const from = q.from
     ? sql`GREATEST(${retentionFloor(orgId)}, ${q.from}::timestamptz)`
     : retentionFloor(orgId);
+  const ids = q.clusterIds ? sql`x.id = ANY(${q.clusterIds}::uuid[])` : TRUE;
+  const clusters = sql`ARRAY(SELECT x.id FROM (${clusterIdsByName(orgId, q.clusters)}) x WHERE ${ids})`;
   return sql`SELECT m.cluster_id, m.start_time, m.flow_key
-    FROM flows_policy_matches(${patterns}::jsonb[], ${from}, ${q.to}::timestamptz, ${cap + 1}) m`;
+    FROM flows_policy_matches(${patterns}::jsonb[], ${clusters}, ${from}, ${q.to}::timestamptz, ${cap + 1}) m`;
 }
 
 /** The organisation, its retention floor, clusters and time window: the part every read shares. */

@@ -372,15 +372,17 @@ function plainListStatements(
   ] as const;
 }
 
+/** How many flows (up to `countUpTo` + 1) match the policy conditions in the query's scope. */
+function policyMatchCount(orgId: string, query: FlowQuery, countUpTo: number) {
+  return sql<{ n: number }>`SELECT count(*)::int AS n FROM (${policyMatchKeys(orgId, query, countUpTo)}) k`;
+}
+
 /**
- * A page and its count under a policy filter: two branches of which one-time filters run exactly
- * one, chosen by whether the policy match has more than `countUpTo` keys (decision 0085). Up to
- * that many, the inline filter would read the whole window to count them, so they are read by key
- * through flows_policies_idx (the definer function); beyond it, the inline filter on the
- * newest-first scan stops at the page and at the count's limit, where the keys would be every
- * match (a policy hit by most flows).
+ * A page and its count under a narrow policy filter (at most `countUpTo` matches, decisions 0085
+ * and 0209): the matches are read by key through flows_policies_idx (the definer function), where
+ * the inline filter would read the whole window to find them.
  */
-function policyListStatements(
+function policyKeyListStatements(
   orgId: string,
   query: FlowQuery,
   o: { order: SqlFragment; after: SqlFragment },
@@ -388,24 +390,12 @@ function policyListStatements(
   countUpTo: number,
 ) {
   const rest = flowCondition(orgId, { ...query, policies: [] });
-  const inline = flowCondition(orgId, query);
-  const keys = policyMatchKeys(orgId, query, countUpTo);
-  // Each branch orders and limits on its own, so the inline one keeps its newest-first index scan
-  // that stops at the page (an ORDER BY over the union would read and sort every row first).
-  const branches = (
-    select: SqlFragment,
-    tail: SqlFragment,
-    page: SqlFragment,
-  ) => sql`WITH pm AS MATERIALIZED (${keys}),
-      broad AS MATERIALIZED (SELECT count(*) > ${countUpTo} AS b FROM pm)
-    (SELECT ${select} FROM flows f WHERE ${inline} AND ${tail} AND (SELECT b FROM broad) ${page})
-    UNION ALL
-    (SELECT ${select} FROM flows f WHERE ${rest} AND ${tail}
-      AND (f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm) AND NOT (SELECT b FROM broad) ${page})`;
+  const keys = sql`(f.cluster_id, f.start_time, f.flow_key) IN (SELECT * FROM pm)`;
+  const pm = sql`WITH pm AS MATERIALIZED (${policyMatchKeys(orgId, query, countUpTo)})`;
   return [
-    sql<FlowRow>`SELECT ${FLOW_COLUMNS} FROM (${branches(sql`f.*`, o.after, sql`ORDER BY ${o.order} LIMIT ${limit}`)}) f
+    sql<FlowRow>`${pm} SELECT ${FLOW_COLUMNS} FROM flows f WHERE ${rest} AND ${keys} AND ${o.after}
       ORDER BY ${o.order} LIMIT ${limit}`,
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${branches(sql`1`, sql`TRUE`, sql``)}
+    sql<{ n: number }>`${pm} SELECT count(*)::int AS n FROM (SELECT 1 FROM flows f WHERE ${rest} AND ${keys}
       LIMIT ${countUpTo + 1}) c`,
   ] as const;
 }
@@ -429,9 +419,8 @@ export class FlowsRepository implements FlowStore {
     // track_total_hits makes the same trade for Calico Enterprise's flow log).
     let rows: FlowRow[];
     let count: { n: number }[];
-    if (query.policies.length)
-      [rows, count] = await this.db.query(tenant, policyListStatements(orgId, query, o, limit, countUpTo));
-    else if (sort === 'time')
+    if (query.policies.length) return this.listByPolicy(tenant, query, sort, o, limit, countUpTo);
+    if (sort === 'time')
       [, , rows, count] = await this.db.query(tenant, [
         ...INDEX_WALK_PLAN,
         ...plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
@@ -442,6 +431,41 @@ export class FlowsRepository implements FlowStore {
         plainListStatements(flowCondition(orgId, query), o, limit, countUpTo),
       );
     const n = count[0]?.n ?? 0;
+    return { rows: rows.map(toFlow), total: Math.min(n, countUpTo), exact: n <= countUpTo };
+  }
+
+  /**
+   * The list under a policy filter (decisions 0085, 0209). First how many flows match the policy
+   * conditions in the query's scope, up to `countUpTo` + 1, through the GIN index (the bitmap scan
+   * stops there). At most `countUpTo`: they are read by key. More: the match is broad, and the page
+   * walks the time index newest first with the inline filter, stopping at the page (Postgres
+   * underestimates `@>`, so without the walk plan it would read and sort the whole window). With
+   * no condition other than policies, the first count is the count.
+   */
+  private async listByPolicy(
+    tenant: FlowTenant,
+    query: FlowQuery,
+    sort: FlowSortKey,
+    o: { order: SqlFragment; after: SqlFragment },
+    limit: number,
+    countUpTo: number,
+  ): Promise<{ rows: StoredFlow[]; total: number; exact: boolean }> {
+    const orgId = tenant.orgId;
+    const [[probe]] = await this.db.query(tenant, [policyMatchCount(orgId, query, countUpTo)]);
+    const matches = probe?.n ?? 0;
+    const policiesOnly = scopeOnly({ ...query, policies: [] });
+    // Narrow: by key. Broad: the inline filter, newest first on the time index when sorted by time.
+    const [page, count] =
+      matches <= countUpTo
+        ? policyKeyListStatements(orgId, query, o, limit, countUpTo)
+        : plainListStatements(flowCondition(orgId, query), o, limit, countUpTo);
+    const plan = matches > countUpTo && sort === 'time' ? INDEX_WALK_PLAN : [];
+    const read: unknown[][] = await this.db.query(
+      tenant,
+      policiesOnly ? [...plan, page] : [...plan, page, count],
+    );
+    const rows = read[plan.length] as FlowRow[];
+    const n = policiesOnly ? matches : ((read[plan.length + 1] as { n: number }[])[0]?.n ?? 0);
     return { rows: rows.map(toFlow), total: Math.min(n, countUpTo), exact: n <= countUpTo };
   }
 
