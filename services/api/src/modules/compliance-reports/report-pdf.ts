@@ -83,17 +83,27 @@ function batchStream(ref: StreamInternals): void {
   const write = ref.write.bind(ref);
   const finalize = ref.finalize.bind(ref);
   let lines: string[] = [];
+  // Lines joined every few hundred: fewer live objects for the garbage collector to copy while
+  // the document's pages stay buffered (`bufferPages`) until the end.
+  let joined: string[] = [];
   const flush = () => {
-    if (lines.length === 0) return;
-    const text = lines.join('');
+    if (lines.length === 0 && joined.length === 0) return;
+    joined.push(lines.join(''));
+    const text = joined.join('');
     lines = [];
+    joined = [];
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
     write(bytes);
   };
   ref.write = (chunk) => {
-    if (typeof chunk === 'string') lines.push(`${chunk}\n`);
-    else {
+    if (typeof chunk === 'string') {
+      lines.push(`${chunk}\n`);
+      if (lines.length === 256) {
+        joined.push(lines.join(''));
+        lines = [];
+      }
+    } else {
       flush();
       write(chunk);
     }
