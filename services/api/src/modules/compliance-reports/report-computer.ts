@@ -704,9 +704,10 @@ export class ComplianceReportComputer implements ReportComputer {
     // same entities: peer classes carry over.
     let classes = replayed.shared.get(`${segment}#${context}`);
     let memo = replayed.memo.get(`${segment}#${context}`);
-    if (!memo) replayed.memo.set(`${segment}#${context}`, (memo = new Map()));
+    if (!memo) replayed.memo.set(`${segment}#${context}`, (memo = new Map<string, Memo>()));
     let calicoMemo = replayed.calico.get(`${segment}#${context}`);
-    if (!calicoMemo) replayed.calico.set(`${segment}#${context}`, (calicoMemo = new Map()));
+    if (!calicoMemo)
+      replayed.calico.set(`${segment}#${context}`, (calicoMemo = new Map<string, ExposureFlags>()));
     if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
     // A successor state asks the full index about its changed endpoints only.
     const index = new PolicyIndex(
