@@ -116,8 +116,8 @@ function batchStream(ref: StreamInternals): void {
 
 export interface PdfOptions {
   /**
-   * Every table cell through pdfkit's line wrapper, fonts unmemoised: the straightforward layout
-   * the default one is tested against (same bytes).
+   * Every table cell through pdfkit's line wrapper, fonts unmemoised, content streams written
+   * line by line: the straightforward layout the default one is tested against (same bytes).
    */
   plain?: boolean;
 }
