@@ -236,9 +236,11 @@ describe('report evidence', () => {
     ]);
     const again = await renderPdf(row!.result);
     expect(again.equals(readFileSync(join(firstDir, 'report.pdf')))).toBe(true);
-    // Cells drawn without the line wrapper and fonts memoised (decision 0206) give the bytes of
-    // every cell through the wrapper: rows of long (cut with an ellipsis), spaced, hyphenated,
-    // empty and repeated values, in both table layouts that have endpoints.
+    // Cells drawn without the line wrapper and fonts memoised (decision 0206), content lines
+    // handed to pdfkit in batches (decision 0210: several batches per page here, and page numbers
+    // written to earlier pages afterwards) give the bytes of every cell through the wrapper, line
+    // by line: rows of long (cut with an ellipsis), spaced, hyphenated, empty and repeated values,
+    // in both table layouts that have endpoints.
     const [e] = row!.result.endpoints;
     const long = 'very-long-namespace-name-that-does-not-fit/pod-with-an-even-longer-name-0123456789';
     const endpoints = Array.from({ length: 120 }, (_, i) => ({

@@ -100,9 +100,13 @@ interface ReplayedState {
 
 /** What one cluster's replay carries from state to state. */
 interface ClusterReplay {
-  memo: Map<string, Memo>;
-  /** Calico's flags by applied revisions (they do not depend on the endpoint). */
-  calico: Map<string, ExposureFlags>;
+  /**
+   * By inventory segment and context, then endpoint and applied revisions. Two levels, so that each
+   * endpoint's look-up hashes a short key, not the context's list of revisions (decision 0210).
+   */
+  memo: Map<string, Map<string, Memo>>;
+  /** Calico's flags by segment and context, then applied revisions (they do not depend on the endpoint). */
+  calico: Map<string, Map<string, ExposureFlags>>;
   /** Peer classes by inventory segment and context (decision 0150). */
   shared: Map<string, SharedPeerClasses>;
   previous: ReplayedState | null;
@@ -699,6 +703,11 @@ export class ComplianceReportComputer implements ReportComputer {
     // States with the same context (network sets, host endpoints, tiers) and inventory have the
     // same entities: peer classes carry over.
     let classes = replayed.shared.get(`${segment}#${context}`);
+    let memo = replayed.memo.get(`${segment}#${context}`);
+    if (!memo) replayed.memo.set(`${segment}#${context}`, (memo = new Map<string, Memo>()));
+    let calicoMemo = replayed.calico.get(`${segment}#${context}`);
+    if (!calicoMemo)
+      replayed.calico.set(`${segment}#${context}`, (calicoMemo = new Map<string, ExposureFlags>()));
     if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
     // A successor state asks the full index about its changed endpoints only.
     const index = new PolicyIndex(
@@ -750,19 +759,19 @@ export class ComplianceReportComputer implements ReportComputer {
               `?${d.kindName}|${d.namespace ?? ''}|${d.name}`,
           )
           .join(',');
-      const memoKey = `${segment}|${key}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
-      let m = replayed.memo.get(memoKey);
+      const appliedKey = `${revisions(applied.ingress)}|${revisions(applied.egress)}`;
+      const memoKey = `${key}|${appliedKey}`;
+      let m = memo.get(memoKey);
       if (!m) {
         const rules = (list: typeof applied.ingress): AppliedPolicyRules[] =>
           list.map((d) => ({ global: d.namespace === undefined, ingress: d.ingress, egress: d.egress }));
         const all = [...applied.ingress, ...applied.egress];
         // Calico's flags read the applied rules and the network sets only: shared by every
         // endpoint with the same applied revisions.
-        const calicoKey = `${segment}|${context}|${revisions(applied.ingress)}|${revisions(applied.egress)}`;
-        let calico = replayed.calico.get(calicoKey);
+        let calico = calicoMemo.get(appliedKey);
         if (!calico) {
           calico = calicoFlags(rules(applied.ingress), rules(applied.egress), networkSets());
-          replayed.calico.set(calicoKey, calico);
+          calicoMemo.set(appliedKey, calico);
         }
         m = {
           ingressProtected: index.decidedByPolicy(key, 'ingress'),
@@ -771,7 +780,7 @@ export class ComplianceReportComputer implements ReportComputer {
           applied: all.map(appliedName),
           refs: all.map((d) => `${d.kindName}|${d.namespace ?? ''}|${d.name}`),
         };
-        replayed.memo.set(memoKey, m);
+        memo.set(memoKey, m);
       }
       for (const name of m.applied) a.applied.add(name);
       for (const ref of m.refs) appliedRefs.add(ref);

@@ -5,10 +5,10 @@
 // bytes, DER). An auditor checks the signature with openssl and the files with sha256sum; the zip
 // entries carry fixed times so the archive depends only on its contents.
 import { createHash } from 'node:crypto';
-import { zipSync } from 'fflate';
 import { stringify } from 'yaml';
 import type { EvidenceKeys } from './evidence-keys.js';
 import { SIGNATURE_ALGORITHM } from './evidence-keys.js';
+import { deflateAhead, zipArchive } from './evidence-zip.js';
 import { csvFiles } from './report-csv.js';
 import { renderPdf } from './report-pdf.js';
 import type { ReportResult } from './report-result.js';
@@ -42,7 +42,11 @@ export interface SealedEvidence {
 
 export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
-/** The files of a report run: Calico's CSV (and events) files, the whole result, the PDF. */
+/**
+ * The files of a report run: Calico's CSV (and events) files, the whole result, the PDF. Each file
+ * but the PDF starts being compressed for the archive (zlib's thread pool) as soon as it exists,
+ * so that runs beside the PDF's rendering (decision 0210).
+ */
 export async function reportFiles(r: ReportResult): Promise<EvidenceFile[]> {
   const files: EvidenceFile[] = [...csvFiles(r)].map(([name, text]) => ({ name, bytes: Buffer.from(text) }));
   if (r.report.type === 'policy-audit') {
@@ -50,6 +54,7 @@ export async function reportFiles(r: ReportResult): Promise<EvidenceFile[]> {
     files.push({ name: 'events.yaml', bytes: Buffer.from(stringify(r.events)) });
   }
   files.push({ name: 'report.json', bytes: Buffer.from(`${JSON.stringify(r, null, 2)}\n`) });
+  for (const f of files) deflateAhead(f.bytes);
   files.push({ name: 'report.pdf', bytes: await renderPdf(r) });
   return files;
 }
@@ -79,11 +84,9 @@ export async function seal(
     };
     return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   });
-  const mtime = new Date(about.generatedAt);
-  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const f of listed) entries[f.name] = [f.bytes, { mtime }];
-  entries['manifest.json'] = [signed.data, { mtime }];
-  entries['manifest.sig'] = [signed.der, { mtime }];
-  const archive = Buffer.from(zipSync(entries, { level: 6, mtime }));
+  const archive = await zipArchive(
+    [...listed, { name: 'manifest.json', bytes: signed.data }, { name: 'manifest.sig', bytes: signed.der }],
+    new Date(about.generatedAt),
+  );
   return { keyId: signed.keyId, manifest: manifest!, archive, archiveSha256: sha256(archive) };
 }
