@@ -17,7 +17,6 @@ import {
   type StructuredPolicies,
 } from '@palisade/flows';
 
-/** One array per column of `flows`, all of the same length; jsonb columns as JSON text. */
 /** The seven summed counters, one array per column: the same in the flows and their rollups. */
 export interface CounterColumns {
   packetsIn: number[];
@@ -29,6 +28,7 @@ export interface CounterColumns {
   numFlowsCompleted: number[];
 }
 
+/** One array per column of `flows`, all of the same length; jsonb columns as JSON text. */
 export interface FlowColumns extends CounterColumns {
   startTime: number[];
   endTime: number[];

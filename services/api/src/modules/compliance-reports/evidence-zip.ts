@@ -56,30 +56,27 @@ export async function zipArchive(
       throw new Error('an evidence archive above 4 GiB needs zip64');
     // General purpose flag bit 11: the name is UTF-8.
     const flags = /[^\x20-\x7e]/.test(e.name) ? 0x800 : 0;
+    // From "version needed" to the extra field's length, the local header and the central
+    // directory's entry hold the same fields (at offset 4 and 6).
+    const common = (header: Buffer, at: number) => {
+      header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+      header.writeUInt16LE(flags, at + 2);
+      header.writeUInt16LE(8, at + 4); // deflate
+      header.writeUInt16LE(time, at + 6);
+      header.writeUInt16LE(date, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(data.length, at + 14);
+      header.writeUInt32LE(e.bytes.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      // no extra field: 0
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(e.bytes.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28); // no extra field
+    common(local, 4);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(CENTRAL, 0);
     entry.writeUInt16LE(20, 4); // made by: MS-DOS attributes, 2.0
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(flags, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(time, 12);
-    entry.writeUInt16LE(date, 14);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(e.bytes.length, 24);
-    entry.writeUInt16LE(name.length, 28);
+    common(entry, 6);
     // extra and comment lengths, disk number, internal and external attributes: 0
     entry.writeUInt32LE(offset, 42);
     parts.push(local, name, data);

@@ -702,13 +702,13 @@ export class ComplianceReportComputer implements ReportComputer {
     );
     // States with the same context (network sets, host endpoints, tiers) and inventory have the
     // same entities: peer classes carry over.
-    let classes = replayed.shared.get(`${segment}#${context}`);
-    let memo = replayed.memo.get(`${segment}#${context}`);
-    if (!memo) replayed.memo.set(`${segment}#${context}`, (memo = new Map<string, Memo>()));
-    let calicoMemo = replayed.calico.get(`${segment}#${context}`);
-    if (!calicoMemo)
-      replayed.calico.set(`${segment}#${context}`, (calicoMemo = new Map<string, ExposureFlags>()));
-    if (!classes) replayed.shared.set(`${segment}#${context}`, (classes = new SharedPeerClasses()));
+    const shareKey = `${segment}#${context}`;
+    let classes = replayed.shared.get(shareKey);
+    if (!classes) replayed.shared.set(shareKey, (classes = new SharedPeerClasses()));
+    let memo = replayed.memo.get(shareKey);
+    if (!memo) replayed.memo.set(shareKey, (memo = new Map<string, Memo>()));
+    let calicoMemo = replayed.calico.get(shareKey);
+    if (!calicoMemo) replayed.calico.set(shareKey, (calicoMemo = new Map<string, ExposureFlags>()));
     // A successor state asks the full index about its changed endpoints only.
     const index = new PolicyIndex(
       engine,
