@@ -8,7 +8,7 @@
 // traffic, so each agent's real flow pipeline (simulator, aggregator, bounded buffer) holds that
 // many minutes of flows, as after a gateway outage. A gateway is started again and the figure is
 // the time from the first agent's reconnection until every agent's buffer is acknowledged, i.e.
-// committed (flow rows upserted, the policy rollup and the pending minutes, idempotency row,
+// committed (flow rows COPYed, decision 0211, the policy rollup and the pending minutes, idempotency row,
 // status; the edge rollups are the worker's, measured after, decision 0207). The rows stored are then
 // exported and COPYed back (under other cluster ids) into `flows` with psql's \copy: what a write
 // with no merge, no rollups and no idempotency costs. The per-cluster rate limit is raised for

@@ -127,6 +127,32 @@ describe('flow batches', () => {
     await client.closeAndWait();
   });
 
+  it('stores every text exactly as sent, whatever characters COPY must escape', async () => {
+    const cluster = await h.enrolledCluster();
+    const client = await connect(cluster);
+    const start = bucketStart(60);
+    const labels = ['a=tab\there', 'b=line\nbreak\r', 'c=back\\slash\\N', 'd="quoted"', 'e=naïve ✓', 'f=\\.'];
+    const record = flowRecord({
+      start_time: start,
+      end_time: start + 15,
+      source_labels: labels,
+      dest_labels: [],
+    });
+    client.send({ type: 'flow.batch', sequence: 1, droppedTotal: 0, records: [wire(record)] });
+    expect(await client.next('flow.ack')).toEqual({ type: 'flow.ack', sequence: 1 });
+    const [flow] = await storedFlows(h.sql, cluster.clusterId);
+    expect(flow?.source_labels).toEqual([...labels].sort());
+    expect(flow?.start_time.getTime()).toBe(start * 1000);
+    const { rows } = await h.sql.query<{ end_time: Date; dest_labels: unknown; flow_key: Buffer }>(
+      'SELECT end_time, dest_labels, flow_key FROM flows WHERE cluster_id = $1',
+      [cluster.clusterId],
+    );
+    expect(rows[0]?.end_time.getTime()).toBe((start + 15) * 1000);
+    expect(rows[0]?.dest_labels).toEqual([]);
+    expect(rows[0]?.flow_key).toHaveLength(16);
+    await client.closeAndWait();
+  });
+
   it('acknowledges a resend of the same batch, on the same or a new connection, and changes nothing', async () => {
     const cluster = await h.enrolledCluster();
     const client = await connect(cluster);
@@ -166,6 +192,14 @@ describe('flow batches', () => {
     expect(await storedFlows(h.sql, cluster.clusterId)).toMatchObject([
       { packets_in: '84', source_labels: ['tier=web'] },
     ]);
+    // That write ran twice (decision 0211): its COPY met the stored row and rolled back, and the
+    // upsert merged it; the policy rollup counts the second record once.
+    const { rows: hits } = await h.sql.query<{ packets_in: string }>(
+      'SELECT sum(packets_in) AS packets_in FROM flow_policy_minutes WHERE cluster_id = $1 AND trace = $2',
+      [cluster.clusterId, 'enforced'],
+    );
+    expect(hits).toEqual([{ packets_in: '84' }]);
+    expect(await count('flow_batches', cluster.clusterId)).toBe(2);
     // Events arrive in publishing order: had a resend published one, it would be before this.
     await waitFor(
       () => events.filter((e) => e.clusterId === cluster.clusterId).length >= 2,

@@ -1,18 +1,23 @@
 // Writes flow batches in one transaction (decision 0040): the batches' idempotency rows first (a
 // resend of the same cluster, agent instance and sequence finds its row, and changes nothing), then
-// the flows of the batches claimed with their per-policy minute rollup and the pending marks of
-// their minutes in one statement over unnest arrays, then the cluster's ingestion status. The edge
-// rollup is built by the worker from the stored flows of the minutes marked pending (decision
-// 0207); the mark is an upsert that locks its row until COMMIT, which is what lets the worker's
-// claim of a minute wait for a write still in flight. The caller acknowledges only after this resolves,
+// the pending marks of the minutes written and the per-minute policy rollup in one statement, then
+// the flows of the batches claimed, then the cluster's ingestion status. The flows are appended with
+// COPY; when one of them is already stored the whole write runs again with an upsert that merges
+// into it (decision 0211). The edge rollup is built by the worker from the stored flows of the
+// minutes marked pending (decision 0207); the mark is an upsert that locks its row until COMMIT,
+// which is what lets the worker's claim of a minute wait for a write still in flight. The caller acknowledges only after this resolves,
 // that is after COMMIT. org and cluster ids come from the authenticated tunnel, never from the
 // batch. Several batches of one tunnel that queued up while the previous write ran are written
 // together (decision 0160): the transaction's fixed cost (six round trips and a WAL flush) is then
 // paid once for all of them, which is what a backlog after an outage needs.
 import { INGESTION_RATE_TIME_CONSTANT_SECONDS } from '@palisade/flows';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { inTransaction, retryOnDeadlock, type Database } from '../store/database.js';
-import { flowRows, type FlowRows } from './flow-rows.js';
+import { COPY_FLOWS, flowCopyText } from './flow-copy.js';
+import { flowRows, type FlowColumns, type FlowRows } from './flow-rows.js';
 import type { FlowRecord } from '@palisade/flows';
 
 export interface FlowBatchSource {
@@ -75,9 +80,19 @@ const INTERSECT = (column: string): string =>
   `(SELECT coalesce(jsonb_agg(l ORDER BY l), '[]'::jsonb) FROM jsonb_array_elements_text(flows.${column}) AS l
      WHERE EXCLUDED.${column} ? l)`;
 
-const WRITE_FLOWS = `
-WITH input AS (
-  SELECT * FROM unnest(
+/** The fallback write of the flows (decision 0211): an upsert that merges into rows already stored. */
+const UPSERT_FLOWS = `
+INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
+  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
+  action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
+  bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+SELECT $1, $2, to_timestamp(start_s), to_timestamp(end_s), flow_key, source_type, source_namespace,
+  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
+  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
+  action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
+  bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed
+  FROM unnest(
     $3::bigint[], $4::bigint[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[],
     $11::text[], $12::text[], $13::jsonb[], $14::integer[], $15::text[], $16::text[], $17::text[],
     $18::integer[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::jsonb[], $24::text[],
@@ -88,29 +103,20 @@ WITH input AS (
     dest_service_name, dest_service_port_name, dest_service_port, proto, reporter, action,
     policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out, bytes_in,
     bytes_out, num_flows, num_flows_started, num_flows_completed)
-),
-written AS (
-  INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
-    source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
-    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
-    action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
-    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
-  SELECT $1, $2, to_timestamp(start_s), to_timestamp(end_s), flow_key, source_type, source_namespace,
-    source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
-    dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
-    action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
-    bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed
-    FROM input
-  ON CONFLICT (cluster_id, start_time, flow_key) DO UPDATE SET
-    source_labels = ${INTERSECT('source_labels')},
-    dest_labels = ${INTERSECT('dest_labels')},
-    ${ADD_COUNTERS('flows')}
-  RETURNING 1
-),
-pending AS (
+ON CONFLICT (cluster_id, start_time, flow_key) DO UPDATE SET
+  source_labels = ${INTERSECT('source_labels')},
+  dest_labels = ${INTERSECT('dest_labels')},
+  ${ADD_COUNTERS('flows')}`;
+
+/**
+ * The pending marks of the minutes written and the per-minute policy rollup, in one statement
+ * beside the flows' write.
+ */
+const WRITE_ROLLUPS = `
+WITH pending AS (
   INSERT INTO flow_edge_pending_minutes AS p (org_id, cluster_id, minute)
   SELECT $1, $2, to_timestamp(m.minute_s)
-    FROM (SELECT DISTINCT start_s - start_s % 60 AS minute_s FROM input) AS m
+    FROM unnest($3::bigint[]) AS m(minute_s)
    ORDER BY m.minute_s
   ON CONFLICT (cluster_id, minute) DO UPDATE SET org_id = EXCLUDED.org_id
   RETURNING 1
@@ -123,16 +129,15 @@ hits AS (
     md5(concat_ws(chr(31), trace, kind, tier, namespace, name, rule_index, action, reporter))::uuid,
     trace, kind, tier, namespace, name, rule_index, action, reporter, packets_in, packets_out, bytes_in,
     bytes_out, num_flows, num_flows_started, num_flows_completed
-    FROM unnest($33::bigint[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[],
-                $39::integer[], $40::text[], $41::text[], $42::bigint[], $43::bigint[], $44::bigint[],
-                $45::bigint[], $46::bigint[], $47::bigint[], $48::bigint[])
+    FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                $10::integer[], $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
+                $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[])
          AS h(minute_s, trace, kind, tier, namespace, name, rule_index, action, reporter, packets_in,
               packets_out, bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
   ON CONFLICT (cluster_id, minute, hit_key) DO UPDATE SET ${ADD_COUNTERS('flow_policy_minutes')}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM written) AS flows, (SELECT count(*) FROM pending) AS pending,
-       (SELECT count(*) FROM hits) AS hits`;
+SELECT (SELECT count(*) FROM pending) AS pending, (SELECT count(*) FROM hits) AS hits`;
 
 const LOCK_STATUS = 'SELECT dropped_total FROM cluster_flow_status WHERE cluster_id = $1 FOR UPDATE';
 
@@ -166,6 +171,67 @@ ON CONFLICT (cluster_id) DO UPDATE SET
              LATERAL (SELECT exp(-d.dt / ${String(INGESTION_RATE_TIME_CONSTANT_SECONDS)}.0) AS w) AS e)
 RETURNING dropped_total`;
 
+/**
+ * How the flows of a write reach `flows` (decision 0211): `copy` appends them with COPY, the common
+ * case, and fails with FlowAlreadyStored when one of them is already stored; `upsert` merges them
+ * into the stored rows (counters added, labels intersected).
+ */
+type FlowsWrite = 'copy' | 'upsert';
+
+/** COPY found a flow and bucket already stored; the transaction is aborted. */
+class FlowAlreadyStored extends Error {
+  constructor(cause: unknown) {
+    super('a flow and bucket of the write is already stored', { cause });
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+async function copyFlows(client: pg.PoolClient, text: string): Promise<void> {
+  try {
+    await pipeline(Readable.from([text]), client.query(copyFrom(COPY_FLOWS)));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new FlowAlreadyStored(error);
+    throw error;
+  }
+}
+
+/** The parameters $3… of UPSERT_FLOWS, in its column order. */
+function flowParameters(f: FlowColumns): unknown[] {
+  return [
+    f.startTime,
+    f.endTime,
+    f.flowKey,
+    f.sourceType,
+    f.sourceNamespace,
+    f.sourceName,
+    f.sourceLabels,
+    f.destType,
+    f.destNamespace,
+    f.destName,
+    f.destLabels,
+    f.destPort,
+    f.destServiceNamespace,
+    f.destServiceName,
+    f.destServicePortName,
+    f.destServicePort,
+    f.proto,
+    f.reporter,
+    f.action,
+    f.policiesEnforced,
+    f.policiesPending,
+    f.traceHash,
+    f.pendingAction,
+    f.packetsIn,
+    f.packetsOut,
+    f.bytesIn,
+    f.bytesOut,
+    f.numFlows,
+    f.numFlowsStarted,
+    f.numFlowsCompleted,
+  ];
+}
+
 export class FlowWriter {
   readonly #db: Database;
 
@@ -178,15 +244,25 @@ export class FlowWriter {
    * batch's outcome (a batch already stored is a duplicate and adds nothing); rejects on any
    * failure, having stored none of them.
    */
-  writeGroup(source: FlowBatchSource, group: FlowWriteGroup): Promise<FlowGroupOutcome> {
+  async writeGroup(source: FlowBatchSource, group: FlowWriteGroup): Promise<FlowGroupOutcome> {
     // Two connections of one cluster overlapping during a takeover may touch the same rollup rows.
-    return retryOnDeadlock(() => inTransaction(this.#db, (client) => this.#write(client, source, group)));
+    const write = (how: FlowsWrite) =>
+      retryOnDeadlock(() => inTransaction(this.#db, (client) => this.#write(client, source, group, how)));
+    try {
+      return await write('copy');
+    } catch (error) {
+      // A flow and bucket already stored (a record that came after its bucket was sent, or another
+      // instance of the agent): the whole write again, merging into the rows stored.
+      if (!(error instanceof FlowAlreadyStored)) throw error;
+      return write('upsert');
+    }
   }
 
   async #write(
     client: pg.PoolClient,
     { orgId, clusterId, agentInstance }: FlowBatchSource,
     group: FlowWriteGroup,
+    how: FlowsWrite,
   ): Promise<FlowGroupOutcome> {
     const rejectedCounts = group.batches.map((b) => [...b.rejected.values()].reduce((a, c) => a + c, 0));
     const claimed = await client.query<{ sequence: string }>(CLAIM_BATCHES, [
@@ -207,41 +283,12 @@ export class FlowWriter {
       ? group.rows
       : flowRows(group.batches.filter((_, i) => stored[i]).flatMap((b) => b.accepted));
     if (rows.count > 0) {
-      const f = rows.flows;
       const p = rows.policyMinutes;
-      await client.query(WRITE_FLOWS, [
+      const minutes = [...new Set(rows.bucketStarts.map((s) => s - (s % 60)))];
+      await client.query(WRITE_ROLLUPS, [
         orgId,
         clusterId,
-        f.startTime,
-        f.endTime,
-        f.flowKey,
-        f.sourceType,
-        f.sourceNamespace,
-        f.sourceName,
-        f.sourceLabels,
-        f.destType,
-        f.destNamespace,
-        f.destName,
-        f.destLabels,
-        f.destPort,
-        f.destServiceNamespace,
-        f.destServiceName,
-        f.destServicePortName,
-        f.destServicePort,
-        f.proto,
-        f.reporter,
-        f.action,
-        f.policiesEnforced,
-        f.policiesPending,
-        f.traceHash,
-        f.pendingAction,
-        f.packetsIn,
-        f.packetsOut,
-        f.bytesIn,
-        f.bytesOut,
-        f.numFlows,
-        f.numFlowsStarted,
-        f.numFlowsCompleted,
+        minutes,
         p.minute,
         p.trace,
         p.kind,
@@ -259,6 +306,8 @@ export class FlowWriter {
         p.numFlowsStarted,
         p.numFlowsCompleted,
       ]);
+      if (how === 'copy') await copyFlows(client, flowCopyText(orgId, clusterId, rows.flows, rows.count));
+      else await client.query(UPSERT_FLOWS, [orgId, clusterId, ...flowParameters(rows.flows)]);
     }
     // The status once for the stored batches: counts summed, the last batch's sequence and
     // droppedTotal (an agent process's droppedTotal only grows, so adding the last one's increase
