@@ -145,27 +145,32 @@ describe('flow shipping', () => {
     await waitFor(() => agent!.status() === 'connected' && gateway!.last(), 'connected');
     const first = lastConnection();
 
-    clock.advance(BUCKET_MS + 2_000);
-    await waitFor(() => batches(first).length === FLOW_MAX_BATCHES_IN_FLIGHT, 'a full window');
-    expect(batches(first).map((b) => b.sequence)).toEqual([1, 2, 3, 4]);
+    // Enough closed buckets for more than a window of one-record batches, and less than the time
+    // after which an unacknowledged batch is sent again.
+    const buckets = 2;
+    clock.advance(buckets * BUCKET_MS + 2_000);
+    const upTo = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const window = FLOW_MAX_BATCHES_IN_FLIGHT;
+    await waitFor(() => batches(first).length === window, 'a full window');
+    expect(batches(first).map((b) => b.sequence)).toEqual(upTo(1, window));
     expect(batches(first).every((b) => b.records.length === 1 && b.droppedTotal === 0)).toBe(true);
 
     first.send({ type: 'flow.ack', sequence: 2 });
-    await waitFor(() => batches(first).length === 6, 'the window moving on');
-    expect(batches(first).map((b) => b.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    await waitFor(() => batches(first).length === window + 2, 'the window moving on');
+    expect(batches(first).map((b) => b.sequence)).toEqual(upTo(1, window + 2));
 
     first.socket.terminate();
     await waitFor(() => gateway!.connections.length === 2 && agent!.status() === 'connected', 'reconnected');
     const second = lastConnection();
-    await waitFor(() => batches(second).length >= 4, 'the resend');
-    const resent = batches(second).slice(0, 4);
-    expect(resent.map((b) => b.sequence)).toEqual([3, 4, 5, 6]);
+    await waitFor(() => batches(second).length >= window, 'the resend');
+    const resent = batches(second).slice(0, window);
+    expect(resent.map((b) => b.sequence)).toEqual(upTo(3, window + 2));
     for (const batch of resent) {
       expect(batch.records).toEqual(batches(first).find((b) => b.sequence === batch.sequence)!.records);
     }
 
     await drain();
-    const cutoff = START_MS / 1000 + 15;
+    const cutoff = START_MS / 1000 + buckets * 15;
     const shipped = uniqueBatches().flatMap((b) => b.records);
     const made = produced.filter((r) => r.start_time < cutoff);
     expect(shipped.every((r) => r.start_time < cutoff)).toBe(true);

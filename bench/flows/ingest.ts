@@ -13,7 +13,9 @@
 // exported and COPYed back (under other cluster ids) into `flows` with psql's \copy: what a write
 // with no merge, no rollups and no idempotency costs. The per-cluster rate limit is raised for
 // the run: the bench measures capacity, not the tenant limit (5,000 records/s by default).
-// Agents and gateway share this process (and the machine with Postgres).
+// The agents run in a worker thread of this process (agent-fleet.ts), the gateway on its main
+// thread, as agents in their clusters do not share the gateway's event loop; all of them share
+// the machine with Postgres.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +24,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
-import { startSimulatedAgent } from '@palisade/agent/simulated';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
-import { SteppedClock } from './stepped-clock.js';
+import { AgentFleet } from './agent-fleet.js';
 
 const REDIS_URL = process.env['PALISADE_REDIS'] ?? 'redis://127.0.0.1:6379';
 const COLUMNS = `org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
@@ -37,12 +38,6 @@ const COLUMNS = `org_id, cluster_id, start_time, end_time, flow_key, source_type
 const SELF_STAT = "SELECT rtrim(pg_read_file('/proc/self/stat'), E'\\n')";
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-
-/** The heap in use after a full collection (the bench runs with --expose-gc). */
-function heapUsed(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed;
-}
 
 /** The cluster description: 2,000 pods, 4,000 workload pairs, one port each. */
 function denseCluster(): string {
@@ -63,8 +58,6 @@ function denseCluster(): string {
     }
   return `${lines.join('\n')}\n`;
 }
-
-type Agent = Awaited<ReturnType<typeof startSimulatedAgent>>;
 
 /** Clock ticks per second of /proc/<pid>/stat's CPU times. */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -88,18 +81,6 @@ async function backendCpuMs(admin: pg.Pool, user: string): Promise<number> {
   return rows.reduce((sum, r) => sum + statCpuMs(r.stat), 0);
 }
 
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export async function benchIngest(opts: { agents: number; minutes: number }): Promise<void> {
   const db = await createMigratedDatabase('palisade_bench_flows_ingest');
   const admin = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
@@ -116,7 +97,7 @@ export async function benchIngest(opts: { agents: number; minutes: number }): Pr
     tuning: { flowRecordsPerSecond: 1e9, flowRecordBurst: 1e9 },
   };
   let gateway: RunningGateway | null = null;
-  const agents: Agent[] = [];
+  let fleet: AgentFleet | null = null;
   try {
     const { rows: orgs } = await admin.query<{ id: string }>(
       "INSERT INTO organizations (slug, name) VALUES ('bench', 'Bench') RETURNING id",
@@ -126,8 +107,8 @@ export async function benchIngest(opts: { agents: number; minutes: number }): Pr
     const port = gateway.port;
     // Clocks start `minutes` (and a bucket) ago, so the flows end about now: the gateway's time
     // checks see real times.
-    const start = Date.now() - (opts.minutes * 60 + 30) * 1000;
-    const clocks: SteppedClock[] = [];
+    const startMs = Date.now() - (opts.minutes * 60 + 30) * 1000;
+    const tokens: string[] = [];
     for (let i = 0; i < opts.agents; i++) {
       const token = `pen_${randomBytes(32).toString('base64url')}`;
       await admin.query(
@@ -135,68 +116,44 @@ export async function benchIngest(opts: { agents: number; minutes: number }): Pr
          VALUES ($1, $2, $3, now() + interval '1 hour')`,
         [orgId, `large-${String(i)}`, createHash('sha256').update(token).digest()],
       );
-      const clock = new SteppedClock(start);
-      clocks.push(clock);
-      agents.push(
-        await startSimulatedAgent({
-          file: spec,
-          gatewayUrl: `ws://127.0.0.1:${String(port)}/v1/tunnel`,
-          enrollmentToken: token,
-          stateDir: join(work, `agent-${String(i)}`),
-          watch: false,
-          watchPolicies: false,
-          clock,
-          trafficSeed: i + 1,
-          flowBufferRecords: 5_000_000,
-          timings: { backoff: { initialMs: 100, maxMs: 200 }, immediateJitterMs: 0 },
-        }),
-      );
+      tokens.push(token);
     }
-    await until('the agents to enroll', () => agents.every((a) => a.status() === 'connected'), 60_000);
+    fleet = AgentFleet.start({
+      spec,
+      gatewayUrl: `ws://127.0.0.1:${String(port)}/v1/tunnel`,
+      tokens,
+      workDir: work,
+      startMs,
+      flowBufferRecords: 5_000_000,
+    });
+    await fleet.enroll();
     await gateway.close();
     gateway = null;
 
     // The outage: every agent's pipeline fills its buffer with `minutes` of traffic.
-    const heapBefore = heapUsed();
-    const t0 = performance.now();
-    for (let ms = 0; ms < opts.minutes * 60_000 + 20_000; ms += 1_000) {
-      for (const c of clocks) c.advance(1_000);
-      if (ms % 10_000 === 0) await new Promise((r) => setImmediate(r));
-    }
-    const buffered = agents.reduce((n, a) => n + a.flows().bufferedRecords, 0);
-    const dropped = agents.reduce((n, a) => n + a.flows().droppedTotal, 0);
+    const outage = await fleet.outage(opts.minutes);
+    const buffered = outage.buffered;
     console.log(
       `  ${String(opts.agents)} agent(s) of a 2,000-pod cluster, ${String(opts.minutes)} min of traffic: ` +
-        `${buffered.toLocaleString('en')} flow records buffered (${String(dropped)} dropped), ` +
-        `simulated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `${buffered.toLocaleString('en')} flow records buffered (${String(outage.dropped)} dropped), ` +
+        `simulated in ${(outage.simulatedMs / 1000).toFixed(1)} s`,
     );
     if (buffered === 0) throw new Error('the agents buffered no flows');
-    const heapFull = heapUsed();
 
-    let firstConnected = Number.NaN;
-    const offs = agents.map((a) =>
-      a.onStatus((s) => {
-        if (s === 'connected' && Number.isNaN(firstConnected)) firstConnected = performance.now();
-      }),
-    );
-    const nodeCpu = process.cpuUsage();
+    const draining = fleet.drain(30 * 60_000);
+    const gatewayCpu = process.threadCpuUsage();
     gateway = await startGateway({ ...gatewayConfig, port });
-    await until(
-      'every buffered flow to be acknowledged',
-      () => agents.every((a) => a.flows().bufferedRecords === 0),
-      30 * 60_000,
-    );
-    const ingestMs = performance.now() - firstConnected;
-    const { user, system } = process.cpuUsage(nodeCpu);
-    const ingestNodeCpuMs = (user + system) / 1000;
+    const drained = await draining;
+    const ingestMs = drained.ingestMs;
+    const { user, system } = process.threadCpuUsage(gatewayCpu);
+    const gatewayNodeCpuMs = (user + system) / 1000;
+    const ingestNodeCpuMs = gatewayNodeCpuMs + drained.cpuMs;
     const ingestPgCpuMs = await backendCpuMs(admin, 'palisade_gateway');
-    for (const off of offs) off();
-    // What the buffered records held: the heap with them, less the heap once they are acknowledged
-    // (the simulator's own growth over the outage stays in both).
-    const heapDrained = heapUsed();
+    // What the buffered records held: the agents' heap with them, less the heap once they are
+    // acknowledged (the simulator's own growth over the outage stays in both).
     console.log(
-      `  agent buffer: ${Math.round((heapFull - heapDrained) / buffered).toLocaleString('en')} bytes of heap per buffered flow ` +
-        `(heap ${mib(heapBefore)} → ${mib(heapFull)} buffered → ${mib(heapDrained)} drained)`,
+      `  agent buffer: ${Math.round((outage.heapFull - drained.heapDrained) / buffered).toLocaleString('en')} bytes of heap per buffered flow ` +
+        `(heap ${mib(outage.heapBefore)} → ${mib(outage.heapFull)} buffered → ${mib(drained.heapDrained)} drained)`,
     );
 
     const { rows: stored } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM flows');
@@ -274,7 +231,8 @@ export async function benchIngest(opts: { agents: number; minutes: number }): Pr
     const perThousand = (ms: number): string => ((ms / rows) * 1000).toFixed(0);
     console.log(
       `  CPU per 1,000 rows: end to end ${perThousand(ingestNodeCpuMs + ingestPgCpuMs)} ms ` +
-        `(agents and gateway in Node ${perThousand(ingestNodeCpuMs)}, the gateway's Postgres backends ` +
+        `(Node ${perThousand(ingestNodeCpuMs)}: the gateway's thread ${perThousand(gatewayNodeCpuMs)}, the agents' ` +
+        `${perThousand(drained.cpuMs)}; the gateway's Postgres backends ` +
         `${perThousand(ingestPgCpuMs)}); COPY's Postgres backend ${perThousand(copyPgCpuMs)} ` +
         `(Postgres CPU of COPY / of end to end: ${((copyPgCpuMs / ingestPgCpuMs) * 100).toFixed(0)} %)`,
     );
@@ -288,7 +246,7 @@ export async function benchIngest(opts: { agents: number; minutes: number }): Pr
       `  ratio: ${ratio.toFixed(0)} % of COPY, rows per second; goal ≥ 50 %: ${ratio >= 50 ? 'met' : 'NOT met'}`,
     );
   } finally {
-    await Promise.allSettled(agents.map((a) => a.close()));
+    await fleet?.close();
     await gateway?.close();
     await admin.end();
     rmSync(work, { recursive: true, force: true });

@@ -110,7 +110,9 @@ class PolicyMinuteRollup {
   readonly #rows = new Map<string, number>();
 
   add(key: Row<PolicyMinuteKey>, counters: Row<CounterColumns>): void {
-    const text = JSON.stringify(KEY_COLUMNS.map((c) => key[c]));
+    // Unit separators between the key's fields: none of them can hold one (validated names,
+    // numbers and enums).
+    const text = `${String(key.minute)}\u001f${key.trace}\u001f${key.kind}\u001f${key.tier}\u001f${key.namespace}\u001f${key.name}\u001f${String(key.ruleIndex)}\u001f${key.action}\u001f${key.reporter}`;
     const at = this.#rows.get(text);
     if (at === undefined) {
       this.#rows.set(text, this.columns.minute.length);
@@ -123,10 +125,30 @@ class PolicyMinuteRollup {
 
   /** Adds every row of `columns`. */
   addAll(columns: PolicyMinuteColumns): void {
-    for (let i = 0; i < columns.minute.length; i++) {
-      const pick = <K extends keyof PolicyMinuteColumns>(names: readonly K[]) =>
-        Object.fromEntries(names.map((c) => [c, columns[c][i]]));
-      this.add(pick(KEY_COLUMNS) as Row<PolicyMinuteKey>, pick(COUNTER_COLUMNS) as Row<CounterColumns>);
+    const c = columns;
+    for (let i = 0; i < c.minute.length; i++) {
+      this.add(
+        {
+          minute: c.minute[i]!,
+          trace: c.trace[i]!,
+          kind: c.kind[i]!,
+          tier: c.tier[i]!,
+          namespace: c.namespace[i]!,
+          name: c.name[i]!,
+          ruleIndex: c.ruleIndex[i]!,
+          action: c.action[i]!,
+          reporter: c.reporter[i]!,
+        },
+        {
+          packetsIn: c.packetsIn[i]!,
+          packetsOut: c.packetsOut[i]!,
+          bytesIn: c.bytesIn[i]!,
+          bytesOut: c.bytesOut[i]!,
+          numFlows: c.numFlows[i]!,
+          numFlowsStarted: c.numFlowsStarted[i]!,
+          numFlowsCompleted: c.numFlowsCompleted[i]!,
+        },
+      );
     }
   }
 }
