@@ -105,6 +105,8 @@ describe('validateFlowRecord', () => {
     ],
     ['a port on icmp', { proto: 'icmp' }, 'dest_port', 'must be 0 for icmp'],
     ['a label without "="', { source_labels: ['app'] }, 'source_labels[0]', 'key=value'],
+    ['a label holding NUL', { source_labels: ['app=a\u0000'] }, 'source_labels[0]', 'NUL'],
+    ['a label with a lone surrogate', { dest_labels: ['a=1', 'b=\udc00'] }, 'dest_labels[1]', 'surrogate'],
     ['an unknown field', { cluster_id: 'c1' }, 'cluster_id', 'is not a flow record field'],
     [
       'half a service',

@@ -74,6 +74,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENDPOINT_NAME = new RegExp(
   `^[A-Za-z0-9]([A-Za-z0-9._:-]{0,${String(MAX_NAME_LENGTH - 2)}}[A-Za-z0-9.*-])?$`,
 );
+/** A UTF-16 surrogate without its pair: Postgres' text and jsonb refuse it, as they refuse NUL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 const PROTOCOL_NUMBER = /^(0|[1-9][0-9]{0,2})$/;
 
@@ -127,6 +129,10 @@ function labels(issues: Issues, field: string, value: unknown): string[] | undef
         `${field}[${String(i)}]`,
         `must be a "key=value" string of at most ${String(MAX_LABEL_LENGTH)} characters`,
       );
+      ok = false;
+    } else if (label.includes('\u0000') || LONE_SURROGATE.test(label)) {
+      // Neither can be stored (Postgres' text and jsonb refuse them); Kubernetes allows neither.
+      issues.add(`${field}[${String(i)}]`, 'must not hold a NUL character or a lone UTF-16 surrogate');
       ok = false;
     }
   });

@@ -108,6 +108,36 @@ describe('bad flow records', () => {
 });
 
 describe('flow rate limits', () => {
+  it('rejects a label Postgres cannot store (NUL, a lone surrogate) by its record, not the whole batch', async () => {
+    const cluster = await h.enrolledCluster();
+    const client = await connect(cluster);
+    const good = flowRecord();
+    client.send({
+      type: 'flow.batch',
+      sequence: 1,
+      droppedTotal: 0,
+      records: [
+        wire(good),
+        wire(flowRecord({ dest_name: 'nul-*', source_labels: ['app=a\u0000b'] })),
+        wire(flowRecord({ dest_name: 'surrogate-*', dest_labels: ['app=\ud800'] })),
+      ],
+    });
+    const report = await client.next('error');
+    expect(report.message).toContain(
+      '2 of 3 flow records of batch 1 were rejected; first: source_labels[0]:',
+    );
+    expect(await client.next('flow.ack')).toEqual({ type: 'flow.ack', sequence: 1 });
+    expect((await storedFlows(h.sql, cluster.clusterId)).map((f) => f.dest_name)).toEqual([
+      'cart-5f6d7c8b9-*',
+    ]);
+    expect((await flowStatus(h.sql, cluster.clusterId))?.rejected_by_reason).toEqual({
+      source_labels: 1,
+      dest_labels: 1,
+    });
+    expect(client.isClosed).toBe(false);
+    await client.closeAndWait();
+  });
+
   it('closes a cluster that floods, keeps it limited across reconnects, and lets another cluster flow', async () => {
     const flooder = await h.enrolledCluster();
     const other = await h.enrolledCluster();
