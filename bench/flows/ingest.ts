@@ -24,15 +24,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { startGateway, type RunningGateway } from '@palisade/cluster-gateway';
+import { FLOW_COPY_COLUMNS } from '@palisade/cluster-gateway/flow-copy';
 import { createMigratedDatabase } from '@palisade/migrations/test-databases';
 import { AgentFleet } from './agent-fleet.js';
 
 const REDIS_URL = process.env['PALISADE_REDIS'] ?? 'redis://127.0.0.1:6379';
-const COLUMNS = `org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
-  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
-  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto,
-  reporter, action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in,
-  packets_out, bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed`.replace(/\s+/g, ' ');
+const COLUMNS = FLOW_COPY_COLUMNS.join(', ');
 
 /** The backend's own /proc/self/stat, printed by psql around the COPY. */
 const SELF_STAT = "SELECT rtrim(pg_read_file('/proc/self/stat'), E'\\n')";

@@ -5,7 +5,7 @@
 // Pure: tested against what Postgres stores.
 import type { FlowColumns } from './flow-rows.js';
 
-/** `flows` columns in the order of every line. */
+/** `flows` columns in the order of every line (and of the upsert's values, flow-writer.ts). */
 export const FLOW_COPY_COLUMNS = [
   'org_id',
   'cluster_id',

@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { inTransaction, retryOnDeadlock, type Database } from '../store/database.js';
-import { COPY_FLOWS, flowCopyText } from './flow-copy.js';
+import { COPY_FLOWS, FLOW_COPY_COLUMNS, flowCopyText } from './flow-copy.js';
 import { flowRows, type FlowColumns, type FlowRows } from './flow-rows.js';
 import type { FlowRecord } from '@palisade/flows';
 
@@ -82,11 +82,7 @@ const INTERSECT = (column: string): string =>
 
 /** The fallback write of the flows (decision 0211): an upsert that merges into rows already stored. */
 const UPSERT_FLOWS = `
-INSERT INTO flows (org_id, cluster_id, start_time, end_time, flow_key, source_type, source_namespace,
-  source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
-  dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
-  action, policies_enforced, policies_pending, trace_hash, pending_action, packets_in, packets_out,
-  bytes_in, bytes_out, num_flows, num_flows_started, num_flows_completed)
+INSERT INTO flows (${FLOW_COPY_COLUMNS.join(', ')})
 SELECT $1, $2, to_timestamp(start_s), to_timestamp(end_s), flow_key, source_type, source_namespace,
   source_name, source_labels, dest_type, dest_namespace, dest_name, dest_labels, dest_port,
   dest_service_namespace, dest_service_name, dest_service_port_name, dest_service_port, proto, reporter,
