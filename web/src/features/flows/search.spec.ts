@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chipValueError, chipsOf, parseFlowSearch, toFlowFilter, withChip, withoutChip } from './search';
+import {
+  chipText,
+  chipValueError,
+  chipsOf,
+  parseFlowSearch,
+  toFlowFilter,
+  withChip,
+  withoutChip,
+} from './search';
 
 describe('flow explorer URL', () => {
   it('keeps what it understands and drops the rest', () => {
@@ -98,5 +106,14 @@ describe('flow explorer URL', () => {
     expect(chipValueError('srcName', ' ')).toBe('Enter a value.');
     expect(chipValueError('tier', '~sec')).toMatch(/exact/);
     expect(chipValueError('action', 'DROP')).toMatch(/ALLOW, DENY/);
+  });
+
+  it('shows a chosen value by its label, as the flow table does, and a substring match as such', () => {
+    expect(chipText('action', 'DENY')).toBe('Deny');
+    expect(chipText('pending', 'PASS')).toBe('Pass');
+    expect(chipText('reporter', 'SRC')).toBe('Source');
+    expect(chipText('kind', 'GLOBAL_NETWORK_POLICY')).toBe('GlobalNetworkPolicy');
+    expect(chipText('srcNs', 'shop')).toBe('shop');
+    expect(chipText('srcNs', '~sh')).toBe('contains “sh”');
   });
 });

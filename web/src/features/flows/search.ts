@@ -14,6 +14,7 @@ import type {
   PolicyMatch,
   StringMatch,
 } from '../../generated/graphql';
+import { kindLabel } from './policy-link';
 
 export const RANGES = ['15m', '1h', '6h', '24h', '7d', 'all'] as const;
 export type RangeKey = (typeof RANGES)[number];
@@ -56,6 +57,8 @@ export interface ChipField {
   /** Where suggestions come from: flowFilterHints of this type, or a fixed list. */
   hint?: FlowFilterHintType;
   choices?: readonly string[];
+  /** How a choice reads in the value picker and on its chip (the value itself by default). */
+  choiceLabel?: (value: string) => string;
   /** Whether `~value` (substring) is allowed. */
   fuzzy?: boolean;
 }
@@ -78,6 +81,9 @@ export const CHIP_KEYS = [
 export type ChipKey = (typeof CHIP_KEYS)[number];
 
 const ACTIONS: readonly FlowAction[] = ['ALLOW', 'DENY'];
+const ACTION_LABELS: Readonly<Record<PolicyAction, string>> = { ALLOW: 'Allow', DENY: 'Deny', PASS: 'Pass' };
+const REPORTER_LABELS: Readonly<Record<FlowReporter, string>> = { SRC: 'Source', DST: 'Destination' };
+const actionLabel = (v: string): string => ACTION_LABELS[v as PolicyAction] ?? v;
 const PENDING: readonly PolicyAction[] = ['ALLOW', 'DENY', 'PASS'];
 const REPORTERS: readonly FlowReporter[] = ['SRC', 'DST'];
 /** Kinds a filter can name (an end-of-tier hit matches through its triggering policy's kind). */
@@ -104,13 +110,31 @@ export const CHIP_FIELDS: Record<ChipKey, ChipField> = {
     choices: ['tcp', 'udp', 'icmp', 'sctp'],
     fuzzy: true,
   },
-  action: { key: 'action', label: 'Action', kind: 'choice', choices: ACTIONS },
-  pending: { key: 'pending', label: 'Pending action', kind: 'choice', choices: PENDING },
+  action: { key: 'action', label: 'Action', kind: 'choice', choices: ACTIONS, choiceLabel: actionLabel },
+  pending: {
+    key: 'pending',
+    label: 'Pending action',
+    kind: 'choice',
+    choices: PENDING,
+    choiceLabel: actionLabel,
+  },
   policy: { key: 'policy', label: 'Policy name', kind: 'text', hint: 'POLICY_NAME' },
   policyNs: { key: 'policyNs', label: 'Policy namespace', kind: 'text', hint: 'POLICY_NAMESPACE' },
   tier: { key: 'tier', label: 'Policy tier', kind: 'text', hint: 'POLICY_TIER' },
-  kind: { key: 'kind', label: 'Policy kind', kind: 'choice', choices: KINDS },
-  reporter: { key: 'reporter', label: 'Reporter', kind: 'choice', choices: REPORTERS },
+  kind: {
+    key: 'kind',
+    label: 'Policy kind',
+    kind: 'choice',
+    choices: KINDS,
+    choiceLabel: (v) => kindLabel(v as FlowPolicyKind),
+  },
+  reporter: {
+    key: 'reporter',
+    label: 'Reporter',
+    kind: 'choice',
+    choices: REPORTERS,
+    choiceLabel: (v) => REPORTER_LABELS[v as FlowReporter] ?? v,
+  },
 };
 
 export type FlowSearch = Partial<Record<ChipKey, string[]>> & {
@@ -173,8 +197,10 @@ export function isFuzzy(value: string): boolean {
 }
 
 /** The value as the chip shows it: `contains "x"` for fuzzy values. */
-export function chipText(value: string): string {
-  return isFuzzy(value) ? `contains “${value.slice(1)}”` : value;
+/** A chip's value as a reader sees it: a choice by its label, a substring match as such. */
+export function chipText(key: ChipKey, value: string): string {
+  if (isFuzzy(value)) return `contains “${value.slice(1)}”`;
+  return CHIP_FIELDS[key].choiceLabel?.(value) ?? value;
 }
 
 function stringMatches(values: string[] | undefined): StringMatch[] | undefined {

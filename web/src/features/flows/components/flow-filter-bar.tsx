@@ -87,7 +87,7 @@ function ChipComposer({ slug, search, anchor, onChange }: Omit<FlowFilterBarProp
           <Select
             value={value || (field.choices?.[0] ?? '')}
             onChange={(e) => setValue(e.target.value)}
-            options={(field.choices ?? []).map((c) => ({ value: c, label: c }))}
+            options={(field.choices ?? []).map((c) => ({ value: c, label: field.choiceLabel?.(c) ?? c }))}
           />
         </Field>
       ) : (
@@ -167,12 +167,12 @@ export function FlowFilterBar({ slug, search, clusters, anchor, onChange }: Flow
           {chips.map(({ key, value }) => (
             <li key={`${key}=${value}`} className="flow-chip">
               <span>
-                {CHIP_FIELDS[key].label}: <strong>{chipText(value)}</strong>
+                {CHIP_FIELDS[key].label}: <strong>{chipText(key, value)}</strong>
               </span>
               <button
                 type="button"
                 className="flow-chip__remove"
-                aria-label={`Remove filter ${CHIP_FIELDS[key].label}: ${chipText(value)}`}
+                aria-label={`Remove filter ${CHIP_FIELDS[key].label}: ${chipText(key, value)}`}
                 onClick={() => onChange(withoutChip(search, key, value))}
               >
                 ×
