@@ -1,21 +1,22 @@
 // Writes flow batches in one transaction (decision 0040): the batches' idempotency rows first (a
 // resend of the same cluster, agent instance and sequence finds its row, and changes nothing), then
 // the pending marks of the minutes written and the per-minute policy rollup in one statement, then
-// the flows of the batches claimed, then the cluster's ingestion status. The flows are appended with
-// COPY; when one of them is already stored the whole write runs again with an upsert that merges
-// into it (decision 0211). The edge rollup is built by the worker from the stored flows of the
-// minutes marked pending (decision 0207); the mark is an upsert that locks its row until COMMIT,
-// which is what lets the worker's claim of a minute wait for a write still in flight. The caller acknowledges only after this resolves,
-// that is after COMMIT. org and cluster ids come from the authenticated tunnel, never from the
-// batch. Several batches of one tunnel that queued up while the previous write ran are written
-// together (decision 0160): the transaction's fixed cost (six round trips and a WAL flush) is then
-// paid once for all of them, which is what a backlog after an outage needs.
+// the flows of the batches claimed, then the cluster's ingestion status. The flows are appended
+// with COPY; when one of them is already stored the whole write runs again with an upsert that
+// merges into it (decision 0211). The edge rollup is built by the worker from the stored flows of
+// the minutes marked pending (decision 0207); the mark is an upsert that locks its row until
+// COMMIT, which is what lets the worker's claim of a minute wait for a write still in flight. The
+// caller acknowledges only after this resolves, that is after COMMIT. org and cluster ids come
+// from the authenticated tunnel, never from the batch. Several batches of one tunnel that queued
+// up while the previous write ran are written together (decision 0160): the transaction's fixed
+// cost (seven round trips and a WAL flush) is then paid once for all of them, which is what a
+// backlog after an outage needs.
 import { INGESTION_RATE_TIME_CONSTANT_SECONDS } from '@palisade/flows';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { inTransaction, retryOnDeadlock, type Database } from '../store/database.js';
+import { inTransaction, isUniqueViolation, retryOnDeadlock, type Database } from '../store/database.js';
 import { COPY_FLOWS, FLOW_COPY_COLUMNS, flowCopyText } from './flow-copy.js';
 import { flowRows, type FlowColumns, type FlowRows } from './flow-rows.js';
 import type { FlowRecord } from '@palisade/flows';
@@ -181,13 +182,11 @@ class FlowAlreadyStored extends Error {
   }
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 async function copyFlows(client: pg.PoolClient, text: string): Promise<void> {
   try {
     await pipeline(Readable.from([text]), client.query(copyFrom(COPY_FLOWS)));
   } catch (error) {
-    if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new FlowAlreadyStored(error);
+    if (isUniqueViolation(error)) throw new FlowAlreadyStored(error);
     throw error;
   }
 }

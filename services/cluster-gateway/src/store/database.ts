@@ -51,7 +51,14 @@ export async function inTransaction<T>(
   }
 }
 
+// SQLSTATEs the gateway acts on.
 const DEADLOCK_DETECTED = '40P01';
+const UNIQUE_VIOLATION = '23505';
+
+/** A statement refused because its row's key is already taken. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
 
 /**
  * Runs a multi-row statement again when Postgres aborted it to break a deadlock. Batched status
