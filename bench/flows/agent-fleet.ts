@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startSimulatedAgent } from '@palisade/agent/simulated';
+import { waitFor } from '@palisade/testing';
 import { SteppedClock } from './stepped-clock.js';
 
 export interface FleetOptions {
@@ -105,14 +106,6 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function runWorker(options: FleetOptions): void {
   const clocks = options.tokens.map(() => new SteppedClock(options.startMs));
   const agents: Awaited<ReturnType<typeof startSimulatedAgent>>[] = [];
@@ -137,7 +130,7 @@ function runWorker(options: FleetOptions): void {
             }),
           );
         }
-        await until('the agents to enroll', () => agents.every((a) => a.status() === 'connected'), 60_000);
+        await waitFor(() => agents.every((a) => a.status() === 'connected'), 'the agents to enroll', 60_000);
         return undefined;
       }
       case 'outage': {
@@ -165,10 +158,12 @@ function runWorker(options: FleetOptions): void {
         );
         const cpu = process.threadCpuUsage();
         try {
-          await until(
-            'every buffered flow to be acknowledged',
+          // Polled every 5 ms: the figure is seconds long, the poll must not blur it.
+          await waitFor(
             () => agents.every((a) => a.flows().bufferedRecords === 0),
+            'every buffered flow to be acknowledged',
             request.timeoutMs,
+            5,
           );
         } finally {
           for (const off of offs) off();

@@ -3,6 +3,7 @@
 // both sides must quote, escape and parse again. Text format: one line per row, columns separated by
 // tabs, `\N` for NULL, and backslash, newline, carriage return and tab escaped with a backslash.
 // Pure: tested against what Postgres stores.
+import { FLOW_COUNTERS } from '@palisade/flows';
 import type { FlowColumns } from './flow-rows.js';
 
 /** `flows` columns in the order of every line (and of the upsert's values, flow-writer.ts). */
@@ -32,13 +33,7 @@ export const FLOW_COPY_COLUMNS = [
   'policies_pending',
   'trace_hash',
   'pending_action',
-  'packets_in',
-  'packets_out',
-  'bytes_in',
-  'bytes_out',
-  'num_flows',
-  'num_flows_started',
-  'num_flows_completed',
+  ...FLOW_COUNTERS,
 ] as const;
 
 export const COPY_FLOWS = `COPY flows (${FLOW_COPY_COLUMNS.join(', ')}) FROM STDIN`;

@@ -11,7 +11,7 @@
 // up while the previous write ran are written together (decision 0160): the transaction's fixed
 // cost (seven round trips and a WAL flush) is then paid once for all of them, which is what a
 // backlog after an outage needs.
-import { INGESTION_RATE_TIME_CONSTANT_SECONDS } from '@palisade/flows';
+import { FLOW_COUNTERS, INGESTION_RATE_TIME_CONSTANT_SECONDS } from '@palisade/flows';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -64,17 +64,7 @@ RETURNING sequence`;
 
 /** Counters of a rollup row, added to on conflict. */
 const ADD_COUNTERS = (table: string): string =>
-  [
-    'packets_in',
-    'packets_out',
-    'bytes_in',
-    'bytes_out',
-    'num_flows',
-    'num_flows_started',
-    'num_flows_completed',
-  ]
-    .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
-    .join(', ');
+  FLOW_COUNTERS.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ');
 
 /** Labels present in both lists, sorted (Goldmane intersects labels when flows merge). */
 const INTERSECT = (column: string): string =>
