@@ -110,45 +110,34 @@ class PolicyMinuteRollup {
   readonly #rows = new Map<string, number>();
 
   add(key: Row<PolicyMinuteKey>, counters: Row<CounterColumns>): void {
-    // Unit separators between the key's fields: none of them can hold one (validated names,
-    // numbers and enums).
-    const text = `${String(key.minute)}\u001f${key.trace}\u001f${key.kind}\u001f${key.tier}\u001f${key.namespace}\u001f${key.name}\u001f${String(key.ruleIndex)}\u001f${key.action}\u001f${key.reporter}`;
-    const at = this.#rows.get(text);
-    if (at === undefined) {
-      this.#rows.set(text, this.columns.minute.length);
-      for (const c of KEY_COLUMNS) (this.columns[c] as (string | number)[]).push(key[c]);
-      for (const c of COUNTER_COLUMNS) this.columns[c].push(counters[c]);
-    } else {
-      for (const c of COUNTER_COLUMNS) this.columns[c][at]! += counters[c];
-    }
+    this.#put(
+      KEY_COLUMNS.map((c) => key[c]),
+      (c) => counters[c],
+    );
   }
 
   /** Adds every row of `columns`. */
   addAll(columns: PolicyMinuteColumns): void {
-    const c = columns;
-    for (let i = 0; i < c.minute.length; i++) {
-      this.add(
-        {
-          minute: c.minute[i]!,
-          trace: c.trace[i]!,
-          kind: c.kind[i]!,
-          tier: c.tier[i]!,
-          namespace: c.namespace[i]!,
-          name: c.name[i]!,
-          ruleIndex: c.ruleIndex[i]!,
-          action: c.action[i]!,
-          reporter: c.reporter[i]!,
-        },
-        {
-          packetsIn: c.packetsIn[i]!,
-          packetsOut: c.packetsOut[i]!,
-          bytesIn: c.bytesIn[i]!,
-          bytesOut: c.bytesOut[i]!,
-          numFlows: c.numFlows[i]!,
-          numFlowsStarted: c.numFlowsStarted[i]!,
-          numFlowsCompleted: c.numFlowsCompleted[i]!,
-        },
+    for (let i = 0; i < columns.minute.length; i++) {
+      this.#put(
+        KEY_COLUMNS.map((c) => columns[c][i]!),
+        (c) => columns[c][i]!,
       );
+    }
+  }
+
+  /** A row by its key's values (in KEY_COLUMNS order) and its counters. */
+  #put(key: readonly (string | number)[], counter: (c: keyof CounterColumns) => number): void {
+    // Unit separators between the key's fields: none of them can hold one (validated names,
+    // numbers and enums).
+    const text = key.join('\u001f');
+    const at = this.#rows.get(text);
+    if (at === undefined) {
+      this.#rows.set(text, this.columns.minute.length);
+      KEY_COLUMNS.forEach((c, j) => (this.columns[c] as (string | number)[]).push(key[j]!));
+      for (const c of COUNTER_COLUMNS) this.columns[c].push(counter(c));
+    } else {
+      for (const c of COUNTER_COLUMNS) this.columns[c][at]! += counter(c);
     }
   }
 }
